@@ -1,0 +1,76 @@
+"""Settings read from the environment and `.env` (pydantic-settings); nothing read at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; names are the environment variables' names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = TELEGRAM_DEFAULT_BASE_URL
+    database_path: Path = Path("./data/newsbot.sqlite3")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    poll_interval_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=600)
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    fetch_concurrency: int = Field(default=10, ge=1, le=256)
+    fetch_per_host_concurrency: int = Field(default=2, ge=1, le=64)
+    fetch_max_failures: int = Field(default=10, ge=1, le=1000)
+    fetch_cycle_timeout_seconds: float = Field(default=600.0, gt=0)
+    allow_private_addresses: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        """Accept `1,2,3` (the environment form) as well as a list."""
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            try:
+                return frozenset(int(part) for part in parts)
+            except ValueError:
+                raise ValueError("must be comma-separated integer user ids") from None
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        """Require an http(s) URL."""
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        """Accept `info` as well as `INFO`."""
+        return value.upper() if isinstance(value, str) else value
+
+
+class SettingsError(Exception):
+    """Settings could not be loaded; the message is one line naming the setting."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings from the environment and `.env`, or raise `SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None
