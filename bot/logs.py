@@ -1,0 +1,50 @@
+"""Logging set-up: one line per event, and the bot token redacted from every record."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+# Telegram bot tokens look like `123456789:AA...` (35 url-safe characters after the colon).
+_TOKEN_SHAPE = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{30,}\b")
+
+
+class RedactTokenFilter(logging.Filter):
+    """Replace the configured token, and anything shaped like a bot token, with `<redacted>`."""
+
+    def __init__(self, token: str | None = None) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message in place; never drop it."""
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+    def redact(self, text: str) -> str:
+        """Return `text` with the token removed."""
+        if self._token:
+            text = text.replace(self._token, "<redacted>")
+        return _TOKEN_SHAPE.sub("<redacted>", text)
+
+
+def configure_logging(level: str, *, token: str | None = None) -> None:
+    """Send `key=value`-style lines to stderr at `level`, with the token redacted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    )
+    handler.addFilter(RedactTokenFilter(token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
