@@ -1,0 +1,185 @@
+"""Ingestion benchmark: N feeds x M items served on 127.0.0.1, one full cycle into an empty DB.
+
+    python -m bench.ingest --feeds 200 --items 500            # 100k entries
+    python -m bench.ingest --feeds 200 --items 500 --vs-reader  # and `reader`, same run
+    python -m bench.ingest --corpus ../shared/corpus/feeds     # real feeds
+
+Prints entries/s, peak RSS and database size; with --vs-reader also reader's figures (its
+`update_feeds()` then `update_search()`, so both sides end searchable) and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from aiohttp import web
+
+from bench.synth import rss_feed
+
+CACHE = Path(__file__).parent / ".cache"
+READER_VENV = CACHE / "reader-venv"
+
+
+@asynccontextmanager
+async def serve(documents: dict[str, bytes]) -> AsyncIterator[str]:
+    """Serve `documents` (path → bytes) on 127.0.0.1; yield the base URL."""
+
+    async def handle(request: web.Request) -> web.Response:
+        body = documents.get(request.path)
+        if body is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=body, content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # aiohttp keeps the bound socket private
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def synthetic_documents(feeds: int, items: int) -> dict[str, bytes]:
+    """Generate (or load from the cache) `feeds` RSS feeds of `items` entries."""
+    folder = CACHE / f"synth-{feeds}x{items}"
+    folder.mkdir(parents=True, exist_ok=True)
+    documents: dict[str, bytes] = {}
+    for n in range(feeds):
+        path = folder / f"feed{n}.xml"
+        if not path.exists():
+            path.write_bytes(rss_feed(n, items, base="https://news.example"))
+        documents[f"/feed{n}.xml"] = path.read_bytes()
+    return documents
+
+
+def corpus_documents(folder: Path) -> dict[str, bytes]:
+    """Real feeds from a folder, one URL each."""
+    return {f"/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.xml"))}
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def run_newsbot(urls: list[str], db_path: Path, concurrency: int) -> dict[str, float]:
+    """One newsbot ingestion cycle over `urls` into a new database."""
+    from news.fetch import Fetcher, FetchPolicy
+    from news.ingest import Ingestor
+    from storage.database import open_database
+
+    policy = FetchPolicy(
+        timeout_seconds=120,
+        max_bytes=64 * 1024 * 1024,
+        allow_private_addresses=True,
+        concurrency=concurrency,
+        per_host_concurrency=concurrency,
+    )
+    db = await open_database(db_path)
+    try:
+        for url in urls:
+            await db.sources.add(url)
+        async with Fetcher(policy) as fetcher:
+            ingestor = Ingestor(db, fetcher, max_failures=10, default_interval_seconds=300)
+            sources = await db.sources.list()
+            start = time.perf_counter()
+            report = await ingestor.run_cycle(sources, timeout_seconds=3600)
+            seconds = time.perf_counter() - start
+    finally:
+        await db.close()
+    if report.failed:
+        failures = [o.error for o in report.outcomes if o.error][:3]
+        print(f"newsbot: {report.failed} sources failed: {failures}", file=sys.stderr)
+    return {"entries": float(report.entries), "stored": float(report.inserted), "seconds": seconds}
+
+
+def ensure_reader_venv() -> Path:
+    """Create a venv holding only `reader` (installed for this benchmark alone)."""
+    python = READER_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(READER_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "reader~=3.27"], check=True
+        )
+    return python
+
+
+def run_reader(urls: list[str], workdir: Path, workers: int) -> dict[str, float]:
+    """reader's update_feeds() then update_search() over the same URLs, in its own venv."""
+    python = ensure_reader_venv()
+    url_file = workdir / "urls.txt"
+    url_file.write_text("\n".join(urls), encoding="utf-8")
+    script = Path(__file__).with_name("reader_side.py")
+    out = subprocess.run(
+        [str(python), str(script), str(workdir / "reader.sqlite"), str(url_file), str(workers)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    """Run the benchmark and print its figures."""
+    if args.corpus:
+        documents = corpus_documents(Path(args.corpus))
+        label = f"corpus {args.corpus} ({len(documents)} feeds)"
+    else:
+        documents = synthetic_documents(args.feeds, args.items)
+        label = f"synthetic {args.feeds} feeds x {args.items} items"
+    size_mb = sum(len(b) for b in documents.values()) / 1e6
+    print(f"input: {label}, {size_mb:.1f} MB of feeds")
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
+        workdir = Path(tmp)
+        async with serve(documents) as base:
+            urls = [base + path for path in documents]
+            ours = await run_newsbot(urls, workdir / "newsbot.sqlite3", args.concurrency)
+            db_files = [p for p in workdir.iterdir() if p.name.startswith("newsbot.sqlite3")]
+            db_mb = sum(p.stat().st_size for p in db_files) / 1e6
+            ours_rate = ours["entries"] / ours["seconds"]
+            print(
+                f"newsbot: {int(ours['entries'])} entries ({int(ours['stored'])} stored) in "
+                f"{ours['seconds']:.2f}s = {ours_rate:,.0f} entries/s; "
+                f"peak RSS {peak_rss_mib():.0f} MiB; database {db_mb:.1f} MB"
+            )
+            if args.vs_reader:
+                theirs = await asyncio.to_thread(run_reader, urls, workdir, args.concurrency)
+                rate = theirs["entries"] / theirs["total_seconds"]
+                print(
+                    f"reader:  {int(theirs['entries'])} entries: update_feeds "
+                    f"{theirs['entries'] / theirs['update_seconds']:,.0f}/s, update_search "
+                    f"{theirs['entries'] / theirs['search_seconds']:,.0f}/s, end to end "
+                    f"{theirs['total_seconds']:.2f}s = {rate:,.0f} entries/s"
+                )
+                print(f"ratio newsbot/reader (end to end): {ours_rate / rate:.1f}x")
+
+
+def main() -> None:
+    """Parse arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--corpus", help="a folder of real feeds (*.xml) instead of synthetic")
+    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--vs-reader", action="store_true", help="also run `reader`, same feeds")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
