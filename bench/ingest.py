@@ -72,6 +72,11 @@ def corpus_documents(folder: Path) -> dict[str, bytes]:
     return {f"/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.xml"))}
 
 
+def database_megabytes(folder: Path, name: str) -> float:
+    """Size of a SQLite database with its -wal and -shm files, in MB."""
+    return sum(p.stat().st_size for p in folder.glob(name + "*")) / 1e6
+
+
 def peak_rss_mib() -> float:
     """This process's peak resident set size in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -80,8 +85,9 @@ def peak_rss_mib() -> float:
 async def run_newsbot(urls: list[str], db_path: Path, concurrency: int) -> dict[str, float]:
     """One newsbot ingestion cycle over `urls` into a new database."""
     from news.fetch import Fetcher, FetchPolicy
-    from news.ingest import Ingestor
     from storage.database import open_database
+
+    from news.ingest import Ingestor
 
     policy = FetchPolicy(
         timeout_seconds=120,
@@ -150,8 +156,7 @@ async def main_async(args: argparse.Namespace) -> None:
         async with serve(documents) as base:
             urls = [base + path for path in documents]
             ours = await run_newsbot(urls, workdir / "newsbot.sqlite3", args.concurrency)
-            db_files = [p for p in workdir.iterdir() if p.name.startswith("newsbot.sqlite3")]
-            db_mb = sum(p.stat().st_size for p in db_files) / 1e6
+            db_mb = database_megabytes(workdir, "newsbot.sqlite3")
             ours_rate = ours["entries"] / ours["seconds"]
             print(
                 f"newsbot: {int(ours['entries'])} entries ({int(ours['stored'])} stored) in "
