@@ -1,0 +1,8 @@
+"""The CLI's sub-commands, one module per group."""
+
+from __future__ import annotations
+
+from bot.commands import db, fetch, importer, opml, search, sources
+from bot.commands.base import CommandModule
+
+COMMAND_MODULES: tuple[CommandModule, ...] = (sources, fetch, importer, search, opml, db)

@@ -1,0 +1,258 @@
+"""One ingestion cycle: fetch due sources concurrently, parse, clean, store, reschedule.
+
+Each source is independent: its failure is recorded on the source (with backoff and, after
+repeated failures, deactivation) and never stops the others. Parsing and cleaning run on the
+event loop between awaits; storage writes are serialised by the database's transaction lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from news.drafts import build_drafts
+from news.errors import FetchError, HTTPStatusError, NewsError, ParseError
+from news.fetch import Fetcher, FetchResult
+from news.models import ParsedDocument
+from news.parse import parse_document
+from news.schedule import next_fetch_after_failure, next_fetch_after_success
+from storage.database import Database
+from storage.models import Source
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class OutcomeStatus(StrEnum):
+    """How one source's turn in a cycle ended."""
+
+    UPDATED = "updated"
+    NOT_MODIFIED = "not_modified"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOutcome:
+    """What happened to one source in one cycle."""
+
+    source_id: int
+    source_name: str
+    status: OutcomeStatus
+    entries: int = 0
+    inserted: int = 0
+    updated: int = 0
+    error: str | None = None
+    deactivated: bool = False
+    seconds: float = 0.0
+    inserted_ids: tuple[int, ...] = ()
+
+
+@dataclass(slots=True)
+class CycleReport:
+    """The outcomes of one cycle, with totals."""
+
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def entries(self) -> int:
+        """Entries read from all documents."""
+        return sum(o.entries for o in self.outcomes)
+
+    @property
+    def inserted(self) -> int:
+        """New articles stored."""
+        return sum(o.inserted for o in self.outcomes)
+
+    @property
+    def updated(self) -> int:
+        """Existing articles changed in place."""
+        return sum(o.updated for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        """Sources whose fetch or parse failed."""
+        return sum(1 for o in self.outcomes if o.status is OutcomeStatus.FAILED)
+
+    def summary(self) -> str:
+        """One line for people."""
+        return (
+            f"{len(self.outcomes)} sources, {self.entries} entries, {self.inserted} new, "
+            f"{self.updated} updated, {self.failed} failed in {self.seconds:.1f}s"
+        )
+
+
+class Ingestor:
+    """Runs ingestion cycles over the sources stored in `db`."""
+
+    def __init__(
+        self,
+        db: Database,
+        fetcher: Fetcher,
+        *,
+        max_failures: int,
+        default_interval_seconds: int,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._db = db
+        self._fetcher = fetcher
+        self._max_failures = max_failures
+        self._default_interval = default_interval_seconds
+        self._clock = clock
+
+    async def due_sources(self) -> list[Source]:
+        """Sources whose next fetch time has come."""
+        return await self._db.sources.due(self._clock())
+
+    async def run_cycle(
+        self,
+        sources: Sequence[Source],
+        *,
+        timeout_seconds: float,
+        on_done: Callable[[SourceOutcome], None] | None = None,
+    ) -> CycleReport:
+        """Ingest `sources` concurrently within `timeout_seconds`; one outcome per source."""
+        report = CycleReport()
+        started = time.perf_counter()
+        tasks = {asyncio.create_task(self.ingest_source(s)): s for s in sources}
+        pending: set[asyncio.Task[SourceOutcome]] = set(tasks)
+        deadline = started + timeout_seconds
+        while pending:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                break
+            done, pending = await asyncio.wait(
+                pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                outcome = task.result()
+                report.outcomes.append(outcome)
+                if on_done is not None:
+                    on_done(outcome)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            source = tasks[task]
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+            outcome = await self._record_failure(
+                source, f"cycle time limit of {timeout_seconds:g}s reached", retry_after=None
+            )
+            report.outcomes.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    async def ingest_source(self, source: Source) -> SourceOutcome:
+        """Fetch, parse and store one source; record success or failure on it."""
+        started = time.perf_counter()
+        try:
+            result = await self._fetcher.fetch(
+                source.url, etag=source.etag, last_modified=source.last_modified
+            )
+            if result.not_modified:
+                await self._db.sources.record_not_modified(
+                    source.id, fetched_at=self._clock(), next_fetch_at=self._next_ok(source, result)
+                )
+                return SourceOutcome(
+                    source.id, source.display_name, OutcomeStatus.NOT_MODIFIED,
+                    seconds=time.perf_counter() - started,
+                )
+            document = parse_document(
+                result.content, content_type=result.content_type, url=result.final_url
+            )
+            outcome = await self.store_document(source, document, started=started)
+            await self._db.sources.record_success(
+                source.id,
+                fetched_at=self._clock(),
+                etag=result.etag,
+                last_modified=result.last_modified,
+                next_fetch_at=self._next_ok(source, result),
+            )
+        except HTTPStatusError as exc:
+            return await self._record_failure(source, str(exc), exc.retry_after, started)
+        except (FetchError, ParseError) as exc:
+            return await self._record_failure(source, _describe(exc), None, started)
+        except Exception as exc:  # one broken source must never stop the cycle
+            log.exception("event=ingest_crash source_id=%s", source.id)
+            return await self._record_failure(
+                source, f"internal error: {type(exc).__name__}: {exc}", None, started
+            )
+        return outcome
+
+    async def store_document(
+        self, source: Source, document: ParsedDocument, *, started: float | None = None
+    ) -> SourceOutcome:
+        """Clean a parsed document's entries and store them as `source`'s articles."""
+        began = time.perf_counter() if started is None else started
+        drafts = build_drafts(
+            document.entries, source_tags=source.tags, fallback_url=document.link
+        )
+        result = await self._db.articles.upsert_many(source.id, drafts, fetched_at=self._clock())
+        log.info(
+            "event=ingested source_id=%s entries=%d inserted=%d updated=%d",
+            source.id, len(document.entries), len(result.inserted), len(result.updated),
+        )
+        return SourceOutcome(
+            source.id,
+            source.display_name,
+            OutcomeStatus.UPDATED,
+            entries=len(document.entries),
+            inserted=len(result.inserted),
+            updated=len(result.updated),
+            seconds=time.perf_counter() - began,
+            inserted_ids=tuple(result.inserted),
+        )
+
+    def _next_ok(self, source: Source, result: FetchResult) -> datetime:
+        return next_fetch_after_success(
+            self._clock(),
+            interval_seconds=source.interval_seconds or self._default_interval,
+            max_age=result.max_age,
+            retry_after=result.retry_after,
+        )
+
+    async def _record_failure(
+        self, source: Source, error: str, retry_after: float | None, started: float | None = None
+    ) -> SourceOutcome:
+        now = self._clock()
+        failures = source.failure_count + 1
+        updated = await self._db.sources.record_failure(
+            source.id,
+            error=error,
+            failed_at=now,
+            next_fetch_at=next_fetch_after_failure(
+                now,
+                interval_seconds=source.interval_seconds or self._default_interval,
+                failure_count=failures,
+                retry_after=retry_after,
+            ),
+            max_failures=self._max_failures,
+        )
+        log.warning("event=fetch_failed source_id=%s failures=%d error=%r", source.id, failures, error)
+        return SourceOutcome(
+            source.id,
+            source.display_name,
+            OutcomeStatus.FAILED,
+            error=error,
+            deactivated=not updated.active,
+            seconds=0.0 if started is None else time.perf_counter() - started,
+        )
+
+
+def _describe(exc: NewsError) -> str:
+    return f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
