@@ -10,6 +10,7 @@ errors; their messages never contain the URL's credentials.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from news.errors import (
     TransportError,
     UnsafeURLError,
 )
-from news.fetch.addresses import AddressGuard, Resolver, system_resolver
+from news.fetch.addresses import AddressGuard, Resolver, parse_ip_literal, system_resolver
 from news.fetch.body import SUPPORTED_ENCODINGS, BoundedBody
 from news.fetch.headers import parse_max_age, parse_retry_after
 from news.fetch.limits import HostSlots
@@ -40,6 +41,7 @@ FEED_ACCEPT = (
     "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, "
     "application/json;q=0.8, text/html;q=0.7, */*;q=0.5"
 )
+_HOST_NAME = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,62})\.)*[a-z0-9_][a-z0-9_-]{0,62}\.?")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
@@ -187,8 +189,7 @@ class Fetcher:
             for hop in range(self._policy.max_redirects + 1):
                 await self._check_hop(target)
                 seen.add(target.copy_with(fragment=None))
-                host = target.host
-                async with self._host_slots.slot(host):
+                async with self._host_slots.slot(_ascii_host(target)):
                     if clock is None:  # the deadline starts once the first hop may run
                         clock = (time.monotonic(), loop.time() + self._policy.timeout_seconds)
                     outcome = await self._exchange_within(client, target, headers, clock[1])
@@ -207,17 +208,21 @@ class Fetcher:
         )
 
     async def _check_hop(self, target: httpx.URL) -> None:
-        """Refuse a hop whose scheme or address is not allowed."""
+        """Refuse a hop whose scheme, host, port or address is not allowed."""
+        shown = redact_url(str(target))
         if target.scheme not in ALLOWED_SCHEMES:
-            raise UnsafeURLError(
-                f"only http and https URLs are fetched: {redact_url(str(target))}"
-            )
-        if not target.host:
-            raise UnsafeURLError(f"URL has no host: {redact_url(str(target))}")
-        self._guard.check_host(target.host)
+            raise UnsafeURLError(f"only http and https URLs are fetched: {shown}")
+        host = _ascii_host(target)
+        if not host:
+            raise UnsafeURLError(f"URL has no host: {shown}")
+        if parse_ip_literal(host) is None and _HOST_NAME.fullmatch(host) is None:
+            raise UnsafeURLError(f"invalid host in URL {shown}")
+        if target.port is not None and not 0 < target.port < 65536:
+            raise UnsafeURLError(f"invalid port in URL {shown}")
+        self._guard.check_host(host)
         if self._custom_transport is not None and not self._policy.allow_private_addresses:
             # Our own transport checks at connect time; a foreign one is checked here.
-            await self._guard.resolve(target.host, target.port or _default_port(target))
+            await self._guard.resolve(host, target.port or _default_port(target))
 
     async def _exchange_within(
         self,
@@ -265,14 +270,23 @@ class Fetcher:
                     f"response from {shown} declares {declared} bytes, "
                     f"more than {self._policy.max_bytes}"
                 )
-            body = BoundedBody(
-                response.headers.get("content-encoding"), limit=self._policy.max_bytes, url=shown
-            )
-            async for chunk in response.aiter_raw():
-                body.feed(chunk)
-            return _Answer(target, status, response.headers, body.finish())
+            return _Answer(target, status, response.headers, await self._read_body(response))
         finally:
             await response.aclose()
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        """Read the body, decoding it ourselves so that the size cap bounds memory."""
+        shown = redact_url(str(response.url))
+        if response.is_stream_consumed:
+            # A response built in memory (httpx.MockTransport): httpx has read and decoded it.
+            body = BoundedBody(None, limit=self._policy.max_bytes, url=shown)
+            body.feed(response.content)
+            return body.finish()
+        encoding = response.headers.get("content-encoding")
+        body = BoundedBody(encoding, limit=self._policy.max_bytes, url=shown)
+        async for chunk in response.aiter_raw():
+            body.feed(chunk)
+        return body.finish()
 
 
 def _parse_url(url: str) -> httpx.URL:
@@ -291,6 +305,11 @@ def _join_location(base: httpx.URL, location: str) -> httpx.URL:
         raise UnsafeURLError(
             f"invalid redirect from {redact_url(str(base))}: {redact_url(location)}"
         ) from exc
+
+
+def _ascii_host(url: httpx.URL) -> str:
+    """Return the URL's host as sent on the wire (IDNA-encoded, lower-case, no brackets)."""
+    return url.raw_host.decode("ascii", errors="replace").lower()
 
 
 def _default_port(url: httpx.URL) -> int:
