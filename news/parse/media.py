@@ -1,0 +1,99 @@
+"""Images and media metadata of a feed item: Media RSS, enclosures, iTunes and `<image>`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from lxml import etree
+
+from news.parse.fields import EntryFields, ImageRank
+from news.parse.links import looks_like_image_url
+from news.parse.markup import element_text
+from news.parse.namespaces import ITUNES, MEDIA, clark
+
+Handler = Callable[[EntryFields, etree._Element], None]
+
+
+def is_image(element: etree._Element, url: str) -> bool:
+    """True when a media element or enclosure points at an image (by medium, type or path)."""
+    medium = element.get("medium")
+    if medium:
+        return medium.lower() == "image"
+    mime = element.get("type")
+    if mime:
+        return mime.lower().startswith("image/")
+    return looks_like_image_url(url)
+
+
+def read_media_content(fields: EntryFields, element: etree._Element) -> None:
+    """`<media:content>`: an image candidate; its nested thumbnail/title/description too."""
+    url = element.get("url")
+    if url and is_image(element, url):
+        fields.offer_image(url, ImageRank.MEDIA_CONTENT, element.get("width"))
+    if len(element):
+        read_media_group(fields, element)
+
+
+def read_media_thumbnail(fields: EntryFields, element: etree._Element) -> None:
+    """`<media:thumbnail>`: an image candidate ranked below a full-size media:content."""
+    fields.offer_image(element.get("url"), ImageRank.MEDIA_THUMBNAIL, element.get("width"))
+
+
+def read_media_group(fields: EntryFields, element: etree._Element) -> None:
+    """`<media:group>`: apply the media handlers to its children."""
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            handler = MEDIA_HANDLERS.get(tag)
+            if handler is not None:
+                handler(fields, child)
+
+
+def read_media_title(fields: EntryFields, element: etree._Element) -> None:
+    """`<media:title>`: a title for items that have no other."""
+    if fields.media_title is None:
+        fields.media_title = element_text(element)
+
+
+def read_media_description(fields: EntryFields, element: etree._Element) -> None:
+    """`<media:description>`: plain text used as the summary when the item has none."""
+    if fields.media_description is None:
+        fields.media_description = element_text(element)
+
+
+def read_enclosure(fields: EntryFields, element: etree._Element) -> None:
+    """`<enclosure>` (RSS) or `<link rel="enclosure">` (Atom) pointing at an image."""
+    url = element.get("url") or element.get("href")
+    if url and is_image(element, url):
+        fields.offer_image(url, ImageRank.ENCLOSURE, element.get("width"))
+
+
+def read_itunes_image(fields: EntryFields, element: etree._Element) -> None:
+    """`<itunes:image href>`: an episode image."""
+    fields.offer_image(element.get("href"), ImageRank.OTHER)
+
+
+def read_item_image(fields: EntryFields, element: etree._Element) -> None:
+    """A non-standard item `<image>`: either a URL as text or an `<url>` child."""
+    url = element.get("url") or element.get("href")
+    if not url:
+        child = next((c for c in element if str(c.tag).endswith("url")), None)
+        url = element_text(child if child is not None else element).strip()
+    fields.offer_image(url, ImageRank.OTHER)
+
+
+MEDIA_HANDLERS: Final[Mapping[str, Handler]] = {
+    **{
+        clark(namespace, local): handler
+        for namespace in MEDIA
+        for local, handler in (
+            ("content", read_media_content),
+            ("thumbnail", read_media_thumbnail),
+            ("group", read_media_group),
+            ("title", read_media_title),
+            ("description", read_media_description),
+        )
+    },
+    clark(ITUNES, "image"): read_itunes_image,
+}
