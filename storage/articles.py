@@ -1,0 +1,442 @@
+"""SQLite implementation of `ArticleRepository`: batched, deduplicating upserts.
+
+`upsert_many` is on the ingestion hot path, and aiosqlite runs every call through its
+worker thread, so a batch costs a fixed number of round trips whatever its size: one
+query finds every existing match (by guid and by URL), one finds every near-duplicate
+candidate, and the writes are `executemany` calls. The FTS index follows by triggers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from news.models import ArticleDraft
+from news.query import normalize_tag
+from storage.codec import (
+    from_micros,
+    from_micros_or_none,
+    hamming_distance,
+    related_from_json,
+    related_to_json,
+    simhash_bands,
+    simhash_from_db,
+    simhash_to_db,
+    strings_from_json,
+    strings_to_json,
+    to_micros,
+    to_micros_or_none,
+)
+from storage.errors import NotFoundError
+from storage.models import Article, TagCount, UpsertResult
+from storage.session import Session
+
+NEAR_DUPLICATE_MAX_DISTANCE: Final = 3
+"""Articles whose SimHashes differ in at most this many bits are one story."""
+
+NEAR_DUPLICATE_WINDOW: Final = timedelta(hours=72)
+"""... when their story times are at most this far apart."""
+
+ARTICLE_COLUMNS: Final = (
+    "id, source_id, guid, url, title, summary, body, image_url, author, published_at, "
+    "fetched_at, updated_at, language, tags, related, content_hash, simhash, story_id"
+)
+
+_INSERT: Final = (
+    "INSERT INTO articles (id, source_id, guid, url, title, summary, body, image_url, author, "
+    "published_at, fetched_at, updated_at, story_at, language, tags, related, content_hash, "
+    "simhash, band0, band1, band2, band3, story_id) "
+    "VALUES (:id, :source_id, :guid, :url, :title, :summary, :body, :image_url, :author, "
+    ":published_at, :fetched_at, :updated_at, :story_at, :language, :tags, :related, "
+    ":content_hash, :simhash, :band0, :band1, :band2, :band3, :story_id)"
+)
+
+_UPDATE: Final = (
+    "UPDATE articles SET url = :url, title = :title, summary = :summary, body = :body, "
+    "image_url = :image_url, author = :author, published_at = :published_at, "
+    "updated_at = :updated_at, story_at = :story_at, language = :language, tags = :tags, "
+    "related = :related, content_hash = :content_hash, simhash = :simhash, band0 = :band0, "
+    "band1 = :band1, band2 = :band2, band3 = :band3 "
+    "WHERE id = :id"
+)
+
+_INSERT_TAG: Final = (
+    "INSERT INTO article_tags (article_id, key, name) VALUES (:article_id, :key, :name)"
+)
+
+_FIND_EXISTING: Final = (
+    "SELECT id, guid, url, content_hash, fetched_at, 1 AS by_guid FROM articles "
+    "WHERE source_id = :source_id AND guid IN (SELECT value FROM json_each(:guids)) "
+    "UNION ALL "
+    "SELECT id, guid, url, content_hash, fetched_at, 0 AS by_guid FROM articles "
+    "WHERE url IN (SELECT value FROM json_each(:urls))"
+)
+
+_FIND_CANDIDATES: Final = " UNION ".join(
+    f"SELECT id, story_id, simhash, story_at FROM articles "
+    f"WHERE band{band} IN (SELECT value FROM json_each(:band{band})) "
+    f"AND story_at BETWEEN :since AND :until AND source_id != :source_id"
+    for band in range(4)
+)
+
+_NEXT_ID: Final = (
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0), "
+    "coalesce((SELECT max(id) FROM articles), 0)) + 1"
+)
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    """Build an `Article` from a row holding `ARTICLE_COLUMNS`."""
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        guid=row["guid"],
+        url=row["url"],
+        title=row["title"],
+        summary=row["summary"],
+        body=row["body"],
+        image_url=row["image_url"],
+        author=row["author"],
+        published_at=from_micros_or_none(row["published_at"]),
+        fetched_at=from_micros(row["fetched_at"]),
+        updated_at=from_micros(row["updated_at"]),
+        language=row["language"],
+        tags=strings_from_json(row["tags"]),
+        related=related_from_json(row["related"]),
+        content_hash=row["content_hash"],
+        simhash=simhash_from_db(row["simhash"]),
+        story_id=row["story_id"],
+    )
+
+
+def unique_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
+    """Return (key, display name) per distinct normalised tag, first spelling kept."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        name = " ".join(tag.split()).lstrip("#")
+        key = normalize_tag(name)
+        if key and key not in seen:
+            seen[key] = name
+    return list(seen.items())
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A draft turned into column values, plus what deduplication needs."""
+
+    values: dict[str, Any]
+    tags: list[tuple[str, str]]
+    simhash: int
+
+    @property
+    def guid(self) -> str:
+        """Return the draft's guid."""
+        return str(self.values["guid"])
+
+    @property
+    def url(self) -> str:
+        """Return the draft's canonical URL."""
+        return str(self.values["url"])
+
+    @property
+    def content_hash(self) -> str:
+        """Return the draft's content hash."""
+        return str(self.values["content_hash"])
+
+
+@dataclass(slots=True)
+class _Target:
+    """An article a draft resolved to: stored already, or planned for insertion."""
+
+    id: int
+    content_hash: str
+    fetched_at: int
+    stored: bool
+    draft: _Prepared | None = None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a batch will write."""
+
+    inserts: list[_Target] = field(default_factory=list)
+    updates: dict[int, tuple[_Prepared, int]] = field(default_factory=dict)
+    """Stored article id → (new content, the article's first fetched_at)."""
+    unchanged: int = 0
+
+
+def _prepare(source_id: int, draft: ArticleDraft, fetched_at: int) -> _Prepared:
+    """Validate a draft and compute its column values (id and story_id come later)."""
+    if not draft.guid.strip():
+        raise ValueError(f"article draft without a guid (url {draft.url!r})")
+    if not draft.url.strip():
+        raise ValueError(f"article draft without a URL (guid {draft.guid!r})")
+    published_at = to_micros_or_none(draft.published_at)
+    tags = unique_tags(draft.tags)
+    bands = simhash_bands(draft.simhash)
+    values: dict[str, Any] = {
+        "source_id": source_id,
+        "guid": draft.guid,
+        "url": draft.url,
+        "title": draft.title,
+        "summary": draft.summary,
+        "body": draft.body,
+        "image_url": draft.image_url,
+        "author": draft.author,
+        "published_at": published_at,
+        "fetched_at": fetched_at,
+        "updated_at": fetched_at,
+        "story_at": fetched_at if published_at is None else min(published_at, fetched_at),
+        "language": draft.language,
+        "tags": strings_to_json(name for _, name in tags),
+        "related": related_to_json(draft.related),
+        "content_hash": draft.content_hash,
+        "simhash": simhash_to_db(draft.simhash),
+        "band0": bands[0],
+        "band1": bands[1],
+        "band2": bands[2],
+        "band3": bands[3],
+    }
+    return _Prepared(values=values, tags=tags, simhash=draft.simhash)
+
+
+class SQLiteArticleRepository:
+    """Articles in `articles`, tags in `article_tags`, text indexed in `articles_fts`."""
+
+    def __init__(self, session: Session) -> None:
+        """Use the shared session."""
+        self._session = session
+
+    async def upsert_many(
+        self, source_id: int, drafts: Sequence[ArticleDraft], *, fetched_at: datetime
+    ) -> UpsertResult:
+        """Store a batch of drafts from one source atomically, deduplicated (see protocol)."""
+        fetched = to_micros(fetched_at)
+        prepared = [_prepare(source_id, draft, fetched) for draft in drafts]
+        if not prepared:
+            return UpsertResult(inserted=(), updated=(), unchanged=0)
+        async with self._session.transaction():
+            plan = await self._plan(source_id, prepared)
+            if plan.inserts:
+                await self._insert(source_id, plan.inserts)
+            if plan.updates:
+                await self._update(plan.updates, fetched)
+        return UpsertResult(
+            inserted=tuple(target.id for target in plan.inserts),
+            updated=tuple(plan.updates),
+            unchanged=plan.unchanged,
+        )
+
+    async def _plan(self, source_id: int, prepared: list[_Prepared]) -> _Plan:
+        """Resolve each draft to an existing article, an earlier draft, or a new id."""
+        rows = await self._session.fetchall(
+            _FIND_EXISTING,
+            {
+                "source_id": source_id,
+                "guids": json.dumps([item.guid for item in prepared]),
+                "urls": json.dumps([item.url for item in prepared]),
+            },
+        )
+        by_guid: dict[str, _Target] = {}
+        by_url: dict[str, _Target] = {}
+        for row in rows:
+            stored = _Target(row["id"], row["content_hash"], row["fetched_at"], stored=True)
+            if row["by_guid"]:
+                by_guid[row["guid"]] = stored
+            else:
+                by_url.setdefault(row["url"], stored)
+        next_id = await self._next_id()
+        plan = _Plan()
+        target: _Target | None
+        for item in prepared:
+            target = by_guid.get(item.guid) or by_url.get(item.url)
+            if target is None:
+                target = _Target(next_id, item.content_hash, item.values["fetched_at"], False)
+                target.draft = item
+                item.values["id"] = next_id
+                next_id += 1
+                plan.inserts.append(target)
+            elif target.content_hash == item.content_hash:
+                plan.unchanged += 1
+            elif target.stored:
+                if target.id in plan.updates:
+                    plan.unchanged += 1  # a later draft of the batch replaces the update
+                plan.updates[target.id] = (item, target.fetched_at)
+                target.content_hash = item.content_hash
+            else:  # replaces an earlier draft of this batch, not yet written
+                item.values["id"] = target.id
+                target.draft = item
+                target.content_hash = item.content_hash
+                plan.unchanged += 1
+            by_guid[item.guid] = target
+            by_url[item.url] = target
+        return plan
+
+    async def _next_id(self) -> int:
+        """Return the first id never given to an article (ids are not reused)."""
+        row = await self._session.fetchone(_NEXT_ID)
+        assert row is not None  # an aggregate query always returns one row
+        return int(row[0])
+
+    async def _insert(self, source_id: int, inserts: list[_Target]) -> None:
+        """Insert planned articles with their story ids and tags."""
+        drafts = [target.draft for target in inserts if target.draft is not None]
+        story_ids = await self._story_ids(source_id, drafts)
+        rows: list[dict[str, Any]] = []
+        tag_rows: list[dict[str, Any]] = []
+        for target in inserts:
+            assert target.draft is not None  # planned inserts always carry their draft
+            article_id = target.id
+            rows.append(
+                {
+                    **target.draft.values,
+                    "id": article_id,
+                    "story_id": story_ids.get(article_id, article_id),
+                }
+            )
+            tag_rows.extend(
+                {"article_id": article_id, "key": key, "name": name}
+                for key, name in target.draft.tags
+            )
+        await self._session.executemany(_INSERT, rows)
+        if tag_rows:
+            await self._session.executemany(_INSERT_TAG, tag_rows)
+
+    async def _story_ids(self, source_id: int, drafts: list[_Prepared]) -> dict[int, int]:
+        """Return new article id → story id for drafts near-duplicating another source's.
+
+        One indexed query fetches every article of another source that shares a SimHash
+        band with some draft within the batch's time span widened by the window; each
+        draft then keeps the closest candidate within its own window.
+        """
+        linkable = [item for item in drafts if item.simhash != 0]  # 0: no text to compare
+        if not linkable:
+            return {}
+        window = NEAR_DUPLICATE_WINDOW // timedelta(microseconds=1)
+        times = [int(item.values["story_at"]) for item in linkable]
+        parameters: dict[str, Any] = {
+            "source_id": source_id,
+            "since": min(times) - window,
+            "until": max(times) + window,
+        }
+        for band in range(4):
+            values = sorted({int(item.values[f"band{band}"]) for item in linkable})
+            parameters[f"band{band}"] = json.dumps(values)
+        rows = await self._session.fetchall(_FIND_CANDIDATES, parameters)
+        if not rows:
+            return {}
+        by_band: list[dict[int, list[sqlite3.Row]]] = [{} for _ in range(4)]
+        for row in rows:
+            for band, value in enumerate(simhash_bands(simhash_from_db(row["simhash"]))):
+                by_band[band].setdefault(value, []).append(row)
+        story_ids: dict[int, int] = {}
+        for item in linkable:
+            best = _closest(item, by_band, window)
+            if best is not None:
+                story_ids[int(item.values["id"])] = best
+        return story_ids
+
+    async def _update(self, updates: dict[int, tuple[_Prepared, int]], now: int) -> None:
+        """Rewrite changed articles in place (id, guid, story and first fetch kept)."""
+        rows: list[dict[str, Any]] = []
+        tag_rows: list[dict[str, Any]] = []
+        for article_id, (item, first_fetched_at) in updates.items():
+            published_at = item.values["published_at"]
+            story_at = (
+                first_fetched_at if published_at is None else min(published_at, first_fetched_at)
+            )
+            rows.append({**item.values, "id": article_id, "updated_at": now, "story_at": story_at})
+            tag_rows.extend(
+                {"article_id": article_id, "key": key, "name": name} for key, name in item.tags
+            )
+        await self._session.executemany(_UPDATE, rows)
+        await self._session.executemany(
+            "DELETE FROM article_tags WHERE article_id = :id", [{"id": key} for key in updates]
+        )
+        if tag_rows:
+            await self._session.executemany(_INSERT_TAG, tag_rows)
+
+    async def get(self, article_id: int) -> Article:
+        """Return the article with this id."""
+        row = await self._session.fetchone(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = :id", {"id": article_id}
+        )
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        return article_from_row(row)
+
+    async def get_many(self, article_ids: Iterable[int]) -> list[Article]:
+        """Return the articles with these ids that exist, in the order asked."""
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted:
+            return []
+        rows = await self._session.fetchall(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles "
+            "WHERE id IN (SELECT value FROM json_each(:ids))",
+            {"ids": json.dumps(wanted)},
+        )
+        found = {row["id"]: article_from_row(row) for row in rows}
+        return [found[article_id] for article_id in wanted if article_id in found]
+
+    async def latest(self, limit: int = 20, offset: int = 0) -> list[Article]:
+        """Return articles newest first (by story time)."""
+        rows = await self._session.fetchall(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles "
+            "ORDER BY story_at DESC, id DESC LIMIT :limit OFFSET :offset",
+            {"limit": max(0, limit), "offset": max(0, offset)},
+        )
+        return [article_from_row(row) for row in rows]
+
+    async def by_story(self, story_id: int) -> list[Article]:
+        """Return the articles of one story, earliest first."""
+        rows = await self._session.fetchall(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id = :story_id "
+            "ORDER BY story_at, id",
+            {"story_id": story_id},
+        )
+        return [article_from_row(row) for row in rows]
+
+    async def count(self) -> int:
+        """Return the number of stored articles."""
+        row = await self._session.fetchone("SELECT count(*) FROM articles")
+        return int(row[0]) if row is not None else 0
+
+    async def tags(self, limit: int = 50, *, since: datetime | None = None) -> list[TagCount]:
+        """Return the most used tags (of articles since `since` when given)."""
+        if since is None:
+            sql = (
+                "SELECT key, min(name) AS name, count(*) AS n FROM article_tags "
+                "GROUP BY key ORDER BY n DESC, key LIMIT :limit"
+            )
+            parameters: dict[str, Any] = {"limit": max(0, limit)}
+        else:
+            sql = (
+                "SELECT t.key, min(t.name) AS name, count(*) AS n FROM article_tags AS t "
+                "JOIN articles AS a ON a.id = t.article_id WHERE a.story_at >= :since "
+                "GROUP BY t.key ORDER BY n DESC, t.key LIMIT :limit"
+            )
+            parameters = {"limit": max(0, limit), "since": to_micros(since)}
+        rows = await self._session.fetchall(sql, parameters)
+        return [TagCount(key=row["key"], name=row["name"], count=row["n"]) for row in rows]
+
+
+def _closest(
+    item: _Prepared, by_band: list[dict[int, list[sqlite3.Row]]], window: int
+) -> int | None:
+    """Return the story id of the nearest candidate within distance and window, or None."""
+    story_at = int(item.values["story_at"])
+    best: tuple[int, int] | None = None
+    for band in range(4):
+        for row in by_band[band].get(int(item.values[f"band{band}"]), ()):
+            if abs(row["story_at"] - story_at) > window:
+                continue
+            distance = hamming_distance(item.simhash, simhash_from_db(row["simhash"]))
+            if distance <= NEAR_DUPLICATE_MAX_DISTANCE:
+                key = (distance, row["story_id"])
+                if best is None or key < best:
+                    best = key
+    return None if best is None else best[1]

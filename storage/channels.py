@@ -1,0 +1,228 @@
+"""SQLite implementation of `ChannelRepository`: channels and routes."""
+
+from __future__ import annotations
+
+import builtins
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from news.query import normalize_tag
+from storage.codec import from_micros, strings_from_json, strings_to_json, to_micros
+from storage.errors import AlreadyExistsError, ConstraintError, NotFoundError
+from storage.models import Channel, ChannelStyle, Route
+from storage.session import Session
+
+_CHANNEL_COLUMNS: Final = (
+    "id, chat_id, username, title, style, paused, discussion_chat_id, created_at"
+)
+_ROUTE_COLUMNS: Final = "source_id, channel_id, include_words, exclude_words, tags, created_at"
+
+
+def channel_from_row(row: sqlite3.Row) -> Channel:
+    """Build a `Channel` from a row with the channel columns."""
+    return Channel(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        username=row["username"],
+        title=row["title"],
+        style=ChannelStyle(row["style"]),
+        paused=bool(row["paused"]),
+        discussion_chat_id=row["discussion_chat_id"],
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def route_from_row(row: sqlite3.Row) -> Route:
+    """Build a `Route` from a row with the route columns."""
+    return Route(
+        source_id=row["source_id"],
+        channel_id=row["channel_id"],
+        include=strings_from_json(row["include_words"]),
+        exclude=strings_from_json(row["exclude_words"]),
+        tags=strings_from_json(row["tags"]),
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def _clean_words(words: Iterable[str]) -> list[str]:
+    """Return filter words trimmed, blanks dropped, repeats (ignoring case) dropped."""
+    seen: dict[str, str] = {}
+    for word in words:
+        clean = " ".join(word.split())
+        if clean and clean.casefold() not in seen:
+            seen[clean.casefold()] = clean
+    return list(seen.values())
+
+
+class SQLiteChannelRepository:
+    """Channels in `channels`, routes in `routes`."""
+
+    def __init__(self, session: Session) -> None:
+        """Use the shared session."""
+        self._session = session
+
+    async def add(
+        self,
+        chat_id: int,
+        *,
+        title: str = "",
+        username: str | None = None,
+        style: ChannelStyle = ChannelStyle.TEXT,
+        now: datetime | None = None,
+    ) -> Channel:
+        """Add a channel; `AlreadyExistsError` if the chat id is known."""
+        try:
+            row = await self._session.fetchone(
+                "INSERT INTO channels (chat_id, username, title, style, created_at) "
+                "VALUES (:chat_id, :username, :title, :style, :created_at) "
+                f"RETURNING {_CHANNEL_COLUMNS}",
+                {
+                    "chat_id": chat_id,
+                    "username": _clean_username(username),
+                    "title": title.strip(),
+                    "style": ChannelStyle(style).value,
+                    "created_at": to_micros(now or datetime.now(UTC)),
+                },
+            )
+        except AlreadyExistsError:
+            raise AlreadyExistsError(f"channel for chat {chat_id} already exists") from None
+        assert row is not None  # RETURNING always yields the inserted row
+        return channel_from_row(row)
+
+    async def get(self, channel_id: int) -> Channel:
+        """Return the channel with this id."""
+        row = await self._session.fetchone(
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE id = :id", {"id": channel_id}
+        )
+        if row is None:
+            raise NotFoundError(f"no channel with id {channel_id}")
+        return channel_from_row(row)
+
+    async def get_by_chat_id(self, chat_id: int) -> Channel | None:
+        """Return the channel for a Telegram chat id, or None."""
+        row = await self._session.fetchone(
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE chat_id = :chat_id",
+            {"chat_id": chat_id},
+        )
+        return None if row is None else channel_from_row(row)
+
+    async def list(self) -> builtins.list[Channel]:
+        """Return every channel, by id."""
+        rows = await self._session.fetchall(f"SELECT {_CHANNEL_COLUMNS} FROM channels ORDER BY id")
+        return [channel_from_row(row) for row in rows]
+
+    async def remove(self, channel_id: int) -> None:
+        """Delete the channel with its routes and outbox rows."""
+        rows = await self._session.fetchall(
+            "DELETE FROM channels WHERE id = :id RETURNING id", {"id": channel_id}
+        )
+        if not rows:
+            raise NotFoundError(f"no channel with id {channel_id}")
+
+    async def set_paused(self, channel_id: int, paused: bool) -> Channel:
+        """Pause or resume posting to the channel."""
+        return await self._update(channel_id, "paused = :paused", {"paused": int(paused)})
+
+    async def set_style(self, channel_id: int, style: ChannelStyle) -> Channel:
+        """Change how the channel's posts look."""
+        return await self._update(
+            channel_id, "style = :style", {"style": ChannelStyle(style).value}
+        )
+
+    async def update_info(self, channel_id: int, *, title: str, username: str | None) -> Channel:
+        """Store the channel's current title and username."""
+        return await self._update(
+            channel_id,
+            "title = :title, username = :username",
+            {"title": title.strip(), "username": _clean_username(username)},
+        )
+
+    async def set_discussion_chat(
+        self, channel_id: int, discussion_chat_id: int | None
+    ) -> Channel:
+        """Store (or clear) the channel's linked discussion group."""
+        return await self._update(
+            channel_id,
+            "discussion_chat_id = :discussion_chat_id",
+            {"discussion_chat_id": discussion_chat_id},
+        )
+
+    async def route(
+        self,
+        source_id: int,
+        channel_id: int,
+        *,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        tags: Iterable[str] = (),
+        now: datetime | None = None,
+    ) -> Route:
+        """Send the source's articles to the channel, replacing an existing route's filters."""
+        tag_keys = list(dict.fromkeys(key for key in map(normalize_tag, tags) if key))
+        try:
+            row = await self._session.fetchone(
+                "INSERT INTO routes (source_id, channel_id, include_words, exclude_words, tags, "
+                "created_at) VALUES (:source_id, :channel_id, :include, :exclude, :tags, :now) "
+                "ON CONFLICT (source_id, channel_id) DO UPDATE SET "
+                "include_words = excluded.include_words, exclude_words = excluded.exclude_words, "
+                f"tags = excluded.tags RETURNING {_ROUTE_COLUMNS}",
+                {
+                    "source_id": source_id,
+                    "channel_id": channel_id,
+                    "include": strings_to_json(_clean_words(include)),
+                    "exclude": strings_to_json(_clean_words(exclude)),
+                    "tags": strings_to_json(tag_keys),
+                    "now": to_micros(now or datetime.now(UTC)),
+                },
+            )
+        except ConstraintError:
+            raise NotFoundError(
+                f"cannot route: no source {source_id} or no channel {channel_id}"
+            ) from None
+        assert row is not None  # RETURNING always yields the written row
+        return route_from_row(row)
+
+    async def unroute(self, source_id: int, channel_id: int) -> bool:
+        """Remove a route; return whether there was one."""
+        rows = await self._session.fetchall(
+            "DELETE FROM routes WHERE source_id = :source_id AND channel_id = :channel_id "
+            "RETURNING source_id",
+            {"source_id": source_id, "channel_id": channel_id},
+        )
+        return bool(rows)
+
+    async def routes_for_source(self, source_id: int) -> builtins.list[Route]:
+        """Return the routes from a source, by channel."""
+        rows = await self._session.fetchall(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE source_id = :id ORDER BY channel_id",
+            {"id": source_id},
+        )
+        return [route_from_row(row) for row in rows]
+
+    async def routes_for_channel(self, channel_id: int) -> builtins.list[Route]:
+        """Return the routes into a channel, by source."""
+        rows = await self._session.fetchall(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE channel_id = :id ORDER BY source_id",
+            {"id": channel_id},
+        )
+        return [route_from_row(row) for row in rows]
+
+    async def _update(self, channel_id: int, assignments: str, values: dict[str, Any]) -> Channel:
+        """Apply `SET assignments` to one channel and return it; `NotFoundError` if missing."""
+        row = await self._session.fetchone(
+            f"UPDATE channels SET {assignments} WHERE id = :id RETURNING {_CHANNEL_COLUMNS}",
+            {**values, "id": channel_id},
+        )
+        if row is None:
+            raise NotFoundError(f"no channel with id {channel_id}")
+        return channel_from_row(row)
+
+
+def _clean_username(username: str | None) -> str | None:
+    """Return a username without a leading `@`, or None when blank."""
+    if username is None:
+        return None
+    clean = username.strip().lstrip("@")
+    return clean or None

@@ -1,0 +1,102 @@
+"""Conversions between Python values and their SQLite column forms.
+
+Datetimes are stored as INTEGER microseconds since the Unix epoch (UTC): exact, compact
+and indexable. SimHashes are stored as signed 64-bit INTEGERs (SQLite's only integer),
+with four 16-bit bands in their own columns for the near-duplicate lookup.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from news.models import RelatedLink
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_UINT64 = 1 << 64
+_INT64_MAX = (1 << 63) - 1
+BAND_BITS = 16
+BAND_COUNT = 4
+
+
+def to_micros(moment: datetime) -> int:
+    """Return a timezone-aware datetime as microseconds since the epoch; reject naive ones."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"datetime must be timezone-aware, got naive {moment.isoformat()}")
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def to_micros_or_none(moment: datetime | None) -> int | None:
+    """Return `to_micros(moment)`, or None for None."""
+    return None if moment is None else to_micros(moment)
+
+
+def from_micros(value: int) -> datetime:
+    """Return the UTC datetime for microseconds since the epoch."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def from_micros_or_none(value: int | None) -> datetime | None:
+    """Return `from_micros(value)`, or None for NULL."""
+    return None if value is None else from_micros(value)
+
+
+def simhash_to_db(simhash: int) -> int:
+    """Return an unsigned 64-bit SimHash as the signed integer SQLite can store."""
+    if not 0 <= simhash < _UINT64:
+        raise ValueError(f"simhash must be an unsigned 64-bit integer, got {simhash}")
+    return simhash - _UINT64 if simhash > _INT64_MAX else simhash
+
+
+def simhash_from_db(value: int) -> int:
+    """Return the unsigned 64-bit SimHash for its stored signed form."""
+    return value + _UINT64 if value < 0 else value
+
+
+def simhash_bands(simhash: int) -> tuple[int, int, int, int]:
+    """Split an unsigned 64-bit SimHash into four 16-bit bands (lowest bits first).
+
+    Two hashes at Hamming distance <= 3 differ in at most three bands, so at least one
+    band is equal (pigeonhole): candidates are found by an indexed band lookup.
+    """
+    mask = (1 << BAND_BITS) - 1
+    return (
+        simhash & mask,
+        (simhash >> BAND_BITS) & mask,
+        (simhash >> 2 * BAND_BITS) & mask,
+        (simhash >> 3 * BAND_BITS) & mask,
+    )
+
+
+def hamming_distance(first: int, second: int) -> int:
+    """Return the number of differing bits between two unsigned 64-bit hashes."""
+    return (first ^ second).bit_count()
+
+
+def strings_to_json(values: Iterable[str]) -> str:
+    """Return a list of strings as a compact JSON array."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+
+
+def strings_from_json(text: str) -> tuple[str, ...]:
+    """Return the strings of a JSON array column."""
+    return tuple(str(value) for value in json.loads(text))
+
+
+def related_to_json(links: Iterable[RelatedLink]) -> str:
+    """Return related headlines as a compact JSON array of objects."""
+    return json.dumps(
+        [{"title": link.title, "url": link.url, "site": link.site} for link in links],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def related_from_json(text: str) -> tuple[RelatedLink, ...]:
+    """Return the related headlines of a JSON column."""
+    return tuple(
+        RelatedLink(title=item["title"], url=item.get("url"), site=item.get("site"))
+        for item in json.loads(text)
+    )

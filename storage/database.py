@@ -1,0 +1,165 @@
+"""Open the SQLite database: connection setup, migrations, repositories, backup."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Self
+
+import aiosqlite
+
+from storage.articles import SQLiteArticleRepository
+from storage.bookmarks import SQLiteBookmarkRepository
+from storage.channels import SQLiteChannelRepository
+from storage.errors import AlreadyExistsError, DatabaseError
+from storage.migrations import migrate
+from storage.outbox import SQLiteOutboxRepository
+from storage.protocols import (
+    ArticleRepository,
+    BookmarkRepository,
+    ChannelRepository,
+    OutboxRepository,
+    SourceRepository,
+    UserRepository,
+)
+from storage.session import Session
+from storage.sources import SQLiteSourceRepository
+from storage.users import SQLiteUserRepository
+
+MEMORY: Final = ":memory:"
+BUSY_TIMEOUT_MS: Final = 5_000
+CACHE_SIZE_KIB: Final = 32_768
+
+_PRAGMAS: Final = (
+    "PRAGMA journal_mode = WAL",  # readers (CLI, backup) never block the writer
+    "PRAGMA synchronous = NORMAL",  # durable at checkpoints; safe with WAL
+    "PRAGMA foreign_keys = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",  # wait for another process's write lock
+    f"PRAGMA cache_size = -{CACHE_SIZE_KIB}",
+    "PRAGMA temp_store = MEMORY",
+)
+
+
+class Database:
+    """An open newsbot database: one connection, its repositories and its transactions."""
+
+    def __init__(self, session: Session, path: str) -> None:
+        """Wrap an already set-up session; use `open_database` instead of calling this."""
+        self._session = session
+        self._path = path
+        self.sources: SourceRepository = SQLiteSourceRepository(session)
+        self.articles: ArticleRepository = SQLiteArticleRepository(session)
+        self.channels: ChannelRepository = SQLiteChannelRepository(session)
+        self.outbox: OutboxRepository = SQLiteOutboxRepository(session)
+        self.users: UserRepository = SQLiteUserRepository(session)
+        self.bookmarks: BookmarkRepository = SQLiteBookmarkRepository(session)
+
+    @property
+    def session(self) -> Session:
+        """Return the session the repositories share (for `storage.search`)."""
+        return self._session
+
+    @property
+    def path(self) -> str:
+        """Return the database file path, or `:memory:`."""
+        return self._path
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Return a context manager running its block in one transaction.
+
+        Repository calls made by the same task inside the block join it (nested calls use
+        savepoints); an exception rolls everything back. Other tasks wait until it ends.
+        """
+        return self._session.transaction()
+
+    async def backup(self, path: Path | str, *, overwrite: bool = False) -> Path:
+        """Write an online, consistent copy of the database to `path` and return it.
+
+        Uses SQLite's backup API into a temporary file beside `path`, then renames it, so
+        a reader never sees a half-written copy. Refuses to replace an existing file unless
+        `overwrite` is true.
+        """
+        target, partial = _backup_paths(Path(path), self._path, overwrite=overwrite)
+        try:
+            await self._copy_to(partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
+
+    async def _copy_to(self, partial: Path) -> None:
+        """Copy every page into a new database file at `partial`."""
+        copy = sqlite3.connect(partial, check_same_thread=False)
+        try:
+            await self._session.call(self._session.connection.backup, copy)
+        finally:
+            copy.close()
+
+    async def close(self) -> None:
+        """Close the connection (waits for other tasks' open transactions)."""
+        await self._session.close()
+
+    async def __aenter__(self) -> Self:
+        """Return self; the database is already open."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the database."""
+        await self.close()
+
+
+def _backup_paths(target: Path, database: str, *, overwrite: bool) -> tuple[Path, Path]:
+    """Check a backup target and return it with the temporary file to write first."""
+    if target.exists() and not overwrite:
+        raise AlreadyExistsError(f"backup target {target} already exists")
+    if database != MEMORY and target.resolve() == Path(database).resolve():
+        raise AlreadyExistsError("backup target is the database itself")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    return target, partial
+
+
+async def open_database(path: Path | str) -> Database:
+    """Open (creating it and its folder when missing) and migrate the database at `path`.
+
+    `":memory:"` gives a private in-memory database, for tests. Use as
+    `async with await open_database(path) as db:` or close it with `await db.close()`.
+    """
+    location = str(path)
+    if location != MEMORY:
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = await aiosqlite.connect(location, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {location}: {exc}") from exc
+    try:
+        connection.row_factory = sqlite3.Row
+        session = Session(connection)
+        for pragma in _PRAGMAS:
+            await session.fetchall(pragma)
+        await migrate(session)
+    except BaseException:
+        await asyncio.shield(connection.close())
+        raise
+    return Database(session, location)
+
+
+@contextlib.asynccontextmanager
+async def opened_database(path: Path | str) -> AsyncIterator[Database]:
+    """Open the database for the duration of an `async with` block."""
+    database = await open_database(path)
+    try:
+        yield database
+    finally:
+        await database.close()

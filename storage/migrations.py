@@ -1,0 +1,228 @@
+"""Schema as commented DDL, versioned with `PRAGMA user_version`, migrated forward at open.
+
+`MIGRATIONS[n - 1]` takes a database from version n - 1 to version n. Never edit a
+released migration: append a new one. Each runs in its own IMMEDIATE transaction together
+with the `user_version` bump, and re-checks the version inside it, so two processes
+opening the same file at once cannot apply a step twice.
+
+Conventions: times are INTEGER microseconds since the Unix epoch, UTC (`storage.codec`);
+lists of strings are JSON arrays in TEXT columns; booleans are 0/1 with a CHECK.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+from storage.errors import SchemaVersionError
+from storage.session import Session
+
+_SCHEMA_V1: Final = """
+-- Feeds and sites to fetch, with their conditional-GET and failure state.
+CREATE TABLE sources (
+    id               INTEGER PRIMARY KEY,
+    url              TEXT    NOT NULL UNIQUE,
+    name             TEXT    NOT NULL,
+    tags             TEXT    NOT NULL DEFAULT '[]',        -- JSON array, display form
+    interval_seconds INTEGER CHECK (interval_seconds > 0), -- NULL: the global interval
+    active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),  -- 0: gave up
+    paused           INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),  -- admin pause
+    etag             TEXT,
+    last_modified    TEXT,
+    last_fetched_at  INTEGER,                               -- last attempt, any outcome
+    last_success_at  INTEGER,
+    next_fetch_at    INTEGER,                               -- NULL: never fetched, due now
+    failure_count    INTEGER NOT NULL DEFAULT 0,            -- consecutive failures
+    last_error       TEXT,
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX sources_due ON sources (next_fetch_at) WHERE active = 1 AND paused = 0;
+
+-- Articles. Ids are never reused (AUTOINCREMENT): they travel in Telegram buttons.
+CREATE TABLE articles (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id    INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    guid         TEXT    NOT NULL,
+    url          TEXT    NOT NULL,                  -- canonical (tracking parameters gone)
+    title        TEXT    NOT NULL,
+    summary      TEXT    NOT NULL DEFAULT '',
+    body         TEXT    NOT NULL DEFAULT '',       -- clean plain text
+    image_url    TEXT,
+    author       TEXT,
+    published_at INTEGER,
+    fetched_at   INTEGER NOT NULL,                  -- first fetched
+    updated_at   INTEGER NOT NULL,                  -- last content change
+    story_at     INTEGER NOT NULL,                  -- min(published_at, fetched_at): recency
+    language     TEXT,
+    tags         TEXT    NOT NULL DEFAULT '[]',     -- JSON array, display form; indexed by
+                                                    -- FTS; filters use article_tags
+    related      TEXT    NOT NULL DEFAULT '[]',     -- JSON [{"title", "url", "site"}]
+    content_hash TEXT    NOT NULL,                  -- of title + summary + body
+    simhash      INTEGER NOT NULL,                  -- 64-bit SimHash stored signed
+    band0        INTEGER NOT NULL,                  -- simhash bits 0-15, unsigned
+    band1        INTEGER NOT NULL,                  -- bits 16-31
+    band2        INTEGER NOT NULL,                  -- bits 32-47
+    band3        INTEGER NOT NULL,                  -- bits 48-63
+    story_id     INTEGER NOT NULL,                  -- earliest article of the near-duplicate
+                                                    -- cluster, or id; a grouping key, no FK
+    UNIQUE (source_id, guid)
+);
+CREATE INDEX articles_url ON articles (url);
+CREATE INDEX articles_story ON articles (story_id);
+CREATE INDEX articles_recent ON articles (story_at);
+-- Near-duplicate candidates: an equal band within a time window.
+CREATE INDEX articles_band0 ON articles (band0, story_at);
+CREATE INDEX articles_band1 ON articles (band1, story_at);
+CREATE INDEX articles_band2 ON articles (band2, story_at);
+CREATE INDEX articles_band3 ON articles (band3, story_at);
+
+-- Tags by normalised key (news.query.normalize_tag), so `#syria` finds `Syria`.
+CREATE TABLE article_tags (
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    key        TEXT    NOT NULL,
+    name       TEXT    NOT NULL,                    -- display form as the source wrote it
+    PRIMARY KEY (article_id, key)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_key ON article_tags (key, article_id);
+
+-- Full-text search over articles (external content: the text lives in `articles` only).
+-- remove_diacritics 2: `sao paulo` finds `São Paulo`. The prefix index serves as-you-type
+-- queries on the last word.
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, summary, body, tags,
+    content = 'articles',
+    content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3 4'
+);
+-- The triggers keep the index in the same transaction as every article write.
+CREATE TRIGGER articles_fts_after_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, summary, body, tags)
+    VALUES (new.id, new.title, new.summary, new.body, new.tags);
+END;
+CREATE TRIGGER articles_fts_after_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, tags)
+    VALUES ('delete', old.id, old.title, old.summary, old.body, old.tags);
+END;
+CREATE TRIGGER articles_fts_after_update AFTER UPDATE OF title, summary, body, tags
+ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, tags)
+    VALUES ('delete', old.id, old.title, old.summary, old.body, old.tags);
+    INSERT INTO articles_fts (rowid, title, summary, body, tags)
+    VALUES (new.id, new.title, new.summary, new.body, new.tags);
+END;
+
+-- Telegram chats the bot posts into.
+CREATE TABLE channels (
+    id                 INTEGER PRIMARY KEY,
+    chat_id            INTEGER NOT NULL UNIQUE,     -- Telegram chat id (-100...)
+    username           TEXT,                        -- without '@'
+    title              TEXT    NOT NULL DEFAULT '',
+    style              TEXT    NOT NULL DEFAULT 'text'
+                       CHECK (style IN ('text', 'photo', 'compact')),
+    paused             INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+    discussion_chat_id INTEGER,                     -- linked discussion group, when known
+    created_at         INTEGER NOT NULL
+);
+
+-- Which sources go to which channels, with optional filters (JSON arrays).
+CREATE TABLE routes (
+    source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    channel_id    INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    include_words TEXT    NOT NULL DEFAULT '[]',
+    exclude_words TEXT    NOT NULL DEFAULT '[]',
+    tags          TEXT    NOT NULL DEFAULT '[]',    -- normalised tag keys
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (source_id, channel_id)
+) WITHOUT ROWID;
+CREATE INDEX routes_channel ON routes (channel_id);
+
+-- Transactional outbox: one row per (article, channel), written with the article.
+CREATE TABLE outbox (
+    id           INTEGER PRIMARY KEY,
+    article_id   INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    channel_id   INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    state        TEXT    NOT NULL DEFAULT 'pending'
+                 CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,        -- claims so far
+    last_error   TEXT,
+    message_id   INTEGER,                           -- Telegram message id once sent
+    created_at   INTEGER NOT NULL,
+    available_at INTEGER,                           -- not claimable before (retry later)
+    sent_at      INTEGER,
+    UNIQUE (article_id, channel_id)
+);
+CREATE INDEX outbox_claim ON outbox (channel_id, state, id);
+CREATE INDEX outbox_state ON outbox (state);
+
+-- Telegram users seen by the bot.
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,              -- Telegram user id
+    username      TEXT,
+    first_name    TEXT    NOT NULL DEFAULT '',
+    language_code TEXT,
+    blocked       INTEGER NOT NULL DEFAULT 0 CHECK (blocked IN (0, 1)),
+    created_at    INTEGER NOT NULL,
+    last_seen_at  INTEGER NOT NULL
+);
+
+-- Articles a user saved.
+CREATE TABLE bookmarks (
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX bookmarks_user_recent ON bookmarks (user_id, created_at);
+CREATE INDEX bookmarks_article ON bookmarks (article_id);
+"""
+
+MIGRATIONS: Final[tuple[str, ...]] = (_SCHEMA_V1,)
+"""Forward migrations; the schema version is their count."""
+
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (triggers' inner `;` included)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statement = pending.strip()
+            if statement.strip(";").strip() and not _only_comments(statement):
+                statements.append(statement)
+            pending = ""
+    if pending.strip() and not _only_comments(pending):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {pending!r}")
+    return statements
+
+
+def _only_comments(text: str) -> bool:
+    """Return whether `text` holds nothing but `--` comments and whitespace."""
+    return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())
+
+
+async def schema_version(session: Session) -> int:
+    """Return the database's `PRAGMA user_version`."""
+    row = await session.fetchone("PRAGMA user_version")
+    return int(row[0]) if row is not None else 0
+
+
+async def migrate(session: Session) -> int:
+    """Apply every migration the database lacks and return the resulting version."""
+    current = await schema_version(session)
+    if current > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"database schema version {current} is newer than this newsbot's "
+            f"{SCHEMA_VERSION}; upgrade newsbot"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        async with session.transaction():
+            if await schema_version(session) >= version:
+                continue  # another process applied it while we waited for the lock
+            for statement in split_statements(MIGRATIONS[version - 1]):
+                await session.execute(statement)
+            await session.execute(f"PRAGMA user_version = {version:d}")
+    return await schema_version(session)

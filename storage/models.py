@@ -1,0 +1,192 @@
+"""Typed, immutable records returned by the repositories (never raw rows).
+
+Every datetime is timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from news.models import RelatedLink
+
+
+class ChannelStyle(StrEnum):
+    """How a channel's posts look."""
+
+    TEXT = "text"
+    PHOTO = "photo"
+    COMPACT = "compact"
+
+
+class OutboxState(StrEnum):
+    """Where an outbox row is in its life: pending → sending → sent | failed."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A feed or site the bot watches, with its fetch state."""
+
+    id: int
+    url: str
+    name: str
+    tags: tuple[str, ...]
+    interval_seconds: int | None
+    """Seconds between fetches; None means the global `POLL_INTERVAL_SECONDS`."""
+    active: bool
+    """False once deactivated after too many consecutive failures."""
+    paused: bool
+    """True while an admin has paused it."""
+    etag: str | None
+    last_modified: str | None
+    last_fetched_at: datetime | None
+    last_success_at: datetime | None
+    next_fetch_at: datetime | None
+    failure_count: int
+    last_error: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article; `story_id` groups near-duplicates from different sources."""
+
+    id: int
+    source_id: int
+    guid: str
+    url: str
+    title: str
+    summary: str
+    body: str
+    image_url: str | None
+    author: str | None
+    published_at: datetime | None
+    fetched_at: datetime
+    updated_at: datetime
+    language: str | None
+    tags: tuple[str, ...]
+    related: tuple[RelatedLink, ...]
+    content_hash: str
+    simhash: int
+    """Unsigned 64-bit SimHash of the text."""
+    story_id: int
+    """Id of the earliest article of its near-duplicate cluster, or its own id."""
+
+    @property
+    def story_time(self) -> datetime:
+        """Return when the story happened: published_at, never later than fetched_at."""
+        if self.published_at is None or self.published_at > self.fetched_at:
+            return self.fetched_at
+        return self.published_at
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """What `ArticleRepository.upsert_many` did with a batch of drafts."""
+
+    inserted: tuple[int, ...]
+    """Ids of new articles, in draft order."""
+    updated: tuple[int, ...]
+    """Ids of existing articles whose title or text changed."""
+    unchanged: int
+    """Drafts that matched an existing article with the same content."""
+
+    @property
+    def total(self) -> int:
+        """Return the number of drafts handled."""
+        return len(self.inserted) + len(self.updated) + self.unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    """A tag (display form and normalised key) and how many articles carry it."""
+
+    key: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A Telegram channel (or chat) the bot posts into."""
+
+    id: int
+    chat_id: int
+    username: str | None
+    title: str
+    style: ChannelStyle
+    paused: bool
+    discussion_chat_id: int | None
+    """The linked discussion group, when known."""
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Articles of a source go to a channel, filtered by words and tags."""
+
+    source_id: int
+    channel_id: int
+    include: tuple[str, ...]
+    """When set, an article must contain at least one of these words."""
+    exclude: tuple[str, ...]
+    """An article containing any of these words is not posted."""
+    tags: tuple[str, ...]
+    """When set, an article must carry at least one of these tags (normalised keys)."""
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One article to post (or posted) to one channel."""
+
+    id: int
+    article_id: int
+    channel_id: int
+    state: OutboxState
+    attempts: int
+    last_error: str | None
+    message_id: int | None
+    created_at: datetime
+    available_at: datetime | None
+    """Not to be claimed before this time (set when a send is retried later)."""
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A Telegram user the bot has seen."""
+
+    id: int
+    """The Telegram user id."""
+    username: str | None
+    first_name: str
+    language_code: str | None
+    blocked: bool
+    """True once the user blocked the bot (sending to them fails)."""
+    created_at: datetime
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A user saved an article."""
+
+    user_id: int
+    article_id: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the article, its score (higher is better) and a text snippet."""
+
+    article: Article
+    score: float
+    snippet: str

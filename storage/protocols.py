@@ -1,0 +1,359 @@
+"""The storage contract: one `Protocol` per aggregate, in domain types only.
+
+`storage.database.Database` exposes one implementation of each as an attribute
+(`db.sources`, `db.articles`, ...). The SQLite classes implement them; another backend
+(PostgreSQL for several workers behind a webhook) implements the same methods with the
+same meaning and errors, and nothing in `handlers/` or `news/` changes.
+
+Shared rules:
+- Every datetime argument must be timezone-aware (naive ones raise `ValueError`); every
+  returned datetime is UTC.
+- A method given an id that does not exist raises `NotFoundError`, unless it says it
+  returns None or a bool instead.
+- Writes that touch several rows are atomic. Called inside `Database.transaction()` they
+  join the caller's transaction, so e.g. ingestion writes articles and their outbox rows
+  all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from news.models import ArticleDraft
+from storage.models import (
+    Article,
+    Bookmark,
+    Channel,
+    ChannelStyle,
+    OutboxItem,
+    Route,
+    Source,
+    TagCount,
+    UpsertResult,
+    User,
+)
+
+
+class SourceRepository(Protocol):
+    """Feeds and sites to fetch, and their fetch schedule and health."""
+
+    async def add(
+        self,
+        url: str,
+        name: str | None = None,
+        tags: Iterable[str] = (),
+        interval_seconds: int | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> Source:
+        """Add a source (name defaults to the URL's host); `AlreadyExistsError` if the URL is
+        taken. It is due at once."""
+        ...
+
+    async def get(self, source_id: int) -> Source:
+        """Return the source with this id."""
+        ...
+
+    async def get_by_url(self, url: str) -> Source | None:
+        """Return the source with exactly this URL, or None."""
+        ...
+
+    async def list(self) -> builtins.list[Source]:
+        """Return every source, by id."""
+        ...
+
+    async def remove(self, source_id: int) -> None:
+        """Delete the source with its articles, routes and their outbox rows."""
+        ...
+
+    async def set_paused(self, source_id: int, paused: bool) -> Source:
+        """Pause or resume fetching (an admin's choice, unlike deactivation)."""
+        ...
+
+    async def set_active(self, source_id: int, active: bool) -> Source:
+        """Activate or deactivate the source without touching its failure state."""
+        ...
+
+    async def reactivate(self, source_id: int) -> Source:
+        """Make a deactivated source active again: failures reset, due now, error kept."""
+        ...
+
+    async def due(self, now: datetime) -> builtins.list[Source]:
+        """Return active, unpaused sources never fetched or whose next fetch is <= now,
+        the most overdue first."""
+        ...
+
+    async def record_success(
+        self,
+        source_id: int,
+        *,
+        fetched_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        next_fetch_at: datetime,
+    ) -> Source:
+        """Record a fetch with content: validators stored, failures reset."""
+        ...
+
+    async def record_not_modified(
+        self, source_id: int, *, fetched_at: datetime, next_fetch_at: datetime
+    ) -> Source:
+        """Record a 304: a success that keeps the stored validators."""
+        ...
+
+    async def record_failure(
+        self,
+        source_id: int,
+        *,
+        error: str,
+        failed_at: datetime,
+        next_fetch_at: datetime,
+        max_failures: int,
+    ) -> Source:
+        """Record a failed fetch: failure_count + 1, error kept, and the source deactivated
+        when failure_count reaches `max_failures`."""
+        ...
+
+
+class ArticleRepository(Protocol):
+    """Articles, their tags and near-duplicate stories."""
+
+    async def upsert_many(
+        self, source_id: int, drafts: Sequence[ArticleDraft], *, fetched_at: datetime
+    ) -> UpsertResult:
+        """Store a batch of drafts from one source atomically, deduplicated.
+
+        A draft is the same article as an existing one with the same (source, guid), or
+        else the same canonical URL (any source); it is updated in place when its
+        content hash differs, otherwise left alone. Other drafts are inserted; a new
+        article whose SimHash is within Hamming distance 3 of an article from another
+        source at most 72 hours apart joins that article's story. Drafts later in the
+        batch win over earlier ones with the same key.
+
+        To write more in the same transaction (outbox rows for `result.inserted`), call
+        it inside `Database.transaction()` and do the extra writes in the same block.
+        """
+        ...
+
+    async def get(self, article_id: int) -> Article:
+        """Return the article with this id."""
+        ...
+
+    async def get_many(self, article_ids: Iterable[int]) -> builtins.list[Article]:
+        """Return the articles with these ids that exist, in the order asked."""
+        ...
+
+    async def latest(self, limit: int = 20, offset: int = 0) -> builtins.list[Article]:
+        """Return articles newest first (by story time: published, or fetched if later)."""
+        ...
+
+    async def by_story(self, story_id: int) -> builtins.list[Article]:
+        """Return the articles of one story, earliest first."""
+        ...
+
+    async def count(self) -> int:
+        """Return the number of stored articles."""
+        ...
+
+    async def tags(
+        self, limit: int = 50, *, since: datetime | None = None
+    ) -> builtins.list[TagCount]:
+        """Return the most used tags (of articles since `since` when given), most used
+        first."""
+        ...
+
+
+class ChannelRepository(Protocol):
+    """Channels the bot posts into, and routes from sources to them."""
+
+    async def add(
+        self,
+        chat_id: int,
+        *,
+        title: str = "",
+        username: str | None = None,
+        style: ChannelStyle = ChannelStyle.TEXT,
+        now: datetime | None = None,
+    ) -> Channel:
+        """Add a channel; `AlreadyExistsError` if the chat id is known."""
+        ...
+
+    async def get(self, channel_id: int) -> Channel:
+        """Return the channel with this id."""
+        ...
+
+    async def get_by_chat_id(self, chat_id: int) -> Channel | None:
+        """Return the channel for a Telegram chat id, or None."""
+        ...
+
+    async def list(self) -> builtins.list[Channel]:
+        """Return every channel, by id."""
+        ...
+
+    async def remove(self, channel_id: int) -> None:
+        """Delete the channel with its routes and outbox rows."""
+        ...
+
+    async def set_paused(self, channel_id: int, paused: bool) -> Channel:
+        """Pause or resume posting to the channel."""
+        ...
+
+    async def set_style(self, channel_id: int, style: ChannelStyle) -> Channel:
+        """Change how the channel's posts look."""
+        ...
+
+    async def update_info(self, channel_id: int, *, title: str, username: str | None) -> Channel:
+        """Store the channel's current title and username."""
+        ...
+
+    async def set_discussion_chat(
+        self, channel_id: int, discussion_chat_id: int | None
+    ) -> Channel:
+        """Store (or clear) the channel's linked discussion group."""
+        ...
+
+    async def route(
+        self,
+        source_id: int,
+        channel_id: int,
+        *,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        tags: Iterable[str] = (),
+        now: datetime | None = None,
+    ) -> Route:
+        """Send the source's articles to the channel (replacing the filters of an existing
+        route); `NotFoundError` if either does not exist."""
+        ...
+
+    async def unroute(self, source_id: int, channel_id: int) -> bool:
+        """Remove a route; return whether there was one."""
+        ...
+
+    async def routes_for_source(self, source_id: int) -> builtins.list[Route]:
+        """Return the routes from a source."""
+        ...
+
+    async def routes_for_channel(self, channel_id: int) -> builtins.list[Route]:
+        """Return the routes into a channel."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    """Posts waiting to be sent to channels, claimed in order per channel."""
+
+    async def add_for_article(
+        self, article_id: int, channel_ids: Iterable[int], *, now: datetime | None = None
+    ) -> builtins.list[OutboxItem]:
+        """Queue an article for channels, atomically; pairs already queued are skipped.
+        Returns the rows created."""
+        ...
+
+    async def add_many(
+        self, pairs: Iterable[tuple[int, int]], *, now: datetime | None = None
+    ) -> int:
+        """Queue (article_id, channel_id) pairs in one round trip; return how many were
+        new."""
+        ...
+
+    async def get(self, item_id: int) -> OutboxItem:
+        """Return the outbox row with this id."""
+        ...
+
+    async def claim_next(
+        self, channel_id: int, *, now: datetime | None = None
+    ) -> OutboxItem | None:
+        """Move the channel's oldest claimable pending row to sending (attempts + 1) and
+        return it, or None when there is none."""
+        ...
+
+    async def mark_sent(
+        self, item_id: int, *, message_id: int, sent_at: datetime | None = None
+    ) -> OutboxItem:
+        """Record that the row was posted as `message_id`."""
+        ...
+
+    async def mark_failed(
+        self, item_id: int, *, error: str, retry_at: datetime | None = None
+    ) -> OutboxItem:
+        """Record a failed send: back to pending, claimable from `retry_at`, when given;
+        otherwise failed for good."""
+        ...
+
+    async def reset_sending_on_start(self) -> int:
+        """Return rows left in sending by a crash to pending; return how many."""
+        ...
+
+    async def pending_count(self, channel_id: int | None = None) -> int:
+        """Return how many rows are pending (for one channel, or all)."""
+        ...
+
+    async def for_article(self, article_id: int) -> builtins.list[OutboxItem]:
+        """Return an article's outbox rows, by channel."""
+        ...
+
+
+class UserRepository(Protocol):
+    """Telegram users the bot has seen."""
+
+    async def upsert(
+        self,
+        user_id: int,
+        *,
+        username: str | None,
+        first_name: str,
+        language_code: str | None,
+        seen_at: datetime | None = None,
+    ) -> User:
+        """Create or refresh a user from an update; a user seen again is not blocked."""
+        ...
+
+    async def get(self, user_id: int) -> User | None:
+        """Return the user, or None if never seen."""
+        ...
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> User:
+        """Record whether the user blocked the bot."""
+        ...
+
+    async def count(self) -> int:
+        """Return the number of known users."""
+        ...
+
+
+class BookmarkRepository(Protocol):
+    """Articles users saved."""
+
+    async def toggle(self, user_id: int, article_id: int, *, now: datetime | None = None) -> bool:
+        """Save the article for the user, or unsave it if saved; return whether it is now
+        saved. `NotFoundError` if the user or article does not exist."""
+        ...
+
+    async def add(self, user_id: int, article_id: int, *, now: datetime | None = None) -> bool:
+        """Save the article; return False if it was already saved."""
+        ...
+
+    async def remove(self, user_id: int, article_id: int) -> bool:
+        """Unsave the article; return whether it was saved."""
+        ...
+
+    async def is_saved(self, user_id: int, article_id: int) -> bool:
+        """Return whether the user saved the article."""
+        ...
+
+    async def saved_among(self, user_id: int, article_ids: Iterable[int]) -> set[int]:
+        """Return which of these articles the user saved."""
+        ...
+
+    async def list(
+        self, user_id: int, limit: int = 20, offset: int = 0
+    ) -> builtins.list[Bookmark]:
+        """Return the user's bookmarks, most recently saved first."""
+        ...
+
+    async def count(self, user_id: int) -> int:
+        """Return how many articles the user saved."""
+        ...

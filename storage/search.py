@@ -1,0 +1,190 @@
+"""Full-text search over articles: the one search function the CLI and inline mode use."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from news.query import SearchQuery, normalize_tag, parse_query
+from storage.articles import ARTICLE_COLUMNS, article_from_row
+from storage.codec import to_micros
+from storage.models import SearchHit
+
+if TYPE_CHECKING:
+    from storage.database import Database
+
+TITLE_WEIGHT: Final = 10.0
+TAGS_WEIGHT: Final = 5.0
+SUMMARY_WEIGHT: Final = 2.0
+BODY_WEIGHT: Final = 1.0
+RECENCY_HALF_LIFE: Final = timedelta(hours=72)
+"""An article this much older than another scores half as much for the same text match."""
+MAX_LIMIT: Final = 100
+SNIPPET_TOKENS: Final = 24
+SNIPPET_CHARS: Final = 200
+
+_ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
+_RECENCY: Final = "(1.0 / (1.0 + max(0, :now - a.story_at) / :half_life))"
+# bm25() is lower-is-better and negative; its weights follow the FTS column order
+# (title, summary, body, tags).
+_RELEVANCE: Final = (
+    f"(-bm25(articles_fts, {TITLE_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT}, {TAGS_WEIGHT}))"
+)
+
+
+def fts_match(query: SearchQuery) -> str | None:
+    """Return the FTS5 MATCH expression for a query's text, or None when it has none.
+
+    Every word and phrase is a double-quoted FTS5 string (inner quotes doubled), so user
+    text can only ever be matched as tokens, never read as operators or column filters;
+    the prefix word gets `*` after its closing quote. All parts must match (implicit AND).
+    """
+    parts = [_quote(word) for word in query.words]
+    parts.extend(_quote(phrase) for phrase in query.phrases)
+    if query.prefix:
+        parts.append(_quote(query.prefix) + "*")
+    return " ".join(parts) or None
+
+
+def _quote(text: str) -> str:
+    """Return text as an FTS5 string literal."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+async def search_articles(
+    db: Database,
+    query: SearchQuery | str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> list[SearchHit]:
+    """Search articles; never raises on any query text (see `news.query.parse_query`).
+
+    A query without words or phrases lists the latest articles that pass its filters.
+    Filters: every `#tag` (exact normalised key), any `source:` (name compared like a
+    tag, case- and accent-insensitive, or the numeric id), and `saved` (only `user_id`'s
+    bookmarks; nothing when `user_id` is None).
+
+    Score (higher is better)::
+
+        relevance = -bm25(title 10, summary 2, body 1, tags 5)
+        recency   = 1 / (1 + max(0, now - story_time) / 72 h)
+        score     = relevance * recency        # text queries
+        score     = recency                    # queries without text
+
+    so a story 72 hours older needs twice the text relevance to rank equal, and a title
+    match outweighs a body-only match unless the body-only story is much newer.
+    `story_time` is published_at, or fetched_at when missing or later.
+    """
+    parsed = parse_query(query) if isinstance(query, str) else query
+    limit = min(limit, MAX_LIMIT)
+    if limit <= 0 or (parsed.saved and user_id is None):
+        return []
+    parameters: dict[str, Any] = {
+        "limit": limit,
+        "offset": max(0, offset),
+        "now": to_micros(now or datetime.now(UTC)),
+        "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
+    }
+    filters = await _filters(db, parsed, user_id, parameters)
+    if filters is None:
+        return []
+    match = fts_match(parsed)
+    if match is None:
+        return await _latest(db, filters, parameters)
+    parameters["match"] = match
+    return await _ranked(db, filters, parameters)
+
+
+async def _filters(
+    db: Database, query: SearchQuery, user_id: int | None, parameters: dict[str, Any]
+) -> list[str] | None:
+    """Return SQL conditions on `a` for the query's filters (None: nothing can match)."""
+    conditions = []
+    for index, tag in enumerate(query.tags):
+        parameters[f"tag{index}"] = tag
+        conditions.append(f"a.id IN (SELECT article_id FROM article_tags WHERE key = :tag{index})")
+    if query.sources:
+        source_ids = await _source_ids(db, query.sources)
+        if not source_ids:
+            return None
+        parameters["source_ids"] = json.dumps(sorted(source_ids))
+        conditions.append("a.source_id IN (SELECT value FROM json_each(:source_ids))")
+    if query.saved:
+        parameters["user_id"] = user_id
+        conditions.append("a.id IN (SELECT article_id FROM bookmarks WHERE user_id = :user_id)")
+    return conditions
+
+
+async def _source_ids(db: Database, names: tuple[str, ...]) -> set[int]:
+    """Return ids of sources named (as a tag would be compared) or numbered as asked."""
+    wanted_keys = {normalize_tag(name) for name in names} - {""}
+    wanted_ids = {int(name) for name in names if name.isascii() and name.isdigit()}
+    rows = await db.session.fetchall("SELECT id, name FROM sources")
+    return {
+        row["id"]
+        for row in rows
+        if row["id"] in wanted_ids or normalize_tag(row["name"]) in wanted_keys
+    }
+
+
+async def _latest(db: Database, filters: list[str], parameters: dict[str, Any]) -> list[SearchHit]:
+    """Return the newest articles passing the filters, scored by recency."""
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    rows = await db.session.fetchall(
+        f"SELECT {_ARTICLE_FIELDS}, {_RECENCY} AS score FROM articles AS a {where} "
+        "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
+        parameters,
+    )
+    return [
+        SearchHit(article=article_from_row(row), score=row["score"], snippet=_lede(row))
+        for row in rows
+    ]
+
+
+async def _ranked(db: Database, filters: list[str], parameters: dict[str, Any]) -> list[SearchHit]:
+    """Return the best text matches passing the filters, by score.
+
+    Two queries: the first scores every match but carries only ids, the second loads the
+    page's articles and snippets (computing snippets for every match would cost more).
+    """
+    conditions = " ".join(f"AND {condition}" for condition in filters)
+    top = await db.session.fetchall(
+        f"SELECT a.id AS id, {_RELEVANCE} * {_RECENCY} AS score "
+        "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
+        f"WHERE articles_fts MATCH :match {conditions} "
+        "ORDER BY score DESC, a.id DESC LIMIT :limit OFFSET :offset",
+        parameters,
+    )
+    if not top:
+        return []
+    rows = await db.session.fetchall(
+        f"SELECT {_ARTICLE_FIELDS}, snippet(articles_fts, -1, '', '', '…', {SNIPPET_TOKENS}) "
+        "AS snippet FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
+        "WHERE articles_fts MATCH :match "
+        "AND articles_fts.rowid IN (SELECT value FROM json_each(:ids))",
+        {"match": parameters["match"], "ids": json.dumps([row["id"] for row in top])},
+    )
+    by_id = {row["id"]: row for row in rows}
+    return [
+        SearchHit(
+            article=article_from_row(by_id[hit["id"]]),
+            score=hit["score"],
+            snippet=by_id[hit["id"]]["snippet"],
+        )
+        for hit in top
+        if hit["id"] in by_id
+    ]
+
+
+def _lede(row: sqlite3.Row) -> str:
+    """Return the start of an article's summary (or body) as its snippet."""
+    text = " ".join(str(row["summary"] or row["body"]).split())
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -1,0 +1,224 @@
+"""SQLite implementation of `SourceRepository`."""
+
+from __future__ import annotations
+
+import builtins
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from storage.codec import (
+    from_micros,
+    from_micros_or_none,
+    strings_from_json,
+    strings_to_json,
+    to_micros,
+)
+from storage.errors import AlreadyExistsError, NotFoundError
+from storage.models import Source
+from storage.session import Session
+
+_COLUMNS: Final = (
+    "id, url, name, tags, interval_seconds, active, paused, etag, last_modified, "
+    "last_fetched_at, last_success_at, next_fetch_at, failure_count, last_error, created_at"
+)
+
+
+def source_from_row(row: sqlite3.Row) -> Source:
+    """Build a `Source` from a row with the repository's columns."""
+    return Source(
+        id=row["id"],
+        url=row["url"],
+        name=row["name"],
+        tags=strings_from_json(row["tags"]),
+        interval_seconds=row["interval_seconds"],
+        active=bool(row["active"]),
+        paused=bool(row["paused"]),
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_fetched_at=from_micros_or_none(row["last_fetched_at"]),
+        last_success_at=from_micros_or_none(row["last_success_at"]),
+        next_fetch_at=from_micros_or_none(row["next_fetch_at"]),
+        failure_count=row["failure_count"],
+        last_error=row["last_error"],
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def default_name(url: str) -> str:
+    """Return a source name for a URL: its host without `www.`, or the URL itself."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or url
+
+
+class SQLiteSourceRepository:
+    """Sources in the `sources` table."""
+
+    def __init__(self, session: Session) -> None:
+        """Use the shared session."""
+        self._session = session
+
+    async def add(
+        self,
+        url: str,
+        name: str | None = None,
+        tags: Iterable[str] = (),
+        interval_seconds: int | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> Source:
+        """Add a source; `AlreadyExistsError` if the URL is taken."""
+        url = url.strip()
+        if not url:
+            raise ValueError("a source needs a URL")
+        if interval_seconds is not None and interval_seconds <= 0:
+            raise ValueError(f"interval must be positive, got {interval_seconds}")
+        clean_name = (name or "").strip() or default_name(url)
+        clean_tags = _unique(tag.strip() for tag in tags if tag.strip())
+        try:
+            row = await self._session.fetchone(
+                "INSERT INTO sources (url, name, tags, interval_seconds, created_at) "
+                "VALUES (:url, :name, :tags, :interval_seconds, :created_at) "
+                f"RETURNING {_COLUMNS}",
+                {
+                    "url": url,
+                    "name": clean_name,
+                    "tags": strings_to_json(clean_tags),
+                    "interval_seconds": interval_seconds,
+                    "created_at": to_micros(now or datetime.now(UTC)),
+                },
+            )
+        except AlreadyExistsError:
+            raise AlreadyExistsError(f"a source with URL {url} already exists") from None
+        assert row is not None  # RETURNING always yields the inserted row
+        return source_from_row(row)
+
+    async def get(self, source_id: int) -> Source:
+        """Return the source with this id."""
+        row = await self._session.fetchone(
+            f"SELECT {_COLUMNS} FROM sources WHERE id = :id", {"id": source_id}
+        )
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id}")
+        return source_from_row(row)
+
+    async def get_by_url(self, url: str) -> Source | None:
+        """Return the source with exactly this URL, or None."""
+        row = await self._session.fetchone(
+            f"SELECT {_COLUMNS} FROM sources WHERE url = :url", {"url": url.strip()}
+        )
+        return None if row is None else source_from_row(row)
+
+    async def list(self) -> builtins.list[Source]:
+        """Return every source, by id."""
+        rows = await self._session.fetchall(f"SELECT {_COLUMNS} FROM sources ORDER BY id")
+        return [source_from_row(row) for row in rows]
+
+    async def remove(self, source_id: int) -> None:
+        """Delete the source with its articles, routes and their outbox rows."""
+        rows = await self._session.fetchall(
+            "DELETE FROM sources WHERE id = :id RETURNING id", {"id": source_id}
+        )
+        if not rows:
+            raise NotFoundError(f"no source with id {source_id}")
+
+    async def set_paused(self, source_id: int, paused: bool) -> Source:
+        """Pause or resume fetching."""
+        return await self._update(source_id, "paused = :paused", {"paused": int(paused)})
+
+    async def set_active(self, source_id: int, active: bool) -> Source:
+        """Activate or deactivate the source without touching its failure state."""
+        return await self._update(source_id, "active = :active", {"active": int(active)})
+
+    async def reactivate(self, source_id: int) -> Source:
+        """Make a deactivated source active again: failures reset, due now, error kept."""
+        return await self._update(
+            source_id, "active = 1, failure_count = 0, next_fetch_at = NULL", {}
+        )
+
+    async def due(self, now: datetime) -> builtins.list[Source]:
+        """Return active, unpaused sources never fetched or due by `now`, most overdue first."""
+        rows = await self._session.fetchall(
+            f"SELECT {_COLUMNS} FROM sources "
+            "WHERE active = 1 AND paused = 0 "
+            "AND (next_fetch_at IS NULL OR next_fetch_at <= :now) "
+            "ORDER BY next_fetch_at IS NOT NULL, next_fetch_at, id",
+            {"now": to_micros(now)},
+        )
+        return [source_from_row(row) for row in rows]
+
+    async def record_success(
+        self,
+        source_id: int,
+        *,
+        fetched_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        next_fetch_at: datetime,
+    ) -> Source:
+        """Record a fetch with content: validators stored, failures reset."""
+        return await self._update(
+            source_id,
+            "etag = :etag, last_modified = :last_modified, last_fetched_at = :fetched_at, "
+            "last_success_at = :fetched_at, next_fetch_at = :next_fetch_at, "
+            "failure_count = 0",
+            {
+                "etag": etag,
+                "last_modified": last_modified,
+                "fetched_at": to_micros(fetched_at),
+                "next_fetch_at": to_micros(next_fetch_at),
+            },
+        )
+
+    async def record_not_modified(
+        self, source_id: int, *, fetched_at: datetime, next_fetch_at: datetime
+    ) -> Source:
+        """Record a 304: a success that keeps the stored validators."""
+        return await self._update(
+            source_id,
+            "last_fetched_at = :fetched_at, last_success_at = :fetched_at, "
+            "next_fetch_at = :next_fetch_at, failure_count = 0",
+            {"fetched_at": to_micros(fetched_at), "next_fetch_at": to_micros(next_fetch_at)},
+        )
+
+    async def record_failure(
+        self,
+        source_id: int,
+        *,
+        error: str,
+        failed_at: datetime,
+        next_fetch_at: datetime,
+        max_failures: int,
+    ) -> Source:
+        """Record a failed fetch; deactivate when failure_count reaches `max_failures`."""
+        if max_failures < 1:
+            raise ValueError(f"max_failures must be at least 1, got {max_failures}")
+        return await self._update(
+            source_id,
+            "failure_count = failure_count + 1, last_error = :error, "
+            "last_fetched_at = :failed_at, next_fetch_at = :next_fetch_at, "
+            "active = CASE WHEN failure_count + 1 >= :max_failures THEN 0 ELSE active END",
+            {
+                "error": error,
+                "failed_at": to_micros(failed_at),
+                "next_fetch_at": to_micros(next_fetch_at),
+                "max_failures": max_failures,
+            },
+        )
+
+    async def _update(self, source_id: int, assignments: str, values: dict[str, Any]) -> Source:
+        """Apply `SET assignments` to one source and return it; `NotFoundError` if missing."""
+        row = await self._session.fetchone(
+            f"UPDATE sources SET {assignments} WHERE id = :id RETURNING {_COLUMNS}",
+            {**values, "id": source_id},
+        )
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id}")
+        return source_from_row(row)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    """Return values without repeats, first occurrence kept."""
+    return list(dict.fromkeys(values))
