@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.commands import COMMAND_MODULES
-from bot.commands.base import CommandError
+from bot.commands.base import CommandError, CommandHandler
 from bot.logs import configure_logging
 from bot.output import fail
 from bot.settings import SettingsError, load_settings
@@ -48,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     configure_logging(settings.log_level, token=token)
     try:
-        return asyncio.run(args.handler(settings, args))
+        handler: CommandHandler = args.handler
+        return asyncio.run(handler(settings, args))
     except (CommandError, NewsError, StorageError) as exc:
         fail(str(exc))
         return EXIT_FAILURE

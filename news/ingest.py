@@ -142,12 +142,9 @@ class Ingestor:
                     on_done(outcome)
         for task in pending:
             task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         for task in pending:
             source = tasks[task]
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
             outcome = await self._record_failure(
                 source, f"cycle time limit of {timeout_seconds:g}s reached", retry_after=None
             )
@@ -166,10 +163,12 @@ class Ingestor:
             )
             if result.not_modified:
                 await self._db.sources.record_not_modified(
-                    source.id, fetched_at=self._clock(), next_fetch_at=self._next_ok(source, result)
+                    source.id,
+                    fetched_at=self._clock(),
+                    next_fetch_at=self._next_ok(source, result),
                 )
                 return SourceOutcome(
-                    source.id, source.display_name, OutcomeStatus.NOT_MODIFIED,
+                    source.id, source.name, OutcomeStatus.NOT_MODIFIED,
                     seconds=time.perf_counter() - started,
                 )
             document = parse_document(
@@ -209,7 +208,7 @@ class Ingestor:
         )
         return SourceOutcome(
             source.id,
-            source.display_name,
+            source.name,
             OutcomeStatus.UPDATED,
             entries=len(document.entries),
             inserted=len(result.inserted),
@@ -243,10 +242,12 @@ class Ingestor:
             ),
             max_failures=self._max_failures,
         )
-        log.warning("event=fetch_failed source_id=%s failures=%d error=%r", source.id, failures, error)
+        log.warning(
+            "event=fetch_failed source_id=%s failures=%d error=%r", source.id, failures, error
+        )
         return SourceOutcome(
             source.id,
-            source.display_name,
+            source.name,
             OutcomeStatus.FAILED,
             error=error,
             deactivated=not updated.active,

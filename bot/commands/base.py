@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 from bot.settings import Settings
 
-CommandHandler = Callable[[Settings, argparse.Namespace], Awaitable[int]]
+CommandHandler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 class CommandError(Exception):

@@ -25,11 +25,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 async def backup_database(settings: Settings, args: argparse.Namespace) -> int:
     """Write a snapshot of the database to PATH."""
     target: Path = args.path
-    if target.exists() and not args.force:
-        raise CommandError(f"{target} exists; pass --force to overwrite it")
-    if target.resolve() == settings.database_path.resolve():
+    if _same_file(target, settings.database_path):
         raise CommandError("the backup path is the database itself")
     async with database(settings) as db:
-        await db.backup(target)
+        await db.backup(target, overwrite=args.force)
     print(f"backed up {settings.database_path} to {target}")
     return 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()

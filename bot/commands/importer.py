@@ -12,7 +12,6 @@ from bot.settings import Settings
 from news.errors import ParseError
 from news.parse import parse_document
 from storage.database import Database
-from storage.errors import NotFoundError
 from storage.models import Source
 
 CONTENT_TYPES = {
@@ -43,15 +42,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 async def import_source(db: Database, name: str) -> Source:
     """The source called `name`, created (paused, never fetched) for imports if missing."""
-    try:
-        return await db.sources.get_by_url(IMPORT_SCHEME + name)
-    except NotFoundError:
-        for source in await db.sources.list():
-            if source.name == name:
-                return source
-        source = await db.sources.add(IMPORT_SCHEME + name, name=name)
-        await db.sources.set_paused(source.id, True)
-        return source
+    existing = await db.sources.get_by_url(IMPORT_SCHEME + name)
+    if existing is not None:
+        return existing
+    for source in await db.sources.list():
+        if source.name == name:
+            return source
+    source = await db.sources.add(IMPORT_SCHEME + name, name=name)
+    return await db.sources.set_paused(source.id, True)
 
 
 async def import_files(settings: Settings, args: argparse.Namespace) -> int:

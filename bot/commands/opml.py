@@ -54,7 +54,7 @@ async def export_opml(settings: Settings, args: argparse.Namespace) -> int:  # n
     async with database(settings) as db:
         sources = await db.sources.list()
     subs = [
-        Subscription(url=s.url, name=s.display_name, tags=tuple(s.tags))
+        Subscription(url=s.url, name=s.name, tags=tuple(s.tags))
         for s in sources
         if not s.url.startswith(IMPORT_SCHEME)
     ]

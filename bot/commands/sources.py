@@ -55,7 +55,7 @@ async def add_source(settings: Settings, args: argparse.Namespace) -> int:
         source = await db.sources.add(
             url, name=args.name, tags=tuple(args.tag), interval_seconds=args.interval
         )
-    print(f"added source {source.id}: {source.display_name} <{source.url}>")
+    print(f"added source {source.id}: {source.name} <{source.url}>")
     return 0
 
 
@@ -86,7 +86,7 @@ async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
             (
                 s.id,
                 health(s),
-                shorten(s.display_name, 24),
+                shorten(s.name, 24),
                 _when(s.last_success_at),
                 _when(s.next_fetch_at),
                 shorten(s.last_error if s.failure_count and s.last_error else s.url, 60),
