@@ -45,8 +45,10 @@ def read_atom(tree: XmlTree, *, base_url: str | None = None) -> ParsedDocument:
             author = ", ".join(_author_names(child)) or None
     language = root.get(XML_LANG) or None
     feed_base = base_url or link
-    if tree.closed_items is not None:
-        entries_elements = entries_elements[: tree.closed_items]
+    if tree.recovered:
+        entries_elements = list(root.iter(*_ENTRY_TAGS))  # see read_rss: recovery nests entries
+        if tree.closed_items is not None:
+            entries_elements = entries_elements[: tree.closed_items]
     entries = [
         entry
         for element in entries_elements

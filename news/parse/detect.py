@@ -34,8 +34,9 @@ _PROLOG_RE = re.compile(
 _ROOT_TAG_RE = re.compile(r"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)")
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})
 _FEED_START_RE = re.compile(r"<\?xml\s|<(?:rss|feed|rdf:RDF)[\s>]")
-# An object, or an array of objects (or an empty one): a "[Updated]" text line is not JSON.
-_JSON_START_RE = re.compile(r"\{|\[\s*(?:\{|\])")
+_FEED_ROOT_BYTES_RE = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
+# An object or an array of JSON values: a "[Updated] ..." line of text is not JSON.
+_JSON_START_RE = re.compile(r"\{|\[\s*(?:[{\[\]\"\d-]|true|false|null)")
 _HTML_ROOTS = frozenset(
     {"html", "head", "body", "meta", "title", "link", "div", "p", "article", "main", "section",
      "header", "script", "style", "span", "h1", "h2", "table", "br", "a", "img", "noscript"}
@@ -79,7 +80,7 @@ def detect_format(content: bytes, content_type: str | None = None) -> DocumentFo
     if _JSON_START_RE.match(stripped):
         return DocumentFormat.JSON
     if stripped.startswith("<"):
-        return _markup_format(stripped)
+        return _markup_format(stripped, content)
     if _is_json_type(content_type):
         return DocumentFormat.JSON
     found = _FEED_START_RE.search(head)
@@ -88,11 +89,14 @@ def detect_format(content: bytes, content_type: str | None = None) -> DocumentFo
     return DocumentFormat.TEXT
 
 
-def _markup_format(text: str) -> DocumentFormat:
+def _markup_format(text: str, content: bytes) -> DocumentFormat:
     prolog = _PROLOG_RE.match(text)
     rest = text[prolog.end() :] if prolog else text
     root = _ROOT_TAG_RE.match(rest)
     if root is None:
+        # A prolog longer than the sniffed head (a big DTD subset): look for a feed root.
+        if _FEED_ROOT_BYTES_RE.search(content) is not None:
+            return DocumentFormat.XML_FEED
         return DocumentFormat.HTML
     name = root.group(1).rsplit(":", 1)[-1].lower()
     if name in _FEED_ROOTS:

@@ -21,7 +21,11 @@ def parse_xml_feed(
     tag = tree.root.tag
     local = split_tag(tag)[1] if isinstance(tag, str) else ""
     if local in _RSS_ROOTS:
-        return read_rss(tree, base_url=url)
-    if local in _ATOM_ROOTS:
-        return read_atom(tree, base_url=url)
-    raise ParseError(f"not a feed: the XML root element is <{local or '?'}>")
+        document = read_rss(tree, base_url=url)
+    elif local in _ATOM_ROOTS:
+        document = read_atom(tree, base_url=url)
+    else:
+        raise ParseError(f"not a feed: the XML root element is <{local or '?'}>")
+    if tree.recovered and not document.entries and document.title is None:
+        raise ParseError(f"not a readable XML feed: {tree.error}")
+    return document

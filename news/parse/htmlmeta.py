@@ -285,7 +285,8 @@ def _author(metas: dict[str, list[str]], article: dict[str, Any] | None) -> str 
 def _language(
     root: lxml_html.HtmlElement, metas: dict[str, list[str]], article: dict[str, Any] | None
 ) -> str | None:
-    lang = (root.get("lang") or root.get(XML_LANG) or "").strip()
+    # The HTML parser keeps an XHTML page's `xml:lang` as a plain attribute name.
+    lang = (root.get("lang") or root.get("xml:lang") or root.get(XML_LANG) or "").strip()
     if lang:
         return lang
     found = _first(metas, "content-language", "og:locale") or _ld_string(article, "inLanguage")

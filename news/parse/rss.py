@@ -54,11 +54,15 @@ def read_rss(tree: XmlTree, *, base_url: str | None = None) -> ParsedDocument:
     base = base_url or link
     if header.get(_XML_BASE) is not None or root.get(_XML_BASE) is not None:
         base = header.base or base
-    items = [child for child in header if child.tag in _ITEM_TAGS]
-    if header is not root:  # RSS 1.0 puts items beside the channel, some broken 2.0 feeds too
-        items += [child for child in root if child.tag in _ITEM_TAGS]
-    if tree.closed_items is not None:
-        items = items[: tree.closed_items]  # recovered from truncation: keep the finished ones
+    if tree.recovered:
+        # Recovery nests an item inside the one before it when that one had an unclosed tag.
+        items = list(root.iter(*_ITEM_TAGS))
+        if tree.closed_items is not None:
+            items = items[: tree.closed_items]  # truncated: keep the items that were finished
+    else:
+        items = [child for child in header if child.tag in _ITEM_TAGS]
+        if header is not root:  # RSS 1.0 puts items beside the channel, some 2.0 feeds too
+            items += [child for child in root if child.tag in _ITEM_TAGS]
     entries = [
         entry for item in items if (entry := read_rss_item(item, base, language)) is not None
     ]

@@ -36,11 +36,12 @@ _CLOSED_ITEM_RE = re.compile(rb"</(?:[\w.\-]+:)?(?:item|entry)\s*>")
 
 @dataclass(frozen=True, slots=True)
 class XmlTree:
-    """A parsed feed root; `closed_items` counts `</item>`/`</entry>` tags after recovery."""
+    """A parsed feed root; after recovery also the parser's error and the `</item>` count."""
 
     root: etree._Element
     recovered: bool
     closed_items: int | None = None
+    error: str | None = None
 
 
 def parse_feed_xml(
@@ -71,7 +72,8 @@ def parse_feed_xml(
         root = None
     if root is None:
         raise ParseError(f"not a readable XML feed: {error}")
-    return XmlTree(root, recovered=True, closed_items=len(_CLOSED_ITEM_RE.findall(repaired)))
+    closed = len(_CLOSED_ITEM_RE.findall(repaired))
+    return XmlTree(root, recovered=True, closed_items=closed, error=error)
 
 
 def repair_xml(text: str) -> str:
