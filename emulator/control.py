@@ -1,0 +1,524 @@
+"""The control API under `/control/`: play users, inspect chats, inject faults, read counters."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from emulator import interactions, simulate
+from emulator.botapi import EMULATOR_KEY
+from emulator.core import Emulator
+from emulator.errors import ControlError
+from emulator.faults import FAULT_KINDS, Fault
+from emulator.flood import FloodLimits
+from emulator.state import AdminRights, CallbackQueryRecord, Chat, InlineQueryRecord, Message
+from emulator.wire import chat_json, entities_json, message_json, user_json
+
+JSON = dict[str, Any]
+MAX_WAIT_SECONDS = 60.0
+_RIGHT_NAMES = frozenset(field.name for field in dataclasses.fields(AdminRights))
+
+RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def message_snapshot(emu: Emulator, message: Message) -> JSON:
+    """A message as it stands, plus what the Bot API does not show: deletion and edits."""
+    world = emu.world
+    snapshot = message_json(world, message) if message.chat_id else {}
+    if not message.chat_id:
+        snapshot = {"message_id": 0, "date": message.date, **message_json(world, message)}
+    snapshot["deleted"] = message.deleted
+    snapshot["sent_by_bot"] = message.sent_by_bot
+    if message.inline_message_id is not None:
+        snapshot["inline_message_id"] = message.inline_message_id
+    if message.reply_markup is not None and message.reply_markup.other is not None:
+        snapshot["reply_keyboard"] = message.reply_markup.other
+    snapshot["edits"] = [
+        {
+            "text": version.text.text if version.text else None,
+            "entities": entities_json(world, version.text) if version.text else [],
+            "caption": version.caption.text if version.caption else None,
+            "reply_markup": version.reply_markup.to_api() if version.reply_markup else None,
+            "edit_date": version.edit_date,
+        }
+        for version in message.history
+    ]
+    return snapshot
+
+
+def chat_snapshot(emu: Emulator, chat: Chat) -> JSON:
+    """A chat with its members and the bot's standing."""
+    world = emu.world
+    return {
+        **chat_json(world, chat),
+        "linked_chat_id": chat.linked_chat_id,
+        "migrated_to_chat_id": chat.migrated_to_chat_id,
+        "bot_status": world.bot_status(chat).status,
+        "members": {str(uid): member.status for uid, member in chat.members.items()},
+    }
+
+
+def _callback_json(record: CallbackQueryRecord) -> JSON:
+    """A callback query and its answer."""
+    return {
+        "id": record.id,
+        "data": record.data,
+        "answered": record.answer is not None,
+        "answer": record.answer,
+    }
+
+
+def _inline_json(record: InlineQueryRecord) -> JSON:
+    """An inline query and the bot's answer."""
+    answer = dataclasses.asdict(record.answer) if record.answer else None
+    return {
+        "id": record.id,
+        "query": record.query,
+        "offset": record.offset,
+        "answered": record.answer is not None,
+        "answer": answer,
+    }
+
+
+async def _body(request: web.Request) -> JSON:
+    """Read a JSON object body (an empty body is an empty object)."""
+    if not request.can_read_body:
+        return {}
+    try:
+        data = await request.json()
+    except ValueError:
+        raise ControlError("the body must be a JSON object") from None
+    if not isinstance(data, dict):
+        raise ControlError("the body must be a JSON object")
+    return data
+
+
+def _int(value: object, name: str) -> int:
+    """Read a required integer field."""
+    if isinstance(value, bool) or value is None:
+        raise ControlError(f"{name} must be an integer")
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ControlError(f"{name} must be an integer") from None
+
+
+def _optional_int(value: object, name: str) -> int | None:
+    """Read an optional integer field."""
+    return None if value is None else _int(value, name)
+
+
+def _wait_seconds(request: web.Request) -> float:
+    """Read the `wait` query parameter (seconds, capped)."""
+    try:
+        return min(float(request.query.get("wait", "0")), MAX_WAIT_SECONDS)
+    except ValueError:
+        raise ControlError("wait must be a number of seconds") from None
+
+
+def _rights(data: JSON) -> AdminRights | None:
+    """Read `bot_rights` (a mapping of AdminRights flags)."""
+    raw = data.get("bot_rights")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not set(raw) <= _RIGHT_NAMES:
+        raise ControlError(f"bot_rights keys must be among {sorted(_RIGHT_NAMES)}")
+    return AdminRights(**{key: bool(value) for key, value in raw.items()})
+
+
+def _int_list(value: object, name: str) -> list[int]:
+    """Read a list of integers."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ControlError(f"{name} must be a list of integers")
+    return [_int(item, name) for item in value]
+
+
+class ControlRoutes:
+    """The route handlers; each reads JSON, acts on the emulator, answers JSON."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+
+    def emu(self, request: web.Request) -> Emulator:
+        """Return the emulator behind the app."""
+        return request.app[EMULATOR_KEY]
+
+    async def bot(self, request: web.Request) -> JSON:
+        """GET /control/bot: the bot's identity, token and command lists."""
+        emu = self.emu(request)
+        return {
+            "user": user_json(emu.world.bot),
+            "token": emu.config.token,
+            "commands": emu.world.commands,
+        }
+
+    async def create_user(self, request: web.Request) -> JSON:
+        """POST /control/users: a new person."""
+        data = await _body(request)
+        user = simulate.create_user(
+            self.emu(request),
+            str(data.get("first_name", "")),
+            last_name=data.get("last_name"),
+            username=data.get("username"),
+            language_code=data.get("language_code", "en"),
+        )
+        return user_json(user)
+
+    async def block(self, request: web.Request) -> JSON:
+        """POST /control/users/{user_id}/block: {"blocked": true|false}."""
+        data = await _body(request)
+        user_id = _int(request.match_info["user_id"], "user_id")
+        simulate.set_blocked(self.emu(request), user_id, blocked=bool(data.get("blocked", True)))
+        return {"ok": True}
+
+    async def create_group(self, request: web.Request) -> JSON:
+        """POST /control/groups: a (super)group; the bot joins per bot_status."""
+        data = await _body(request)
+        emu = self.emu(request)
+        chat = simulate.create_group(
+            emu,
+            str(data.get("title", "Group")),
+            supergroup=bool(data.get("supergroup", True)),
+            username=data.get("username"),
+            member_ids=_int_list(data.get("member_ids"), "member_ids"),
+            owner_id=_optional_int(data.get("owner_id"), "owner_id"),
+            bot_status=str(data.get("bot_status", "member")),
+            bot_rights=_rights(data),
+        )
+        return chat_snapshot(emu, chat)
+
+    async def create_channel(self, request: web.Request) -> JSON:
+        """POST /control/channels: a channel, optionally with a linked discussion group."""
+        data = await _body(request)
+        emu = self.emu(request)
+        chat = simulate.create_channel(
+            emu,
+            str(data.get("title", "Channel")),
+            username=data.get("username"),
+            owner_id=_optional_int(data.get("owner_id"), "owner_id"),
+            bot_status=str(data.get("bot_status", "administrator")),
+            bot_rights=_rights(data),
+            subscriber_ids=_int_list(data.get("subscriber_ids"), "subscriber_ids"),
+        )
+        group_id = _optional_int(data.get("linked_group_id"), "linked_group_id")
+        if group_id is not None:
+            simulate.link_discussion(emu, chat.id, group_id)
+        return chat_snapshot(emu, chat)
+
+    async def chat(self, request: web.Request) -> JSON:
+        """GET /control/chats/{chat_id}: members, bot status, links."""
+        emu = self.emu(request)
+        chat_id = _int(request.match_info["chat_id"], "chat_id")
+        chat = emu.world.chats.get(chat_id)
+        if chat is None:
+            raise ControlError(f"no chat {chat_id}", status=404)
+        return chat_snapshot(emu, chat)
+
+    async def bot_status(self, request: web.Request) -> JSON:
+        """POST /control/chats/{chat_id}/bot-status: {"status", "bot_rights"}."""
+        data = await _body(request)
+        emu = self.emu(request)
+        chat_id = _int(request.match_info["chat_id"], "chat_id")
+        chat = simulate.set_bot_status(emu, chat_id, str(data.get("status", "")), _rights(data))
+        return chat_snapshot(emu, chat)
+
+    async def add_member(self, request: web.Request) -> JSON:
+        """POST /control/chats/{chat_id}/members: {"user_id"}."""
+        data = await _body(request)
+        emu = self.emu(request)
+        chat_id = _int(request.match_info["chat_id"], "chat_id")
+        simulate.add_member(emu, chat_id, _int(data.get("user_id"), "user_id"))
+        return chat_snapshot(emu, emu.world.chats[chat_id])
+
+    async def link(self, request: web.Request) -> JSON:
+        """POST /control/chats/{chat_id}/discussion: {"group_id"} links a discussion group."""
+        data = await _body(request)
+        emu = self.emu(request)
+        channel_id = _int(request.match_info["chat_id"], "chat_id")
+        simulate.link_discussion(emu, channel_id, _int(data.get("group_id"), "group_id"))
+        return chat_snapshot(emu, emu.world.chats[channel_id])
+
+    async def migrate(self, request: web.Request) -> JSON:
+        """POST /control/chats/{chat_id}/migrate: upgrade a basic group."""
+        emu = self.emu(request)
+        upgraded = simulate.migrate_group(emu, _int(request.match_info["chat_id"], "chat_id"))
+        return chat_snapshot(emu, upgraded)
+
+    async def messages(self, request: web.Request) -> JSON:
+        """GET /control/chats/{chat_id}/messages[?count=N&from_bot=1&wait=S]."""
+        emu = self.emu(request)
+        chat_id = _int(request.match_info["chat_id"], "chat_id")
+        if chat_id not in emu.world.chats:
+            raise ControlError(f"no chat {chat_id}", status=404)
+        chat = emu.world.chats[chat_id]
+        from_bot = request.query.get("from_bot") in ("1", "true")
+        wanted = _int(request.query.get("count", "0"), "count")
+
+        def selected() -> list[Message]:
+            return [m for m in chat.messages.values() if m.sent_by_bot or not from_bot]
+
+        await emu.wait_until(lambda: len(selected()) >= wanted, _wait_seconds(request))
+        return {"messages": [message_snapshot(emu, m) for m in selected()]}
+
+    async def inline_message(self, request: web.Request) -> JSON:
+        """GET /control/inline-messages/{inline_message_id}."""
+        emu = self.emu(request)
+        message = emu.world.inline_message(request.match_info["inline_message_id"])
+        if message is None:
+            raise ControlError("no such inline message", status=404)
+        return message_snapshot(emu, message)
+
+    async def send_message(self, request: web.Request) -> JSON:
+        """POST /control/messages: a user writes (default: to the bot in private)."""
+        data = await _body(request)
+        emu = self.emu(request)
+        message = simulate.send_user_message(
+            emu,
+            _int(data.get("user_id"), "user_id"),
+            str(data.get("text", "")),
+            chat_id=_optional_int(data.get("chat_id"), "chat_id"),
+            html=bool(data.get("html")),
+            reply_to_message_id=_optional_int(data.get("reply_to_message_id"), "reply_to"),
+        )
+        return message_snapshot(emu, message)
+
+    async def edit_message(self, request: web.Request) -> JSON:
+        """POST /control/messages/edit: a user edits their text."""
+        data = await _body(request)
+        emu = self.emu(request)
+        message = simulate.edit_user_message(
+            emu,
+            _int(data.get("chat_id"), "chat_id"),
+            _int(data.get("message_id"), "message_id"),
+            str(data.get("text", "")),
+        )
+        return message_snapshot(emu, message)
+
+    async def delete_message(self, request: web.Request) -> JSON:
+        """POST /control/messages/delete: someone deletes a message."""
+        data = await _body(request)
+        simulate.delete_user_message(
+            self.emu(request),
+            _int(data.get("chat_id"), "chat_id"),
+            _int(data.get("message_id"), "message_id"),
+        )
+        return {"ok": True}
+
+    async def channel_post(self, request: web.Request) -> JSON:
+        """POST /control/channel-posts: a channel admin publishes a post."""
+        data = await _body(request)
+        emu = self.emu(request)
+        post = simulate.post_to_channel(
+            emu,
+            _int(data.get("channel_id"), "channel_id"),
+            text=data.get("text"),
+            html=bool(data.get("html")),
+            photo_url=data.get("photo_url"),
+        )
+        return message_snapshot(emu, post)
+
+    async def forward(self, request: web.Request) -> JSON:
+        """POST /control/forwards: a user forwards a message to the bot."""
+        data = await _body(request)
+        emu = self.emu(request)
+        message = simulate.forward_to_bot(
+            emu,
+            _int(data.get("user_id"), "user_id"),
+            _int(data.get("from_chat_id"), "from_chat_id"),
+            _int(data.get("message_id"), "message_id"),
+        )
+        return message_snapshot(emu, message)
+
+    async def press(self, request: web.Request) -> JSON:
+        """POST /control/callback-queries: a user presses a callback button."""
+        data = await _body(request)
+        record = interactions.press_button(
+            self.emu(request),
+            _int(data.get("user_id"), "user_id"),
+            chat_id=_optional_int(data.get("chat_id"), "chat_id"),
+            message_id=_optional_int(data.get("message_id"), "message_id"),
+            inline_message_id=data.get("inline_message_id"),
+            data=data.get("data"),
+            text=data.get("text"),
+        )
+        return _callback_json(record)
+
+    async def callback_answer(self, request: web.Request) -> JSON:
+        """GET /control/callback-queries/{query_id}[?wait=S]: the bot's answer, if any."""
+        emu = self.emu(request)
+        record = emu.world.callback_queries.get(request.match_info["query_id"])
+        if record is None:
+            raise ControlError("no such callback query", status=404)
+        await emu.wait_until(lambda: record.answer is not None, _wait_seconds(request))
+        return _callback_json(record)
+
+    async def inline_query(self, request: web.Request) -> JSON:
+        """POST /control/inline-queries: a user types an inline query."""
+        data = await _body(request)
+        record = interactions.send_inline_query(
+            self.emu(request),
+            _int(data.get("user_id"), "user_id"),
+            str(data.get("query", "")),
+            offset=str(data.get("offset", "")),
+            chat_type=data.get("chat_type", "sender"),
+        )
+        return _inline_json(record)
+
+    async def inline_answer(self, request: web.Request) -> JSON:
+        """GET /control/inline-queries/{query_id}[?wait=S]: the bot's answer, if any."""
+        emu = self.emu(request)
+        record = emu.world.inline_queries.get(request.match_info["query_id"])
+        if record is None:
+            raise ControlError("no such inline query", status=404)
+        await emu.wait_until(lambda: record.answer is not None, _wait_seconds(request))
+        return _inline_json(record)
+
+    async def choose(self, request: web.Request) -> JSON:
+        """POST /control/inline-queries/{query_id}/choose: {"result_id", "chat_id"?}."""
+        data = await _body(request)
+        emu = self.emu(request)
+        chosen = interactions.choose_inline_result(
+            emu,
+            request.match_info["query_id"],
+            str(data.get("result_id", "")),
+            chat_id=_optional_int(data.get("chat_id"), "chat_id"),
+        )
+        message = message_snapshot(emu, chosen.message) if chosen.message else None
+        return {"inline_message_id": chosen.inline_message_id, "message": message}
+
+    async def file_bytes(self, request: web.Request) -> web.StreamResponse:
+        """GET /control/files/{file_id}: the bytes the bot uploaded."""
+        stored = self.emu(request).world.files.get(request.match_info["file_id"])
+        if stored is None or stored.data is None:
+            raise ControlError("no uploaded file with that id", status=404)
+        return web.Response(
+            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+        )
+
+    async def add_fault(self, request: web.Request) -> JSON:
+        """POST /control/faults: plan a fault for the next calls of a method."""
+        data = await _body(request)
+        kind = data.get("kind", "error")
+        if kind not in FAULT_KINDS:
+            raise ControlError(f"kind must be one of {', '.join(FAULT_KINDS)}")
+        known = {field.name for field in dataclasses.fields(Fault)}
+        if not set(data) <= known or "method" not in data:
+            raise ControlError(f"a fault has a method and fields among {sorted(known)}")
+        try:
+            fault = Fault(**data)
+        except TypeError as exc:
+            raise ControlError(str(exc)) from None
+        emu = self.emu(request)
+        emu.faults.add(fault)
+        return {"faults": emu.faults.pending()}
+
+    async def faults(self, request: web.Request) -> JSON:
+        """GET /control/faults: the faults still planned."""
+        return {"faults": self.emu(request).faults.pending()}
+
+    async def clear_faults(self, request: web.Request) -> JSON:
+        """DELETE /control/faults: forget the planned faults."""
+        self.emu(request).faults.clear()
+        return {"faults": []}
+
+    async def stats(self, request: web.Request) -> JSON:
+        """GET /control/stats: calls per method, 429s, error answers."""
+        return self.emu(request).stats.to_json()
+
+    async def reset_stats(self, request: web.Request) -> JSON:
+        """POST /control/stats/reset: count from zero."""
+        emu = self.emu(request)
+        emu.stats.reset()
+        return emu.stats.to_json()
+
+    async def flood(self, request: web.Request) -> JSON:
+        """PUT /control/flood: new flood limits (fields of FloodLimits)."""
+        data = await _body(request)
+        known = {field.name for field in dataclasses.fields(FloodLimits)}
+        if not set(data) <= known:
+            raise ControlError(f"flood limits have fields among {sorted(known)}")
+        try:
+            limits = FloodLimits(**data)
+        except TypeError as exc:
+            raise ControlError(str(exc)) from None
+        emu = self.emu(request)
+        emu.flood.configure(limits)
+        return dataclasses.asdict(limits)
+
+    async def updates(self, request: web.Request) -> JSON:
+        """GET /control/updates[?wait=S]: pending count (waits for it to reach zero)."""
+        emu = self.emu(request)
+        await emu.wait_until(lambda: emu.updates.pending_count == 0, _wait_seconds(request))
+        return {
+            "pending": emu.updates.pending_count,
+            "allowed": sorted(emu.updates.allowed),
+            "webhook": emu.webhook.info_json(),
+        }
+
+
+def _json_route(method: Callable[[web.Request], Awaitable[JSON]]) -> RouteHandler:
+    """Wrap a handler: JSON answer, ControlError as {"error": ...} with its status."""
+
+    async def route(request: web.Request) -> web.StreamResponse:
+        try:
+            return web.json_response(await method(request))
+        except ControlError as exc:
+            return web.json_response({"error": exc.message}, status=exc.status)
+
+    return route
+
+
+async def _raw_file(routes: ControlRoutes, request: web.Request) -> web.StreamResponse:
+    """Serve file bytes, with ControlError as JSON."""
+    try:
+        return await routes.file_bytes(request)
+    except ControlError as exc:
+        return web.json_response({"error": exc.message}, status=exc.status)
+
+
+def add_control_routes(app: web.Application) -> None:
+    """Register every control route under /control/."""
+    routes = ControlRoutes(app)
+    table: list[tuple[str, str, Callable[[web.Request], Awaitable[JSON]]]] = [
+        ("GET", "/control/bot", routes.bot),
+        ("POST", "/control/users", routes.create_user),
+        ("POST", "/control/users/{user_id}/block", routes.block),
+        ("POST", "/control/groups", routes.create_group),
+        ("POST", "/control/channels", routes.create_channel),
+        ("GET", "/control/chats/{chat_id}", routes.chat),
+        ("POST", "/control/chats/{chat_id}/bot-status", routes.bot_status),
+        ("POST", "/control/chats/{chat_id}/members", routes.add_member),
+        ("POST", "/control/chats/{chat_id}/discussion", routes.link),
+        ("POST", "/control/chats/{chat_id}/migrate", routes.migrate),
+        ("GET", "/control/chats/{chat_id}/messages", routes.messages),
+        ("GET", "/control/inline-messages/{inline_message_id}", routes.inline_message),
+        ("POST", "/control/messages", routes.send_message),
+        ("POST", "/control/messages/edit", routes.edit_message),
+        ("POST", "/control/messages/delete", routes.delete_message),
+        ("POST", "/control/channel-posts", routes.channel_post),
+        ("POST", "/control/forwards", routes.forward),
+        ("POST", "/control/callback-queries", routes.press),
+        ("GET", "/control/callback-queries/{query_id}", routes.callback_answer),
+        ("POST", "/control/inline-queries", routes.inline_query),
+        ("GET", "/control/inline-queries/{query_id}", routes.inline_answer),
+        ("POST", "/control/inline-queries/{query_id}/choose", routes.choose),
+        ("POST", "/control/faults", routes.add_fault),
+        ("GET", "/control/faults", routes.faults),
+        ("DELETE", "/control/faults", routes.clear_faults),
+        ("GET", "/control/stats", routes.stats),
+        ("POST", "/control/stats/reset", routes.reset_stats),
+        ("PUT", "/control/flood", routes.flood),
+        ("GET", "/control/updates", routes.updates),
+    ]
+    for verb, path, handler in table:
+        app.router.add_route(verb, path, _json_route(handler))
+
+    async def file_route(request: web.Request) -> web.StreamResponse:
+        return await _raw_file(routes, request)
+
+    app.router.add_get("/control/files/{file_id}", file_route)
