@@ -66,7 +66,14 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport, with a connection pool that connects through the guard."""
 
-    def __init__(self, guard: AddressGuard, *, limits: httpx.Limits) -> None:
+    def __init__(
+        self,
+        guard: AddressGuard,
+        *,
+        limits: httpx.Limits,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        """Build the pool; `network_backend` replaces the sockets under the guard (tests)."""
         super().__init__(trust_env=False, limits=limits)
         # httpx has no public seam for the network backend, so replace the (unused, never
         # opened) pool it built with the same pool type given our backend.
@@ -75,5 +82,5 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedNetworkBackend(guard),
+            network_backend=GuardedNetworkBackend(guard, network_backend),
         )

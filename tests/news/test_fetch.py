@@ -203,7 +203,7 @@ async def test_gzip_bomb_is_cut_at_the_cap_with_bounded_memory(server: FeedServe
 async def test_server_that_never_answers_times_out(server: FeedServer) -> None:
     server.hang("/silent")
 
-    async with Fetcher(local_policy(timeout_seconds=0.5)) as fetcher:
+    async with Fetcher(local_policy(timeout_seconds=0.5)) as fetcher, asyncio.timeout(10):
         started = time.monotonic()
         with pytest.raises(FetchTimeoutError, match=r"did not answer within 0\.5 s"):
             await fetcher.fetch(server.url("/silent"))
@@ -215,7 +215,7 @@ async def test_trickling_server_hits_the_total_deadline(server: FeedServer) -> N
     # One byte every 0.1 s never trips the 1 s read timeout; the total deadline must.
     server.stream("/trickle", chunk=b"<", count=10_000, chunk_delay=0.1)
 
-    async with Fetcher(local_policy(timeout_seconds=1.0)) as fetcher:
+    async with Fetcher(local_policy(timeout_seconds=1.0)) as fetcher, asyncio.timeout(10):
         started = time.monotonic()
         with pytest.raises(FetchTimeoutError):
             await fetcher.fetch(server.url("/trickle"))
@@ -402,6 +402,24 @@ async def test_global_concurrency_is_respected() -> None:
         assert peak == 4
         assert first.max_concurrent <= 3
         assert second.max_concurrent <= 3
+
+
+async def test_waiting_for_a_slot_does_not_count_against_the_deadline(
+    server: FeedServer,
+) -> None:
+    # Six 0.3 s answers through two slots take 0.9 s in all; each fetch's 0.6 s deadline only
+    # starts once it holds a slot, so none of them times out.
+    server.add("/feed", body=FEED, delay=0.3)
+
+    async with Fetcher(
+        local_policy(concurrency=2, per_host_concurrency=6, timeout_seconds=0.6)
+    ) as fetcher:
+        started = time.monotonic()
+        results = await asyncio.gather(*(fetcher.fetch(server.url("/feed")) for _ in range(6)))
+
+    assert [result.status for result in results] == [200] * 6
+    assert time.monotonic() - started >= 0.85
+    assert server.max_concurrent == 2
 
 
 async def test_userinfo_never_appears_in_errors(server: FeedServer, fetcher: Fetcher) -> None:
