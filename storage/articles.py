@@ -31,7 +31,7 @@ from storage.codec import (
     to_micros,
     to_micros_or_none,
 )
-from storage.errors import NotFoundError
+from storage.errors import ConstraintError, NotFoundError
 from storage.models import Article, TagCount, UpsertResult
 from storage.session import Session
 
@@ -219,12 +219,15 @@ class SQLiteArticleRepository:
         prepared = [_prepare(source_id, draft, fetched) for draft in drafts]
         if not prepared:
             return UpsertResult(inserted=(), updated=(), unchanged=0)
-        async with self._session.transaction():
-            plan = await self._plan(source_id, prepared)
-            if plan.inserts:
-                await self._insert(source_id, plan.inserts)
-            if plan.updates:
-                await self._update(plan.updates, fetched)
+        try:
+            async with self._session.transaction():
+                plan = await self._plan(source_id, prepared)
+                if plan.inserts:
+                    await self._insert(source_id, plan.inserts)
+                if plan.updates:
+                    await self._update(plan.updates, fetched)
+        except ConstraintError:
+            raise NotFoundError(f"no source with id {source_id}") from None
         return UpsertResult(
             inserted=tuple(target.id for target in plan.inserts),
             updated=tuple(plan.updates),

@@ -1,0 +1,101 @@
+"""Channels and routes."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.database import Database
+from storage.errors import AlreadyExistsError, NotFoundError
+from storage.models import ChannelStyle
+from tests.storage.conftest import NOW
+
+CHAT = -100_123_456_789
+
+
+async def test_add_get_and_list(db: Database) -> None:
+    channel = await db.channels.add(
+        CHAT, title=" Harbour News ", username="@harbour_news", now=NOW
+    )
+    assert channel.chat_id == CHAT
+    assert channel.title == "Harbour News"
+    assert channel.username == "harbour_news"
+    assert channel.style is ChannelStyle.TEXT
+    assert not channel.paused
+    assert channel.discussion_chat_id is None
+    assert channel.created_at == NOW
+    assert await db.channels.get(channel.id) == channel
+    assert await db.channels.get_by_chat_id(CHAT) == channel
+    assert await db.channels.get_by_chat_id(-1) is None
+    assert await db.channels.list() == [channel]
+
+
+async def test_duplicate_chat_is_refused(db: Database) -> None:
+    await db.channels.add(CHAT)
+    with pytest.raises(AlreadyExistsError, match=str(CHAT)):
+        await db.channels.add(CHAT, title="Again")
+
+
+async def test_updates(db: Database) -> None:
+    channel = await db.channels.add(CHAT)
+    assert (await db.channels.set_paused(channel.id, True)).paused
+    assert (
+        await db.channels.set_style(channel.id, ChannelStyle.PHOTO)
+    ).style is ChannelStyle.PHOTO
+    info = await db.channels.update_info(channel.id, title="Renamed", username=" ")
+    assert (info.title, info.username) == ("Renamed", None)
+    linked = await db.channels.set_discussion_chat(channel.id, -100_999)
+    assert linked.discussion_chat_id == -100_999
+    assert (await db.channels.set_discussion_chat(channel.id, None)).discussion_chat_id is None
+    with pytest.raises(NotFoundError):
+        await db.channels.set_paused(channel.id + 1, True)
+    with pytest.raises(ValueError, match="loud"):
+        await db.channels.set_style(channel.id, "loud")  # type: ignore[arg-type] -- bad input under test
+
+
+async def test_routes(db: Database) -> None:
+    source = await db.sources.add("https://feeds.example/world.xml")
+    other = await db.sources.add("https://feeds.example/sport.xml")
+    channel = await db.channels.add(CHAT)
+    route = await db.channels.route(
+        source.id,
+        channel.id,
+        include=["ferry", "Ferry", " "],
+        exclude=["advert"],
+        tags=["#São Paulo"],
+        now=NOW,
+    )
+    assert route.include == ("ferry",)
+    assert route.exclude == ("advert",)
+    assert route.tags == ("sao_paulo",)
+    assert route.created_at == NOW
+
+    replaced = await db.channels.route(source.id, channel.id, include=["harbour"])
+    assert replaced.include == ("harbour",)
+    assert replaced.exclude == ()
+    assert replaced.created_at == NOW  # the route is the same, its filters changed
+    await db.channels.route(other.id, channel.id)
+
+    assert [r.source_id for r in await db.channels.routes_for_channel(channel.id)] == [
+        source.id,
+        other.id,
+    ]
+    assert await db.channels.routes_for_source(source.id) == [replaced]
+    assert await db.channels.unroute(source.id, channel.id)
+    assert not await db.channels.unroute(source.id, channel.id)
+    assert await db.channels.routes_for_source(source.id) == []
+
+
+async def test_route_to_missing_channel_is_not_found(db: Database) -> None:
+    source = await db.sources.add("https://feeds.example/world.xml")
+    with pytest.raises(NotFoundError):
+        await db.channels.route(source.id, 404)
+
+
+async def test_removing_channel_removes_routes(db: Database) -> None:
+    source = await db.sources.add("https://feeds.example/world.xml")
+    channel = await db.channels.add(CHAT)
+    await db.channels.route(source.id, channel.id)
+    await db.channels.remove(channel.id)
+    assert await db.channels.routes_for_source(source.id) == []
+    with pytest.raises(NotFoundError):
+        await db.channels.remove(channel.id)

@@ -1,0 +1,130 @@
+"""Transactions, task isolation, backup and closing."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage.database import Database, open_database, opened_database
+from storage.errors import AlreadyExistsError, DatabaseError
+from tests.storage.conftest import NOW, DraftFactory
+
+
+class Boom(Exception):
+    """Raised inside a transaction to make it roll back."""
+
+
+async def _add_then_fail(db: Database, url: str) -> None:
+    """Add a source inside a transaction, then fail."""
+    async with db.transaction():
+        await db.sources.add(url)
+        raise Boom
+
+
+async def test_transaction_commits_and_rolls_back(db: Database) -> None:
+    async with db.transaction():
+        await db.sources.add("https://a.example/feed")
+    with pytest.raises(Boom):
+        await _add_then_fail(db, "https://b.example/feed")
+    assert [s.url for s in await db.sources.list()] == ["https://a.example/feed"]
+
+
+async def test_nested_failure_rolls_back_only_the_inner_block(db: Database) -> None:
+    async with db.transaction():
+        await db.sources.add("https://a.example/feed")
+        with pytest.raises(Boom):
+            await _add_then_fail(db, "https://b.example/feed")
+        with pytest.raises(AlreadyExistsError):
+            await db.sources.add("https://a.example/feed")
+        await db.sources.add("https://c.example/feed")
+    urls = [s.url for s in await db.sources.list()]
+    assert urls == ["https://a.example/feed", "https://c.example/feed"]
+
+
+async def test_other_tasks_wait_for_an_open_transaction(db: Database) -> None:
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction():
+            await db.sources.add("https://a.example/feed")
+            inside.set()
+            await release.wait()
+            await db.sources.add("https://b.example/feed")
+
+    task = asyncio.create_task(writer())
+    await inside.wait()
+    reader = asyncio.create_task(db.sources.list())
+    await asyncio.sleep(0.05)
+    assert not reader.done()  # it must not see the half-written transaction
+    release.set()
+    await task
+    assert len(await reader) == 2
+
+
+async def test_concurrent_upserts_do_not_interleave(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    sources = [(await db.sources.add(f"https://s{n}.example/feed")).id for n in range(4)]
+
+    async def ingest(index: int, source_id: int) -> tuple[int, ...]:
+        drafts = [make_draft(index * 100 + n) for n in range(25)]
+        return (await db.articles.upsert_many(source_id, drafts, fetched_at=NOW)).inserted
+
+    results = await asyncio.gather(*(ingest(i, s) for i, s in enumerate(sources)))
+    all_ids = [article_id for ids in results for article_id in ids]
+    assert len(set(all_ids)) == 100
+    assert await db.articles.count() == 100
+
+
+async def test_backup_is_a_readable_consistent_copy(
+    tmp_path: Path, make_draft: DraftFactory
+) -> None:
+    async with await open_database(tmp_path / "live.sqlite3") as db:
+        source = await db.sources.add("https://a.example/feed")
+        await db.articles.upsert_many(source.id, [make_draft(1), make_draft(2)], fetched_at=NOW)
+        target = await db.backup(tmp_path / "backups" / "copy.sqlite3")
+        await db.articles.upsert_many(source.id, [make_draft(3)], fetched_at=NOW)
+
+    connection = sqlite3.connect(target)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+    finally:
+        connection.close()
+    async with await open_database(target) as copy:
+        assert await copy.articles.count() == 2
+    assert not list((tmp_path / "backups").glob(".*partial"))
+
+
+async def test_backup_of_memory_database(tmp_path: Path) -> None:
+    async with await open_database(":memory:") as db:
+        await db.sources.add("https://a.example/feed")
+        target = await db.backup(tmp_path / "copy.sqlite3")
+    async with await open_database(target) as copy:
+        assert len(await copy.sources.list()) == 1
+
+
+async def test_backup_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
+    live = tmp_path / "live.sqlite3"
+    existing = tmp_path / "copy.sqlite3"
+    existing.write_bytes(b"keep me")
+    async with await open_database(live) as db:
+        with pytest.raises(AlreadyExistsError):
+            await db.backup(existing)
+        assert existing.read_bytes() == b"keep me"
+        with pytest.raises(AlreadyExistsError, match="itself"):
+            await db.backup(live, overwrite=True)
+        await db.backup(existing, overwrite=True)
+    async with await open_database(existing) as copy:
+        assert await copy.articles.count() == 0
+
+
+async def test_opened_database_closes(tmp_path: Path) -> None:
+    async with opened_database(tmp_path / "news.sqlite3") as db:
+        await db.sources.add("https://a.example/feed")
+    with pytest.raises(DatabaseError, match="closed"):
+        await db.sources.list()
