@@ -128,8 +128,8 @@ class Fetcher:
         )
         self._custom_transport = transport
         self._client: httpx.AsyncClient | None = None
-        self._global_slots = asyncio.Semaphore(policy.concurrency)
-        self._host_slots = HostSlots(policy.per_host_concurrency)
+        self._global_slots: asyncio.Semaphore | None = None
+        self._host_slots: HostSlots | None = None
 
     @property
     def policy(self) -> FetchPolicy:
@@ -147,6 +147,8 @@ class Fetcher:
             keepalive_expiry=30.0,
         )
         transport = self._custom_transport or GuardedTransport(self._guard, limits=limits)
+        self._global_slots = asyncio.Semaphore(policy.concurrency)
+        self._host_slots = HostSlots(policy.per_host_concurrency)
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(policy.timeout_seconds),
@@ -177,19 +179,19 @@ class Fetcher:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """Fetch `url` (conditionally when `etag` / `last_modified` are given)."""
-        client = self._client
-        if client is None:
+        client, global_slots, host_slots = self._client, self._global_slots, self._host_slots
+        if client is None or global_slots is None or host_slots is None:
             raise RuntimeError("Fetcher is not open; use `async with Fetcher(...)`")
         target = _parse_url(url)
         headers = _conditional_headers(etag, last_modified)
         loop = asyncio.get_running_loop()
-        async with self._global_slots:
+        async with global_slots:
             clock: tuple[float, float] | None = None  # (monotonic start, loop deadline)
             seen: set[httpx.URL] = set()
             for hop in range(self._policy.max_redirects + 1):
                 await self._check_hop(target)
                 seen.add(target.copy_with(fragment=None))
-                async with self._host_slots.slot(_ascii_host(target)):
+                async with host_slots.slot(_ascii_host(target)):
                     if clock is None:  # the deadline starts once the first hop may run
                         clock = (time.monotonic(), loop.time() + self._policy.timeout_seconds)
                     outcome = await self._exchange_within(client, target, headers, clock[1])
