@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 from collections.abc import Callable, Mapping
 from typing import Final
 
@@ -12,7 +13,13 @@ from lxml import etree
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
 from news.parse.fields import EntryFields
 from news.parse.links import resolve_url
-from news.parse.markup import element_text, inner_markup, plain_text, text_to_html
+from news.parse.markup import (
+    element_text,
+    has_child_elements,
+    inner_markup,
+    plain_text,
+    text_to_html,
+)
 from news.parse.media import MEDIA_HANDLERS, read_enclosure
 from news.parse.namespaces import ATOM_03, ATOM_10, DC, FEEDBURNER, XML_LANG, clark
 from news.parse.xmltree import XmlTree
@@ -98,7 +105,7 @@ def _author_names(author: etree._Element) -> list[str]:
 def _text_construct_plain(element: etree._Element) -> str:
     """A title-like text construct as one line of plain text, whatever its type."""
     kind = (element.get("type") or "text").lower()
-    if kind in _XHTML_TYPES or (len(element) and kind not in _HTML_TYPES):
+    if kind in _XHTML_TYPES or (has_child_elements(element) and kind not in _HTML_TYPES):
         return plain_text(element_text(element))
     return plain_text(element_text(element), markup=kind in _HTML_TYPES)
 
@@ -116,16 +123,17 @@ def _text_construct_html(element: etree._Element) -> str:
             return ""
         decoded = raw.decode("utf-8", errors="replace")
         return text_to_html(decoded) if kind in _TEXT_TYPES else decoded
-    if kind in _XHTML_TYPES or len(element):
+    if kind in _XHTML_TYPES or has_child_elements(element):
         wrapper = next((c for c in element if isinstance(c.tag, str)), None)
         if kind in _XHTML_TYPES and wrapper is not None and len(element) == 1:
             return inner_markup(wrapper)
         return inner_markup(element)
     if kind in _HTML_TYPES or mode == "escaped":
-        return element.text or ""
-    if kind in _TEXT_TYPES or not kind:
-        return text_to_html(element.text or "")
-    return text_to_html(element.text or "") if kind.startswith("text/") else ""
+        return element_text(element)
+    if kind in _TEXT_TYPES or not kind or kind.startswith("text/"):
+        text = element_text(element)
+        return text_to_html(html.unescape(text) if len(element) else text)  # entity refs
+    return ""
 
 
 def _read_id(fields: EntryFields, element: etree._Element) -> None:

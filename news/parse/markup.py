@@ -39,17 +39,25 @@ def element_text(element: etree._Element) -> str:
 
 
 def inner_markup(element: etree._Element) -> str:
-    """An element's content as a markup string: its text, or its serialised children."""
+    """An element's content as a markup string: its (escaped-HTML) text, or its children."""
     if len(element) == 0:
         return element.text or ""
+    if not has_child_elements(element):
+        # Only unexpanded entity references (a DTD we did not load): they are markup already.
+        return "".join(element.itertext())
     parts = [html.escape(element.text or "", quote=False)]
     for child in element:
         if isinstance(child.tag, str):
             parts.append(etree.tostring(child, encoding="unicode", with_tail=True))
         else:
-            parts.append(html.escape(child.text or "", quote=False) if _is_entity(child) else "")
+            parts.append(child.text or "" if _is_entity(child) else "")
             parts.append(html.escape(child.tail or "", quote=False))
     return _XMLNS_RE.sub("", "".join(parts))
+
+
+def has_child_elements(element: etree._Element) -> bool:
+    """True when an element has element children (not just entity references)."""
+    return any(isinstance(child.tag, str) for child in element)
 
 
 def text_to_html(text: str) -> str:

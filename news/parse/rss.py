@@ -180,6 +180,7 @@ _ITEM_HANDLERS: Final[Mapping[str, Handler]] = {
     clark(DC, "creator"): _read_author,
     clark(DC, "date"): _read_published,
     clark(DC, "subject"): _read_category,
+    clark(DC, "description"): _read_description,
     clark(DC, "language"): _read_language,
     clark(DCTERMS, "issued"): _read_published,
     clark(DCTERMS, "created"): _read_published,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from news.errors import ParseError
@@ -136,3 +138,51 @@ def test_repair_xml_leaves_comments_and_cdata_alone():
 def test_unrecoverable_xml_is_a_parse_error(content):
     with pytest.raises(ParseError):
         parse_document(content)
+
+
+def test_entities_of_an_external_dtd_that_is_not_loaded():
+    content = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"\n'
+        b' "http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        b'<rss version="0.91"><channel><title>Caf&eacute; news</title>'
+        b"<item><title>Cr&egrave;me &amp; more</title>"
+        b"<description>&lt;p&gt;A &copy; B&lt;/p&gt;</description></item></channel></rss>"
+    )
+
+    document = parse_document(content)
+
+    assert document.title == "Caf\u00e9 news"
+    (entry,) = document.entries
+    assert entry.title == "Cr\u00e8me & more"
+    assert entry.summary == "<p>A &copy; B</p>"
+
+
+def test_atom_html_content_with_unloaded_dtd_entities():
+    content = (
+        b'<!DOCTYPE feed SYSTEM "http://example.invalid/atom.dtd">'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>E</title>'
+        b'<content type="html">&lt;p&gt;x&nbsp;y&lt;/p&gt;</content>'
+        b'<summary type="text">a &mdash; b</summary></entry></feed>'
+    )
+
+    (entry,) = parse_document(content).entries
+
+    assert entry.content == "<p>x&nbsp;y</p>"
+    assert entry.summary == "<p>a \u2014 b</p>"
+
+
+def test_large_malformed_feed_is_repaired_in_linear_time():
+    items = "".join(
+        f"<item><title>Q&A {n} &nbsp;caf&eacute;</title><link>https://a.example/?a=1&b={n}</link>"
+        f"<description><![CDATA[<p>x & y {n}</p>]]></description></item>"
+        for n in range(10_000)
+    )
+    started = time.perf_counter()
+
+    document = parse_document(_items(items))
+
+    assert time.perf_counter() - started < 5.0
+    assert len(document.entries) == 10_000
+    assert document.entries[7].title == "Q&A 7 caf\u00e9"
+    assert document.entries[7].url == "https://a.example/?a=1&b=7"
