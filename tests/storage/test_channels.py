@@ -49,7 +49,7 @@ async def test_updates(db: Database) -> None:
     with pytest.raises(NotFoundError):
         await db.channels.set_paused(channel.id + 1, True)
     with pytest.raises(ValueError, match="loud"):
-        await db.channels.set_style(channel.id, "loud")  # type: ignore[arg-type] -- bad input under test
+        await db.channels.set_style(channel.id, "loud")  # type: ignore[arg-type]  # bad input under test
 
 
 async def test_routes(db: Database) -> None:

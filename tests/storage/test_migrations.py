@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from storage.database import open_database
+from storage.database import Database, open_database
 from storage.errors import DatabaseError, SchemaVersionError
 from storage.migrations import SCHEMA_VERSION, split_statements
 
@@ -24,15 +25,16 @@ EXPECTED_TABLES = {
 }
 
 
-async def _user_version(db) -> int:
-    row = await db.session.fetchone("PRAGMA user_version")
+async def _pragma(db: Database, name: str) -> Any:
+    row = await db.session.fetchone(f"PRAGMA {name}")
+    assert row is not None
     return row[0]
 
 
 async def test_empty_database_is_migrated_to_latest(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "folder" / "news.sqlite3"
     async with await open_database(path) as db:
-        assert await _user_version(db) == SCHEMA_VERSION >= 1
+        assert await _pragma(db, "user_version") == SCHEMA_VERSION >= 1
         rows = await db.session.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
         assert {row["name"] for row in rows} >= EXPECTED_TABLES
     assert path.is_file()
@@ -43,16 +45,16 @@ async def test_reopen_keeps_data_and_version(tmp_path: Path) -> None:
     async with await open_database(path) as db:
         await db.sources.add("https://feeds.example/world.xml", name="World")
     async with await open_database(path) as db:
-        assert await _user_version(db) == SCHEMA_VERSION
+        assert await _pragma(db, "user_version") == SCHEMA_VERSION
         assert [source.name for source in await db.sources.list()] == ["World"]
 
 
 async def test_connection_pragmas(tmp_path: Path) -> None:
     async with await open_database(tmp_path / "news.sqlite3") as db:
-        assert (await db.session.fetchone("PRAGMA journal_mode"))[0] == "wal"
-        assert (await db.session.fetchone("PRAGMA foreign_keys"))[0] == 1
-        assert (await db.session.fetchone("PRAGMA busy_timeout"))[0] >= 1000
-        assert (await db.session.fetchone("PRAGMA synchronous"))[0] == 1  # NORMAL
+        assert await _pragma(db, "journal_mode") == "wal"
+        assert await _pragma(db, "foreign_keys") == 1
+        assert await _pragma(db, "busy_timeout") >= 1000
+        assert await _pragma(db, "synchronous") == 1  # NORMAL
 
 
 async def test_newer_schema_is_refused(tmp_path: Path) -> None:

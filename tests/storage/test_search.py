@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,9 @@ async def _add_source(db: Database, name: str) -> int:
     ).id
 
 
-async def _add_fillers(db: Database, make_draft: DraftFactory, source_id: int, count: int = 8):
+async def _add_fillers(
+    db: Database, make_draft: DraftFactory, source_id: int, count: int = 8
+) -> None:
     """Articles that match none of the test words, so bm25 has a real collection."""
     drafts = [
         make_draft(
@@ -95,7 +98,7 @@ async def corpus(db: Database, make_draft: DraftFactory) -> dict[str, int]:
     return ids
 
 
-async def _ids(db: Database, query: str, **kwargs) -> list[int]:
+async def _ids(db: Database, query: str, **kwargs: Any) -> list[int]:
     return [hit.article.id for hit in await search_articles(db, query, now=NOW, **kwargs)]
 
 
