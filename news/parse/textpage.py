@@ -42,8 +42,10 @@ _CHROME_RES = tuple(
         r"you can share this (?:story|article) on social media:?",
         r"share(?: on| via)?(?:\s+(?:facebook|twitter|x|telegram|whatsapp|email|vk|reddit))*",
         r"(?:please\s+)?subscribe to\b.{0,100}",
-        r"(?:sign up|register) (?:for|to)\b.{0,100}",
-        r"follow (?:us|\w+) on\b.{0,100}",
+        r"sign up (?:for|to)\b.{0,100}",
+        r"follow us\b.{0,100}",
+        r"follow (?:[\w.@'&-]+\s+){1,4}on (?:twitter|x|facebook|telegram|instagram|youtube|"
+        r"tiktok|vk|linkedin|threads|bluesky|rumble|odysee|social media)\b.{0,60}",
         r"read more\.*:?|read full (?:story|article)\.*|continue reading\.*",
         r"(?:click|tap) here\b.{0,100}",
         r"advertisement|sponsored content|trending(?: now)?|comments?(?: \(\d+\))?",

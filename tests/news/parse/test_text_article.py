@@ -83,6 +83,8 @@ def test_chrome_lines_are_dropped_and_url_line_is_kept():
         "Read more",
         "This website uses cookies to improve your experience. Accept",
         "Ploughs are expected to clear it by morning.",
+        "Follow the ploughs on their route, the council told drivers.",
+        "Follow Ridge News on Telegram for updates",
         "Share this story",
         "Read more: Avalanche risk rises on the north face",
     )
@@ -95,7 +97,8 @@ def test_chrome_lines_are_dropped_and_url_line_is_kept():
     assert entry.title == "Snow closes the ridge road"
     assert entry.content == (
         "The ridge road closed at noon after heavy snow.\n\n"
-        "Ploughs are expected to clear it by morning."
+        "Ploughs are expected to clear it by morning.\n\n"
+        "Follow the ploughs on their route, the council told drivers."
     )
     assert entry.related == [RelatedLink(title="Avalanche risk rises on the north face")]
 
