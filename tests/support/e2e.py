@@ -1,0 +1,203 @@
+"""End-to-end harness: the real PTB Application polling the emulator over HTTP.
+
+    async with bot_app(handlers=[CommandHandler("start", start)]) as harness:
+        ann = await harness.new_user("Ann")
+        await ann.send("/start")
+        [reply] = await harness.wait_for_messages(ann.id, 1)
+
+Handler exceptions are collected; a harness that exits with errors nobody took
+(`harness.take_errors()`) fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+)
+
+from emulator.client import (
+    CallbackAnswer,
+    ChosenInline,
+    EmulatorClient,
+    InlineAnswer,
+    MessageView,
+    UserInfo,
+)
+from emulator.server import RunningEmulator
+
+POLL_TIMEOUT_SECONDS = 1
+HandlerSpec = BaseHandler[Any, Any, Any] | tuple[BaseHandler[Any, Any, Any], int]
+BuilderHook = Callable[[ApplicationBuilder[Any, Any, Any, Any, Any, Any]], Any]
+
+
+@dataclass
+class UserActor:
+    """A simulated user, with the actions tests need most."""
+
+    harness: Harness
+    info: UserInfo
+
+    @property
+    def id(self) -> int:
+        """Return the user id (also the id of their private chat with the bot)."""
+        return self.info.id
+
+    async def send(
+        self, text: str, *, chat_id: int | None = None, reply_to: int | None = None
+    ) -> MessageView:
+        """Write a message or command (default: in the private chat with the bot)."""
+        return await self.harness.client.send_message(
+            self.id, text, chat_id=chat_id, reply_to_message_id=reply_to
+        )
+
+    async def press(
+        self, message: MessageView, *, data: str | None = None, text: str | None = None
+    ) -> CallbackAnswer:
+        """Press a callback button of a message and wait for the bot's answer."""
+        query_id = await self.harness.client.press_button(
+            self.id,
+            chat_id=None if message.inline_message_id else message.chat_id,
+            message_id=None if message.inline_message_id else message.message_id,
+            inline_message_id=message.inline_message_id,
+            data=data,
+            text=text,
+        )
+        return await self.harness.client.callback_answer(query_id)
+
+    async def inline(self, query: str, *, offset: str = "") -> InlineAnswer:
+        """Type `@bot query` and wait for the answer."""
+        return await self.harness.client.ask_inline(self.id, query, offset=offset)
+
+    async def choose(
+        self, answer: InlineAnswer, result_id: str, *, chat_id: int | None = None
+    ) -> ChosenInline:
+        """Pick a result of an inline answer."""
+        return await self.harness.client.choose_inline_result(
+            answer.query_id, result_id, chat_id=chat_id
+        )
+
+    async def forward(self, message: MessageView) -> MessageView:
+        """Forward a message (e.g. a channel post) to the bot."""
+        return await self.harness.client.forward_to_bot(
+            self.id, message.chat_id, message.message_id
+        )
+
+
+@dataclass
+class Harness:
+    """A running bot on a running emulator."""
+
+    emulator: RunningEmulator
+    application: Application[Any, Any, Any, Any, Any, Any]
+    errors: list[BaseException] = field(default_factory=list)
+    _error_raised: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    def record_error(self, error: BaseException) -> None:
+        """Keep an exception a handler raised."""
+        self.errors.append(error)
+        self._error_raised.set()
+
+    @property
+    def client(self) -> EmulatorClient:
+        """Return the emulator's control client."""
+        return self.emulator.client
+
+    @property
+    def bot(self) -> Any:
+        """Return the application's bot (for direct Bot API calls from a test)."""
+        return self.application.bot
+
+    async def new_user(self, first_name: str = "Ann", **fields: Any) -> UserActor:
+        """Create a simulated user."""
+        return UserActor(self, await self.client.create_user(first_name, **fields))
+
+    def user(self, info: UserInfo) -> UserActor:
+        """Wrap an existing user."""
+        return UserActor(self, info)
+
+    async def wait_for_messages(
+        self, chat_id: int, count: int, *, from_bot: bool = True, within: float = 5.0
+    ) -> list[MessageView]:
+        """Wait until the chat holds `count` messages (from the bot by default)."""
+        return await self.client.wait_for_messages(
+            chat_id, count, from_bot=from_bot, within=within
+        )
+
+    async def wait_for_errors(self, count: int, *, within: float = 5.0) -> list[BaseException]:
+        """Wait until handlers have raised `count` errors; return and forget them."""
+        try:
+            async with asyncio.timeout(within):
+                while len(self.errors) < count:
+                    self._error_raised.clear()
+                    await self._error_raised.wait()
+        except TimeoutError:
+            raise TimeoutError(
+                f"handlers raised {len(self.errors)} errors, wanted {count}"
+            ) from None
+        return self.take_errors()
+
+    def take_errors(self) -> list[BaseException]:
+        """Return and forget the exceptions handlers raised."""
+        taken, self.errors[:] = list(self.errors), []
+        return taken
+
+
+@asynccontextmanager
+async def start_bot(
+    emulator: RunningEmulator,
+    *,
+    handlers: Sequence[HandlerSpec] = (),
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    defaults: Defaults | None = None,
+    configure: BuilderHook | None = None,
+) -> AsyncIterator[Harness]:
+    """Build a PTB Application against the emulator, poll, and stop cleanly at the end."""
+    builder = (
+        ApplicationBuilder()
+        .token(emulator.token)
+        .base_url(emulator.api_base_url)
+        .base_file_url(emulator.file_base_url)
+    )
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
+    if defaults is not None:
+        builder = builder.defaults(defaults)
+    if configure is not None:
+        configure(builder)
+    application = builder.build()
+    harness = Harness(emulator, application)
+    for spec in handlers:
+        handler, group = spec if isinstance(spec, tuple) else (spec, 0)
+        application.add_handler(handler, group)
+
+    async def record_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Keep handler exceptions for the test to inspect."""
+        if context.error is not None:
+            harness.record_error(context.error)
+
+    application.add_error_handler(record_error)
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            timeout=POLL_TIMEOUT_SECONDS, poll_interval=0, allowed_updates=Update.ALL_TYPES
+        )
+        try:
+            yield harness
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    if harness.errors:
+        raise AssertionError(f"handlers raised errors nobody checked: {harness.errors!r}")
