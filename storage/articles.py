@@ -246,8 +246,11 @@ class SQLiteArticleRepository:
         )
         by_guid: dict[str, _Target] = {}
         by_url: dict[str, _Target] = {}
+        known: dict[int, _Target] = {}  # one target per stored article, found either way
         for row in rows:
-            stored = _Target(row["id"], row["content_hash"], row["fetched_at"], stored=True)
+            stored = known.setdefault(
+                row["id"], _Target(row["id"], row["content_hash"], row["fetched_at"], True)
+            )
             if row["by_guid"]:
                 by_guid[row["guid"]] = stored
             else:

@@ -1,10 +1,11 @@
 """The one aiosqlite connection behind every repository, with task-aware transactions.
 
 All repositories share one connection (SQLite has one writer anyway). A transaction
-belongs to the asyncio task that opened it: while it is open, statements from other tasks
-wait, so they never run inside somebody else's transaction nor read its uncommitted
-rows. A transaction opened inside another one by the same task becomes a SAVEPOINT, so a
-repository method that needs atomicity can be called alone or inside a caller's
+belongs to the code that opened it (and tasks it starts inside the block): while it is
+open, statements from other tasks wait, so they never run inside somebody else's
+transaction nor read its uncommitted rows. Do not run concurrent writes inside one
+transaction. A transaction opened inside another one becomes a SAVEPOINT, so a repository
+method that needs atomicity can be called alone or inside a caller's
 `Database.transaction()` alike.
 
 Every `sqlite3` exception is translated into a `storage.errors` exception here.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -49,7 +51,10 @@ class Session:
         """Wrap an open connection in autocommit mode (`isolation_level=None`)."""
         self._connection = connection
         self._lock = asyncio.Lock()
-        self._owner: asyncio.Task[Any] | None = None
+        self._open: object | None = None  # marker of the transaction now open, if any
+        self._marker: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+            f"storage_transaction_{id(self)}", default=None
+        )
         self._depth = 0
 
     @property
@@ -58,9 +63,13 @@ class Session:
         return self._connection
 
     def _holds_transaction(self) -> bool:
-        """Return whether the current task has a transaction open."""
-        task = asyncio.current_task()
-        return task is not None and self._owner is task
+        """Return whether the running code is inside the open transaction.
+
+        The marker lives in a context variable, so tasks started inside the block (e.g. by
+        `asyncio.gather`) join the transaction instead of waiting for it forever.
+        """
+        marker = self._marker.get()
+        return marker is not None and marker is self._open
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -70,7 +79,8 @@ class Session:
                 yield
             return
         async with self._lock:
-            self._owner = asyncio.current_task()
+            self._open = object()
+            token = self._marker.set(self._open)
             try:
                 await self._run(self._connection.execute, "BEGIN IMMEDIATE")
                 try:
@@ -84,7 +94,8 @@ class Session:
                     await self._rollback()
                     raise
             finally:
-                self._owner = None
+                self._marker.reset(token)
+                self._open = None
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:

@@ -274,3 +274,18 @@ async def test_removing_a_source_removes_its_articles(
     await db.sources.remove(source_id)
     assert await db.articles.count() == 0
     assert await db.articles.tags() == []
+
+
+async def test_guid_and_url_matches_of_one_article_in_one_batch(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source_id = await _source(db)
+    stored = await db.articles.upsert_many(source_id, [make_draft(1)], fetched_at=NOW)
+    changed = make_draft(1, title="Timetable changed again")
+    same_url_other_guid = make_draft(1, guid="another-guid", title="Timetable changed again")
+    result = await db.articles.upsert_many(
+        source_id, [changed, same_url_other_guid], fetched_at=NOW
+    )
+    assert result.updated == stored.inserted
+    assert result.unchanged == 1
+    assert result.inserted == ()

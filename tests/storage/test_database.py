@@ -65,6 +65,16 @@ async def test_other_tasks_wait_for_an_open_transaction(db: Database) -> None:
     assert len(await reader) == 2
 
 
+async def test_tasks_started_inside_a_transaction_join_it(db: Database) -> None:
+    async def add(url: str) -> None:
+        await db.sources.add(url)
+
+    async with asyncio.timeout(5):  # a deadlock would hang here
+        async with db.transaction():
+            await asyncio.gather(add("https://a.example/feed"), add("https://b.example/feed"))
+    assert len(await db.sources.list()) == 2
+
+
 async def test_concurrent_upserts_do_not_interleave(
     db: Database, make_draft: DraftFactory
 ) -> None:
