@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import pytest
 from telegram import Update
@@ -26,7 +27,7 @@ def emulator_config() -> EmulatorConfig:
 
 def burst_handler(
     channel_id: int, outcomes: list[object], done: asyncio.Event
-) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     """A /burst command that posts BURST messages to the channel at once."""
 
     async def burst(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
