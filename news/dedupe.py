@@ -1,0 +1,268 @@
+"""Dedupe keys: canonical URLs, exact content hashes and 64-bit SimHash fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from collections import Counter
+from itertools import compress
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from news.words import FUNCTION_WORDS
+
+# ---------------------------------------------------------------------------------------
+# Canonical URLs
+# ---------------------------------------------------------------------------------------
+
+# Query parameters that only track the click; removed wherever they appear.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
+        "ysclid", "twclid", "ttclid", "li_fat_id", "igshid", "igsh", "mc_cid", "mc_eid",
+        "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking", "mkt_tok",
+        "ocid", "cmpid", "s_cid", "wt.mc_id", "ref_src", "ref_url", "smid", "smtyp", "emc",
+        "_ga", "_gl", "oly_anon_id", "oly_enc_id", "vero_id", "vero_conv", "rb_clickid",
+        "maca", "traffic_source", "at_medium", "at_campaign", "at_custom1", "at_custom2",
+        "at_custom3", "at_custom4", "at_term", "at_send_date", "at_creation", "at_link",
+        "at_link_id", "at_link_origin", "at_link_type", "at_ptr_name", "at_format",
+        "at_bbc_team", "at_platform", "at_type", "at_emailtype",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_",)
+# Parameters that can carry meaning, dropped only when their value names a feed or a
+# sharing channel (``?ref=rss``, ``?source=twitter``).
+CHANNEL_PARAMS = frozenset({"ref", "source", "src", "from", "partner", "feature", "via"})
+CHANNEL_VALUES = frozenset(
+    {
+        "rss", "rss2", "atom", "feed", "feeds", "rssfeed", "rss_feed", "feedburner",
+        "feedly", "newsletter", "email", "mail", "twitter", "twtr", "tw", "x", "facebook",
+        "fb", "share", "social", "telegram", "tg", "whatsapp", "linkedin", "reddit",
+    }
+)  # fmt: skip
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_QUERY_SAFE = "/?:@!$'()*+,;=-._~%"
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def canonical_url(url: str) -> str:
+    """Return the canonical form of an http(s) URL used to recognise the same article.
+
+    Scheme and host lower-cased, an internationalised host in punycode (``xn--``), a
+    trailing dot and a default port dropped, the path's dot segments resolved and its
+    percent-escapes normalised (unreserved characters decoded, hex upper-cased, other
+    characters escaped as UTF-8), an empty path made ``/``; tracking parameters
+    (:data:`TRACKING_PARAMS`, ``utm_*``, and :data:`CHANNEL_PARAMS` naming a channel)
+    and empty ones removed while the rest keep their order; the fragment dropped.
+    Anything that is not an absolute http(s) URL is returned stripped, never an error.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    host = parts.hostname
+    if scheme not in _DEFAULT_PORTS or not host:
+        return text
+    netloc = _host(host)
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    if parts.username is not None:
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{netloc}"
+    path = _path(parts.path)
+    query = _query(parts.query)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _host(host: str) -> str:
+    host = host.rstrip(".")
+    if ":" in host:
+        return f"[{host}]"  # IPv6 literal
+    if not host.isascii():
+        try:
+            return host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return host  # not encodable under IDNA 2003: keep it lower-case as given
+    return host
+
+
+def _path(path: str) -> str:
+    if not path:
+        return "/"
+    path = _normalise_escapes(path, _PATH_SAFE)
+    if "/." in path:
+        resolved = posixpath.normpath(path)
+        if path.endswith("/") and not resolved.endswith("/"):
+            resolved += "/"
+        path = "/" + resolved.lstrip("/")  # normpath keeps a leading "//"
+    return path
+
+
+def _query(query: str) -> str:
+    kept = []
+    for segment in query.split("&"):
+        if not segment or segment == "=":
+            continue
+        name, _, value = segment.partition("=")
+        key = unquote(name).strip().lower()
+        if not key or _is_tracking(key, value):
+            continue
+        kept.append(_normalise_escapes(segment, _QUERY_SAFE))
+    return "&".join(kept)
+
+
+def _is_tracking(key: str, value: str) -> bool:
+    if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
+        return True
+    return key in CHANNEL_PARAMS and unquote(value).strip().lower() in CHANNEL_VALUES
+
+
+def _normalise_escapes(part: str, safe: str) -> str:
+    if "%" in part:
+        part = _ESCAPE.sub(_normalise_escape, part)
+        part = _BARE_PERCENT.sub("%25", part)
+    return quote(part, safe=safe)
+
+
+def _normalise_escape(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+
+# ---------------------------------------------------------------------------------------
+# Content hash
+# ---------------------------------------------------------------------------------------
+
+
+def content_hash(title: str, summary: str, body: str) -> str:
+    """Return the sha256 hex digest of the texts, NFKC-normalised, case-folded, spaces collapsed.
+
+    Equal for texts that differ only in case, spacing or Unicode compatibility forms;
+    different whenever a word changes.
+    """
+    normalised = "\x1f".join(_normalise_text(part) for part in (title, summary, body))
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _normalise_text(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# ---------------------------------------------------------------------------------------
+# SimHash
+# ---------------------------------------------------------------------------------------
+
+SIMHASH_BITS = 64
+NEAR_DUPLICATE_DISTANCE = 3  # at most this many differing bits: the same story
+_MASK64 = (1 << SIMHASH_BITS) - 1
+
+# Feature weights (tuned on near-duplicate and unrelated fixture stories, see the tests):
+# a word's weight is min(tf, _TF_CAP) ** 2, doubled when it is ever capitalised (names).
+# Squaring lets the words a story repeats outvote the few an edit adds or removes.
+_TF_CAP = 8
+_TF_WEIGHT = tuple(count**2 for count in range(_TF_CAP + 1))
+_CAPITALISED_BOOST = 2
+# Words said once and never capitalised add noise, not identity; they are used only when
+# a text is too short to have this many features otherwise.
+_MIN_FEATURES = 16
+
+# Function words and one-character ASCII tokens are never features.
+_STOP_TOKENS = frozenset(word.encode("utf-8") for word in FUNCTION_WORDS) | frozenset(
+    bytes([c]) for c in range(0x80)
+)
+# ASCII bytes that are not letters or digits become spaces; UTF-8 bytes of other scripts
+# (>= 0x80) are kept, so Cyrillic and accented words stay whole.
+_TOKEN_BYTES = bytes(
+    c if chr(c).isalnum() and c < 0x80 else 0x20 if c < 0x80 else c for c in range(256)
+)
+# Frequent non-ASCII punctuation, turned into spaces before encoding.
+_UNICODE_PUNCTUATION = "’‘“”«»„–—…•·\u00a0\u2009\u202f"
+# _BIT_OF[t] maps a byte to 1 when its bit t is set, else 0.
+_BIT_OF = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
+
+
+def simhash(text: str) -> int:
+    """Return the 64-bit unsigned SimHash of a text (stable across runs and machines).
+
+    Features are words (lower-cased; function words and one-letter tokens left out), each
+    hashed with blake2b-64 and weighted by its squared, capped term frequency, doubled for
+    capitalised words; words said once and never capitalised count only in short texts.
+    Near-duplicate stories differ in at most :data:`NEAR_DUPLICATE_DISTANCE` bits.
+    """
+    return _simhash(text, b"")
+
+
+def _simhash(text: str, salt: bytes) -> int:
+    """SimHash with a blake2b salt; tests use other salts to check the tuning is no fluke."""
+    features = _weighted_features(text)
+    if not features:
+        return 0
+    blake2b = hashlib.blake2b
+    stacked = b"".join(
+        [blake2b(token, digest_size=8, salt=salt).digest() * weight for token, weight in features]
+    )
+    total = len(stacked) // 8
+    value = 0
+    for byte_index in range(8):
+        column = stacked[byte_index::8]
+        for bit in range(8):
+            if 2 * column.translate(_BIT_OF[bit]).count(1) > total:
+                value |= 1 << (byte_index * 8 + bit)
+    return value
+
+
+def _weighted_features(text: str) -> list[tuple[bytes, int]]:
+    """Return (token, weight) pairs; tokens are UTF-8 bytes of lower-cased words."""
+    for char in _UNICODE_PUNCTUATION:
+        if char in text:
+            text = text.replace(char, " ")
+    lowered = text.lower()
+    counts = Counter(lowered.encode("utf-8").translate(_TOKEN_BYTES).split())
+    capitalised: set[bytes] = set()
+    if lowered != text:
+        originals = set(text.encode("utf-8").translate(_TOKEN_BYTES).split())
+        capitalised = {_lower_token(token) for token in originals.difference(counts)}
+    # Repeated words, found without a Python-level loop over every word.
+    repeated = compress(counts.keys(), map((1).__lt__, counts.values()))
+    chosen = capitalised.union(repeated).difference(_STOP_TOKENS)
+    if len(chosen) < _MIN_FEATURES:
+        chosen = counts.keys() - _STOP_TOKENS
+    return [
+        (
+            token,
+            _TF_WEIGHT[min(counts[token], _TF_CAP)]
+            * (_CAPITALISED_BOOST if token in capitalised else 1),
+        )
+        for token in chosen
+    ]
+
+
+def _lower_token(token: bytes) -> bytes:
+    return token.lower() if token.isascii() else token.decode("utf-8").lower().encode("utf-8")
+
+
+def hamming(a: int, b: int) -> int:
+    """Return the number of differing bits between two 64-bit fingerprints.
+
+    Signed and unsigned encodings of the same 64 bits compare equal, so values read back
+    from a signed 64-bit column need no conversion.
+    """
+    return ((a ^ b) & _MASK64).bit_count()
+
+
+def to_signed64(value: int) -> int:
+    """Convert an unsigned 64-bit fingerprint to the signed form SQLite INTEGER can hold."""
+    value &= _MASK64
+    return value - (1 << SIMHASH_BITS) if value >= 1 << (SIMHASH_BITS - 1) else value
+
+
+def to_unsigned64(value: int) -> int:
+    """Convert a signed 64-bit integer (as stored) back to the unsigned fingerprint."""
+    return value & _MASK64

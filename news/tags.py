@@ -1,0 +1,354 @@
+"""Tags: normalised keys for matching, Telegram display forms, and tags derived from text.
+
+Three forms of a tag:
+
+* the *text* as a feed or :func:`derive_tags` gives it (``"São Paulo"``) — stored and shown;
+* the *key* from :func:`normalize_tag` (``"sao_paulo"``) — what search and dedupe compare,
+  so ``#syria``, ``Syria`` and ``SYRIA`` are one tag;
+* the *display* form from :func:`display_tag` (``"São_Paulo"``) — safe after a ``#`` in a
+  Telegram message, and ``normalize_tag(display_tag(t)) == normalize_tag(t)``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from news.words import CALENDAR_AND_LABELS, DEMONYMS, FUNCTION_WORDS, GENERIC_WORDS, ROLE_WORDS
+
+MAX_TAG_KEY_CHARS = 64  # longer "categories" are sentences or URLs, not tags
+
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def normalize_tag(text: str) -> str:
+    """Return the matching key of a tag: ``"#São Paulo"`` -> ``"sao_paulo"``.
+
+    Case-folded; diacritics removed (``й`` is kept: it is a letter of its own in Russian);
+    a leading ``#`` and apostrophes dropped; every run of other non-letters, non-digits
+    becomes one ``_``. Letters of any script are kept (``"Москва"`` -> ``"москва"``).
+    Returns ``""`` when nothing usable is left.
+    """
+    folded = text.strip().lstrip("#").casefold()
+    if folded.isalnum() and folded.isascii():
+        return folded  # the common case: one plain word
+    if not folded.isascii():
+        folded = _strip_marks(folded)
+    folded = _APOSTROPHES.sub("", folded)
+    return _SEPARATORS.sub("_", folded).strip("_")
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    previous = ""
+    for char in decomposed:
+        if unicodedata.combining(char) and not (char == "\u0306" and previous == "и"):
+            continue
+        kept.append(char)
+        previous = char
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def display_tag(text: str) -> str:
+    """Return a Telegram hashtag body: letters (any script, accents kept), digits and ``_``.
+
+    Words are joined with ``_`` and case is kept: ``"São Paulo"`` -> ``"São_Paulo"``,
+    ``"#Al-Qaeda"`` -> ``"Al_Qaeda"``, ``"O'Brien"`` -> ``"OBrien"``. Returns ``""`` when
+    nothing usable is left.
+    """
+    composed = unicodedata.normalize("NFC", text.strip().lstrip("#"))
+    composed = _APOSTROPHES.sub("", composed)
+    return _SEPARATORS.sub("_", composed).strip("_")
+
+
+def merge_tags(
+    categories: Iterable[str],
+    derived: Iterable[str],
+    source_tags: Iterable[str],
+    *,
+    limit: int | None = None,
+) -> list[str]:
+    """Merge tag lists in that order, one per :func:`normalize_tag` key, first text kept.
+
+    Texts are whitespace-collapsed and lose a leading ``#``; empty ones, URLs and ones whose
+    key is longer than :data:`MAX_TAG_KEY_CHARS` are skipped.
+    """
+    merged: list[str] = []
+    seen: set[str] = set()
+    for group in (categories, derived, source_tags):
+        for raw in group:
+            text = " ".join(raw.split()).lstrip("#").strip()
+            if not text or "://" in text:
+                continue
+            key = normalize_tag(text)
+            if not key or len(key) > MAX_TAG_KEY_CHARS or key in seen:
+                continue
+            seen.add(key)
+            merged.append(text)
+            if limit is not None and len(merged) >= limit:
+                return merged
+    return merged
+
+
+# ---------------------------------------------------------------------------------------
+# Deriving tags from text
+# ---------------------------------------------------------------------------------------
+
+TITLE_WEIGHT = 3  # one mention in a sentence-case title counts as three in the body
+MIN_SCORE = 2  # a tag needs at least two body mentions, or one in the title
+
+_UPPER = (
+    "A-ZÀ-ÖØ-Þ"
+    + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
+    + "".join(c for c in map(chr, range(0x370, 0x530)) if c.isupper())
+)
+_CONNECTORS = "of|de|da|del|der|van|von|bin|al|la|le|du|dos|das"
+_CONNECTOR_WORDS = frozenset(_CONNECTORS.split("|"))
+# A capitalised word; an apostrophe inside is kept (O'Brien) unless it starts a possessive.
+_CAP_WORD = rf"[{_UPPER}]\w*(?:-\w+)*(?:['’](?!s\b)\w+)?"
+# A phrase: capitalised words joined by single spaces or by a lower-case connector
+# ("Bank of England"); a possessive ending ("Syria's") is left outside the match.
+_PHRASE = re.compile(rf"{_CAP_WORD}(?:[ \u00a0](?:(?:{_CONNECTORS})[ \u00a0])?{_CAP_WORD})*")
+_OPENING_MARKS = " \t\u00a0\"'“‘«([”’»)]"
+_SENTENCE_ENDS = frozenset(".!?…:\n")
+_EDGE_WORDS = FUNCTION_WORDS | CALENDAR_AND_LABELS
+_NOT_TAGS = _EDGE_WORDS | GENERIC_WORDS
+_TITLE_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """Evidence for one capitalised phrase (keyed by its lower-case text)."""
+
+    text: str
+    first: int
+    weight: float = 0.0  # mentions that are not sentence-initial (title mentions weigh more)
+    held: float = 0.0  # sentence-initial mentions: they count once the phrase is confirmed
+    initial: int = 0  # sentence-initial mentions in the text (the title's first word aside)
+
+    @property
+    def confirmed(self) -> bool:
+        """Seen mid-sentence, or at the start of at least two sentences of the text."""
+        return self.weight > 0 or self.initial >= 2
+
+    @property
+    def score(self) -> float:
+        """Total weight, sentence-initial mentions included once confirmed."""
+        return self.weight + self.held if self.confirmed else 0.0
+
+    def absorb(self, other: _Candidate) -> None:
+        """Add another candidate's evidence to this one."""
+        self.weight += other.weight
+        self.held += other.held
+        self.initial += other.initial
+        if other.first < self.first:
+            self.text, self.first = other.text, other.first
+
+
+def derive_tags(title: str, text: str, *, limit: int = 5) -> list[str]:
+    """Derive up to ``limit`` tags (names of places, people, organisations) from text.
+
+    A fast heuristic, no model: capitalised phrases (Latin, Greek or Cyrillic) are counted,
+    a sentence-case title weighing :data:`TITLE_WEIGHT` per mention (a Title-Case or
+    ALL-CAPS title only boosts phrases also found in the text). Rules:
+
+    * function words, months, weekdays and labels are trimmed from a phrase's edges;
+      generic words (``Ministry``, ``North``) are not tags alone; possessives are
+      stripped (``Syria's`` -> ``Syria``);
+    * a phrase at the start of a sentence counts only if it also occurs elsewhere or at
+      the start of two sentences;
+    * role words cut a phrase: ``Defense Minister Hulusi Akar`` -> ``Hulusi Akar``;
+    * a multi-word name whose last word also occurs alone is counted as that last word
+      (``Vladimir Putin`` ... ``Putin`` -> ``Putin``);
+    * nationality adjectives add weight to the place they name when the text also names
+      that place (``Turkish`` -> ``Turkey``), and are never tags themselves;
+    * a tag needs a score of :data:`MIN_SCORE`; ties keep the order of first mention.
+    """
+    if limit < 1:
+        return []
+    candidates: dict[str, _Candidate] = {}
+    demonyms: dict[str, _Candidate] = {}  # keyed by place; text unused
+    title = " ".join(title.split())
+    title_case = _is_title_case(title)
+    if title and not title_case:
+        _collect(title, candidates, demonyms, weight=TITLE_WEIGHT, offset=-len(title))
+    _collect(text, candidates, demonyms, weight=1, offset=0)
+    if title and title_case:
+        _boost_from_title(title, candidates)
+    _merge_surnames(candidates)
+    merged = _merge_by_key(candidates)
+    for place, evidence in demonyms.items():
+        found = merged.get(normalize_tag(place))
+        if found is not None and found.confirmed:
+            found.weight += evidence.weight
+            found.first = min(found.first, evidence.first)
+    scored = [(c.score, c.first, c.text) for c in merged.values()]
+    chosen = sorted((s for s in scored if s[0] >= MIN_SCORE), key=lambda s: (-s[0], s[1]))
+    return [text for _, _, text in chosen[:limit]]
+
+
+def _is_title_case(title: str) -> bool:
+    words = [w for w in _TITLE_WORD.findall(title) if len(w) > 3 and w[0].isalpha()]
+    if len(words) < 3:
+        return title.isupper()
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= 0.7 * len(words)
+
+
+def _collect(
+    text: str,
+    candidates: dict[str, _Candidate],
+    demonyms: dict[str, _Candidate],
+    *,
+    weight: float,
+    offset: int,
+) -> None:
+    """Count the capitalised phrases of ``text``."""
+    position = offset
+    for match in _PHRASE.finditer(text):
+        position += 1
+        phrase = match.group()
+        start = match.start()
+        # Sentence-initial when only quotes, brackets and spaces follow a sentence end.
+        before = text[start - 4 if start > 4 else 0 : start].rstrip(_OPENING_MARKS)
+        initial = before[-1] in _SENTENCE_ENDS if before else start <= 4
+        if not phrase.isalpha():  # several words, hyphens, apostrophes or digits
+            resolved = _resolve(phrase, demonyms, weight, position)
+            if resolved is None:
+                continue
+            first, words = resolved
+            initial = initial and first == 0
+            if len(words) > 1:
+                _count(" ".join(words), candidates, weight, position, initial)
+                continue
+            phrase = words[0]
+        lower = phrase.lower()
+        if lower in _NOT_TAGS and not (len(phrase) > 1 and phrase.isupper()):
+            continue
+        if (place := DEMONYMS.get(lower)) is not None:
+            _count(place, demonyms, weight, position, initial=False)
+        elif len(phrase) > 1:
+            _count(phrase, candidates, weight, position, initial)
+
+
+def _resolve(
+    phrase: str, demonyms: dict[str, _Candidate], weight: float, position: int
+) -> tuple[int, list[str]] | None:
+    """Trim a multi-word phrase; count nationality words cut off before a role word."""
+    words = _phrase_words(phrase)
+    trimmed = _trim(words)
+    if trimmed is None:
+        return None
+    first, kept = trimmed
+    for word in words[:first]:  # "Russian" in "Russian President Vladimir Putin"
+        if (place := DEMONYMS.get(word.lower())) is not None:
+            _count(place, demonyms, weight, position, initial=False)
+    return first, kept
+
+
+def _phrase_words(phrase: str) -> list[str]:
+    """Split a phrase; cut hyphenated words at a lower-case part (``Turkish-backed``)."""
+    words = []
+    for word in phrase.split():
+        if "-" in word:
+            parts = word.split("-")
+            kept = [parts[0]]
+            for part in parts[1:]:
+                if not part[:1].isupper():
+                    break
+                kept.append(part)
+            word = "-".join(kept)
+        words.append(word)
+    return words
+
+
+def _trim(words: list[str]) -> tuple[int, list[str]] | None:
+    """Cut a phrase after its last role word and trim function words from its edges.
+
+    Returns the index of the first kept word in the original phrase, and the kept words.
+    """
+    start = 0
+    for index, word in enumerate(words):
+        if word.lower() in ROLE_WORDS and not _is_acronym(word):
+            start = index + 1
+    if start >= len(words):
+        # Only role words at the end ("Turkish President"): keep what precedes them.
+        end = next(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS)
+        words, start = words[:end], 0
+    else:
+        words = words[start:]
+    while words and _is_edge(words[0]):
+        words = words[1:]
+        start += 1
+    while words and _is_edge(words[-1]):
+        words = words[:-1]
+    if not words:
+        return None
+    return start, words
+
+
+def _is_edge(word: str) -> bool:
+    return word.lower() in _EDGE_WORDS and not _is_acronym(word)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _count(
+    phrase: str, candidates: dict[str, _Candidate], weight: float, position: int, initial: bool
+) -> None:
+    key = phrase.lower()
+    candidate = candidates.get(key)
+    if candidate is None:
+        candidate = candidates[key] = _Candidate(text=phrase, first=position)
+    if initial:
+        candidate.held += weight
+        if weight == 1:  # the title's first word often repeats the lede's: not a second vote
+            candidate.initial += 1
+    else:
+        candidate.weight += weight
+
+
+def _boost_from_title(title: str, candidates: dict[str, _Candidate]) -> None:
+    """Credit phrases of the text whose words all occur in a Title-Case title."""
+    title_words = {w.lower() for w in _TITLE_WORD.findall(title)}
+    for key, candidate in candidates.items():
+        if all(word in title_words for word in _TITLE_WORD.findall(key)):
+            candidate.weight += TITLE_WEIGHT
+
+
+def _merge_surnames(candidates: dict[str, _Candidate]) -> None:
+    """Fold "Vladimir Putin" into "Putin" when the last word also occurs alone.
+
+    Not for phrases with a connector ("Bank of England") or starting with a generic word
+    ("North Korea").
+    """
+    for key in [k for k in candidates if " " in k]:
+        words = key.split(" ")
+        if words[0] in GENERIC_WORDS or any(w in _CONNECTOR_WORDS for w in words):
+            continue
+        alone = candidates.get(words[-1])
+        if alone is not None:
+            surname = alone.text
+            alone.absorb(candidates.pop(key))
+            alone.text = surname
+
+
+def _merge_by_key(candidates: dict[str, _Candidate]) -> dict[str, _Candidate]:
+    """Merge candidates whose tag keys match (``Erdoğan`` and ``Erdogan``)."""
+    merged: dict[str, _Candidate] = {}
+    for candidate in candidates.values():
+        key = normalize_tag(candidate.text)
+        if not key:
+            continue
+        existing = merged.get(key)
+        if existing is None:
+            merged[key] = candidate
+        else:
+            existing.absorb(candidate)
+    return merged
