@@ -46,7 +46,7 @@ async def test_ptb_raises_forbidden_for_a_blocked_user(ptb_bot, emulator: Runnin
     user = await emulator.client.create_user("Ann")
     await emulator.client.send_message(user.id, "/start")
     await emulator.client.set_blocked(user.id)
-    with pytest.raises(Forbidden, match="^Forbidden: bot was blocked by the user$"):
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
         await ptb_bot.send_message(user.id, "hi")
 
 
