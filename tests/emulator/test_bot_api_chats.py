@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from telegram import ChatMemberAdministrator, ChatMemberOwner
 from telegram.error import ChatMigrated, Forbidden
@@ -10,9 +12,9 @@ from emulator import RunningEmulator
 from tests.support.botapi import BotApiCaller
 
 
-async def updates(api: BotApiCaller) -> list[dict]:
+async def updates(api: BotApiCaller) -> list[dict[str, Any]]:
     """Fetch (without waiting) and confirm every pending update."""
-    found = await api.ok("getUpdates", timeout=0)
+    found: list[dict[str, Any]] = await api.ok("getUpdates", timeout=0)
     if found:
         await api.ok("getUpdates", offset=found[-1]["update_id"] + 1, timeout=0)
     return found

@@ -37,7 +37,9 @@ def test_allowed_updates_parsing_follows_telegram():
     assert parse_allowed_updates("not json") is None
     assert parse_allowed_updates("[]") == DEFAULT_ALLOWED
     assert parse_allowed_updates('["unknown"]') == DEFAULT_ALLOWED
-    assert parse_allowed_updates('["message", "Chat_Member"]') == {"message", "chat_member"}
+    assert parse_allowed_updates('["message", "Chat_Member"]') == frozenset(
+        {"message", "chat_member"}
+    )
     assert "chat_member" not in DEFAULT_ALLOWED
 
 
