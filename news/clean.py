@@ -43,7 +43,10 @@ _KNOWN_TAGS = (
 # Attribute text up to the closing ">" (quoted values may hold ">"); possessive, so broken
 # markup cannot make a match attempt backtrack.
 _ATTRS = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+"""
-_HTML_SIGN = re.compile(r"<(?:/?(?:" + "|".join(_KNOWN_TAGS) + r")\b" + _ATTRS + r">|!--)", re.I)
+_HTML_SIGN = re.compile(
+    r"<(?:/?(?:" + "|".join(_KNOWN_TAGS) + r")\b" + _ATTRS + r">|!--|/[A-Za-z][\w:-]*\s*>)",
+    re.I,
+)
 _ESCAPED_HTML_SIGN = re.compile(
     r"&lt;/?(?:p|br|div|a|img|b|i|em|strong|span|ul|ol|li|h[1-6]|blockquote|table)\b"
     r"(?:(?!&gt;|&lt;).){0,400}?&gt;",
@@ -240,9 +243,10 @@ def truncate(text: str, max_chars: int) -> str:
     if len(text) <= max_chars:
         return text
     cut = text[: max_chars - 1]
-    space = cut.rfind(" ")
-    if space > max_chars // 2:
-        cut = cut[:space]
+    if text[max_chars - 1] != " ":  # the cut falls inside a word: back off to a space
+        space = cut.rfind(" ")
+        if space > max_chars // 2:
+            cut = cut[:space]
     return cut.rstrip(" ,;:-–—") + _ELLIPSIS
 
 
