@@ -27,9 +27,7 @@ RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def message_snapshot(emu: Emulator, message: Message) -> JSON:
     """A message as it stands, plus what the Bot API does not show: deletion and edits."""
     world = emu.world
-    snapshot = message_json(world, message) if message.chat_id else {}
-    if not message.chat_id:
-        snapshot = {"message_id": 0, "date": message.date, **message_json(world, message)}
+    snapshot = message_json(world, message)
     snapshot["deleted"] = message.deleted
     snapshot["sent_by_bot"] = message.sent_by_bot
     if message.inline_message_id is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import dataclass
 
 from emulator.core import Emulator
@@ -27,7 +28,7 @@ def _user(emu: Emulator, user_id: int) -> User:
 
 def _chat_instance(chat_key: str) -> str:
     """A stable chat_instance string for a chat (Telegram's is an opaque number)."""
-    return str(abs(hash(("chat-instance", chat_key))) % 10**19)
+    return str(zlib.crc32(f"chat-instance:{chat_key}".encode()) * 2_654_435_761)
 
 
 def press_button(

@@ -56,11 +56,27 @@ def _scaled(width: int, height: int, side: int) -> tuple[int, int]:
     return max(1, round(width * side / longest)), max(1, round(height * side / longest))
 
 
-def _store(world: World, folder: str, suffix: str, **fields: object) -> StoredFile:
+def _store(
+    world: World,
+    folder: str,
+    suffix: str,
+    *,
+    data: bytes | None,
+    mime_type: str,
+    file_name: str | None = None,
+    source_url: str | None = None,
+) -> StoredFile:
     """Register a file with fresh identifiers and a download path."""
     file_id = world.next_token("AgAC" if folder == "photos" else "BQAC")
-    unique = world.next_token("AQAD")
-    stored = StoredFile(file_id, unique, f"{folder}/file_{len(world.files)}{suffix}", **fields)  # type: ignore[arg-type]  # fields are StoredFile's optionals
+    stored = StoredFile(
+        file_id=file_id,
+        file_unique_id=world.next_token("AQAD"),
+        file_path=f"{folder}/file_{len(world.files)}{suffix}",
+        data=data,
+        file_name=file_name,
+        mime_type=mime_type,
+        source_url=source_url,
+    )
     world.files[file_id] = stored
     return stored
 

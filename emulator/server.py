@@ -94,13 +94,18 @@ def serve_forever(
     *,
     token: str = DEFAULT_TOKEN,
     flood_limits: bool = True,
-    announce: Callable[[str], None] = print,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
     """Run a standalone emulator until SIGINT/SIGTERM (`newsbot emulator --port P`)."""
     config = EmulatorConfig(token=token)
     if not flood_limits:
         config = replace(config, flood=FloodLimits.off())
-    asyncio.run(_serve(host, port, config, announce))
+    asyncio.run(_serve(host, port, config, announce or _print_now))
+
+
+def _print_now(line: str) -> None:
+    """Print a line at once (the standalone server's output is often piped)."""
+    print(line, flush=True)
 
 
 async def _serve(

@@ -23,6 +23,7 @@ from emulator.text_rules import user_text
 from emulator.wire import chat_json, chat_member_json, forward_origin_json, user_json
 
 BOT_STATUSES: tuple[str, ...] = ("administrator", "member", "left", "kicked", "none")
+_PLAIN_STATUSES: dict[str, MemberStatus] = {"member": "member", "left": "left", "kicked": "kicked"}
 
 
 def _user(emu: Emulator, user_id: int) -> User:
@@ -71,8 +72,7 @@ def _bot_membership(status: str, rights: AdminRights | None) -> Membership | Non
         return None
     if status == "administrator":
         return Membership("administrator", rights or AdminRights())
-    member_status: MemberStatus = status  # type: ignore[assignment]  # checked against BOT_STATUSES above
-    return Membership(member_status)
+    return Membership(_PLAIN_STATUSES[status])
 
 
 def _emit_my_chat_member(emu: Emulator, chat: Chat, old: Membership, actor_id: int) -> None:
