@@ -164,11 +164,11 @@ NEAR_DUPLICATE_DISTANCE = 3  # at most this many differing bits: the same story
 _MASK64 = (1 << SIMHASH_BITS) - 1
 
 # Feature weights (tuned on near-duplicate and unrelated fixture stories, see the tests):
-# a word's weight is min(tf, _TF_CAP) ** 2, doubled when it is ever capitalised (names).
+# a word's weight is min(tf, _TF_CAP) ** 2, tripled when it is ever capitalised (names).
 # Squaring lets the words a story repeats outvote the few an edit adds or removes.
 _TF_CAP = 8
 _TF_WEIGHT = tuple(count**2 for count in range(_TF_CAP + 1))
-_CAPITALISED_BOOST = 2
+_CAPITALISED_BOOST = 3
 # Words said once and never capitalised add noise, not identity; they are used only when
 # a text is too short to have this many features otherwise.
 _MIN_FEATURES = 16
@@ -192,7 +192,7 @@ def simhash(text: str) -> int:
     """Return the 64-bit unsigned SimHash of a text (stable across runs and machines).
 
     Features are words (lower-cased; function words and one-letter tokens left out), each
-    hashed with blake2b-64 and weighted by its squared, capped term frequency, doubled for
+    hashed with blake2b-64 and weighted by its squared, capped term frequency, tripled for
     capitalised words; words said once and never capitalised count only in short texts.
     Near-duplicate stories differ in at most :data:`NEAR_DUPLICATE_DISTANCE` bits.
     """
