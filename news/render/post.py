@@ -49,6 +49,8 @@ MAX_RELATED_TITLE_UNITS = 150
 MAX_RELATED = 2
 UNTITLED = "Untitled"
 RELATED_PREFIX = "Also: "
+# Characters Telegram strips as "empty" around a text: a title of only these shows nothing.
+_INVISIBLE = " \u180e\u200b\u200c\u200d\u200e\u200f\u2800\u3164\ufeff\uffa0"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -243,8 +245,11 @@ class _Layout:
 
 
 def _title_part(content: PostContent) -> _Part:
-    """Return the title (never empty) linked to the article when its URL is http(s)."""
-    return _Part(clean_text(content.title) or UNTITLED, http_url(content.url))
+    """Return the title (never blank) linked to the article when its URL is http(s)."""
+    title = clean_text(content.title)
+    if not title.strip(_INVISIBLE):
+        title = UNTITLED
+    return _Part(title, http_url(content.url))
 
 
 def _source(content: PostContent) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from emulator.entities import FormattedText, MessageEntity
 from emulator.html_entities import EntityParseError, parse_html
+from emulator.text_rules import caption_text, message_text
 from emulator.utf16 import utf16_length
 from news.models import RelatedLink
 from news.render import (
@@ -302,7 +303,7 @@ def test_controls_and_line_breaks_are_cleaned() -> None:
     assert formatted.text.startswith("Two lines and a bell\n\npara one para two\n\n")
 
 
-@pytest.mark.parametrize("title", ["", "   ", "\n\t", "\x00\x01"])
+@pytest.mark.parametrize("title", ["", "   ", "\n\t", "\x00\x01", "\u200b\u200f \ufeff"])
 def test_empty_title_gets_a_placeholder(title: str) -> None:
     content = PostContent(article_id=3, title=title, url=URL)
     for style in PostStyle:
@@ -483,6 +484,11 @@ def test_generated_hostile_articles_always_parse_and_fit() -> None:
                 pytest.fail(f"{exc}: {content!r} ({style})")
             assert post.text_length == utf16_length(formatted.text)
             assert any(e.type == "bold" and e.offset == 0 for e in formatted.entities)
+            # The emulator's full send rules (trim, empty text, limits) accept it too.
+            if post.style is PostStyle.PHOTO:
+                assert caption_text(post.text, "HTML", None) is not None
+            else:
+                message_text(post.text, "HTML", None)
         parsed(render_inline_message(content))
 
 
