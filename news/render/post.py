@@ -221,13 +221,12 @@ class _Layout:
             self.tags.pop()
             over = self.length - limit
         if over > 0:
+            # The source line is capped (MAX_SOURCE_UNITS plus a date), so with everything
+            # else gone at least ~930 units are left for the title even in a caption.
             self.title = _Part(
                 truncate_words(self.title.text, self.title.length - over), self.title.url
             )
-            over = self.length - limit
-        if over > 0:  # only a source name longer than any sane limit gets here
-            self.meta = _Part("")
-            self.title = _Part(truncate_words(self.title.text, limit), self.title.url)
+        assert self.length <= limit, "the source line is capped far below any limit"
 
     def html(self) -> str:
         """Return the Telegram HTML of the parts."""
