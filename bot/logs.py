@@ -10,6 +10,9 @@ import sys
 _TOKEN_SHAPE = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{30,}\b")
 
 
+_HANDLER_NAME = "newsbot"
+
+
 class RedactTokenFilter(logging.Filter):
     """Replace the configured token, and anything shaped like a bot token, with `<redacted>`."""
 
@@ -42,8 +45,11 @@ def configure_logging(level: str, *, token: str | None = None) -> None:
         logging.Formatter("%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
     )
     handler.addFilter(RedactTokenFilter(token))
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(handler)
     root.setLevel(level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

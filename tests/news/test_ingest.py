@@ -1,0 +1,206 @@
+"""The ingestion cycle end to end: local HTTP feeds → parse → clean → SQLite, per source."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from news.fetch import Fetcher, FetchPolicy
+from news.ingest import Ingestor, OutcomeStatus
+from storage.database import Database, open_database
+from storage.search import search_articles
+from tests.support.feedserver import FeedServer
+
+
+def rss(items: list[tuple[str, str, str, str]]) -> bytes:
+    """An RSS 2.0 feed of (guid, link, title, body) items."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Harbour Gazette</title><link>https://gazette.example/</link>"
+    ]
+    for guid, link, title, body in items:
+        parts.append(
+            f"<item><guid>{guid}</guid><link>{link}</link><title>{title}</title>"
+            f"<pubDate>Mon, 30 Nov 2026 08:00:00 +0000</pubDate>"
+            f"<description><![CDATA[<p>{body}</p>]]></description></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+FERRY = (
+    "The harbour authority suspended the night ferry to Northport after inspectors found "
+    "corrosion in the loading ramp. Travellers were offered seats on the morning boat and "
+    "refunds at the terminal office. The ramp will be replaced before the summer timetable "
+    "starts, the authority said in a statement on Monday."
+)
+BRIDGE = (
+    "Engineers closed the old stone bridge over the Wend river for two weeks of repairs. "
+    "Buses are diverted through the market square and cyclists may cross on foot. The town "
+    "council said the work had been planned since the spring floods damaged the piers."
+)
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[Database]:
+    database = await open_database(":memory:")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FeedServer]:
+    async with FeedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    policy = FetchPolicy(timeout_seconds=5, allow_private_addresses=True)
+    async with Fetcher(policy) as client:
+        yield client
+
+
+def make_ingestor(db: Database, fetcher: Fetcher, max_failures: int = 3) -> Ingestor:
+    return Ingestor(db, fetcher, max_failures=max_failures, default_interval_seconds=300)
+
+
+async def test_cycle_stores_good_sources_and_records_the_bad_one(db, server, fetcher):
+    server.add(
+        "/ferry.xml",
+        body=rss([("f-1", "https://gazette.example/ferry", "Night ferry suspended", FERRY)]),
+    )
+    server.add(
+        "/bridge.xml",
+        body=rss(
+            [("b-1", "https://courier.example/bridge", "Old bridge closed for repairs", BRIDGE)]
+        ),
+    )
+    server.add("/broken.xml", status=500, body=b"oops")
+    server.add("/garbage.xml", body=b"\x00\x01\x02 not a feed at all", content_type="text/html")
+    for path in ("/ferry.xml", "/bridge.xml", "/broken.xml", "/garbage.xml"):
+        await db.sources.add(server.url(path))
+    ingestor = make_ingestor(db, fetcher)
+
+    report = await ingestor.run_cycle(await ingestor.due_sources(), timeout_seconds=30)
+
+    by_url = {(await db.sources.get(o.source_id)).url: o for o in report.outcomes}
+    assert by_url[server.url("/ferry.xml")].status is OutcomeStatus.UPDATED
+    assert by_url[server.url("/ferry.xml")].inserted == 1
+    assert by_url[server.url("/bridge.xml")].inserted == 1
+    assert by_url[server.url("/broken.xml")].status is OutcomeStatus.FAILED
+    assert "500" in (by_url[server.url("/broken.xml")].error or "")
+    assert by_url[server.url("/garbage.xml")].status is OutcomeStatus.FAILED
+    assert report.inserted == 2 and report.failed == 2
+    hits = await search_articles(db, "ferry")
+    assert [h.article.title for h in hits] == ["Night ferry suspended"]
+    broken = await db.sources.get(by_url[server.url("/broken.xml")].source_id)
+    assert broken.failure_count == 1 and broken.active and "500" in (broken.last_error or "")
+
+
+async def test_etag_gives_not_modified_on_the_next_cycle(db, server, fetcher):
+    server.add(
+        "/ferry.xml", body=rss([("f-1", "https://g.example/f", "Ferry", FERRY)]), etag='"v1"'
+    )
+    source = await db.sources.add(server.url("/ferry.xml"))
+    ingestor = make_ingestor(db, fetcher)
+    first = await ingestor.ingest_source(source)
+    assert first.status is OutcomeStatus.UPDATED
+    source = await db.sources.get(source.id)
+    assert source.etag == '"v1"'
+    assert source.next_fetch_at is not None
+    assert source.next_fetch_at >= datetime.now(UTC) + timedelta(seconds=290)
+
+    second = await ingestor.ingest_source(source)
+
+    assert second.status is OutcomeStatus.NOT_MODIFIED
+    assert server.requests_to("/ferry.xml")[-1].headers.get("If-None-Match") == '"v1"'
+    assert await db.articles.count() == 1
+
+
+async def test_source_is_deactivated_after_repeated_failures(db, server, fetcher):
+    server.add("/down.xml", status=503, body=b"maintenance")
+    source = await db.sources.add(server.url("/down.xml"))
+    ingestor = make_ingestor(db, fetcher, max_failures=3)
+    outcomes = []
+    for _ in range(3):
+        outcomes.append(await ingestor.ingest_source(await db.sources.get(source.id)))
+    assert [o.deactivated for o in outcomes] == [False, False, True]
+    stored = await db.sources.get(source.id)
+    assert not stored.active
+    assert stored.failure_count == 3
+    assert "503" in (stored.last_error or "")
+    assert await ingestor.due_sources() == []
+
+
+async def test_guid_update_changes_the_article_in_place(db, server, fetcher):
+    server.add("/f.xml", body=rss([("f-1", "https://g.example/f", "Ferry delayed", FERRY)]))
+    source = await db.sources.add(server.url("/f.xml"))
+    ingestor = make_ingestor(db, fetcher)
+    first = await ingestor.ingest_source(source)
+    server.add("/f.xml", body=rss([("f-1", "https://g.example/f", "Ferry cancelled", FERRY)]))
+
+    second = await ingestor.ingest_source(await db.sources.get(source.id))
+
+    assert second.inserted == 0 and second.updated == 1
+    assert await db.articles.count() == 1
+    article = await db.articles.get(first.inserted_ids[0])
+    assert article.title == "Ferry cancelled"
+
+
+async def test_tracking_variants_of_one_url_are_one_article(db, server, fetcher):
+    server.add(
+        "/a.xml", body=rss([("a-1", "https://g.example/ferry?utm_source=rss", "Ferry", FERRY)])
+    )
+    server.add(
+        "/b.xml", body=rss([("b-9", "https://G.example/ferry?utm_medium=x#top", "Ferry", FERRY)])
+    )
+    await db.sources.add(server.url("/a.xml"))
+    await db.sources.add(server.url("/b.xml"))
+    ingestor = make_ingestor(db, fetcher)
+    report = await ingestor.run_cycle(await ingestor.due_sources(), timeout_seconds=30)
+    assert report.inserted == 1
+    assert await db.articles.count() == 1
+
+
+async def test_near_duplicate_from_another_source_joins_the_story(db, server, fetcher):
+    edited = FERRY.replace("on Monday", "on Monday morning")
+    server.add(
+        "/a.xml",
+        body=rss([("a-1", "https://gazette.example/ferry", "Night ferry suspended", FERRY)]),
+    )
+    server.add(
+        "/b.xml",
+        body=rss([("b-1", "https://courier.example/ferry-ramp", "Night ferry suspended", edited)]),
+    )
+    first = await db.sources.add(server.url("/a.xml"))
+    second = await db.sources.add(server.url("/b.xml"))
+    ingestor = make_ingestor(db, fetcher)
+    one = await ingestor.ingest_source(first)
+    two = await ingestor.ingest_source(second)
+    original = await db.articles.get(one.inserted_ids[0])
+    copy = await db.articles.get(two.inserted_ids[0])
+    assert copy.id != original.id
+    assert copy.story_id == original.story_id == original.id
+
+
+async def test_cycle_is_bounded_in_time(db, server, fetcher):
+    server.hang("/slow.xml")
+    server.add("/ok.xml", body=rss([("f-1", "https://g.example/f", "Ferry", FERRY)]))
+    slow = await db.sources.add(server.url("/slow.xml"))
+    await db.sources.add(server.url("/ok.xml"))
+    ingestor = make_ingestor(db, fetcher)
+    started = time.monotonic()
+
+    report = await ingestor.run_cycle(await ingestor.due_sources(), timeout_seconds=1.0)
+
+    assert time.monotonic() - started < 3.0
+    statuses = {o.source_id: o for o in report.outcomes}
+    assert statuses[slow.id].status is OutcomeStatus.FAILED
+    assert "time limit" in (statuses[slow.id].error or "")
+    assert report.inserted == 1
