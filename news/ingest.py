@@ -168,7 +168,9 @@ class Ingestor:
                     next_fetch_at=self._next_ok(source, result),
                 )
                 return SourceOutcome(
-                    source.id, source.name, OutcomeStatus.NOT_MODIFIED,
+                    source.id,
+                    source.name,
+                    OutcomeStatus.NOT_MODIFIED,
                     seconds=time.perf_counter() - started,
                 )
             document = parse_document(
@@ -204,7 +206,10 @@ class Ingestor:
         result = await self._db.articles.upsert_many(source.id, drafts, fetched_at=self._clock())
         log.info(
             "event=ingested source_id=%s entries=%d inserted=%d updated=%d",
-            source.id, len(document.entries), len(result.inserted), len(result.updated),
+            source.id,
+            len(document.entries),
+            len(result.inserted),
+            len(result.updated),
         )
         return SourceOutcome(
             source.id,

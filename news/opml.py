@@ -81,7 +81,7 @@ def render_opml(subscriptions: Iterable[Subscription], *, title: str = "newsbot 
         for sub in subs:
             name = sub.name or sub.url
             lines.append(
-                f"{indent}<outline type=\"rss\" text={quoteattr(name)} "
+                f'{indent}<outline type="rss" text={quoteattr(name)} '
                 f"title={quoteattr(name)} xmlUrl={quoteattr(sub.url)}/>"
             )
         if folder:

@@ -51,7 +51,9 @@ def test_invalid_setting_is_one_line_and_exit_2(capsys, monkeypatch):
 def test_no_command_prints_help_with_exit_2(capsys):
     code, out, _ = run(capsys)
     assert code == 2
-    assert "sources" in out and "fetch" in out and "search" in out
+    assert "sources" in out
+    assert "fetch" in out
+    assert "search" in out
 
 
 def test_sources_add_list_pause_resume_remove(capsys):
@@ -67,7 +69,8 @@ def test_sources_add_list_pause_resume_remove(capsys):
         "--interval",
         "600",
     )
-    assert code == 0 and "added source 1" in out
+    assert code == 0
+    assert "added source 1" in out
     code, out, _ = run(capsys, "sources", "list", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 1
@@ -76,7 +79,8 @@ def test_sources_add_list_pause_resume_remove(capsys):
     assert rows[0]["interval_seconds"] == 600
     assert run(capsys, "sources", "pause", "1")[0] == 0
     _, out, _ = run(capsys, "sources", "list")
-    assert "paused" in out and "Courier" in out
+    assert "paused" in out
+    assert "Courier" in out
     assert run(capsys, "sources", "resume", "1")[0] == 0
     assert run(capsys, "sources", "remove", "1")[0] == 0
     _, out, _ = run(capsys, "sources", "list", "--json")
@@ -86,16 +90,21 @@ def test_sources_add_list_pause_resume_remove(capsys):
 def test_duplicate_source_and_bad_url_are_one_line_errors(capsys):
     assert run(capsys, "sources", "add", "https://courier.example/feed.xml")[0] == 0
     code, _, err = run(capsys, "sources", "add", "https://courier.example/feed.xml")
-    assert code == 1 and err.startswith("newsbot: error:") and err.count("\n") == 1
+    assert code == 1
+    assert err.startswith("newsbot: error:")
+    assert err.count("\n") == 1
     code, _, err = run(capsys, "sources", "add", "ftp://courier.example/feed.xml")
-    assert code == 1 and "http" in err
+    assert code == 1
+    assert "http" in err
     code, _, err = run(capsys, "sources", "pause", "99")
-    assert code == 1 and "99" in err
+    assert code == 1
+    assert "99" in err
 
 
 def test_import_text_article_then_search_and_show(capsys):
     code, out, _ = run(capsys, "import", str(FIXTURES / "lighthouse.txt"), "--source", "Wire")
-    assert code == 0 and "1 new" in out
+    assert code == 0
+    assert "1 new" in out
     code, out, _ = run(capsys, "search", "lighthou", "--json")
     hits = [json.loads(line) for line in out.splitlines()]
     assert len(hits) == 1
@@ -107,10 +116,13 @@ def test_import_text_article_then_search_and_show(capsys):
     )
     assert "Share this story" not in article["body"]
     code, out, _ = run(capsys, "articles", "show", str(article["id"]))
-    assert code == 0 and "Skerry Point" in out and "related:" in out
+    assert code == 0
+    assert "Skerry Point" in out
+    assert "related:" in out
     # importing the same file again changes nothing
     code, out, _ = run(capsys, "import", str(FIXTURES / "lighthouse.txt"), "--source", "Wire")
-    assert code == 0 and "0 new" in out
+    assert code == 0
+    assert "0 new" in out
 
 
 def test_import_unreadable_and_unparsable_files(capsys, tmp_path):
@@ -133,7 +145,8 @@ def test_opml_round_trip(capsys, tmp_path):
         encoding="utf-8",
     )
     code, out, _ = run(capsys, "opml", "import", str(opml))
-    assert code == 0 and "2 sources added, 1 skipped" in out
+    assert code == 0
+    assert "2 sources added, 1 skipped" in out
     code, out, _ = run(capsys, "opml", "export")
     assert code == 0
     assert 'xmlUrl="https://courier.example/rss"' in out
@@ -144,10 +157,12 @@ def test_opml_round_trip(capsys, tmp_path):
 def test_db_backup_is_a_readable_copy(capsys, tmp_path):
     run(capsys, "sources", "add", "https://courier.example/feed.xml")
     target = tmp_path / "copy.sqlite3"
-    code, out, _ = run(capsys, "db", "backup", str(target))
-    assert code == 0 and target.exists()
+    code, _out, _ = run(capsys, "db", "backup", str(target))
+    assert code == 0
+    assert target.exists()
     code, _, err = run(capsys, "db", "backup", str(target))
-    assert code == 1 and "exists" in err
+    assert code == 1
+    assert "exists" in err
     import sqlite3
 
     with sqlite3.connect(target) as conn:

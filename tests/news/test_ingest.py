@@ -96,11 +96,14 @@ async def test_cycle_stores_good_sources_and_records_the_bad_one(db, server, fet
     assert by_url[server.url("/broken.xml")].status is OutcomeStatus.FAILED
     assert "500" in (by_url[server.url("/broken.xml")].error or "")
     assert by_url[server.url("/garbage.xml")].status is OutcomeStatus.FAILED
-    assert report.inserted == 2 and report.failed == 2
+    assert report.inserted == 2
+    assert report.failed == 2
     hits = await search_articles(db, "ferry")
     assert [h.article.title for h in hits] == ["Night ferry suspended"]
     broken = await db.sources.get(by_url[server.url("/broken.xml")].source_id)
-    assert broken.failure_count == 1 and broken.active and "500" in (broken.last_error or "")
+    assert broken.failure_count == 1
+    assert broken.active
+    assert "500" in (broken.last_error or "")
 
 
 async def test_etag_gives_not_modified_on_the_next_cycle(db, server, fetcher):
@@ -147,7 +150,8 @@ async def test_guid_update_changes_the_article_in_place(db, server, fetcher):
 
     second = await ingestor.ingest_source(await db.sources.get(source.id))
 
-    assert second.inserted == 0 and second.updated == 1
+    assert second.inserted == 0
+    assert second.updated == 1
     assert await db.articles.count() == 1
     article = await db.articles.get(first.inserted_ids[0])
     assert article.title == "Ferry cancelled"
