@@ -26,6 +26,9 @@ from pathlib import Path
 from aiohttp import web
 
 from bench.synth import rss_feed
+from news.fetch import Fetcher, FetchPolicy
+from news.ingest import Ingestor
+from storage.database import open_database
 
 CACHE = Path(__file__).parent / ".cache"
 READER_VENV = CACHE / "reader-venv"
@@ -84,11 +87,6 @@ def peak_rss_mib() -> float:
 
 async def run_newsbot(urls: list[str], db_path: Path, concurrency: int) -> dict[str, float]:
     """One newsbot ingestion cycle over `urls` into a new database."""
-    from news.fetch import Fetcher, FetchPolicy
-    from storage.database import open_database
-
-    from news.ingest import Ingestor
-
     policy = FetchPolicy(
         timeout_seconds=120,
         max_bytes=64 * 1024 * 1024,
