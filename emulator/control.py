@@ -258,6 +258,7 @@ class ControlRoutes:
         wanted = _int(request.query.get("count", "0"), "count")
 
         def selected() -> list[Message]:
+            """The chat's messages, only the bot's when asked."""
             return [m for m in chat.messages.values() if m.sent_by_bot or not from_bot]
 
         await emu.wait_until(lambda: len(selected()) >= wanted, _wait_seconds(request))
@@ -463,6 +464,7 @@ def _json_route(method: Callable[[web.Request], Awaitable[JSON]]) -> RouteHandle
     """Wrap a handler: JSON answer, ControlError as {"error": ...} with its status."""
 
     async def route(request: web.Request) -> web.StreamResponse:
+        """Answer JSON, or the ControlError's message with its status."""
         try:
             return web.json_response(await method(request))
         except ControlError as exc:
@@ -517,6 +519,7 @@ def add_control_routes(app: web.Application) -> None:
         app.router.add_route(verb, path, _json_route(handler))
 
     async def file_route(request: web.Request) -> web.StreamResponse:
+        """Serve an uploaded file's bytes."""
         return await _raw_file(routes, request)
 
     app.router.add_get("/control/files/{file_id}", file_route)

@@ -1,4 +1,4 @@
-"""What simulated people do: join, write, post, forward, press buttons, use inline mode."""
+"""What simulated people do: make chats, join, write, edit, post, forward, block the bot."""
 
 from __future__ import annotations
 
@@ -78,17 +78,13 @@ def _bot_membership(status: str, rights: AdminRights | None) -> Membership | Non
 def _emit_my_chat_member(emu: Emulator, chat: Chat, old: Membership, actor_id: int) -> None:
     """Tell the bot its own membership changed (my_chat_member)."""
     world = emu.world
-    new = world.bot_status(chat)
-    chat.members[world.bot.id] = old
-    old_json = chat_member_json(world, chat, world.bot.id)
-    chat.members[world.bot.id] = new
     emu.emit(
         "my_chat_member",
         {
             "chat": chat_json(world, chat),
             "from": user_json(world.users[actor_id]),
             "date": unix_now(),
-            "old_chat_member": old_json,
+            "old_chat_member": chat_member_json(world, chat, world.bot.id, as_of=old),
             "new_chat_member": chat_member_json(world, chat, world.bot.id),
         },
     )

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from emulator.entities import FormattedText, MessageEntity
-from emulator.state import Chat, DocumentInfo, Message, PhotoSize, User, World
+from emulator.state import Chat, DocumentInfo, Membership, Message, PhotoSize, User, World
 
 JSON = dict[str, Any]
 
@@ -220,9 +220,11 @@ def forward_origin_json(world: World, message: Message) -> JSON:
     }
 
 
-def chat_member_json(world: World, chat: Chat, user_id: int) -> JSON:
-    """Return the ChatMember object of `user_id` in `chat`, complete for its status."""
-    member = chat.membership(user_id)
+def chat_member_json(
+    world: World, chat: Chat, user_id: int, *, as_of: Membership | None = None
+) -> JSON:
+    """Return the ChatMember object of `user_id` in `chat` (or as `as_of` describes it)."""
+    member = as_of or chat.membership(user_id)
     user = known_user_json(world, user_id)
     if member.status == "creator":
         return {"status": "creator", "user": user, "is_anonymous": False}

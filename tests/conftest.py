@@ -38,6 +38,7 @@ def bot_app(emulator: RunningEmulator) -> BotAppFactory:
     """`async with bot_app(handlers=[...]) as harness:` runs a PTB bot on the emulator."""
 
     def factory(**options: Any) -> AbstractAsyncContextManager[Harness]:
+        """Start a bot with these options (see tests.support.e2e.start_bot)."""
         return start_bot(emulator, **options)
 
     return factory

@@ -203,3 +203,44 @@ async def test_forwarded_channel_post_names_its_origin(api, emulator: RunningEmu
     assert origin["chat"]["username"] == "news_feed"
     assert origin["message_id"] == post.message_id
     assert update["message"]["message_id"] == forwarded.message_id
+
+
+async def test_the_bot_hears_of_its_own_membership_changes(api: BotApiCaller, emulator):
+    channel = await emulator.client.create_channel("News")
+    await emulator.client.set_bot_status(channel.id, "kicked")
+    joined, kicked = (u["my_chat_member"] for u in await updates(api))
+    assert (joined["old_chat_member"]["status"], joined["new_chat_member"]["status"]) == (
+        "left",
+        "administrator",
+    )
+    assert joined["new_chat_member"]["can_post_messages"] is True
+    assert joined["chat"]["id"] == channel.id
+    assert kicked["new_chat_member"] == {
+        "status": "kicked",
+        "user": kicked["new_chat_member"]["user"],
+        "until_date": 0,
+    }
+
+
+async def test_users_edit_their_messages_and_the_bot_hears_it(api: BotApiCaller, emulator):
+    client = emulator.client
+    ann = await client.create_user("Ann")
+    sent = await client.send_message(ann.id, "typo")
+    await updates(api)
+    await client.edit_message(ann.id, sent.message_id, "fixed")
+    [update] = await updates(api)
+    assert update["edited_message"]["text"] == "fixed"
+    assert update["edited_message"]["edit_date"] >= update["edited_message"]["date"]
+    await client.delete_message(ann.id, sent.message_id)
+    assert (await client.messages(ann.id))[0].deleted
+    assert await updates(api) == []  # bots are not told about deletions
+
+
+async def test_leaving_and_counting_members(api: BotApiCaller, emulator):
+    ann = await emulator.client.create_user("Ann")
+    group = await emulator.client.create_group("Chat", member_ids=[ann.id])
+    assert await api.ok("getChatMemberCount", chat_id=group.id) == 3  # owner, Ann, the bot
+    assert await api.ok("leaveChat", chat_id=group.id) is True
+    assert (await emulator.client.get_chat(group.id)).bot_status == "left"
+    gone = await api.refused("sendMessage", chat_id=group.id, text="x")
+    assert gone.description == "Forbidden: bot is not a member of the supergroup chat"

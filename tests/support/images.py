@@ -10,6 +10,7 @@ def png_bytes(width: int, height: int) -> bytes:
     """Return a valid grey PNG of the given size."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
+        """Frame one PNG chunk with its length and CRC."""
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
