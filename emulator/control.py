@@ -139,9 +139,6 @@ def _int_list(value: object, name: str) -> list[int]:
 class ControlRoutes:
     """The route handlers; each reads JSON, acts on the emulator, answers JSON."""
 
-    def __init__(self, app: web.Application) -> None:
-        self.app = app
-
     def emu(self, request: web.Request) -> Emulator:
         """Return the emulator behind the app."""
         return request.app[EMULATOR_KEY]
@@ -483,7 +480,7 @@ async def _raw_file(routes: ControlRoutes, request: web.Request) -> web.StreamRe
 
 def add_control_routes(app: web.Application) -> None:
     """Register every control route under /control/."""
-    routes = ControlRoutes(app)
+    routes = ControlRoutes()
     table: list[tuple[str, str, Callable[[web.Request], Awaitable[JSON]]]] = [
         ("GET", "/control/bot", routes.bot),
         ("POST", "/control/users", routes.create_user),
