@@ -15,7 +15,7 @@ from emulator.stats import Stats
 from emulator.updates import UpdateQueue
 from emulator.webhook import WebhookDelivery
 
-DEFAULT_TOKEN = "123456789:AAEmulatorTokenForTestsOnly_abcdefgh"
+DEFAULT_TOKEN = "123456789:emulator-token-for-tests"  # deliberately not shaped like a real token
 TOKEN_FORMAT = re.compile(r"^(\d{1,20}):[A-Za-z0-9_-]{1,100}$")
 
 

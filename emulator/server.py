@@ -97,10 +97,22 @@ def serve_forever(
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Run a standalone emulator until SIGINT/SIGTERM (`newsbot emulator --port P`)."""
+    asyncio.run(serve(host, port, token=token, flood_limits=flood_limits, announce=announce))
+
+
+async def serve(
+    host: str = "127.0.0.1",
+    port: int = 8081,
+    *,
+    token: str = DEFAULT_TOKEN,
+    flood_limits: bool = True,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Serve a standalone emulator on the running loop until SIGINT/SIGTERM."""
     config = EmulatorConfig(token=token)
     if not flood_limits:
         config = replace(config, flood=FloodLimits.off())
-    asyncio.run(_serve(host, port, config, announce or _print_now))
+    await _serve(host, port, config, announce or _print_now)
 
 
 def _print_now(line: str) -> None:
@@ -120,6 +132,7 @@ async def _serve(
     async with running_emulator(host, port, config=config) as running:
         announce(f"Telegram Bot API emulator on {running.base_url}")
         announce(f"  TELEGRAM_API_BASE_URL={running.api_base_url}")
-        announce(f"  TELEGRAM_BOT_TOKEN={running.token}")
+        shown = running.token if running.token == DEFAULT_TOKEN else "<your configured token>"
+        announce(f"  TELEGRAM_BOT_TOKEN={shown}")
         announce(f"  control API: {running.base_url}/control/")
         await stop.wait()

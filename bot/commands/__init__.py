@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from bot.commands import db, fetch, importer, opml, search, sources
+from bot.commands import db, emulator, fetch, importer, opml, search, sources
 from bot.commands.base import CommandModule
 
-COMMAND_MODULES: tuple[CommandModule, ...] = (sources, fetch, importer, search, opml, db)
+COMMAND_MODULES: tuple[CommandModule, ...] = (
+    sources,
+    fetch,
+    importer,
+    search,
+    opml,
+    db,
+    emulator,
+)

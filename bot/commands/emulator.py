@@ -1,0 +1,33 @@
+"""`newsbot emulator --port P`: run the local Bot API emulator on its own."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.settings import Settings
+from emulator.core import DEFAULT_TOKEN
+from emulator.server import serve
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `emulator`."""
+    parser = commands.add_parser(
+        "emulator", help="run the local Telegram Bot API emulator (for development and demos)"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081, metavar="P")
+    parser.add_argument(
+        "--no-flood-limits", action="store_true", help="switch Telegram's flood limits off"
+    )
+    parser.set_defaults(handler=run_emulator)
+
+
+async def run_emulator(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve until interrupted; accepts the configured token, or the emulator's default."""
+    token = (
+        settings.telegram_bot_token.get_secret_value()
+        if settings.telegram_bot_token
+        else DEFAULT_TOKEN
+    )
+    await serve(args.host, args.port, token=token, flood_limits=not args.no_flood_limits)
+    return 0
