@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable
 
 # Elements removed with everything inside them. ``figcaption`` is dropped because photo
 # captions and credits interrupt the prose a lede or a search snippet is cut from;
@@ -313,40 +312,36 @@ def is_chrome(paragraph: str) -> bool:
 def drop_boilerplate(bodies: list[str], *, min_articles: int = 3, share: float = 0.5) -> list[str]:
     """Drop paragraphs recurring across one source's articles, and known chrome.
 
-    A paragraph (compared case- and space-insensitively) is boilerplate when it occurs in
-    at least ``max(min_articles, ceil(share * n))`` of the ``n`` distinct non-empty bodies.
+    ``bodies`` are clean texts as :func:`html_to_text` returns them. A paragraph
+    (compared case-insensitively) is boilerplate when it occurs in at least
+    ``max(min_articles, ceil(share * n))`` of the ``n`` distinct non-empty bodies.
     Identical bodies count once, so a story repeated in a feed does not erase itself.
     Returns the bodies in the same order; a body made only of boilerplate becomes "".
     """
     if min_articles < 1 or not 0.0 < share <= 1.0:
         raise ValueError("min_articles must be >= 1 and share in (0, 1]")
-    split = [paragraphs(body) for body in bodies]
+    keyed: dict[str, list[tuple[str, str]]] = {}
+    for body in bodies:
+        if body not in keyed:
+            keyed[body] = [(p, p.casefold()) for p in body.split("\n\n") if p]
     recurring = _recurring_keys(
-        {body: parts for body, parts in zip(bodies, split, strict=True) if parts}.values(),
-        min_articles=min_articles,
-        share=share,
+        [parts for parts in keyed.values() if parts], min_articles=min_articles, share=share
     )
-    cleaned = []
-    for parts in split:
-        kept = [p for p in parts if not is_chrome(p) and _key(p) not in recurring]
-        cleaned.append("\n\n".join(kept))
-    return cleaned
+    cleaned = {
+        body: "\n\n".join(p for p, key in parts if key not in recurring and not is_chrome(p))
+        for body, parts in keyed.items()
+    }
+    return [cleaned[body] for body in bodies]
 
 
 def _recurring_keys(
-    distinct: Iterable[list[str]], *, min_articles: int, share: float
+    distinct: list[list[tuple[str, str]]], *, min_articles: int, share: float
 ) -> frozenset[str]:
-    counts: dict[str, int] = {}
-    total = 0
-    for parts in distinct:
-        total += 1
-        for key in {_key(p) for p in parts}:
-            counts[key] = counts.get(key, 0) + 1
-    threshold = max(min_articles, math.ceil(share * total))
-    if total < threshold:
+    threshold = max(min_articles, math.ceil(share * len(distinct)))
+    if len(distinct) < threshold:
         return frozenset()
+    counts: dict[str, int] = {}
+    for parts in distinct:
+        for key in {key for _, key in parts}:
+            counts[key] = counts.get(key, 0) + 1
     return frozenset(key for key, count in counts.items() if count >= threshold)
-
-
-def _key(paragraph: str) -> str:
-    return " ".join(paragraph.casefold().split())

@@ -152,6 +152,8 @@ def content_hash(title: str, summary: str, body: str) -> str:
 
 
 def _normalise_text(text: str) -> str:
+    if text.isascii():  # NFKC and case folding reduce to lower() for ASCII
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
@@ -184,8 +186,7 @@ _TOKEN_BYTES = bytes(
 )
 # Frequent non-ASCII punctuation, turned into spaces before encoding.
 _UNICODE_PUNCTUATION = "’‘“”«»„–—…•·\u00a0\u2009\u202f"
-# _BIT_OF[t] maps a byte to 1 when its bit t is set, else 0.
-_BIT_OF = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
+_POWERS_OF_TWO = tuple(1 << bit for bit in range(SIMHASH_BITS))
 
 
 def simhash(text: str) -> int:
@@ -208,27 +209,22 @@ def _simhash(text: str, salt: bytes) -> int:
     stacked = b"".join(
         [blake2b(token, digest_size=8, salt=salt).digest() * weight for token, weight in features]
     )
-    total = len(stacked) // 8
-    value = 0
-    for byte_index in range(8):
-        column = stacked[byte_index::8]
-        for bit in range(8):
-            if 2 * column.translate(_BIT_OF[bit]).count(1) > total:
-                value |= 1 << (byte_index * 8 + bit)
-    return value
+    # Row i of `stacked` is one (repeated) feature hash. Bit t of byte column j set in more
+    # than half the rows sets bit 8j + t: counted with popcounts over whole columns.
+    rows = len(stacked) // 8
+    ones = int.from_bytes(b"\x01" * rows, "little")
+    masks = [ones << bit for bit in range(8)]
+    majority = [
+        2 * (column & mask).bit_count() > rows
+        for column in [int.from_bytes(stacked[index::8], "little") for index in range(8)]
+        for mask in masks
+    ]
+    return sum(compress(_POWERS_OF_TWO, majority))
 
 
 def _weighted_features(text: str) -> list[tuple[bytes, int]]:
     """Return (token, weight) pairs; tokens are UTF-8 bytes of lower-cased words."""
-    for char in _UNICODE_PUNCTUATION:
-        if char in text:
-            text = text.replace(char, " ")
-    lowered = text.lower()
-    counts = Counter(lowered.encode("utf-8").translate(_TOKEN_BYTES).split())
-    capitalised: set[bytes] = set()
-    if lowered != text:
-        originals = set(text.encode("utf-8").translate(_TOKEN_BYTES).split())
-        capitalised = {_lower_token(token) for token in originals.difference(counts)}
+    counts, capitalised = _count_tokens(text)
     # Repeated words, found without a Python-level loop over every word.
     repeated = compress(counts.keys(), map((1).__lt__, counts.values()))
     chosen = capitalised.union(repeated).difference(_STOP_TOKENS)
@@ -242,6 +238,24 @@ def _weighted_features(text: str) -> list[tuple[bytes, int]]:
         )
         for token in chosen
     ]
+
+
+def _count_tokens(text: str) -> tuple[Counter[bytes], set[bytes]]:
+    """Count lower-cased word tokens; also return those that ever appear capitalised."""
+    if text.isascii():  # the fast path: bytes.lower() is exact for ASCII
+        words = text.encode("ascii").translate(_TOKEN_BYTES)
+        counts = Counter(words.lower().split())
+        originals = set(words.split()).difference(counts)
+        return counts, {token.lower() for token in originals}
+    for char in _UNICODE_PUNCTUATION:
+        if char in text:
+            text = text.replace(char, " ")
+    lowered = text.lower()
+    counts = Counter(lowered.encode("utf-8").translate(_TOKEN_BYTES).split())
+    if lowered == text:
+        return counts, set()
+    originals = set(text.encode("utf-8").translate(_TOKEN_BYTES).split()).difference(counts)
+    return counts, {_lower_token(token) for token in originals}
 
 
 def _lower_token(token: bytes) -> bytes:
