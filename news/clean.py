@@ -87,6 +87,8 @@ _ABBREVIATIONS_TEXT = """mr mrs ms dr prof st sr jr gen col lt sgt capt cpt maj 
     jul aug sep sept oct nov dec mt ft vol eds"""
 _ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 _ELLIPSIS = "…"
+_HEADING_MAX_CHARS = 80  # a shorter first line without a final stop is not the lede
+_SENTENCE_FINAL = frozenset(".!?…\"'”’»)")
 
 
 def html_to_text(markup: str) -> str:
@@ -252,12 +254,15 @@ def truncate(text: str, max_chars: int) -> str:
 def lede(text: str, max_chars: int = 400) -> str:
     """Return the first paragraph, or as many first sentences as fit in ``max_chars``.
 
-    A first sentence longer than ``max_chars`` is cut at a word boundary and ends with
-    an ellipsis; whole sentences are returned as they are.
+    Short leading lines that do not end like a sentence (a heading, a dateline, "Updated
+    5 min ago") are passed over when prose follows. A first sentence longer than
+    ``max_chars`` is cut at a word boundary and ends with an ellipsis; whole sentences are
+    returned as they are.
     """
     if max_chars < 1:
         raise ValueError("max_chars must be at least 1")
-    first = next(iter(paragraphs(text)), "")
+    parts = paragraphs(text)
+    first = next((p for p in parts if not _is_heading(p)), parts[0] if parts else "")
     first = " ".join(first.split())
     if len(first) <= max_chars:
         return first
@@ -268,6 +273,10 @@ def lede(text: str, max_chars: int = 400) -> str:
             break
         kept = candidate
     return kept or truncate(first, max_chars)
+
+
+def _is_heading(paragraph: str) -> bool:
+    return len(paragraph) <= _HEADING_MAX_CHARS and paragraph[-1] not in _SENTENCE_FINAL
 
 
 def tidy_summary(text: str) -> str:

@@ -242,14 +242,15 @@ def _weighted_features(text: str) -> list[tuple[bytes, int]]:
 
 def _count_tokens(text: str) -> tuple[Counter[bytes], set[bytes]]:
     """Count lower-cased word tokens; also return those that ever appear capitalised."""
-    if text.isascii():  # the fast path: bytes.lower() is exact for ASCII
+    if not text.isascii():
+        for char in _UNICODE_PUNCTUATION:
+            if char in text:
+                text = text.replace(char, " ")
+    if text.isascii():  # the fast path (often reached once curly quotes are gone)
         words = text.encode("ascii").translate(_TOKEN_BYTES)
         counts = Counter(words.lower().split())
         originals = set(words.split()).difference(counts)
         return counts, {token.lower() for token in originals}
-    for char in _UNICODE_PUNCTUATION:
-        if char in text:
-            text = text.replace(char, " ")
     lowered = text.lower()
     counts = Counter(lowered.encode("utf-8").translate(_TOKEN_BYTES).split())
     if lowered == text:

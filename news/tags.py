@@ -108,8 +108,9 @@ _UPPER = (
 )
 _CONNECTORS = "of|de|da|del|der|van|von|bin|al|la|le|du|dos|das"
 _CONNECTOR_WORDS = frozenset(_CONNECTORS.split("|"))
-# A capitalised word; an apostrophe inside is kept (O'Brien) unless it starts a possessive.
-_CAP_WORD = rf"[{_UPPER}]\w*(?:-\w+)*(?:['’](?!s\b)\w+)?"
+# A capitalised word; an apostrophe inside is kept (O'Brien) unless it starts a possessive
+# or a contraction ("Syria's", "I'm", "We'll"), which is left outside the match.
+_CAP_WORD = rf"[{_UPPER}]\w*(?:-\w+)*(?:['’](?!(?:s|m|re|ve|ll|d|t)\b)\w+)?"
 # A phrase: capitalised words joined by single spaces or by a lower-case connector
 # ("Bank of England"); a possessive ending ("Syria's") is left outside the match.
 _PHRASE = re.compile(rf"{_CAP_WORD}(?:[ \u00a0](?:(?:{_CONNECTORS})[ \u00a0])?{_CAP_WORD})*")

@@ -186,6 +186,13 @@ def test_lede_is_the_first_paragraph_when_it_fits() -> None:
     assert lede("") == ""
 
 
+def test_lede_passes_over_headings_and_datelines() -> None:
+    text = "Summary\n\nUpdated 5 min ago\n\nThe bridge reopened on Monday.\n\nMore."
+    assert lede(text) == "The bridge reopened on Monday."
+    assert lede("Only a heading\n\nAnother heading") == "Only a heading"
+    assert lede("Short line.\n\nSecond.") == "Short line."
+
+
 def test_lede_keeps_whole_sentences_up_to_the_limit() -> None:
     text = "First sentence is short. Second sentence is a little longer. Third is cut."
     assert lede(text, 60) == "First sentence is short. Second sentence is a little longer."

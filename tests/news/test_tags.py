@@ -172,6 +172,11 @@ def test_possessives_hyphens_and_demonyms() -> None:
     assert derive_tags("", text) == ["Chile", "Peru"]
 
 
+def test_contractions_are_not_names() -> None:
+    text = "I’m sure, said Ruiz. We'll see, I'm told. Ruiz left. I’ve no idea. Ruiz's car."
+    assert derive_tags("", text) == ["Ruiz"]
+
+
 def test_demonyms_alone_make_no_tag() -> None:
     text = "French cheese and French wine. We ate French bread with German beer."
     assert derive_tags("", text) == []
