@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 
 from bot.commands import COMMAND_MODULES
 from bot.commands.base import CommandError, CommandHandler
+from bot.commands.run import MissingTokenCommandError
 from bot.logs import configure_logging
 from bot.output import fail
 from bot.settings import SettingsError, load_settings
@@ -45,11 +47,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         fail(str(exc))
         return EXIT_USAGE
+    # PTB 22 warns about float durations unless told to use timedelta (warnings are errors
+    # in tests); opting in changes only the types of a few exception attributes.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     configure_logging(settings.log_level, token=token)
     try:
         handler: CommandHandler = args.handler
         return asyncio.run(handler(settings, args))
+    except MissingTokenCommandError as exc:
+        fail(str(exc))
+        return EXIT_USAGE
     except (CommandError, NewsError, StorageError) as exc:
         fail(str(exc))
         return EXIT_FAILURE

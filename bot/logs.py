@@ -54,3 +54,6 @@ def configure_logging(level: str, *, token: str | None = None) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: too much, even for DEBUG.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

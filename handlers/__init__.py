@@ -1,0 +1,20 @@
+"""Telegram update handlers, one module per feature; `all_handlers()` collects them by group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from telegram.ext import BaseHandler
+
+HandlerGroups = dict[int, Sequence[BaseHandler[Any, Any, Any]]]
+
+
+def all_handlers() -> HandlerGroups:
+    """Every feature's handlers, keyed by handler group (-1 runs first)."""
+    features: tuple[HandlerGroups, ...] = ()
+    groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}
+    for feature in features:
+        for group, handlers in feature.items():
+            groups.setdefault(group, []).extend(handlers)
+    return dict(groups)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.commands import db, emulator, fetch, importer, opml, search, sources
+from bot.commands import db, emulator, fetch, importer, opml, run, search, sources
 from bot.commands.base import CommandModule
 
 COMMAND_MODULES: tuple[CommandModule, ...] = (
+    run,
     sources,
     fetch,
     importer,

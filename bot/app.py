@@ -1,0 +1,78 @@
+"""`build_application(settings)`: the PTB application with typed context, lifecycle and jobs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+from typing import cast
+
+from telegram.ext import ApplicationBuilder, ContextTypes
+
+from bot.context import BotData, Context, NewsApplication
+from bot.jobs import schedule_jobs
+from bot.runtime import fetch_policy
+from bot.settings import Settings
+from handlers import all_handlers
+from news.fetch import Fetcher
+from storage.database import open_database
+
+log = logging.getLogger(__name__)
+
+
+class MissingTokenError(RuntimeError):
+    """The bot was asked to talk to Telegram without a token."""
+
+
+def file_base_url(api_base_url: str) -> str:
+    """Derive the file download base from the API base (`…/bot` → `…/file/bot`)."""
+    base = api_base_url.rstrip("/")
+    if base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return base + "/file/bot"
+
+
+def build_application(settings: Settings) -> NewsApplication:
+    """Build the application: handlers registered, jobs scheduled, nothing opened yet."""
+    if settings.telegram_bot_token is None:
+        raise MissingTokenError("TELEGRAM_BOT_TOKEN is not set")
+    application = cast(
+        NewsApplication,
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings.telegram_api_base_url))
+        .context_types(ContextTypes(bot_data=BotData))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build(),
+    )
+    application.bot_data.attach(settings=settings)
+    for group, handlers in all_handlers().items():
+        application.add_handlers(handlers, group=group)
+    application.add_error_handler(log_error)
+    schedule_jobs(application, first=timedelta(seconds=1))
+    return application
+
+
+async def log_error(update: object, context: Context) -> None:
+    """Log an exception raised by a handler or job as one event, with its traceback."""
+    kind = type(update).__name__ if update is not None else "job"
+    log.error("event=handler_error update=%s", kind, exc_info=context.error)
+
+
+async def _post_init(application: NewsApplication) -> None:
+    """Open the database and the fetcher before the first update or job."""
+    settings = application.bot_data.settings
+    resources = contextlib.AsyncExitStack()
+    db = await open_database(settings.database_path)
+    resources.push_async_callback(db.close)
+    fetcher = await resources.enter_async_context(Fetcher(fetch_policy(settings)))
+    application.bot_data.attach(db=db, fetcher=fetcher)
+    application.bot_data.resources = resources
+
+
+async def _post_shutdown(application: NewsApplication) -> None:
+    """Close what `_post_init` opened."""
+    application.bot_data.detach()
+    await application.bot_data.resources.aclose()

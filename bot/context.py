@@ -1,0 +1,76 @@
+"""Typed dependencies for handlers and jobs: `BotData` (built empty, filled in post_init)."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.settings import Settings
+from news.fetch import Fetcher
+from storage.database import Database
+
+
+class NotReadyError(RuntimeError):
+    """A dependency was used before `post_init` set it up."""
+
+
+@dataclass
+class BotData:
+    """What handlers and jobs need, reached as `context.bot_data` (no string keys)."""
+
+    _settings: Settings | None = None
+    _db: Database | None = None
+    _fetcher: Fetcher | None = None
+    resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
+    """What post_init opened, closed by post_shutdown."""
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the application was built with."""
+        if self._settings is None:
+            raise NotReadyError("settings are not set yet")
+        return self._settings
+
+    @property
+    def db(self) -> Database:
+        """The open database."""
+        if self._db is None:
+            raise NotReadyError("the database is not open yet (post_init has not run)")
+        return self._db
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The shared HTTP fetcher for sources and pasted links."""
+        if self._fetcher is None:
+            raise NotReadyError("the fetcher is not open yet (post_init has not run)")
+        return self._fetcher
+
+    def attach(
+        self,
+        *,
+        settings: Settings | None = None,
+        db: Database | None = None,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        """Set the dependencies that are given."""
+        if settings is not None:
+            self._settings = settings
+        if db is not None:
+            self._db = db
+        if fetcher is not None:
+            self._fetcher = fetcher
+
+    def detach(self) -> tuple[Database | None, Fetcher | None]:
+        """Forget the database and fetcher and return them, for closing."""
+        db, fetcher = self._db, self._fetcher
+        self._db = self._fetcher = None
+        return db, fetcher
+
+
+Context: TypeAlias = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+NewsApplication: TypeAlias = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]
+]

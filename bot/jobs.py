@@ -1,0 +1,46 @@
+"""Recurring jobs on PTB's JobQueue: the ingestion cycle over due sources."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.context import Context, NewsApplication
+from news.ingest import Ingestor
+
+log = logging.getLogger(__name__)
+
+INGEST_TICK_SECONDS = 10.0
+
+
+def schedule_jobs(application: NewsApplication, *, first: timedelta) -> None:
+    """Run the ingestion tick every few seconds; each tick fetches only due sources."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    job_queue.run_repeating(
+        ingest_due_sources,
+        interval=INGEST_TICK_SECONDS,
+        first=first,
+        name="ingest",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+
+
+async def ingest_due_sources(context: Context) -> None:
+    """Fetch every source whose next fetch time has come, within the cycle time limit."""
+    data = context.bot_data
+    settings = data.settings
+    ingestor = Ingestor(
+        data.db,
+        data.fetcher,
+        max_failures=settings.fetch_max_failures,
+        default_interval_seconds=settings.poll_interval_seconds,
+    )
+    sources = await ingestor.due_sources()
+    if not sources:
+        return
+    report = await ingestor.run_cycle(
+        sources, timeout_seconds=settings.fetch_cycle_timeout_seconds
+    )
+    log.info("event=ingest_cycle %s", report.summary().replace(", ", " ").replace(" in ", " "))
