@@ -39,9 +39,10 @@ _KNOWN_TAGS = (
     "ins", "mark", "time", "picture", "source", "meta", "link", "input", "wbr", "tt", "big",
 )  # fmt: skip
 
-# Attribute text up to the closing ">" (quoted values may hold ">"); possessive, so broken
-# markup cannot make a match attempt backtrack.
-_ATTRS = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+"""
+# Attribute text up to the closing ">" (quoted values may hold ">"). Nothing in a tag may be
+# a "<", so a failed match attempt stops at the next "<": broken markup ("<p<p<p...") is
+# scanned once, not once per "<". Possessive, so nothing backtracks.
+_ATTRS = r"""[^<>"']*+(?:(?:"[^<"]*+"|'[^<']*+')[^<>"']*+)*+"""
 _HTML_SIGN = re.compile(
     r"<(?:/?(?:" + "|".join(_KNOWN_TAGS) + r")\b" + _ATTRS + r">|!--|/[A-Za-z][\w:-]*\s*>)",
     re.I,
@@ -54,9 +55,14 @@ _ESCAPED_HTML_SIGN = re.compile(
 # Case-sensitive patterns are several times faster; upper-case tag names are lowered first.
 _UPPER_TAG_SIGN = re.compile(r"</?[A-Z]")
 _TAG_NAME = re.compile(r"</?[A-Za-z][A-Za-z0-9]*")
-_COMMENT = re.compile(r"<(?:!--.*?(?:-->|\Z)|!\[CDATA\[|![^>]*>|\?.*?(?:\?>|\Z))", re.S)
+_COMMENT = re.compile(r"<(?:!--.*?(?:-->|\Z)|!\[CDATA\[|![^>]*>|\?[^>]*(?:>|\Z))", re.S)
 _RAW_TEXT = re.compile(r"<(script|style)\b" + _ATTRS + r">.*?(?:</\1\s*>|\Z)", re.S)
-_DROPPED = re.compile(r"<(" + "|".join(DROPPED_ELEMENTS) + r")\b" + _ATTRS + r">.*?</\1\s*>", re.S)
+# The content may not hold another start of the same element, so an unclosed one costs a
+# scan to the next, not to the end of the document.
+_DROPPED = re.compile(
+    r"<(" + "|".join(DROPPED_ELEMENTS) + r")\b" + _ATTRS + r">(?:(?!<\1\b).)*?</\1\s*>",
+    re.S,
+)
 _PRE = re.compile(r"<pre\b" + _ATTRS + r">.*?(?:</pre\s*>|\Z)", re.S)
 _BLOCK_TAG = re.compile(r"</?(?:" + "|".join(BLOCK_ELEMENTS) + r")\b" + _ATTRS + r">")
 _CELL_TAG = re.compile(r"</?t[dh]\b" + _ATTRS + r">")

@@ -186,6 +186,7 @@ _TOKEN_BYTES = bytes(
 )
 # Frequent non-ASCII punctuation, turned into spaces before encoding.
 _UNICODE_PUNCTUATION = "’‘“”«»„–—…•·\u00a0\u2009\u202f"
+_ASCII_CAPITALISED = re.compile(rb"\b[A-Z][0-9A-Za-z]*")
 _POWERS_OF_TWO = tuple(1 << bit for bit in range(SIMHASH_BITS))
 
 
@@ -241,7 +242,7 @@ def _weighted_features(text: str) -> list[tuple[bytes, int]]:
 
 
 def _count_tokens(text: str) -> tuple[Counter[bytes], set[bytes]]:
-    """Count lower-cased word tokens; also return those that ever appear capitalised."""
+    """Count lower-cased word tokens; also return those that ever start with a capital."""
     if not text.isascii():
         for char in _UNICODE_PUNCTUATION:
             if char in text:
@@ -249,18 +250,17 @@ def _count_tokens(text: str) -> tuple[Counter[bytes], set[bytes]]:
     if text.isascii():  # the fast path (often reached once curly quotes are gone)
         words = text.encode("ascii").translate(_TOKEN_BYTES)
         counts = Counter(words.lower().split())
-        originals = set(words.split()).difference(counts)
-        return counts, {token.lower() for token in originals}
+        return counts, {token.lower() for token in _ASCII_CAPITALISED.findall(words)}
     lowered = text.lower()
     counts = Counter(lowered.encode("utf-8").translate(_TOKEN_BYTES).split())
     if lowered == text:
         return counts, set()
-    originals = set(text.encode("utf-8").translate(_TOKEN_BYTES).split()).difference(counts)
-    return counts, {_lower_token(token) for token in originals}
-
-
-def _lower_token(token: bytes) -> bytes:
-    return token.lower() if token.isascii() else token.decode("utf-8").lower().encode("utf-8")
+    capitalised = set()
+    for token in set(text.encode("utf-8").translate(_TOKEN_BYTES).split()).difference(counts):
+        word = token.decode("utf-8")
+        if word[0].isupper():
+            capitalised.add(word.lower().encode("utf-8"))
+    return counts, capitalised
 
 
 def hamming(a: int, b: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from news.clean import (
@@ -82,6 +84,23 @@ def test_an_unclosed_dropped_element_loses_only_its_tag() -> None:
     assert html_to_text("<p>before</p><nav>never closed<p>after</p>") == (
         "before\n\nnever closed\n\nafter"
     )
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected_chars"),
+    [
+        ("<p" * 100_000, 200_000),  # never closed: stays text
+        ("<a href='" * 40_000, 360_000),
+        ("<nav>x" * 20_000, 20_000),  # unclosed chrome elements: their text stays
+        ("<script>" * 20_000, 0),
+        ("<!--" * 50_000, 0),
+    ],
+)
+def test_broken_markup_is_cleaned_in_linear_time(markup: str, expected_chars: int) -> None:
+    # Each of these took 10-30 s when a failed match scanned to the end of the input.
+    started = time.process_time()
+    assert len(html_to_text(markup)) == expected_chars
+    assert time.process_time() - started < 2.0
 
 
 # --- html_to_text: entities and characters --------------------------------------------
