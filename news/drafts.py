@@ -28,8 +28,8 @@ def build_drafts(
 ) -> list[ArticleDraft]:
     """Clean one source's batch of entries into drafts, in the same order.
 
-    Per entry: body = clean text of ``content`` (or of ``summary`` when there is no
-    content), with paragraphs recurring across the batch and known chrome dropped;
+    Per entry: body = clean text of ``content`` (or of ``summary`` when the content has
+    no text), with paragraphs recurring across the batch and known chrome dropped;
     summary = the feed's summary as text (cut with :func:`lede` beyond
     :data:`SUMMARY_MAX_CHARS`), else the lede of the body; title = the entry's title,
     else the body's first sentence cut to :data:`TITLE_MAX_CHARS`.
@@ -44,8 +44,13 @@ def build_drafts(
     Entries with neither a title nor any text are skipped (logged at INFO with a count):
     there is nothing to post or search.
     """
-    bodies = [html_to_text(entry.content or entry.summary) for entry in entries]
-    summaries = [html_to_text(entry.summary) if entry.content else "" for entry in entries]
+    bodies: list[str] = []
+    summaries: list[str] = []
+    for entry in entries:
+        content = html_to_text(entry.content) if entry.content else ""
+        summary = html_to_text(entry.summary) if entry.summary else ""
+        bodies.append(content or summary)
+        summaries.append(summary if content else "")
     bodies = drop_boilerplate(bodies)
     summaries = drop_boilerplate(summaries)
     single = len(entries) == 1

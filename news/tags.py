@@ -189,7 +189,7 @@ def derive_tags(title: str, text: str, *, limit: int = 5) -> list[str]:
             found.first = min(found.first, evidence.first)
     scored = [(c.score, c.first, c.text) for c in merged.values()]
     chosen = sorted((s for s in scored if s[0] >= MIN_SCORE), key=lambda s: (-s[0], s[1]))
-    return [text for _, _, text in chosen[:limit]]
+    return [name for _, _, name in chosen[:limit]]
 
 
 def _is_title_case(title: str) -> bool:

@@ -83,6 +83,12 @@ def test_summary_only_entry_gets_a_lede_and_derived_tags() -> None:
     assert draft.tags == ["Renn", "Wren Point"]
 
 
+def test_content_without_text_falls_back_to_the_summary() -> None:
+    [draft] = build_drafts([entry(content="<p> </p><script>x()</script>", summary="Real text.")])
+    assert draft.body == "Real text."
+    assert draft.summary == "Real text."
+
+
 def test_a_summary_repeating_the_body_start_is_kept() -> None:
     [draft] = build_drafts(
         [entry(summary="The bridge was closed on Tuesday […]",
