@@ -177,7 +177,14 @@ CREATE INDEX bookmarks_user_recent ON bookmarks (user_id, created_at);
 CREATE INDEX bookmarks_article ON bookmarks (article_id);
 """
 
-MIGRATIONS: Final[tuple[str, ...]] = (_SCHEMA_V1,)
+_SOURCE_BACKFILL_V2: Final = """
+-- How many of a new source's items its first successful fetch queues for its channels
+-- (the newest ones); later fetches queue every new article. 0: none, so adding a source
+-- never floods a channel.
+ALTER TABLE sources ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0 CHECK (backfill >= 0);
+"""
+
+MIGRATIONS: Final[tuple[str, ...]] = (_SCHEMA_V1, _SOURCE_BACKFILL_V2)
 """Forward migrations; the schema version is their count."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

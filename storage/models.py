@@ -51,6 +51,8 @@ class Source:
     failure_count: int
     last_error: str | None
     created_at: datetime
+    backfill: int = 0
+    """How many of its newest items the first successful fetch queues for its channels."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,6 +169,28 @@ class SQLiteOutboxRepository:
         )
         return [outbox_item_from_row(row) for row in rows]
 
+    async def queued_stories(
+        self, story_ids: Iterable[int], channel_ids: Iterable[int]
+    ) -> set[tuple[int, int]]:
+        """Return (story_id, channel_id) pairs with a pending, sending or sent row."""
+        stories = list(dict.fromkeys(story_ids))
+        channels = list(dict.fromkeys(channel_ids))
+        if not stories or not channels:
+            return set()
+        rows = await self._session.fetchall(
+            "SELECT DISTINCT a.story_id, o.channel_id FROM articles AS a "
+            "JOIN outbox AS o ON o.article_id = a.id "
+            "WHERE a.story_id IN (SELECT value FROM json_each(:stories)) "
+            "AND o.channel_id IN (SELECT value FROM json_each(:channels)) "
+            "AND o.state != :failed",
+            {
+                "stories": json.dumps(stories),
+                "channels": json.dumps(channels),
+                "failed": OutboxState.FAILED.value,
+            },
+        )
+        return {(row["story_id"], row["channel_id"]) for row in rows}
+
     async def _update(self, item_id: int, assignments: str, values: dict[str, Any]) -> OutboxItem:
         """Apply `SET assignments` to one row and return it; `NotFoundError` if missing."""
         row = await self._session.fetchone(

@@ -47,10 +47,12 @@ class SourceRepository(Protocol):
         tags: Iterable[str] = (),
         interval_seconds: int | None = None,
         *,
+        backfill: int = 0,
         now: datetime | None = None,
     ) -> Source:
         """Add a source (name defaults to the URL's host); `AlreadyExistsError` if the URL is
-        taken. It is due at once."""
+        taken. It is due at once. Its first successful fetch queues only its `backfill`
+        newest items for its channels (`ValueError` if negative)."""
         ...
 
     async def get(self, source_id: int) -> Source:
@@ -293,6 +295,14 @@ class OutboxRepository(Protocol):
 
     async def for_article(self, article_id: int) -> builtins.list[OutboxItem]:
         """Return an article's outbox rows, by channel."""
+        ...
+
+    async def queued_stories(
+        self, story_ids: Iterable[int], channel_ids: Iterable[int]
+    ) -> set[tuple[int, int]]:
+        """Return the (story_id, channel_id) pairs, among these stories and channels, for
+        which an article of the story is pending, sending or sent to the channel (rows that
+        failed for good do not count)."""
         ...
 
 

@@ -22,7 +22,8 @@ from storage.session import Session
 
 _COLUMNS: Final = (
     "id, url, name, tags, interval_seconds, active, paused, etag, last_modified, "
-    "last_fetched_at, last_success_at, next_fetch_at, failure_count, last_error, created_at"
+    "last_fetched_at, last_success_at, next_fetch_at, failure_count, last_error, created_at, "
+    "backfill"
 )
 
 
@@ -44,6 +45,7 @@ def source_from_row(row: sqlite3.Row) -> Source:
         failure_count=row["failure_count"],
         last_error=row["last_error"],
         created_at=from_micros(row["created_at"]),
+        backfill=row["backfill"],
     )
 
 
@@ -67,6 +69,7 @@ class SQLiteSourceRepository:
         tags: Iterable[str] = (),
         interval_seconds: int | None = None,
         *,
+        backfill: int = 0,
         now: datetime | None = None,
     ) -> Source:
         """Add a source; `AlreadyExistsError` if the URL is taken."""
@@ -75,18 +78,21 @@ class SQLiteSourceRepository:
             raise ValueError("a source needs a URL")
         if interval_seconds is not None and interval_seconds <= 0:
             raise ValueError(f"interval must be positive, got {interval_seconds}")
+        if backfill < 0:
+            raise ValueError(f"backfill must not be negative, got {backfill}")
         clean_name = (name or "").strip() or default_name(url)
         clean_tags = _unique(tag.strip() for tag in tags if tag.strip())
         try:
             row = await self._session.fetchone(
-                "INSERT INTO sources (url, name, tags, interval_seconds, created_at) "
-                "VALUES (:url, :name, :tags, :interval_seconds, :created_at) "
+                "INSERT INTO sources (url, name, tags, interval_seconds, backfill, created_at) "
+                "VALUES (:url, :name, :tags, :interval_seconds, :backfill, :created_at) "
                 f"RETURNING {_COLUMNS}",
                 {
                     "url": url,
                     "name": clean_name,
                     "tags": strings_to_json(clean_tags),
                     "interval_seconds": interval_seconds,
+                    "backfill": backfill,
                     "created_at": to_micros(now or datetime.now(UTC)),
                 },
             )
