@@ -39,32 +39,34 @@ CREATE TABLE sources (
 CREATE INDEX sources_due ON sources (next_fetch_at) WHERE active = 1 AND paused = 0;
 
 -- Articles. Ids are never reused (AUTOINCREMENT): they travel in Telegram buttons.
+-- Small columns come first and the long texts last, so that ranking and filtering read
+-- only the first page of a row.
 CREATE TABLE articles (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     source_id    INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
-    guid         TEXT    NOT NULL,
-    url          TEXT    NOT NULL,                  -- canonical (tracking parameters gone)
-    title        TEXT    NOT NULL,
-    summary      TEXT    NOT NULL DEFAULT '',
-    body         TEXT    NOT NULL DEFAULT '',       -- clean plain text
-    image_url    TEXT,
-    author       TEXT,
+    story_id     INTEGER NOT NULL,                  -- earliest article of the near-duplicate
+                                                    -- cluster, or id; a grouping key, no FK
+    story_at     INTEGER NOT NULL,                  -- min(published_at, fetched_at): recency
     published_at INTEGER,
     fetched_at   INTEGER NOT NULL,                  -- first fetched
     updated_at   INTEGER NOT NULL,                  -- last content change
-    story_at     INTEGER NOT NULL,                  -- min(published_at, fetched_at): recency
-    language     TEXT,
-    tags         TEXT    NOT NULL DEFAULT '[]',     -- JSON array, display form; indexed by
-                                                    -- FTS; filters use article_tags
-    related      TEXT    NOT NULL DEFAULT '[]',     -- JSON [{"title", "url", "site"}]
-    content_hash TEXT    NOT NULL,                  -- of title + summary + body
     simhash      INTEGER NOT NULL,                  -- 64-bit SimHash stored signed
     band0        INTEGER NOT NULL,                  -- simhash bits 0-15, unsigned
     band1        INTEGER NOT NULL,                  -- bits 16-31
     band2        INTEGER NOT NULL,                  -- bits 32-47
     band3        INTEGER NOT NULL,                  -- bits 48-63
-    story_id     INTEGER NOT NULL,                  -- earliest article of the near-duplicate
-                                                    -- cluster, or id; a grouping key, no FK
+    content_hash TEXT    NOT NULL,                  -- of title + summary + body
+    language     TEXT,
+    guid         TEXT    NOT NULL,
+    url          TEXT    NOT NULL,                  -- canonical (tracking parameters gone)
+    image_url    TEXT,
+    author       TEXT,
+    tags         TEXT    NOT NULL DEFAULT '[]',     -- JSON array, display form; indexed by
+                                                    -- FTS; filters use article_tags
+    related      TEXT    NOT NULL DEFAULT '[]',     -- JSON [{"title", "url", "site"}]
+    title        TEXT    NOT NULL,
+    summary      TEXT    NOT NULL DEFAULT '',
+    body         TEXT    NOT NULL DEFAULT '',       -- clean plain text
     UNIQUE (source_id, guid)
 );
 CREATE INDEX articles_url ON articles (url);

@@ -22,6 +22,9 @@ BODY_WEIGHT: Final = 1.0
 RECENCY_HALF_LIFE: Final = timedelta(hours=72)
 """An article this much older than another scores half as much for the same text match."""
 MAX_LIMIT: Final = 100
+RANKING_POOL: Final = 500
+"""Text queries rank the union of the this-many most relevant and this-many newest matches;
+results past this position are not returned."""
 SNIPPET_TOKENS: Final = 24
 SNIPPET_CHARS: Final = 200
 
@@ -78,15 +81,19 @@ async def search_articles(
 
     so a story 72 hours older needs twice the text relevance to rank equal, and a title
     match outweighs a body-only match unless the body-only story is much newer.
-    `story_time` is published_at, or fetched_at when missing or later.
+    `story_time` is published_at, or fetched_at when missing or later. To stay fast on
+    common words, text queries score only the `RANKING_POOL` most relevant plus the
+    `RANKING_POOL` most recently stored matches, so at most that many results are reachable
+    through `offset`.
     """
     parsed = parse_query(query) if isinstance(query, str) else query
     limit = min(limit, MAX_LIMIT)
+    offset = max(0, offset)
     if limit <= 0 or (parsed.saved and user_id is None):
         return []
     parameters: dict[str, Any] = {
         "limit": limit,
-        "offset": max(0, offset),
+        "offset": offset,
         "now": to_micros(now or datetime.now(UTC)),
         "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
     }
@@ -96,27 +103,39 @@ async def search_articles(
     match = fts_match(parsed)
     if match is None:
         return await _latest(db, filters, parameters)
+    if offset >= RANKING_POOL:
+        return []
     parameters["match"] = match
+    parameters["pool"] = RANKING_POOL
     return await _ranked(db, filters, parameters)
 
 
 async def _filters(
     db: Database, query: SearchQuery, user_id: int | None, parameters: dict[str, Any]
 ) -> list[str] | None:
-    """Return SQL conditions on `a` for the query's filters (None: nothing can match)."""
+    """Return SQL conditions on the article id `{id}` for the query's filters.
+
+    None means nothing can match (an unknown source). The conditions only need the id, so
+    the ranking query applies them to FTS rowids without reading articles.
+    """
     conditions = []
     for index, tag in enumerate(query.tags):
         parameters[f"tag{index}"] = tag
-        conditions.append(f"a.id IN (SELECT article_id FROM article_tags WHERE key = :tag{index})")
+        conditions.append(
+            f"{{id}} IN (SELECT article_id FROM article_tags WHERE key = :tag{index})"
+        )
     if query.sources:
         source_ids = await _source_ids(db, query.sources)
         if not source_ids:
             return None
         parameters["source_ids"] = json.dumps(sorted(source_ids))
-        conditions.append("a.source_id IN (SELECT value FROM json_each(:source_ids))")
+        conditions.append(
+            "{id} IN (SELECT id FROM articles "
+            "WHERE source_id IN (SELECT value FROM json_each(:source_ids)))"
+        )
     if query.saved:
         parameters["user_id"] = user_id
-        conditions.append("a.id IN (SELECT article_id FROM bookmarks WHERE user_id = :user_id)")
+        conditions.append("{id} IN (SELECT article_id FROM bookmarks WHERE user_id = :user_id)")
     return conditions
 
 
@@ -134,7 +153,7 @@ async def _source_ids(db: Database, names: tuple[str, ...]) -> set[int]:
 
 async def _latest(db: Database, filters: list[str], parameters: dict[str, Any]) -> list[SearchHit]:
     """Return the newest articles passing the filters, scored by recency."""
-    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
     rows = await db.session.fetchall(
         f"SELECT {_ARTICLE_FIELDS}, {_RECENCY} AS score FROM articles AS a {where} "
         "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
@@ -149,15 +168,23 @@ async def _latest(db: Database, filters: list[str], parameters: dict[str, Any]) 
 async def _ranked(db: Database, filters: list[str], parameters: dict[str, Any]) -> list[SearchHit]:
     """Return the best text matches passing the filters, by score.
 
-    Two queries: the first scores every match but carries only ids, the second loads the
-    page's articles and snippets (computing snippets for every match would cost more).
+    The first query scores candidates but carries only ids; the second loads the page's
+    articles and snippets (computing snippets for every candidate would cost more).
     """
-    conditions = " ".join(f"AND {condition}" for condition in filters)
+    # `+rowid`: filter the matches; a bare rowid would make FTS5 re-run the MATCH once per
+    # filtered id (seconds for a common tag).
+    conditions = " ".join(f"AND {f.format(id='+rowid')}" for f in filters)
+    pool = (
+        "SELECT id, relevance FROM ("
+        f"SELECT rowid AS id, {_RELEVANCE} AS relevance FROM articles_fts "
+        f"WHERE articles_fts MATCH :match {conditions} ORDER BY {{order}} LIMIT :pool)"
+    )
     top = await db.session.fetchall(
-        f"SELECT a.id AS id, {_RELEVANCE} * {_RECENCY} AS score "
-        "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
-        f"WHERE articles_fts MATCH :match {conditions} "
-        "ORDER BY score DESC, a.id DESC LIMIT :limit OFFSET :offset",
+        f"WITH candidates AS ({pool.format(order='relevance DESC')} "
+        f"UNION {pool.format(order='rowid DESC')}) "
+        f"SELECT c.id AS id, c.relevance * {_RECENCY} AS score "
+        "FROM candidates AS c JOIN articles AS a ON a.id = c.id "
+        "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset",
         parameters,
     )
     if not top:
