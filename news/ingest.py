@@ -20,6 +20,7 @@ from news.errors import FetchError, HTTPStatusError, NewsError, ParseError
 from news.fetch import Fetcher, FetchResult
 from news.models import ParsedDocument
 from news.parse import parse_document
+from news.routing import ChannelRoute, RouteFilter, plan_deliveries
 from news.schedule import next_fetch_after_failure, next_fetch_after_success
 from storage.database import Database
 from storage.models import Source
@@ -56,6 +57,8 @@ class SourceOutcome:
     deactivated: bool = False
     seconds: float = 0.0
     inserted_ids: tuple[int, ...] = ()
+    queued: int = 0
+    """Outbox rows added for the channels the source is routed to."""
 
 
 @dataclass(slots=True)
@@ -203,13 +206,18 @@ class Ingestor:
         drafts = build_drafts(
             document.entries, source_tags=source.tags, fallback_url=document.link
         )
-        result = await self._db.articles.upsert_many(source.id, drafts, fetched_at=self._clock())
+        async with self._db.transaction():  # articles and their outbox rows, all or nothing
+            result = await self._db.articles.upsert_many(
+                source.id, drafts, fetched_at=self._clock()
+            )
+            queued = await self._queue_for_channels(source, result.inserted)
         log.info(
-            "event=ingested source_id=%s entries=%d inserted=%d updated=%d",
+            "event=ingested source_id=%s entries=%d inserted=%d updated=%d queued=%d",
             source.id,
             len(document.entries),
             len(result.inserted),
             len(result.updated),
+            queued,
         )
         return SourceOutcome(
             source.id,
@@ -220,7 +228,33 @@ class Ingestor:
             updated=len(result.updated),
             seconds=time.perf_counter() - began,
             inserted_ids=tuple(result.inserted),
+            queued=queued,
         )
+
+    async def _queue_for_channels(self, source: Source, article_ids: Sequence[int]) -> int:
+        """Queue new articles for the channels `source` is routed to whose filters they pass;
+        on the source's first successful fetch only its newest `backfill`. Return rows added."""
+        if not article_ids:
+            return 0
+        routes = await self._db.channels.routes_for_source(source.id)
+        if not routes:
+            return 0
+        articles = await self._db.articles.get_many(article_ids)
+        channel_ids = [route.channel_id for route in routes]
+        joined = {article.story_id for article in articles if article.story_id != article.id}
+        queued = await self._db.outbox.queued_stories(joined, channel_ids) if joined else set()
+        pairs = plan_deliveries(
+            articles,
+            [
+                ChannelRoute(
+                    route.channel_id, RouteFilter.of(route.include, route.exclude, route.tags)
+                )
+                for route in routes
+            ],
+            backfill=source.backfill if source.last_success_at is None else None,
+            queued_stories=queued,
+        )
+        return await self._db.outbox.add_many(pairs, now=self._clock())
 
     def _next_ok(self, source: Source, result: FetchResult) -> datetime:
         return next_fetch_after_success(
