@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -208,3 +209,163 @@ async def test_cycle_is_bounded_in_time(db, server, fetcher):
     assert statuses[slow.id].status is OutcomeStatus.FAILED
     assert "time limit" in (statuses[slow.id].error or "")
     assert report.inserted == 1
+
+
+# --- routing at ingestion: outbox rows for routed channels, in the articles' transaction ---
+
+STORIES = {
+    "ferry-1": ("Ferry timetable cut for winter", "Fewer crossings run to the islands."),
+    "ferry-2": ("Ferry crews vote on pay offer", "The union balloted deckhands and engineers."),
+    "bridge-1": ("Bridge repairs start early", "Scaffolding went up along the east span."),
+    "market-1": ("Fish market moves indoors", "Traders carried their stalls into the hall."),
+    "ferry-3": ("Ferry fares frozen until spring", "Season tickets keep last year's price."),
+}
+
+
+def dated_rss(guids: list[str], *, newest_hour: int = 20) -> bytes:
+    """An RSS feed of STORIES items, newest first, one hour apart."""
+    items = []
+    for offset, guid in enumerate(guids):
+        title, text = STORIES[guid]
+        published = datetime(2026, 11, 30, newest_hour - offset, 0, tzinfo=UTC)
+        items.append(
+            f"<item><guid>{guid}</guid><link>https://harbour.example/{guid}</link>"
+            f"<title>{title}</title><pubDate>{format_datetime(published)}</pubDate>"
+            f"<description>{text} {FERRY if 'ferry' in guid else BRIDGE}</description></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Harbour Log</title><link>https://harbour.example/</link>"
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+async def queued_titles(db: Database, channel_id: int) -> list[str]:
+    """Titles of the articles queued for a channel, in the order they will be posted."""
+    rows = await db.session.fetchall(
+        "SELECT a.title FROM outbox AS o JOIN articles AS a ON a.id = o.article_id "
+        "WHERE o.channel_id = :channel ORDER BY o.id",
+        {"channel": channel_id},
+    )
+    return [row["title"] for row in rows]
+
+
+async def test_new_articles_are_queued_only_for_routed_channels_that_pass(db, server, fetcher):
+    server.add("/log.xml", body=dated_rss(["ferry-1", "bridge-1", "market-1"]))
+    source = await db.sources.add(server.url("/log.xml"), backfill=10)
+    everything = await db.channels.add(-1001, username="harbour_all")
+    ferries = await db.channels.add(-1002, username="harbour_ferries")
+    unrouted = await db.channels.add(-1003, username="elsewhere")
+    await db.channels.route(source.id, everything.id, exclude=["fish"])
+    await db.channels.route(source.id, ferries.id, include=["FERRY"])
+
+    outcome = await make_ingestor(db, fetcher).ingest_source(source)
+
+    assert outcome.inserted == 3
+    assert outcome.queued == 3
+    assert await queued_titles(db, everything.id) == [
+        "Bridge repairs start early",  # oldest first
+        "Ferry timetable cut for winter",
+    ]
+    assert await queued_titles(db, ferries.id) == ["Ferry timetable cut for winter"]
+    assert await queued_titles(db, unrouted.id) == []
+
+
+async def test_first_fetch_queues_only_the_backfill_then_every_new_article(db, server, fetcher):
+    server.add("/log.xml", body=dated_rss(["ferry-1", "bridge-1", "market-1"]))
+    source = await db.sources.add(server.url("/log.xml"), backfill=1)
+    channel = await db.channels.add(-1001)
+    await db.channels.route(source.id, channel.id)
+    ingestor = make_ingestor(db, fetcher)
+
+    first = await ingestor.ingest_source(source)
+
+    assert first.inserted == 3  # every item is stored (and searchable) ...
+    assert await queued_titles(db, channel.id) == ["Ferry timetable cut for winter"]  # newest
+
+    server.add(
+        "/log.xml",
+        body=dated_rss(["ferry-3", "ferry-2", "ferry-1", "bridge-1", "market-1"], newest_hour=22),
+    )
+    second = await ingestor.ingest_source(await db.sources.get(source.id))
+
+    assert second.inserted == 2
+    assert second.queued == 2
+    assert await queued_titles(db, channel.id) == [
+        "Ferry timetable cut for winter",
+        "Ferry crews vote on pay offer",
+        "Ferry fares frozen until spring",
+    ]
+
+
+async def test_default_backfill_queues_nothing_on_the_first_fetch(db, server, fetcher):
+    server.add("/log.xml", body=dated_rss(["ferry-1", "bridge-1"]))
+    source = await db.sources.add(server.url("/log.xml"))
+    channel = await db.channels.add(-1001)
+    await db.channels.route(source.id, channel.id)
+
+    outcome = await make_ingestor(db, fetcher).ingest_source(source)
+
+    assert outcome.inserted == 2
+    assert outcome.queued == 0
+    assert await db.outbox.pending_count() == 0
+
+
+async def test_articles_and_outbox_rows_are_written_together_or_not_at_all(
+    db, server, fetcher, monkeypatch
+):
+    server.add("/log.xml", body=dated_rss(["ferry-1", "bridge-1"]))
+    source = await db.sources.add(server.url("/log.xml"), backfill=5)
+    channel = await db.channels.add(-1001)
+    await db.channels.route(source.id, channel.id)
+    ingestor = make_ingestor(db, fetcher)
+
+    async def disk_full(*args, **kwargs):
+        raise RuntimeError("disk I/O error while queueing")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(db.outbox, "add_many", disk_full)
+        failed = await ingestor.ingest_source(source)
+
+    assert failed.status is OutcomeStatus.FAILED
+    assert "disk I/O error" in (failed.error or "")
+    assert await db.articles.count() == 0  # the articles were rolled back with the rows
+    assert await db.outbox.pending_count() == 0
+
+    retried = await ingestor.ingest_source(await db.sources.get(source.id))
+
+    assert retried.inserted == 2
+    assert retried.queued == 2  # still the first successful fetch: the backfill applies
+    assert await db.outbox.pending_count(channel.id) == 2
+
+
+async def test_a_story_already_queued_to_a_channel_is_not_queued_again(db, server, fetcher):
+    edited = FERRY.replace("on Monday", "on Monday morning")
+    server.add(
+        "/a.xml",
+        body=rss([("a-1", "https://gazette.example/ferry", "Night ferry suspended", FERRY)]),
+    )
+    server.add(
+        "/b.xml",
+        body=rss([("b-1", "https://courier.example/ferry-ramp", "Night ferry suspended", edited)]),
+    )
+    gazette = await db.sources.add(server.url("/a.xml"), backfill=1)
+    courier = await db.sources.add(server.url("/b.xml"), backfill=1)
+    shared = await db.channels.add(-1001)
+    courier_only = await db.channels.add(-1002)
+    await db.channels.route(gazette.id, shared.id)
+    await db.channels.route(courier.id, shared.id)
+    await db.channels.route(courier.id, courier_only.id)
+    ingestor = make_ingestor(db, fetcher)
+
+    one = await ingestor.ingest_source(gazette)
+    two = await ingestor.ingest_source(courier)
+
+    assert (await db.articles.get(two.inserted_ids[0])).story_id == one.inserted_ids[0]
+    assert one.queued == 1
+    assert two.queued == 1  # only to the channel that has not had the story
+    assert [i.channel_id for i in await db.outbox.for_article(one.inserted_ids[0])] == [shared.id]
+    assert [i.channel_id for i in await db.outbox.for_article(two.inserted_ids[0])] == [
+        courier_only.id
+    ]
