@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from news.clean import drop_boilerplate, html_to_text, lede, split_sentences, tidy_summary
 from news.clean import truncate as truncate_text
-from news.dedupe import canonical_url, content_hash, simhash
+from news.dedupe import article_simhash, canonical_url, content_hash
 from news.models import ArticleDraft, ParsedEntry
 from news.tags import derive_tags, merge_tags
 
@@ -106,7 +106,7 @@ def _draft(
         tags=merge_tags(entry.categories, derived, source_tags),
         related=list(entry.related),
         content_hash=digest,
-        simhash=simhash(f"{title}\n\n{body}"),
+        simhash=article_simhash(title, body),
     )
 
 

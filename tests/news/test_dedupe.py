@@ -11,6 +11,7 @@ import pytest
 from news.dedupe import (
     NEAR_DUPLICATE_DISTANCE,
     _simhash,
+    article_simhash,
     canonical_url,
     content_hash,
     hamming,
@@ -343,6 +344,41 @@ def test_the_tuning_holds_for_other_hash_functions() -> None:
         )
         assert hamming(base, _simhash(BEES, salt)) > 20
     assert matched / (len(salts) * len(NEAR_DUPLICATES)) >= 0.85
+
+
+LIBRARY = (
+    "Library reopens after flood repairs",
+    "The central library in Ashford reopened on Saturday, six months after a burst water main "
+    "flooded its basement archive. Volunteers dried more than two thousand books by hand, and "
+    "the council paid for new shelving and a pump. Opening hours return to normal next week.",
+)
+WILDFIRE = (
+    "Wildfire near Corran forces evacuations",
+    "Firefighters battled a wildfire in the hills above Corran on Wednesday as strong winds "
+    "pushed flames toward the edge of town. About four hundred residents were told to leave "
+    "their homes, and a school was turned into a shelter. No injuries were reported.",
+)
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        (LIBRARY[0], LIBRARY[1].replace("on Saturday", "early on Saturday")),
+        (LIBRARY[0], LIBRARY[1].replace(" Opening hours return to normal next week.", "")),
+        (LIBRARY[0], LIBRARY[1] + " Reporting by A. Writer."),
+    ],
+)
+def test_short_near_duplicates_with_the_same_headline_match(edited: tuple[str, str]) -> None:
+    assert hamming(article_simhash(*LIBRARY), article_simhash(*edited)) <= 3
+
+
+def test_short_unrelated_stories_are_far_apart() -> None:
+    assert hamming(article_simhash(*LIBRARY), article_simhash(*WILDFIRE)) > 20
+
+
+def test_article_simhash_counts_the_headline_twice() -> None:
+    title, body = LIBRARY
+    assert article_simhash(title, body) == simhash(f"{title}\n\n{title}\n\n{body}")
 
 
 # --- hamming and signed storage ----------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from news.dedupe import content_hash, simhash
+from news.dedupe import article_simhash, content_hash
 from news.drafts import URN_PREFIX, build_drafts
 from news.models import ParsedEntry, RelatedLink
 
@@ -62,7 +62,7 @@ def test_a_full_entry_becomes_a_clean_draft() -> None:
     assert draft.related == related
     assert draft.related is not parsed.related
     assert draft.content_hash == content_hash(draft.title, draft.summary, body)
-    assert draft.simhash == simhash(f"{draft.title}\n\n{body}")
+    assert draft.simhash == article_simhash(draft.title, body)
 
 
 def test_summary_only_entry_gets_a_lede_and_derived_tags() -> None:
