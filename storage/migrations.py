@@ -186,7 +186,18 @@ _SOURCE_BACKFILL_V2: Final = """
 ALTER TABLE sources ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0 CHECK (backfill >= 0);
 """
 
-MIGRATIONS: Final[tuple[str, ...]] = (_SCHEMA_V1, _SOURCE_BACKFILL_V2)
+_OUTBOX_EDITS_V3: Final = """
+-- Edit in place: when a posted article changes (title or lede) within the edit window, its
+-- sent rows are marked and the publisher edits the channel message instead of posting again.
+ALTER TABLE outbox ADD COLUMN edit_requested_at INTEGER;  -- NULL: nothing to edit
+-- How the post was sent: 'text' (a message) or 'caption' (a photo's caption).
+ALTER TABLE outbox ADD COLUMN posted_as TEXT CHECK (posted_as IN ('text', 'caption'));
+-- Digest of what was posted: an edit that would change nothing is skipped.
+ALTER TABLE outbox ADD COLUMN posted_digest TEXT;
+CREATE INDEX outbox_edits ON outbox (channel_id, id) WHERE edit_requested_at IS NOT NULL;
+"""
+
+MIGRATIONS: Final[tuple[str, ...]] = (_SCHEMA_V1, _SOURCE_BACKFILL_V2, _OUTBOX_EDITS_V3)
 """Forward migrations; the schema version is their count."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -29,6 +29,15 @@ class OutboxState(StrEnum):
     FAILED = "failed"
 
 
+class PostedAs(StrEnum):
+    """How a sent post was delivered, which decides how it can be edited."""
+
+    TEXT = "text"
+    """A text message: its text is edited."""
+    CAPTION = "caption"
+    """A photo with the post as its caption: the caption is edited."""
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """A feed or site the bot watches, with its fetch state."""
@@ -157,8 +166,14 @@ class OutboxItem:
     message_id: int | None
     created_at: datetime
     available_at: datetime | None
-    """Not to be claimed before this time (set when a send is retried later)."""
+    """Not to be claimed (or, once sent, edited) before this time (a retry later)."""
     sent_at: datetime | None
+    edit_requested_at: datetime | None = None
+    """Set when the article changed after it was posted: the post is to be edited."""
+    posted_as: PostedAs | None = None
+    """How the post was sent (None until sent, or for rows sent before this was kept)."""
+    posted_digest: str | None = None
+    """Digest of the posted content, to skip edits that would change nothing."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,12 @@ from typing import Any, Final
 
 from storage.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
 from storage.errors import ConstraintError, NotFoundError
-from storage.models import OutboxItem, OutboxState
+from storage.models import OutboxItem, OutboxState, PostedAs
 from storage.session import Session
 
 _COLUMNS: Final = (
     "id, article_id, channel_id, state, attempts, last_error, message_id, created_at, "
-    "available_at, sent_at"
+    "available_at, sent_at, edit_requested_at, posted_as, posted_digest"
 )
 
 
@@ -32,6 +32,9 @@ def outbox_item_from_row(row: sqlite3.Row) -> OutboxItem:
         created_at=from_micros(row["created_at"]),
         available_at=from_micros_or_none(row["available_at"]),
         sent_at=from_micros_or_none(row["sent_at"]),
+        edit_requested_at=from_micros_or_none(row["edit_requested_at"]),
+        posted_as=None if row["posted_as"] is None else PostedAs(row["posted_as"]),
+        posted_digest=row["posted_digest"],
     )
 
 
@@ -100,12 +103,12 @@ class SQLiteOutboxRepository:
     async def claim_next(
         self, channel_id: int, *, now: datetime | None = None
     ) -> OutboxItem | None:
-        """Move the channel's oldest claimable pending row to sending and return it."""
+        """Move the channel's oldest pending row to sending, when claimable, and return it."""
         row = await self._session.fetchone(
             "UPDATE outbox SET state = :sending, attempts = attempts + 1 "
             "WHERE id = (SELECT id FROM outbox WHERE channel_id = :channel_id "
-            "AND state = :pending AND (available_at IS NULL OR available_at <= :now) "
-            f"ORDER BY id LIMIT 1) RETURNING {_COLUMNS}",
+            "AND state = :pending ORDER BY id LIMIT 1) "
+            f"AND (available_at IS NULL OR available_at <= :now) RETURNING {_COLUMNS}",
             {
                 "sending": OutboxState.SENDING.value,
                 "pending": OutboxState.PENDING.value,
@@ -116,16 +119,40 @@ class SQLiteOutboxRepository:
         return None if row is None else outbox_item_from_row(row)
 
     async def mark_sent(
-        self, item_id: int, *, message_id: int, sent_at: datetime | None = None
+        self,
+        item_id: int,
+        *,
+        message_id: int,
+        sent_at: datetime | None = None,
+        posted_as: PostedAs | None = None,
+        posted_digest: str | None = None,
     ) -> OutboxItem:
-        """Record that the row was posted as `message_id`."""
+        """Record that the row was posted as `message_id`; a pending edit request is kept."""
         return await self._update(
             item_id,
-            "state = :sent, message_id = :message_id, sent_at = :sent_at, last_error = NULL",
+            "state = :sent, message_id = :message_id, sent_at = :sent_at, last_error = NULL, "
+            "available_at = NULL, posted_as = :posted_as, posted_digest = :posted_digest",
             {
                 "sent": OutboxState.SENT.value,
                 "message_id": message_id,
                 "sent_at": to_micros(sent_at or datetime.now(UTC)),
+                "posted_as": None if posted_as is None else PostedAs(posted_as).value,
+                "posted_digest": posted_digest,
+            },
+        )
+
+    async def release(
+        self, item_id: int, *, retry_at: datetime | None = None, error: str | None = None
+    ) -> OutboxItem:
+        """Give a claimed row back to pending without counting the claim as an attempt."""
+        return await self._update(
+            item_id,
+            "state = :pending, attempts = max(attempts - 1, 0), available_at = :retry_at, "
+            "last_error = coalesce(:error, last_error)",
+            {
+                "pending": OutboxState.PENDING.value,
+                "retry_at": to_micros_or_none(retry_at),
+                "error": error,
             },
         )
 
@@ -160,6 +187,100 @@ class SQLiteOutboxRepository:
                 {"pending": OutboxState.PENDING.value, "channel_id": channel_id},
             )
         return int(row[0]) if row is not None else 0
+
+    async def state_counts(self, channel_id: int | None = None) -> dict[OutboxState, int]:
+        """Return how many rows are in each state (for one channel, or all)."""
+        where = "" if channel_id is None else "WHERE channel_id = :channel_id"
+        rows = await self._session.fetchall(
+            f"SELECT state, count(*) AS n FROM outbox {where} GROUP BY state",
+            {"channel_id": channel_id},
+        )
+        counts = dict.fromkeys(OutboxState, 0)
+        counts.update({OutboxState(row["state"]): int(row["n"]) for row in rows})
+        return counts
+
+    async def channels_with_work(self, *, now: datetime | None = None) -> list[int]:
+        """Return unpaused channels whose next pending row is claimable or with an edit due."""
+        rows = await self._session.fetchall(
+            "SELECT c.id FROM channels AS c WHERE c.paused = 0 AND ("
+            "coalesce((SELECT coalesce(o.available_at, 0) <= :now FROM outbox AS o "
+            "WHERE o.channel_id = c.id AND o.state = :pending ORDER BY o.id LIMIT 1), 0) "
+            "OR EXISTS (SELECT 1 FROM outbox AS o WHERE o.channel_id = c.id "
+            "AND o.edit_requested_at IS NOT NULL AND o.state = :sent "
+            "AND coalesce(o.available_at, 0) <= :now)) ORDER BY c.id",
+            {
+                "now": to_micros(now or datetime.now(UTC)),
+                "pending": OutboxState.PENDING.value,
+                "sent": OutboxState.SENT.value,
+            },
+        )
+        return [int(row["id"]) for row in rows]
+
+    async def request_edits(
+        self, article_ids: Iterable[int], *, sent_since: datetime, now: datetime | None = None
+    ) -> int:
+        """Mark rows of changed articles, sent since `sent_since` or being sent, for editing."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return 0
+        return await self._session.execute(
+            "UPDATE outbox SET edit_requested_at = :now "
+            "WHERE article_id IN (SELECT value FROM json_each(:ids)) "
+            "AND ((state = :sent AND sent_at >= :since) OR state = :sending)",
+            {
+                "now": to_micros(now or datetime.now(UTC)),
+                "ids": json.dumps(ids),
+                "since": to_micros(sent_since),
+                "sent": OutboxState.SENT.value,
+                "sending": OutboxState.SENDING.value,
+            },
+        )
+
+    async def next_edit(
+        self, channel_id: int, *, now: datetime | None = None
+    ) -> OutboxItem | None:
+        """Return the channel's oldest sent row with an edit due by `now`, or None."""
+        row = await self._session.fetchone(
+            f"SELECT {_COLUMNS} FROM outbox WHERE channel_id = :channel_id "
+            "AND edit_requested_at IS NOT NULL AND state = :sent "
+            "AND (available_at IS NULL OR available_at <= :now) ORDER BY id LIMIT 1",
+            {
+                "channel_id": channel_id,
+                "sent": OutboxState.SENT.value,
+                "now": to_micros(now or datetime.now(UTC)),
+            },
+        )
+        return None if row is None else outbox_item_from_row(row)
+
+    async def finish_edit(
+        self,
+        item_id: int,
+        *,
+        requested_at: datetime,
+        posted_digest: str | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Clear a handled edit request unless the article changed again since."""
+        rows = await self._session.fetchall(
+            "UPDATE outbox SET edit_requested_at = NULL, available_at = NULL, "
+            "posted_digest = coalesce(:digest, posted_digest), last_error = :error "
+            "WHERE id = :id AND edit_requested_at = :requested_at RETURNING id",
+            {
+                "id": item_id,
+                "requested_at": to_micros(requested_at),
+                "digest": posted_digest,
+                "error": error,
+            },
+        )
+        return bool(rows)
+
+    async def defer_edit(self, item_id: int, *, retry_at: datetime, error: str) -> OutboxItem:
+        """Keep an edit request for a retry at `retry_at`, recording why it failed."""
+        return await self._update(
+            item_id,
+            "available_at = :retry_at, last_error = :error",
+            {"retry_at": to_micros(retry_at), "error": error},
+        )
 
     async def for_article(self, article_id: int) -> list[OutboxItem]:
         """Return an article's outbox rows, by channel."""

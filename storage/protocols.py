@@ -29,6 +29,8 @@ from storage.models import (
     Channel,
     ChannelStyle,
     OutboxItem,
+    OutboxState,
+    PostedAs,
     Route,
     Source,
     TagCount,
@@ -268,14 +270,31 @@ class OutboxRepository(Protocol):
     async def claim_next(
         self, channel_id: int, *, now: datetime | None = None
     ) -> OutboxItem | None:
-        """Move the channel's oldest claimable pending row to sending (attempts + 1) and
-        return it, or None when there is none."""
+        """Move the channel's oldest pending row to sending (attempts + 1) and return it;
+        None when there is none or it is not claimable yet (`available_at` later than
+        `now`): a channel's posts go out in order, a row waiting to be retried holds back
+        the rows queued after it."""
         ...
 
     async def mark_sent(
-        self, item_id: int, *, message_id: int, sent_at: datetime | None = None
+        self,
+        item_id: int,
+        *,
+        message_id: int,
+        sent_at: datetime | None = None,
+        posted_as: PostedAs | None = None,
+        posted_digest: str | None = None,
     ) -> OutboxItem:
-        """Record that the row was posted as `message_id`."""
+        """Record that the row was posted as `message_id` (how, and a digest of what, for
+        later edits). A pending edit request is kept."""
+        ...
+
+    async def release(
+        self, item_id: int, *, retry_at: datetime | None = None, error: str | None = None
+    ) -> OutboxItem:
+        """Give a claimed row back: pending again (claimable from `retry_at` when given),
+        the claim not counted as an attempt — the send was not tried, or was refused
+        before it was tried (a flood wait, the channel unavailable)."""
         ...
 
     async def mark_failed(
@@ -291,6 +310,46 @@ class OutboxRepository(Protocol):
 
     async def pending_count(self, channel_id: int | None = None) -> int:
         """Return how many rows are pending (for one channel, or all)."""
+        ...
+
+    async def state_counts(self, channel_id: int | None = None) -> dict[OutboxState, int]:
+        """Return how many rows are in each state (for one channel, or all); every state
+        is present."""
+        ...
+
+    async def channels_with_work(self, *, now: datetime | None = None) -> builtins.list[int]:
+        """Return the ids of unpaused channels whose next pending row is claimable or that
+        have a sent post to edit now, by id."""
+        ...
+
+    async def request_edits(
+        self, article_ids: Iterable[int], *, sent_since: datetime, now: datetime | None = None
+    ) -> int:
+        """Mark the rows of these (changed) articles sent at or after `sent_since`, or being
+        sent right now, as needing their post edited; return how many were marked."""
+        ...
+
+    async def next_edit(
+        self, channel_id: int, *, now: datetime | None = None
+    ) -> OutboxItem | None:
+        """Return the channel's oldest sent row with an edit due by `now`, or None."""
+        ...
+
+    async def finish_edit(
+        self,
+        item_id: int,
+        *,
+        requested_at: datetime,
+        posted_digest: str | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Clear a handled edit request (storing the new digest, or the error when the edit
+        was given up), unless the article changed again since `requested_at`; return
+        whether it was cleared."""
+        ...
+
+    async def defer_edit(self, item_id: int, *, retry_at: datetime, error: str) -> OutboxItem:
+        """Keep an edit request for a retry at `retry_at`, recording why it failed."""
         ...
 
     async def for_article(self, article_id: int) -> builtins.list[OutboxItem]:
