@@ -58,13 +58,18 @@ async def test_run_ingests_on_schedule_and_stops_on_sigterm(emulator: RunningEmu
             cwd=tmp_path,
             stderr=asyncio.subprocess.PIPE,
         )
-        deadline = time.monotonic() + 20
-        while not await asyncio.to_thread(stored_titles, db_path):
-            assert time.monotonic() < deadline, "the bot did not ingest the source in time"
-            assert bot.returncode is None
-            await asyncio.sleep(0.2)
-        bot.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(bot.communicate(), timeout=15)
+        try:
+            deadline = time.monotonic() + 20
+            while not await asyncio.to_thread(stored_titles, db_path):
+                assert time.monotonic() < deadline, "the bot did not ingest the source in time"
+                assert bot.returncode is None
+                await asyncio.sleep(0.2)
+            bot.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(bot.communicate(), timeout=15)
+        finally:
+            if bot.returncode is None:
+                bot.kill()
+                await bot.wait()
     assert bot.returncode == 0
     assert await asyncio.to_thread(stored_titles, db_path) == ["Old mill turns into a library"]
     log = stderr.decode()
