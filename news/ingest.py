@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from news.drafts import build_drafts
@@ -28,6 +28,8 @@ from storage.models import Source
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+EDIT_WINDOW = timedelta(hours=48)
+"""A post whose article changes within this time of posting is edited in place."""
 
 
 def utc_now() -> datetime:
@@ -107,8 +109,10 @@ class Ingestor:
         max_failures: int,
         default_interval_seconds: int,
         clock: Clock = utc_now,
+        edit_window: timedelta = EDIT_WINDOW,
     ) -> None:
         self._db = db
+        self._edit_window = edit_window
         self._fetcher = fetcher
         self._max_failures = max_failures
         self._default_interval = default_interval_seconds
@@ -211,6 +215,11 @@ class Ingestor:
                 source.id, drafts, fetched_at=self._clock()
             )
             queued = await self._queue_for_channels(source, result.inserted)
+            # Posts of articles that changed are edited in place by the publisher.
+            now = self._clock()
+            await self._db.outbox.request_edits(
+                result.updated, sent_since=now - self._edit_window, now=now
+            )
         log.info(
             "event=ingested source_id=%s entries=%d inserted=%d updated=%d queued=%d",
             source.id,
