@@ -1,25 +1,28 @@
 """One ingestion cycle: fetch due sources concurrently, parse, clean, store, reschedule.
 
 Each source is independent: its failure is recorded on the source (with backoff and, after
-repeated failures, deactivation) and never stops the others. Parsing and cleaning run on the
-event loop between awaits; storage writes are serialised by the database's transaction lock.
+repeated failures, deactivation) and never stops the others. Parsing and cleaning (the CPU
+half, `news.prepare`) run in the given executor — a worker process, so the event loop and the
+SQLite thread keep the other core — or inline when there is none; storage writes are
+serialised by the database's transaction lock.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from news.drafts import build_drafts
 from news.errors import FetchError, HTTPStatusError, NewsError, ParseError
 from news.fetch import Fetcher, FetchResult
 from news.models import ParsedDocument
-from news.parse import parse_document
+from news.prepare import PreparedDocument, drafts_from_document, prepare_document
 from news.routing import ChannelRoute, RouteFilter, plan_deliveries
 from news.schedule import next_fetch_after_failure, next_fetch_after_success
 from storage.database import Database
@@ -110,8 +113,10 @@ class Ingestor:
         default_interval_seconds: int,
         clock: Clock = utc_now,
         edit_window: timedelta = EDIT_WINDOW,
+        executor: Executor | None = None,
     ) -> None:
         self._db = db
+        self._executor = executor
         self._edit_window = edit_window
         self._fetcher = fetcher
         self._max_failures = max_failures
@@ -180,10 +185,8 @@ class Ingestor:
                     OutcomeStatus.NOT_MODIFIED,
                     seconds=time.perf_counter() - started,
                 )
-            document = parse_document(
-                result.content, content_type=result.content_type, url=result.final_url
-            )
-            outcome = await self.store_document(source, document, started=started)
+            prepared = await self._prepare(result, source)
+            outcome = await self._store(source, prepared, started=started)
             await self._db.sources.record_success(
                 source.id,
                 fetched_at=self._clock(),
@@ -206,10 +209,28 @@ class Ingestor:
         self, source: Source, document: ParsedDocument, *, started: float | None = None
     ) -> SourceOutcome:
         """Clean a parsed document's entries and store them as `source`'s articles."""
-        began = time.perf_counter() if started is None else started
-        drafts = build_drafts(
-            document.entries, source_tags=source.tags, fallback_url=document.link
+        prepared = drafts_from_document(document, source_tags=source.tags)
+        return await self._store(source, prepared, started=started)
+
+    async def _prepare(self, result: FetchResult, source: Source) -> PreparedDocument:
+        """Parse and clean a fetched body, in the executor when there is one."""
+        work = functools.partial(
+            prepare_document,
+            result.content,
+            content_type=result.content_type,
+            url=result.final_url,
+            source_tags=source.tags,
         )
+        if self._executor is None:
+            return work()
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    async def _store(
+        self, source: Source, prepared: PreparedDocument, *, started: float | None = None
+    ) -> SourceOutcome:
+        """Store prepared drafts, queue them for channels, request edits; one transaction."""
+        began = time.perf_counter() if started is None else started
+        drafts = prepared.drafts
         async with self._db.transaction():  # articles and their outbox rows, all or nothing
             result = await self._db.articles.upsert_many(
                 source.id, drafts, fetched_at=self._clock()
@@ -223,7 +244,7 @@ class Ingestor:
         log.info(
             "event=ingested source_id=%s entries=%d inserted=%d updated=%d queued=%d",
             source.id,
-            len(document.entries),
+            prepared.entries,
             len(result.inserted),
             len(result.updated),
             queued,
@@ -232,7 +253,7 @@ class Ingestor:
             source.id,
             source.name,
             OutcomeStatus.UPDATED,
-            entries=len(document.entries),
+            entries=prepared.entries,
             inserted=len(result.inserted),
             updated=len(result.updated),
             seconds=time.perf_counter() - began,

@@ -1,0 +1,47 @@
+"""The CPU-bound half of ingestion as one picklable function: bytes → article drafts.
+
+Kept apart so the ingestion cycle can run it in a worker process (the event loop and the
+SQLite thread keep the other core busy) or inline (tests, tiny runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from news.drafts import build_drafts
+from news.models import ArticleDraft, DocumentKind, ParsedDocument
+from news.parse import parse_document
+
+# A document that is one article may take its page URL as the article's URL.
+_SINGLE_ARTICLE_KINDS = frozenset({DocumentKind.HTML_ARTICLE, DocumentKind.TEXT_ARTICLE})
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """Drafts made from one document, and how many entries the document held."""
+
+    kind: DocumentKind
+    entries: int
+    drafts: list[ArticleDraft]
+
+
+def drafts_from_document(
+    document: ParsedDocument, *, source_tags: Sequence[str] = (), page_url: str | None = None
+) -> PreparedDocument:
+    """Clean a parsed document's entries into drafts."""
+    fallback = (page_url or document.link) if document.kind in _SINGLE_ARTICLE_KINDS else None
+    drafts = build_drafts(document.entries, source_tags=source_tags, fallback_url=fallback)
+    return PreparedDocument(document.kind, len(document.entries), drafts)
+
+
+def prepare_document(
+    content: bytes,
+    *,
+    content_type: str | None,
+    url: str | None,
+    source_tags: Sequence[str] = (),
+) -> PreparedDocument:
+    """Parse `content` and clean its entries into drafts (raises `ParseError`)."""
+    document = parse_document(content, content_type=content_type, url=url)
+    return drafts_from_document(document, source_tags=source_tags, page_url=url)
