@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from bot.commands import db, emulator, fetch, importer, opml, run, search, sources
+from bot.commands import (
+    channels,
+    db,
+    emulator,
+    fetch,
+    importer,
+    opml,
+    routes,
+    run,
+    search,
+    sources,
+)
 from bot.commands.base import CommandModule
 
 COMMAND_MODULES: tuple[CommandModule, ...] = (
     run,
     sources,
+    channels,
+    routes,
     fetch,
     importer,
     search,

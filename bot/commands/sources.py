@@ -6,6 +6,7 @@ import argparse
 from urllib.parse import urlsplit
 
 from bot.commands.base import CommandError
+from bot.commands.channels import channel_label, find_channel
 from bot.output import print_json_lines, print_table, shorten
 from bot.runtime import database
 from bot.settings import Settings
@@ -22,6 +23,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("--name", help="display name (default: the feed's host)")
     add.add_argument("--tag", action="append", default=[], help="tag every article (repeatable)")
     add.add_argument("--interval", type=int, metavar="S", help="seconds between fetches")
+    add.add_argument(
+        "--channel",
+        action="append",
+        default=[],
+        metavar="CHANNEL",
+        help="post its articles to this added channel (@username or id; repeatable)",
+    )
+    add.add_argument(
+        "--backfill",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the first fetch posts only the newest N items (default 0: none, no flood)",
+    )
     add.set_defaults(handler=add_source)
 
     listing = actions.add_parser("list", help="list sources with their health")
@@ -47,16 +62,39 @@ def check_feed_url(url: str) -> str:
 
 
 async def add_source(settings: Settings, args: argparse.Namespace) -> int:
-    """Add a source."""
+    """Add a source, routed to the channels given (all of it or nothing)."""
     if args.interval is not None and args.interval < 10:
         raise CommandError("--interval must be at least 10 seconds")
+    if args.backfill < 0:
+        raise CommandError("--backfill must be 0 or more")
     url = check_feed_url(args.url)
     async with database(settings) as db:
-        source = await db.sources.add(
-            url, name=args.name, tags=tuple(args.tag), interval_seconds=args.interval
-        )
+        channels = [await find_channel(db, name) for name in args.channel]
+        async with db.transaction():
+            source = await db.sources.add(
+                url,
+                name=args.name,
+                tags=tuple(args.tag),
+                interval_seconds=args.interval,
+                backfill=args.backfill,
+            )
+            for channel in channels:
+                await db.channels.route(source.id, channel.id)
     print(f"added source {source.id}: {source.name} <{source.url}>")
+    if channels:
+        print(
+            "posts to "
+            + ", ".join(channel_label(channel) for channel in dict.fromkeys(channels))
+            + f"; its first fetch posts {_newest(source.backfill)}"
+        )
     return 0
+
+
+def _newest(count: int) -> str:
+    """Say how many of the first fetch's items are posted."""
+    if count == 0:
+        return "nothing (later articles are posted as they come)"
+    return f"only its newest {count} item" + ("" if count == 1 else "s")
 
 
 def health(source: Source) -> str:
