@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from datetime import timedelta
@@ -11,7 +12,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.context import BotData, Context, NewsApplication
 from bot.jobs import schedule_jobs
-from bot.runtime import fetch_policy
+from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
 from handlers import all_handlers
 from news.fetch import Fetcher
@@ -68,6 +69,12 @@ async def _post_init(application: NewsApplication) -> None:
     db = await open_database(settings.database_path)
     resources.push_async_callback(db.close)
     fetcher = await resources.enter_async_context(Fetcher(fetch_policy(settings)))
+    executor = ingest_executor(settings)
+    if executor is not None:
+        resources.push_async_callback(
+            asyncio.to_thread, executor.shutdown, wait=True, cancel_futures=True
+        )
+        application.bot_data.ingest_executor = executor
     application.bot_data.attach(db=db, fetcher=fetcher)
     application.bot_data.resources = resources
 

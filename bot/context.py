@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -24,6 +25,8 @@ class BotData:
     _settings: Settings | None = None
     _db: Database | None = None
     _fetcher: Fetcher | None = None
+    ingest_executor: Executor | None = None
+    """Worker processes for parsing and cleaning (None: inline)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
 

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.context import Context, NewsApplication
-from news.ingest import Ingestor
+from bot.runtime import make_ingestor
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +31,7 @@ async def ingest_due_sources(context: Context) -> None:
     """Fetch every source whose next fetch time has come, within the cycle time limit."""
     data = context.bot_data
     settings = data.settings
-    ingestor = Ingestor(
-        data.db,
-        data.fetcher,
-        max_failures=settings.fetch_max_failures,
-        default_interval_seconds=settings.poll_interval_seconds,
-    )
+    ingestor = make_ingestor(settings, data.db, data.fetcher, data.ingest_executor)
     sources = await ingestor.due_sources()
     if not sources:
         return

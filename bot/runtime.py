@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
 from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 
 from bot.settings import Settings
@@ -32,13 +36,44 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         await db.close()
 
 
+def ingest_worker_count(settings: Settings) -> int:
+    """How many parse/clean worker processes to run (0: parse on the event loop)."""
+    if settings.ingest_workers is not None:
+        return settings.ingest_workers
+    return max(0, min((os.cpu_count() or 1) - 1, 4))
+
+
+def ingest_executor(settings: Settings) -> ProcessPoolExecutor | None:
+    """A process pool for parsing and cleaning, or None to do it inline.
+
+    Workers start from a fork server, not by forking this (threaded) process.
+    """
+    workers = ingest_worker_count(settings)
+    if workers == 0:
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def make_ingestor(
+    settings: Settings, db: Database, fetcher: Fetcher, executor: Executor | None
+) -> Ingestor:
+    """An `Ingestor` configured from the settings."""
+    return Ingestor(
+        db,
+        fetcher,
+        max_failures=settings.fetch_max_failures,
+        default_interval_seconds=settings.poll_interval_seconds,
+        executor=executor,
+    )
+
+
 @asynccontextmanager
 async def ingestion(settings: Settings, db: Database) -> AsyncIterator[Ingestor]:
-    """An `Ingestor` over `db` with a fetcher configured from the settings."""
-    async with Fetcher(fetch_policy(settings)) as fetcher:
-        yield Ingestor(
-            db,
-            fetcher,
-            max_failures=settings.fetch_max_failures,
-            default_interval_seconds=settings.poll_interval_seconds,
-        )
+    """An `Ingestor` over `db` with a fetcher and worker pool configured from the settings."""
+    executor = ingest_executor(settings)
+    try:
+        async with Fetcher(fetch_policy(settings)) as fetcher:
+            yield make_ingestor(settings, db, fetcher, executor)
+    finally:
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     fetch_per_host_concurrency: int = Field(default=2, ge=1, le=64)
     fetch_max_failures: int = Field(default=10, ge=1, le=1000)
     fetch_cycle_timeout_seconds: float = Field(default=600.0, gt=0)
+    ingest_workers: int | None = Field(default=None, ge=0, le=64)
+    """Worker processes for parsing and cleaning; None: one per extra core; 0: inline."""
     allow_private_addresses: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
