@@ -26,6 +26,8 @@ from pathlib import Path
 from aiohttp import web
 
 from bench.synth import rss_feed
+from bot.runtime import ingest_executor, ingest_worker_count
+from bot.settings import Settings
 from news.fetch import Fetcher, FetchPolicy
 from news.ingest import Ingestor
 from storage.database import open_database
@@ -85,7 +87,9 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def run_newsbot(urls: list[str], db_path: Path, concurrency: int) -> dict[str, float]:
+async def run_newsbot(
+    urls: list[str], db_path: Path, concurrency: int, workers: int
+) -> dict[str, float]:
     """One newsbot ingestion cycle over `urls` into a new database."""
     policy = FetchPolicy(
         timeout_seconds=120,
@@ -98,14 +102,19 @@ async def run_newsbot(urls: list[str], db_path: Path, concurrency: int) -> dict[
     try:
         for url in urls:
             await db.sources.add(url)
+        executor = ingest_executor(Settings(ingest_workers=workers))
         async with Fetcher(policy) as fetcher:
-            ingestor = Ingestor(db, fetcher, max_failures=10, default_interval_seconds=300)
+            ingestor = Ingestor(
+                db, fetcher, max_failures=10, default_interval_seconds=300, executor=executor
+            )
             sources = await db.sources.list()
             start = time.perf_counter()
             report = await ingestor.run_cycle(sources, timeout_seconds=3600)
             seconds = time.perf_counter() - start
     finally:
         await db.close()
+        if executor is not None:
+            executor.shutdown()
     if report.failed:
         failures = [o.error for o in report.outcomes if o.error][:3]
         print(f"newsbot: {report.failed} sources failed: {failures}", file=sys.stderr)
@@ -153,7 +162,9 @@ async def main_async(args: argparse.Namespace) -> None:
         workdir = Path(tmp)
         async with serve(documents) as base:
             urls = [base + path for path in documents]
-            ours = await run_newsbot(urls, workdir / "newsbot.sqlite3", args.concurrency)
+            ours = await run_newsbot(
+                urls, workdir / "newsbot.sqlite3", args.concurrency, args.workers
+            )
             db_mb = database_megabytes(workdir, "newsbot.sqlite3")
             ours_rate = ours["entries"] / ours["seconds"]
             print(
@@ -180,6 +191,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--corpus", help="a folder of real feeds (*.xml) instead of synthetic")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--workers", type=int, default=ingest_worker_count(Settings()), help="parse processes"
+    )
     parser.add_argument("--vs-reader", action="store_true", help="also run `reader`, same feeds")
     asyncio.run(main_async(parser.parse_args()))
 
