@@ -7,12 +7,14 @@ from typing import Any
 
 from telegram.ext import BaseHandler
 
+from handlers.admin import admin_handlers
+
 HandlerGroups = dict[int, Sequence[BaseHandler[Any, Any, Any]]]
 
 
 def all_handlers() -> HandlerGroups:
     """Every feature's handlers, keyed by handler group (-1 runs first)."""
-    features: tuple[HandlerGroups, ...] = ()
+    features: tuple[HandlerGroups, ...] = (admin_handlers(),)
     groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}
     for feature in features:
         for group, handlers in feature.items():
