@@ -12,6 +12,9 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.context import BotData, Context, NewsApplication
 from bot.jobs import schedule_jobs
+from bot.publish.pacing import Pacer
+from bot.publish.ratelimiter import PacingRateLimiter
+from bot.publish.setup import build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
 from handlers import all_handlers
@@ -37,6 +40,7 @@ def build_application(settings: Settings) -> NewsApplication:
     """Build the application: handlers registered, jobs scheduled, nothing opened yet."""
     if settings.telegram_bot_token is None:
         raise MissingTokenError("TELEGRAM_BOT_TOKEN is not set")
+    pacer = Pacer(pacing_limits(settings))
     application = cast(
         NewsApplication,
         ApplicationBuilder()
@@ -44,11 +48,14 @@ def build_application(settings: Settings) -> NewsApplication:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(bot_data=BotData))
+        .rate_limiter(PacingRateLimiter(pacer))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build(),
     )
     application.bot_data.attach(settings=settings)
+    application.bot_data.pacer = pacer
     for group, handlers in all_handlers().items():
         application.add_handlers(handlers, group=group)
     application.add_error_handler(log_error)
@@ -77,6 +84,27 @@ async def _post_init(application: NewsApplication) -> None:
         application.bot_data.ingest_executor = executor
     application.bot_data.attach(db=db, fetcher=fetcher)
     application.bot_data.resources = resources
+    await _start_publisher(application)
+
+
+async def _start_publisher(application: NewsApplication) -> None:
+    """Return posts a crash left in `sending` to pending, then start the publisher."""
+    data = application.bot_data
+    returned = await data.db.outbox.reset_sending_on_start()
+    if returned:
+        log.warning("event=outbox_recovered rows=%d (in flight at the last stop)", returned)
+    pacer = data.pacer or Pacer(pacing_limits(data.settings))
+    publisher = build_publisher(data.settings, application.bot, data.db, pacer)
+    data.resources.push_async_callback(publisher.stop)  # if post_stop never ran
+    data.publisher = publisher
+    publisher.start()
+
+
+async def _post_stop(application: NewsApplication) -> None:
+    """Stop the publisher while the bot can still talk: in-flight sends finish."""
+    publisher = application.bot_data.publisher
+    if publisher is not None:
+        await publisher.stop()
 
 
 async def _post_shutdown(application: NewsApplication) -> None:

@@ -9,6 +9,8 @@ from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.publish.pacing import Pacer
+from bot.publish.publisher import Publisher
 from bot.settings import Settings
 from news.fetch import Fetcher
 from storage.database import Database
@@ -27,6 +29,10 @@ class BotData:
     _fetcher: Fetcher | None = None
     ingest_executor: Executor | None = None
     """Worker processes for parsing and cleaning (None: inline)."""
+    pacer: Pacer | None = None
+    """Flood-limit pacing shared by the publisher and the bot's rate limiter."""
+    publisher: Publisher | None = None
+    """Posts the outbox to channels; started in post_init, stopped in post_stop."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
 

@@ -39,3 +39,5 @@ async def ingest_due_sources(context: Context) -> None:
         sources, timeout_seconds=settings.fetch_cycle_timeout_seconds
     )
     log.info("event=ingest_cycle %s", report.summary().replace(", ", " ").replace(" in ", " "))
+    if data.publisher is not None and (report.inserted or report.updated):
+        data.publisher.wake()  # post the new rows (and edit changed posts) now

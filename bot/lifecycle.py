@@ -20,7 +20,8 @@ async def run_polling_until_stopped(
 
     Mirrors what PTB's `run_polling` does, on the caller's loop: initialize, `post_init`,
     start; on stop, the updater stops taking updates, `stop()` waits for running handlers
-    and jobs, then `shutdown()` and `post_shutdown` close the database last.
+    and jobs, `post_stop` stops background work (the publisher's sends finish), then
+    `shutdown()` and `post_shutdown` close the database last.
     """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -41,6 +42,8 @@ async def run_polling_until_stopped(
         log.info("event=stopping")
         await updater.stop()
         await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
     finally:
         await application.shutdown()
         if application.post_shutdown is not None:

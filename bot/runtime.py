@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from bot.settings import Settings
 from news.fetch import Fetcher, FetchPolicy
@@ -64,6 +65,7 @@ def make_ingestor(
         max_failures=settings.fetch_max_failures,
         default_interval_seconds=settings.poll_interval_seconds,
         executor=executor,
+        edit_window=timedelta(hours=settings.publish_edit_window_hours),
     )
 
 

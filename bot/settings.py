@@ -35,6 +35,25 @@ class Settings(BaseSettings):
     ingest_workers: int | None = Field(default=None, ge=0, le=64)
     """Worker processes for parsing and cleaning; None: one per extra core; 0: inline."""
     allow_private_addresses: bool = False
+    publish_overall_per_second: int = Field(default=30, ge=1, le=1000)
+    """Messages per second in all chats together (Telegram: about 30)."""
+    publish_channel_per_minute: int = Field(default=20, ge=1, le=1000)
+    """Messages per minute to one channel or group (Telegram: 20)."""
+    publish_private_per_second: float = Field(default=1.0, gt=0, le=100)
+    """Messages per second to one private chat (Telegram: about 1) ..."""
+    publish_private_burst: int = Field(default=3, ge=1, le=100)
+    """... after a burst of at most this many."""
+    publish_time_scale: float = Field(default=1.0, gt=0, le=100)
+    """Multiplies every pacing window (0.05: a minute lasts 3 s), for emulator runs only."""
+    publish_max_attempts: int = Field(default=8, ge=1, le=1000)
+    """Sends of one post that failed transiently before it is given up."""
+    publish_retry_base_seconds: float = Field(default=2.0, gt=0, le=3600)
+    publish_retry_max_seconds: float = Field(default=600.0, gt=0, le=24 * 3600)
+    publish_send_timeout_seconds: float = Field(default=20.0, gt=0, le=600)
+    """Seconds a send waits for Telegram's answer before its outcome counts as unknown."""
+    publish_poll_seconds: float = Field(default=1.0, gt=0, le=300)
+    publish_edit_window_hours: float = Field(default=48.0, ge=0, le=24 * 365)
+    """A post whose article changes within this time of posting is edited in place."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator("admin_ids", mode="before")

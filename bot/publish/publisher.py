@@ -1,0 +1,428 @@
+"""The publisher: posts outbox rows to their channels, in order, paced, crash-safe.
+
+One worker per channel with work; a supervisor starts workers for channels whose next row
+is claimable (or that have a post to edit), when woken by ingestion or every
+`poll_seconds`. A worker waits until the pacer lets a message go to its chat, then claims
+the channel's oldest pending row (pending → sending, committed), sends it, and records the
+message id (sending → sent) — or what went wrong:
+
+- 429: the chat (or, when several chats are told at once, every chat) waits the time asked;
+  the row goes back to pending without counting the attempt.
+- 5xx, connection refused, pool timeout: nothing was posted; retried with exponential
+  backoff, up to `max_attempts` claims, then failed for good.
+- TimedOut, or the connection lost after the request was written (UNCERTAIN): Telegram may
+  have posted it, and the Bot API offers no way to ask (a bot sees no updates for its own
+  channel posts, and no send is idempotent). A channel post is retried like a transient
+  failure: a rare duplicate is better than a story silently missing. The send timeout is
+  generous (`send_timeout_seconds`) so that a slow answer is waited for, not retried, and
+  the row's last_error says "UNCERTAIN" so that an operator can see it. Edits are simply
+  retried (an edit is idempotent: "message is not modified" counts as done). Admin notices
+  are not retried.
+- 400 about the message: recorded on the row as failed, never retried; a photo Telegram
+  refuses is sent once more as a text post first.
+- 403, or a 400 about the chat or the bot's rights: the row goes back to pending, the
+  channel is paused and the admins are told.
+
+Crash safety: a row is `sending` only while its one request is in flight, and a worker
+sends one row at a time, so after `kill -9` at most one row per channel is left in
+`sending`; `reset_sending_on_start` returns it to pending and it is posted again — posted
+twice only when Telegram had already accepted it. On stop, in-flight sends finish (they run
+shielded from cancellation) and nothing is left in `sending`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.publish.content import post_content
+from bot.publish.errors import FailureKind, SendFailure, classify_error
+from bot.publish.notify import AdminNotifier
+from bot.publish.pacing import Pacer
+from bot.publish.telegram_send import SentPost, edit_post, post_digest, send_post
+from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
+from storage.database import Database
+from storage.errors import NotFoundError
+from storage.models import Channel, ChannelStyle, OutboxItem, PostedAs
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+UNAUTHORIZED_PAUSE_SECONDS = 60.0
+CAPTION_STAND_IN = "https://telegram.invalid/photo.jpg"
+"""Any http(s) URL renders the caption layout; an edit never changes the photo itself."""
+
+
+def utc_now() -> datetime:
+    """Return the current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherConfig:
+    """How the publisher retries and waits (see `bot.settings` for the defaults' origin)."""
+
+    max_attempts: int = 8
+    """Claims of one row (transient or uncertain failures) before it fails for good."""
+    retry_base_seconds: float = 2.0
+    """First backoff after a transient failure; doubled at every further attempt."""
+    retry_max_seconds: float = 600.0
+    """Longest backoff."""
+    poll_seconds: float = 1.0
+    """How often the supervisor looks for work when nobody wakes it."""
+    send_timeout_seconds: float = 20.0
+    """How long a send may wait for Telegram's answer before its outcome is unknown."""
+
+
+@dataclass(slots=True)
+class PublishStats:
+    """What the publisher did since it started."""
+
+    sent: int = 0
+    edited: int = 0
+    failed: int = 0
+    retried: int = 0
+    uncertain: int = 0
+    flood_waits: int = 0
+    channels_paused: int = 0
+
+
+class Publisher:
+    """Posts the outbox to channels until stopped; `start()`, `wake()`, `await stop()`."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        pacer: Pacer,
+        config: PublisherConfig | None = None,
+        *,
+        notifier: AdminNotifier | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        """Publish with `bot` from `db`'s outbox, paced by `pacer`."""
+        self._bot = bot
+        self._db = db
+        self._pacer = pacer
+        self._config = config or PublisherConfig()
+        self._notifier = notifier
+        self._clock = clock
+        self.stats = PublishStats()
+        self._wake = asyncio.Event()
+        self._supervisor: asyncio.Task[None] | None = None
+        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._in_flight: set[asyncio.Future[bool]] = set()
+
+    @property
+    def running(self) -> bool:
+        """Tell whether the publisher was started and not stopped."""
+        return self._supervisor is not None
+
+    def start(self) -> None:
+        """Start publishing in the background (on the running loop)."""
+        if self._supervisor is None:
+            self._supervisor = asyncio.create_task(self._supervise(), name="publisher")
+
+    def wake(self) -> None:
+        """Look for work now (called after ingestion queued posts or asked for edits)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop: workers stop waiting, sends in flight finish and are recorded."""
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is None:
+            return
+        supervisor.cancel()
+        workers = list(self._workers.values())
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(supervisor, *workers, return_exceptions=True)
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        log.info("event=publisher_stopped %s", _stats_line(self.stats))
+
+    async def __aenter__(self) -> Publisher:
+        """Start; `async with Publisher(...)` stops it at the end of the block."""
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Stop cleanly."""
+        await self.stop()
+
+    # ---- scheduling --------------------------------------------------------------------
+    async def _supervise(self) -> None:
+        """Start a worker for every channel with work; look again when woken or polled."""
+        while True:
+            self._wake.clear()
+            try:
+                channel_ids = await self._db.outbox.channels_with_work(now=self._clock())
+            except Exception:  # a database hiccup must not end publishing
+                log.exception("event=publisher_poll_failed")
+                channel_ids = []
+            for channel_id in channel_ids:
+                if channel_id not in self._workers:
+                    worker = asyncio.create_task(
+                        self._serve_channel(channel_id), name=f"publish-channel-{channel_id}"
+                    )
+                    self._workers[channel_id] = worker
+                    worker.add_done_callback(self._worker_done)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
+
+    def _worker_done(self, worker: asyncio.Task[None]) -> None:
+        """Forget a finished worker (logging a crash) and let the supervisor look again."""
+        for channel_id, task in list(self._workers.items()):
+            if task is worker:
+                del self._workers[channel_id]
+        if not worker.cancelled() and worker.exception() is not None:
+            log.error("event=publisher_worker_crashed", exc_info=worker.exception())
+        self._wake.set()
+
+    async def _serve_channel(self, channel_id: int) -> None:
+        """Post a channel's rows one at a time until none is claimable or it is paused."""
+        while True:
+            try:
+                channel = await self._db.channels.get(channel_id)
+            except NotFoundError:
+                return  # removed meanwhile; its rows went with it
+            if channel.paused:
+                return
+            await self._pacer.wait_ready(channel.chat_id)
+            step = asyncio.ensure_future(self._step(channel))
+            self._in_flight.add(step)
+            step.add_done_callback(self._in_flight.discard)
+            try:
+                if not await asyncio.shield(step):  # a stop lets the claimed send finish
+                    return
+            except Exception:  # the database failed mid-step: log, pause, carry on
+                log.exception("event=publish_step_failed channel_id=%s", channel_id)
+                await asyncio.sleep(self._config.poll_seconds)
+
+    async def _step(self, channel: Channel) -> bool:
+        """Edit one changed post or post one row; return False when there was nothing."""
+        now = self._clock()
+        edit = await self._db.outbox.next_edit(channel.id, now=now)
+        if edit is not None:
+            await self._edit(channel, edit)
+            return True
+        item = await self._db.outbox.claim_next(channel.id, now=now)
+        if item is None:
+            return False
+        await self._post(channel, item)
+        return True
+
+    # ---- posting -----------------------------------------------------------------------
+    async def _post(self, channel: Channel, item: OutboxItem) -> None:
+        """Send one claimed row and record the outcome on it."""
+        try:
+            article = await self._db.articles.get(item.article_id)
+            content = await post_content(self._db, article)
+            post = render_post(content, style=channel.style)
+        except Exception as error:  # a broken article fails its row, never the loop
+            log.exception("event=publish_render_failed item_id=%s", item.id)
+            await self._db.outbox.mark_failed(item.id, error=f"internal error: {error!r}")
+            self.stats.failed += 1
+            return
+        try:
+            sent = await self._deliver(channel.chat_id, content, post)
+        except TelegramError as error:
+            await self._record_failure(channel, item, classify_error(error))
+            return
+        except Exception as error:  # not Telegram's answer: treat the outcome as unknown
+            log.exception("event=publish_send_crashed item_id=%s", item.id)
+            failure = SendFailure(FailureKind.UNCERTAIN, f"internal error: {error!r}")
+            await self._record_failure(channel, item, failure)
+            return
+        await self._db.outbox.mark_sent(
+            item.id,
+            message_id=sent.message_id,
+            sent_at=self._clock(),
+            posted_as=sent.posted_as,
+            posted_digest=sent.digest,
+        )
+        self.stats.sent += 1
+        log.debug(
+            "event=posted item_id=%s channel_id=%s message_id=%s",
+            item.id,
+            channel.id,
+            sent.message_id,
+        )
+
+    async def _deliver(self, chat_id: int, content: PostContent, post: RenderedPost) -> SentPost:
+        """Send a post; a photo Telegram refuses (400) goes once more as a text post."""
+        try:
+            return await self._send(chat_id, post)
+        except TelegramError as error:
+            failure = classify_error(error)
+            if post.style is not PostStyle.PHOTO or failure.kind is not FailureKind.REJECTED:
+                raise
+            log.info("event=photo_refused chat_id=%s error=%r", chat_id, failure.description)
+        return await self._send(chat_id, render_post(content, style=PostStyle.TEXT))
+
+    async def _send(self, chat_id: int, post: RenderedPost) -> SentPost:
+        """Send one message within the pacing limits."""
+        async with self._pacer.slot(chat_id):
+            return await send_post(
+                self._bot, chat_id, post, answer_timeout=self._config.send_timeout_seconds
+            )
+
+    async def _record_failure(
+        self, channel: Channel, item: OutboxItem, failure: SendFailure
+    ) -> None:
+        """Record a failed send on its row and react: wait, retry, give up or pause."""
+        outbox = self._db.outbox
+        now = self._clock()
+        kind = failure.kind
+        if kind is FailureKind.FLOOD:
+            wait = failure.retry_after or 1.0
+            self._pacer.hold(channel.chat_id, wait)
+            await outbox.release(
+                item.id, retry_at=now + timedelta(seconds=wait), error=failure.description
+            )
+            self.stats.flood_waits += 1
+        elif kind in (FailureKind.TRANSIENT, FailureKind.UNCERTAIN):
+            error = f"{kind.value.upper()}: {failure.description}"
+            if kind is FailureKind.UNCERTAIN:
+                self.stats.uncertain += 1
+                log.warning("event=send_outcome_unknown item_id=%s error=%r", item.id, error)
+            if item.attempts >= self._config.max_attempts:
+                await outbox.mark_failed(item.id, error=error)
+                self.stats.failed += 1
+                log.error("event=post_gave_up item_id=%s error=%r", item.id, error)
+            else:
+                retry_at = now + timedelta(seconds=self._backoff(item.attempts))
+                await outbox.mark_failed(item.id, error=error, retry_at=retry_at)
+                self.stats.retried += 1
+        elif kind is FailureKind.REJECTED:
+            await outbox.mark_failed(item.id, error=failure.description)
+            self.stats.failed += 1
+            log.warning("event=post_rejected item_id=%s error=%r", item.id, failure.description)
+        elif kind is FailureKind.CHAT_UNAVAILABLE:
+            await outbox.release(item.id, error=failure.description)
+            await self._pause_channel(channel, failure.description)
+        else:
+            await self._hold_everything(failure.description)
+            await outbox.release(
+                item.id,
+                retry_at=now + timedelta(seconds=UNAUTHORIZED_PAUSE_SECONDS),
+                error=failure.description,
+            )
+
+    def _backoff(self, attempts: int) -> float:
+        """Return the wait before claim number `attempts + 1`: exponential, jittered."""
+        config = self._config
+        exponent = max(0, attempts - 1)
+        delay = min(config.retry_max_seconds, config.retry_base_seconds * 2.0**exponent)
+        return delay * random.uniform(0.8, 1.2)  # jitter: channels do not retry in step
+
+    async def _pause_channel(self, channel: Channel, reason: str) -> None:
+        """Pause a channel the bot can no longer post to, and tell the admins."""
+        await self._db.channels.set_paused(channel.id, True)
+        self.stats.channels_paused += 1
+        log.warning("event=channel_paused channel_id=%s reason=%r", channel.id, reason)
+        if self._notifier is not None:
+            await self._notifier.channel_unavailable(channel, reason)
+
+    async def _hold_everything(self, reason: str) -> None:
+        """Stop sending for a while: the token is refused."""
+        self._pacer.hold_all(UNAUTHORIZED_PAUSE_SECONDS)
+        log.error("event=bot_unauthorized reason=%r", reason)
+
+    # ---- editing -----------------------------------------------------------------------
+    async def _edit(self, channel: Channel, item: OutboxItem) -> None:
+        """Bring a sent post in line with its changed article."""
+        requested_at = item.edit_requested_at
+        assert requested_at is not None  # next_edit returns only rows with a request
+        assert item.message_id is not None  # and only sent ones
+        kind = item.posted_as or PostedAs.TEXT
+        try:
+            article = await self._db.articles.get(item.article_id)
+            content = await post_content(self._db, article)
+            post = render_edit(content, channel.style, kind)
+        except Exception as error:  # a broken article gives up its edit, never the loop
+            log.exception("event=edit_render_failed item_id=%s", item.id)
+            await self._db.outbox.finish_edit(
+                item.id, requested_at=requested_at, error=f"internal error: {error!r}"
+            )
+            return
+        digest = post_digest(post, kind)
+        if digest == item.posted_digest:
+            await self._db.outbox.finish_edit(item.id, requested_at=requested_at)
+            return
+        try:
+            async with self._pacer.slot(channel.chat_id):
+                await edit_post(
+                    self._bot,
+                    channel.chat_id,
+                    item.message_id,
+                    post,
+                    kind=kind,
+                    answer_timeout=self._config.send_timeout_seconds,
+                )
+        except TelegramError as error:
+            await self._record_edit_failure(channel, item, requested_at, classify_error(error))
+            return
+        await self._db.outbox.finish_edit(item.id, requested_at=requested_at, posted_digest=digest)
+        self.stats.edited += 1
+        log.info("event=edited item_id=%s message_id=%s", item.id, item.message_id)
+
+    async def _record_edit_failure(
+        self, channel: Channel, item: OutboxItem, requested_at: datetime, failure: SendFailure
+    ) -> None:
+        """Keep, retry or give up an edit after a failed call."""
+        outbox = self._db.outbox
+        now = self._clock()
+        kind = failure.kind
+        if kind is FailureKind.FLOOD:
+            wait = failure.retry_after or 1.0
+            self._pacer.hold(channel.chat_id, wait)
+            await outbox.defer_edit(
+                item.id, retry_at=now + timedelta(seconds=wait), error=failure.description
+            )
+            self.stats.flood_waits += 1
+        elif kind in (FailureKind.TRANSIENT, FailureKind.UNCERTAIN):
+            waited = (now - requested_at).total_seconds()
+            if waited > self._config.retry_max_seconds * self._config.max_attempts:
+                await outbox.finish_edit(
+                    item.id, requested_at=requested_at, error=failure.description
+                )
+                return
+            config = self._config
+            delay = min(config.retry_max_seconds, max(config.retry_base_seconds, waited))
+            await outbox.defer_edit(
+                item.id, retry_at=now + timedelta(seconds=delay), error=failure.description
+            )
+        elif kind is FailureKind.REJECTED:
+            log.warning("event=edit_rejected item_id=%s error=%r", item.id, failure.description)
+            await outbox.finish_edit(item.id, requested_at=requested_at, error=failure.description)
+        elif kind is FailureKind.CHAT_UNAVAILABLE:
+            await self._pause_channel(channel, failure.description)
+        else:
+            await self._hold_everything(failure.description)
+
+
+def render_edit(content: PostContent, style: ChannelStyle, kind: PostedAs) -> RenderedPost:
+    """Render the new version of a post sent as `kind` in a channel of `style`.
+
+    A photo's caption is rendered in the photo layout whether or not the article still has
+    an image (the photo stays what it was); a text message keeps a text layout.
+    """
+    if kind is PostedAs.CAPTION:
+        image = http_url(content.image_url) or CAPTION_STAND_IN
+        return render_post(replace(content, image_url=image), style=PostStyle.PHOTO)
+    text_style = PostStyle.TEXT if style is ChannelStyle.PHOTO else PostStyle(style.value)
+    return render_post(content, style=text_style)
+
+
+def _stats_line(stats: PublishStats) -> str:
+    """Format the counters as key=value pairs for the log."""
+    return " ".join(f"{field.name}={getattr(stats, field.name)}" for field in fields(stats))

@@ -1,0 +1,39 @@
+"""The publisher's parts configured from the settings."""
+
+from __future__ import annotations
+
+from telegram import Bot
+
+from bot.publish.notify import AdminNotifier
+from bot.publish.pacing import Pacer, PacingLimits
+from bot.publish.publisher import Publisher, PublisherConfig
+from bot.settings import Settings
+from storage.database import Database
+
+
+def pacing_limits(settings: Settings) -> PacingLimits:
+    """The flood limits the settings ask for."""
+    return PacingLimits(
+        overall_per_second=settings.publish_overall_per_second,
+        channel_per_minute=settings.publish_channel_per_minute,
+        private_per_second=settings.publish_private_per_second,
+        private_burst=settings.publish_private_burst,
+        time_scale=settings.publish_time_scale,
+    )
+
+
+def publisher_config(settings: Settings) -> PublisherConfig:
+    """The retry and timing policy the settings ask for."""
+    return PublisherConfig(
+        max_attempts=settings.publish_max_attempts,
+        retry_base_seconds=settings.publish_retry_base_seconds,
+        retry_max_seconds=settings.publish_retry_max_seconds,
+        poll_seconds=settings.publish_poll_seconds,
+        send_timeout_seconds=settings.publish_send_timeout_seconds,
+    )
+
+
+def build_publisher(settings: Settings, bot: Bot, db: Database, pacer: Pacer) -> Publisher:
+    """A publisher (not started) that tells `settings.admin_ids` about lost channels."""
+    notifier = AdminNotifier(bot, pacer, settings.admin_ids)
+    return Publisher(bot, db, pacer, publisher_config(settings), notifier=notifier)

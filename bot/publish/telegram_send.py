@@ -1,0 +1,136 @@
+"""A rendered post as Bot API calls: sendMessage / sendPhoto, and the matching edits."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.publish.errors import is_not_modified
+from news.render import Keyboard, PostStyle, RenderedPost
+from storage.models import PostedAs
+
+
+@dataclass(frozen=True, slots=True)
+class SentPost:
+    """A post Telegram accepted: its message id, how it went out, and a digest of it."""
+
+    message_id: int
+    posted_as: PostedAs
+    digest: str
+
+
+def posted_as(post: RenderedPost) -> PostedAs:
+    """Return how a rendered post goes out: a photo's caption or a text message."""
+    return PostedAs.CAPTION if post.style is PostStyle.PHOTO else PostedAs.TEXT
+
+
+def post_digest(post: RenderedPost, kind: PostedAs) -> str:
+    """Return a digest of what an edit of a post sent as `kind` can change.
+
+    A caption edit cannot change the photo, so the photo is left out of it.
+    """
+    parts = [kind.value, post.text, repr(post.buttons)]
+    if kind is PostedAs.TEXT:
+        parts += [post.link_preview_url or "", str(post.prefer_large_media)]
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def inline_markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
+    """Map the renderer's keyboard to PTB's inline keyboard."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    button.text,
+                    callback_data=button.callback_data,
+                    switch_inline_query=button.switch_inline_query,
+                )
+                for button in row
+            ]
+            for row in keyboard
+        ]
+    )
+
+
+def link_preview(post: RenderedPost) -> LinkPreviewOptions:
+    """Return the link preview options of a text post."""
+    if post.link_preview_url is None:
+        return LinkPreviewOptions(is_disabled=True)
+    return LinkPreviewOptions(
+        url=post.link_preview_url, prefer_large_media=post.prefer_large_media or None
+    )
+
+
+async def send_post(
+    bot: Bot, chat_id: int, post: RenderedPost, *, answer_timeout: float
+) -> SentPost:
+    """Send a rendered post (a photo with its caption, or a text message) to a chat,
+    waiting up to `answer_timeout` seconds for Telegram's answer."""
+    kind = posted_as(post)
+    if kind is PostedAs.CAPTION:
+        assert post.photo_url is not None  # render_post gives the photo style only with one
+        message = await bot.send_photo(
+            chat_id,
+            post.photo_url,
+            caption=post.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=inline_markup(post.buttons),
+            read_timeout=answer_timeout,
+            write_timeout=answer_timeout,
+        )
+    else:
+        message = await bot.send_message(
+            chat_id,
+            post.text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=link_preview(post),
+            reply_markup=inline_markup(post.buttons),
+            read_timeout=answer_timeout,
+            write_timeout=answer_timeout,
+        )
+    return SentPost(message.message_id, kind, post_digest(post, kind))
+
+
+async def edit_post(
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    post: RenderedPost,
+    *,
+    kind: PostedAs,
+    answer_timeout: float,
+) -> str:
+    """Edit a sent post in place (its text, or its caption) and return the new digest.
+
+    An edit Telegram refuses as "not modified" succeeded already: the message says it.
+    """
+    try:
+        if kind is PostedAs.CAPTION:
+            await bot.edit_message_caption(
+                chat_id,
+                message_id,
+                caption=post.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=inline_markup(post.buttons),
+                read_timeout=answer_timeout,
+                write_timeout=answer_timeout,
+            )
+        else:
+            await bot.edit_message_text(
+                post.text,
+                chat_id,
+                message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=link_preview(post),
+                reply_markup=inline_markup(post.buttons),
+                read_timeout=answer_timeout,
+                write_timeout=answer_timeout,
+            )
+    except TelegramError as error:
+        if not is_not_modified(error):
+            raise
+    return post_digest(post, kind)
