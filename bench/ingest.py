@@ -23,8 +23,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from aiohttp import web
-
 from bench.synth import rss_feed
 from bot.runtime import ingest_executor, ingest_worker_count
 from bot.settings import Settings
@@ -37,44 +35,36 @@ READER_VENV = CACHE / "reader-venv"
 
 
 @asynccontextmanager
-async def serve(documents: dict[str, bytes]) -> AsyncIterator[str]:
-    """Serve `documents` (path → bytes) on 127.0.0.1; yield the base URL."""
-
-    async def handle(request: web.Request) -> web.Response:
-        body = documents.get(request.path)
-        if body is None:
-            raise web.HTTPNotFound()
-        return web.Response(body=body, content_type="application/rss+xml")
-
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # aiohttp keeps the bound socket private
+async def serve(folder: Path) -> AsyncIterator[str]:
+    """Serve the files of `folder` from a separate process; yield its base URL."""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.serve_feeds",
+        str(folder),
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parent.parent,
+    )
     try:
-        yield f"http://127.0.0.1:{port}"
+        assert server.stdout is not None
+        base = (await asyncio.wait_for(server.stdout.readline(), timeout=60)).decode().strip()
+        if not base.startswith("http://"):
+            raise RuntimeError("the feed server did not start")
+        yield base
     finally:
-        await runner.cleanup()
+        server.kill()
+        await server.wait()
 
 
-def synthetic_documents(feeds: int, items: int) -> dict[str, bytes]:
-    """Generate (or load from the cache) `feeds` RSS feeds of `items` entries."""
+def synthetic_folder(feeds: int, items: int) -> Path:
+    """Generate (once, then cached) `feeds` RSS feeds of `items` entries; return the folder."""
     folder = CACHE / f"synth-{feeds}x{items}"
     folder.mkdir(parents=True, exist_ok=True)
-    documents: dict[str, bytes] = {}
     for n in range(feeds):
         path = folder / f"feed{n}.xml"
         if not path.exists():
             path.write_bytes(rss_feed(n, items, base="https://news.example"))
-        documents[f"/feed{n}.xml"] = path.read_bytes()
-    return documents
-
-
-def corpus_documents(folder: Path) -> dict[str, bytes]:
-    """Real feeds from a folder, one URL each."""
-    return {f"/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.xml"))}
+    return folder
 
 
 def database_megabytes(folder: Path, name: str) -> float:
@@ -122,12 +112,15 @@ async def run_newsbot(
 
 
 def ensure_reader_venv() -> Path:
-    """Create a venv holding only `reader` (installed for this benchmark alone)."""
+    """Create a venv holding only `reader` (installed for this benchmark alone; on Python
+    3.11 pip picks 3.26, the last release for it)."""
     python = READER_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(READER_VENV)], check=True)
+    if subprocess.run([str(python), "-c", "import reader"], capture_output=True).returncode:
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "reader~=3.27"], check=True
+            [str(python), "-m", "pip", "install", "--quiet", "reader>=3.20", "sgmllib3k"],
+            check=True,
         )
     return python
 
@@ -151,17 +144,18 @@ def run_reader(urls: list[str], workdir: Path, workers: int) -> dict[str, float]
 async def main_async(args: argparse.Namespace) -> None:
     """Run the benchmark and print its figures."""
     if args.corpus:
-        documents = corpus_documents(Path(args.corpus))
-        label = f"corpus {args.corpus} ({len(documents)} feeds)"
+        folder = Path(args.corpus)
+        label = f"corpus {args.corpus}"
     else:
-        documents = synthetic_documents(args.feeds, args.items)
+        folder = synthetic_folder(args.feeds, args.items)
         label = f"synthetic {args.feeds} feeds x {args.items} items"
-    size_mb = sum(len(b) for b in documents.values()) / 1e6
-    print(f"input: {label}, {size_mb:.1f} MB of feeds")
+    files = sorted(p for p in folder.iterdir() if p.suffix in {".xml", ".json", ".rss"})
+    size_mb = sum(p.stat().st_size for p in files) / 1e6
+    print(f"input: {label}, {len(files)} feeds, {size_mb:.1f} MB")
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         workdir = Path(tmp)
-        async with serve(documents) as base:
-            urls = [base + path for path in documents]
+        async with serve(folder) as base:
+            urls = [f"{base}/{p.name}" for p in files]
             ours = await run_newsbot(
                 urls, workdir / "newsbot.sqlite3", args.concurrency, args.workers
             )
