@@ -2,4 +2,5 @@
 
 from bot.cli import entry_point
 
-entry_point()
+if __name__ == "__main__":  # worker processes import this module too; they must not run it
+    entry_point()
