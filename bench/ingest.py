@@ -105,6 +105,12 @@ async def run_newsbot(
         await db.close()
         if executor is not None:
             executor.shutdown()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"newsbot CPU: main process {own.ru_utime + own.ru_stime:.1f}s, "
+        f"parse workers {workers_cpu.ru_utime + workers_cpu.ru_stime:.1f}s"
+    )
     if report.failed:
         failures = [o.error for o in report.outcomes if o.error][:3]
         print(f"newsbot: {report.failed} sources failed: {failures}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -217,9 +218,13 @@ def _simhash(text: str, salt: bytes) -> int:
     features = _weighted_features(text)
     if not features:
         return 0
-    blake2b = hashlib.blake2b
+    if salt:
+        blake2b = hashlib.blake2b
+        digests = [blake2b(token, digest_size=8, salt=salt).digest() for token, _ in features]
+    else:
+        digests = [_token_digest(token) for token, _ in features]
     stacked = b"".join(
-        [blake2b(token, digest_size=8, salt=salt).digest() * weight for token, weight in features]
+        [digest * weight for digest, (_, weight) in zip(digests, features, strict=True)]
     )
     # Row i of `stacked` is one (repeated) feature hash. Bit t of byte column j set in more
     # than half the rows sets bit 8j + t: counted with popcounts over whole columns.
@@ -232,6 +237,12 @@ def _simhash(text: str, salt: bytes) -> int:
         for mask in masks
     ]
     return sum(compress(_POWERS_OF_TWO, majority))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _token_digest(token: bytes) -> bytes:
+    """Return a token's 64-bit feature hash (memoised: news vocabulary repeats a lot)."""
+    return hashlib.blake2b(token, digest_size=8).digest()
 
 
 def _weighted_features(text: str) -> list[tuple[bytes, int]]:
