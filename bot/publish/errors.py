@@ -82,7 +82,7 @@ class SendFailure:
 
 def classify_error(error: TelegramError) -> SendFailure:
     """Return what a python-telegram-bot exception means for the post."""
-    description = f"{type(error).__name__}: {error.message}"
+    description = describe(error)
     if isinstance(error, RetryAfter):
         return SendFailure(FailureKind.FLOOD, description, retry_after_seconds(error))
     if isinstance(error, Forbidden | ChatMigrated):
@@ -97,6 +97,14 @@ def classify_error(error: TelegramError) -> SendFailure:
     if isinstance(error, NetworkError):
         return SendFailure(_transport_kind(error), description)
     return SendFailure(FailureKind.TRANSIENT, description)
+
+
+def describe(error: TelegramError) -> str:
+    """Return `Kind: message` for an error, without repeating a kind the message states."""
+    kind = type(error).__name__
+    if error.message.lower().startswith(kind.lower()):
+        return error.message
+    return f"{kind}: {error.message}"
 
 
 def retry_after_seconds(error: RetryAfter) -> float:

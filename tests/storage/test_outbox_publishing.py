@@ -133,9 +133,7 @@ async def test_request_edits_marks_recent_and_in_flight_posts_only(
     await db.outbox.mark_sent(old.id, message_id=1, sent_at=NOW - timedelta(hours=49))
     await db.outbox.mark_sent(recent.id, message_id=2, sent_at=NOW - timedelta(hours=47))
 
-    marked = await db.outbox.request_edits(
-        articles, sent_since=NOW - timedelta(hours=48), now=NOW
-    )
+    marked = await db.outbox.request_edits(articles, sent_since=NOW - timedelta(hours=48), now=NOW)
     assert marked == 2  # the recent post and the one being sent; not the old one or pending
     assert (await db.outbox.get(recent.id)).edit_requested_at == NOW
     assert (await db.outbox.get(in_flight.id)).edit_requested_at == NOW

@@ -1,0 +1,202 @@
+"""Fixtures for publisher tests: a database, a PTB bot on the emulator, and a news world."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from telegram import Bot
+
+from bot.publish.notify import AdminNotifier
+from bot.publish.pacing import Pacer, PacingLimits
+from bot.publish.publisher import Publisher, PublisherConfig
+from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
+from news.dedupe import content_hash
+from news.models import ArticleDraft, RelatedLink
+from storage.database import Database, open_database
+from storage.models import Channel, ChannelStyle, OutboxItem, OutboxState, Source
+
+TIME_SCALE = 0.02
+"""Every flood window (the emulator's and the pacer's) is this fraction of Telegram's."""
+PUBLISHED = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
+SAVE_DATA = re.compile(r"s1:(\d+)")
+
+
+def spread_simhash(number: int) -> int:
+    """Return a 64-bit hash far (in Hamming terms) from other numbers' hashes."""
+    return int.from_bytes(hashlib.sha256(f"publish-{number}".encode()).digest()[:8], "big")
+
+
+def draft(
+    number: int,
+    *,
+    title: str | None = None,
+    summary: str | None = None,
+    image_url: str | None = None,
+    tags: Sequence[str] = ("Harbour",),
+    related: Sequence[RelatedLink] = (),
+) -> ArticleDraft:
+    """An article draft of our own writing, distinct per `number`."""
+    title = title if title is not None else f"Ferry number {number} sails on the winter route"
+    summary = (
+        summary
+        if summary is not None
+        else f"Crew {number} checked the ramps before dawn and the boat left on time."
+    )
+    body = f"{summary} Passengers on sailing {number} were told of the new timetable."
+    return ArticleDraft(
+        guid=f"ferry-{number}",
+        url=f"https://harbour.example/ferry/{number}",
+        title=title,
+        summary=summary,
+        body=body,
+        image_url=image_url,
+        author=None,
+        published_at=PUBLISHED,
+        language="en",
+        tags=list(tags),
+        related=list(related),
+        content_hash=content_hash(title, summary, body),
+        simhash=spread_simhash(number),
+    )
+
+
+def article_id_of(message: MessageView) -> int:
+    """Return the article id a post carries in its Save button."""
+    for data in message.callback_data:
+        match = SAVE_DATA.fullmatch(data)
+        if match:
+            return int(match.group(1))
+    raise AssertionError(f"message {message.message_id} has no Save button")
+
+
+async def wait_for_calls(
+    emulator: RunningEmulator, method: str, count: int, *, within: float = 5.0
+) -> None:
+    """Wait until the emulator has received `count` calls of `method`."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        if (await emulator.client.stats()).calls.get(method, 0) >= count:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{method} was not called {count} times in {within}s")
+        await asyncio.sleep(0.01)
+
+
+@dataclass
+class NewsWorld:
+    """Channels on the emulator mirrored in the database, and articles queued for them."""
+
+    emulator: RunningEmulator
+    db: Database
+    source: Source | None = None
+    channels: list[Channel] = field(default_factory=list)
+
+    async def add_channel(
+        self, title: str, *, style: ChannelStyle = ChannelStyle.TEXT, **options: Any
+    ) -> Channel:
+        """Create a channel (bot is an admin who may post) and register it."""
+        chat = await self.emulator.client.create_channel(title, **options)
+        channel = await self.db.channels.add(
+            chat.id, title=title, username=chat.username, style=style
+        )
+        self.channels.append(channel)
+        return channel
+
+    async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[int]:
+        """Store drafts from the world's one source; return their ids."""
+        if self.source is None:
+            self.source = await self.db.sources.add("https://harbour.example/feed.xml")
+        result = await self.db.articles.upsert_many(
+            self.source.id, drafts, fetched_at=PUBLISHED + timedelta(minutes=1)
+        )
+        return list(result.inserted)
+
+    async def queue(self, article_ids: Iterable[int], channels: Iterable[Channel]) -> int:
+        """Queue every article for every channel, articles in order."""
+        pairs = [(a, c.id) for a in article_ids for c in channels]
+        return await self.db.outbox.add_many(pairs)
+
+    async def posts(self, channel: Channel) -> list[MessageView]:
+        """Return the bot's messages in a channel."""
+        return await self.emulator.client.messages(channel.chat_id, from_bot=True)
+
+    async def rows(self) -> list[OutboxItem]:
+        """Return every outbox row, by id."""
+        rows = await self.db.session.fetchall("SELECT id FROM outbox ORDER BY id")
+        return [await self.db.outbox.get(row["id"]) for row in rows]
+
+    async def wait_until_settled(
+        self, channel: Channel | None = None, *, within: float = 20.0
+    ) -> None:
+        """Wait until no row (of `channel`, or at all) is pending or sending."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            counts = await self.db.outbox.state_counts(None if channel is None else channel.id)
+            if counts[OutboxState.PENDING] == counts[OutboxState.SENDING] == 0:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"outbox did not settle: {counts}")
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def emulator_config() -> EmulatorConfig:
+    """Telegram's flood limits, time-scaled."""
+    return EmulatorConfig(flood=FloodLimits(time_scale=TIME_SCALE))
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[Database]:
+    """A fresh in-memory database."""
+    database = await open_database(":memory:")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+async def tg_bot(emulator: RunningEmulator) -> AsyncIterator[Bot]:
+    """A python-telegram-bot `Bot` talking to the emulator."""
+    bot = Bot(emulator.token, base_url=emulator.api_base_url, base_file_url=emulator.file_base_url)
+    async with bot:
+        yield bot
+
+
+@pytest.fixture
+def pacer() -> Pacer:
+    """A pacer with Telegram's limits scaled like the emulator's."""
+    return Pacer(PacingLimits(time_scale=TIME_SCALE))
+
+
+@pytest.fixture
+def world(emulator: RunningEmulator, db: Database) -> NewsWorld:
+    """An empty news world on the emulator and the database."""
+    return NewsWorld(emulator, db)
+
+
+FAST = PublisherConfig(
+    max_attempts=5,
+    retry_base_seconds=0.05,
+    retry_max_seconds=0.5,
+    poll_seconds=0.1,
+    send_timeout_seconds=5.0,
+)
+
+
+@pytest.fixture
+def make_publisher(tg_bot: Bot, db: Database, pacer: Pacer):
+    """Return `make(admin_ids=(), config=FAST)` building a publisher (not started)."""
+
+    def make(admin_ids: Iterable[int] = (), config: PublisherConfig = FAST) -> Publisher:
+        notifier = AdminNotifier(tg_bot, pacer, admin_ids)
+        return Publisher(tg_bot, db, pacer, config, notifier=notifier)
+
+    return make
