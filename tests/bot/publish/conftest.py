@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -89,6 +89,19 @@ async def wait_for_calls(
         await asyncio.sleep(0.01)
 
 
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, within: float = 5.0, what: str = "condition"
+) -> None:
+    """Wait until `check()` holds, polling; fail after `within` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        if await check():
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{what} did not happen within {within}s")
+        await asyncio.sleep(0.02)
+
+
 @dataclass
 class NewsWorld:
     """Channels on the emulator mirrored in the database, and articles queued for them."""
@@ -131,6 +144,14 @@ class NewsWorld:
         """Return every outbox row, by id."""
         rows = await self.db.session.fetchall("SELECT id FROM outbox ORDER BY id")
         return [await self.db.outbox.get(row["id"]) for row in rows]
+
+    async def wait_until_edited(self, *, within: float = 5.0) -> None:
+        """Wait until no sent row waits for an edit."""
+
+        async def no_edit_requests() -> bool:
+            return all(row.edit_requested_at is None for row in await self.rows())
+
+        await eventually(no_edit_requests, within=within, what="edits")
 
     async def wait_until_settled(
         self, channel: Channel | None = None, *, within: float = 20.0
