@@ -218,31 +218,42 @@ def _simhash(text: str, salt: bytes) -> int:
     features = _weighted_features(text)
     if not features:
         return 0
-    if salt:
-        blake2b = hashlib.blake2b
-        digests = [blake2b(token, digest_size=8, salt=salt).digest() for token, _ in features]
-    else:
-        digests = [_token_digest(token) for token, _ in features]
-    stacked = b"".join(
-        [digest * weight for digest, (_, weight) in zip(digests, features, strict=True)]
+    spread = _token_lanes if not salt else functools.partial(_salted_lanes, salt=salt)
+    # Each feature's hash is spread into 64 lanes of 32 bits (lane i holds bit i), so one
+    # big-integer multiply-add per feature sums the weighted votes of all 64 bits at once.
+    votes = 0
+    total = 0
+    for token, weight in features:
+        votes += weight * spread(token)
+        total += weight
+    counts = memoryview(votes.to_bytes(_LANE_BYTES * SIMHASH_BITS, "little")).cast("I")
+    return sum(compress(_POWERS_OF_TWO, [2 * count > total for count in counts]))
+
+
+_LANE_BYTES = 4  # 32-bit vote counters: far more votes than any text can cast
+_LANE_OF_BYTE = tuple(
+    tuple(
+        sum(1 << (8 * _LANE_BYTES * (8 * index + bit)) for bit in range(8) if value >> bit & 1)
+        for value in range(256)
     )
-    # Row i of `stacked` is one (repeated) feature hash. Bit t of byte column j set in more
-    # than half the rows sets bit 8j + t: counted with popcounts over whole columns.
-    rows = len(stacked) // 8
-    ones = int.from_bytes(b"\x01" * rows, "little")
-    masks = [ones << bit for bit in range(8)]
-    majority = [
-        2 * (column & mask).bit_count() > rows
-        for column in [int.from_bytes(stacked[index::8], "little") for index in range(8)]
-        for mask in masks
-    ]
-    return sum(compress(_POWERS_OF_TWO, majority))
+    for index in range(8)
+)
+
+
+def _lanes(digest: bytes) -> int:
+    """Spread a 64-bit digest into 64 lanes: lane i is 1 when bit i is set."""
+    return sum(table[byte] for table, byte in zip(_LANE_OF_BYTE, digest, strict=True))
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _token_digest(token: bytes) -> bytes:
-    """Return a token's 64-bit feature hash (memoised: news vocabulary repeats a lot)."""
-    return hashlib.blake2b(token, digest_size=8).digest()
+def _token_lanes(token: bytes) -> int:
+    """Return a token's spread feature hash (memoised: news vocabulary repeats a lot)."""
+    return _lanes(hashlib.blake2b(token, digest_size=8).digest())
+
+
+def _salted_lanes(token: bytes, *, salt: bytes) -> int:
+    """Return a token's spread feature hash under another blake2b salt."""
+    return _lanes(hashlib.blake2b(token, digest_size=8, salt=salt).digest())
 
 
 def _weighted_features(text: str) -> list[tuple[bytes, int]]:
