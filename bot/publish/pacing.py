@@ -143,6 +143,11 @@ class Pacer:
         self._changed = asyncio.Event()
         self._sends_since_prune = 0
 
+    @property
+    def tracked_chats(self) -> int:
+        """Return how many chats have a window in memory (idle ones are forgotten)."""
+        return len(self._chats)
+
     def delay(self, chat_id: ChatKey) -> float | None:
         """Return seconds until a message may go to `chat_id` (0: now), or None while the
         limits are full of sends in flight."""

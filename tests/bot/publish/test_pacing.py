@@ -1,0 +1,160 @@
+"""Sliding windows and the pacer: Telegram's limits per chat and overall, holds after 429."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.publish.pacing import (
+    GLOBAL_HOLD_CHATS,
+    PRUNE_EVERY,
+    Pacer,
+    PacingLimits,
+    SlidingWindow,
+    in_paced_send,
+)
+
+CHANNEL = -1001
+OTHER_CHANNEL = -1002
+USER = 42
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_window_frees_a_place_a_full_window_after_each_answer() -> None:
+    window = SlidingWindow(capacity=2, seconds=10.0)
+    assert window.delay(0.0) == 0.0
+    window.reserve()
+    window.record(1.0)
+    window.reserve()
+    window.record(3.0)
+    assert window.delay(3.0) == pytest.approx(8.0)  # the first answer leaves at 11
+    assert window.delay(10.999) == pytest.approx(0.001)
+    assert window.delay(11.0) == 0.0
+
+
+def test_sends_in_flight_hold_their_place_until_answered() -> None:
+    window = SlidingWindow(capacity=2, seconds=10.0)
+    window.reserve()
+    window.reserve()
+    assert window.delay(0.0) is None  # full of sends in flight: wait for an answer
+    window.record(5.0)
+    assert window.delay(5.0) == pytest.approx(10.0)  # the answer at 5.0 leaves at 15.0
+    window.record(6.0)
+    assert window.delay(6.0) == pytest.approx(9.0)
+    assert not window.idle(15.5)
+    assert window.idle(16.0)
+
+
+def test_limits_follow_telegram_and_scale() -> None:
+    limits = PacingLimits()
+    assert limits.overall_window == (30, 1.0)
+    assert limits.channel_window == (20, 60.0)
+    assert limits.private_window == (3, 3.0)
+    scaled = PacingLimits(time_scale=0.05)
+    assert scaled.channel_window == (20, pytest.approx(3.0))
+    with pytest.raises(ValueError, match="at least 1"):
+        PacingLimits(channel_per_minute=0)
+    with pytest.raises(ValueError, match="positive"):
+        PacingLimits(time_scale=0)
+
+
+async def test_channel_takes_twenty_a_minute_while_others_go_on() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(), clock=clock)
+    for _ in range(20):
+        assert pacer.delay(CHANNEL) == 0.0
+        async with pacer.slot(CHANNEL):
+            pass
+    assert pacer.delay(CHANNEL) == pytest.approx(60.0)
+    assert pacer.delay(OTHER_CHANNEL) == 0.0
+    clock.now += 60.0
+    assert pacer.delay(CHANNEL) == 0.0
+
+
+async def test_overall_limit_spans_every_chat() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(overall_per_second=5), clock=clock)
+    for chat in range(-1, -6, -1):
+        async with pacer.slot(chat):
+            pass
+    assert pacer.delay(-99) == pytest.approx(1.0)
+    assert pacer.delay(USER) == pytest.approx(1.0)
+
+
+async def test_private_chat_allows_a_short_burst_then_about_one_a_second() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(private_burst=3, private_per_second=1.0), clock=clock)
+    for _ in range(3):
+        async with pacer.slot(USER):
+            pass
+    assert pacer.delay(USER) == pytest.approx(3.0)
+
+
+async def test_hold_stops_one_chat_unless_several_are_told_at_once() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock)
+    pacer.hold(CHANNEL, 7.0)
+    assert pacer.delay(CHANNEL) == pytest.approx(7.0)
+    assert pacer.delay(OTHER_CHANNEL) == 0.0
+    clock.now += 2.0  # a second later: not "at once"
+    for n in range(1, GLOBAL_HOLD_CHATS):
+        pacer.hold(-2000 - n, 5.0)
+    assert pacer.delay(OTHER_CHANNEL) == 0.0
+    pacer.hold(-3000, 5.0)  # the third chat told to wait within a second: the overall limit
+    assert pacer.delay(OTHER_CHANNEL) == pytest.approx(5.0)
+    assert pacer.delay(USER) == pytest.approx(5.0)
+
+
+async def test_slot_marks_the_task_as_paced_and_records_even_on_error() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(channel_per_minute=1), clock=clock)
+    assert not in_paced_send()
+    seen: list[bool] = []
+
+    async def failing_send() -> None:
+        async with pacer.slot(CHANNEL):
+            seen.append(in_paced_send())
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await failing_send()
+    assert seen == [True]
+    assert not in_paced_send()
+    assert pacer.delay(CHANNEL) == pytest.approx(60.0)  # a failed send still counts
+
+
+async def test_idle_chats_are_forgotten() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(overall_per_second=10_000), clock=clock)
+    for chat in range(1, PRUNE_EVERY + 1):  # one send a second, each to a new channel
+        async with pacer.slot(-chat):
+            pass
+        clock.now += 1.0
+    assert pacer.tracked_chats == 60  # only the channels of the last minute are remembered
+
+
+async def test_waiting_senders_go_out_no_faster_than_the_window() -> None:
+    pacer = Pacer(PacingLimits(channel_per_minute=2, time_scale=0.005))  # 2 per 0.3 s
+    answered: list[float] = []
+
+    async def post() -> None:
+        async with pacer.slot(CHANNEL):
+            await asyncio.sleep(0.01)
+        answered.append(time.monotonic())
+
+    started = time.monotonic()
+    await asyncio.gather(*(post() for _ in range(5)))
+    assert answered[-1] - started >= 0.6  # sends 3-4 wait one window, 5 waits two
+    for earlier, later in zip(answered, answered[2:], strict=False):
+        assert later - earlier >= 0.3 - 0.001
