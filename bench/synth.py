@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -34,24 +35,58 @@ COMMON = (
 CATEGORIES = ("World", "Politics", "Business", "Science", "Health", "Europe", "Middle East")
 
 
+SYLLABLES = (
+    "ba be bi bo bu ca ce ci co da de di do du fa fe fi fo ga ge go gu ha he hi ho ja jo ka "
+    "ke ki ko la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se "
+    "si so su ta te ti to tu va ve vi vo za ze zi zo tra tre tri pro pla ple ste sto bra"
+).split()
+
+
+def vocabulary(size: int, seed: int = 7) -> list[str]:
+    """`size` distinct pseudo-words of two to four syllables (deterministic)."""
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < size:
+        words["".join(rng.choices(SYLLABLES, k=rng.randint(2, 4)))] = None
+    return list(words)
+
+
 class ArticleFactory:
-    """Deterministic article text with a Zipf-like mix of common words, names and topics."""
+    """Deterministic article text with a realistic vocabulary.
+
+    Like real news: a Zipf-distributed mix of function words and a 20,000-word general
+    vocabulary, plus each story's own dozen topic words, places and people that recur
+    through it — so stories differ as much as real ones do (their SimHashes spread out).
+    """
 
     def __init__(self, seed: int) -> None:
         self._rng = random.Random(seed)
-        self._weights = [1.0 / (rank + 1) for rank in range(len(COMMON))]
+        self._general = vocabulary(20_000)
+        self._general_weights = list(
+            itertools.accumulate(1.0 / (rank + 10) for rank in range(len(self._general)))
+        )
+        self._common_weights = list(
+            itertools.accumulate(1.0 / (rank + 1) for rank in range(len(COMMON)))
+        )
+        self.new_story()
+
+    def new_story(self) -> None:
+        """Pick the topic words, places and people of the next story."""
+        rng = self._rng
+        self._topic = rng.sample(self._general, 12) + rng.sample(TOPICS, 2)
+        self._names = rng.sample(PLACES, 3) + rng.sample(PEOPLE, 3)
 
     def _words(self, count: int) -> list[str]:
         rng = self._rng
-        words = rng.choices(COMMON, weights=self._weights, k=count)
-        for i in range(0, count, 7):
+        words = rng.choices(COMMON, cum_weights=self._common_weights, k=count)
+        for i in range(1, count, 2):
             pick = rng.random()
-            if pick < 0.35:
-                words[i] = rng.choice(PLACES)
-            elif pick < 0.55:
-                words[i] = rng.choice(PEOPLE)
-            elif pick < 0.85:
-                words[i] = rng.choice(TOPICS)
+            if pick < 0.55:
+                words[i] = rng.choices(self._general, cum_weights=self._general_weights)[0]
+            elif pick < 0.8:
+                words[i] = rng.choice(self._topic)
+            elif pick < 0.9:
+                words[i] = rng.choice(self._names)
         return words
 
     def sentence(self, count: int) -> str:
@@ -60,11 +95,14 @@ class ArticleFactory:
         return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
     def title(self) -> str:
-        """A headline naming a person, a place and a topic."""
+        """A headline naming the story's people, place and topic."""
         rng = self._rng
+        people = [n for n in self._names if n in PEOPLE]
+        places = [n for n in self._names if n in PLACES]
+        first, second = rng.sample(people, 2)
         return (
-            f"{rng.choice(PEOPLE)} and {rng.choice(PEOPLE)} discuss {rng.choice(TOPICS)} "
-            f"in {rng.choice(PLACES)} as {rng.choice(TOPICS)} talks {rng.choice(COMMON)} "
+            f"{first} and {second} discuss {self._topic[-1]} "
+            f"in {rng.choice(places)} as {self._topic[0]} talks {self._topic[1]} "
             f"{rng.choice(COMMON)}"
         )
 
@@ -99,6 +137,7 @@ def rss_feed(feed_no: int, items: int, *, base: str, seed: int = 1) -> bytes:
         f"<description>Feed {feed_no}</description>\n<language>en</language>\n"
     ]
     for n in range(items, 0, -1):
+        factory.new_story()
         link = f"{base}/{feed_no}/story-{n}?utm_source=rss&utm_medium=feed"
         published = format_datetime(start + timedelta(minutes=17 * n + feed_no))
         paragraphs = factory.paragraphs(factory.body_size())
