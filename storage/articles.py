@@ -46,6 +46,12 @@ ARTICLE_COLUMNS: Final = (
     "fetched_at, updated_at, language, tags, related, content_hash, simhash, story_id"
 )
 
+# New rows enter the full-text index here, in the caller's transaction (migration 4 says why
+# this is not a trigger); updates and deletes are kept in sync by triggers.
+_INDEX_NEW: Final = (
+    "INSERT INTO articles_fts (rowid, title, summary, body, tags) "
+    "VALUES (:id, :title, :summary, :body, :tags)"
+)
 _INSERT: Final = (
     "INSERT INTO articles (id, source_id, guid, url, title, summary, body, image_url, author, "
     "published_at, fetched_at, updated_at, story_at, language, tags, related, content_hash, "
@@ -309,6 +315,13 @@ class SQLiteArticleRepository:
                 for key, name in target.draft.tags
             )
         await self._session.executemany(_INSERT, rows)
+        await self._session.executemany(
+            _INDEX_NEW,
+            [
+                {key: row[key] for key in ("id", "title", "summary", "body", "tags")}
+                for row in rows
+            ],
+        )
         if tag_rows:
             await self._session.executemany(_INSERT_TAG, tag_rows)
 

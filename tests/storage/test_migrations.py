@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from news.models import ArticleDraft
 from storage.database import Database, open_database
 from storage.errors import DatabaseError, SchemaVersionError
-from storage.migrations import SCHEMA_VERSION, split_statements
+from storage.migrations import MIGRATIONS, SCHEMA_VERSION, split_statements
 
 EXPECTED_TABLES = {
     "sources",
@@ -86,3 +88,47 @@ def test_split_statements_keeps_trigger_bodies_whole() -> None:
     assert len(statements) == 2
     assert statements[1].count("SELECT") == 2
     assert statements[1].rstrip().endswith("END;")
+
+
+async def test_version_3_database_indexes_new_articles_exactly_once(tmp_path: Path) -> None:
+    path = tmp_path / "v3.sqlite3"
+    with sqlite3.connect(path) as conn:
+        for script in MIGRATIONS[:3]:
+            for statement in split_statements(script):
+                conn.execute(statement)
+        conn.execute("PRAGMA user_version = 3")
+        conn.execute(
+            "INSERT INTO sources (url, name, tags, created_at) VALUES ('u', 'n', '[]', 0)"
+        )
+    conn.close()
+    async with await open_database(path) as db:
+        triggers = await db.session.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_fts%'"
+        )
+        assert {row["name"] for row in triggers} == {
+            "articles_fts_after_delete",
+            "articles_fts_after_update",
+        }
+        draft = ArticleDraft(
+            guid="g1",
+            url="https://example.test/a",
+            title="Lantern festival lights the quay",
+            summary="",
+            body="Lanterns floated down the river.",
+            image_url=None,
+            author=None,
+            published_at=None,
+            language=None,
+            tags=["Festival"],
+            related=[],
+            content_hash="h1",
+            simhash=12345,
+        )
+        await db.articles.upsert_many(1, [draft], fetched_at=datetime(2026, 11, 30, tzinfo=UTC))
+        hits = await db.session.fetchall(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'lantern*'"
+        )
+        assert [row[0] for row in hits] == [1]
+        await db.session.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+        )
