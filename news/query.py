@@ -1,4 +1,4 @@
-"""Search query language and tag normalisation, shared by ingestion, storage and handlers.
+"""Search query language, shared by the CLI, storage and handlers (tags: `news.tags`).
 
 Pure text processing, no SQL. `parse_query` turns whatever a user typed into a
 `SearchQuery` whose parts are plain tokens; storage quotes every token before it reaches
@@ -18,6 +18,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from news.tags import normalize_tag
+
+__all__ = [
+    "MAX_FILTERS",
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "SearchQuery",
+    "normalize_tag",
+    "parse_query",
+    "tokenize",
+]
+
 MAX_QUERY_CHARS = 512
 """Text past this length is ignored (Telegram inline queries stop at 256)."""
 
@@ -31,7 +43,6 @@ MIN_PREFIX_CHARS = 2
 """A last word shorter than this is matched as a whole word, not as a prefix."""
 
 _TOKEN = re.compile(r"[^\W_]+")
-_NOT_TAG_CHAR = re.compile(r"[^\w]+|_+")
 _PIECE = re.compile(
     r"""
     (?P<source>source:(?:"(?P<source_quoted>[^"]*)"?|(?P<source_bare>\S*)))
@@ -40,19 +51,6 @@ _PIECE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-
-
-def normalize_tag(text: str) -> str:
-    """Return the comparison key of a tag: `#São-Paulo` and `sao paulo` both give `sao_paulo`.
-
-    Case folded, diacritics removed, leading `#` dropped, and every run of characters that
-    are not letters or digits (spaces, hyphens, punctuation) turned into one `_`, trimmed
-    at both ends. The empty string means the text holds no tag at all.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = stripped.casefold()
-    return _NOT_TAG_CHAR.sub("_", folded).strip("_")
 
 
 def tokenize(text: str) -> list[str]:

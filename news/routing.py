@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from news.query import normalize_tag
+from news.tags import normalize_tag
 
 _WORD = re.compile(r"[^\W_]+")
 _FIELD_BREAK = "|"  # never part of a folded word

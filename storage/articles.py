@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from news.models import ArticleDraft
-from news.query import normalize_tag
+from news.tags import normalize_tag
 from storage.codec import (
     from_micros,
     from_micros_or_none,

@@ -7,7 +7,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from news.query import SearchQuery, normalize_tag, parse_query
+from news.query import SearchQuery, parse_query
+from news.tags import normalize_tag
 from storage.articles import ARTICLE_COLUMNS, article_from_row
 from storage.codec import to_micros
 from storage.models import SearchHit

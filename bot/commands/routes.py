@@ -10,8 +10,8 @@ from bot.commands.channels import channel_label, find_channel
 from bot.output import print_json_lines, print_table, shorten
 from bot.runtime import database
 from bot.settings import Settings
-from news.query import normalize_tag
 from news.routing import fold_words
+from news.tags import normalize_tag
 from storage.models import Route
 
 
