@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from news.dedupe import hamming
 from news.models import ArticleDraft
 from news.tags import normalize_tag
 from storage.codec import (
     from_micros,
     from_micros_or_none,
-    hamming_distance,
     related_from_json,
     related_to_json,
     simhash_bands,
@@ -453,7 +453,7 @@ def _closest(
         for row in by_band[band].get(int(item.values[f"band{band}"]), ()):
             if abs(row["story_at"] - story_at) > window:
                 continue
-            distance = hamming_distance(item.simhash, simhash_from_db(row["simhash"]))
+            distance = hamming(item.simhash, row["simhash"])
             if distance <= NEAR_DUPLICATE_MAX_DISTANCE:
                 key = (distance, row["story_id"])
                 if best is None or key < best:

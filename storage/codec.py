@@ -11,12 +11,12 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from news.dedupe import to_signed64, to_unsigned64
 from news.models import RelatedLink
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _UINT64 = 1 << 64
-_INT64_MAX = (1 << 63) - 1
 BAND_BITS = 16
 BAND_COUNT = 4
 
@@ -47,12 +47,12 @@ def simhash_to_db(simhash: int) -> int:
     """Return an unsigned 64-bit SimHash as the signed integer SQLite can store."""
     if not 0 <= simhash < _UINT64:
         raise ValueError(f"simhash must be an unsigned 64-bit integer, got {simhash}")
-    return simhash - _UINT64 if simhash > _INT64_MAX else simhash
+    return to_signed64(simhash)
 
 
 def simhash_from_db(value: int) -> int:
     """Return the unsigned 64-bit SimHash for its stored signed form."""
-    return value + _UINT64 if value < 0 else value
+    return to_unsigned64(value)
 
 
 def simhash_bands(simhash: int) -> tuple[int, int, int, int]:
@@ -68,11 +68,6 @@ def simhash_bands(simhash: int) -> tuple[int, int, int, int]:
         (simhash >> 2 * BAND_BITS) & mask,
         (simhash >> 3 * BAND_BITS) & mask,
     )
-
-
-def hamming_distance(first: int, second: int) -> int:
-    """Return the number of differing bits between two unsigned 64-bit hashes."""
-    return (first ^ second).bit_count()
 
 
 def strings_to_json(values: Iterable[str]) -> str:
