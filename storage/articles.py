@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from news.dedupe import hamming
+from news.dedupe import NEAR_DUPLICATE_DISTANCE, hamming
 from news.models import ArticleDraft
 from news.tags import normalize_tag
 from storage.codec import (
@@ -35,7 +35,7 @@ from storage.errors import ConstraintError, NotFoundError
 from storage.models import Article, TagCount, UpsertResult
 from storage.session import Session
 
-NEAR_DUPLICATE_MAX_DISTANCE: Final = 3
+NEAR_DUPLICATE_MAX_DISTANCE: Final = NEAR_DUPLICATE_DISTANCE
 """Articles whose SimHashes differ in at most this many bits are one story."""
 
 NEAR_DUPLICATE_WINDOW: Final = timedelta(hours=72)
