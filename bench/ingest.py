@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -56,9 +55,9 @@ async def serve(folder: Path) -> AsyncIterator[str]:
         await server.wait()
 
 
-def synthetic_folder(feeds: int, items: int) -> Path:
+def synthetic_folder(feeds: int, items: int, cache: Path = CACHE) -> Path:
     """Generate (once, then cached) `feeds` RSS feeds of `items` entries; return the folder."""
-    folder = CACHE / f"synth-{feeds}x{items}"
+    folder = cache / f"synth-{feeds}x{items}"
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(feeds):
         path = folder / f"feed{n}.xml"
@@ -153,7 +152,7 @@ async def main_async(args: argparse.Namespace) -> None:
         folder = Path(args.corpus)
         label = f"corpus {args.corpus}"
     else:
-        folder = synthetic_folder(args.feeds, args.items)
+        folder = synthetic_folder(args.feeds, args.items, Path(args.cache))
         label = f"synthetic {args.feeds} feeds x {args.items} items"
     files = sorted(p for p in folder.iterdir() if p.suffix in {".xml", ".json", ".rss"})
     size_mb = sum(p.stat().st_size for p in files) / 1e6
@@ -184,18 +183,19 @@ async def main_async(args: argparse.Namespace) -> None:
                 print(f"ratio newsbot/reader (end to end): {ours_rate / rate:.1f}x")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Parse arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--corpus", help="a folder of real feeds (*.xml) instead of synthetic")
-    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--concurrency", type=int, default=4, help="sources fetched at once")
     parser.add_argument(
         "--workers", type=int, default=ingest_worker_count(Settings()), help="parse processes"
     )
+    parser.add_argument("--cache", default=str(CACHE), help="where generated feeds are kept")
     parser.add_argument("--vs-reader", action="store_true", help="also run `reader`, same feeds")
-    asyncio.run(main_async(parser.parse_args()))
+    asyncio.run(main_async(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":

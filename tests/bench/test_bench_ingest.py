@@ -1,0 +1,40 @@
+"""The ingestion benchmark runs end to end at a tiny size (its figures are not checked)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_tiny_ingestion_benchmark_stores_every_entry(tmp_path):
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.ingest",
+            "--feeds",
+            "3",
+            "--items",
+            "4",
+            "--workers",
+            "1",
+            "--cache",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "input: synthetic 3 feeds x 4 items, 3 feeds" in run.stdout
+    figures = re.search(
+        r"newsbot: (\d+) entries \((\d+) stored\) in [\d.]+s = ([\d,]+) entries/s", run.stdout
+    )
+    assert figures is not None, run.stdout
+    assert figures.group(1) == figures.group(2) == "12"
