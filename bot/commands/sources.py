@@ -44,7 +44,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.set_defaults(handler=list_sources)
 
     for name, handler, text in (
-        ("remove", remove_source, "stop watching a source and delete it"),
+        ("remove", remove_source, "delete a source with its articles (use pause to keep them)"),
         ("pause", pause_source, "stop fetching a source for now"),
         ("resume", resume_source, "fetch a paused or deactivated source again"),
     ):
