@@ -62,40 +62,43 @@ class Workload:
 
 def ideal_makespan(workload: Workload, limits: PacingLimits) -> float:
     """Return when the last post could go out at best: every post sent the moment both the
-    overall window and its channel's window allow it, channels served round robin."""
-    overall_capacity, overall_seconds = limits.overall_window
-    channel_capacity, channel_seconds = limits.channel_window
+    overall window and its channel's window allow it, channels served round robin (times
+    in integer microseconds, so that a window frees exactly when it should)."""
+    overall_capacity, overall_window = limits.overall_window
+    channel_capacity, channel_window = limits.channel_window
+    overall_span, channel_span = round(overall_window * 1e6), round(channel_window * 1e6)
     queues = Counter(c for a in range(workload.articles) for c in workload.channels_of(a))
-    overall: deque[float] = deque()
-    windows: dict[int, deque[float]] = {c: deque() for c in queues}
-    now = last = 0.0
-    remaining = sum(queues.values())
-    while remaining:
+    overall: deque[int] = deque()
+    windows: dict[int, deque[int]] = {c: deque() for c in queues}
+    now = last = 0
+    while any(queues.values()):
+        while overall and overall[0] <= now - overall_span:
+            overall.popleft()
         progressed = False
         for channel in sorted(queues):
-            if not queues[channel]:
-                continue
             window = windows[channel]
-            while overall and overall[0] <= now - overall_seconds:
-                overall.popleft()
-            while window and window[0] <= now - channel_seconds:
+            while window and window[0] <= now - channel_span:
                 window.popleft()
-            if len(overall) < overall_capacity and len(window) < channel_capacity:
+            if (
+                queues[channel]
+                and len(overall) < overall_capacity
+                and len(window) < channel_capacity
+            ):
                 overall.append(now)
                 window.append(now)
                 queues[channel] -= 1
-                remaining -= 1
                 last = now
                 progressed = True
-        if not progressed:
-            frees = [overall[0] + overall_seconds] if len(overall) >= overall_capacity else []
-            frees += [
-                w[0] + channel_seconds
-                for c, w in windows.items()
-                if queues[c] and len(w) >= channel_capacity
-            ]
-            now = max(now, min(frees)) if frees else now
-    return last
+        if progressed:
+            continue  # another round at the same moment
+        frees = [overall[0] + overall_span] if len(overall) >= overall_capacity else []
+        frees += [
+            w[0] + channel_span
+            for c, w in windows.items()
+            if queues[c] and len(w) >= channel_capacity
+        ]
+        now = min(frees) if frees else now
+    return last / 1e6
 
 
 @asynccontextmanager
@@ -256,10 +259,10 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=30)
     parser.add_argument("--fanout", type=int, default=3, help="channels per article")
     parser.add_argument("--time-scale", type=float, default=0.1)
-    parser.add_argument("--tiny", action="store_true", help="60 articles to 6 channels, fast")
+    parser.add_argument("--tiny", action="store_true", help="60 articles to 3 channels, fast")
     args = parser.parse_args()
     if args.tiny:
-        workload = Workload(60, 6, 2, 0.02)
+        workload = Workload(60, 3, 2, 0.02)
     else:
         if not 1 <= args.fanout <= args.channels:
             parser.error("--fanout must be between 1 and --channels")
