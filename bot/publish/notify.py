@@ -32,8 +32,15 @@ def unavailable_notice(channel: Channel, reason: str) -> str:
         f"(id {channel.chat_id}).\n"
         f"Telegram said: {reason}\n\n"
         "Posting to it is paused and its posts are kept. Make me an administrator who may "
-        "post messages there again, then resume the channel."
+        f"post messages there again, then add the channel again to resume it: "
+        f"/addchannel {channel_reference(channel)} here, or "
+        f"`newsbot channels add {channel_reference(channel)}`."
     )
+
+
+def channel_reference(channel: Channel) -> str:
+    """Return how an admin names the channel in commands: @username, or the chat id."""
+    return f"@{channel.username}" if channel.username else str(channel.chat_id)
 
 
 class AdminNotifier:

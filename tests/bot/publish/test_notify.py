@@ -43,6 +43,9 @@ def test_labels_and_notice_text() -> None:
     assert notice.startswith("⚠️ I can no longer post to the channel Harbour News (id -1001).")
     assert "Telegram said: Forbidden: bot was kicked from the channel chat" in notice
     assert "paused" in notice
+    assert notice.endswith("/addchannel -1001 here, or `newsbot channels add -1001`.")
+    named = unavailable_notice(channel(1, username="harbour"), "Forbidden: bot was kicked")
+    assert "/addchannel @harbour here" in named
 
 
 async def test_each_channel_is_reported_at_most_once_an_hour(
