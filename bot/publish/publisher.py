@@ -227,6 +227,8 @@ class Publisher:
             article = await self._db.articles.get(item.article_id)
             content = await post_content(self._db, article)
             post = render_post(content, style=channel.style)
+        except NotFoundError:
+            return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article fails its row, never the loop
             log.exception("event=publish_render_failed item_id=%s", item.id)
             await self._db.outbox.mark_failed(item.id, error=f"internal error: {error!r}")
@@ -348,6 +350,8 @@ class Publisher:
             article = await self._db.articles.get(item.article_id)
             content = await post_content(self._db, article)
             post = render_edit(content, channel.style, kind)
+        except NotFoundError:
+            return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article gives up its edit, never the loop
             log.exception("event=edit_render_failed item_id=%s", item.id)
             await self._db.outbox.finish_edit(

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+import pytest
+
+from bot.publish import publisher as publisher_module
 from emulator import RunningEmulator
+from news.render import render_post
 from storage.models import ChannelStyle, OutboxState, PostedAs
 from tests.bot.publish.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
 
@@ -206,3 +210,41 @@ async def test_bot_without_posting_rights_pauses_the_channel(
     assert (row.state, row.attempts) == (OutboxState.PENDING, 0)
     assert row.last_error is not None
     assert row.last_error == "BadRequest: Need administrator rights in the channel chat"
+
+
+async def test_article_that_cannot_be_rendered_fails_its_row_only(
+    world: NewsWorld, make_publisher, monkeypatch: pytest.MonkeyPatch
+):
+    channel = await world.add_channel("Careful")
+    ids = await world.add_articles([draft(1), draft(2)])
+    await world.queue(ids, [channel])
+
+    def render(content, *, style):
+        if content.article_id == ids[0]:
+            raise ValueError("cannot lay this out")
+        return render_post(content, style=style)
+
+    monkeypatch.setattr(publisher_module, "render_post", render)
+    async with make_publisher() as publisher:
+        await world.wait_until_settled()
+
+    broken, fine = await world.rows()
+    assert broken.state is OutboxState.FAILED
+    assert broken.last_error == "internal error: ValueError('cannot lay this out')"
+    assert fine.state is OutboxState.SENT
+    assert publisher.stats.failed == 1
+
+
+async def test_removed_channel_and_article_stop_quietly(world: NewsWorld, make_publisher):
+    gone = await world.add_channel("Gone")
+    stays = await world.add_channel("Stays")
+    ids = await world.add_articles([draft(n) for n in range(1, 4)])
+    await world.queue(ids, [gone, stays])
+    await world.db.channels.remove(gone.id)
+
+    async with make_publisher() as publisher:
+        await world.wait_until_settled()
+
+    assert await world.posts(gone) == []
+    assert len(await world.posts(stays)) == 3
+    assert publisher.stats.sent == 3
