@@ -1,11 +1,18 @@
-"""The publishing benchmark's yardstick: the best makespan Telegram's limits allow."""
+"""The publishing benchmark: its yardstick (the best makespan the limits allow) and a tiny run."""
 
 from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from bench.publish import Workload, ideal_makespan
 from bot.publish.pacing import PacingLimits
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -32,3 +39,18 @@ def test_articles_are_spread_evenly_over_channels() -> None:
     assert workload.channels_of(10) == [0, 1, 2]
     assert workload.channels_of(11) == [3, 4, 5]
     assert len(set(workload.channels_of(29))) == 3
+
+
+def test_tiny_publishing_benchmark_delivers_everything_without_429() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.publish", "--tiny"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "= 120 posts" in run.stdout
+    assert "429 answers: 0 (target 0); lost: 0 (must be 0); repeated: 0" in run.stdout
+    assert re.search(r"achieved / allowed: [01]\.\d{3}", run.stdout), run.stdout
