@@ -7,7 +7,8 @@ import re
 import sys
 
 # Telegram bot tokens look like `123456789:AA...` (35 url-safe characters after the colon).
-_TOKEN_SHAPE = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{30,}\b")
+# No `\b` in front: inside Bot API URLs the token follows `/bot` directly.
+_TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,12}:[A-Za-z0-9_-]{30,}")
 
 
 _HANDLER_NAME = "newsbot"

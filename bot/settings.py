@@ -19,6 +19,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
+        env_ignore_empty=True,  # `SETTING=` (as in .env.example) means "use the default"
     )
 
     telegram_bot_token: SecretStr | None = None
