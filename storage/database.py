@@ -33,7 +33,7 @@ from storage.users import SQLiteUserRepository
 
 MEMORY: Final = ":memory:"
 BUSY_TIMEOUT_MS: Final = 5_000
-CACHE_SIZE_KIB: Final = 32_768
+CACHE_SIZE_KIB: Final = 65_536
 
 _PRAGMAS: Final = (
     "PRAGMA journal_mode = WAL",  # readers (CLI, backup) never block the writer
@@ -42,6 +42,7 @@ _PRAGMAS: Final = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",  # wait for another process's write lock
     f"PRAGMA cache_size = -{CACHE_SIZE_KIB}",
     "PRAGMA temp_store = MEMORY",
+    "PRAGMA wal_autocheckpoint = 4000",  # checkpoint every ~16 MB of WAL, not every 4 MB
 )
 
 
