@@ -8,13 +8,19 @@ from typing import Any
 from telegram.ext import BaseHandler
 
 from handlers.admin import admin_handlers
+from handlers.bookmarks import bookmark_handlers
+from handlers.inline import inline_handlers
 
 HandlerGroups = dict[int, Sequence[BaseHandler[Any, Any, Any]]]
 
 
 def all_handlers() -> HandlerGroups:
     """Every feature's handlers, keyed by handler group (-1 runs first)."""
-    features: tuple[HandlerGroups, ...] = (admin_handlers(),)
+    features: tuple[HandlerGroups, ...] = (
+        admin_handlers(),
+        inline_handlers(),
+        bookmark_handlers(),  # last: it ends with the catch-all for button presses
+    )
     groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}
     for feature in features:
         for group, handlers in feature.items():

@@ -1,0 +1,153 @@
+"""Inline mode answers: search results as `InlineQueryResultArticle` pages.
+
+`inline_page` turns what a user typed after `@bot` (and the paging offset Telegram sends
+back) into one page of results: the Share button's `id:<n>` resolves exactly one article,
+anything else goes through the query language (`news.query`) and `storage.search`. Any
+text gives a valid page, possibly empty (then with a button that opens the bot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+
+from bot.publish.content import post_content
+from bot.publish.telegram_send import inline_markup
+from news.query import parse_query
+from news.render import (
+    clean_text,
+    decode_share_query,
+    format_time,
+    http_url,
+    post_keyboard,
+    render_inline_message,
+    truncate_words,
+)
+from storage.database import Database
+from storage.errors import NotFoundError
+from storage.models import Article
+from storage.search import search_articles
+
+PAGE_SIZE: Final = 50
+"""Telegram shows at most 50 results per answer."""
+MAX_OFFSET: Final = 10_000
+"""An offset past this (forged, or absurdly deep paging) gives an empty page."""
+PUBLIC_CACHE_SECONDS: Final = 30
+"""Public search results may be cached this long by Telegram: news moves."""
+PERSONAL_CACHE_SECONDS: Final = 0
+"""A user's bookmarks change with every Save press: never cached."""
+NOTHING_FOUND_START: Final = "nothing_found"
+"""Deep-link payload of the button shown when nothing matched."""
+NO_BOOKMARKS_START: Final = "no_bookmarks"
+"""Deep-link payload of the button shown when a `saved` search found nothing."""
+NOTHING_FOUND_TEXT: Final = "Nothing matched. Tap for search tips"
+NO_BOOKMARKS_TEXT: Final = "No saved stories matched. Tap to see how to save"
+MAX_TITLE_CHARS: Final = 120
+MAX_DESCRIPTION_CHARS: Final = 160
+
+
+@dataclass(frozen=True, slots=True)
+class InlinePage:
+    """One answer to an inline query, ready for `InlineQuery.answer`."""
+
+    results: list[InlineQueryResultArticle]
+    next_offset: str
+    """The offset Telegram sends back for the next page; empty when this is the last."""
+    cache_time: int
+    is_personal: bool
+    button: InlineQueryResultsButton | None
+    """Shown above the (empty) results when nothing matched."""
+
+
+def parse_offset(offset: str) -> int:
+    """Return the result offset Telegram sent back (our own stringified int); 0 if forged."""
+    text = offset.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_OFFSET)):
+        return 0
+    return int(text)
+
+
+async def inline_page(
+    db: Database, text: str, offset: str, user_id: int, *, now: datetime | None = None
+) -> InlinePage:
+    """Answer an inline query: one page of results for `text` at `offset` for `user_id`."""
+    start = parse_offset(offset)
+    shared_id = decode_share_query(text)
+    if shared_id is not None:
+        articles = await _shared_article(db, shared_id) if start == 0 else []
+        return await _page(db, articles, start, more=False, personal=False)
+    query = parse_query(text)
+    if start > MAX_OFFSET:
+        hits = []
+    else:
+        hits = await search_articles(
+            db, query, limit=PAGE_SIZE + 1, offset=start, user_id=user_id, now=now
+        )
+    articles = [hit.article for hit in hits[:PAGE_SIZE]]
+    return await _page(db, articles, start, more=len(hits) > PAGE_SIZE, personal=query.saved)
+
+
+async def _shared_article(db: Database, article_id: int) -> list[Article]:
+    """Return the article a Share button names, or nothing when it is gone."""
+    try:
+        return [await db.articles.get(article_id)]
+    except NotFoundError:
+        return []
+
+
+async def _page(
+    db: Database, articles: list[Article], start: int, *, more: bool, personal: bool
+) -> InlinePage:
+    """Build the page for these articles (the empty-answer button when there are none)."""
+    results = [await article_result(db, article) for article in articles]
+    button = None
+    if not results and start == 0:
+        button = InlineQueryResultsButton(
+            text=NO_BOOKMARKS_TEXT if personal else NOTHING_FOUND_TEXT,
+            start_parameter=NO_BOOKMARKS_START if personal else NOTHING_FOUND_START,
+        )
+    return InlinePage(
+        results=results,
+        next_offset=str(start + len(results)) if more else "",
+        cache_time=PERSONAL_CACHE_SECONDS if personal else PUBLIC_CACHE_SECONDS,
+        is_personal=personal,
+        button=button,
+    )
+
+
+async def article_result(db: Database, article: Article) -> InlineQueryResultArticle:
+    """Return an article as an inline result: rendered like a channel post, with Save."""
+    content = await post_content(db, article)
+    url = http_url(article.url)
+    return InlineQueryResultArticle(
+        id=str(article.id),
+        title=truncate_words(clean_text(article.title), MAX_TITLE_CHARS) or "Untitled",
+        input_message_content=InputTextMessageContent(
+            render_inline_message(content),
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(url=url)
+            if url
+            else LinkPreviewOptions(is_disabled=True),
+        ),
+        reply_markup=inline_markup(post_keyboard(article.id)),
+        description=describe(content.source_name, article, MAX_DESCRIPTION_CHARS),
+        thumbnail_url=http_url(article.image_url) if article.image_url else None,
+    )
+
+
+def describe(source_name: str, article: Article, limit: int) -> str:
+    """Return `source · date · start of the lede`, cut to `limit` characters."""
+    day = format_time(article.story_time).rsplit(" ", 1)[0]
+    head = " · ".join(part for part in (clean_text(source_name), day) if part)
+    lede = clean_text((article.summary or article.body)[: 4 * limit])
+    text = f"{head} · {lede}" if lede else head
+    return truncate_words(text, limit)
