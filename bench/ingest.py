@@ -154,7 +154,11 @@ async def main_async(args: argparse.Namespace) -> None:
     else:
         folder = synthetic_folder(args.feeds, args.items, Path(args.cache))
         label = f"synthetic {args.feeds} feeds x {args.items} items"
-    files = sorted(p for p in folder.iterdir() if p.suffix in {".xml", ".json", ".rss"})
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in {".xml", ".json", ".rss"} and p.stem != "MANIFEST"
+    )
     size_mb = sum(p.stat().st_size for p in files) / 1e6
     print(f"input: {label}, {len(files)} feeds, {size_mb:.1f} MB")
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
