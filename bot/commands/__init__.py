@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import (
     channels,
     db,
+    demo,
     emulator,
     fetch,
     importer,
@@ -17,6 +18,7 @@ from bot.commands import (
 from bot.commands.base import CommandModule
 
 COMMAND_MODULES: tuple[CommandModule, ...] = (
+    demo,
     run,
     sources,
     channels,

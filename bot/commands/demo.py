@@ -1,0 +1,393 @@
+"""`newsbot demo`: the bot's main job played on the built-in emulator, as a chat transcript.
+
+Everything is local: the Bot API emulator (flood limits on, time-scaled), a feed server
+with the demo's sample stories, a temporary database, and the real application built by
+`build_application`. The demo is a list of scenes run in order (`SCENES`); each scene
+prints what happens. Later features add their scenes to the list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import SecretStr
+
+from bot.app import build_application
+from bot.channel_check import ChannelCheckError, add_checked_channel
+from bot.commands.base import CommandError
+from bot.commands.channels import telegram_bot
+from bot.context import NewsApplication
+from bot.demo.feedserver import RunningFeedServer, running_feed_server
+from bot.demo.samples import FEED_NAME, TEXT_SOURCE_NAME, sample_titles
+from bot.demo.transcript import Transcript
+from bot.lifecycle import run_polling_until_stopped
+from bot.logs import configure_logging
+from bot.runtime import database
+from bot.settings import Settings
+from emulator.client import ChatInfo, MessageView
+from emulator.core import EmulatorConfig
+from emulator.flood import FloodLimits
+from emulator.server import RunningEmulator, running_emulator
+from news.render.hashtags import hashtags
+from storage.search import search_articles
+
+TIME_SCALE: Final = 0.05
+"""Flood-limit windows (emulator) and pacing windows (bot) shrink alike: a minute is 3 s."""
+CHANNEL_USERNAME: Final = "demo_news"
+CHANNEL_TITLE: Final = "Millbrook Demo News"
+POSTS_TIMEOUT_SECONDS: Final = 30.0
+"""How long the demo waits for every sample story to be posted before it gives up."""
+BOT_START_TIMEOUT_SECONDS: Final = 15.0
+SEARCHES: Final = ("honey", "#alder_estuary")
+INTERRUPTED: Final = 130
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `demo`."""
+    parser = commands.add_parser(
+        "demo",
+        help="try the bot locally: emulator, sample feeds and the bot, shown as a chat",
+        description=(
+            "Start the built-in Telegram emulator, a local feed server with sample stories "
+            "and the bot; add a demo channel and the sources, let the bot post, search the "
+            "stored stories, then stop. No token or network needed."
+        ),
+    )
+    parser.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="leave the emulator, feeds and bot running afterwards (until Ctrl-C)",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        help="a new SQLite file to use (default: a temporary one, removed afterwards)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        metavar="P",
+        help="the emulator's port (default: any free port)",
+    )
+    parser.set_defaults(handler=run_demo)
+
+
+@dataclass
+class DemoWorld:
+    """What the scenes share: the running pieces, the demo channel and what was posted."""
+
+    settings: Settings
+    emulator: RunningEmulator
+    feeds: RunningFeedServer
+    transcript: Transcript
+    stop: asyncio.Event
+    channel: ChatInfo | None = None
+    application: NewsApplication | None = None
+    bot_task: asyncio.Task[None] | None = None
+    posts: list[MessageView] = field(default_factory=list)
+
+    @property
+    def channel_label(self) -> str:
+        """Return `@demo_news`, the demo channel as people name it."""
+        return f"@{CHANNEL_USERNAME}"
+
+    def require_channel(self) -> ChatInfo:
+        """Return the demo channel, created by the first scene."""
+        if self.channel is None:
+            raise CommandError("the demo channel has not been created")
+        return self.channel
+
+    def require_application(self) -> NewsApplication:
+        """Return the running application, started by the bot scene."""
+        if self.application is None:
+            raise CommandError("the bot has not been started")
+        return self.application
+
+
+Scene = Callable[[DemoWorld], Coroutine[Any, Any, None]]
+"""One part of the demo: it acts (as a person, the admin or the bot's owner) and prints."""
+
+
+async def scene_create_channel(world: DemoWorld) -> None:
+    """Create the demo channel with the bot as admin, then add it as /addchannel does."""
+    world.transcript.step(
+        f"creating the channel {world.channel_label} ({CHANNEL_TITLE}) with the bot as admin"
+    )
+    world.channel = await world.emulator.client.create_channel(
+        CHANNEL_TITLE, username=CHANNEL_USERNAME, bot_status="administrator"
+    )
+    world.transcript.step(f"newsbot channels add {world.channel_label}")
+    try:
+        async with telegram_bot(world.settings) as bot, database(world.settings) as db:
+            added = await add_checked_channel(bot, db, world.channel_label)
+    except ChannelCheckError as exc:
+        raise CommandError(str(exc)) from None
+    world.transcript.note(added.describe())
+
+
+async def scene_add_sources(world: DemoWorld) -> None:
+    """Add the sample feed and the scraped article, routed to the channel, with backfill."""
+    stories = len(sample_titles())
+    feed_items = stories - 1
+    async with database(world.settings) as db:
+        channel = await db.channels.get_by_chat_id(world.require_channel().id)
+        if channel is None:
+            raise CommandError("the demo channel was not stored")
+        for url, name, backfill in (
+            (world.feeds.feed_url, FEED_NAME, feed_items),
+            (world.feeds.article_url, TEXT_SOURCE_NAME, 1),
+        ):
+            world.transcript.step(
+                f"adding source {name}: newsbot sources add {url} "
+                f"--channel {world.channel_label} --backfill {backfill}"
+            )
+            async with db.transaction():
+                source = await db.sources.add(url, name=name, backfill=backfill)
+                await db.channels.route(source.id, channel.id)
+            kind = "an RSS feed" if url.endswith(".xml") else "a scraped plain-text article"
+            world.transcript.note(
+                f"source {source.id}: {kind}; its first fetch posts its newest {backfill}"
+            )
+
+
+async def scene_start_bot(world: DemoWorld) -> None:
+    """Build the real application and run it (polling, ingestion, publishing) in the background."""
+    world.transcript.step("starting the bot: newsbot run (long polling on the emulator)")
+    application = build_application(world.settings)
+    world.application = application
+    world.bot_task = asyncio.create_task(run_polling_until_stopped(application, world.stop))
+    deadline = time.monotonic() + BOT_START_TIMEOUT_SECONDS
+    while not application.running:
+        if world.bot_task.done():
+            world.bot_task.result()  # raises what stopped it
+            raise CommandError("the bot stopped while starting")
+        if time.monotonic() > deadline:
+            raise CommandError(f"the bot did not start within {BOT_START_TIMEOUT_SECONDS:.0f} s")
+        await asyncio.sleep(0.05)
+    world.transcript.note(f"@{application.bot.username} is polling; it fetches the sources now")
+
+
+async def scene_channel_posts(world: DemoWorld) -> None:
+    """Wait for each sample story to appear in the channel and show it as Telegram does."""
+    channel = world.require_channel()
+    expected = len(sample_titles())
+    world.transcript.step(f"the bot posts {expected} stories to {world.channel_label}")
+    deadline = time.monotonic() + POSTS_TIMEOUT_SECONDS
+    while len(world.posts) < expected:
+        within = deadline - time.monotonic()
+        if within <= 0:
+            raise CommandError(
+                f"only {len(world.posts)} of {expected} stories reached {world.channel_label} "
+                f"within {POSTS_TIMEOUT_SECONDS:.0f} s"
+            )
+        try:
+            posted = await world.emulator.client.wait_for_messages(
+                channel.id, len(world.posts) + 1, within=min(within, 5.0)
+            )
+        except TimeoutError:
+            continue
+        for message in posted[len(world.posts) :]:
+            world.posts.append(message)
+            show_post(world, message)
+
+
+def show_post(world: DemoWorld, message: MessageView) -> None:
+    """Print one channel post: text or caption, entities and buttons."""
+    photo = message.text is None and message.caption is not None
+    world.transcript.message(
+        f"{CHANNEL_TITLE} ({world.channel_label}) · post {message.message_id}",
+        (message.caption if photo else message.text) or "",
+        message.caption_entities if photo else message.entities,
+        message.buttons,
+        photo=photo,
+    )
+
+
+async def scene_search(world: DemoWorld) -> None:
+    """Search the stored stories by keyword and by #tag (the search inline mode is built on)."""
+    db = world.require_application().bot_data.db
+    for query in SEARCHES:
+        hits = await search_articles(db, query, limit=5)
+        found = f"{len(hits)} stor{'y' if len(hits) == 1 else 'ies'}"
+        world.transcript.step(f"newsbot search {query}  →  {found}")
+        for number, hit in enumerate(hits, start=1):
+            detail = " ".join([hit.article.url, *hashtags(hit.article.tags)])
+            world.transcript.result(number, hit.article.title, detail)
+
+
+SCENES: Final[tuple[Scene, ...]] = (
+    scene_create_channel,
+    scene_add_sources,
+    scene_start_bot,
+    scene_channel_posts,
+    scene_search,
+)
+"""The demo's scenes in order; each prints its part of the transcript."""
+
+
+def demo_settings(settings: Settings, emulator: RunningEmulator, database_path: Path) -> Settings:
+    """The settings for a bot on the emulator: its token and URL, local feeds, scaled pacing."""
+    return settings.model_copy(
+        update={
+            "telegram_bot_token": SecretStr(emulator.token),
+            "telegram_api_base_url": emulator.api_base_url,
+            "database_path": database_path,
+            "allow_private_addresses": True,
+            "publish_time_scale": TIME_SCALE,
+            "ingest_workers": 0,
+        }
+    )
+
+
+def check_new_database(path: Path) -> None:
+    """Refuse a database file that already has data: the demo needs an empty one."""
+    if path.exists() and (path.is_dir() or path.stat().st_size > 0):
+        raise CommandError(
+            f"{path} already exists; the demo starts from an empty database "
+            "(remove the file or choose another --database)"
+        )
+
+
+@contextlib.asynccontextmanager
+async def demo_database(path: Path | None) -> AsyncIterator[Path]:
+    """Yield the database path: `path` when it is new, else a temporary file removed after."""
+    if path is not None:
+        check_new_database(path)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as folder:
+        yield Path(folder) / "demo.sqlite3"
+
+
+async def run_demo(settings: Settings, args: argparse.Namespace) -> int:
+    """Play the demo's scenes on a local emulator; 0 when every scene went through."""
+    if not 0 <= args.port <= 65535:
+        raise CommandError("--port must be between 0 and 65535")
+    _quiet_logs(settings)
+    transcript = Transcript.for_stream(sys.stdout)
+    started = time.monotonic()
+    config = EmulatorConfig(flood=FloodLimits(time_scale=TIME_SCALE))
+    async with (
+        demo_database(args.database) as database_path,
+        _emulator(args.port, config) as emulator,
+        running_feed_server() as feeds,
+    ):
+        transcript.step(
+            f"newsbot demo: a Telegram emulator on {emulator.base_url}, sample feeds on "
+            f"{feeds.base_url}, database {database_path}"
+        )
+        world = DemoWorld(
+            demo_settings(settings, emulator, database_path),
+            emulator,
+            feeds,
+            transcript,
+            asyncio.Event(),
+        )
+        try:
+            finished = await _play(world, SCENES)
+            if finished and args.keep_running:
+                _show_how_to_reach(world, database_path)
+                await _until_stopped(world)
+        finally:
+            await _stop_bot(world)
+    if not finished:
+        transcript.step("stopped")
+        return INTERRUPTED
+    transcript.step(
+        f"done in {time.monotonic() - started:.1f} s. With a real token: set "
+        "TELEGRAM_BOT_TOKEN and run `newsbot run` (or `make demo`)."
+    )
+    return 0
+
+
+@contextlib.asynccontextmanager
+async def _emulator(port: int, config: EmulatorConfig) -> AsyncIterator[RunningEmulator]:
+    """Start the emulator, turning a taken port into a one-line error."""
+    try:
+        async with running_emulator("127.0.0.1", port, config=config) as emulator:
+            yield emulator
+    except OSError as exc:
+        raise CommandError(f"cannot start the emulator on port {port}: {exc.strerror}") from None
+
+
+async def _play(world: DemoWorld, scenes: tuple[Scene, ...]) -> bool:
+    """Run the scenes in order; False when a stop signal came first."""
+    for scene in scenes:
+        if not await _unless_stopped(world, scene(world)):
+            return False
+    return True
+
+
+async def _unless_stopped(world: DemoWorld, work: Coroutine[Any, Any, None]) -> bool:
+    """Run `work` until it ends, the stop event is set, or the bot fails; True if it ended."""
+    task = asyncio.create_task(work)
+    stop = asyncio.create_task(world.stop.wait())
+    watched: set[asyncio.Future[Any]] = {task, stop}
+    if world.bot_task is not None:
+        watched.add(world.bot_task)
+    try:
+        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if world.bot_task is not None and world.bot_task.done() and not task.done():
+        world.bot_task.result()
+        raise CommandError("the bot stopped before the demo ended")
+    if task.cancelled():
+        return False
+    task.result()
+    return True
+
+
+async def _until_stopped(world: DemoWorld) -> None:
+    """Wait for Ctrl-C (SIGINT) or SIGTERM, which set the stop event."""
+    if world.bot_task is not None:
+        await asyncio.wait(
+            {world.bot_task, asyncio.create_task(world.stop.wait())},
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+
+
+async def _stop_bot(world: DemoWorld) -> None:
+    """Stop the bot cleanly (its in-flight posts finish) and wait for it."""
+    world.stop.set()
+    if world.bot_task is not None:
+        await world.bot_task
+
+
+def _show_how_to_reach(world: DemoWorld, database_path: Path) -> None:
+    """Print where everything runs, for `--keep-running`."""
+    transcript = world.transcript
+    transcript.step("everything keeps running; press Ctrl-C to stop")
+    transcript.note(f"Bot API (emulator):   TELEGRAM_API_BASE_URL={world.emulator.api_base_url}")
+    transcript.note(f"bot token:            TELEGRAM_BOT_TOKEN={world.emulator.token}")
+    transcript.note(f"control API:          {world.emulator.base_url}/control/")
+    transcript.note(f"database:             DATABASE_PATH={database_path}")
+    transcript.note(f"sample feed:          {world.feeds.feed_url}")
+    transcript.note(f"sample article:       {world.feeds.article_url}")
+    transcript.note(
+        f"channel messages:     {world.emulator.base_url}/control/chats/"
+        f"{world.require_channel().id}/messages"
+    )
+
+
+def _quiet_logs(settings: Settings) -> None:
+    """Keep the transcript readable: warnings only, unless LOG_LEVEL was set explicitly."""
+    if "log_level" not in settings.model_fields_set:
+        configure_logging("WARNING")
+        logging.getLogger("telegram").setLevel(logging.WARNING)

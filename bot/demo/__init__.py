@@ -1,0 +1,1 @@
+"""`newsbot demo`: sample sources, a local feed server and a chat transcript printer."""
