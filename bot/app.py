@@ -18,6 +18,7 @@ from bot.publish.setup import build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
 from handlers import all_handlers
+from handlers.commands import set_bot_commands
 from news.fetch import Fetcher
 from storage.database import open_database
 
@@ -85,6 +86,7 @@ async def _post_init(application: NewsApplication) -> None:
     application.bot_data.attach(db=db, fetcher=fetcher)
     application.bot_data.resources = resources
     await _start_publisher(application)
+    await set_bot_commands(application.bot)
 
 
 async def _start_publisher(application: NewsApplication) -> None:

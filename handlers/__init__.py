@@ -9,7 +9,9 @@ from telegram.ext import BaseHandler
 
 from handlers.admin import admin_handlers
 from handlers.bookmarks import bookmark_handlers
+from handlers.commands import command_handlers
 from handlers.inline import inline_handlers
+from handlers.lists import list_handlers
 
 HandlerGroups = dict[int, Sequence[BaseHandler[Any, Any, Any]]]
 
@@ -18,6 +20,8 @@ def all_handlers() -> HandlerGroups:
     """Every feature's handlers, keyed by handler group (-1 runs first)."""
     features: tuple[HandlerGroups, ...] = (
         admin_handlers(),
+        command_handlers(),
+        list_handlers(),
         inline_handlers(),
         bookmark_handlers(),  # last: it ends with the catch-all for button presses
     )

@@ -1,0 +1,110 @@
+"""`/bookmarks [WORDS]` and `/search WORDS` in the private chat: paged lists, one message each.
+
+`bot.reading_list` builds the pages; a press on `◀` `▶` or `✖ n` edits the same message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import Context
+from bot.publish.errors import is_not_modified
+from bot.publish.telegram_send import inline_markup
+from bot.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
+from handlers.bookmarks import STALE_BUTTON, remember_user
+
+SEARCH_USAGE: Final = (
+    "Usage: /search WORDS — for example /search ferry timetable or /search #harbour"
+)
+NOT_YOUR_LIST: Final = "Sorry, this list is not yours."
+REMOVED_ONE: Final = "Removed from your bookmarks"
+ALREADY_REMOVED: Final = "It was already removed"
+LIST_DATA_PATTERN: Final = r"^(bl|bx|sr):"
+
+
+def _markup(view: ListView) -> InlineKeyboardMarkup | None:
+    """Return the view's buttons as PTB markup (None when there are none)."""
+    return inline_markup(view.keyboard) if view.keyboard else None
+
+
+async def _reply_with_list(update: Update, context: Context, page: ListPage) -> None:
+    """Send the first page of a list as a new message."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    view = await list_view(context.bot_data.db, page, user.id)
+    await message.reply_text(
+        view.html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=_markup(view),
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+
+
+async def show_bookmarks(update: Update, context: Context) -> None:
+    """List the user's bookmarks (matching the words given, if any), newest first."""
+    words = " ".join(context.args or [])
+    await _reply_with_list(update, context, ListPage(ListKind.BOOKMARKS, words))
+
+
+async def search(update: Update, context: Context) -> None:
+    """List the stories matching the words given."""
+    words = " ".join(context.args or [])
+    if not words.strip():
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(SEARCH_USAGE)
+        return
+    await _reply_with_list(update, context, ListPage(ListKind.SEARCH, words))
+
+
+async def turn_list_page(update: Update, context: Context) -> None:
+    """Page through a list, or remove a bookmark from it, editing the same message."""
+    query = update.callback_query
+    if query is None:
+        return
+    action = decode_list_data(query.data)
+    if action is None:
+        await query.answer(STALE_BUTTON)
+        return
+    user = query.from_user
+    if query.message is None or query.message.chat.id != user.id:
+        await query.answer(NOT_YOUR_LIST)
+        return
+    db = context.bot_data.db
+    await remember_user(db, user)
+    answer = None
+    if action.remove_id is not None:
+        removed = await db.bookmarks.remove(user.id, action.remove_id)
+        answer = REMOVED_ONE if removed else ALREADY_REMOVED
+    view = await list_view(db, action.page, user.id)
+    try:
+        await query.edit_message_text(
+            view.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_markup(view),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+    except BadRequest as exc:
+        if not is_not_modified(exc):
+            raise
+    await query.answer(answer)
+
+
+def list_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
+    """The list feature's handlers by group (private chats, new messages; list presses)."""
+    private_messages = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    return {
+        0: [
+            CommandHandler("bookmarks", show_bookmarks, filters=private_messages),
+            CommandHandler("search", search, filters=private_messages),
+            CallbackQueryHandler(turn_list_page, pattern=LIST_DATA_PATTERN),
+        ]
+    }
