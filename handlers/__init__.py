@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler
 from handlers.admin import admin_handlers
 from handlers.bookmarks import bookmark_handlers
 from handlers.commands import command_handlers
+from handlers.export import export_handlers
 from handlers.inline import inline_handlers
 from handlers.lists import list_handlers
 
@@ -22,6 +23,7 @@ def all_handlers() -> HandlerGroups:
         admin_handlers(),
         command_handlers(),
         list_handlers(),
+        export_handlers(),
         inline_handlers(),
         bookmark_handlers(),  # last: it ends with the catch-all for button presses
     )

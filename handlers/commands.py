@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 COMMANDS: Final = (
     ("search", "Search the stories: /search WORDS"),
     ("bookmarks", "Your saved stories: /bookmarks [WORDS]"),
+    ("export", "Your bookmarks as Markdown and JSON files"),
     ("help", "How to search and save"),
     ("start", "Welcome and a short tour"),
 )
@@ -31,7 +32,8 @@ HELP: Final = (
     "• saved: only your bookmarks (@{bot} saved ferry)\n\n"
     "Press 🔖 Save under any story to keep it; press again to remove it.\n"
     "/bookmarks — your saved stories, newest first (/bookmarks WORDS searches them)\n"
-    "/search WORDS — search here in the chat"
+    "/search WORDS — search here in the chat\n"
+    "/export — your bookmarks as Markdown and JSON files"
 )
 WELCOME: Final = "Hello! I post news to channels and find stories for you.\n\n"
 NOTHING_FOUND_TIPS: Final = (
