@@ -15,10 +15,11 @@ import logging
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TextIO, TypeVar
 
 from pydantic import SecretStr
 
@@ -50,6 +51,9 @@ POSTS_TIMEOUT_SECONDS: Final = 30.0
 BOT_START_TIMEOUT_SECONDS: Final = 15.0
 SEARCHES: Final = ("honey", "#alder_estuary")
 INTERRUPTED: Final = 130
+EMULATOR_CONFIG: Final = EmulatorConfig(flood=FloodLimits(time_scale=TIME_SCALE))
+"""Telegram's flood limits on, their windows scaled like the bot's pacing."""
+T = TypeVar("T")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -171,8 +175,7 @@ async def scene_start_bot(world: DemoWorld) -> None:
     deadline = time.monotonic() + BOT_START_TIMEOUT_SECONDS
     while not application.running:
         if world.bot_task.done():
-            world.bot_task.result()  # raises what stopped it
-            raise CommandError("the bot stopped while starting")
+            raise _bot_failure(world.bot_task)
         if time.monotonic() > deadline:
             raise CommandError(f"the bot did not start within {BOT_START_TIMEOUT_SECONDS:.0f} s")
         await asyncio.sleep(0.05)
@@ -271,19 +274,50 @@ async def demo_database(path: Path | None) -> AsyncIterator[Path]:
         yield Path(folder) / "demo.sqlite3"
 
 
+@dataclass(frozen=True, slots=True)
+class DemoOptions:
+    """What the command line can change about the demo."""
+
+    keep_running: bool = False
+    """Leave everything up after the scenes, until Ctrl-C or SIGTERM."""
+    database: Path | None = None
+    """A new SQLite file to keep; None: a temporary one, removed afterwards."""
+    port: int = 0
+    """The emulator's port; 0: any free port."""
+
+
 async def run_demo(settings: Settings, args: argparse.Namespace) -> int:
     """Play the demo's scenes on a local emulator; 0 when every scene went through."""
     if not 0 <= args.port <= 65535:
         raise CommandError("--port must be between 0 and 65535")
     _quiet_logs(settings)
-    transcript = Transcript.for_stream(sys.stdout)
+    options = DemoOptions(keep_running=args.keep_running, database=args.database, port=args.port)
+    return await play_demo(settings, options)
+
+
+async def play_demo(
+    settings: Settings,
+    options: DemoOptions,
+    *,
+    scenes: Sequence[Scene] = SCENES,
+    out: TextIO | None = None,
+) -> int:
+    """Start the emulator and the feed server, play `scenes`, stop everything; the exit code.
+
+    0 when every scene went through, 130 when a stop signal (Ctrl-C, SIGTERM) came first;
+    a scene's failure is raised (as `CommandError` when the bot itself failed) after the
+    bot, the feed server and the emulator have stopped.
+    """
+    transcript = Transcript.for_stream(out or sys.stdout)
     started = time.monotonic()
-    config = EmulatorConfig(flood=FloodLimits(time_scale=TIME_SCALE))
-    async with (
-        demo_database(args.database) as database_path,
-        _emulator(args.port, config) as emulator,
-        running_feed_server() as feeds,
-    ):
+    async with contextlib.AsyncExitStack() as stack:
+        database_path = await stack.enter_async_context(demo_database(options.database))
+        emulator = await _start(
+            stack,
+            running_emulator("127.0.0.1", options.port, config=EMULATOR_CONFIG),
+            f"the emulator on port {options.port}",
+        )
+        feeds = await _start(stack, running_feed_server(), "the sample feed server")
         transcript.step(
             f"newsbot demo: a Telegram emulator on {emulator.base_url}, sample feeds on "
             f"{feeds.base_url}, database {database_path}"
@@ -296,14 +330,16 @@ async def run_demo(settings: Settings, args: argparse.Namespace) -> int:
             asyncio.Event(),
         )
         try:
-            finished = await _play(world, SCENES)
-            if finished and args.keep_running:
+            finished = await _play(world, scenes)
+            if finished and options.keep_running:
                 _show_how_to_reach(world, database_path)
                 await _until_stopped(world)
         finally:
-            await _stop_bot(world)
+            failure = await _stop_bot(world)
+        if failure is not None:
+            raise failure
     if not finished:
-        transcript.step("stopped")
+        transcript.step("stopped before the end; everything is shut down")
         return INTERRUPTED
     transcript.step(
         f"done in {time.monotonic() - started:.1f} s. With a real token: set "
@@ -312,17 +348,17 @@ async def run_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.asynccontextmanager
-async def _emulator(port: int, config: EmulatorConfig) -> AsyncIterator[RunningEmulator]:
-    """Start the emulator, turning a taken port into a one-line error."""
+async def _start(
+    stack: contextlib.AsyncExitStack, server: AbstractAsyncContextManager[T], what: str
+) -> T:
+    """Enter a server's context on `stack`, turning a failure to bind into a one-line error."""
     try:
-        async with running_emulator("127.0.0.1", port, config=config) as emulator:
-            yield emulator
+        return await stack.enter_async_context(server)
     except OSError as exc:
-        raise CommandError(f"cannot start the emulator on port {port}: {exc.strerror}") from None
+        raise CommandError(f"cannot start {what}: {exc.strerror or exc}") from None
 
 
-async def _play(world: DemoWorld, scenes: tuple[Scene, ...]) -> bool:
+async def _play(world: DemoWorld, scenes: Sequence[Scene]) -> bool:
     """Run the scenes in order; False when a stop signal came first."""
     for scene in scenes:
         if not await _unless_stopped(world, scene(world)):
@@ -345,29 +381,45 @@ async def _unless_stopped(world: DemoWorld, work: Coroutine[Any, Any, None]) -> 
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-    if world.bot_task is not None and world.bot_task.done() and not task.done():
-        world.bot_task.result()
-        raise CommandError("the bot stopped before the demo ended")
     if task.cancelled():
+        if world.bot_task is not None and world.bot_task.done() and not world.stop.is_set():
+            raise _bot_failure(world.bot_task)
         return False
     task.result()
     return True
 
 
+def _bot_failure(task: asyncio.Task[None]) -> CommandError:
+    """Describe why the bot's task ended before it was asked to stop."""
+    error = None if task.cancelled() else task.exception()
+    if error is None:
+        return CommandError("the bot stopped before the demo ended")
+    return CommandError(f"the bot stopped: {error or type(error).__name__}")
+
+
 async def _until_stopped(world: DemoWorld) -> None:
     """Wait for Ctrl-C (SIGINT) or SIGTERM, which set the stop event."""
-    if world.bot_task is not None:
-        await asyncio.wait(
-            {world.bot_task, asyncio.create_task(world.stop.wait())},
-            return_when=asyncio.FIRST_COMPLETED,
-        )
+    if world.bot_task is None:
+        return
+    stop = asyncio.create_task(world.stop.wait())
+    try:
+        await asyncio.wait({world.bot_task, stop}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.cancel()
 
 
-async def _stop_bot(world: DemoWorld) -> None:
-    """Stop the bot cleanly (its in-flight posts finish) and wait for it."""
+async def _stop_bot(world: DemoWorld) -> CommandError | None:
+    """Stop the bot cleanly (its in-flight posts finish); say what went wrong, if anything."""
     world.stop.set()
-    if world.bot_task is not None:
-        await world.bot_task
+    if world.bot_task is None:
+        return None
+    await asyncio.wait({world.bot_task})
+    if world.bot_task.cancelled() or world.bot_task.exception() is not None:
+        if world.application is not None:
+            # a failed `initialize()` (e.g. getMe refused) leaves the bot's HTTP clients open
+            await world.application.bot.shutdown()
+        return _bot_failure(world.bot_task)
+    return None
 
 
 def _show_how_to_reach(world: DemoWorld, database_path: Path) -> None:

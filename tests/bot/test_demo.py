@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import re
 import signal
@@ -11,8 +12,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from pydantic import SecretStr
 
+from bot.commands.base import CommandError
+from bot.commands.demo import SCENES, DemoOptions, DemoWorld, play_demo, scene_start_bot
 from bot.demo.samples import sample_titles
+from bot.settings import load_settings
 
 DEMO_DEADLINE_SECONDS = 60.0
 
@@ -149,3 +155,64 @@ async def test_keep_running_leaves_everything_up_until_interrupted(tmp_path):
             await process.wait()
     assert process.returncode == 0, err.decode()
     assert database.exists()  # a database given with --database is kept
+
+
+# ---- in process: how the scenes are played and how failures end the demo ----------------
+
+
+async def test_scenes_run_in_order_and_the_bot_is_stopped_after_a_failing_scene(tmp_path):
+    played: list[str] = []
+
+    async def fail_after_the_bot_started(world: DemoWorld) -> None:
+        played.append("fail")
+        assert world.require_application().running
+        raise CommandError("a scene went wrong")
+
+    async def never_played(world: DemoWorld) -> None:
+        played.append("never")
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="a scene went wrong"):
+        await play_demo(
+            load_settings(),
+            DemoOptions(database=tmp_path / "demo.sqlite3"),
+            scenes=(*SCENES[:3], fail_after_the_bot_started, never_played),
+            out=out,
+        )
+    assert played == ["fail"]
+    assert "» starting the bot" in out.getvalue()
+    assert "» done" not in out.getvalue()
+
+
+async def test_a_stop_signal_ends_the_demo_with_code_130(tmp_path):
+    async def press_ctrl_c(world: DemoWorld) -> None:
+        world.stop.set()
+        await asyncio.sleep(30)  # the demo must not wait for this
+
+    out = io.StringIO()
+    started = time.monotonic()
+    code = await play_demo(
+        load_settings(),
+        DemoOptions(database=tmp_path / "demo.sqlite3"),
+        scenes=(*SCENES[:3], press_ctrl_c, SCENES[3]),
+        out=out,
+    )
+    assert code == 130
+    assert time.monotonic() - started < 20
+    assert "» the bot posts" not in out.getvalue()
+    assert "stopped before the end" in out.getvalue()
+
+
+async def test_a_bot_that_cannot_start_is_one_clear_error(tmp_path):
+    async def break_the_token(world: DemoWorld) -> None:
+        world.settings = world.settings.model_copy(
+            update={"telegram_bot_token": SecretStr("42:not-the-emulators-token")}
+        )
+
+    with pytest.raises(CommandError, match=r"^the bot stopped: "):
+        await play_demo(
+            load_settings(),
+            DemoOptions(database=tmp_path / "demo.sqlite3"),
+            scenes=(break_the_token, scene_start_bot),
+            out=io.StringIO(),
+        )
