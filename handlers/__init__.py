@@ -11,6 +11,7 @@ from handlers.admin import admin_handlers
 from handlers.bookmarks import bookmark_handlers
 from handlers.commands import command_handlers
 from handlers.export import export_handlers
+from handlers.forwards import forward_handlers
 from handlers.inline import inline_handlers
 from handlers.lists import list_handlers
 
@@ -24,6 +25,7 @@ def all_handlers() -> HandlerGroups:
         command_handlers(),
         list_handlers(),
         export_handlers(),
+        forward_handlers(),
         inline_handlers(),
         bookmark_handlers(),  # last: it ends with the catch-all for button presses
     )

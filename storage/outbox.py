@@ -290,6 +290,15 @@ class SQLiteOutboxRepository:
         )
         return [outbox_item_from_row(row) for row in rows]
 
+    async def find_posted(self, channel_id: int, message_id: int) -> OutboxItem | None:
+        """Return the sent row whose post in the channel is `message_id`, or None."""
+        row = await self._session.fetchone(
+            f"SELECT {_COLUMNS} FROM outbox WHERE channel_id = :channel_id "
+            "AND message_id = :message_id ORDER BY id DESC LIMIT 1",
+            {"channel_id": channel_id, "message_id": message_id},
+        )
+        return None if row is None else outbox_item_from_row(row)
+
     async def queued_stories(
         self, story_ids: Iterable[int], channel_ids: Iterable[int]
     ) -> set[tuple[int, int]]:

@@ -356,6 +356,11 @@ class OutboxRepository(Protocol):
         """Return an article's outbox rows, by channel."""
         ...
 
+    async def find_posted(self, channel_id: int, message_id: int) -> OutboxItem | None:
+        """Return the row whose post in the channel has this Telegram message id (how a
+        forwarded channel post is traced back to its article), or None."""
+        ...
+
     async def queued_stories(
         self, story_ids: Iterable[int], channel_ids: Iterable[int]
     ) -> set[tuple[int, int]]:

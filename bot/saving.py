@@ -1,0 +1,50 @@
+"""Saving from the private chat: a forwarded channel post traced back to its article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from storage.database import Database
+from storage.errors import NotFoundError
+from storage.models import Article
+
+
+class SaveResult(Enum):
+    """What a save request did."""
+
+    SAVED = "saved"
+    ALREADY_SAVED = "already saved"
+    UNKNOWN = "unknown"
+    """Nothing the bot posted or stored matches."""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    """The result of a save request and the article it concerned, when there is one."""
+
+    result: SaveResult
+    article: Article | None = None
+
+
+async def save_article(db: Database, user_id: int, article_id: int) -> SaveOutcome:
+    """Add the article to the user's bookmarks (never removes: saving is not a toggle)."""
+    try:
+        article = await db.articles.get(article_id)
+        added = await db.bookmarks.add(user_id, article_id)
+    except NotFoundError:
+        return SaveOutcome(SaveResult.UNKNOWN)
+    return SaveOutcome(SaveResult.SAVED if added else SaveResult.ALREADY_SAVED, article)
+
+
+async def save_channel_post(
+    db: Database, user_id: int, chat_id: int, message_id: int
+) -> SaveOutcome:
+    """Save the article behind a post the bot made in a channel (chat id, message id)."""
+    channel = await db.channels.get_by_chat_id(chat_id)
+    if channel is None:
+        return SaveOutcome(SaveResult.UNKNOWN)
+    posted = await db.outbox.find_posted(channel.id, message_id)
+    if posted is None:
+        return SaveOutcome(SaveResult.UNKNOWN)
+    return await save_article(db, user_id, posted.article_id)
