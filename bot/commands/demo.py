@@ -29,7 +29,7 @@ from bot.commands.base import CommandError
 from bot.commands.channels import telegram_bot
 from bot.context import NewsApplication
 from bot.demo.feedserver import RunningFeedServer, running_feed_server
-from bot.demo.samples import FEED_NAME, TEXT_SOURCE_NAME, sample_titles
+from bot.demo.samples import SAMPLE_SOURCES, sample_titles
 from bot.demo.transcript import Transcript
 from bot.lifecycle import run_polling_until_stopped
 from bot.logs import configure_logging
@@ -143,26 +143,22 @@ async def scene_create_channel(world: DemoWorld) -> None:
 
 async def scene_add_sources(world: DemoWorld) -> None:
     """Add the sample feed and the scraped article, routed to the channel, with backfill."""
-    stories = len(sample_titles())
-    feed_items = stories - 1
     async with database(world.settings) as db:
         channel = await db.channels.get_by_chat_id(world.require_channel().id)
         if channel is None:
             raise CommandError("the demo channel was not stored")
-        for url, name, backfill in (
-            (world.feeds.feed_url, FEED_NAME, feed_items),
-            (world.feeds.article_url, TEXT_SOURCE_NAME, 1),
-        ):
+        for sample in SAMPLE_SOURCES:
+            url = world.feeds.url(sample.path)
             world.transcript.step(
-                f"adding source {name}: newsbot sources add {url} "
-                f"--channel {world.channel_label} --backfill {backfill}"
+                f"adding source {sample.name}: newsbot sources add {url} "
+                f"--channel {world.channel_label} --backfill {sample.stories}"
             )
             async with db.transaction():
-                source = await db.sources.add(url, name=name, backfill=backfill)
+                source = await db.sources.add(url, name=sample.name, backfill=sample.stories)
                 await db.channels.route(source.id, channel.id)
-            kind = "an RSS feed" if url.endswith(".xml") else "a scraped plain-text article"
             world.transcript.note(
-                f"source {source.id}: {kind}; its first fetch posts its newest {backfill}"
+                f"source {source.id}: {sample.kind}; its first fetch posts its newest "
+                f"{sample.stories}"
             )
 
 

@@ -20,6 +20,10 @@ class RunningFeedServer:
 
     base_url: str
 
+    def url(self, path: str) -> str:
+        """Return the URL of a path on this server."""
+        return self.base_url + path
+
     @property
     def feed_url(self) -> str:
         """Return the URL of the sample RSS feed."""

@@ -137,6 +137,24 @@ def scraped_article(now: datetime) -> bytes:
     return _TEXT_TEMPLATE.format(date=date, title=TEXT_TITLE).encode()
 
 
+@dataclass(frozen=True, slots=True)
+class SampleSource:
+    """A source the demo adds: where the feed server serves it, and what it holds."""
+
+    path: str
+    name: str
+    kind: str
+    """What it is, for people: "an RSS feed"."""
+    stories: int
+    """How many stories it holds (all of them are posted: the demo backfills them all)."""
+
+
+SAMPLE_SOURCES: Final = (
+    SampleSource(FEED_PATH, FEED_NAME, "an RSS feed with categories", len(FEED_STORIES)),
+    SampleSource(TEXT_PATH, TEXT_SOURCE_NAME, "a scraped plain-text article", 1),
+)
+
+
 def sample_titles() -> tuple[str, ...]:
     """Every sample story's title, oldest first (the order the channel shows them)."""
     return (*(story.title for story in FEED_STORIES), TEXT_TITLE)

@@ -9,6 +9,7 @@ import httpx
 from bot.demo.feedserver import running_feed_server
 from bot.demo.samples import (
     FEED_STORIES,
+    SAMPLE_SOURCES,
     TEXT_TITLE,
     rss_feed,
     sample_titles,
@@ -55,3 +56,8 @@ async def test_feed_server_serves_the_feed_and_the_article():
     assert article.content == scraped_article(NOW)
     assert article.headers["content-type"] == "text/plain; charset=utf-8"
     assert missing.status_code == 404
+
+
+def test_sample_sources_hold_every_story():
+    assert sum(source.stories for source in SAMPLE_SOURCES) == len(sample_titles())
+    assert len({source.path for source in SAMPLE_SOURCES}) == len(SAMPLE_SOURCES)
