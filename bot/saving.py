@@ -1,4 +1,4 @@
-"""Saving from the private chat: a forwarded channel post traced back to its article."""
+"""Saving from the private chat: a forwarded channel post or a pasted link, to its article."""
 
 from __future__ import annotations
 
@@ -48,3 +48,11 @@ async def save_channel_post(
     if posted is None:
         return SaveOutcome(SaveResult.UNKNOWN)
     return await save_article(db, user_id, posted.article_id)
+
+
+async def save_link(db: Database, user_id: int, url: str) -> SaveOutcome:
+    """Save the stored article a pasted link points to (canonical URL compared)."""
+    article = await db.articles.find_by_url(url)
+    if article is None:
+        return SaveOutcome(SaveResult.UNKNOWN)
+    return await save_article(db, user_id, article.id)

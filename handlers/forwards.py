@@ -1,15 +1,15 @@
-"""Saving by forwarding: a channel post forwarded to the bot saves the article behind it."""
+"""Saving from the private chat: a forwarded channel post, or a pasted link to a story."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Final
 
-from telegram import MessageOriginChannel, Update
+from telegram import MessageEntity, MessageOriginChannel, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
-from bot.saving import SaveOutcome, SaveResult, save_channel_post
+from bot.saving import SaveOutcome, SaveResult, save_channel_post, save_link
 from handlers.bookmarks import remember_user
 from news.render import clean_text, truncate_words
 
@@ -18,11 +18,16 @@ NOT_A_KNOWN_POST: Final = (
     "or press 🔖 Save under it."
 )
 
+UNKNOWN_LINK: Final = (
+    "I don't have that story. Search with @{bot} or /search, and press 🔖 Save under it."
+)
+_LINK_ENTITIES: Final[list[str | None]] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 
-def describe_outcome(outcome: SaveOutcome) -> str:
+
+def describe_outcome(outcome: SaveOutcome, unknown: str = NOT_A_KNOWN_POST) -> str:
     """Return the reply telling the user what a save did."""
     if outcome.article is None or outcome.result is SaveResult.UNKNOWN:
-        return NOT_A_KNOWN_POST
+        return unknown
     title = truncate_words(clean_text(outcome.article.title), 200) or "Untitled"
     if outcome.result is SaveResult.SAVED:
         return f"🔖 Saved: {title}"
@@ -45,7 +50,39 @@ async def save_forwarded_post(update: Update, context: Context) -> None:
     await message.reply_text(describe_outcome(outcome))
 
 
+async def save_pasted_link(update: Update, context: Context) -> None:
+    """Save the story behind the first link of a message, when the bot has it."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    found = (
+        entity.url if entity.type == MessageEntity.TEXT_LINK else text
+        for entity, text in message.parse_entities(_LINK_ENTITIES).items()
+    )
+    links = [link for link in found if link]
+    if not links:
+        return
+    db = context.bot_data.db
+    await remember_user(db, user)
+    outcome = await save_link(db, user.id, links[0])
+    unknown = UNKNOWN_LINK.format(bot=context.bot.username)
+    await message.reply_text(describe_outcome(outcome, unknown))
+
+
 def forward_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
-    """The forward feature's handlers by group (forwards in the private chat)."""
+    """The save-from-chat handlers by group (forwards and links in the private chat)."""
     private_forwards = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.FORWARDED
-    return {0: [MessageHandler(private_forwards, save_forwarded_post)]}
+    private_links = (
+        filters.ChatType.PRIVATE
+        & filters.UpdateType.MESSAGE
+        & ~filters.FORWARDED
+        & ~filters.COMMAND
+        & (filters.Entity(MessageEntity.URL) | filters.Entity(MessageEntity.TEXT_LINK))
+    )
+    return {
+        0: [
+            MessageHandler(private_forwards, save_forwarded_post),
+            MessageHandler(private_links, save_pasted_link),
+        ]
+    }

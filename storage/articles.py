@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from news.dedupe import NEAR_DUPLICATE_DISTANCE, hamming
+from news.dedupe import NEAR_DUPLICATE_DISTANCE, canonical_url, hamming
 from news.models import ArticleDraft
 from news.tags import normalize_tag
 from storage.codec import (
@@ -400,6 +400,14 @@ class SQLiteArticleRepository:
         )
         found = {row["id"]: article_from_row(row) for row in rows}
         return [found[article_id] for article_id in wanted if article_id in found]
+
+    async def find_by_url(self, url: str) -> Article | None:
+        """Return the earliest article stored under this URL's canonical form, or None."""
+        row = await self._session.fetchone(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE url = :url ORDER BY id LIMIT 1",
+            {"url": canonical_url(url)},
+        )
+        return None if row is None else article_from_row(row)
 
     async def latest(self, limit: int = 20, offset: int = 0) -> list[Article]:
         """Return articles newest first (by story time)."""

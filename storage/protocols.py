@@ -150,6 +150,11 @@ class ArticleRepository(Protocol):
         """Return the articles with these ids that exist, in the order asked."""
         ...
 
+    async def find_by_url(self, url: str) -> Article | None:
+        """Return the article stored under this URL (compared in canonical form: tracking
+        parameters, fragment and host case ignored), or None."""
+        ...
+
     async def latest(self, limit: int = 20, offset: int = 0) -> builtins.list[Article]:
         """Return articles newest first (by story time: published, or fetched if later)."""
         ...
