@@ -28,27 +28,43 @@ async def run_polling_until_stopped(
     for signum in _SIGNALS:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, stop.set)
-    await application.initialize()
     try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        updater = application.updater
-        if updater is None:
-            raise RuntimeError("the application was built without an updater")
-        await updater.start_polling(drop_pending_updates=False)
-        await application.start()
-        log.info("event=started mode=polling bot=%s", application.bot.username)
-        await stop.wait()
-        log.info("event=stopping")
-        await updater.stop()
-        await application.stop()
-        if application.post_stop is not None:
-            await application.post_stop(application)
+        await _initialize(application)
+        try:
+            await _poll_until(application, stop)
+        finally:
+            await application.shutdown()
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)
+            log.info("event=stopped")
     finally:
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
         for signum in _SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signum)
-        log.info("event=stopped")
+
+
+async def _initialize(application: NewsApplication) -> None:
+    """Initialize the application; if that fails half-way, close the bot's HTTP clients."""
+    try:
+        await application.initialize()
+    except BaseException:
+        await application.bot.shutdown()  # initialize() failed (e.g. getMe refused the token)
+        raise
+
+
+async def _poll_until(application: NewsApplication, stop: asyncio.Event) -> None:
+    """post_init, start polling, wait for `stop`, then stop polling, handlers and jobs."""
+    if application.post_init is not None:
+        await application.post_init(application)
+    updater = application.updater
+    if updater is None:
+        raise RuntimeError("the application was built without an updater")
+    await updater.start_polling(drop_pending_updates=False)
+    await application.start()
+    log.info("event=started mode=polling bot=%s", application.bot.username)
+    await stop.wait()
+    log.info("event=stopping")
+    await updater.stop()
+    await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)

@@ -411,9 +411,6 @@ async def _stop_bot(world: DemoWorld) -> CommandError | None:
         return None
     await asyncio.wait({world.bot_task})
     if world.bot_task.cancelled() or world.bot_task.exception() is not None:
-        if world.application is not None:
-            # a failed `initialize()` (e.g. getMe refused) leaves the bot's HTTP clients open
-            await world.application.bot.shutdown()
         return _bot_failure(world.bot_task)
     return None
 
