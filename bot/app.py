@@ -74,6 +74,7 @@ async def _post_init(application: NewsApplication) -> None:
     """Open the database and the fetcher before the first update or job."""
     settings = application.bot_data.settings
     resources = contextlib.AsyncExitStack()
+    application.bot_data.resources = resources  # closed by post_shutdown, even after a failure
     db = await open_database(settings.database_path)
     resources.push_async_callback(db.close)
     fetcher = await resources.enter_async_context(Fetcher(fetch_policy(settings)))
@@ -84,7 +85,6 @@ async def _post_init(application: NewsApplication) -> None:
         )
         application.bot_data.ingest_executor = executor
     application.bot_data.attach(db=db, fetcher=fetcher)
-    application.bot_data.resources = resources
     await _start_publisher(application)
     await set_bot_commands(application.bot)
 
