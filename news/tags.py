@@ -11,6 +11,7 @@ Three forms of a tag:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and tags repeat across thousands of articles
 def normalize_tag(text: str) -> str:
     """Return the matching key of a tag: ``"#São Paulo"`` -> ``"sao_paulo"``.
 
