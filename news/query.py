@@ -39,8 +39,9 @@ MAX_TERMS = 16
 MAX_FILTERS = 8
 """At most this many tags and sources each are kept."""
 
-MIN_PREFIX_CHARS = 2
-"""A last word shorter than this is matched as a whole word, not as a prefix."""
+MIN_PREFIX_CHARS = 3
+"""A last word shorter than this is matched as a whole word (`EU`, `UN`), not as a prefix:
+the full-text index keeps 3-letter prefixes only (see storage migration 6)."""
 
 _TOKEN = re.compile(r"[^\W_]+")
 _PIECE = re.compile(

@@ -124,7 +124,8 @@ async def test_prefix_tag_phrase_source_and_other_scripts(bot_app, db, harbour):
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
         prefix = await ann.inline("lightho")
-        short_prefix = await ann.inline("island ro")
+        short_prefix = await ann.inline("island rou")
+        two_letters = await ann.inline("island ro")
         tag = await ann.inline("#ferries")
         two_tags = await ann.inline("#lighthouse #people")
         missing_tag = await ann.inline("#lighthouse #ferries")
@@ -141,6 +142,7 @@ async def test_prefix_tag_phrase_source_and_other_scripts(bot_app, db, harbour):
         "Fish market opens an hour earlier",
     }
     assert titles(short_prefix) == ["Night ferry returns to the island route"]
+    assert two_letters.results == []  # 2 letters are a whole word, not yet a prefix
     assert titles(tag) == ["Night ferry returns to the island route"]
     assert titles(two_tags) == ["Lighthouse keeper retires after forty winters"]
     assert missing_tag.results == []

@@ -106,3 +106,9 @@ def test_tokens_never_contain_syntax() -> None:
     query = parse_query('a"b *c* (d) e:f ^g -h +i {j} [k] \\l \x00m')
     for part in (*query.words, query.prefix or ""):
         assert all(ch.isalnum() or ch == " " for ch in part), part
+
+
+def test_last_word_is_a_prefix_from_its_third_letter() -> None:
+    assert parse_query("island rou") == SearchQuery(words=("island",), prefix="rou")
+    assert parse_query("summit EU") == SearchQuery(words=("summit", "eu"))
+    assert parse_query("un") == SearchQuery(words=("un",))

@@ -90,7 +90,7 @@ def test_split_statements_keeps_trigger_bodies_whole() -> None:
     assert statements[1].rstrip().endswith("END;")
 
 
-async def test_version_3_database_indexes_new_articles_exactly_once(tmp_path: Path) -> None:
+async def test_version_3_database_keeps_old_and_indexes_new_articles_once(tmp_path: Path) -> None:
     path = tmp_path / "v3.sqlite3"
     with sqlite3.connect(path) as conn:
         for script in MIGRATIONS[:3]:
@@ -99,6 +99,13 @@ async def test_version_3_database_indexes_new_articles_exactly_once(tmp_path: Pa
         conn.execute("PRAGMA user_version = 3")
         conn.execute(
             "INSERT INTO sources (url, name, tags, created_at) VALUES ('u', 'n', '[]', 0)"
+        )
+        conn.execute(  # indexed by the version-3 trigger; migration 6 rebuilds the index
+            "INSERT INTO articles (id, source_id, guid, url, title, summary, body, fetched_at, "
+            "updated_at, story_at, tags, related, content_hash, simhash, band0, band1, band2, "
+            "band3, story_id) VALUES (7, 1, 'g0', 'https://example.test/old', "
+            "'Harbour crane restored', '', 'The old crane lifts again.', 0, 0, 0, '[]', '[]', "
+            "'h0', 99, 0, 0, 0, 0, 7)"
         )
     conn.close()
     async with await open_database(path) as db:
@@ -124,11 +131,17 @@ async def test_version_3_database_indexes_new_articles_exactly_once(tmp_path: Pa
             content_hash="h1",
             simhash=12345,
         )
-        await db.articles.upsert_many(1, [draft], fetched_at=datetime(2026, 11, 30, tzinfo=UTC))
+        result = await db.articles.upsert_many(
+            1, [draft], fetched_at=datetime(2026, 11, 30, tzinfo=UTC)
+        )
         hits = await db.session.fetchall(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'lantern*'"
         )
-        assert [row[0] for row in hits] == [1]
+        assert [row[0] for row in hits] == list(result.inserted)
+        old = await db.session.fetchall(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'cra*'"
+        )
+        assert [row[0] for row in old] == [7]
         await db.session.execute(
             "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
         )
