@@ -51,6 +51,8 @@ NO_BOOKMARKS_START: Final = "no_bookmarks"
 """Deep-link payload of the button shown when a `saved` search found nothing."""
 NOTHING_FOUND_TEXT: Final = "Nothing matched. Tap for search tips"
 NO_BOOKMARKS_TEXT: Final = "No saved stories matched. Tap to see how to save"
+MAX_ID_DIGITS: Final = 18
+"""Article ids fit in SQLite's signed 64-bit integers; a longer result id is forged."""
 MAX_TITLE_CHARS: Final = 120
 MAX_DESCRIPTION_CHARS: Final = 160
 
@@ -66,6 +68,19 @@ class InlinePage:
     is_personal: bool
     button: InlineQueryResultsButton | None
     """Shown above the (empty) results when nothing matched."""
+
+
+def result_id_of(article_id: int) -> str:
+    """Return the inline result id of an article (its id in decimal)."""
+    return str(article_id)
+
+
+def article_id_of_result(result_id: str) -> int | None:
+    """Return the article id an inline result id names, or None when it is not one of ours."""
+    if not result_id.isascii() or not result_id.isdigit() or len(result_id) > MAX_ID_DIGITS:
+        return None
+    article_id = int(result_id)
+    return article_id if article_id > 0 and result_id_of(article_id) == result_id else None
 
 
 def parse_offset(offset: str) -> int:
@@ -129,7 +144,7 @@ async def article_result(db: Database, article: Article) -> InlineQueryResultArt
     content = await post_content(db, article)
     url = http_url(article.url)
     return InlineQueryResultArticle(
-        id=str(article.id),
+        id=result_id_of(article.id),
         title=truncate_words(clean_text(article.title), MAX_TITLE_CHARS) or "Untitled",
         input_message_content=InputTextMessageContent(
             render_inline_message(content),

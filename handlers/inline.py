@@ -14,6 +14,7 @@ from telegram.ext import BaseHandler, ChosenInlineResultHandler, InlineQueryHand
 
 from bot.context import Context
 from bot.inline_results import inline_page
+from bot.shares import record_share
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,18 @@ async def answer_inline_query(update: Update, context: Context) -> None:
     )
 
 
-async def note_chosen_result(update: Update, _context: Context) -> None:
-    """Log which story a user shared from inline mode (needs inline feedback on)."""
+async def note_chosen_result(update: Update, context: Context) -> None:
+    """Record the story a user shared from inline mode (needs inline feedback on)."""
     chosen = update.chosen_inline_result
-    if chosen is not None:
-        log.info("event=inline_share article=%s user=%d", chosen.result_id, chosen.from_user.id)
+    if chosen is None:
+        return
+    recorded = await record_share(context.bot_data.db, chosen.from_user.id, chosen.result_id)
+    log.info(
+        "event=inline_share result=%r user=%d recorded=%s",
+        chosen.result_id[:64],
+        chosen.from_user.id,
+        recorded,
+    )
 
 
 def inline_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:

@@ -24,10 +24,12 @@ from storage.protocols import (
     BookmarkRepository,
     ChannelRepository,
     OutboxRepository,
+    ShareRepository,
     SourceRepository,
     UserRepository,
 )
 from storage.session import Session
+from storage.shares import SQLiteShareRepository
 from storage.sources import SQLiteSourceRepository
 from storage.users import SQLiteUserRepository
 
@@ -59,6 +61,7 @@ class Database:
         self.outbox: OutboxRepository = SQLiteOutboxRepository(session)
         self.users: UserRepository = SQLiteUserRepository(session)
         self.bookmarks: BookmarkRepository = SQLiteBookmarkRepository(session)
+        self.shares: ShareRepository = SQLiteShareRepository(session)
 
     @property
     def session(self) -> Session:

@@ -231,6 +231,20 @@ INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 """
 
+_SHARES_V7: Final = """
+-- Stories users sent from inline mode (chosen_inline_result; needs inline feedback on in
+-- BotFather). One row per choice: a story shared twice counts twice.
+CREATE TABLE shares (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL,                    -- Telegram user id (no FK: a share is
+                                                    -- kept even if the user row is not)
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    result_id  TEXT    NOT NULL,                    -- the inline result id Telegram echoed
+    chosen_at  INTEGER NOT NULL
+);
+CREATE INDEX shares_article ON shares (article_id, chosen_at);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -238,6 +252,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _FTS_EXPLICIT_INSERT_V4,
     _FTS_AUTOMERGE_V5,
     _FTS_PREFIX_3_V6,
+    _SHARES_V7,
 )
 """Forward migrations; the schema version is their count."""
 

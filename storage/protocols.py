@@ -436,3 +436,22 @@ class BookmarkRepository(Protocol):
     async def count(self, user_id: int) -> int:
         """Return how many articles the user saved."""
         ...
+
+
+class ShareRepository(Protocol):
+    """Stories users sent from inline mode (chosen inline results)."""
+
+    async def record(
+        self, user_id: int, article_id: int, *, result_id: str, now: datetime | None = None
+    ) -> None:
+        """Record that the user shared the article through inline result `result_id`;
+        `NotFoundError` if the article does not exist."""
+        ...
+
+    async def count_for_article(self, article_id: int) -> int:
+        """Return how many times the article was shared."""
+        ...
+
+    async def count_since(self, article_id: int, since: datetime) -> int:
+        """Return how many times the article was shared at or after `since`."""
+        ...
