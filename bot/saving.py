@@ -17,6 +17,8 @@ class SaveResult(Enum):
     ALREADY_SAVED = "already saved"
     UNKNOWN = "unknown"
     """Nothing the bot posted or stored matches."""
+    FAILED = "failed"
+    """A pasted page could not be fetched or stored (`SaveOutcome.reason` says why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,8 @@ class SaveOutcome:
 
     result: SaveResult
     article: Article | None = None
+    reason: str = ""
+    """Why it failed, fit for the user (FAILED only)."""
 
 
 async def save_article(db: Database, user_id: int, article_id: int) -> SaveOutcome:

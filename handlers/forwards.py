@@ -9,6 +9,7 @@ from telegram import MessageEntity, MessageOriginChannel, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
+from bot.saved_links import save_new_page
 from bot.saving import SaveOutcome, SaveResult, save_channel_post, save_link
 from handlers.bookmarks import remember_user
 from news.render import clean_text, truncate_words
@@ -18,14 +19,14 @@ NOT_A_KNOWN_POST: Final = (
     "or press 🔖 Save under it."
 )
 
-UNKNOWN_LINK: Final = (
-    "I don't have that story. Search with @{bot} or /search, and press 🔖 Save under it."
-)
+LINK_FAILED: Final = "I couldn't save that link: {reason}."
 _LINK_ENTITIES: Final[list[str | None]] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 
 
 def describe_outcome(outcome: SaveOutcome, unknown: str = NOT_A_KNOWN_POST) -> str:
     """Return the reply telling the user what a save did."""
+    if outcome.result is SaveResult.FAILED:
+        return LINK_FAILED.format(reason=outcome.reason)
     if outcome.article is None or outcome.result is SaveResult.UNKNOWN:
         return unknown
     title = truncate_words(clean_text(outcome.article.title), 200) or "Untitled"
@@ -51,7 +52,8 @@ async def save_forwarded_post(update: Update, context: Context) -> None:
 
 
 async def save_pasted_link(update: Update, context: Context) -> None:
-    """Save the story behind the first link of a message, when the bot has it."""
+    """Save the story behind the first link of a message: a stored one, or else the page
+    fetched and stored."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -66,8 +68,12 @@ async def save_pasted_link(update: Update, context: Context) -> None:
     db = context.bot_data.db
     await remember_user(db, user)
     outcome = await save_link(db, user.id, links[0])
-    unknown = UNKNOWN_LINK.format(bot=context.bot.username)
-    await message.reply_text(describe_outcome(outcome, unknown))
+    if outcome.result is SaveResult.UNKNOWN:
+        data = context.bot_data
+        outcome = await save_new_page(
+            db, data.fetcher, user.id, links[0], executor=data.ingest_executor
+        )
+    await message.reply_text(describe_outcome(outcome))
 
 
 def forward_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:

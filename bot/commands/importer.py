@@ -7,12 +7,11 @@ import asyncio
 from pathlib import Path
 
 from bot.commands.base import CommandError
+from bot.local_sources import import_source
 from bot.runtime import database, ingestion
 from bot.settings import Settings
 from news.errors import ParseError
 from news.parse import parse_document
-from storage.database import Database
-from storage.models import Source
 
 CONTENT_TYPES = {
     ".txt": "text/plain",
@@ -24,7 +23,6 @@ CONTENT_TYPES = {
     ".rss": "application/rss+xml",
     ".atom": "application/atom+xml",
 }
-IMPORT_SCHEME = "import:"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,18 +36,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--source", default="imported", metavar="NAME", help="source to file them under"
     )
     parser.set_defaults(handler=import_files)
-
-
-async def import_source(db: Database, name: str) -> Source:
-    """The source called `name`, created (paused, never fetched) for imports if missing."""
-    existing = await db.sources.get_by_url(IMPORT_SCHEME + name)
-    if existing is not None:
-        return existing
-    for source in await db.sources.list():
-        if source.name == name:
-            return source
-    source = await db.sources.add(IMPORT_SCHEME + name, name=name)
-    return await db.sources.set_paused(source.id, True)
 
 
 async def import_files(settings: Settings, args: argparse.Namespace) -> int:

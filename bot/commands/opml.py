@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.commands.base import CommandError
-from bot.commands.importer import IMPORT_SCHEME
+from bot.local_sources import IMPORT_SCHEME
 from bot.runtime import database
 from bot.settings import Settings
 from news.opml import Subscription, parse_opml, render_opml
