@@ -123,7 +123,10 @@ async def _page(
     db: Database, articles: list[Article], start: int, *, more: bool, personal: bool
 ) -> InlinePage:
     """Build the page for these articles (the empty-answer button when there are none)."""
-    results = [await article_result(db, article) for article in articles]
+    source_names: dict[int, str] = {}  # each source read once per page, not once per result
+    results = [
+        await article_result(db, article, source_names=source_names) for article in articles
+    ]
     button = None
     if not results and start == 0:
         button = InlineQueryResultsButton(
@@ -139,9 +142,11 @@ async def _page(
     )
 
 
-async def article_result(db: Database, article: Article) -> InlineQueryResultArticle:
+async def article_result(
+    db: Database, article: Article, *, source_names: dict[int, str] | None = None
+) -> InlineQueryResultArticle:
     """Return an article as an inline result: rendered like a channel post, with Save."""
-    content = await post_content(db, article)
+    content = await post_content(db, article, source_names=source_names)
     url = http_url(article.url)
     return InlineQueryResultArticle(
         id=result_id_of(article.id),

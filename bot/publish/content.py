@@ -14,20 +14,25 @@ MAX_STORY_LINKS: Final = 2
 """Earlier articles of the same story offered as related coverage."""
 
 
-async def post_content(db: Database, article: Article) -> PostContent:
-    """Build what a post of `article` shows, with its related headlines."""
-    source = await db.sources.get(article.source_id)
+async def post_content(
+    db: Database, article: Article, *, source_names: dict[int, str] | None = None
+) -> PostContent:
+    """Build what a post of `article` shows, with its related headlines.
+
+    `source_names` (source id → name) is filled as sources are looked up; pass the same
+    dict for many articles (an inline page) so each source is read once.
+    """
+    names = {} if source_names is None else source_names
     earlier = await earlier_in_story(db, article)
-    names = {source.id: source.name}
-    for other in earlier:
-        if other.source_id not in names:
-            names[other.source_id] = (await db.sources.get(other.source_id)).name
+    for source_id in (article.source_id, *(other.source_id for other in earlier)):
+        if source_id not in names:
+            names[source_id] = (await db.sources.get(source_id)).name
     return PostContent(
         article_id=article.id,
         title=article.title,
         url=article.url,
         summary=article.summary or article.body,
-        source_name=source.name,
+        source_name=names[article.source_id],
         published_at=article.story_time,
         tags=article.tags,
         image_url=article.image_url,

@@ -75,3 +75,24 @@ async def test_related_are_own_links_then_earlier_articles_of_the_story(db: Data
     assert earliest.related == ()  # nothing came before the first article of a story
     middle = await post_content(db, await db.articles.get(courier_id))
     assert [link.site for link in middle.related] == ["Gazette"]
+
+
+async def test_shared_source_names_read_each_source_once(db: Database, monkeypatch) -> None:
+    ids = await store(
+        db, "https://harbour.example/feed.xml", "Harbour Gazette", [draft(1), draft(2), draft(3)]
+    )
+    reads: list[int] = []
+    original = db.sources.get
+
+    async def counting_get(source_id: int):
+        reads.append(source_id)
+        return await original(source_id)
+
+    monkeypatch.setattr(db.sources, "get", counting_get)
+    names: dict[int, str] = {}
+    contents = [
+        await post_content(db, await db.articles.get(article_id), source_names=names)
+        for article_id in ids
+    ]
+    assert [c.source_name for c in contents] == ["Harbour Gazette"] * 3
+    assert len(reads) == 1
