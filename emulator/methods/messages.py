@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from emulator.access import bot_can_read, check_can_send, resolve_chat
@@ -71,22 +72,22 @@ async def send_message(emu: Emulator, params: Params) -> object:
 
 async def send_photo(emu: Emulator, params: Params) -> object:
     """sendPhoto: an uploaded photo, a URL or a file_id, with a caption up to 1024."""
-    caption = caption_text(
-        params.text("caption"), params.text("parse_mode"), params.raw("caption_entities")
+    return _send_with_caption(
+        emu, params, photo=lambda: photo_from_param(emu.world, *file_param(params, "photo"))
     )
-    markup = parse_reply_markup(params.raw("reply_markup"))
-    chat = target_chat(emu, params)
-    check_can_send(emu.world, chat)
-    reply = reply_target(emu, chat, params)
-    photo = photo_from_param(emu.world, *file_param(params, "photo"))
-    message = post_bot_message(
-        emu, chat, params, reply, photo=photo, caption=caption, reply_markup=markup
-    )
-    return message_json(emu.world, message)
 
 
 async def send_document(emu: Emulator, params: Params) -> object:
     """sendDocument: an uploaded file (kept byte for byte), a URL or a file_id."""
+    return _send_with_caption(
+        emu,
+        params,
+        document=lambda: document_from_param(emu.world, *file_param(params, "document")),
+    )
+
+
+def _send_with_caption(emu: Emulator, params: Params, **media: Callable[[], object]) -> object:
+    """Validate caption, keyboard, chat and reply, then read the media and post it."""
     caption = caption_text(
         params.text("caption"), params.text("parse_mode"), params.raw("caption_entities")
     )
@@ -94,9 +95,9 @@ async def send_document(emu: Emulator, params: Params) -> object:
     chat = target_chat(emu, params)
     check_can_send(emu.world, chat)
     reply = reply_target(emu, chat, params)
-    document = document_from_param(emu.world, *file_param(params, "document"))
+    read = {name: load() for name, load in media.items()}
     message = post_bot_message(
-        emu, chat, params, reply, document=document, caption=caption, reply_markup=markup
+        emu, chat, params, reply, caption=caption, reply_markup=markup, **read
     )
     return message_json(emu.world, message)
 
