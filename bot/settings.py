@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -55,7 +63,22 @@ class Settings(BaseSettings):
     publish_poll_seconds: float = Field(default=1.0, gt=0, le=300)
     publish_edit_window_hours: float = Field(default=48.0, ge=0, le=24 * 365)
     """A post whose article changes within this time of posting is edited in place."""
+    telegram_http_client: Literal["aiohttp", "httpx"] = "aiohttp"
+    """HTTP layer for Bot API calls: aiohttp (faster) or PTB's default httpx."""
+    webhook_url: str | None = None
+    """Public HTTPS URL Telegram posts updates to; unset: long polling."""
+    webhook_secret_token: SecretStr | None = None
+    """Secret Telegram sends in every webhook request; required with WEBHOOK_URL."""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    """Port of the /healthz and /metrics HTTP server; unset: no server."""
+    health_listen: str = "127.0.0.1"
+    follows_per_user: int = Field(default=20, ge=1, le=1000)
+    """Most /follow alerts one user may keep."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["keyvalue", "json"] = "keyvalue"
+    """One line per event: key=value pairs or a JSON object."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -77,11 +100,37 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("webhook_url")
     @classmethod
-    def _upper_log_level(cls, value: object) -> object:
-        """Accept `info` as well as `INFO`."""
-        return value.upper() if isinstance(value, str) else value
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        """Require an https URL (Telegram delivers webhooks over HTTPS only)."""
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must start with https://")
+        return value
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters of A-Z, a-z, 0-9, `_` and `-`."""
+        secret = value.get_secret_value() if value is not None else None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Self:
+        """A webhook without a secret would accept forged updates from anyone."""
+        if self.webhook_url is not None and self.webhook_secret_token is None:
+            raise ValueError("WEBHOOK_SECRET_TOKEN is required when WEBHOOK_URL is set")
+        return self
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _normalize_case(cls, value: object, info: ValidationInfo) -> object:
+        """Accept `info` as well as `INFO`, and `JSON` as well as `json`."""
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
 
 class SettingsError(Exception):
@@ -94,5 +143,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across settings names them itself
+            raise SettingsError(f"invalid settings: {message}") from None
+        name = str(first["loc"][0]).upper()
+        raise SettingsError(f"invalid setting {name}: {message}") from None
