@@ -427,9 +427,15 @@ class SQLiteArticleRepository:
         )
         return [article_from_row(row) for row in rows]
 
-    async def count(self) -> int:
-        """Return the number of stored articles."""
-        row = await self._session.fetchone("SELECT count(*) FROM articles")
+    async def count(self, *, since: datetime | None = None) -> int:
+        """Return the number of stored articles (first fetched at or after `since`)."""
+        if since is None:
+            row = await self._session.fetchone("SELECT count(*) FROM articles")
+        else:
+            row = await self._session.fetchone(
+                "SELECT count(*) FROM articles WHERE fetched_at >= :since",
+                {"since": to_micros(since)},
+            )
         return int(row[0]) if row is not None else 0
 
     async def tags(self, limit: int = 50, *, since: datetime | None = None) -> list[TagCount]:

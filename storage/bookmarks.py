@@ -106,3 +106,8 @@ class SQLiteBookmarkRepository:
             "SELECT count(*) FROM bookmarks WHERE user_id = :user_id", {"user_id": user_id}
         )
         return int(row[0]) if row is not None else 0
+
+    async def count_all(self) -> int:
+        """Return how many bookmarks all users hold together."""
+        row = await self._session.fetchone("SELECT count(*) FROM bookmarks")
+        return int(row[0]) if row is not None else 0

@@ -321,6 +321,32 @@ class SQLiteOutboxRepository:
         )
         return {(row["story_id"], row["channel_id"]) for row in rows}
 
+    async def sent_count(self, *, since: datetime | None = None) -> int:
+        """Return how many rows were sent (at or after `since` when given)."""
+        row = await self._session.fetchone(
+            "SELECT count(*) FROM outbox WHERE state = :sent "
+            "AND (:since IS NULL OR sent_at >= :since)",
+            {"sent": OutboxState.SENT.value, "since": to_micros_or_none(since)},
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def recent_failures(self, limit: int = 5) -> list[OutboxItem]:
+        """Return up to `limit` rows that failed for good, newest first."""
+        rows = await self._session.fetchall(
+            f"SELECT {_COLUMNS} FROM outbox WHERE state = :failed ORDER BY id DESC LIMIT :limit",
+            {"failed": OutboxState.FAILED.value, "limit": max(0, limit)},
+        )
+        return [outbox_item_from_row(row) for row in rows]
+
+    async def latest_error(self, channel_id: int) -> str | None:
+        """Return the error of the channel's newest row that recorded one, or None."""
+        row = await self._session.fetchone(
+            "SELECT last_error FROM outbox WHERE channel_id = :channel_id "
+            "AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1",
+            {"channel_id": channel_id},
+        )
+        return None if row is None else str(row["last_error"])
+
     async def _update(self, item_id: int, assignments: str, values: dict[str, Any]) -> OutboxItem:
         """Apply `SET assignments` to one row and return it; `NotFoundError` if missing."""
         row = await self._session.fetchone(

@@ -163,8 +163,8 @@ class ArticleRepository(Protocol):
         """Return the articles of one story, earliest first."""
         ...
 
-    async def count(self) -> int:
-        """Return the number of stored articles."""
+    async def count(self, *, since: datetime | None = None) -> int:
+        """Return the number of stored articles (first fetched at or after `since`)."""
         ...
 
     async def tags(
@@ -374,6 +374,18 @@ class OutboxRepository(Protocol):
         failed for good do not count)."""
         ...
 
+    async def sent_count(self, *, since: datetime | None = None) -> int:
+        """Return how many rows were sent (at or after `since` when given)."""
+        ...
+
+    async def recent_failures(self, limit: int = 5) -> builtins.list[OutboxItem]:
+        """Return up to `limit` rows that failed for good, newest first."""
+        ...
+
+    async def latest_error(self, channel_id: int) -> str | None:
+        """Return the error of the channel's newest row that recorded one, or None."""
+        ...
+
 
 class UserRepository(Protocol):
     """Telegram users the bot has seen."""
@@ -437,6 +449,10 @@ class BookmarkRepository(Protocol):
         """Return how many articles the user saved."""
         ...
 
+    async def count_all(self) -> int:
+        """Return how many bookmarks all users hold together."""
+        ...
+
 
 class ShareRepository(Protocol):
     """Stories users sent from inline mode (chosen inline results)."""
@@ -454,4 +470,8 @@ class ShareRepository(Protocol):
 
     async def count_since(self, article_id: int, since: datetime) -> int:
         """Return how many times the article was shared at or after `since`."""
+        ...
+
+    async def count_all(self) -> int:
+        """Return how many shares were recorded, of any article."""
         ...

@@ -49,3 +49,8 @@ class SQLiteShareRepository:
             {"article_id": article_id, "since": to_micros(since)},
         )
         return int(row[0]) if row is not None else 0
+
+    async def count_all(self) -> int:
+        """Return how many shares were recorded, of any article."""
+        row = await self._session.fetchone("SELECT count(*) FROM shares")
+        return int(row[0]) if row is not None else 0
