@@ -427,15 +427,15 @@ class SQLiteArticleRepository:
         )
         return [article_from_row(row) for row in rows]
 
-    async def count(self, *, since: datetime | None = None) -> int:
-        """Return the number of stored articles (first fetched at or after `since`)."""
-        if since is None:
-            row = await self._session.fetchone("SELECT count(*) FROM articles")
-        else:
-            row = await self._session.fetchone(
-                "SELECT count(*) FROM articles WHERE fetched_at >= :since",
-                {"since": to_micros(since)},
-            )
+    async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
+        """Return the number of stored articles (first fetched at or after `since`, of one
+        source: when given)."""
+        row = await self._session.fetchone(
+            "SELECT count(*) FROM articles "
+            "WHERE (:since IS NULL OR fetched_at >= :since) "
+            "AND (:source_id IS NULL OR source_id = :source_id)",
+            {"since": to_micros_or_none(since), "source_id": source_id},
+        )
         return int(row[0]) if row is not None else 0
 
     async def tags(self, limit: int = 50, *, since: datetime | None = None) -> list[TagCount]:

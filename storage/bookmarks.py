@@ -111,3 +111,12 @@ class SQLiteBookmarkRepository:
         """Return how many bookmarks all users hold together."""
         row = await self._session.fetchone("SELECT count(*) FROM bookmarks")
         return int(row[0]) if row is not None else 0
+
+    async def count_for_source(self, source_id: int) -> int:
+        """Return how many bookmarks (of any user) point at the source's articles."""
+        row = await self._session.fetchone(
+            "SELECT count(*) FROM bookmarks AS b JOIN articles AS a ON a.id = b.article_id "
+            "WHERE a.source_id = :source_id",
+            {"source_id": source_id},
+        )
+        return int(row[0]) if row is not None else 0

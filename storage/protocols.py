@@ -163,8 +163,9 @@ class ArticleRepository(Protocol):
         """Return the articles of one story, earliest first."""
         ...
 
-    async def count(self, *, since: datetime | None = None) -> int:
-        """Return the number of stored articles (first fetched at or after `since`)."""
+    async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
+        """Return the number of stored articles (first fetched at or after `since`, of one
+        source: when given)."""
         ...
 
     async def tags(
@@ -451,6 +452,10 @@ class BookmarkRepository(Protocol):
 
     async def count_all(self) -> int:
         """Return how many bookmarks all users hold together."""
+        ...
+
+    async def count_for_source(self, source_id: int) -> int:
+        """Return how many bookmarks (of any user) point at the source's articles."""
         ...
 
 

@@ -74,6 +74,19 @@ async def test_bookmarks_and_shares_are_counted_over_all_users(
 
     assert await db.bookmarks.count_all() == 3
     assert await db.shares.count_all() == 3
+    assert await db.bookmarks.count_for_source(source.id) == 3
+    assert await db.bookmarks.count_for_source(999) == 0
+
+
+async def test_articles_are_counted_per_source(db: Database, make_draft: DraftFactory) -> None:
+    quay = await db.sources.add("https://feeds.example/quay.xml")
+    mill = await db.sources.add("https://feeds.example/mill.xml")
+    await db.articles.upsert_many(quay.id, [make_draft(1), make_draft(2)], fetched_at=NOW)
+    await db.articles.upsert_many(mill.id, [make_draft(3)], fetched_at=NOW + timedelta(days=2))
+
+    assert await db.articles.count(source_id=quay.id) == 2
+    assert await db.articles.count(source_id=mill.id) == 1
+    assert await db.articles.count(source_id=quay.id, since=NOW + timedelta(days=1)) == 0
 
 
 async def _all_items(db: Database, article_ids: tuple[int, ...]) -> list:
