@@ -51,7 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # in tests); opting in changes only the types of a few exception attributes.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
-    configure_logging(settings.log_level, token=token)
+    webhook_secret = settings.webhook_secret_token
+    configure_logging(
+        settings.log_level,
+        token=token,
+        secrets=[webhook_secret.get_secret_value()] if webhook_secret else [],
+    )
     try:
         handler: CommandHandler = args.handler
         return asyncio.run(handler(settings, args))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Iterable
 
 # Telegram bot tokens look like `123456789:AA...` (35 url-safe characters after the colon).
 # No `\b` in front: inside Bot API URLs the token follows `/bot` directly.
@@ -15,11 +16,16 @@ _HANDLER_NAME = "newsbot"
 
 
 class RedactTokenFilter(logging.Filter):
-    """Replace the configured token, and anything shaped like a bot token, with `<redacted>`."""
+    """Replace the token, other secrets, and anything shaped like a bot token with `<redacted>`."""
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, *, secrets: Iterable[str | None] = ()) -> None:
         super().__init__()
         self._token = token
+        # Other secrets (the webhook secret: A-Z a-z 0-9 _ -) are replaced only where they
+        # stand alone, so that a short secret cannot mangle longer words that contain it.
+        self._secrets = [
+            re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(s)}(?![A-Za-z0-9_-])") for s in secrets if s
+        ]
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message in place; never drop it."""
@@ -33,19 +39,23 @@ class RedactTokenFilter(logging.Filter):
         return True
 
     def redact(self, text: str) -> str:
-        """Return `text` with the token removed."""
+        """Return `text` with the token and the other secrets removed."""
         if self._token:
             text = text.replace(self._token, "<redacted>")
+        for secret in self._secrets:
+            text = secret.sub("<redacted>", text)
         return _TOKEN_SHAPE.sub("<redacted>", text)
 
 
-def configure_logging(level: str, *, token: str | None = None) -> None:
-    """Send `key=value`-style lines to stderr at `level`, with the token redacted."""
+def configure_logging(
+    level: str, *, token: str | None = None, secrets: Iterable[str | None] = ()
+) -> None:
+    """Send `key=value`-style lines to stderr at `level`, with the token and secrets redacted."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter("%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
     )
-    handler.addFilter(RedactTokenFilter(token))
+    handler.addFilter(RedactTokenFilter(token, secrets=secrets))
     handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
