@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from bot.i18n import Texts, texts_for
 from news.render import clean_text
 from storage.database import Database
 
@@ -91,13 +92,16 @@ def _markdown_url(url: str) -> str:
     return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
-def bookmarks_markdown(items: list[ExportedBookmark]) -> str:
-    """Return the bookmarks as a Markdown list, most recently saved first."""
-    lines = ["# Bookmarks", ""]
+def bookmarks_markdown(items: list[ExportedBookmark], language: Texts | None = None) -> str:
+    """Return the bookmarks as a Markdown list, most recently saved first, its words in
+    `language` (English by default)."""
+    _ = (language or texts_for(None)).gettext
+    lines = [_("# Bookmarks"), ""]
     for item in items:
         lines.append(f"- [{_markdown_text(item.title)}]({_markdown_url(item.url)})")
         meta = f"{_markdown_text(item.source)} · {item.published_at:%Y-%m-%d}"
-        lines.append(f"  {meta} · saved {item.saved_at:%Y-%m-%d}")
+        saved = _("saved {date}").format(date=f"{item.saved_at:%Y-%m-%d}")
+        lines.append(f"  {meta} · {saved}")
         if item.tags:
             lines.append("  " + " ".join(_markdown_text(f"#{tag}") for tag in item.tags))
         if item.summary:

@@ -20,6 +20,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.i18n import N_, Texts, texts_for
 from bot.publish.content import post_content
 from bot.publish.telegram_send import inline_markup
 from news.query import parse_query
@@ -49,8 +50,9 @@ NOTHING_FOUND_START: Final = "nothing_found"
 """Deep-link payload of the button shown when nothing matched."""
 NO_BOOKMARKS_START: Final = "no_bookmarks"
 """Deep-link payload of the button shown when a `saved` search found nothing."""
-NOTHING_FOUND_TEXT: Final = "Nothing matched. Tap for search tips"
-NO_BOOKMARKS_TEXT: Final = "No saved stories matched. Tap to see how to save"
+NOTHING_FOUND_TEXT: Final = N_("Nothing matched. Tap for search tips")
+NO_BOOKMARKS_TEXT: Final = N_("No saved stories matched. Tap to see how to save")
+UNTITLED: Final = N_("Untitled")
 MAX_ID_DIGITS: Final = 18
 """Article ids fit in SQLite's signed 64-bit integers; a longer result id is forged."""
 MAX_TITLE_CHARS: Final = 120
@@ -92,14 +94,26 @@ def parse_offset(offset: str) -> int:
 
 
 async def inline_page(
-    db: Database, text: str, offset: str, user_id: int, *, now: datetime | None = None
+    db: Database,
+    text: str,
+    offset: str,
+    user_id: int,
+    *,
+    now: datetime | None = None,
+    language: Texts | None = None,
 ) -> InlinePage:
-    """Answer an inline query: one page of results for `text` at `offset` for `user_id`."""
+    """Answer an inline query: one page of results for `text` at `offset` for `user_id`.
+
+    What only the asking user reads (the no-results button, a missing title) is in
+    `language` (English by default); the message a result sends stays English, as in
+    the channels, since the whole chat reads it.
+    """
+    language = language or texts_for(None)
     start = parse_offset(offset)
     shared_id = decode_share_query(text)
     if shared_id is not None:
         articles = await _shared_article(db, shared_id) if start == 0 else []
-        return await _page(db, articles, start, more=False, personal=False)
+        return await _page(db, articles, start, language, more=False, personal=False)
     query = parse_query(text)
     if start > MAX_OFFSET:
         hits = []
@@ -108,7 +122,8 @@ async def inline_page(
             db, query, limit=PAGE_SIZE + 1, offset=start, user_id=user_id, now=now
         )
     articles = [hit.article for hit in hits[:PAGE_SIZE]]
-    return await _page(db, articles, start, more=len(hits) > PAGE_SIZE, personal=query.saved)
+    more = len(hits) > PAGE_SIZE
+    return await _page(db, articles, start, language, more=more, personal=query.saved)
 
 
 async def _shared_article(db: Database, article_id: int) -> list[Article]:
@@ -120,17 +135,24 @@ async def _shared_article(db: Database, article_id: int) -> list[Article]:
 
 
 async def _page(
-    db: Database, articles: list[Article], start: int, *, more: bool, personal: bool
+    db: Database,
+    articles: list[Article],
+    start: int,
+    language: Texts,
+    *,
+    more: bool,
+    personal: bool,
 ) -> InlinePage:
     """Build the page for these articles (the empty-answer button when there are none)."""
     source_names: dict[int, str] = {}  # each source read once per page, not once per result
     results = [
-        await article_result(db, article, source_names=source_names) for article in articles
+        await article_result(db, article, source_names=source_names, language=language)
+        for article in articles
     ]
     button = None
     if not results and start == 0:
         button = InlineQueryResultsButton(
-            text=NO_BOOKMARKS_TEXT if personal else NOTHING_FOUND_TEXT,
+            text=language.gettext(NO_BOOKMARKS_TEXT if personal else NOTHING_FOUND_TEXT),
             start_parameter=NO_BOOKMARKS_START if personal else NOTHING_FOUND_START,
         )
     return InlinePage(
@@ -143,14 +165,19 @@ async def _page(
 
 
 async def article_result(
-    db: Database, article: Article, *, source_names: dict[int, str] | None = None
+    db: Database,
+    article: Article,
+    *,
+    source_names: dict[int, str] | None = None,
+    language: Texts | None = None,
 ) -> InlineQueryResultArticle:
     """Return an article as an inline result: rendered like a channel post, with Save."""
     content = await post_content(db, article, source_names=source_names)
     url = http_url(article.url)
+    title = truncate_words(clean_text(article.title), MAX_TITLE_CHARS)
     return InlineQueryResultArticle(
         id=result_id_of(article.id),
-        title=truncate_words(clean_text(article.title), MAX_TITLE_CHARS) or "Untitled",
+        title=title or (language or texts_for(None)).gettext(UNTITLED),
         input_message_content=InputTextMessageContent(
             render_inline_message(content),
             parse_mode=ParseMode.HTML,

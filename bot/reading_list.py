@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from bot.i18n import N_, Texts, texts_for
 from news.query import parse_query
 from news.render import (
     Keyboard,
@@ -42,6 +43,7 @@ PREVIOUS: Final = "◀"
 NEXT: Final = "▶"
 REMOVE: Final = "✖"
 SAVE: Final = "🔖"
+UNTITLED: Final = N_("Untitled")
 
 _DATA: Final = re.compile(r"(bl|sr):(0|[1-9][0-9]{0,5}):(.*)", re.DOTALL)
 _REMOVE_DATA: Final = re.compile(r"bx:([1-9][0-9]{0,18}):(0|[1-9][0-9]{0,5}):(.*)", re.DOTALL)
@@ -116,8 +118,12 @@ def decode_list_data(data: str | None) -> ListAction | None:
     return ListAction(page, remove_id=int(match.group(1)))
 
 
-async def list_view(db: Database, page: ListPage, user_id: int) -> ListView:
-    """Return the page of a list for this user (their own bookmarks only)."""
+async def list_view(
+    db: Database, page: ListPage, user_id: int, *, language: Texts | None = None
+) -> ListView:
+    """Return the page of a list for this user (their own bookmarks only), in `language`
+    (English by default)."""
+    language = language or texts_for(None)
     offset = min(max(0, page.offset), MAX_OFFSET)
     articles = await _stories(db, page, offset, user_id)
     if not articles and offset > 0:
@@ -127,9 +133,9 @@ async def list_view(db: Database, page: ListPage, user_id: int) -> ListView:
     page = ListPage(page.kind, fit_words(page.words), offset)
     shown = articles[:PAGE_SIZE]
     names = {a.source_id: (await db.sources.get(a.source_id)).name for a in shown}
-    lines = [_header(page, bool(shown))]
+    lines = [_header(page, bool(shown), language)]
     lines.extend(
-        _item(offset + number, article, names[article.source_id])
+        _item(offset + number, article, names[article.source_id], language)
         for number, article in enumerate(shown, 1)
     )
     return ListView(
@@ -151,25 +157,27 @@ async def _stories(db: Database, page: ListPage, offset: int, user_id: int) -> l
     return [hit.article for hit in hits]
 
 
-def _header(page: ListPage, found: bool) -> str:
+def _header(page: ListPage, found: bool, language: Texts) -> str:
     """Return the first line of a list, in HTML."""
+    _ = language.gettext
     words = escape_html(page.words)
     if page.kind is ListKind.SEARCH:
         if not found:
-            return f"Nothing matched <b>{words}</b>."
-        return f"Stories matching <b>{words}</b>:"
+            return _("Nothing matched <b>{words}</b>.").format(words=words)
+        return _("Stories matching <b>{words}</b>:").format(words=words)
     if page.words:
         if not found:
-            return f"None of your bookmarks match <b>{words}</b>."
-        return f"Your bookmarks matching <b>{words}</b>:"
+            return _("None of your bookmarks match <b>{words}</b>.").format(words=words)
+        return _("Your bookmarks matching <b>{words}</b>:").format(words=words)
     if not found:
-        return "You have no bookmarks yet. Press 🔖 Save under a story to keep it here."
-    return "Your bookmarks, newest first:"
+        return _("You have no bookmarks yet. Press 🔖 Save under a story to keep it here.")
+    return _("Your bookmarks, newest first:")
 
 
-def _item(number: int, article: Article, source_name: str) -> str:
+def _item(number: int, article: Article, source_name: str, language: Texts) -> str:
     """Return one numbered story: linked title, then source and date."""
-    title = escape_html(truncate_words(clean_text(article.title), MAX_TITLE_UNITS) or "Untitled")
+    title = truncate_words(clean_text(article.title), MAX_TITLE_UNITS)
+    title = escape_html(title or language.gettext(UNTITLED))
     url = http_url(article.url)
     if url is not None:
         title = f'<a href="{escape_html(url, quote=True)}">{title}</a>'

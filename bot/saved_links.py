@@ -13,6 +13,7 @@ from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import Final
 
+from bot.i18n import N_
 from bot.local_sources import import_source
 from bot.saving import SaveOutcome, SaveResult, save_article
 from news.errors import (
@@ -32,18 +33,28 @@ from storage.database import Database
 SAVED_LINKS_SOURCE: Final = "Saved links"
 """Name of the source that holds pages users saved by pasting a link."""
 
-NOT_AN_ARTICLE: Final = "the page does not look like a single article"
-REFUSED: Final = "I only fetch public http and https addresses"
-TOO_LARGE: Final = "the page is too large"
-TOO_SLOW: Final = "the page took too long to answer"
-REDIRECTS: Final = "the page redirects too many times"
-UNREACHABLE: Final = "I could not reach the page"
+NOT_AN_ARTICLE: Final = N_("the page does not look like a single article")
+REFUSED: Final = N_("I only fetch public http and https addresses")
+TOO_LARGE: Final = N_("the page is too large")
+TOO_SLOW: Final = N_("the page took too long to answer")
+REDIRECTS: Final = N_("the page redirects too many times")
+UNREACHABLE: Final = N_("I could not reach the page")
+HTTP_STATUS: Final = N_("the page answered with an error (HTTP {status})")
 
 _ARTICLE_KINDS: Final = frozenset({DocumentKind.HTML_ARTICLE, DocumentKind.TEXT_ARTICLE})
 
 
 class PageError(Exception):
-    """A pasted page could not be saved; the message is the reason, fit for the user."""
+    """A pasted page could not be saved; the message is the reason, fit for the user.
+
+    `reason` is the English text (marked for translation) and `fields` fill its `{name}`s.
+    """
+
+    def __init__(self, reason: str, **fields: object) -> None:
+        """Keep the reason's text and fields apart, so it can be translated."""
+        super().__init__(reason.format(**fields))
+        self.reason = reason
+        self.fields = fields
 
 
 def fetchable_url(link: str) -> str:
@@ -52,19 +63,19 @@ def fetchable_url(link: str) -> str:
     return link if "://" in link else f"https://{link}"
 
 
-def fetch_failure_reason(error: FetchError) -> str:
+def fetch_failure(error: FetchError) -> PageError:
     """Return a short, polite reason for a failed fetch."""
     if isinstance(error, UnsafeURLError):
-        return REFUSED
+        return PageError(REFUSED)
     if isinstance(error, HTTPStatusError):
-        return f"the page answered with an error (HTTP {error.status})"
+        return PageError(HTTP_STATUS, status=error.status)
     if isinstance(error, ResponseTooLargeError):
-        return TOO_LARGE
+        return PageError(TOO_LARGE)
     if isinstance(error, FetchTimeoutError):
-        return TOO_SLOW
+        return PageError(TOO_SLOW)
     if isinstance(error, TooManyRedirectsError):
-        return REDIRECTS
-    return UNREACHABLE
+        return PageError(REDIRECTS)
+    return PageError(UNREACHABLE)
 
 
 async def fetch_article_draft(
@@ -74,7 +85,7 @@ async def fetch_article_draft(
     try:
         page = await fetcher.fetch(fetchable_url(link))
     except FetchError as exc:
-        raise PageError(fetch_failure_reason(exc)) from exc
+        raise fetch_failure(exc) from exc
     prepare = functools.partial(
         prepare_document, page.content, content_type=page.content_type, url=page.final_url
     )
@@ -101,7 +112,7 @@ async def save_new_page(
     try:
         draft = await fetch_article_draft(fetcher, link, executor=executor)
     except PageError as exc:
-        return SaveOutcome(SaveResult.FAILED, reason=str(exc))
+        return SaveOutcome(SaveResult.FAILED, reason=exc.reason, reason_fields=exc.fields)
     async with db.transaction():
         source = await import_source(db, SAVED_LINKS_SOURCE)
         stored = await db.articles.upsert_many(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
+from bot.i18n import Texts
 from storage.database import Database
 from storage.errors import NotFoundError
 from storage.models import Article
@@ -28,7 +30,13 @@ class SaveOutcome:
     result: SaveResult
     article: Article | None = None
     reason: str = ""
-    """Why it failed, fit for the user (FAILED only)."""
+    """Why it failed, fit for the user (FAILED only): an English text marked for translation,
+    with `{name}` fields filled from `reason_fields`."""
+    reason_fields: Mapping[str, object] = field(default_factory=dict)
+
+    def explain(self, language: Texts) -> str:
+        """Return the reason of a failure in `language`."""
+        return language.gettext(self.reason).format(**self.reason_fields)
 
 
 async def save_article(db: Database, user_id: int, article_id: int) -> SaveOutcome:

@@ -15,14 +15,15 @@ from telegram import Update, User
 from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
 
 from bot.context import Context
+from bot.i18n import N_, texts
 from news.render import decode_callback
 from storage.database import Database
 from storage.errors import NotFoundError
 
-SAVED: Final = "🔖 Saved to your bookmarks"
-REMOVED: Final = "Removed from your bookmarks"
-STALE_BUTTON: Final = "Sorry, this button no longer works."
-GONE_ARTICLE: Final = "Sorry, this story is no longer available."
+SAVED: Final = N_("🔖 Saved to your bookmarks")
+REMOVED: Final = N_("Removed from your bookmarks")
+STALE_BUTTON: Final = N_("Sorry, this button no longer works.")
+GONE_ARTICLE: Final = N_("Sorry, this story is no longer available.")
 SAVE_DATA_PATTERN: Final = r"^s\d+:"
 """Every version of the Save button's data (decode_callback checks the details)."""
 
@@ -49,25 +50,26 @@ async def toggle_bookmark(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
+    _ = texts(update).gettext
     action = decode_callback(query.data)
     if action is None:
-        await query.answer(STALE_BUTTON)
+        await query.answer(_(STALE_BUTTON))
         return
     db = context.bot_data.db
     await remember_user(db, query.from_user)
     try:
         saved = await db.bookmarks.toggle(query.from_user.id, action.article_id)
     except NotFoundError:
-        await query.answer(GONE_ARTICLE)
+        await query.answer(_(GONE_ARTICLE))
         return
-    await query.answer(SAVED if saved else REMOVED)
+    await query.answer(_(SAVED if saved else REMOVED))
 
 
 async def answer_unknown_button(update: Update, _context: Context) -> None:
     """Answer a press no other handler took (forged data, an old keyboard) politely."""
     query = update.callback_query
     if query is not None:
-        await query.answer(STALE_BUTTON)
+        await query.answer(texts(update).gettext(STALE_BUTTON))
 
 
 def bookmark_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:

@@ -1,4 +1,8 @@
-"""`/start` (with deep-link payloads), `/help`, and the command menu set at start."""
+"""`/start` (with deep-link payloads), `/help`, and the command menu set at start.
+
+Every text is in the user's language (`bot.i18n`); the command menu is published once per
+language: the default list in English, and one per catalog language (`language_code`).
+"""
 
 from __future__ import annotations
 
@@ -11,38 +15,42 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
+from bot.i18n import N_, SOURCE_LANGUAGE, Texts, available_languages, texts, texts_for
 from bot.inline_results import NO_BOOKMARKS_START, NOTHING_FOUND_START
 
 log = logging.getLogger(__name__)
 
 COMMANDS: Final = (
-    ("search", "Search the stories: /search WORDS"),
-    ("bookmarks", "Your saved stories: /bookmarks [WORDS]"),
-    ("export", "Your bookmarks as Markdown and JSON files"),
-    ("help", "How to search and save"),
-    ("start", "Welcome and a short tour"),
+    ("search", N_("Search the stories: /search WORDS")),
+    ("bookmarks", N_("Your saved stories: /bookmarks [WORDS]")),
+    ("export", N_("Your bookmarks as Markdown and JSON files")),
+    ("help", N_("How to search and save")),
+    ("start", N_("Welcome and a short tour")),
 )
-"""The command menu of the private chat with the bot."""
+"""The command menu of the private chat with the bot (descriptions translated when set)."""
 
-HELP: Final = (
-    "Search from any chat: type @{bot} and a few words, then pick a story to share it.\n"
-    "• words: every word must match; the last one may be unfinished (@{bot} lighth)\n"
-    "• #tag: stories with that tag (@{bot} #harbour)\n"
-    '• "exact phrase" and source:NAME narrow it down\n'
-    "• saved: only your bookmarks (@{bot} saved ferry)\n\n"
-    "Press 🔖 Save under any story to keep it; press again to remove it.\n"
-    "/bookmarks — your saved stories, newest first (/bookmarks WORDS searches them)\n"
-    "/search WORDS — search here in the chat\n"
-    "/export — your bookmarks as Markdown and JSON files"
+HELP_LINES: Final = (
+    N_("Search from any chat: type @{bot} and a few words, then pick a story to share it."),
+    N_("• words: every word must match; the last one may be unfinished (@{bot} lighth)"),
+    N_("• #tag: stories with that tag (@{bot} #harbour)"),
+    N_('• "exact phrase" and source:NAME narrow it down'),
+    N_("• saved: only your bookmarks (@{bot} saved ferry)"),
+    "",
+    N_("Press 🔖 Save under any story to keep it; press again to remove it."),
+    N_("/bookmarks — your saved stories, newest first (/bookmarks WORDS searches them)"),
+    N_("/search WORDS — search here in the chat"),
+    N_("/export — your bookmarks as Markdown and JSON files"),
 )
-WELCOME: Final = "Hello! I post news to channels and find stories for you.\n\n"
-NOTHING_FOUND_TIPS: Final = (
+"""The help message, one translated line each (`{bot}` is the bot's username)."""
+
+WELCOME: Final = N_("Hello! I post news to channels and find stories for you.")
+NOTHING_FOUND_TIPS: Final = N_(
     "Nothing matched your search. Try fewer or shorter words, one #tag, "
-    "or leave the query empty to see the latest stories.\n\n"
+    "or leave the query empty to see the latest stories."
 )
-NO_BOOKMARKS_TIPS: Final = (
+NO_BOOKMARKS_TIPS: Final = N_(
     "None of your bookmarks matched. Press 🔖 Save under a story in a channel, "
-    "a shared message or a search result to keep it.\n\n"
+    "a shared message or a search result to keep it."
 )
 _PAYLOAD_INTROS: Final = {
     NOTHING_FOUND_START: NOTHING_FOUND_TIPS,
@@ -50,9 +58,10 @@ _PAYLOAD_INTROS: Final = {
 }
 
 
-def help_text(bot_username: str) -> str:
-    """Return the help message for a bot with this username."""
-    return HELP.format(bot=bot_username)
+def help_text(bot_username: str, language: Texts | None = None) -> str:
+    """Return the help message for a bot with this username, in `language` (English)."""
+    _ = (language or texts_for(None)).gettext
+    return "\n".join(_(line).format(bot=bot_username) if line else "" for line in HELP_LINES)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -60,32 +69,43 @@ async def start(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
+    language = texts(update)
     payload = context.args[0] if context.args else ""
-    intro = _PAYLOAD_INTROS.get(payload, WELCOME)
-    await message.reply_text(intro + help_text(context.bot.username))
+    intro = language.gettext(_PAYLOAD_INTROS.get(payload, WELCOME))
+    await message.reply_text(f"{intro}\n\n{help_text(context.bot.username, language)}")
 
 
 async def show_help(update: Update, context: Context) -> None:
     """Explain the search language and the bookmark commands."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(help_text(context.bot.username))
+        await message.reply_text(help_text(context.bot.username, texts(update)))
+
+
+def bot_commands(language: Texts) -> list[BotCommand]:
+    """Return the command menu with its descriptions in `language`."""
+    return [BotCommand(name, language.gettext(description)) for name, description in COMMANDS]
 
 
 async def set_bot_commands(bot: Bot) -> bool:
-    """Publish the private chat's command menu (setMyCommands); return whether it was set.
+    """Publish the private chat's command menu (setMyCommands) in English for everyone and
+    in each catalog language for its users; return whether every list was set.
 
     A failure is logged, not raised: the bot works without its menu.
     """
-    try:
-        await bot.set_my_commands(
-            [BotCommand(name, description) for name, description in COMMANDS],
-            scope=BotCommandScopeAllPrivateChats(),
-        )
-    except TelegramError as exc:
-        log.warning("event=set_commands_failed error=%s", exc)
-        return False
-    return True
+    done = True
+    for language in sorted(available_languages()):
+        language_code = None if language == SOURCE_LANGUAGE else language
+        try:
+            await bot.set_my_commands(
+                bot_commands(texts_for(language_code)),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=language_code,
+            )
+        except TelegramError as exc:
+            log.warning("event=set_commands_failed language=%s error=%s", language, exc)
+            done = False
+    return done
 
 
 def command_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:

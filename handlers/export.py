@@ -10,8 +10,9 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.export import bookmarks_json, bookmarks_markdown, exported_bookmarks
+from bot.i18n import N_, texts
 
-NOTHING_TO_EXPORT: Final = "You have no bookmarks to export yet."
+NOTHING_TO_EXPORT: Final = N_("You have no bookmarks to export yet.")
 MARKDOWN_NAME: Final = "bookmarks.md"
 JSON_NAME: Final = "bookmarks.json"
 
@@ -22,18 +23,23 @@ async def export_bookmarks(update: Update, context: Context) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
+    language = texts(update)
     items = await exported_bookmarks(context.bot_data.db, user.id)
     if not items:
-        await message.reply_text(NOTHING_TO_EXPORT)
+        await message.reply_text(language.gettext(NOTHING_TO_EXPORT))
         return
-    count = f"{len(items)} bookmark{'s' if len(items) != 1 else ''}"
+    count = len(items)
     await message.reply_document(
-        InputFile(bookmarks_markdown(items).encode(), filename=MARKDOWN_NAME),
-        caption=f"Your {count}, to read",
+        InputFile(bookmarks_markdown(items, language).encode(), filename=MARKDOWN_NAME),
+        caption=language.ngettext(
+            "Your {count} bookmark, to read", "Your {count} bookmarks, to read", count
+        ).format(count=count),
     )
     await message.reply_document(
         InputFile(bookmarks_json(items).encode(), filename=JSON_NAME),
-        caption=f"Your {count}, as JSON",
+        caption=language.ngettext(
+            "Your {count} bookmark, as JSON", "Your {count} bookmarks, as JSON", count
+        ).format(count=count),
     )
 
 

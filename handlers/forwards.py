@@ -9,30 +9,34 @@ from telegram import MessageEntity, MessageOriginChannel, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
+from bot.i18n import N_, Texts, texts
 from bot.saved_links import save_new_page
 from bot.saving import SaveOutcome, SaveResult, save_channel_post, save_link
 from handlers.bookmarks import remember_user
 from news.render import clean_text, truncate_words
 
-NOT_A_KNOWN_POST: Final = (
+NOT_A_KNOWN_POST: Final = N_(
     "I can only save posts I published in a channel. Forward one of those, "
     "or press 🔖 Save under it."
 )
-
-LINK_FAILED: Final = "I couldn't save that link: {reason}."
+LINK_FAILED: Final = N_("I couldn't save that link: {reason}.")
+UNTITLED: Final = N_("Untitled")
 _LINK_ENTITIES: Final[list[str | None]] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 
 
-def describe_outcome(outcome: SaveOutcome, unknown: str = NOT_A_KNOWN_POST) -> str:
-    """Return the reply telling the user what a save did."""
+def describe_outcome(
+    outcome: SaveOutcome, language: Texts, unknown: str = NOT_A_KNOWN_POST
+) -> str:
+    """Return the reply telling the user what a save did, in `language`."""
+    _ = language.gettext
     if outcome.result is SaveResult.FAILED:
-        return LINK_FAILED.format(reason=outcome.reason)
+        return _(LINK_FAILED).format(reason=outcome.explain(language))
     if outcome.article is None or outcome.result is SaveResult.UNKNOWN:
-        return unknown
-    title = truncate_words(clean_text(outcome.article.title), 200) or "Untitled"
+        return _(unknown)
+    title = truncate_words(clean_text(outcome.article.title), 200) or _(UNTITLED)
     if outcome.result is SaveResult.SAVED:
-        return f"🔖 Saved: {title}"
-    return f"Already in your bookmarks: {title}"
+        return _("🔖 Saved: {title}").format(title=title)
+    return _("Already in your bookmarks: {title}").format(title=title)
 
 
 async def save_forwarded_post(update: Update, context: Context) -> None:
@@ -43,12 +47,12 @@ async def save_forwarded_post(update: Update, context: Context) -> None:
         return
     origin = message.forward_origin
     if not isinstance(origin, MessageOriginChannel):
-        await message.reply_text(NOT_A_KNOWN_POST)
+        await message.reply_text(texts(update).gettext(NOT_A_KNOWN_POST))
         return
     db = context.bot_data.db
     await remember_user(db, user)
     outcome = await save_channel_post(db, user.id, origin.chat.id, origin.message_id)
-    await message.reply_text(describe_outcome(outcome))
+    await message.reply_text(describe_outcome(outcome, texts(update)))
 
 
 async def save_pasted_link(update: Update, context: Context) -> None:
@@ -73,7 +77,7 @@ async def save_pasted_link(update: Update, context: Context) -> None:
         outcome = await save_new_page(
             db, data.fetcher, user.id, links[0], executor=data.ingest_executor
         )
-    await message.reply_text(describe_outcome(outcome))
+    await message.reply_text(describe_outcome(outcome, texts(update)))
 
 
 def forward_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:

@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, ChosenInlineResultHandler, InlineQueryHandler
 
 from bot.context import Context
+from bot.i18n import texts
 from bot.inline_results import inline_page
 from bot.shares import record_share
 
@@ -24,7 +25,13 @@ async def answer_inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
-    page = await inline_page(context.bot_data.db, query.query, query.offset, query.from_user.id)
+    page = await inline_page(
+        context.bot_data.db,
+        query.query,
+        query.offset,
+        query.from_user.id,
+        language=texts(update),
+    )
     await query.answer(
         page.results,
         cache_time=page.cache_time,

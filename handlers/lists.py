@@ -14,17 +14,18 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
+from bot.i18n import N_, texts
 from bot.publish.errors import is_not_modified
 from bot.publish.telegram_send import inline_markup
 from bot.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
 from handlers.bookmarks import STALE_BUTTON, remember_user
 
-SEARCH_USAGE: Final = (
+SEARCH_USAGE: Final = N_(
     "Usage: /search WORDS — for example /search ferry timetable or /search #harbour"
 )
-NOT_YOUR_LIST: Final = "Sorry, this list is not yours."
-REMOVED_ONE: Final = "Removed from your bookmarks"
-ALREADY_REMOVED: Final = "It was already removed"
+NOT_YOUR_LIST: Final = N_("Sorry, this list is not yours.")
+REMOVED_ONE: Final = N_("Removed from your bookmarks")
+ALREADY_REMOVED: Final = N_("It was already removed")
 LIST_DATA_PATTERN: Final = r"^(bl|bx|sr):"
 
 
@@ -39,7 +40,7 @@ async def _reply_with_list(update: Update, context: Context, page: ListPage) -> 
     user = update.effective_user
     if message is None or user is None:
         return
-    view = await list_view(context.bot_data.db, page, user.id)
+    view = await list_view(context.bot_data.db, page, user.id, language=texts(update))
     await message.reply_text(
         view.html,
         parse_mode=ParseMode.HTML,
@@ -60,7 +61,7 @@ async def search(update: Update, context: Context) -> None:
     if not words.strip():
         message = update.effective_message
         if message is not None:
-            await message.reply_text(SEARCH_USAGE)
+            await message.reply_text(texts(update).gettext(SEARCH_USAGE))
         return
     await _reply_with_list(update, context, ListPage(ListKind.SEARCH, words))
 
@@ -70,21 +71,23 @@ async def turn_list_page(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
+    language = texts(update)
+    _ = language.gettext
     action = decode_list_data(query.data)
     if action is None:
-        await query.answer(STALE_BUTTON)
+        await query.answer(_(STALE_BUTTON))
         return
     user = query.from_user
     if query.message is None or query.message.chat.id != user.id:
-        await query.answer(NOT_YOUR_LIST)
+        await query.answer(_(NOT_YOUR_LIST))
         return
     db = context.bot_data.db
     await remember_user(db, user)
     answer = None
     if action.remove_id is not None:
         removed = await db.bookmarks.remove(user.id, action.remove_id)
-        answer = REMOVED_ONE if removed else ALREADY_REMOVED
-    view = await list_view(db, action.page, user.id)
+        answer = _(REMOVED_ONE if removed else ALREADY_REMOVED)
+    view = await list_view(db, action.page, user.id, language=language)
     try:
         await query.edit_message_text(
             view.html,

@@ -29,9 +29,13 @@ async def test_the_command_menu_is_set_for_private_chats(bot_app, emulator, db):
         assert await set_bot_commands(harness.bot)
         info = await emulator.client.bot_info()
 
-    [(scope, commands)] = info["commands"].items()
-    assert '"all_private_chats"' in scope
-    assert [c["command"] for c in commands] == [name for name, _ in COMMANDS]
+    languages = [key.rsplit("|", 1)[1] for key in info["commands"]]  # "scope JSON|language"
+    assert sorted(languages) == ["", "ru"]
+    for key, commands in info["commands"].items():
+        assert '"all_private_chats"' in key
+        assert [c["command"] for c in commands] == [name for name, _ in COMMANDS]
+    english = info["commands"][next(k for k in info["commands"] if k.endswith("|"))]
+    assert [c["description"] for c in english] == [text for _, text in COMMANDS]
 
 
 async def test_a_refused_command_menu_does_not_stop_the_bot(bot_app, emulator, db):
