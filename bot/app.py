@@ -17,6 +17,7 @@ from bot.publish.ratelimiter import PacingRateLimiter
 from bot.publish.setup import build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
+from bot.telegram_http import AiohttpRequest
 from handlers import all_handlers
 from handlers.commands import set_bot_commands
 from news.fetch import Fetcher
@@ -42,10 +43,15 @@ def build_application(settings: Settings) -> NewsApplication:
     if settings.telegram_bot_token is None:
         raise MissingTokenError("TELEGRAM_BOT_TOKEN is not set")
     pacer = Pacer(pacing_limits(settings))
+    builder = ApplicationBuilder()
+    if settings.telegram_http_client == "aiohttp":
+        # Two pools, as PTB keeps them: getUpdates' long poll never waits behind sends.
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     application = cast(
         NewsApplication,
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
+        builder.token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(bot_data=BotData))

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Update
 from telegram.ext import (
@@ -27,6 +27,7 @@ from telegram.ext import (
     Defaults,
 )
 
+from bot.telegram_http import AiohttpRequest
 from emulator.client import (
     CallbackAnswer,
     ChosenInline,
@@ -162,11 +163,20 @@ async def start_bot(
     rate_limiter: BaseRateLimiter[Any] | None = None,
     defaults: Defaults | None = None,
     configure: BuilderHook | None = None,
+    http: Literal["aiohttp", "httpx"] = "aiohttp",
 ) -> AsyncIterator[Harness]:
-    """Build a PTB Application against the emulator, poll, and stop cleanly at the end."""
+    """Build a PTB Application against the emulator, poll, and stop cleanly at the end.
+
+    `http` picks the HTTP layer: the bot's own aiohttp one (as `newsbot run` uses by
+    default) or PTB's httpx default.
+    """
+    builder = ApplicationBuilder()
+    if http == "aiohttp":
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     builder = (
-        ApplicationBuilder()
-        .token(emulator.token)
+        builder.token(emulator.token)
         .base_url(emulator.api_base_url)
         .base_file_url(emulator.file_base_url)
     )

@@ -1,0 +1,115 @@
+"""Synthetic article databases for the inline benchmark, generated once and cached.
+
+Articles come from `bench.synth.ArticleFactory` (a Zipf mix of a 20,000-word vocabulary,
+recurring places, people and topic words) and are stored through the real repository, so
+the FTS index, tags and stories are exactly what ingestion would build. One article every
+few seconds over the weeks before `NEWEST` (1M articles span ~45 days).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.synth import PEOPLE, PLACES, TOPICS, ArticleFactory
+from news.dedupe import content_hash, simhash
+from news.models import ArticleDraft
+from storage.database import Database, open_database
+
+NEWEST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+SECONDS_APART = 4
+SOURCES = 50
+BATCH = 2_000
+SCHEMA_TAG = "v1"
+"""Bump when the generated content changes, so cached databases are rebuilt."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A generated database and what the queries may use."""
+
+    path: Path
+    articles: int
+
+
+def article_time(number: int, total: int) -> datetime:
+    """Return the publication time of article `number` (0 is the oldest)."""
+    return NEWEST - timedelta(seconds=SECONDS_APART * (total - 1 - number))
+
+
+def make_draft(factory: ArticleFactory, rng: random.Random, number: int, total: int) -> ArticleDraft:
+    """Return one synthetic article: a headline, a lede, a ~1 KB body and 2-4 tags."""
+    factory.new_story()
+    title = factory.title()
+    paragraphs = factory.paragraphs(rng.randint(600, 1400))
+    summary, body = paragraphs[0], "\n\n".join(paragraphs)
+    named = [word for word in title.split() if word in PLACES or word in PEOPLE]
+    tags = list(dict.fromkeys(named + [rng.choice(TOPICS)]))[: rng.randint(2, 4)]
+    return ArticleDraft(
+        guid=f"bench-{number}",
+        url=f"https://news.example/{number // 1000}/story-{number}",
+        title=title,
+        summary=summary,
+        body=body,
+        image_url=f"https://news.example/img/{number}.jpg" if number % 3 == 0 else None,
+        author=None,
+        published_at=article_time(number, total),
+        language="en",
+        tags=tags,
+        related=[],
+        content_hash=content_hash(title, summary, body),
+        simhash=simhash(title + " " + summary),
+    )
+
+
+async def populate(db: Database, total: int, *, seed: int = 11, report: bool = True) -> None:
+    """Store `total` synthetic articles from `SOURCES` sources, oldest first."""
+    source_ids = [
+        (await db.sources.add(f"https://feeds.example/{n}.xml", name=f"Wire {n}")).id
+        for n in range(SOURCES)
+    ]
+    factory = ArticleFactory(seed)
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    for first in range(0, total, BATCH):
+        numbers = range(first, min(total, first + BATCH))
+        by_source: dict[int, list[ArticleDraft]] = {}
+        for number in numbers:
+            draft = make_draft(factory, rng, number, total)
+            by_source.setdefault(source_ids[number % SOURCES], []).append(draft)
+        for source_id, drafts in by_source.items():
+            await db.articles.upsert_many(source_id, drafts, fetched_at=article_time(numbers[-1], total))
+        if report and (first // BATCH) % 25 == 0:
+            done = numbers[-1] + 1
+            rate = done / (time.perf_counter() - started)
+            print(f"  generated {done:,}/{total:,} articles ({rate:,.0f}/s)", flush=True)
+    await db.session.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+
+
+async def dataset(cache: Path, total: int) -> Dataset:
+    """Return the cached database of `total` articles, generating it the first time."""
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"inline-{SCHEMA_TAG}-{total}.sqlite3"
+    if not path.exists():
+        print(f"generating {total:,} articles into {path} (once; cached)", flush=True)
+        partial = path.with_suffix(".partial")
+        for leftover in cache.glob(partial.name + "*"):
+            leftover.unlink()
+        db = await open_database(partial)
+        try:
+            await populate(db, total)
+        finally:
+            await db.close()
+        os.replace(partial, path)
+    return Dataset(path=path, articles=total)
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(dataset(Path("bench/.cache"), int(sys.argv[1])))
