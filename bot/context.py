@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.publish.notify import AdminNotifier
 from bot.publish.pacing import Pacer
 from bot.publish.publisher import Publisher
 from bot.settings import Settings
@@ -33,6 +34,8 @@ class BotData:
     """Flood-limit pacing shared by the publisher and the bot's rate limiter."""
     publisher: Publisher | None = None
     """Posts the outbox to channels; started in post_init, stopped in post_stop."""
+    notifier: AdminNotifier | None = None
+    """Tells the admins about lost channels and deactivated sources (set in post_init)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
 

@@ -6,7 +6,11 @@ import logging
 from datetime import timedelta
 
 from bot.context import Context, NewsApplication
+from bot.publish.notify import AdminNotifier
 from bot.runtime import make_ingestor
+from news.ingest import CycleReport
+from storage.database import Database
+from storage.errors import NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +45,21 @@ async def ingest_due_sources(context: Context) -> None:
     log.info("event=ingest_cycle %s", report.summary().replace(", ", " ").replace(" in ", " "))
     if data.publisher is not None and (report.inserted or report.updated):
         data.publisher.wake()  # post the new rows (and edit changed posts) now
+    if data.notifier is not None:
+        await tell_deactivated(report, data.db, data.notifier)
+
+
+async def tell_deactivated(report: CycleReport, db: Database, notifier: AdminNotifier) -> int:
+    """Tell the admins about each source this cycle deactivated; return how many there were."""
+    sent = 0
+    for outcome in report.outcomes:
+        if not outcome.deactivated:
+            continue
+        try:
+            source = await db.sources.get(outcome.source_id)
+        except NotFoundError:  # removed by an admin while it was being fetched
+            continue
+        if not source.active:
+            await notifier.source_deactivated(source)
+            sent += 1
+    return sent

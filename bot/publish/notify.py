@@ -1,20 +1,41 @@
-"""Tell the admins, in a private message, that the bot can no longer post to a channel."""
+"""Tell the admins, in a private message, what needs their hand: a lost channel, a source
+the bot stopped fetching.
+
+Each notice has a cause (`("channel_lost", chat_id)`, `("source_deactivated", source_id)`);
+one cause is told at most once per `interval_seconds`, however often it recurs. Notices are
+paced like every other message and written in each admin's language when it is known.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Final
 
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.i18n import Texts, texts_for
 from bot.publish.pacing import Pacer
-from storage.models import Channel
+from storage.errors import StorageError
+from storage.models import Channel, Source
 
 log = logging.getLogger(__name__)
 
-NOTICE_TIMEOUT_SECONDS = 20.0
+NOTICE_TIMEOUT_SECONDS: Final = 20.0
+ERROR_PREVIEW_CHARS: Final = 300
+"""A source's last error is cut to this length in a notice."""
+
+NoticeCause = tuple[str, int]
+"""What a notice is about: a kind and the id of the thing (`("channel_lost", -100…)`)."""
+Compose = Callable[[Texts], str]
+"""Builds a notice's text in one language."""
+LanguageLookup = Callable[[int], Awaitable[str | None]]
+"""Returns a user's Telegram `language_code` (None when unknown)."""
+
+CHANNEL_LOST: Final = "channel_lost"
+SOURCE_DEACTIVATED: Final = "source_deactivated"
 
 
 def channel_label(channel: Channel) -> str:
@@ -25,26 +46,64 @@ def channel_label(channel: Channel) -> str:
     return " ".join(parts) or str(channel.chat_id)
 
 
-def unavailable_notice(channel: Channel, reason: str) -> str:
-    """Return the plain-text notice sent to admins when a channel stops taking posts."""
-    return (
-        f"⚠️ I can no longer post to the channel {channel_label(channel)} "
-        f"(id {channel.chat_id}).\n"
-        f"Telegram said: {reason}\n\n"
-        "Posting to it is paused and its posts are kept. Make me an administrator who may "
-        f"post messages there again, then add the channel again to resume it: "
-        f"/addchannel {channel_reference(channel)} here, or "
-        f"`newsbot channels add {channel_reference(channel)}`."
-    )
-
-
 def channel_reference(channel: Channel) -> str:
     """Return how an admin names the channel in commands: @username, or the chat id."""
     return f"@{channel.username}" if channel.username else str(channel.chat_id)
 
 
+def shorten(text: str, limit: int) -> str:
+    """Return `text` on one line, cut to `limit` characters with `…` when longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def unavailable_notice(channel: Channel, reason: str, language: Texts | None = None) -> str:
+    """Return the plain-text notice sent to admins when a channel stops taking posts."""
+    _ = (language or texts_for(None)).gettext
+    return _(
+        "⚠️ I can no longer post to the channel {channel} (id {chat_id}).\n"
+        "Telegram said: {reason}\n\n"
+        "Posting to it is paused and its posts are kept. Make me an administrator who may "
+        "post messages there again, then add the channel again to resume it: "
+        "/addchannel {reference} here, or `newsbot channels add {reference}`."
+    ).format(
+        channel=channel_label(channel),
+        chat_id=channel.chat_id,
+        reason=reason,
+        reference=channel_reference(channel),
+    )
+
+
+def deactivated_notice(source: Source, language: Texts | None = None) -> str:
+    """Return the plain-text notice sent to admins when a source is deactivated."""
+    texts = language or texts_for(None)
+    attempts = texts.ngettext(
+        "after {count} failed fetch",
+        "after {count} failed fetches in a row",
+        source.failure_count,
+    ).format(count=source.failure_count)
+    return texts.gettext(
+        "⚠️ I stopped fetching the source {id} “{name}” {attempts}.\n"
+        "Last error: {error}\n"
+        "Address: {url}\n\n"
+        "Its articles are kept. When the feed works again, resume it with /resume {id} "
+        "here, or `newsbot sources resume {id}`."
+    ).format(
+        id=source.id,
+        name=source.name,
+        attempts=attempts,
+        error=shorten(source.last_error or "-", ERROR_PREVIEW_CHARS),
+        url=source.url,
+    )
+
+
+async def no_language(_user_id: int) -> str | None:
+    """Know no one's language: every notice is in English."""
+    return None
+
+
 class AdminNotifier:
-    """Sends admins notices, at most one per channel per `interval_seconds`."""
+    """Sends admins notices, at most one per cause per `interval_seconds`."""
 
     def __init__(
         self,
@@ -54,6 +113,7 @@ class AdminNotifier:
         *,
         interval_seconds: float = 3600.0,
         clock: Callable[[], float] = time.monotonic,
+        language_of: LanguageLookup = no_language,
     ) -> None:
         """Notify `admin_ids` through `bot`, paced like every other message."""
         self._bot = bot
@@ -61,22 +121,54 @@ class AdminNotifier:
         self._admin_ids = sorted(set(admin_ids))
         self._interval = interval_seconds
         self._clock = clock
-        self._last_notice: dict[int, float] = {}
+        self._language_of = language_of
+        self._last_notice: dict[NoticeCause, float] = {}
 
     async def channel_unavailable(self, channel: Channel, reason: str) -> int:
         """Tell every admin that posting to `channel` stopped; return how many were told.
 
         Best effort: an admin who never started the bot cannot be written to; that is
-        logged, and the paused channel still shows in `channels list`.
+        logged, and the paused channel still shows in `channels list` and `/channels`.
         """
+        told = await self.notify(
+            (CHANNEL_LOST, channel.chat_id),
+            lambda language: unavailable_notice(channel, reason, language),
+        )
+        log.warning(
+            "event=channel_unavailable channel_id=%s chat_id=%s admins_told=%d reason=%r",
+            channel.id,
+            channel.chat_id,
+            told,
+            reason,
+        )
+        return told
+
+    async def source_deactivated(self, source: Source) -> int:
+        """Tell every admin that `source` is no longer fetched; return how many were told."""
+        told = await self.notify(
+            (SOURCE_DEACTIVATED, source.id),
+            lambda language: deactivated_notice(source, language),
+        )
+        log.warning(
+            "event=source_deactivated source_id=%s failures=%d admins_told=%d error=%r",
+            source.id,
+            source.failure_count,
+            told,
+            source.last_error,
+        )
+        return told
+
+    async def notify(self, cause: NoticeCause, compose: Compose) -> int:
+        """Send every admin the notice `compose` writes, unless `cause` was told within the
+        interval; return how many admins were told. Failures are logged, never raised."""
         now = self._clock()
-        last = self._last_notice.get(channel.id)
-        if last is not None and now - last < self._interval:
+        self._forget_before(now - self._interval)
+        if cause in self._last_notice:
             return 0
-        self._last_notice[channel.id] = now
-        text = unavailable_notice(channel, reason)
+        self._last_notice[cause] = now
         told = 0
         for admin_id in self._admin_ids:
+            text = compose(texts_for(await self._admin_language(admin_id)))
             try:
                 async with self._pacer.slot(admin_id):
                     await self._bot.send_message(
@@ -87,18 +179,25 @@ class AdminNotifier:
                     )
             except TelegramError as error:
                 log.warning(
-                    "event=admin_notice_failed admin_id=%s channel_id=%s error=%r",
+                    "event=admin_notice_failed admin_id=%s cause=%s:%s error=%r",
                     admin_id,
-                    channel.id,
+                    cause[0],
+                    cause[1],
                     error.message,
                 )
             else:
                 told += 1
-        log.warning(
-            "event=channel_unavailable channel_id=%s chat_id=%s admins_told=%d reason=%r",
-            channel.id,
-            channel.chat_id,
-            told,
-            reason,
-        )
         return told
+
+    def _forget_before(self, cutoff: float) -> None:
+        """Drop causes last told before `cutoff`: they may be told again."""
+        for cause in [c for c, told_at in self._last_notice.items() if told_at <= cutoff]:
+            del self._last_notice[cause]
+
+    async def _admin_language(self, admin_id: int) -> str | None:
+        """Return the admin's language code, or None (English) when it cannot be read."""
+        try:
+            return await self._language_of(admin_id)
+        except StorageError as error:
+            log.warning("event=admin_language_failed admin_id=%s error=%r", admin_id, str(error))
+            return None
