@@ -14,7 +14,7 @@ from bot.context import BotData, Context, NewsApplication
 from bot.jobs import schedule_jobs
 from bot.publish.pacing import Pacer
 from bot.publish.ratelimiter import PacingRateLimiter
-from bot.publish.setup import build_publisher, pacing_limits
+from bot.publish.setup import build_notifier, build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
@@ -102,7 +102,10 @@ async def _start_publisher(application: NewsApplication) -> None:
     if returned:
         log.warning("event=outbox_recovered rows=%d (in flight at the last stop)", returned)
     pacer = data.pacer or Pacer(pacing_limits(data.settings))
-    publisher = build_publisher(data.settings, application.bot, data.db, pacer)
+    data.notifier = build_notifier(data.settings, application.bot, data.db, pacer)
+    publisher = build_publisher(
+        data.settings, application.bot, data.db, pacer, notifier=data.notifier
+    )
     data.resources.push_async_callback(publisher.stop)  # if post_stop never ran
     data.publisher = publisher
     publisher.start()

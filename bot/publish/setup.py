@@ -33,7 +33,25 @@ def publisher_config(settings: Settings) -> PublisherConfig:
     )
 
 
-def build_publisher(settings: Settings, bot: Bot, db: Database, pacer: Pacer) -> Publisher:
-    """A publisher (not started) that tells `settings.admin_ids` about lost channels."""
-    notifier = AdminNotifier(bot, pacer, settings.admin_ids)
+def build_notifier(settings: Settings, bot: Bot, db: Database, pacer: Pacer) -> AdminNotifier:
+    """Notices to `settings.admin_ids`, each in the admin's stored language."""
+
+    async def language_of(user_id: int) -> str | None:
+        """Return the language Telegram last reported for the user."""
+        user = await db.users.get(user_id)
+        return None if user is None else user.language_code
+
+    return AdminNotifier(bot, pacer, settings.admin_ids, language_of=language_of)
+
+
+def build_publisher(
+    settings: Settings,
+    bot: Bot,
+    db: Database,
+    pacer: Pacer,
+    *,
+    notifier: AdminNotifier | None = None,
+) -> Publisher:
+    """A publisher (not started) that tells the admins about lost channels."""
+    notifier = notifier or build_notifier(settings, bot, db, pacer)
     return Publisher(bot, db, pacer, publisher_config(settings), notifier=notifier)
