@@ -11,6 +11,7 @@ from typing import cast
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.context import BotData, Context, NewsApplication
+from bot.health.server import HealthServer
 from bot.jobs import schedule_jobs
 from bot.publish.pacing import Pacer
 from bot.publish.ratelimiter import PacingRateLimiter
@@ -92,6 +93,7 @@ async def _post_init(application: NewsApplication) -> None:
         application.bot_data.ingest_executor = executor
     application.bot_data.attach(db=db, fetcher=fetcher)
     await _start_publisher(application)
+    await _start_health_server(application)
     await set_bot_commands(application.bot)
 
 
@@ -108,7 +110,20 @@ async def _start_publisher(application: NewsApplication) -> None:
     )
     data.resources.push_async_callback(publisher.stop)  # if post_stop never ran
     data.publisher = publisher
+    publisher.observe_request = data.metrics.observe_publish_request
+    data.metrics.watch_publisher(lambda: publisher.stats)
     publisher.start()
+
+
+async def _start_health_server(application: NewsApplication) -> None:
+    """Serve /healthz and /metrics when HEALTH_PORT is set; closed by post_shutdown."""
+    data = application.bot_data
+    port = data.settings.health_port
+    if port is None:
+        return
+    server = HealthServer(data, data.settings.health_listen, port)
+    await server.start()
+    data.resources.push_async_callback(server.stop)
 
 
 async def _post_stop(application: NewsApplication) -> None:

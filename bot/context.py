@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.health.metrics import BotMetrics
 from bot.publish.notify import AdminNotifier
 from bot.publish.pacing import Pacer
 from bot.publish.publisher import Publisher
@@ -38,6 +39,8 @@ class BotData:
     """Tells the admins about lost channels and deactivated sources (set in post_init)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
+    metrics: BotMetrics = field(default_factory=BotMetrics)
+    """This application's Prometheus metrics (its own registry), served on HEALTH_PORT."""
 
     @property
     def settings(self) -> Settings:

@@ -42,6 +42,7 @@ async def ingest_due_sources(context: Context) -> None:
     report = await ingestor.run_cycle(
         sources, timeout_seconds=settings.fetch_cycle_timeout_seconds
     )
+    data.metrics.record_ingest_cycle(report)
     log.info("event=ingest_cycle %s", report.summary().replace(", ", " ").replace(" in ", " "))
     if data.publisher is not None and (report.inserted or report.updated):
         data.publisher.wake()  # post the new rows (and edit changed posts) now

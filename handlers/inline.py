@@ -25,20 +25,21 @@ async def answer_inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
-    page = await inline_page(
-        context.bot_data.db,
-        query.query,
-        query.offset,
-        query.from_user.id,
-        language=texts(update),
-    )
-    await query.answer(
-        page.results,
-        cache_time=page.cache_time,
-        is_personal=page.is_personal,
-        next_offset=page.next_offset,
-        button=page.button,
-    )
+    with context.bot_data.metrics.time_inline_query():
+        page = await inline_page(
+            context.bot_data.db,
+            query.query,
+            query.offset,
+            query.from_user.id,
+            language=texts(update),
+        )
+        await query.answer(
+            page.results,
+            cache_time=page.cache_time,
+            is_personal=page.is_personal,
+            next_offset=page.next_offset,
+            button=page.button,
+        )
 
 
 async def note_chosen_result(update: Update, context: Context) -> None:

@@ -36,9 +36,11 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -56,6 +58,9 @@ from storage.models import Channel, ChannelStyle, OutboxItem, PostedAs
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+_T = TypeVar("_T")
+RequestObserver = Callable[[str, float], None]
+"""Told `("post" | "edit", seconds)` after every send or edit call, whatever its outcome."""
 UNAUTHORIZED_PAUSE_SECONDS = 60.0
 CAPTION_STAND_IN = "https://telegram.invalid/photo.jpg"
 """Any http(s) URL renders the caption layout; an edit never changes the photo itself."""
@@ -116,6 +121,8 @@ class Publisher:
         self._notifier = notifier
         self._clock = clock
         self.stats = PublishStats()
+        self.observe_request: RequestObserver | None = None
+        """Set to time each Bot API send and edit (the metrics' latency histogram)."""
         self._wake = asyncio.Event()
         self._supervisor: asyncio.Task[None] | None = None
         self._workers: dict[int, asyncio.Task[None]] = {}
@@ -273,9 +280,21 @@ class Publisher:
     async def _send(self, chat_id: int, post: RenderedPost) -> SentPost:
         """Send one message within the pacing limits."""
         async with self._pacer.slot(chat_id):
-            return await send_post(
-                self._bot, chat_id, post, answer_timeout=self._config.send_timeout_seconds
+            return await self._timed(
+                "post",
+                send_post(
+                    self._bot, chat_id, post, answer_timeout=self._config.send_timeout_seconds
+                ),
             )
+
+    async def _timed(self, kind: str, call: Awaitable[_T]) -> _T:
+        """Await one Bot API call and tell `observe_request` how long it took."""
+        started = time.perf_counter()
+        try:
+            return await call
+        finally:
+            if self.observe_request is not None:
+                self.observe_request(kind, time.perf_counter() - started)
 
     async def _record_failure(
         self, channel: Channel, item: OutboxItem, failure: SendFailure
@@ -364,13 +383,16 @@ class Publisher:
             return
         try:
             async with self._pacer.slot(channel.chat_id):
-                await edit_post(
-                    self._bot,
-                    channel.chat_id,
-                    item.message_id,
-                    post,
-                    kind=kind,
-                    answer_timeout=self._config.send_timeout_seconds,
+                await self._timed(
+                    "edit",
+                    edit_post(
+                        self._bot,
+                        channel.chat_id,
+                        item.message_id,
+                        post,
+                        kind=kind,
+                        answer_timeout=self._config.send_timeout_seconds,
+                    ),
                 )
         except TelegramError as error:
             await self._record_edit_failure(channel, item, requested_at, classify_error(error))

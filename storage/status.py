@@ -1,0 +1,102 @@
+"""Read-only figures about the store for operators: health, metrics gauges and `newsbot check`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.codec import from_micros_or_none, to_micros
+from storage.database import Database
+from storage.migrations import schema_version
+from storage.models import OutboxState
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """What `/healthz` and `/metrics` report about the data."""
+
+    active_sources: int
+    """Sources that are active and not paused."""
+    pending_posts: int
+    """Outbox rows waiting to be posted (in any channel, paused ones included)."""
+    oldest_due_post_at: datetime | None
+    """Since when the oldest post that could go out now (channel not paused) has waited."""
+    last_fetch_ok_at: datetime | None
+    """The latest successful fetch of any source."""
+    last_publish_ok_at: datetime | None
+    """The latest post Telegram accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """Row counts and the schema version, for `newsbot check`."""
+
+    schema_version: int
+    sources: int
+    active_sources: int
+    articles: int
+    channels: int
+    pending_posts: int
+
+
+async def ping(db: Database) -> None:
+    """Run the cheapest query; raises a `StorageError` when the database cannot answer."""
+    await db.session.fetchone("SELECT 1")
+
+
+async def read_status(db: Database, *, now: datetime) -> StoreStatus:
+    """Return the store's status as of `now` (four small queries)."""
+    session = db.session
+    pending = {"pending": OutboxState.PENDING.value}
+    sources = await session.fetchone(
+        "SELECT count(*) FILTER (WHERE active = 1 AND paused = 0) AS active, "
+        "max(last_success_at) AS last_ok FROM sources"
+    )
+    posts = await session.fetchone(
+        "SELECT count(*) AS n FROM outbox WHERE state = :pending", pending
+    )
+    due = await session.fetchone(
+        "SELECT min(coalesce(o.available_at, o.created_at)) AS since FROM outbox AS o "
+        "JOIN channels AS c ON c.id = o.channel_id "
+        "WHERE o.state = :pending AND c.paused = 0 AND coalesce(o.available_at, 0) <= :now",
+        {**pending, "now": to_micros(now)},
+    )
+    sent = await session.fetchone(
+        "SELECT max(sent_at) AS last_ok FROM outbox WHERE state = :sent",
+        {"sent": OutboxState.SENT.value},
+    )
+    return StoreStatus(
+        active_sources=int(sources["active"]) if sources else 0,
+        pending_posts=int(posts["n"]) if posts else 0,
+        oldest_due_post_at=from_micros_or_none(due["since"]) if due else None,
+        last_fetch_ok_at=from_micros_or_none(sources["last_ok"]) if sources else None,
+        last_publish_ok_at=from_micros_or_none(sent["last_ok"]) if sent else None,
+    )
+
+
+async def quick_check(db: Database) -> list[str]:
+    """Run SQLite's `PRAGMA quick_check`; return the problems found (empty: intact)."""
+    rows = await db.session.fetchall("PRAGMA quick_check")
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
+async def count_rows(db: Database) -> StoreCounts:
+    """Return how many sources, articles, channels and pending posts the store holds."""
+    row = await db.session.fetchone(
+        "SELECT (SELECT count(*) FROM sources) AS sources, "
+        "(SELECT count(*) FROM sources WHERE active = 1 AND paused = 0) AS active_sources, "
+        "(SELECT count(*) FROM articles) AS articles, "
+        "(SELECT count(*) FROM channels) AS channels, "
+        "(SELECT count(*) FROM outbox WHERE state = :pending) AS pending_posts",
+        {"pending": OutboxState.PENDING.value},
+    )
+    assert row is not None  # a SELECT without FROM always yields one row
+    return StoreCounts(
+        schema_version=await schema_version(db.session),
+        sources=int(row["sources"]),
+        active_sources=int(row["active_sources"]),
+        articles=int(row["articles"]),
+        channels=int(row["channels"]),
+        pending_posts=int(row["pending_posts"]),
+    )
