@@ -15,7 +15,8 @@ from storage.models import Channel, ChannelStyle, Route
 from storage.session import Session
 
 _CHANNEL_COLUMNS: Final = (
-    "id, chat_id, username, title, style, paused, discussion_chat_id, created_at"
+    "id, chat_id, username, title, style, paused, discussion_chat_id, created_at, "
+    "discussion_replies"
 )
 _ROUTE_COLUMNS: Final = "source_id, channel_id, include_words, exclude_words, tags, created_at"
 
@@ -31,6 +32,7 @@ def channel_from_row(row: sqlite3.Row) -> Channel:
         paused=bool(row["paused"]),
         discussion_chat_id=row["discussion_chat_id"],
         created_at=from_micros(row["created_at"]),
+        discussion_replies=bool(row["discussion_replies"]),
     )
 
 
@@ -147,6 +149,12 @@ class SQLiteChannelRepository:
             channel_id,
             "discussion_chat_id = :discussion_chat_id",
             {"discussion_chat_id": discussion_chat_id},
+        )
+
+    async def set_discussion_replies(self, channel_id: int, enabled: bool) -> Channel:
+        """Turn related-coverage replies in the channel's discussion group on or off."""
+        return await self._update(
+            channel_id, "discussion_replies = :enabled", {"enabled": int(enabled)}
         )
 
     async def route(

@@ -245,6 +245,42 @@ CREATE TABLE shares (
 CREATE INDEX shares_article ON shares (article_id, chosen_at);
 """
 
+_DISCUSSION_V8: Final = """
+-- Discussion replies: whether the bot answers its posts' copies in the channel's linked
+-- discussion group with related coverage (on by default).
+ALTER TABLE channels ADD COLUMN discussion_replies INTEGER NOT NULL DEFAULT 1
+    CHECK (discussion_replies IN (0, 1));
+
+-- Comment threads: Telegram's automatic forward of a channel post into the linked group
+-- (its message id there is the thread id) and the article that post carried.
+CREATE TABLE discussion_threads (
+    chat_id    INTEGER NOT NULL,                    -- the discussion group's Telegram id
+    thread_id  INTEGER NOT NULL,                    -- message id of the forward in the group
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    channel_id INTEGER REFERENCES channels (id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, thread_id)
+) WITHOUT ROWID;
+CREATE INDEX discussion_threads_article ON discussion_threads (article_id);
+
+-- Comments: one row per message replying in a thread; the key makes a redelivered update
+-- count once.
+CREATE TABLE comments (
+    chat_id    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    user_id    INTEGER,                             -- the commenter; NULL when a chat spoke
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, message_id)
+) WITHOUT ROWID;
+CREATE INDEX comments_article ON comments (article_id, created_at);
+CREATE INDEX comments_recent ON comments (created_at);
+
+-- /trending reads the last day's saves and shares by time.
+CREATE INDEX bookmarks_recent ON bookmarks (created_at);
+CREATE INDEX shares_recent ON shares (chosen_at);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -253,6 +289,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _FTS_AUTOMERGE_V5,
     _FTS_PREFIX_3_V6,
     _SHARES_V7,
+    _DISCUSSION_V8,
 )
 """Forward migrations; the schema version is their count."""
 

@@ -136,6 +136,8 @@ class Channel:
     discussion_chat_id: int | None
     """The linked discussion group, when known."""
     created_at: datetime
+    discussion_replies: bool = True
+    """Whether the bot replies with related coverage under its posts in the linked group."""
 
 
 @dataclass(frozen=True, slots=True)

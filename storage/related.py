@@ -1,0 +1,66 @@
+"""Candidates for related coverage: articles of a time window sharing any of some words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from storage.articles import ARTICLE_COLUMNS, article_from_row
+from storage.codec import to_micros
+from storage.models import Article
+
+if TYPE_CHECKING:
+    from storage.database import Database
+
+MAX_TERMS: Final = 24
+MAX_CANDIDATES: Final = 100
+
+_ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
+
+
+def any_word_match(terms: Iterable[str]) -> str | None:
+    """Return an FTS5 expression matching any of the words in title, summary or tags.
+
+    Every word is a double-quoted FTS5 string (inner quotes doubled), so the words can
+    never be read as operators or column filters.
+    """
+    quoted = ['"' + term.replace('"', '""') + '"' for term in dict.fromkeys(terms) if term]
+    if not quoted:
+        return None
+    return "{title summary tags} : (" + " OR ".join(quoted[:MAX_TERMS]) + ")"
+
+
+async def articles_sharing_words(
+    db: Database,
+    terms: Iterable[str],
+    *,
+    since: datetime,
+    until: datetime,
+    exclude_stories: Iterable[int] = (),
+    limit: int = 30,
+) -> list[Article]:
+    """Return articles whose story time is in [since, until] matching any of `terms`.
+
+    Best text matches first (bm25: title 10, summary 2, tags 5); articles of the excluded
+    stories are left out. The caller decides what is related enough.
+    """
+    match = any_word_match(terms)
+    if match is None or limit <= 0:
+        return []
+    rows = await db.session.fetchall(
+        f"SELECT {_ARTICLE_FIELDS} FROM articles_fts JOIN articles AS a "
+        "ON a.id = articles_fts.rowid "
+        "WHERE articles_fts MATCH :match AND a.story_at BETWEEN :since AND :until "
+        "AND a.story_id NOT IN (SELECT value FROM json_each(:excluded)) "
+        "ORDER BY bm25(articles_fts, 10.0, 2.0, 0.0, 5.0), a.id LIMIT :limit",
+        {
+            "match": match,
+            "since": to_micros(since),
+            "until": to_micros(until),
+            "excluded": json.dumps(sorted(set(exclude_stories))),
+            "limit": min(limit, MAX_CANDIDATES),
+        },
+    )
+    return [article_from_row(row) for row in rows]

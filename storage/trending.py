@@ -1,0 +1,116 @@
+"""Trending stories: the last day's saves, shares and comments, weighted and decayed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Final
+
+from storage.codec import to_micros
+from storage.models import Article
+
+if TYPE_CHECKING:
+    from storage.database import Database
+
+SAVE_WEIGHT: Final = 3.0
+SHARE_WEIGHT: Final = 2.0
+COMMENT_WEIGHT: Final = 1.0
+TRENDING_WINDOW: Final = timedelta(hours=24)
+"""Only saves, shares and comments made this recently count."""
+DECAY_HALF_LIFE: Final = timedelta(hours=12)
+"""An event this old counts half as much as one made now (one 24 h old, a third)."""
+MAX_TRENDING: Final = 50
+
+_EVENTS: Final = """
+SELECT article_id, 1 AS saves, 0 AS shares, 0 AS comments, created_at AS at FROM bookmarks
+    WHERE created_at BETWEEN :since AND :now
+UNION ALL
+SELECT article_id, 0, 1, 0, chosen_at FROM shares WHERE chosen_at BETWEEN :since AND :now
+UNION ALL
+SELECT article_id, 0, 0, 1, created_at FROM comments WHERE created_at BETWEEN :since AND :now
+"""
+_PER_ARTICLE: Final = f"""
+WITH events AS ({_EVENTS})
+SELECT e.article_id, a.story_id, a.story_at,
+       sum(e.saves) AS saves, sum(e.shares) AS shares, sum(e.comments) AS comments,
+       sum((e.saves * :save_weight + e.shares * :share_weight + e.comments * :comment_weight)
+           / (1.0 + (:now - e.at) * 1.0 / :half_life)) AS score
+FROM events AS e JOIN articles AS a ON a.id = e.article_id
+GROUP BY e.article_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendingStory:
+    """A story (its most engaged article) with its recent saves, shares and comments."""
+
+    article: Article
+    saves: int
+    shares: int
+    comments: int
+    score: float
+
+
+@dataclass(slots=True)
+class _Tally:
+    """The running totals of one story while articles are grouped."""
+
+    article_id: int
+    best: float
+    story_at: int
+    saves: int = 0
+    shares: int = 0
+    comments: int = 0
+    score: float = 0.0
+
+
+async def trending_stories(
+    db: Database, *, limit: int = 10, now: datetime | None = None
+) -> list[TrendingStory]:
+    """Return the top stories by recent engagement, best first.
+
+    Score of a story (all its near-duplicate articles together), over the events of the
+    last `TRENDING_WINDOW` (24 h)::
+
+        weight = 3 per save (bookmark made), 2 per share (inline result sent),
+                 1 per comment (reply in its discussion thread)
+        score  = sum of weight / (1 + age_of_event / 12 h)
+
+    so a save made now counts 3, one made 12 h ago 1.5, one made 24 h ago 1. Ties go to the
+    newer story. The article shown for a story is its most engaged one.
+    """
+    limit = min(max(0, limit), MAX_TRENDING)
+    if limit == 0:
+        return []
+    moment = now or datetime.now(UTC)
+    rows = await db.session.fetchall(
+        _PER_ARTICLE,
+        {
+            "since": to_micros(moment - TRENDING_WINDOW),
+            "now": to_micros(moment),
+            "save_weight": SAVE_WEIGHT,
+            "share_weight": SHARE_WEIGHT,
+            "comment_weight": COMMENT_WEIGHT,
+            "half_life": DECAY_HALF_LIFE // timedelta(microseconds=1),
+        },
+    )
+    stories: dict[int, _Tally] = {}
+    for row in rows:
+        score = float(row["score"])
+        tally = stories.setdefault(
+            row["story_id"], _Tally(row["article_id"], score, row["story_at"])
+        )
+        if score > tally.best or (score == tally.best and row["article_id"] < tally.article_id):
+            tally.article_id, tally.best = row["article_id"], score
+        tally.story_at = max(tally.story_at, row["story_at"])
+        tally.saves += row["saves"]
+        tally.shares += row["shares"]
+        tally.comments += row["comments"]
+        tally.score += score
+    top = sorted(stories.values(), key=lambda t: (-t.score, -t.story_at, t.article_id))[:limit]
+    articles = {a.id: a for a in await db.articles.get_many(t.article_id for t in top)}
+    return [
+        TrendingStory(articles[t.article_id], t.saves, t.shares, t.comments, t.score)
+        for t in top
+        if t.article_id in articles
+    ]
