@@ -1,4 +1,4 @@
-"""`newsbot channels ...`: add (checked with Telegram), list and remove posting channels."""
+"""`newsbot channels ...`: add (checked with Telegram), list, set and remove posting channels."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from storage.errors import NotFoundError
 from storage.models import Channel, ChannelStyle
 
 STYLES = tuple(style.value for style in ChannelStyle)
+ON_OFF = ("on", "off")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +44,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing = actions.add_parser("list", help="list channels with their pending posts")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=list_channels)
+
+    change = actions.add_parser("set", help="change a channel's settings")
+    change.add_argument("channel", metavar="ID|@NAME")
+    change.add_argument(
+        "--discussion",
+        choices=ON_OFF,
+        required=True,
+        help="reply with related coverage under posts in the linked discussion group",
+    )
+    change.set_defaults(handler=set_channel)
 
     remove = actions.add_parser("remove", help="forget a channel, its routes and queued posts")
     remove.add_argument("channel", metavar="ID|@NAME")
@@ -136,12 +147,13 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
         print("no channels yet: newsbot channels add @name")
         return 0
     print_table(
-        ("ID", "STATE", "STYLE", "PENDING", "ROUTES", "CHAT ID", "CHANNEL"),
+        ("ID", "STATE", "STYLE", "DISCUSSION", "PENDING", "ROUTES", "CHAT ID", "CHANNEL"),
         (
             (
                 c.id,
                 "paused" if c.paused else "active",
                 c.style,
+                "on" if c.discussion_replies else "off",
                 pending[c.id],
                 routes[c.id],
                 c.chat_id,
@@ -155,6 +167,16 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
             for c in channels
         ),
     )
+    return 0
+
+
+async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
+    """Change a channel's settings (discussion replies on or off)."""
+    async with database(settings) as db:
+        channel = await find_channel(db, args.channel)
+        channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
+    state = "on" if channel.discussion_replies else "off"
+    print(f"channel {channel.id} {channel_label(channel)}: discussion replies {state}")
     return 0
 
 
