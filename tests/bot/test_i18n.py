@@ -194,7 +194,7 @@ def test_no_catalog_entry_is_unused_or_untranslated(marked):
 
 
 def test_translations_keep_the_format_fields():
-    wrong = []
+    wrong: list[str] = []
     for path, entry in catalog_entries():
         if entry.msgid_plural:
             expected = fields_of(entry.msgid) | fields_of(entry.msgid_plural)
