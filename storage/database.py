@@ -13,18 +13,22 @@ from typing import Final, Self
 
 import aiosqlite
 
+from storage.alerts import SQLiteAlertRepository
 from storage.articles import SQLiteArticleRepository
 from storage.bookmarks import SQLiteBookmarkRepository
 from storage.channels import SQLiteChannelRepository
 from storage.discussion import SQLiteDiscussionRepository
 from storage.errors import AlreadyExistsError, DatabaseError
+from storage.follows import SQLiteFollowRepository
 from storage.migrations import migrate
 from storage.outbox import SQLiteOutboxRepository
 from storage.protocols import (
+    AlertRepository,
     ArticleRepository,
     BookmarkRepository,
     ChannelRepository,
     DiscussionRepository,
+    FollowRepository,
     OutboxRepository,
     ShareRepository,
     SourceRepository,
@@ -65,6 +69,8 @@ class Database:
         self.bookmarks: BookmarkRepository = SQLiteBookmarkRepository(session)
         self.shares: ShareRepository = SQLiteShareRepository(session)
         self.discussion: DiscussionRepository = SQLiteDiscussionRepository(session)
+        self.follows: FollowRepository = SQLiteFollowRepository(session)
+        self.alerts: AlertRepository = SQLiteAlertRepository(session)
 
     @property
     def session(self) -> Session:

@@ -281,6 +281,42 @@ CREATE INDEX bookmarks_recent ON bookmarks (created_at);
 CREATE INDEX shares_recent ON shares (chosen_at);
 """
 
+_FOLLOWS_V9: Final = """
+-- Personal alerts: a user's standing searches (/follow), in the inline query language.
+CREATE TABLE follows (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    query      TEXT    NOT NULL,                    -- as typed, whitespace collapsed
+    query_key  TEXT    NOT NULL,                    -- canonical form: one follow per key
+    paused     INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),  -- 1: user blocked us
+    created_at INTEGER NOT NULL,
+    UNIQUE (user_id, query_key)
+);
+
+-- New articles waiting to be matched against the follows; written by ingestion in the
+-- transaction that stores the articles (so a crash loses none), emptied by the matcher.
+CREATE TABLE alert_queue (
+    article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE
+);
+
+-- One row per (user, article): an article is alerted to a user at most once, whichever
+-- and however many of their follows match it.
+CREATE TABLE alerts (
+    user_id      INTEGER NOT NULL,
+    article_id   INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    follow_id    INTEGER NOT NULL REFERENCES follows (id) ON DELETE CASCADE,  -- first match
+    state        TEXT    NOT NULL DEFAULT 'pending'
+                 CHECK (state IN ('pending', 'sending', 'sent', 'dropped')),
+    attempts     INTEGER NOT NULL DEFAULT 0,        -- failed sends worth retrying
+    available_at INTEGER,                           -- not sent before (a retry later)
+    created_at   INTEGER NOT NULL,
+    sent_at      INTEGER,
+    PRIMARY KEY (user_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX alerts_pending ON alerts (user_id) WHERE state = 'pending';
+CREATE INDEX alerts_follow ON alerts (follow_id);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -290,6 +326,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _FTS_PREFIX_3_V6,
     _SHARES_V7,
     _DISCUSSION_V8,
+    _FOLLOWS_V9,
 )
 """Forward migrations; the schema version is their count."""
 

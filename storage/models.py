@@ -209,3 +209,70 @@ class SearchHit:
     article: Article
     score: float
     snippet: str
+
+
+class FollowAddOutcome(StrEnum):
+    """What `FollowRepository.add` did."""
+
+    ADDED = "added"
+    DUPLICATE = "duplicate"
+    """The user already follows the same search; nothing was stored."""
+    LIMIT_REACHED = "limit_reached"
+    """The user keeps the most follows allowed; nothing was stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A user's standing search: new articles that match it are alerted to them."""
+
+    id: int
+    user_id: int
+    query: str
+    """As the user typed it (whitespace collapsed); shown in lists and alerts."""
+    query_key: str
+    """Canonical form (`news.follows.follow_key`): equal keys are the same follow."""
+    paused: bool
+    """True while the user blocks the bot: nothing is matched or sent for it."""
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FollowAdded:
+    """The result of `FollowRepository.add`: the outcome and the follow it is about."""
+
+    outcome: FollowAddOutcome
+    follow: Follow | None
+    """The new follow, or the existing one for a duplicate; None when the limit was hit."""
+
+
+class AlertState(StrEnum):
+    """Where an alert is: pending → sending → sent | dropped (never sent twice)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DROPPED = "dropped"
+    """Given up: the user blocked the bot, Telegram refused it, or its send was cut off."""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertMatch:
+    """A new article matched one of a user's follows."""
+
+    user_id: int
+    article_id: int
+    follow_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An article to alert (or alerted) to a user, with the follow that matched it."""
+
+    user_id: int
+    article_id: int
+    follow_id: int
+    follow_query: str
+    state: AlertState
+    attempts: int
+    """Sends tried that failed in a way worth retrying."""
+    created_at: datetime

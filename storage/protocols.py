@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from news.models import ArticleDraft
 from storage.models import (
+    Alert,
+    AlertMatch,
+    AlertState,
     Article,
     Bookmark,
     Channel,
     ChannelStyle,
+    Follow,
+    FollowAdded,
     OutboxItem,
     OutboxState,
     PostedAs,
@@ -485,6 +490,7 @@ class ShareRepository(Protocol):
         """Return how many shares were recorded, of any article."""
         ...
 
+
 class DiscussionRepository(Protocol):
     """Comment threads under channel posts in linked discussion groups, and their comments."""
 
@@ -524,4 +530,125 @@ class DiscussionRepository(Protocol):
 
     async def comment_counts(self, article_ids: Iterable[int]) -> dict[int, int]:
         """Return the comment count of each of these articles (0 for none)."""
+        ...
+
+
+class FollowRepository(Protocol):
+    """Users' standing searches (`/follow`), matched against new articles."""
+
+    async def add(
+        self,
+        user_id: int,
+        query: str,
+        query_key: str,
+        *,
+        max_follows: int,
+        now: datetime | None = None,
+    ) -> FollowAdded:
+        """Store a follow, atomically: nothing is stored when the user already has one with
+        this key (DUPLICATE, with it) or keeps `max_follows` (LIMIT_REACHED).
+        `NotFoundError` if the user does not exist."""
+        ...
+
+    async def get_by_key(self, user_id: int, query_key: str) -> Follow | None:
+        """Return the user's follow with this key, or None."""
+        ...
+
+    async def list(self, user_id: int) -> builtins.list[Follow]:
+        """Return the user's follows, oldest first."""
+        ...
+
+    async def count(self, user_id: int) -> int:
+        """Return how many follows the user keeps."""
+        ...
+
+    async def remove(self, user_id: int, follow_id: int) -> bool:
+        """Delete the user's follow and its alerts; False when the user has no follow with
+        this id (another user's follows are never touched)."""
+        ...
+
+    async def set_paused_for_user(self, user_id: int, paused: bool) -> int:
+        """Pause (the user blocked the bot) or resume all the user's follows; return how
+        many changed."""
+        ...
+
+    async def active(self) -> builtins.list[Follow]:
+        """Return every unpaused follow, oldest first."""
+        ...
+
+
+class AlertRepository(Protocol):
+    """New articles waiting to be matched, and the alerts owed to each user.
+
+    An alert is keyed by (user, article): an article reaches a user at most once. Its life:
+    pending → sending (committed before the send) → sent, or dropped (given up).
+    """
+
+    async def queue(self, article_ids: Iterable[int], *, max_age: timedelta) -> int:
+        """Queue newly stored articles for matching (only while some follow is active, and
+        only stories published at most `max_age` before they were fetched); return how many
+        were queued. Call it in the transaction that stored them."""
+        ...
+
+    async def queued(self, limit: int = 500) -> builtins.list[int]:
+        """Return up to `limit` queued article ids, oldest first."""
+        ...
+
+    async def record_matches(
+        self,
+        matches: Iterable[AlertMatch],
+        *,
+        matched: Iterable[int],
+        now: datetime | None = None,
+    ) -> int:
+        """Add pending alerts (skipping (user, article) pairs already known, and follows or
+        articles removed meanwhile) and unqueue the `matched` articles, atomically; return
+        how many alerts were added."""
+        ...
+
+    async def users_waiting(self, *, now: datetime | None = None) -> builtins.list[int]:
+        """Return the users with pending alerts sendable now, by id."""
+        ...
+
+    async def claim(self, user_id: int, *, now: datetime | None = None) -> builtins.list[Alert]:
+        """Move the user's sendable pending alerts to sending and return them (committed)."""
+        ...
+
+    async def mark_sent(
+        self, user_id: int, article_ids: Iterable[int], *, now: datetime | None = None
+    ) -> int:
+        """Record claimed alerts as sent; return how many."""
+        ...
+
+    async def drop(self, user_id: int, article_ids: Iterable[int]) -> int:
+        """Give up claimed alerts; return how many."""
+        ...
+
+    async def retry_later(
+        self,
+        user_id: int,
+        article_ids: Iterable[int],
+        *,
+        retry_at: datetime,
+        count_attempt: bool,
+    ) -> int:
+        """Return claimed alerts to pending from `retry_at`; return how many."""
+        ...
+
+    async def drop_all_for_user(self, user_id: int) -> int:
+        """Give up every unsent alert of the user; return how many."""
+        ...
+
+    async def drop_sending_on_start(self) -> int:
+        """Give up alerts a crash left in sending (they may have been sent); return how
+        many."""
+        ...
+
+    async def state_counts(self, user_id: int | None = None) -> dict[AlertState, int]:
+        """Return how many alerts are in each state (one user's, or all); every state is
+        present."""
+        ...
+
+    async def for_user(self, user_id: int) -> builtins.list[Alert]:
+        """Return every alert of the user, by article id."""
         ...

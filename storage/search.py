@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
@@ -112,35 +113,90 @@ async def search_articles(
 
 
 async def _filters(
-    db: Database, query: SearchQuery, user_id: int | None, parameters: dict[str, Any]
+    db: Database,
+    query: SearchQuery,
+    user_id: int | None,
+    parameters: dict[str, Any],
+    *,
+    per_row: bool = False,
 ) -> list[str] | None:
     """Return SQL conditions on the article id `{id}` for the query's filters.
 
     None means nothing can match (an unknown source). The conditions only need the id, so
-    the ranking query applies them to FTS rowids without reading articles.
+    the ranking query applies them to FTS rowids without reading articles. By default each
+    filter is a set the id must be in (built once per query: right over the whole index);
+    `per_row` checks each id by index lookups instead (right for a few given ids, where
+    building the set of every article with a common tag would cost more than the search).
     """
     conditions = []
     for index, tag in enumerate(query.tags):
         parameters[f"tag{index}"] = tag
         conditions.append(
-            f"{{id}} IN (SELECT article_id FROM article_tags WHERE key = :tag{index})"
+            f"EXISTS (SELECT 1 FROM article_tags WHERE article_id = {{id}} AND key = :tag{index})"
+            if per_row
+            else f"{{id}} IN (SELECT article_id FROM article_tags WHERE key = :tag{index})"
         )
     if query.sources:
-        source_ids = await _source_ids(db, query.sources)
+        source_ids = await source_ids_named(db, query.sources)
         if not source_ids:
             return None
         parameters["source_ids"] = json.dumps(sorted(source_ids))
         conditions.append(
-            "{id} IN (SELECT id FROM articles "
+            "(SELECT source_id FROM articles WHERE id = {id}) "
+            "IN (SELECT value FROM json_each(:source_ids))"
+            if per_row
+            else "{id} IN (SELECT id FROM articles "
             "WHERE source_id IN (SELECT value FROM json_each(:source_ids)))"
         )
     if query.saved:
         parameters["user_id"] = user_id
-        conditions.append("{id} IN (SELECT article_id FROM bookmarks WHERE user_id = :user_id)")
+        conditions.append(
+            "EXISTS (SELECT 1 FROM bookmarks WHERE user_id = :user_id AND article_id = {id})"
+            if per_row
+            else "{id} IN (SELECT article_id FROM bookmarks WHERE user_id = :user_id)"
+        )
     return conditions
 
 
-async def _source_ids(db: Database, names: tuple[str, ...]) -> set[int]:
+async def matching_ids(
+    db: Database, query: SearchQuery, article_ids: Collection[int], *, user_id: int | None = None
+) -> set[int]:
+    """Return which of the given articles match the query (its text and every filter).
+
+    For checking a few new articles against a standing search (alerts): the full-text
+    match is restricted to the ids' rowid range, so it reads only that part of the index,
+    and the filters are checked per id (`_filters(per_row=True)`). A query without text
+    or filters matches them all; `saved` without `user_id` matches none.
+    """
+    wanted = sorted(set(article_ids))
+    if not wanted or (query.saved and user_id is None):
+        return set()
+    parameters: dict[str, Any] = {"ids": json.dumps(wanted), "lo": wanted[0], "hi": wanted[-1]}
+    filters = await _filters(db, query, user_id, parameters, per_row=True)
+    if filters is None:
+        return set()
+    match = fts_match(query)
+    if match is None:
+        where = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
+        sql = (
+            "SELECT a.id AS id FROM articles AS a "
+            f"WHERE a.id IN (SELECT value FROM json_each(:ids)) {where}"
+        )
+    else:
+        parameters["match"] = match
+        # `rowid BETWEEN` is handed to FTS5 (it seeks to the range); `+rowid IN` then keeps
+        # the given ids only, without making FTS5 run the match once per id.
+        where = " ".join(f"AND {f.format(id='articles_fts.rowid')}" for f in filters)
+        sql = (
+            "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH :match "
+            "AND rowid BETWEEN :lo AND :hi "
+            f"AND +rowid IN (SELECT value FROM json_each(:ids)) {where}"
+        )
+    rows = await db.session.fetchall(sql, parameters)
+    return {row["id"] for row in rows}
+
+
+async def source_ids_named(db: Database, names: Collection[str]) -> set[int]:
     """Return ids of sources named (as a tag would be compared) or numbered as asked."""
     wanted_keys = {normalize_tag(name) for name in names} - {""}
     wanted_ids = {int(name) for name in names if name.isascii() and name.isdigit()}

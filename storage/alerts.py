@@ -1,0 +1,224 @@
+"""SQLite implementation of `AlertRepository`: the match queue and per-user alerts."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from storage.codec import from_micros, to_micros
+from storage.models import Alert, AlertMatch, AlertState
+from storage.session import Session
+
+_ALERT_COLUMNS: Final = (
+    "al.user_id, al.article_id, al.follow_id, f.query AS follow_query, al.state, "
+    "al.attempts, al.created_at"
+)
+_MICROSECOND: Final = timedelta(microseconds=1)
+
+
+def alert_from_row(row: sqlite3.Row) -> Alert:
+    """Build an `Alert` from a row with the alert columns."""
+    return Alert(
+        user_id=row["user_id"],
+        article_id=row["article_id"],
+        follow_id=row["follow_id"],
+        follow_query=row["follow_query"],
+        state=AlertState(row["state"]),
+        attempts=row["attempts"],
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def _ids(article_ids: Iterable[int]) -> str:
+    """Return ids as a JSON array for `json_each`."""
+    return json.dumps(list(dict.fromkeys(article_ids)))
+
+
+class SQLiteAlertRepository:
+    """New articles waiting to be matched (`alert_queue`) and alerts per user (`alerts`)."""
+
+    def __init__(self, session: Session) -> None:
+        """Use the shared session."""
+        self._session = session
+
+    async def queue(self, article_ids: Iterable[int], *, max_age: timedelta) -> int:
+        """Queue new articles for matching; return how many were queued.
+
+        Only while someone follows something, and only stories published at most `max_age`
+        before they were fetched (a new source's archive is not news). Call it in the
+        transaction that stored the articles.
+        """
+        ids = _ids(article_ids)
+        if ids == "[]":
+            return 0
+        return await self._session.execute(
+            "INSERT INTO alert_queue (article_id) SELECT a.id FROM articles AS a "
+            "WHERE a.id IN (SELECT value FROM json_each(:ids)) "
+            "AND a.story_at >= a.fetched_at - :max_age "
+            "AND EXISTS (SELECT 1 FROM follows WHERE paused = 0) "
+            "ON CONFLICT (article_id) DO NOTHING",
+            {"ids": ids, "max_age": max_age // _MICROSECOND},
+        )
+
+    async def queued(self, limit: int = 500) -> builtins.list[int]:
+        """Return the ids of up to `limit` queued articles, oldest first."""
+        rows = await self._session.fetchall(
+            "SELECT article_id FROM alert_queue ORDER BY article_id LIMIT :limit",
+            {"limit": max(0, limit)},
+        )
+        return [row["article_id"] for row in rows]
+
+    async def record_matches(
+        self,
+        matches: Iterable[AlertMatch],
+        *,
+        matched: Iterable[int],
+        now: datetime | None = None,
+    ) -> int:
+        """Store pending alerts and take the `matched` articles off the queue, atomically.
+
+        An article already alerted (or pending) to a user is skipped; return how many alerts
+        were added.
+        """
+        rows = [
+            {"user_id": m.user_id, "article_id": m.article_id, "follow_id": m.follow_id}
+            for m in matches
+        ]
+        created = to_micros(now or datetime.now(UTC))
+        async with self._session.transaction():
+            added = 0
+            if rows:
+                added = await self._session.execute(
+                    "INSERT INTO alerts (user_id, article_id, follow_id, created_at) "
+                    "SELECT m.value ->> 'user_id', m.value ->> 'article_id', "
+                    "m.value ->> 'follow_id', :now FROM json_each(:rows) AS m "
+                    "WHERE EXISTS (SELECT 1 FROM follows WHERE id = m.value ->> 'follow_id') "
+                    "AND EXISTS (SELECT 1 FROM articles WHERE id = m.value ->> 'article_id') "
+                    "ON CONFLICT (user_id, article_id) DO NOTHING",
+                    {"rows": json.dumps(rows), "now": created},
+                )
+            await self._session.execute(
+                "DELETE FROM alert_queue WHERE article_id IN (SELECT value FROM json_each(:ids))",
+                {"ids": _ids(matched)},
+            )
+        return added
+
+    async def users_waiting(self, *, now: datetime | None = None) -> builtins.list[int]:
+        """Return the users with pending alerts that may be sent now, by user id."""
+        rows = await self._session.fetchall(
+            "SELECT DISTINCT user_id FROM alerts WHERE state = 'pending' "
+            "AND (available_at IS NULL OR available_at <= :now) ORDER BY user_id",
+            {"now": to_micros(now or datetime.now(UTC))},
+        )
+        return [row["user_id"] for row in rows]
+
+    async def claim(self, user_id: int, *, now: datetime | None = None) -> builtins.list[Alert]:
+        """Move the user's sendable pending alerts to sending and return them, oldest
+        article first (committed before the send: an alert is never sent twice)."""
+        parameters = {"user_id": user_id, "now": to_micros(now or datetime.now(UTC))}
+        async with self._session.transaction():
+            claimed = await self._session.fetchall(
+                "UPDATE alerts SET state = 'sending' WHERE user_id = :user_id "
+                "AND state = 'pending' AND (available_at IS NULL OR available_at <= :now) "
+                "RETURNING article_id",
+                parameters,
+            )
+            if not claimed:
+                return []
+            rows = await self._session.fetchall(
+                f"SELECT {_ALERT_COLUMNS} FROM alerts AS al JOIN follows AS f "
+                "ON f.id = al.follow_id WHERE al.user_id = :user_id "
+                "AND al.article_id IN (SELECT value FROM json_each(:ids)) "
+                "ORDER BY al.article_id",
+                {**parameters, "ids": _ids(row["article_id"] for row in claimed)},
+            )
+        return [alert_from_row(row) for row in rows]
+
+    async def mark_sent(
+        self, user_id: int, article_ids: Iterable[int], *, now: datetime | None = None
+    ) -> int:
+        """Record the user's claimed alerts as sent; return how many."""
+        return await self._finish(user_id, article_ids, "state = 'sent', sent_at = :now", now=now)
+
+    async def drop(self, user_id: int, article_ids: Iterable[int]) -> int:
+        """Give up the user's claimed alerts (never to be sent); return how many."""
+        return await self._finish(user_id, article_ids, "state = 'dropped'")
+
+    async def retry_later(
+        self,
+        user_id: int,
+        article_ids: Iterable[int],
+        *,
+        retry_at: datetime,
+        count_attempt: bool,
+    ) -> int:
+        """Return the user's claimed alerts to pending, sendable from `retry_at` (a failed
+        attempt counted when `count_attempt`); return how many."""
+        return await self._finish(
+            user_id,
+            article_ids,
+            "state = 'pending', available_at = :retry_at, attempts = attempts + :counted",
+            retry_at=to_micros(retry_at),
+            counted=int(count_attempt),
+        )
+
+    async def _finish(
+        self,
+        user_id: int,
+        article_ids: Iterable[int],
+        assignments: str,
+        *,
+        now: datetime | None = None,
+        **extra: Any,
+    ) -> int:
+        """Update the user's alerts in sending for these articles; return how many."""
+        return await self._session.execute(
+            f"UPDATE alerts SET {assignments} WHERE user_id = :user_id AND state = 'sending' "
+            "AND article_id IN (SELECT value FROM json_each(:ids))",
+            {
+                "user_id": user_id,
+                "ids": _ids(article_ids),
+                "now": to_micros(now or datetime.now(UTC)),
+                **extra,
+            },
+        )
+
+    async def drop_all_for_user(self, user_id: int) -> int:
+        """Give up every unsent alert of the user (they blocked the bot); return how many."""
+        return await self._session.execute(
+            "UPDATE alerts SET state = 'dropped' WHERE user_id = :user_id "
+            "AND state IN ('pending', 'sending')",
+            {"user_id": user_id},
+        )
+
+    async def drop_sending_on_start(self) -> int:
+        """Give up alerts a crash left in sending (at most once: they may have been sent);
+        return how many."""
+        return await self._session.execute(
+            "UPDATE alerts SET state = 'dropped' WHERE state = 'sending'"
+        )
+
+    async def state_counts(self, user_id: int | None = None) -> dict[AlertState, int]:
+        """Return how many alerts are in each state (of one user, or all); every state is
+        present."""
+        rows = await self._session.fetchall(
+            "SELECT state, count(*) AS n FROM alerts "
+            "WHERE :user_id IS NULL OR user_id = :user_id GROUP BY state",
+            {"user_id": user_id},
+        )
+        counts = dict.fromkeys(AlertState, 0)
+        counts.update({AlertState(row["state"]): row["n"] for row in rows})
+        return counts
+
+    async def for_user(self, user_id: int) -> builtins.list[Alert]:
+        """Return every alert of the user, by article id."""
+        rows = await self._session.fetchall(
+            f"SELECT {_ALERT_COLUMNS} FROM alerts AS al JOIN follows AS f "
+            "ON f.id = al.follow_id WHERE al.user_id = :user_id ORDER BY al.article_id",
+            {"user_id": user_id},
+        )
+        return [alert_from_row(row) for row in rows]

@@ -1,0 +1,113 @@
+"""SQLite implementation of `FollowRepository`."""
+
+from __future__ import annotations
+
+import builtins
+import sqlite3
+from datetime import UTC, datetime
+from typing import Final
+
+from storage.codec import from_micros, to_micros
+from storage.errors import ConstraintError, NotFoundError
+from storage.models import Follow, FollowAdded, FollowAddOutcome
+from storage.session import Session
+
+_COLUMNS: Final = "id, user_id, query, query_key, paused, created_at"
+
+
+def follow_from_row(row: sqlite3.Row) -> Follow:
+    """Build a `Follow` from a row with the follow columns."""
+    return Follow(
+        id=row["id"],
+        user_id=row["user_id"],
+        query=row["query"],
+        query_key=row["query_key"],
+        paused=bool(row["paused"]),
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+class SQLiteFollowRepository:
+    """Follows in `follows`, one per (user, query key)."""
+
+    def __init__(self, session: Session) -> None:
+        """Use the shared session."""
+        self._session = session
+
+    async def add(
+        self,
+        user_id: int,
+        query: str,
+        query_key: str,
+        *,
+        max_follows: int,
+        now: datetime | None = None,
+    ) -> FollowAdded:
+        """Store a follow unless the user has the same one or already keeps `max_follows`."""
+        async with self._session.transaction():
+            existing = await self.get_by_key(user_id, query_key)
+            if existing is not None:
+                return FollowAdded(FollowAddOutcome.DUPLICATE, existing)
+            if await self.count(user_id) >= max_follows:
+                return FollowAdded(FollowAddOutcome.LIMIT_REACHED, None)
+            try:
+                row = await self._session.fetchone(
+                    "INSERT INTO follows (user_id, query, query_key, created_at) "
+                    f"VALUES (:user_id, :query, :key, :now) RETURNING {_COLUMNS}",
+                    {
+                        "user_id": user_id,
+                        "query": query,
+                        "key": query_key,
+                        "now": to_micros(now or datetime.now(UTC)),
+                    },
+                )
+            except ConstraintError:
+                raise NotFoundError(f"cannot follow: no user {user_id}") from None
+        assert row is not None  # RETURNING always yields the written row
+        return FollowAdded(FollowAddOutcome.ADDED, follow_from_row(row))
+
+    async def get_by_key(self, user_id: int, query_key: str) -> Follow | None:
+        """Return the user's follow with this key, or None."""
+        row = await self._session.fetchone(
+            f"SELECT {_COLUMNS} FROM follows WHERE user_id = :user_id AND query_key = :key",
+            {"user_id": user_id, "key": query_key},
+        )
+        return None if row is None else follow_from_row(row)
+
+    async def list(self, user_id: int) -> builtins.list[Follow]:
+        """Return the user's follows, oldest first (the numbers `/following` shows)."""
+        rows = await self._session.fetchall(
+            f"SELECT {_COLUMNS} FROM follows WHERE user_id = :user_id ORDER BY id",
+            {"user_id": user_id},
+        )
+        return [follow_from_row(row) for row in rows]
+
+    async def count(self, user_id: int) -> int:
+        """Return how many follows the user keeps."""
+        row = await self._session.fetchone(
+            "SELECT count(*) FROM follows WHERE user_id = :user_id", {"user_id": user_id}
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def remove(self, user_id: int, follow_id: int) -> bool:
+        """Delete the user's follow (with its unsent alerts); False if the user has no such
+        follow (another user's follow is never touched)."""
+        rows = await self._session.fetchall(
+            "DELETE FROM follows WHERE id = :id AND user_id = :user_id RETURNING id",
+            {"id": follow_id, "user_id": user_id},
+        )
+        return bool(rows)
+
+    async def set_paused_for_user(self, user_id: int, paused: bool) -> int:
+        """Pause or resume all the user's follows; return how many changed."""
+        return await self._session.execute(
+            "UPDATE follows SET paused = :paused WHERE user_id = :user_id AND paused != :paused",
+            {"user_id": user_id, "paused": int(paused)},
+        )
+
+    async def active(self) -> builtins.list[Follow]:
+        """Return every unpaused follow, oldest first."""
+        rows = await self._session.fetchall(
+            f"SELECT {_COLUMNS} FROM follows WHERE paused = 0 ORDER BY id"
+        )
+        return [follow_from_row(row) for row in rows]
