@@ -3,7 +3,8 @@
 Shared by `newsbot channels add` and the `/addchannel` admin command. Every refusal is a
 `ChannelCheckError` whose message says what is wrong and what to do, in one sentence:
 the chat is not found, is not a channel or group, the bot is not an administrator, or it
-is one without the right to post messages.
+is one without the right to post messages. The message is English (the CLI's); in a chat,
+`ChannelCheckError.explain(texts)` gives it in the user's language.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.i18n import N_, Texts, texts_for
 from storage.database import Database
 from storage.models import Channel, ChannelStyle
 
@@ -43,13 +45,61 @@ class ChannelProblem(StrEnum):
     UNREACHABLE = "unreachable"
 
 
-class ChannelCheckError(Exception):
-    """The channel cannot be added; the message says why, for people."""
+INVALID_REFERENCE: Final = N_(
+    "{given} is not a channel: give its @username or its numeric id (-100…)"
+)
+NOT_FOUND: Final = N_(
+    "{name} not found (Telegram says: {error}); check the name, or for a private channel "
+    "add the bot as an administrator first and use the numeric id"
+)
+CANNOT_SEE: Final = N_(
+    "the bot cannot see {name} (Telegram says: {error}); add it as an administrator "
+    "with the right to post messages"
+)
+MIGRATED: Final = N_("{name} was upgraded to a supergroup: use its new id {new_id}")
+PRIVATE_CHAT: Final = N_("{name} is a private chat with a user, not a channel or group")
+NOT_ADMIN_SAYS: Final = N_(
+    "the bot is not an administrator of {label} (Telegram says: {error}); add it as an "
+    "administrator with the right to post messages"
+)
+NOT_ADMIN: Final = N_(
+    "the bot is not an administrator of {label}: add it as an administrator with the right "
+    "to post messages"
+)
+CANNOT_POST: Final = N_(
+    "the bot is an administrator of {label} but cannot post messages: give it the "
+    "'Post messages' right"
+)
+NOT_MEMBER: Final = N_("the bot is not a member of {label}: add it first")
+MUTED: Final = N_(
+    "the bot is a member of {label} but may not send messages: lift its restriction"
+)
+TOKEN_REFUSED: Final = N_("Telegram refused the bot token (TELEGRAM_BOT_TOKEN)")
+FLOOD_WAIT: Final = N_("Telegram asks to wait {retry_after} before asking again")
+CANNOT_ASK: Final = N_("cannot ask Telegram: {error}")
+CHANNEL_DETAILS: Final = N_("channel {id}: {name} (chat {chat_id}, style {style})")
+ADDED: Final = N_("added {channel}")
+RESUMED: Final = N_("{channel} was paused; the bot may post again, so it is resumed")
+REFRESHED: Final = N_("{channel} was already added; its details are refreshed")
 
-    def __init__(self, problem: ChannelProblem, message: str) -> None:
-        """Keep the problem kind with the message."""
-        super().__init__(message)
+
+class ChannelCheckError(Exception):
+    """The channel cannot be added; the message says why, for people (in English).
+
+    `template` is the English text, marked for translation, and `fields` fill its `{name}`s:
+    `explain(texts)` gives the message in another language.
+    """
+
+    def __init__(self, problem: ChannelProblem, template: str, **fields: object) -> None:
+        """Keep the problem kind and the untranslated text with the message."""
+        super().__init__(template.format(**fields))
         self.problem = problem
+        self.template = template
+        self.fields = fields
+
+    def explain(self, language: Texts) -> str:
+        """Return the message in `language`."""
+        return language.gettext(self.template).format(**self.fields)
 
 
 ChannelReference = str | int
@@ -68,10 +118,7 @@ def parse_channel_reference(text: str) -> ChannelReference:
     name = value.removeprefix("@")
     if _USERNAME.fullmatch(name):
         return f"@{name}"
-    raise ChannelCheckError(
-        ChannelProblem.INVALID,
-        f"{text.strip()!r} is not a channel: give its @username or its numeric id (-100…)",
-    )
+    raise ChannelCheckError(ChannelProblem.INVALID, INVALID_REFERENCE, given=repr(text.strip()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,36 +145,26 @@ async def check_channel(bot: Bot, reference: ChannelReference) -> CheckedChannel
         chat = await bot.get_chat(reference)
     except BadRequest as exc:
         raise ChannelCheckError(
-            ChannelProblem.NOT_FOUND,
-            f"{name} not found (Telegram says: {exc.message}); check the name, or for a "
-            "private channel add the bot as an administrator first and use the numeric id",
+            ChannelProblem.NOT_FOUND, NOT_FOUND, name=name, error=exc.message
         ) from None
     except Forbidden as exc:
         raise ChannelCheckError(
-            ChannelProblem.NOT_ADMIN,
-            f"the bot cannot see {name} (Telegram says: {exc.message}); add it as an "
-            "administrator with the right to post messages",
+            ChannelProblem.NOT_ADMIN, CANNOT_SEE, name=name, error=exc.message
         ) from None
     except ChatMigrated as exc:
         raise ChannelCheckError(
-            ChannelProblem.NOT_FOUND,
-            f"{name} was upgraded to a supergroup: use its new id {exc.new_chat_id}",
+            ChannelProblem.NOT_FOUND, MIGRATED, name=name, new_id=exc.new_chat_id
         ) from None
     except TelegramError as exc:
         raise unreachable(exc) from None
     if chat.type not in (ChatType.CHANNEL, ChatType.SUPERGROUP, ChatType.GROUP):
-        raise ChannelCheckError(
-            ChannelProblem.NOT_A_CHANNEL,
-            f"{name} is a private chat with a user, not a channel or group",
-        )
+        raise ChannelCheckError(ChannelProblem.NOT_A_CHANNEL, PRIVATE_CHAT, name=name)
     label = f"@{chat.username}" if chat.username else f"{chat.title or name}"
     try:
         member = await bot.get_chat_member(chat.id, bot.id)
     except (BadRequest, Forbidden) as exc:
         raise ChannelCheckError(
-            ChannelProblem.NOT_ADMIN,
-            f"the bot is not an administrator of {label} (Telegram says: {exc.message}); "
-            "add it as an administrator with the right to post messages",
+            ChannelProblem.NOT_ADMIN, NOT_ADMIN_SAYS, label=label, error=exc.message
         ) from None
     except TelegramError as exc:
         raise unreachable(exc) from None
@@ -148,38 +185,27 @@ def _check_rights(member: ChatMember, label: str, *, is_channel: bool) -> None:
         return
     if is_channel:
         if status != ChatMemberStatus.ADMINISTRATOR:
-            raise ChannelCheckError(
-                ChannelProblem.NOT_ADMIN,
-                f"the bot is not an administrator of {label}: add it as an administrator "
-                "with the right to post messages",
-            )
+            raise ChannelCheckError(ChannelProblem.NOT_ADMIN, NOT_ADMIN, label=label)
         if not (isinstance(member, ChatMemberAdministrator) and member.can_post_messages):
-            raise ChannelCheckError(
-                ChannelProblem.CANNOT_POST,
-                f"the bot is an administrator of {label} but cannot post messages: "
-                "give it the 'Post messages' right",
-            )
+            raise ChannelCheckError(ChannelProblem.CANNOT_POST, CANNOT_POST, label=label)
         return
     if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-        raise ChannelCheckError(
-            ChannelProblem.NOT_ADMIN, f"the bot is not a member of {label}: add it first"
-        )
+        raise ChannelCheckError(ChannelProblem.NOT_ADMIN, NOT_MEMBER, label=label)
     if isinstance(member, ChatMemberRestricted) and not member.can_send_messages:
-        raise ChannelCheckError(
-            ChannelProblem.CANNOT_POST,
-            f"the bot is a member of {label} but may not send messages: lift its restriction",
-        )
+        raise ChannelCheckError(ChannelProblem.CANNOT_POST, MUTED, label=label)
 
 
 def unreachable(exc: TelegramError) -> ChannelCheckError:
     """Describe a failure to ask Telegram (network, token, flood wait) as one sentence."""
     if isinstance(exc, InvalidToken):
-        text = "Telegram refused the bot token (TELEGRAM_BOT_TOKEN)"
-    elif isinstance(exc, RetryAfter):
-        text = f"Telegram asks to wait {exc.retry_after} before asking again"
-    else:
-        text = f"cannot ask Telegram: {exc.message or type(exc).__name__}"
-    return ChannelCheckError(ChannelProblem.UNREACHABLE, text)
+        return ChannelCheckError(ChannelProblem.UNREACHABLE, TOKEN_REFUSED)
+    if isinstance(exc, RetryAfter):
+        return ChannelCheckError(
+            ChannelProblem.UNREACHABLE, FLOOD_WAIT, retry_after=exc.retry_after
+        )
+    return ChannelCheckError(
+        ChannelProblem.UNREACHABLE, CANNOT_ASK, error=exc.message or type(exc).__name__
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,16 +218,19 @@ class ChannelAdded:
     resumed: bool
     """True when the channel had been paused and posting resumes."""
 
-    def describe(self) -> str:
-        """Return one line for people saying what happened."""
+    def describe(self, language: Texts | None = None) -> str:
+        """Return one line for people saying what happened (in `language`, else English)."""
+        _ = (language or texts_for(None)).gettext
         channel = self.channel
         name = f"@{channel.username}" if channel.username else channel.title or channel.chat_id
-        what = f"channel {channel.id}: {name} (chat {channel.chat_id}, style {channel.style})"
+        what = _(CHANNEL_DETAILS).format(
+            id=channel.id, name=name, chat_id=channel.chat_id, style=channel.style
+        )
         if self.created:
-            return f"added {what}"
+            return _(ADDED).format(channel=what)
         if self.resumed:
-            return f"{what} was paused; the bot may post again, so it is resumed"
-        return f"{what} was already added; its details are refreshed"
+            return _(RESUMED).format(channel=what)
+        return _(REFRESHED).format(channel=what)
 
 
 async def add_checked_channel(

@@ -14,6 +14,7 @@ from bot.channel_check import (
     check_channel,
     parse_channel_reference,
 )
+from bot.i18n import texts_for
 from emulator import RunningEmulator
 from storage.database import Database, open_database
 
@@ -101,3 +102,18 @@ async def test_readding_follows_a_new_discussion_group(bot, emulator, db):
     assert again.channel.id == first.channel.id
     assert again.channel.discussion_chat_id == group.id
     assert "already added" in again.describe()
+    assert again.describe(texts_for("ru")).startswith(
+        f"канал {first.channel.id}: @harbour_news (чат {first.channel.chat_id}, стиль text) уже"
+    )
+
+
+def test_a_refusal_is_english_and_explained_in_the_users_language() -> None:
+    with pytest.raises(ChannelCheckError) as caught:
+        parse_channel_reference("two words")
+    assert str(caught.value) == (
+        "'two words' is not a channel: give its @username or its numeric id (-100…)"
+    )
+    assert caught.value.explain(texts_for("en")) == str(caught.value)
+    assert caught.value.explain(texts_for("ru")) == (
+        "'two words' — не канал: укажите его @username или числовой id (-100…)"
+    )
