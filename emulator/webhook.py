@@ -80,7 +80,9 @@ class WebhookDelivery:
         timeout = aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT_SECONDS)
         headers = {SECRET_HEADER: settings.secret_token} if settings.secret_token else {}
         async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
-            while not self._updates.closed:
+            # `self.settings is settings`: on Python 3.11 a cancel that lands as the wait
+            # ends is swallowed by asyncio.wait_for, so a replaced webhook also ends here.
+            while not self._updates.closed and self.settings is settings:
                 pending = self._updates.batch(1)
                 if not pending:
                     await self._updates.wait_arrival(60.0)
