@@ -360,15 +360,19 @@ async def test_help_and_start_come_in_the_users_language(bot_app, db):
         assert start_reply.text.startswith("Hello! I post news")
 
 
-async def test_a_russian_user_gets_russian_button_answers(bot_app, db):
+async def test_a_russian_user_gets_russian_replies(bot_app, db):
     async with reader_bot(bot_app, db) as harness:
         olga = await harness.new_user("Olga", language_code="ru")
         await olga.send("/search")
         await olga.send("/export")
-        usage, nothing = await harness.wait_for_messages(olga.id, 2)
+        await olga.send("/bookmarks")
+        await olga.send("/search harbour")
+        usage, nothing, bookmarks, found = await harness.wait_for_messages(olga.id, 4)
 
     assert usage.text.startswith("Использование: /search СЛОВА")
     assert nothing.text == "Экспортировать пока нечего: закладок нет."
+    assert bookmarks.text.startswith("У вас пока нет закладок.")
+    assert found.text == "По запросу harbour ничего не найдено."
 
 
 async def test_the_russian_command_menu_is_set(bot_app, emulator, db):

@@ -133,3 +133,28 @@ async def test_forged_or_stale_data_gets_a_polite_answer_and_changes_nothing(
     assert pressed.answered
     assert pressed.text == reply
     assert await db.bookmarks.count(ann.id) == 0
+
+
+async def test_button_answers_come_in_the_pressers_language(bot_app, emulator, db, stories):
+    ferry, _ = stories
+    async with reader_bot(bot_app, db) as harness:
+        olga = await harness.new_user("Olga", language_code="ru")
+        ann = await harness.new_user("Ann", language_code="en-GB")
+        channel = await emulator.client.create_channel(
+            "Harbour", subscriber_ids=[olga.id, ann.id]
+        )
+        post = await post_to_channel(harness, channel.id, ferry.id, "Night ferry returns")
+        saved = await olga.press(post, data=encode_save(ferry.id))
+        removed = await olga.press(post, data=encode_save(ferry.id))
+        english = await ann.press(post, data=encode_save(ferry.id))
+        await olga.send("hello")  # opens the private chat
+        await harness.bot.send_message(
+            olga.id, "Old keyboard", reply_markup=inline_markup(((PostButton("x", "zz:1"),),))
+        )
+        [old] = await harness.wait_for_messages(olga.id, 1)
+        stale = await olga.press(old, data="zz:1")
+
+    assert post.raw["reply_markup"]["inline_keyboard"][0][0]["text"] == "🔖 Save"  # stays English
+    assert (saved.text, removed.text) == ("🔖 Сохранено в закладки", "Удалено из закладок")
+    assert stale.text == "Извините, эта кнопка больше не работает."
+    assert english.text == SAVED

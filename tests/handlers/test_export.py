@@ -77,3 +77,25 @@ def test_markdown_keeps_links_safe():
     markdown = bookmarks_markdown([item])
     assert "- [A (b) \\<c\\>](https://harbour.example/a%28b%29)" in markdown
     assert "Herald\\_ · 2026-11-30 · saved 2026-11-30" in markdown
+
+
+async def test_a_russian_user_gets_russian_captions_and_markdown(bot_app, db, desk):
+    source = await desk.source("Harbour Herald")
+    stored = await desk.store(
+        source, *(make_draft(f"story{n}", f"Harbour story number {n}") for n in range(5))
+    )
+    async with reader_bot(bot_app, db) as harness:
+        olga = await harness.new_user("Olga", language_code="ru-RU")
+        await olga.send("/help")
+        await harness.wait_for_messages(olga.id, 1)
+        for article in stored:
+            await db.bookmarks.add(olga.id, article.id, now=PUBLISHED)
+        await olga.send("/export")
+        _, markdown_message, json_message = await harness.wait_for_messages(olga.id, 3)
+        markdown_doc = markdown_message.raw["document"]
+        markdown = (await harness.client.file_bytes(markdown_doc["file_id"])).decode()
+
+    assert markdown_message.caption == "5 закладок — для чтения"
+    assert json_message.caption == "5 закладок — в формате JSON"
+    assert markdown.startswith("# Закладки\n\n- [")
+    assert "Harbour Herald · 2026-11-30 · сохранено 2026-11-30" in markdown
