@@ -10,16 +10,18 @@ from telegram.ext import BaseHandler
 from handlers.admin import admin_handlers
 from handlers.bookmarks import bookmark_handlers
 from handlers.commands import command_handlers
+from handlers.discussion import discussion_handlers
 from handlers.export import export_handlers
 from handlers.forwards import forward_handlers
 from handlers.inline import inline_handlers
 from handlers.lists import list_handlers
+from handlers.trending import trending_handlers
 
 HandlerGroups = dict[int, Sequence[BaseHandler[Any, Any, Any]]]
 
 
 def all_handlers() -> HandlerGroups:
-    """Every feature's handlers, keyed by handler group (-1 runs first)."""
+    """Every feature's handlers, keyed by handler group (lowest runs first)."""
     features: tuple[HandlerGroups, ...] = (
         admin_handlers(),
         command_handlers(),
@@ -27,6 +29,8 @@ def all_handlers() -> HandlerGroups:
         export_handlers(),
         forward_handlers(),
         inline_handlers(),
+        discussion_handlers(),
+        trending_handlers(),
         bookmark_handlers(),  # last: it ends with the catch-all for button presses
     )
     groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}
