@@ -1,4 +1,5 @@
-"""Admin commands, in a private chat with the bot: `/addchannel @name [style]`.
+"""Admin commands, in a private chat with the bot: `/addchannel @name [style]` here, the
+source commands (`handlers.admin_sources`) and the reports (`handlers.admin_status`).
 
 Only users in the `ADMIN_IDS` setting may use them; others get a polite refusal. In groups
 and channels the bot stays quiet (the handlers only match private chats).
@@ -7,60 +8,89 @@ and channels the bot stays quiet (the handlers only match private chats).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler
 
-from bot.channel_check import ChannelCheckError, add_checked_channel, parse_channel_reference
+from bot.channel_check import (
+    ChannelAdded,
+    ChannelCheckError,
+    add_checked_channel,
+    parse_channel_reference,
+)
 from bot.context import Context
+from bot.i18n import N_, Texts, texts
+from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
+from handlers.admin_sources import admin_source_handlers
+from handlers.admin_status import admin_status_handlers
 from storage.models import ChannelStyle
 
-ADD_CHANNEL_USAGE = (
+__all__ = ["ADD_CHANNEL_USAGE", "NOT_AN_ADMIN", "add_channel", "admin_handlers", "is_admin"]
+
+ADD_CHANNEL_USAGE: Final = N_(
     "Usage: /addchannel @channel [text|photo|compact]\n"
     "First add the bot to the channel as an administrator allowed to post messages."
 )
-NOT_AN_ADMIN = "Sorry, only the bot's admins can do that."
 
 
-def is_admin(update: Update, context: Context) -> bool:
-    """Tell whether the update comes from a user listed in `ADMIN_IDS`."""
-    user = update.effective_user
-    return user is not None and user.id in context.bot_data.settings.admin_ids
-
-
-def _sentence(text: str) -> str:
-    """Return `text` with a capital first letter."""
-    return text[:1].upper() + text[1:]
+def describe_added(added: ChannelAdded, language: Texts) -> str:
+    """Say in one sentence what adding the channel did."""
+    _ = language.gettext
+    channel = added.channel
+    fields = {
+        "id": channel.id,
+        "name": f"@{channel.username}" if channel.username else channel.title or channel.chat_id,
+        "chat_id": channel.chat_id,
+        "style": channel.style.value,
+    }
+    if added.created:
+        return _("Added channel {id}: {name} (chat {chat_id}, style {style}).").format(**fields)
+    if added.resumed:
+        return _(
+            "Channel {id}: {name} (chat {chat_id}, style {style}) was paused; the bot may "
+            "post again, so it is resumed."
+        ).format(**fields)
+    return _(
+        "Channel {id}: {name} (chat {chat_id}, style {style}) was already added; its details "
+        "are refreshed."
+    ).format(**fields)
 
 
 async def add_channel(update: Update, context: Context) -> None:
     """Check that the bot may post in the named channel, then add it."""
-    message = update.effective_message
+    message = await admin_message(update, context)
     if message is None:
         return
-    if not is_admin(update, context):
-        await message.reply_text(NOT_AN_ADMIN)
-        return
+    language = texts(update)
+    _ = language.gettext
     args = context.args or []
     if len(args) not in (1, 2):
-        await message.reply_text(ADD_CHANNEL_USAGE)
+        await message.reply_text(_(ADD_CHANNEL_USAGE))
         return
     styles = {style.value: style for style in ChannelStyle}
     style = styles.get(args[1].lower()) if len(args) == 2 else None
     if len(args) == 2 and style is None:
-        await message.reply_text(f"Unknown style {args[1]!r}: use text, photo or compact.")
+        await message.reply_text(
+            _("Unknown style {style}: use text, photo or compact.").format(style=repr(args[1]))
+        )
         return
     try:
         reference = parse_channel_reference(args[0])
         added = await add_checked_channel(context.bot, context.bot_data.db, reference, style=style)
     except ChannelCheckError as exc:
-        await message.reply_text(f"Not added: {exc}.")
+        # The check's reason quotes Telegram and stays English (bot.channel_check).
+        await message.reply_text(_("Not added: {reason}.").format(reason=exc))
         return
-    await message.reply_text(_sentence(added.describe()) + ".")
+    await message.reply_text(describe_added(added, language))
 
 
 def admin_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
-    """The admin feature's handlers by group (private chats, new messages only)."""
-    private_messages = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    return {0: [CommandHandler("addchannel", add_channel, filters=private_messages)]}
+    """Every admin command's handlers by group (private chats, new messages only)."""
+    groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {
+        0: [CommandHandler("addchannel", add_channel, filters=private_commands())]
+    }
+    for feature in (admin_source_handlers(), admin_status_handlers()):
+        for group, handlers in feature.items():
+            groups.setdefault(group, []).extend(handlers)
+    return dict(groups)
