@@ -160,6 +160,7 @@ async def test_the_linked_group_gets_related_coverage_in_the_thread(bot_app, emu
     links = [e["url"] for e in reply.entities if e["type"] == "text_link"]
     assert links == ["https://copy.example/news", "https://earlier.example/news"]
     assert (await db.channels.get(talk.channel.id)).discussion_chat_id == talk.group_id
+    assert await db.users.get(777000) is None  # the forward's sender is not a reader
     assert {copy, earlier}.isdisjoint({main})
 
 
