@@ -25,7 +25,7 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.i18n import N_, Texts, texts_for
+from bot.i18n import N_, Texts
 from storage.database import Database
 from storage.models import Channel, ChannelStyle
 
@@ -77,10 +77,6 @@ MUTED: Final = N_(
 TOKEN_REFUSED: Final = N_("Telegram refused the bot token (TELEGRAM_BOT_TOKEN)")
 FLOOD_WAIT: Final = N_("Telegram asks to wait {retry_after} before asking again")
 CANNOT_ASK: Final = N_("cannot ask Telegram: {error}")
-CHANNEL_DETAILS: Final = N_("channel {id}: {name} (chat {chat_id}, style {style})")
-ADDED: Final = N_("added {channel}")
-RESUMED: Final = N_("{channel} was paused; the bot may post again, so it is resumed")
-REFRESHED: Final = N_("{channel} was already added; its details are refreshed")
 
 
 class ChannelCheckError(Exception):
@@ -218,19 +214,16 @@ class ChannelAdded:
     resumed: bool
     """True when the channel had been paused and posting resumes."""
 
-    def describe(self, language: Texts | None = None) -> str:
-        """Return one line for people saying what happened (in `language`, else English)."""
-        _ = (language or texts_for(None)).gettext
+    def describe(self) -> str:
+        """Return one line for people saying what happened (English: the CLI's)."""
         channel = self.channel
         name = f"@{channel.username}" if channel.username else channel.title or channel.chat_id
-        what = _(CHANNEL_DETAILS).format(
-            id=channel.id, name=name, chat_id=channel.chat_id, style=channel.style
-        )
+        what = f"channel {channel.id}: {name} (chat {channel.chat_id}, style {channel.style})"
         if self.created:
-            return _(ADDED).format(channel=what)
+            return f"added {what}"
         if self.resumed:
-            return _(RESUMED).format(channel=what)
-        return _(REFRESHED).format(channel=what)
+            return f"{what} was paused; the bot may post again, so it is resumed"
+        return f"{what} was already added; its details are refreshed"
 
 
 async def add_checked_channel(

@@ -102,9 +102,6 @@ async def test_readding_follows_a_new_discussion_group(bot, emulator, db):
     assert again.channel.id == first.channel.id
     assert again.channel.discussion_chat_id == group.id
     assert "already added" in again.describe()
-    assert again.describe(texts_for("ru")).startswith(
-        f"канал {first.channel.id}: @harbour_news (чат {first.channel.chat_id}, стиль text) уже"
-    )
 
 
 def test_a_refusal_is_english_and_explained_in_the_users_language() -> None:
