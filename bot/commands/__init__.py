@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands import (
     channels,
+    check,
     db,
     demo,
     emulator,
@@ -20,6 +21,7 @@ from bot.commands.base import CommandModule
 COMMAND_MODULES: tuple[CommandModule, ...] = (
     demo,
     run,
+    check,
     sources,
     channels,
     routes,

@@ -1,0 +1,167 @@
+"""`newsbot check`'s checks: settings, database, token (getMe) and webhook (getWebhookInfo).
+
+Each check gives one result; none prints or returns the token or the webhook secret (every
+detail goes through `redact_secrets` before it leaves `run_checks`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from pydantic import SecretStr
+from telegram import Bot, User, WebhookInfo
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.redact import redact_secrets
+from bot.settings import Settings
+from bot.telegram_http import AiohttpRequest
+from storage.database import open_database
+from storage.errors import StorageError
+from storage.status import count_rows, quick_check
+
+
+class CheckStatus(enum.StrEnum):
+    """How a check ended."""
+
+    OK = "ok"
+    FAIL = "fail"
+    SKIP = "skip"
+
+    @property
+    def label(self) -> str:
+        """The word shown in the line: failures stand out in capitals."""
+        return self.value.upper() if self is CheckStatus.FAIL else self.value
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check's outcome, shown as one line."""
+
+    check: str
+    status: CheckStatus
+    detail: str
+
+
+async def run_checks(settings: Settings) -> list[CheckResult]:
+    """Run every check in order; the webhook check needs a token Telegram accepted."""
+    results = [check_settings(settings), await check_database(settings)]
+    token_result, bot_user = await check_token(settings)
+    results.append(token_result)
+    if bot_user is None:
+        results.append(CheckResult("webhook", CheckStatus.SKIP, "needs a working token"))
+    else:
+        results.append(await check_webhook(settings))
+    return [replace(r, detail=redact_secrets(settings, r.detail)) for r in results]
+
+
+def check_settings(settings: Settings) -> CheckResult:
+    """Describe what the settings (already validated by loading them) will do."""
+    mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
+    health = (
+        f"{settings.health_listen}:{settings.health_port}" if settings.health_port else "off"
+    )
+    detail = (
+        f"{mode}; database {settings.database_path}; health/metrics {health}; "
+        f"{len(settings.admin_ids)} admin(s); Bot API {settings.telegram_api_base_url}"
+    )
+    return CheckResult("settings", CheckStatus.OK, detail)
+
+
+async def check_database(settings: Settings) -> CheckResult:
+    """Open (creating and migrating as `run` would), run quick_check, count the rows."""
+    path = settings.database_path
+    try:
+        async with await open_database(path) as db:
+            problems = await quick_check(db)
+            counts = await count_rows(db)
+    except (StorageError, OSError) as exc:
+        return CheckResult("database", CheckStatus.FAIL, f"{path}: {exc}")
+    if problems:
+        shown = "; ".join(problems[:3])
+        return CheckResult("database", CheckStatus.FAIL, f"{path}: damaged: {shown}")
+    return CheckResult(
+        "database",
+        CheckStatus.OK,
+        f"{path}: schema {counts.schema_version}, {counts.sources} sources "
+        f"({counts.active_sources} active), {counts.articles} articles, "
+        f"{counts.channels} channels, {counts.pending_posts} posts pending",
+    )
+
+
+async def check_token(settings: Settings) -> tuple[CheckResult, User | None]:
+    """Call getMe; return the result and the bot's user when Telegram accepted the token."""
+    if settings.telegram_bot_token is None:
+        detail = "TELEGRAM_BOT_TOKEN is not set (run `newsbot demo` to try the bot locally)"
+        return CheckResult("token", CheckStatus.FAIL, detail), None
+    try:
+        async with _bot(settings, settings.telegram_bot_token) as bot:  # initialize: getMe
+            me = bot.bot
+    except InvalidToken:
+        return CheckResult("token", CheckStatus.FAIL, "the token was refused (401)"), None
+    except NetworkError as exc:
+        detail = f"cannot reach {settings.telegram_api_base_url}: {exc.message}"
+        return CheckResult("token", CheckStatus.FAIL, detail), None
+    except TelegramError as exc:
+        return CheckResult("token", CheckStatus.FAIL, f"getMe failed: {exc.message}"), None
+    inline = "inline mode on" if me.supports_inline_queries else "inline mode OFF (@BotFather)"
+    return CheckResult("token", CheckStatus.OK, f"@{me.username} (id {me.id}), {inline}"), me
+
+
+async def check_webhook(settings: Settings) -> CheckResult:
+    """Compare Telegram's webhook with WEBHOOK_URL and report its last delivery error."""
+    if settings.telegram_bot_token is None:
+        return CheckResult("webhook", CheckStatus.SKIP, "needs a working token")
+    try:
+        async with _bot(settings, settings.telegram_bot_token) as bot:
+            info = await bot.get_webhook_info()
+    except TelegramError as exc:
+        return CheckResult("webhook", CheckStatus.FAIL, f"getWebhookInfo failed: {exc.message}")
+    return webhook_verdict(settings.webhook_url, info, now=datetime.now(UTC))
+
+
+def webhook_verdict(expected: str | None, info: WebhookInfo, *, now: datetime) -> CheckResult:
+    """Judge Telegram's webhook state against the URL the settings ask for (None: polling)."""
+    pending = f"{info.pending_update_count} update(s) pending"
+    error = _last_error(info, now=now)
+    if expected is None:
+        if info.url:
+            detail = f"long polling; Telegram has webhook {info.url}, `newsbot run` removes it"
+            return CheckResult("webhook", CheckStatus.OK, detail)
+        return CheckResult("webhook", CheckStatus.OK, f"long polling; {pending}")
+    if not info.url:
+        detail = f"not registered at Telegram yet (`newsbot run` registers it); {pending}"
+        return CheckResult("webhook", CheckStatus.OK, detail)
+    if info.url != expected:
+        detail = f"Telegram delivers to {info.url}, not WEBHOOK_URL {expected}"
+        return CheckResult("webhook", CheckStatus.FAIL, detail)
+    if error and info.pending_update_count:
+        detail = f"Telegram cannot deliver to WEBHOOK_URL: {error}; {pending}"
+        return CheckResult("webhook", CheckStatus.FAIL, detail)
+    detail = f"Telegram delivers to WEBHOOK_URL; {pending}" + (f"; {error}" if error else "")
+    return CheckResult("webhook", CheckStatus.OK, detail)
+
+
+def _last_error(info: WebhookInfo, *, now: datetime) -> str | None:
+    """Describe Telegram's last delivery error with its age, or None."""
+    if not info.last_error_message:
+        return None
+    when = info.last_error_date
+    if when is None:
+        return f"last error: {info.last_error_message}"
+    minutes = max(0, int((now - when.astimezone(UTC)).total_seconds() // 60))
+    return f"last error {minutes} min ago: {info.last_error_message}"
+
+
+def _bot(settings: Settings, token: SecretStr) -> Bot:
+    """A plain Bot (no rate limiter, no handlers) over the configured HTTP layer."""
+    request: BaseRequest = (
+        AiohttpRequest() if settings.telegram_http_client == "aiohttp" else HTTPXRequest()
+    )
+    return Bot(
+        token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        request=request,
+    )
