@@ -27,7 +27,10 @@ from bot.i18n import (
     plural_index,
     texts_for,
 )
+from bot.saved_links import HTTP_STATUS
+from bot.saving import SaveOutcome, SaveResult
 from handlers.commands import COMMANDS, HELP_LINES, help_text, set_bot_commands
+from handlers.forwards import describe_outcome
 from storage.database import Database, open_database
 from tests.handlers.conftest import reader_bot
 
@@ -390,3 +393,33 @@ async def test_the_russian_command_menu_is_set(bot_app, emulator, db):
         {"command": name, "description": description} for name, description in COMMANDS
     ]
     assert by_language["ru"] != by_language[""]
+
+
+async def test_the_inline_no_results_button_is_in_the_users_language(bot_app, db):
+    async with reader_bot(bot_app, db) as harness:
+        olga = await harness.new_user("Olga", language_code="ru")
+        gwen = await harness.new_user("Gwen", language_code="en-GB")
+        russian = await olga.inline("nothing here")
+        english = await gwen.inline("nothing here")
+        russian_saved = await olga.inline("saved nothing")
+
+    assert russian.button is not None
+    assert english.button is not None
+    assert russian_saved.button is not None
+    assert russian.button["text"] == "Ничего не найдено. Нажмите, чтобы узнать, как искать"
+    assert english.button["text"] == "Nothing matched. Tap for search tips"
+    assert russian_saved.button["text"] == (
+        "В закладках ничего нет. Нажмите, чтобы узнать, как сохранять"
+    )
+
+
+def test_a_failed_save_explains_its_reason_in_the_users_language():
+    failed = SaveOutcome(SaveResult.FAILED, reason=HTTP_STATUS, reason_fields={"status": 404})
+    assert describe_outcome(failed, texts_for("ru")) == (
+        "Не удалось сохранить ссылку: страница ответила ошибкой (HTTP 404)."
+    )
+    assert describe_outcome(failed, texts_for(None)) == (
+        "I couldn't save that link: the page answered with an error (HTTP 404)."
+    )
+    unknown = SaveOutcome(SaveResult.UNKNOWN)
+    assert describe_outcome(unknown, texts_for("ru")).startswith("Я могу сохранить только")
