@@ -148,7 +148,7 @@ def event_fields(record: logging.LogRecord) -> EventFields:
         elif text and all(_PLAIN_PAIR.fullmatch(part) for part in text.split(" ")):
             for part in text.split(" "):  # a pre-formatted run of pairs: `posted=3 failed=0`
                 name, _, value = part.partition("=")
-                pairs.append((name, value))
+                pairs.append((name, int(value) if value.isascii() and value.isdigit() else value))
         else:
             words.append(text)
     if remaining:
