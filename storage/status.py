@@ -39,11 +39,6 @@ class StoreCounts:
     pending_posts: int
 
 
-async def ping(db: Database) -> None:
-    """Run the cheapest query; raises a `StorageError` when the database cannot answer."""
-    await db.session.fetchone("SELECT 1")
-
-
 async def read_status(db: Database, *, now: datetime) -> StoreStatus:
     """Return the store's status as of `now` (four small queries)."""
     session = db.session
