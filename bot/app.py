@@ -10,6 +10,7 @@ from typing import cast
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
+from bot.alerts.sender import AlertSender
 from bot.context import BotData, Context, NewsApplication
 from bot.health.server import HealthServer
 from bot.jobs import schedule_jobs
@@ -93,6 +94,7 @@ async def _post_init(application: NewsApplication) -> None:
         application.bot_data.ingest_executor = executor
     application.bot_data.attach(db=db, fetcher=fetcher)
     await _start_publisher(application)
+    _start_alerts(application)
     await _start_health_server(application)
     await set_bot_commands(application.bot)
 
@@ -115,6 +117,16 @@ async def _start_publisher(application: NewsApplication) -> None:
     publisher.start()
 
 
+def _start_alerts(application: NewsApplication) -> None:
+    """Start the alert sender (it drops alerts a crash left mid-send, then runs)."""
+    data = application.bot_data
+    pacer = data.pacer or Pacer(pacing_limits(data.settings))
+    sender = AlertSender(application.bot, data.db, pacer)
+    data.resources.push_async_callback(sender.stop)  # if post_stop never ran
+    data.alerts = sender
+    sender.start()
+
+
 async def _start_health_server(application: NewsApplication) -> None:
     """Serve /healthz and /metrics when HEALTH_PORT is set; closed by post_shutdown."""
     data = application.bot_data
@@ -127,10 +139,14 @@ async def _start_health_server(application: NewsApplication) -> None:
 
 
 async def _post_stop(application: NewsApplication) -> None:
-    """Stop the publisher while the bot can still talk: in-flight sends finish."""
+    """Stop the publisher and the alert sender while the bot can still talk: sends in flight
+    finish."""
     publisher = application.bot_data.publisher
     if publisher is not None:
         await publisher.stop()
+    alerts = application.bot_data.alerts
+    if alerts is not None:
+        await alerts.stop()
 
 
 async def _post_shutdown(application: NewsApplication) -> None:

@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.alerts.sender import AlertSender
 from bot.health.metrics import BotMetrics
 from bot.publish.notify import AdminNotifier
 from bot.publish.pacing import Pacer
@@ -37,6 +38,9 @@ class BotData:
     """Posts the outbox to channels; started in post_init, stopped in post_stop."""
     notifier: AdminNotifier | None = None
     """Tells the admins about lost channels and deactivated sources (set in post_init)."""
+    alerts: AlertSender | None = None
+    """Matches new articles against /follow searches and messages users; started in
+    post_init, stopped in post_stop."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
     metrics: BotMetrics = field(default_factory=BotMetrics)

@@ -46,6 +46,8 @@ async def ingest_due_sources(context: Context) -> None:
     log.info("event=ingest_cycle %s", report.summary().replace(", ", " ").replace(" in ", " "))
     if data.publisher is not None and (report.inserted or report.updated):
         data.publisher.wake()  # post the new rows (and edit changed posts) now
+    if data.alerts is not None and report.inserted:
+        data.alerts.wake()  # match the new articles against the follows now
     if data.notifier is not None:
         await tell_deactivated(report, data.db, data.notifier)
 

@@ -12,6 +12,7 @@ from handlers.bookmarks import bookmark_handlers
 from handlers.commands import command_handlers
 from handlers.discussion import discussion_handlers
 from handlers.export import export_handlers
+from handlers.follow import follow_handlers
 from handlers.forwards import forward_handlers
 from handlers.inline import inline_handlers
 from handlers.lists import list_handlers
@@ -31,6 +32,7 @@ def all_handlers() -> HandlerGroups:
         inline_handlers(),
         discussion_handlers(),
         trending_handlers(),
+        follow_handlers(),
         bookmark_handlers(),  # last: it ends with the catch-all for button presses
     )
     groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}

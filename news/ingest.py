@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 EDIT_WINDOW = timedelta(hours=48)
 """A post whose article changes within this time of posting is edited in place."""
+ALERT_MAX_AGE = timedelta(hours=48)
+"""New articles published longer than this before they were fetched (a new source's
+archive) are not alerted to followers."""
 
 
 def utc_now() -> datetime:
@@ -236,6 +239,8 @@ class Ingestor:
                 source.id, drafts, fetched_at=self._clock()
             )
             queued = await self._queue_for_channels(source, result.inserted)
+            # Followers are alerted to new stories (bot.alerts); queued with the articles.
+            await self._db.alerts.queue(result.inserted, max_age=ALERT_MAX_AGE)
             # Posts of articles that changed are edited in place by the publisher.
             now = self._clock()
             await self._db.outbox.request_edits(
