@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
@@ -45,4 +46,24 @@ async def test_a_refused_token_is_one_line_without_the_token(
         "newsbot: error: Telegram refused the token (401 Unauthorized); check TELEGRAM_BOT_TOKEN"
     ]
     assert "ThisTokenIsWrong" not in captured.err + captured.out
+    assert "Traceback" not in captured.err
+
+
+async def test_a_health_port_in_use_is_one_line_and_the_bot_stops_cleanly(
+    emulator: RunningEmulator, capsys, monkeypatch
+):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", emulator.token)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", emulator.api_base_url)
+        monkeypatch.setenv("HEALTH_PORT", str(port))
+        code = await asyncio.to_thread(main, ["run"])
+    captured = capsys.readouterr()
+    assert code == 1
+    error_lines = [line for line in captured.err.splitlines() if "newsbot: error:" in line]
+    assert len(error_lines) == 1
+    assert error_lines[0].startswith("newsbot: error: cannot start: ")
+    assert str(port) in error_lines[0]
     assert "Traceback" not in captured.err
