@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 COMMANDS: Final = (
     ("search", N_("Search the stories: /search WORDS")),
     ("bookmarks", N_("Your saved stories: /bookmarks [WORDS]")),
+    ("trending", N_("The most saved, shared and discussed stories of the last 24 hours")),
+    ("follow", N_("Get a message when new stories match: /follow WORDS")),
+    ("following", N_("Your follows, to stop any of them")),
     ("export", N_("Your bookmarks as Markdown and JSON files")),
     ("help", N_("How to search and save")),
     ("start", N_("Welcome and a short tour")),
@@ -39,6 +42,8 @@ HELP_LINES: Final = (
     N_("Press 🔖 Save under any story to keep it; press again to remove it."),
     N_("/bookmarks — your saved stories, newest first (/bookmarks WORDS searches them)"),
     N_("/search WORDS — search here in the chat"),
+    N_("/trending — the most saved, shared and discussed stories of the last 24 hours"),
+    N_("/follow WORDS — a message when new stories match; /following lists them, /unfollow N"),
     N_("/export — your bookmarks as Markdown and JSON files"),
 )
 """The help message, one translated line each (`{bot}` is the bot's username)."""
