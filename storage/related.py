@@ -53,6 +53,11 @@ async def articles_sharing_words(
         f"SELECT {_ARTICLE_FIELDS} FROM articles_fts JOIN articles AS a "
         "ON a.id = articles_fts.rowid "
         "WHERE articles_fts MATCH :match AND a.story_at BETWEEN :since AND :until "
+        # Every article of the window has a story time since `since`, so its id is at
+        # least the smallest such id: the full-text index skips every row before it (most
+        # of the index, as ids grow with storing time and story_at <= fetched_at).
+        "AND articles_fts.rowid >= "
+        "(SELECT coalesce(min(id), 0) FROM articles WHERE story_at >= :since) "
         "AND a.story_id NOT IN (SELECT value FROM json_each(:excluded)) "
         "ORDER BY bm25(articles_fts, 10.0, 2.0, 0.0, 5.0), a.id LIMIT :limit",
         {
