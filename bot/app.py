@@ -21,6 +21,7 @@ from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
 from handlers import all_handlers
+from handlers.admin_menu import set_admin_commands
 from handlers.commands import set_bot_commands
 from news.fetch import Fetcher
 from storage.database import open_database
@@ -97,6 +98,7 @@ async def _post_init(application: NewsApplication) -> None:
     _start_alerts(application)
     await _start_health_server(application)
     await set_bot_commands(application.bot)
+    await set_admin_commands(application.bot, settings.admin_ids)
 
 
 async def _start_publisher(application: NewsApplication) -> None:
