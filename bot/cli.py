@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.log_level,
         token=token,
         secrets=[webhook_secret.get_secret_value()] if webhook_secret else [],
+        log_format=settings.log_format,
     )
     try:
         handler: CommandHandler = args.handler

@@ -434,5 +434,5 @@ def _show_how_to_reach(world: DemoWorld, database_path: Path) -> None:
 def _quiet_logs(settings: Settings) -> None:
     """Keep the transcript readable: warnings only, unless LOG_LEVEL was set explicitly."""
     if "log_level" not in settings.model_fields_set:
-        configure_logging("WARNING")
+        configure_logging("WARNING", log_format=settings.log_format)
         logging.getLogger("telegram").setLevel(logging.WARNING)
