@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -46,6 +48,31 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 UNAUTHORIZED_WAIT_SECONDS = 60.0
+AIOHTTP_NEVER_SENT: Final = frozenset(
+    {
+        "aiohttp.ClientConnectorError",
+        "aiohttp.ClientConnectorCertificateError",
+        "aiohttp.ClientConnectorSSLError",
+        "aiohttp.ClientProxyConnectionError",
+    }
+)
+"""Errors of `bot.telegram_http` raised before the request left: safe to retry."""
+
+
+def classify_alert_error(error: TelegramError) -> SendFailure:
+    """Classify like the publisher, but count any aiohttp transport failure after the
+    connection was made as UNCERTAIN: `bot.telegram_http` names the aiohttp error in the
+    message and keeps no cause, so `classify_error` would call a lost answer transient,
+    and an alert retried after it may arrive twice."""
+    failure = classify_error(error)
+    message = error.message
+    if (
+        failure.kind is FailureKind.TRANSIENT
+        and message.startswith("aiohttp.")
+        and message not in AIOHTTP_NEVER_SENT
+    ):
+        return dataclasses.replace(failure, kind=FailureKind.UNCERTAIN)
+    return failure
 
 
 def utc_now() -> datetime:
@@ -204,7 +231,7 @@ class AlertSender:
                     write_timeout=self._config.send_timeout_seconds,
                 )
         except TelegramError as error:
-            await self._record_failure(user_id, alerts, classify_error(error))
+            await self._record_failure(user_id, alerts, classify_alert_error(error))
             return
         except Exception:  # not Telegram's answer: it may have been sent (at most once)
             log.exception("event=alert_send_crashed user_id=%s", user_id)
