@@ -14,6 +14,8 @@ from telegram import Chat, Message, MessageOriginChannel, Update, User
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.context import BotData
+from bot.publish.pacing import Pacer
+from bot.publish.setup import build_publisher, pacing_limits
 from bot.settings import Settings
 from emulator.client import EmulatorError
 from handlers import all_handlers
@@ -251,6 +253,32 @@ async def test_comments_are_counted_once_and_never_the_bots_own_or_the_forward(
     assert group_bot_messages[0].message_id == bot_reply.message_id
     users = await db.session.fetchall("SELECT user_id FROM comments ORDER BY message_id")
     assert [row["user_id"] for row in users] == [ann.id, bob.id, bob.id]
+
+
+async def test_posts_sent_by_the_publisher_get_their_reply(bot_app, emulator, db):
+    [main] = await store(db, "Harbour Log", draft("main", STORM, tags=("Harbour", "Storm")))
+    [lonely] = await store(db, "Harbour Log", draft("lonely", "Sheep fair opens in the hills"))
+    await store(db, "Coast Courier", draft("copy", "Storm hits pier", story="main"))
+    async with discussion(bot_app, emulator, db) as talk:
+        settings = Settings(_env_file=None)
+        publisher = build_publisher(settings, talk.harness.bot, db, Pacer(pacing_limits(settings)))
+        await db.outbox.add_many([(main, talk.channel.id), (lonely, talk.channel.id)])
+        publisher.start()
+        try:
+            [reply] = await talk.harness.wait_for_messages(talk.group_id, 1)
+            copies = await talk.harness.client.messages(talk.group_id)
+            forwards = [m for m in copies if m.raw.get("is_automatic_forward")]
+            for forward in forwards:
+                await talk.thread_recorded(forward.message_id)
+            await talk.flush()
+            replies = await talk.bot_messages()
+        finally:
+            await publisher.stop()
+
+    assert len(forwards) == 2
+    assert [r.message_id for r in replies] == [reply.message_id]
+    assert reply.reply_to_message_id == forwards[0].message_id
+    assert reply.text == "Also reported by\n• Storm hits pier — Coast Courier"
 
 
 GROUP_CHAT = Chat(-100777, Chat.SUPERGROUP, title="Harbour talk")
