@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.admin_sources import (
@@ -74,6 +75,7 @@ async def add_source(update: Update, context: Context) -> None:
         await message.reply_text(_(ADD_SOURCE_USAGE))
         return
     data = context.bot_data
+    await message.reply_chat_action(ChatAction.TYPING)  # fetching may take a few seconds
     try:
         added = await add_fetched_source(
             data.db,
