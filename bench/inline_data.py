@@ -42,14 +42,16 @@ def article_time(number: int, total: int) -> datetime:
     return NEWEST - timedelta(seconds=SECONDS_APART * (total - 1 - number))
 
 
-def make_draft(factory: ArticleFactory, rng: random.Random, number: int, total: int) -> ArticleDraft:
+def make_draft(
+    factory: ArticleFactory, rng: random.Random, number: int, total: int
+) -> ArticleDraft:
     """Return one synthetic article: a headline, a lede, a ~1 KB body and 2-4 tags."""
     factory.new_story()
     title = factory.title()
     paragraphs = factory.paragraphs(rng.randint(600, 1400))
     summary, body = paragraphs[0], "\n\n".join(paragraphs)
     named = [word for word in title.split() if word in PLACES or word in PEOPLE]
-    tags = list(dict.fromkeys(named + [rng.choice(TOPICS)]))[: rng.randint(2, 4)]
+    tags = list(dict.fromkeys([*named, rng.choice(TOPICS)]))[: rng.randint(2, 4)]
     return ArticleDraft(
         guid=f"bench-{number}",
         url=f"https://news.example/{number // 1000}/story-{number}",
@@ -83,7 +85,9 @@ async def populate(db: Database, total: int, *, seed: int = 11, report: bool = T
             draft = make_draft(factory, rng, number, total)
             by_source.setdefault(source_ids[number % SOURCES], []).append(draft)
         for source_id, drafts in by_source.items():
-            await db.articles.upsert_many(source_id, drafts, fetched_at=article_time(numbers[-1], total))
+            await db.articles.upsert_many(
+                source_id, drafts, fetched_at=article_time(numbers[-1], total)
+            )
         if report and (first // BATCH) % 25 == 0:
             done = numbers[-1] + 1
             rate = done / (time.perf_counter() - started)
@@ -93,13 +97,10 @@ async def populate(db: Database, total: int, *, seed: int = 11, report: bool = T
 
 async def dataset(cache: Path, total: int) -> Dataset:
     """Return the cached database of `total` articles, generating it the first time."""
-    cache.mkdir(parents=True, exist_ok=True)
     path = cache / f"inline-{SCHEMA_TAG}-{total}.sqlite3"
-    if not path.exists():
+    partial = path.with_suffix(".partial")
+    if not await asyncio.to_thread(_prepare_cache, path, partial):
         print(f"generating {total:,} articles into {path} (once; cached)", flush=True)
-        partial = path.with_suffix(".partial")
-        for leftover in cache.glob(partial.name + "*"):
-            leftover.unlink()
         db = await open_database(partial)
         try:
             await populate(db, total)
@@ -107,6 +108,16 @@ async def dataset(cache: Path, total: int) -> Dataset:
             await db.close()
         os.replace(partial, path)
     return Dataset(path=path, articles=total)
+
+
+def _prepare_cache(path: Path, partial: Path) -> bool:
+    """Create the cache folder and remove an interrupted run; tell whether `path` exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return True
+    for leftover in path.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    return False
 
 
 if __name__ == "__main__":

@@ -21,14 +21,13 @@ import sys
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram import Bot
 
+from bench.processes import emulator_process
 from bot.publish.pacing import Pacer, PacingLimits
 from bot.publish.publisher import Publisher, PublisherConfig
 from emulator import DEFAULT_TOKEN, EmulatorClient, FloodLimits
@@ -99,33 +98,6 @@ def ideal_makespan(workload: Workload, limits: PacingLimits) -> float:
         ]
         now = min(frees) if frees else now
     return last / 1e6
-
-
-@asynccontextmanager
-async def emulator_process(workdir: Path) -> AsyncIterator[str]:
-    """Run `newsbot emulator` on a free port in its own process; yield its base URL."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "emulator",
-        "--port",
-        "0",
-        cwd=workdir,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
-        match = re.search(r"(http://\S+)", first)
-        if match is None:
-            raise RuntimeError(f"the emulator did not start: {first!r}")
-        yield match.group(1)
-    finally:
-        process.terminate()
-        await process.wait()
 
 
 def draft(number: int) -> ArticleDraft:

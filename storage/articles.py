@@ -52,6 +52,9 @@ _INDEX_NEW: Final = (
     "INSERT INTO articles_fts (rowid, title, summary, body, tags) "
     "VALUES (:id, :title, :summary, :body, :tags)"
 )
+_INDEX_NEW_HEADLINES: Final = (
+    "INSERT INTO headlines_fts (rowid, title, tags) VALUES (:id, :title, :tags)"
+)
 _INSERT: Final = (
     "INSERT INTO articles (id, source_id, guid, url, title, summary, body, image_url, author, "
     "published_at, fetched_at, updated_at, story_at, language, tags, related, content_hash, "
@@ -321,6 +324,10 @@ class SQLiteArticleRepository:
                 {key: row[key] for key in ("id", "title", "summary", "body", "tags")}
                 for row in rows
             ],
+        )
+        await self._session.executemany(
+            _INDEX_NEW_HEADLINES,
+            [{key: row[key] for key in ("id", "title", "tags")} for row in rows],
         )
         if tag_rows:
             await self._session.executemany(_INSERT_TAG, tag_rows)

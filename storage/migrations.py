@@ -317,6 +317,31 @@ CREATE INDEX alerts_pending ON alerts (user_id) WHERE state = 'pending';
 CREATE INDEX alerts_follow ON alerts (follow_id);
 """
 
+_HEADLINES_FTS_V10: Final = """
+-- A second, small full-text index over titles and tags only. Search ranks the newest
+-- matches in titles and in tags beside the newest matches anywhere; filtering the big
+-- index by column reads every posting of a term (20 ms for a common body word at 1M
+-- articles), this index holds only headline postings (under 1 ms). New articles are
+-- indexed by the repository, like articles_fts; updates and deletes by triggers.
+CREATE VIRTUAL TABLE headlines_fts USING fts5 (
+    title, tags,
+    content = 'articles',
+    content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '3'
+);
+INSERT INTO headlines_fts (headlines_fts) VALUES ('rebuild');
+CREATE TRIGGER headlines_fts_after_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO headlines_fts (headlines_fts, rowid, title, tags)
+    VALUES ('delete', old.id, old.title, old.tags);
+END;
+CREATE TRIGGER headlines_fts_after_update AFTER UPDATE OF title, tags ON articles BEGIN
+    INSERT INTO headlines_fts (headlines_fts, rowid, title, tags)
+    VALUES ('delete', old.id, old.title, old.tags);
+    INSERT INTO headlines_fts (rowid, title, tags) VALUES (new.id, new.title, new.tags);
+END;
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -327,6 +352,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _SHARES_V7,
     _DISCUSSION_V8,
     _FOLLOWS_V9,
+    _HEADLINES_FTS_V10,
 )
 """Forward migrations; the schema version is their count."""
 

@@ -18,25 +18,20 @@ if TYPE_CHECKING:
     from storage.database import Database
 
 TITLE_WEIGHT: Final = 10.0
+"""Added to the text relevance (1) when every query term is in the title."""
 TAGS_WEIGHT: Final = 5.0
-SUMMARY_WEIGHT: Final = 2.0
-BODY_WEIGHT: Final = 1.0
+"""Added when every query term is in the tags."""
 RECENCY_HALF_LIFE: Final = timedelta(hours=72)
 """An article this much older than another scores half as much for the same text match."""
 MAX_LIMIT: Final = 100
 RANKING_POOL: Final = 500
-"""Text queries rank the union of the this-many most relevant and this-many newest matches;
+"""Text queries rank the this-many newest matches anywhere, in titles and in tags;
 results past this position are not returned."""
 SNIPPET_TOKENS: Final = 24
 SNIPPET_CHARS: Final = 200
 
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + max(0, :now - a.story_at) / :half_life))"
-# bm25() is lower-is-better and negative; its weights follow the FTS column order
-# (title, summary, body, tags).
-_RELEVANCE: Final = (
-    f"(-bm25(articles_fts, {TITLE_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT}, {TAGS_WEIGHT}))"
-)
 
 
 def fts_match(query: SearchQuery) -> str | None:
@@ -66,6 +61,7 @@ async def search_articles(
     offset: int = 0,
     user_id: int | None = None,
     now: datetime | None = None,
+    snippets: bool = False,
 ) -> list[SearchHit]:
     """Search articles; never raises on any query text (see `news.query.parse_query`).
 
@@ -76,17 +72,19 @@ async def search_articles(
 
     Score (higher is better)::
 
-        relevance = -bm25(title 10, summary 2, body 1, tags 5)
+        relevance = 1 + 10 * [every term in the title] + 5 * [every term in the tags]
         recency   = 1 / (1 + max(0, now - story_time) / 72 h)
         score     = relevance * recency        # text queries
         score     = recency                    # queries without text
 
-    so a story 72 hours older needs twice the text relevance to rank equal, and a title
-    match outweighs a body-only match unless the body-only story is much newer.
-    `story_time` is published_at, or fetched_at when missing or later. To stay fast on
-    common words, text queries score only the `RANKING_POOL` most relevant plus the
-    `RANKING_POOL` most recently stored matches, so at most that many results are reachable
-    through `offset`.
+    so a title match outweighs a body-only match unless the body-only story is about 30
+    days newer, a story 72 hours older needs twice the relevance to rank equal, and the
+    ranking costs the same on a common word as on a rare one (no bm25: its document
+    frequencies need a full pass over each term's postings). `story_time` is published_at,
+    or fetched_at when missing or later. Text queries score the `RANKING_POOL` newest
+    matches anywhere, in titles and in tags (see `_ranked`), so at most that many results
+    are reachable through `offset`. `snippets=True` cuts each snippet around the matching
+    text (costs a pass over each result's text); otherwise it is the start of the lede.
     """
     parsed = parse_query(query) if isinstance(query, str) else query
     limit = min(limit, MAX_LIMIT)
@@ -104,12 +102,12 @@ async def search_articles(
         return []
     match = fts_match(parsed)
     if match is None:
-        return await _latest(db, filters, parameters)
+        return await _latest(db, parsed, filters, parameters)
     if offset >= RANKING_POOL:
         return []
     parameters["match"] = match
     parameters["pool"] = RANKING_POOL
-    return await _ranked(db, filters, parameters)
+    return await _ranked(db, filters, parameters, snippets=snippets)
 
 
 async def _filters(
@@ -208,9 +206,26 @@ async def source_ids_named(db: Database, names: Collection[str]) -> set[int]:
     }
 
 
-async def _latest(db: Database, filters: list[str], parameters: dict[str, Any]) -> list[SearchHit]:
-    """Return the newest articles passing the filters, scored by recency."""
-    where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
+async def _latest(
+    db: Database, query: SearchQuery, filters: list[str], parameters: dict[str, Any]
+) -> list[SearchHit]:
+    """Return the newest articles passing the filters, scored by recency.
+
+    With tags, the tag index is read newest id first and stops after `RANKING_POOL`
+    articles carrying every tag, which are then ordered by story time: a common tag costs
+    no more than a rare one (otherwise every article with the tag is sorted).
+    """
+    if query.tags:
+        if parameters["offset"] >= RANKING_POOL:
+            return []
+        parameters["pool"] = RANKING_POOL
+        others = " ".join(f"AND {f.format(id='t.article_id')}" for f in filters[1:])
+        where = (
+            "WHERE a.id IN (SELECT t.article_id FROM article_tags AS t "
+            f"WHERE t.key = :tag0 {others} ORDER BY t.article_id DESC LIMIT :pool)"
+        )
+    else:
+        where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
     rows = await db.session.fetchall(
         f"SELECT {_ARTICLE_FIELDS}, {_RECENCY} AS score FROM articles AS a {where} "
         "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
@@ -222,43 +237,65 @@ async def _latest(db: Database, filters: list[str], parameters: dict[str, Any]) 
     ]
 
 
-async def _ranked(db: Database, filters: list[str], parameters: dict[str, Any]) -> list[SearchHit]:
+async def _ranked(
+    db: Database, filters: list[str], parameters: dict[str, Any], *, snippets: bool
+) -> list[SearchHit]:
     """Return the best text matches passing the filters, by score.
 
-    The first query scores candidates but carries only ids; the second loads the page's
-    articles and snippets (computing snippets for every candidate would cost more).
+    Candidates are the `RANKING_POOL` newest matches anywhere, plus the `RANKING_POOL`
+    newest matches in titles and in tags (rarer, so they reach further back). Each pool
+    reads the index newest-first and stops, so a query costs the same on a common word
+    as on a rare one. Membership is exact for every candidate: a title match newer than
+    the oldest general candidate is always in the title pool (there are at most
+    `RANKING_POOL` of them). The first query scores candidates by id; the second loads
+    the page's articles.
     """
     # `+rowid`: filter the matches; a bare rowid would make FTS5 re-run the MATCH once per
     # filtered id (seconds for a common tag).
     conditions = " ".join(f"AND {f.format(id='+rowid')}" for f in filters)
+    match = parameters["match"]
+    parameters["title_match"] = f"{{title}} : ({match})"
+    parameters["tags_match"] = f"{{tags}} : ({match})"
     pool = (
-        "SELECT id, relevance FROM ("
-        f"SELECT rowid AS id, {_RELEVANCE} AS relevance FROM articles_fts "
-        f"WHERE articles_fts MATCH :match {conditions} ORDER BY {{order}} LIMIT :pool)"
+        "SELECT rowid AS id FROM {index} WHERE {index} MATCH :{expression} "
+        f"{conditions} ORDER BY rowid DESC LIMIT :pool"
     )
     top = await db.session.fetchall(
-        f"WITH candidates AS ({pool.format(order='relevance DESC')} "
-        f"UNION {pool.format(order='rowid DESC')}) "
-        f"SELECT c.id AS id, c.relevance * {_RECENCY} AS score "
+        f"WITH anywhere AS ({pool.format(index='articles_fts', expression='match')}), "
+        f"in_title AS ({pool.format(index='headlines_fts', expression='title_match')}), "
+        f"in_tags AS ({pool.format(index='headlines_fts', expression='tags_match')}), "
+        "candidates AS (SELECT id FROM anywhere UNION SELECT id FROM in_title "
+        "UNION SELECT id FROM in_tags) "
+        f"SELECT c.id AS id, (1.0 + {TITLE_WEIGHT} * (c.id IN in_title) "
+        f"+ {TAGS_WEIGHT} * (c.id IN in_tags)) * {_RECENCY} AS score "
         "FROM candidates AS c JOIN articles AS a ON a.id = c.id "
         "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset",
         parameters,
     )
     if not top:
         return []
-    rows = await db.session.fetchall(
-        f"SELECT {_ARTICLE_FIELDS}, snippet(articles_fts, -1, '', '', '…', {SNIPPET_TOKENS}) "
-        "AS snippet FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
-        "WHERE articles_fts MATCH :match "
-        "AND articles_fts.rowid IN (SELECT value FROM json_each(:ids))",
-        {"match": parameters["match"], "ids": json.dumps([row["id"] for row in top])},
-    )
+    ids = json.dumps([row["id"] for row in top])
+    if snippets:
+        rows = await db.session.fetchall(
+            f"SELECT {_ARTICLE_FIELDS}, "
+            f"snippet(articles_fts, -1, '', '', '…', {SNIPPET_TOKENS}) AS snippet "
+            "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
+            "WHERE articles_fts MATCH :match "
+            "AND articles_fts.rowid IN (SELECT value FROM json_each(:ids))",
+            {"match": match, "ids": ids},
+        )
+    else:
+        rows = await db.session.fetchall(
+            f"SELECT {_ARTICLE_FIELDS} FROM articles AS a "
+            "WHERE a.id IN (SELECT value FROM json_each(:ids))",
+            {"ids": ids},
+        )
     by_id = {row["id"]: row for row in rows}
     return [
         SearchHit(
             article=article_from_row(by_id[hit["id"]]),
             score=hit["score"],
-            snippet=by_id[hit["id"]]["snippet"],
+            snippet=by_id[hit["id"]]["snippet"] if snippets else _lede(by_id[hit["id"]]),
         )
         for hit in top
         if hit["id"] in by_id

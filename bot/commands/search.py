@@ -32,7 +32,7 @@ async def search_command(settings: Settings, args: argparse.Namespace) -> int:
     """Print the best matches for the query, newest first when the query is empty."""
     limit = max(1, min(args.limit, 500))
     async with database(settings) as db:
-        hits = await search_articles(db, " ".join(args.query), limit=limit)
+        hits = await search_articles(db, " ".join(args.query), limit=limit, snippets=True)
     if args.json:
         print_json_lines(hits)
         return 0

@@ -178,7 +178,7 @@ async def test_empty_query_lists_latest(db: Database, corpus: dict[str, int]) ->
 
 
 async def test_snippet_comes_from_the_matching_text(db: Database, corpus: dict[str, int]) -> None:
-    [hit] = await search_articles(db, "dredging", now=NOW)
+    [hit] = await search_articles(db, "dredging", now=NOW, snippets=True)
     assert "dredging" in hit.snippet
     assert hit.score > 0
 
@@ -252,8 +252,10 @@ async def test_index_follows_insert_update_and_delete(
 
     await db.sources.remove(source_id)
     assert await _ids(db, "puffin") == []
-    integrity = "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
-    await db.session.execute(integrity)  # raises if the index and the table disagree
+    for index in ("articles_fts", "headlines_fts"):  # raises if an index and the table disagree
+        await db.session.execute(
+            f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"
+        )
 
 
 async def test_index_rolls_back_with_the_article(db: Database, make_draft: DraftFactory) -> None:

@@ -1,0 +1,313 @@
+"""Inline search benchmark: search-only latency, and end to end through the bot.
+
+    python -m bench.inline                      # 100k and 1M articles (generated once, cached)
+    python -m bench.inline --sizes 100000 --seconds 10
+    python -m bench.inline --tiny               # a few seconds, for CI
+
+1. Search only: `storage.search.search_articles` (what inline mode calls) on a database of
+   N synthetic articles, p50/p99 for word, prefix, tag and two-word queries (50 a page).
+2. End to end: the emulator in its own process, the bot in another; simulated users send
+   inline queries through the emulator's control API and wait for the answer (inline update
+   in, answerInlineQuery out). newsbot (real application, real search, 50 rendered results)
+   beside a bare PTB bot answering 50 static results with PTB's default HTTP layer, at a
+   fixed concurrency (answers/s, p50/p99) and at an offered rate (p50/p99); the bot
+   process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.inline_data import Dataset, dataset
+from bench.processes import emulator_process
+from bench.synth import PEOPLE, PLACES, TOPICS, vocabulary
+from emulator import EmulatorClient
+from storage.database import open_database
+from storage.search import search_articles
+
+CACHE = Path(__file__).with_name(".cache")
+PAGE = 50
+KINDS = ("word", "prefix", "tag", "two-word")
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    """Latency figures of one series, in milliseconds."""
+
+    count: int
+    p50: float
+    p99: float
+    mean: float
+
+    @classmethod
+    def of(cls, seconds: list[float]) -> Latency:
+        """Summarise a list of durations in seconds."""
+        ms = sorted(1000 * s for s in seconds)
+        if not ms:
+            return cls(0, float("nan"), float("nan"), float("nan"))
+        return cls(len(ms), percentile(ms, 50), percentile(ms, 99), statistics.fmean(ms))
+
+    def __str__(self) -> str:
+        return f"p50 {self.p50:7.2f} ms   p99 {self.p99:7.2f} ms   mean {self.mean:7.2f} ms"
+
+
+def percentile(ordered: list[float], pct: float) -> float:
+    """Return the nearest-rank percentile of an ascending list."""
+    rank = max(1, round(pct / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def queries(kind: str, count: int, seed: int = 5) -> list[str]:
+    """Queries people type: names and topic words, prefixes while typing, tags, pairs."""
+    rng = random.Random(f"{kind}-{seed}")
+    general = vocabulary(20_000)
+    names = PLACES + PEOPLE + TOPICS
+
+    def word() -> str:
+        # two in three: a name or topic word; else a general word of middling frequency
+        if rng.random() < 2 / 3:
+            return rng.choice(names)
+        return general[rng.randint(50, 5_000)]
+
+    out: list[str] = []
+    for _ in range(count):
+        if kind == "word":
+            out.append(word().lower())
+        elif kind == "prefix":
+            full = word().lower()
+            out.append(full[: rng.randint(3, max(3, len(full) - 1))])
+        elif kind == "tag":
+            out.append("#" + rng.choice(names))
+        else:
+            out.append(f"{rng.choice(PEOPLE)} {rng.choice(PLACES)}".lower())
+    return out
+
+
+async def search_only(data: Dataset, per_kind: int) -> dict[str, Latency]:
+    """Time `search_articles` for each kind of query (after one warm-up pass)."""
+    results: dict[str, Latency] = {}
+    async with await open_database(data.path) as db:
+        for kind in KINDS:
+            batch = queries(kind, per_kind)
+            for text in batch[: max(1, per_kind // 10)]:
+                await search_articles(db, text, limit=PAGE)
+            timings = []
+            for text in batch:
+                started = time.perf_counter()
+                await search_articles(db, text, limit=PAGE)
+                timings.append(time.perf_counter() - started)
+            results[kind] = Latency.of(timings)
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class EndToEnd:
+    """One bot's figures end to end."""
+
+    closed: Latency
+    answers_per_second: float
+    offered: Latency
+    offered_rate: float
+    unanswered: int
+    empty: int
+    peak_rss_mib: float
+
+
+@asynccontextmanager
+async def bot_process(
+    mode: str, api: str, db: Path | None, http: str | None
+) -> AsyncIterator[list[str]]:
+    """Run bench.inline_bot in its own process; yield a list that gets its last lines."""
+    command = [sys.executable, "-m", "bench.inline_bot", mode, "--api", api]
+    if db is not None:
+        command += ["--db", str(db)]
+    if http is not None:
+        command += ["--http", http]
+    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+    assert process.stdout is not None
+    lines: list[str] = []
+    try:
+        first = (await asyncio.wait_for(process.stdout.readline(), 120)).decode().strip()
+        if first != "ready":
+            raise RuntimeError(f"the {mode} bot did not start: {first!r}")
+        yield lines
+    finally:
+        process.terminate()
+        rest = (await process.stdout.read()).decode()
+        await process.wait()
+        lines.extend(rest.split())
+
+
+async def ask(client: EmulatorClient, user_id: int, text: str) -> tuple[float, int | None]:
+    """Send one inline query and wait for its answer: (seconds, results or None)."""
+    started = time.perf_counter()
+    query_id = await client.inline_query(user_id, text)
+    answer = await client.inline_answer(query_id, within=10)
+    elapsed = time.perf_counter() - started
+    return elapsed, (len(answer.results) if answer.answered else None)
+
+
+async def closed_loop(
+    client: EmulatorClient, users: list[int], texts: list[str], concurrency: int, seconds: float
+) -> tuple[list[float], list[int | None], float]:
+    """`concurrency` users each asking, one query after another, for `seconds`."""
+    timings: list[float] = []
+    sizes: list[int | None] = []
+    deadline = time.perf_counter() + seconds
+
+    async def user_loop(worker: int) -> None:
+        n = worker
+        while time.perf_counter() < deadline:
+            elapsed, size = await ask(client, users[worker], texts[n % len(texts)])
+            timings.append(elapsed)
+            sizes.append(size)
+            n += concurrency
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user_loop(w) for w in range(concurrency)))
+    return timings, sizes, time.perf_counter() - started
+
+
+async def open_loop(
+    client: EmulatorClient, users: list[int], texts: list[str], rate: float, seconds: float
+) -> tuple[list[float], list[int | None]]:
+    """Queries offered at `rate` per second regardless of answers, for `seconds`."""
+    timings: list[float] = []
+    sizes: list[int | None] = []
+
+    async def one(n: int, due: float) -> None:
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        _, size = await ask(client, users[n % len(users)], texts[n % len(texts)])
+        timings.append(time.perf_counter() - due)  # from when it was due: queueing counts
+        sizes.append(size)
+
+    start = time.perf_counter() + 0.2
+    total = int(rate * seconds)
+    await asyncio.gather(*(one(n, start + n / rate) for n in range(total)))
+    return timings, sizes
+
+
+async def measure_bot(
+    mode: str,
+    api_root: str,
+    db: Path | None,
+    http: str | None,
+    args: argparse.Namespace,
+    texts: list[str],
+) -> EndToEnd:
+    """Run one bot and measure it at the fixed concurrency and at the offered rate."""
+    async with EmulatorClient(api_root) as client:
+        users = [(await client.create_user(f"Reader {n}")).id for n in range(args.concurrency)]
+        async with bot_process(mode, f"{api_root}/bot", db, http) as tail:
+            for text in texts[:20]:  # warm-up
+                await ask(client, users[0], text)
+            timings, sizes, took = await closed_loop(
+                client, users, texts, args.concurrency, args.seconds
+            )
+            offered, offered_sizes = await open_loop(client, users, texts, args.rate, args.seconds)
+        rss = next((int(x.split("=")[1]) for x in tail if x.startswith("peak_rss_kib=")), 0)
+    every = sizes + offered_sizes
+    return EndToEnd(
+        closed=Latency.of(timings),
+        answers_per_second=len(timings) / took,
+        offered=Latency.of(offered),
+        offered_rate=args.rate,
+        unanswered=sum(size is None for size in every),
+        empty=sum(size == 0 for size in every),
+        peak_rss_mib=rss / 1024,
+    )
+
+
+def e2e_texts(count: int) -> list[str]:
+    """An even mix of the four kinds of query."""
+    per_kind = [queries(kind, count // len(KINDS) + 1, seed=9) for kind in KINDS]
+    return [batch[i] for i in range(count // len(KINDS) + 1) for batch in per_kind][:count]
+
+
+async def end_to_end(data: Dataset, args: argparse.Namespace) -> dict[str, EndToEnd]:
+    """newsbot (aiohttp layer) beside a bare PTB bot (httpx layer) on the same emulator."""
+    async with await open_database(data.path) as db:  # no source may be fetched by the bot
+        await db.session.execute("UPDATE sources SET paused = 1")
+    texts = e2e_texts(400)
+    results: dict[str, EndToEnd] = {}
+    runs: list[tuple[str, str, Path | None, str | None]] = [
+        ("bare PTB (httpx)", "bare", None, "httpx"),
+        ("newsbot (aiohttp)", "news", data.path, "aiohttp"),
+    ]
+    if args.all_layers:
+        runs += [("bare PTB (aiohttp)", "bare", None, "aiohttp"),
+                 ("newsbot (httpx)", "news", data.path, "httpx")]  # fmt: skip
+    with tempfile.TemporaryDirectory() as workdir:
+        async with emulator_process(Path(workdir), "--no-flood-limits") as api_root:
+            for label, mode, db_path, http in runs:
+                results[label] = await measure_bot(mode, api_root, db_path, http, args, texts)
+    return results
+
+
+def print_search(size: int, figures: dict[str, Latency]) -> None:
+    """Print the search-only table for one size."""
+    print(f"\nsearch only, {size:,} articles, {PAGE} a page:")
+    for kind, latency in figures.items():
+        print(f"  {kind:9} {latency}")
+    worst = max(latency.p99 for latency in figures.values())
+    print(f"  worst p99 {worst:.2f} ms (target <= 10 ms at 1M)")
+
+
+def print_e2e(size: int, figures: dict[str, EndToEnd], args: argparse.Namespace) -> None:
+    """Print the end-to-end table and the ratio."""
+    print(
+        f"\nend to end, {size:,} articles, {args.concurrency} users asking at once for "
+        f"{args.seconds:g} s, then {args.rate:g} queries/s offered for {args.seconds:g} s:"
+    )
+    for label, row in figures.items():
+        print(
+            f"  {label:20} {row.answers_per_second:7.1f} answers/s   closed: {row.closed}\n"
+            f"  {'':20} offered {row.offered_rate:g}/s: {row.offered}   "
+            f"unanswered {row.unanswered}, empty {row.empty}, peak RSS {row.peak_rss_mib:.0f} MiB"
+        )
+    bare = figures["bare PTB (httpx)"].answers_per_second
+    news = figures["newsbot (aiohttp)"].answers_per_second
+    print(f"  ratio newsbot / bare PTB: {news / bare:.2f}x (target >= 1.5x)")
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    """Run both parts for every size."""
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
+        data = await dataset(Path(args.cache), size)
+        print_search(size, await search_only(data, args.per_kind))
+        if not args.search_only:
+            print_e2e(size, await end_to_end(data, args), args)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated")
+    parser.add_argument("--per-kind", type=int, default=300, help="queries per kind, search only")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=100.0, help="offered queries per second")
+    parser.add_argument("--search-only", action="store_true")
+    parser.add_argument("--all-layers", action="store_true", help="also swap the HTTP layers")
+    parser.add_argument("--cache", default=str(CACHE))
+    parser.add_argument("--tiny", action="store_true", help="2,000 articles, 1 s; for CI")
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.sizes, args.per_kind, args.seconds, args.rate = "2000", 20, 1.0, 20.0
+        args.concurrency = 4
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,137 @@
+"""The bot side of bench/inline.py, run in its own process: newsbot, or a bare PTB bot.
+
+    python -m bench.inline_bot news --api URL --db PATH [--http aiohttp|httpx]
+    python -m bench.inline_bot bare --api URL [--http httpx|aiohttp]
+
+`news` is the real application (`build_application`) on a benchmark database; `bare` is
+the smallest PTB bot that answers every inline query with the same 50 static results.
+Prints `ready` once polling, and on SIGTERM stops and prints `peak_rss_kib=N`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import signal
+from pathlib import Path
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, InlineQueryHandler
+
+from bot.app import build_application
+from bot.context import NewsApplication
+from bot.lifecycle import run_polling_until_stopped
+from bot.settings import Settings
+from bot.telegram_http import AiohttpRequest
+from emulator import DEFAULT_TOKEN
+
+STATIC_RESULTS = 50
+
+
+def static_results() -> list[InlineQueryResultArticle]:
+    """50 results shaped like newsbot's: title, description, HTML message, Save button."""
+    body = "The harbour board met on Tuesday to hear the ferry operators' requests. " * 6
+    return [
+        InlineQueryResultArticle(
+            id=f"a{n}",
+            title=f"Harbour board meets about berth {n}",
+            description=f"Port Gazette · 30 Nov · {body[:80]}",
+            input_message_content=InputTextMessageContent(
+                f"<b>Harbour board meets about berth {n}</b>\n\n{body}", parse_mode="HTML"
+            ),
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("🔖 Save", callback_data=f"s1:{n}")]]
+            ),
+        )
+        for n in range(STATIC_RESULTS)
+    ]
+
+
+def bare_application(api: str, http: str) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bare PTB bot: one InlineQueryHandler answering static results."""
+    results = static_results()
+
+    async def answer(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer with the static results."""
+        if update.inline_query is not None:
+            await update.inline_query.answer(results, cache_time=0)
+
+    builder = ApplicationBuilder().token(DEFAULT_TOKEN).base_url(api)
+    if http == "aiohttp":
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
+    application = builder.build()
+    application.add_handler(InlineQueryHandler(answer))
+    return application
+
+
+def news_application(api: str, http: str, db: Path) -> NewsApplication:
+    """The real newsbot application on the benchmark database."""
+    settings = Settings.model_validate(
+        {
+            "telegram_bot_token": DEFAULT_TOKEN,
+            "telegram_api_base_url": api,
+            "database_path": db,
+            "ingest_workers": 0,
+            "telegram_http_client": http,
+            "log_level": "WARNING",
+        }
+    )
+    return build_application(settings)
+
+
+async def serve(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Poll until SIGTERM, then stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=10)
+        print("ready", flush=True)
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+
+
+async def serve_news(application: NewsApplication) -> None:
+    """Run the real lifecycle (post_init opens the database) until SIGTERM."""
+    running = asyncio.create_task(run_polling_until_stopped(application))
+    while application.updater is None or not application.updater.running:
+        if running.done():
+            await running  # it failed to start: raise why
+            return
+        await asyncio.sleep(0.05)
+    print("ready", flush=True)
+    await running
+
+
+def main() -> None:
+    """Parse the arguments and serve."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("news", "bare"))
+    parser.add_argument("--api", required=True, help="the emulator's Bot API base URL")
+    parser.add_argument("--http", choices=("aiohttp", "httpx"), default=None)
+    parser.add_argument("--db", type=Path, help="benchmark database (news mode)")
+    args = parser.parse_args()
+    if args.mode == "news":
+        asyncio.run(serve_news(news_application(args.api, args.http or "aiohttp", args.db)))
+    else:
+        asyncio.run(serve(bare_application(args.api, args.http or "httpx")))
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak_rss_kib={peak_kib}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
