@@ -60,9 +60,7 @@ async def run_checks(settings: Settings) -> list[CheckResult]:
 def check_settings(settings: Settings) -> CheckResult:
     """Describe what the settings (already validated by loading them) will do."""
     mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
-    health = (
-        f"{settings.health_listen}:{settings.health_port}" if settings.health_port else "off"
-    )
+    health = f"{settings.health_listen}:{settings.health_port}" if settings.health_port else "off"
     detail = (
         f"{mode}; database {settings.database_path}; health/metrics {health}; "
         f"{len(settings.admin_ids)} admin(s); Bot API {settings.telegram_api_base_url}"

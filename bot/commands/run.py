@@ -46,4 +46,3 @@ async def run_bot(settings: Settings, args: argparse.Namespace) -> int:  # noqa:
     except OSError as exc:  # the webhook or health port could not be bound
         raise CommandError(f"cannot start: {redact_secrets(settings, str(exc))}") from None
     return 0
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from typing import Any
 
 from bot.lifecycle import webhook_path
 from emulator import RunningEmulator
@@ -33,7 +34,9 @@ async def point_webhook_at_bot(application, port: int, secret: str) -> None:
     )
 
 
-async def wait_for_delivery_error(emulator: RunningEmulator, within: float = 5.0) -> dict:
+async def wait_for_delivery_error(
+    emulator: RunningEmulator, within: float = 5.0
+) -> dict[str, Any]:
     async with asyncio.timeout(within):
         while True:
             info = emulator.emulator.webhook.info_json()
