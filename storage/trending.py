@@ -29,14 +29,28 @@ SELECT article_id, 0, 1, 0, chosen_at FROM shares WHERE chosen_at BETWEEN :since
 UNION ALL
 SELECT article_id, 0, 0, 1, created_at FROM comments WHERE created_at BETWEEN :since AND :now
 """
-_PER_ARTICLE: Final = f"""
-WITH events AS ({_EVENTS})
-SELECT e.article_id, a.story_id, a.story_at,
-       sum(e.saves) AS saves, sum(e.shares) AS shares, sum(e.comments) AS comments,
-       sum((e.saves * :save_weight + e.shares * :share_weight + e.comments * :comment_weight)
-           / (1.0 + (:now - e.at) * 1.0 / :half_life)) AS score
-FROM events AS e JOIN articles AS a ON a.id = e.article_id
-GROUP BY e.article_id
+_TOP_STORIES: Final = f"""
+WITH events AS ({_EVENTS}),
+per_article AS (
+    SELECT e.article_id, a.story_id, a.story_at,
+           sum(e.saves) AS saves, sum(e.shares) AS shares, sum(e.comments) AS comments,
+           sum((e.saves * :save_weight + e.shares * :share_weight
+                + e.comments * :comment_weight)
+               / (1.0 + (:now - e.at) * 1.0 / :half_life)) AS score
+    FROM events AS e JOIN articles AS a ON a.id = e.article_id
+    GROUP BY e.article_id
+),
+ranked AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY story_id ORDER BY score DESC, article_id
+    ) AS place
+    FROM per_article
+)
+SELECT max(CASE WHEN place = 1 THEN article_id END) AS article_id,
+       sum(saves) AS saves, sum(shares) AS shares, sum(comments) AS comments,
+       sum(score) AS score, max(story_at) AS story_at
+FROM ranked GROUP BY story_id
+ORDER BY score DESC, story_at DESC, article_id LIMIT :limit
 """
 
 
@@ -49,19 +63,6 @@ class TrendingStory:
     shares: int
     comments: int
     score: float
-
-
-@dataclass(slots=True)
-class _Tally:
-    """The running totals of one story while articles are grouped."""
-
-    article_id: int
-    best: float
-    story_at: int
-    saves: int = 0
-    shares: int = 0
-    comments: int = 0
-    score: float = 0.0
 
 
 async def trending_stories(
@@ -84,7 +85,7 @@ async def trending_stories(
         return []
     moment = now or datetime.now(UTC)
     rows = await db.session.fetchall(
-        _PER_ARTICLE,
+        _TOP_STORIES,
         {
             "since": to_micros(moment - TRENDING_WINDOW),
             "now": to_micros(moment),
@@ -92,25 +93,18 @@ async def trending_stories(
             "share_weight": SHARE_WEIGHT,
             "comment_weight": COMMENT_WEIGHT,
             "half_life": DECAY_HALF_LIFE // timedelta(microseconds=1),
+            "limit": limit,
         },
     )
-    stories: dict[int, _Tally] = {}
-    for row in rows:
-        score = float(row["score"])
-        tally = stories.setdefault(
-            row["story_id"], _Tally(row["article_id"], score, row["story_at"])
-        )
-        if score > tally.best or (score == tally.best and row["article_id"] < tally.article_id):
-            tally.article_id, tally.best = row["article_id"], score
-        tally.story_at = max(tally.story_at, row["story_at"])
-        tally.saves += row["saves"]
-        tally.shares += row["shares"]
-        tally.comments += row["comments"]
-        tally.score += score
-    top = sorted(stories.values(), key=lambda t: (-t.score, -t.story_at, t.article_id))[:limit]
-    articles = {a.id: a for a in await db.articles.get_many(t.article_id for t in top)}
+    articles = {a.id: a for a in await db.articles.get_many(row["article_id"] for row in rows)}
     return [
-        TrendingStory(articles[t.article_id], t.saves, t.shares, t.comments, t.score)
-        for t in top
-        if t.article_id in articles
+        TrendingStory(
+            articles[row["article_id"]],
+            row["saves"],
+            row["shares"],
+            row["comments"],
+            float(row["score"]),
+        )
+        for row in rows
+        if row["article_id"] in articles
     ]
