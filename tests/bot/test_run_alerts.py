@@ -1,0 +1,63 @@
+"""`newsbot run` as a real process: the ingestion job's new story reaches a follower once."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import pytest
+
+from emulator import EmulatorConfig, FloodLimits, RunningEmulator
+from news.follows import parse_follow
+from storage.database import open_database
+from tests.bot.publish.test_run_publishing import RUN_SCALE, bot_env, running_bot, stop_with
+from tests.support.feedserver import FeedServer
+
+FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Dale Post</title>
+<item><guid>dp-1</guid><link>https://dale.example/mill</link>
+<title>Old mill turns into a lending library</title>
+<description>The village mill reopened as a library on Saturday.</description></item>
+<item><guid>dp-2</guid><link>https://dale.example/bees</link>
+<title>Bees return to the orchard</title>
+<description>Keepers counted twelve hives this spring.</description></item>
+</channel></rss>"""
+
+
+@pytest.fixture
+def emulator_config() -> EmulatorConfig:
+    """Telegram's flood limits at 1/100 of their windows."""
+    return EmulatorConfig(flood=FloodLimits(time_scale=RUN_SCALE))
+
+
+async def test_ingested_story_is_alerted_to_its_follower_once(emulator: RunningEmulator, tmp_path):
+    db_path = tmp_path / "bot.sqlite3"
+    ann = await emulator.client.create_user("Ann")
+    await emulator.client.send_message(ann.id, "/start")  # she has talked to the bot
+    async with FeedServer() as feeds:
+        feeds.add("/dale.xml", body=FEED)
+        async with await open_database(db_path) as db:
+            await db.sources.add(feeds.url("/dale.xml"), "Dale Post")
+            await db.users.upsert(ann.id, username=None, first_name="Ann", language_code="en")
+            query = parse_follow("mill")
+            await db.follows.add(ann.id, query.text, query.key, max_follows=20)
+        env = bot_env(emulator, db_path, ALLOW_PRIVATE_ADDRESSES="true")
+        async with running_bot(env, tmp_path, "alerts") as bot:
+            alert = None
+            for _ in range(150):
+                messages = await emulator.client.messages(ann.id, from_bot=True)
+                alert = next((m for m in messages if (m.text or "").startswith("🔔")), None)
+                if alert is not None:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # room for a wrong second alert to show up
+            code = await stop_with(bot, signal.SIGTERM)
+            log = bot.log
+    messages = await emulator.client.messages(ann.id, from_bot=True)
+
+    assert alert is not None, log[-3000:]
+    assert "1. Old mill turns into a lending library · Dale Post" in alert.text
+    assert "Bees" not in alert.text
+    assert sum((m.text or "").startswith("🔔") for m in messages) == 1
+    assert code == 0
+    assert "event=alert_sent" in log
+    assert "event=alert_sender_stopped" in log
