@@ -81,8 +81,10 @@ class SQLiteAlertRepository:
     ) -> int:
         """Store pending alerts and take the `matched` articles off the queue, atomically.
 
-        An article already alerted (or pending) to a user is skipped; return how many alerts
-        were added.
+        One story reaches a user once: of the matches of one user in one story (the same
+        news from several sources), only the earliest article is kept, and none when an
+        article of that story was already alerted to them. Matches of removed follows or
+        articles are skipped. Return how many alerts were added.
         """
         rows = [
             {"user_id": m.user_id, "article_id": m.article_id, "follow_id": m.follow_id}
@@ -92,12 +94,19 @@ class SQLiteAlertRepository:
         async with self._session.transaction():
             added = 0
             if rows:
+                # With one min() aggregate, SQLite takes the bare follow_id from that row.
                 added = await self._session.execute(
                     "INSERT INTO alerts (user_id, article_id, follow_id, created_at) "
-                    "SELECT m.value ->> 'user_id', m.value ->> 'article_id', "
-                    "m.value ->> 'follow_id', :now FROM json_each(:rows) AS m "
-                    "WHERE EXISTS (SELECT 1 FROM follows WHERE id = m.value ->> 'follow_id') "
-                    "AND EXISTS (SELECT 1 FROM articles WHERE id = m.value ->> 'article_id') "
+                    "SELECT c.user_id, min(c.article_id), c.follow_id, :now FROM ("
+                    "SELECT m.value ->> 'user_id' AS user_id, a.id AS article_id, "
+                    "a.story_id AS story_id, m.value ->> 'follow_id' AS follow_id "
+                    "FROM json_each(:rows) AS m JOIN articles AS a "
+                    "ON a.id = m.value ->> 'article_id' "
+                    "WHERE EXISTS (SELECT 1 FROM follows WHERE id = m.value ->> 'follow_id')"
+                    ") AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS s JOIN alerts AS al "
+                    "ON al.article_id = s.id AND al.user_id = c.user_id "
+                    "WHERE s.story_id = c.story_id) "
+                    "GROUP BY c.user_id, c.story_id "
                     "ON CONFLICT (user_id, article_id) DO NOTHING",
                     {"rows": json.dumps(rows), "now": created},
                 )

@@ -601,9 +601,11 @@ class AlertRepository(Protocol):
         matched: Iterable[int],
         now: datetime | None = None,
     ) -> int:
-        """Add pending alerts (skipping (user, article) pairs already known, and follows or
-        articles removed meanwhile) and unqueue the `matched` articles, atomically; return
-        how many alerts were added."""
+        """Add pending alerts and unqueue the `matched` articles, atomically; return how
+        many alerts were added. A story reaches a user once: of one user's matches in one
+        story (near-duplicates from several sources) only the earliest article is kept, and
+        none when an article of the story was alerted to them before; matches of follows or
+        articles removed meanwhile are skipped."""
         ...
 
     async def users_waiting(self, *, now: datetime | None = None) -> builtins.list[int]:

@@ -170,3 +170,32 @@ async def test_matching_ids_restricted_to_the_given_articles(db, make_draft):
     assert await hits("source:Nowhere ferry") == set()
     assert await hits('"strike ends"') == {ids[0]}
     assert await hits("ferry", []) == set()
+
+
+async def test_one_story_reaches_a_user_once_across_sources(db, make_draft):
+    await add_user(db, 1)
+    ferry = (await follow(db, 1, "ferry")).follow
+    wire = await db.sources.add("https://wire.example/rss", "Wire")
+    gazette = await db.sources.add("https://gazette.example/rss", "Gazette")
+    courier = await db.sources.add("https://courier.example/rss", "Courier")
+    same = {"simhash": 0x0F0F_0F0F_0F0F_0F0F}
+    [first] = (
+        await db.articles.upsert_many(wire.id, [make_draft(1, **same)], fetched_at=NOW)
+    ).inserted
+    [second] = (
+        await db.articles.upsert_many(gazette.id, [make_draft(2, **same)], fetched_at=NOW)
+    ).inserted
+    [other] = (await db.articles.upsert_many(wire.id, [make_draft(3)], fetched_at=NOW)).inserted
+    assert (await db.articles.get(second)).story_id == first
+
+    added = await db.alerts.record_matches(
+        [AlertMatch(1, a, ferry.id) for a in (second, first, other)], matched=[]
+    )
+    [third] = (
+        await db.articles.upsert_many(courier.id, [make_draft(4, **same)], fetched_at=NOW)
+    ).inserted
+    later = await db.alerts.record_matches([AlertMatch(1, third, ferry.id)], matched=[])
+
+    assert added == 2
+    assert later == 0
+    assert [a.article_id for a in await db.alerts.for_user(1)] == [first, other]
