@@ -86,27 +86,21 @@ class SQLiteAlertRepository:
         article of that story was already alerted to them. Matches of removed follows or
         articles are skipped. Return how many alerts were added.
         """
-        rows = [
-            {"user_id": m.user_id, "article_id": m.article_id, "follow_id": m.follow_id}
-            for m in matches
-        ]
         created = to_micros(now or datetime.now(UTC))
         async with self._session.transaction():
+            rows = await self._earliest_per_story(list(matches))
             added = 0
             if rows:
-                # With one min() aggregate, SQLite takes the bare follow_id from that row.
+                # A story's first article (story_id = its id) has no earlier article to
+                # have been alerted; only articles that joined an older story are checked.
                 added = await self._session.execute(
                     "INSERT INTO alerts (user_id, article_id, follow_id, created_at) "
-                    "SELECT c.user_id, min(c.article_id), c.follow_id, :now FROM ("
-                    "SELECT m.value ->> 'user_id' AS user_id, a.id AS article_id, "
-                    "a.story_id AS story_id, m.value ->> 'follow_id' AS follow_id "
-                    "FROM json_each(:rows) AS m JOIN articles AS a "
-                    "ON a.id = m.value ->> 'article_id' "
-                    "WHERE EXISTS (SELECT 1 FROM follows WHERE id = m.value ->> 'follow_id')"
-                    ") AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS s JOIN alerts AS al "
-                    "ON al.article_id = s.id AND al.user_id = c.user_id "
-                    "WHERE s.story_id = c.story_id) "
-                    "GROUP BY c.user_id, c.story_id "
+                    "SELECT m.value ->> 0, m.value ->> 1, m.value ->> 2, :now "
+                    "FROM json_each(:rows) AS m "
+                    "WHERE EXISTS (SELECT 1 FROM follows WHERE id = m.value ->> 2) "
+                    "AND (m.value ->> 3 = m.value ->> 1 OR NOT EXISTS ("
+                    "SELECT 1 FROM articles AS s JOIN alerts AS al ON al.article_id = s.id "
+                    "AND al.user_id = m.value ->> 0 WHERE s.story_id = m.value ->> 3)) "
                     "ON CONFLICT (user_id, article_id) DO NOTHING",
                     {"rows": json.dumps(rows), "now": created},
                 )
@@ -115,6 +109,21 @@ class SQLiteAlertRepository:
                 {"ids": _ids(matched)},
             )
         return added
+
+    async def _earliest_per_story(self, matches: list[AlertMatch]) -> list[list[int]]:
+        """Return `[user, article, follow, story]` rows: per user and story, the match of
+        the earliest existing article."""
+        rows = await self._session.fetchall(
+            "SELECT id, story_id FROM articles WHERE id IN (SELECT value FROM json_each(:ids))",
+            {"ids": _ids(m.article_id for m in matches)},
+        )
+        story_of = {row["id"]: row["story_id"] for row in rows}
+        best: dict[tuple[int, int], AlertMatch] = {}
+        for match in sorted(matches, key=lambda m: m.article_id):
+            story = story_of.get(match.article_id)
+            if story is not None:
+                best.setdefault((match.user_id, story), match)
+        return [[m.user_id, m.article_id, m.follow_id, story] for (_, story), m in best.items()]
 
     async def users_waiting(self, *, now: datetime | None = None) -> builtins.list[int]:
         """Return the users with pending alerts that may be sent now, by user id."""
