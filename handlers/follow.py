@@ -205,7 +205,7 @@ async def press_unfollow(update: Update, context: Context) -> None:
     except BadRequest as exc:
         if not is_not_modified(exc):
             raise
-    await query.answer(_("Stopped."))
+    await query.answer(_("Follow stopped."))
 
 
 def follow_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:

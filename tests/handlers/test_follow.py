@@ -82,7 +82,7 @@ async def test_following_lists_and_the_x_button_removes_only_the_owners(bot_app,
     )
     assert listing.button_texts == ["✖ 1", "✖ 2"]
     assert refused.text == "Nothing to stop: this follow is not in your list."
-    assert pressed.text == "Stopped."
+    assert pressed.text == "Follow stopped."
     assert edited.message_id == listing.message_id
     assert edited.text.startswith("Your follows (1 of 20):\n1. #harbour")
     assert stale.text == "Nothing to stop: this follow is not in your list."
