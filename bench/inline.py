@@ -125,7 +125,7 @@ class EndToEnd:
 
 @asynccontextmanager
 async def bot_process(
-    mode: str, api: str, db: Path | None, http: str | None
+    mode: str, api: str, db: Path | None, http: str | None, profile: Path | None = None
 ) -> AsyncIterator[list[str]]:
     """Run bench.inline_bot in its own process; yield a list that gets its last lines."""
     command = [sys.executable, "-m", "bench.inline_bot", mode, "--api", api]
@@ -133,6 +133,8 @@ async def bot_process(
         command += ["--db", str(db)]
     if http is not None:
         command += ["--http", http]
+    if profile is not None:
+        command += ["--profile", str(profile)]
     process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
     assert process.stdout is not None
     lines: list[str] = []
@@ -208,7 +210,8 @@ async def measure_bot(
     """Run one bot and measure it at the fixed concurrency and at the offered rate."""
     async with EmulatorClient(api_root) as client:
         users = [(await client.create_user(f"Reader {n}")).id for n in range(args.concurrency)]
-        async with bot_process(mode, f"{api_root}/bot", db, http) as tail:
+        profile = Path(args.profile) / f"{mode}-{http}.prof" if args.profile else None
+        async with bot_process(mode, f"{api_root}/bot", db, http, profile) as tail:
             for text in texts[:20]:  # warm-up
                 await ask(client, users[0], text)
             timings, sizes, took = await closed_loop(
@@ -301,6 +304,7 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--search-only", action="store_true")
     parser.add_argument("--all-layers", action="store_true", help="also swap the HTTP layers")
     parser.add_argument("--cache", default=str(CACHE))
+    parser.add_argument("--profile", help="a folder for each bot process's cProfile stats")
     parser.add_argument("--tiny", action="store_true", help="2,000 articles, 1 s; for CI")
     args = parser.parse_args(argv)
     if args.tiny:

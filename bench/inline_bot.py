@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import resource
 import signal
 from pathlib import Path
@@ -124,11 +125,18 @@ def main() -> None:
     parser.add_argument("--api", required=True, help="the emulator's Bot API base URL")
     parser.add_argument("--http", choices=("aiohttp", "httpx"), default=None)
     parser.add_argument("--db", type=Path, help="benchmark database (news mode)")
+    parser.add_argument("--profile", type=Path, help="write cProfile stats here at the end")
     args = parser.parse_args()
     if args.mode == "news":
-        asyncio.run(serve_news(news_application(args.api, args.http or "aiohttp", args.db)))
+        running = serve_news(news_application(args.api, args.http or "aiohttp", args.db))
     else:
-        asyncio.run(serve(bare_application(args.api, args.http or "httpx")))
+        running = serve(bare_application(args.api, args.http or "httpx"))
+    if args.profile is None:
+        asyncio.run(running)
+    else:
+        with cProfile.Profile() as profile:
+            asyncio.run(running)
+        profile.dump_stats(args.profile)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak_rss_kib={peak_kib}", flush=True)
 

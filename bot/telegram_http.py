@@ -23,6 +23,18 @@ from telegram.request import BaseRequest, RequestData
 FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
+class RequestNotSent(NetworkError):
+    """No connection to the server: nothing of the request reached it (safe to repeat)."""
+
+
+class ConnectTimedOut(TimedOut):
+    """No connection within the timeout: nothing of the request reached the server."""
+
+
+class AnswerLost(NetworkError):
+    """The connection broke after the request was written: the server may have acted."""
+
+
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` on one `aiohttp.ClientSession` with a keep-alive connection pool."""
 
@@ -111,12 +123,17 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=body, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
-        except TimeoutError as exc:
-            raise TimedOut from exc
+        # The messages name the error class only and the cause is dropped: aiohttp's texts
+        # carry the URL, and the URL carries the token. The class says whether the request
+        # may have reached Telegram (bot.publish.errors decides retries by it).
+        except aiohttp.ConnectionTimeoutError:
+            raise ConnectTimedOut("Timed out connecting to the Bot API") from None
+        except TimeoutError:
+            raise TimedOut from None
+        except aiohttp.ClientConnectorError as exc:
+            raise RequestNotSent(f"aiohttp.{type(exc).__name__}") from None
         except aiohttp.ClientError as exc:
-            # The message names the error class only: aiohttp's texts can carry the URL,
-            # and the URL carries the token.
-            raise NetworkError(f"aiohttp.{type(exc).__name__}") from None
+            raise AnswerLost(f"aiohttp.{type(exc).__name__}") from None
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

@@ -35,6 +35,8 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.telegram_http import AnswerLost, ConnectTimedOut, RequestNotSent
+
 NOT_MODIFIED: Final = "message is not modified"
 """Telegram's answer to an edit that changes nothing: the message already says it."""
 
@@ -121,6 +123,10 @@ def is_not_modified(error: TelegramError) -> bool:
 def _transport_kind(error: NetworkError) -> FailureKind:
     """Decide whether a network failure may have delivered the request."""
     cause = error.__cause__
+    if isinstance(error, (RequestNotSent, ConnectTimedOut)):
+        return FailureKind.TRANSIENT  # the aiohttp layer's "never sent" (it drops causes)
+    if isinstance(error, AnswerLost):
+        return FailureKind.UNCERTAIN
     if isinstance(cause, (*_NEVER_SENT, *_NOT_WHOLLY_SENT)):
         return FailureKind.TRANSIENT
     if isinstance(error, TimedOut) or isinstance(cause, httpx.HTTPError):

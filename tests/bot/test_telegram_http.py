@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.telegram_http import AiohttpRequest
+from bot.publish.errors import FailureKind, classify_error
+from bot.telegram_http import AiohttpRequest, AnswerLost, RequestNotSent
 from emulator import RunningEmulator
 
 
@@ -107,6 +109,26 @@ async def test_a_hanging_call_times_out(emulator):
         assert (await bot.send_message(user_id, "again")).text == "again"
 
 
+async def test_a_connection_closed_after_the_request_is_an_uncertain_outcome():
+    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")  # the request arrived; no answer is given
+        writer.close()
+
+    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(AnswerLost) as raised:
+            await request.do_request(f"http://127.0.0.1:{port}/bot1:secret/sendMessage", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
+        await server.wait_closed()
+    assert "secret" not in str(raised.value)
+    assert classify_error(raised.value).kind is FailureKind.UNCERTAIN
+
+
 async def test_a_refused_connection_is_a_network_error_without_the_token():
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -118,8 +140,9 @@ async def test_a_refused_connection_is_a_network_error_without_the_token():
         request=AiohttpRequest(),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
     )
-    with pytest.raises(NetworkError) as raised:
+    with pytest.raises(RequestNotSent) as raised:
         await bot.initialize()
+    assert classify_error(raised.value).kind is FailureKind.TRANSIENT  # safe to repeat
     assert token not in str(raised.value)
     assert "no-such-bot" not in repr(raised.value)
     await bot.shutdown()
