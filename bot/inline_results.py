@@ -21,10 +21,11 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.i18n import N_, Texts, texts_for
-from bot.publish.content import post_content
+from bot.publish.content import post_contents
 from bot.publish.telegram_send import inline_markup
 from news.query import parse_query
 from news.render import (
+    PostContent,
     clean_text,
     decode_share_query,
     format_time,
@@ -144,10 +145,10 @@ async def _page(
     personal: bool,
 ) -> InlinePage:
     """Build the page for these articles (the empty-answer button when there are none)."""
-    source_names: dict[int, str] = {}  # each source read once per page, not once per result
+    contents = await post_contents(db, articles)  # two queries for the whole page
     results = [
-        await article_result(db, article, source_names=source_names, language=language)
-        for article in articles
+        article_result(article, content, language=language)
+        for article, content in zip(articles, contents, strict=True)
     ]
     button = None
     if not results and start == 0:
@@ -164,15 +165,10 @@ async def _page(
     )
 
 
-async def article_result(
-    db: Database,
-    article: Article,
-    *,
-    source_names: dict[int, str] | None = None,
-    language: Texts | None = None,
+def article_result(
+    article: Article, content: PostContent, *, language: Texts | None = None
 ) -> InlineQueryResultArticle:
     """Return an article as an inline result: rendered like a channel post, with Save."""
-    content = await post_content(db, article, source_names=source_names)
     url = http_url(article.url)
     title = truncate_words(clean_text(article.title), MAX_TITLE_CHARS)
     return InlineQueryResultArticle(

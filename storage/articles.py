@@ -434,6 +434,32 @@ class SQLiteArticleRepository:
         )
         return [article_from_row(row) for row in rows]
 
+    async def earlier_in_stories(
+        self, articles: Sequence[Article], limit: int
+    ) -> dict[int, list[Article]]:
+        """Return, per article id, up to `limit` articles of its story stored before it,
+        newest first; one query for all (an inline page), each reading its story's index."""
+        wanted = [
+            [article.id, article.story_id]
+            for article in articles
+            if article.story_id != article.id
+        ]
+        if not wanted or limit <= 0:
+            return {}
+        columns = ", ".join(f"e.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
+        rows = await self._session.fetchall(
+            f"SELECT json_extract(j.value, '$[0]') AS for_id, {columns} "
+            "FROM json_each(:wanted) AS j JOIN articles AS e ON e.id IN ("
+            "SELECT o.id FROM articles AS o WHERE o.story_id = json_extract(j.value, '$[1]') "
+            "AND o.id < json_extract(j.value, '$[0]') ORDER BY o.id DESC LIMIT :limit) "
+            "ORDER BY for_id, e.id DESC",
+            {"wanted": json.dumps(wanted), "limit": limit},
+        )
+        earlier: dict[int, list[Article]] = {}
+        for row in rows:
+            earlier.setdefault(row["for_id"], []).append(article_from_row(row))
+        return earlier
+
     async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
         """Return the number of stored articles (first fetched at or after `since`, of one
         source: when given)."""

@@ -168,6 +168,12 @@ class ArticleRepository(Protocol):
         """Return the articles of one story, earliest first."""
         ...
 
+    async def earlier_in_stories(
+        self, articles: Sequence[Article], limit: int
+    ) -> dict[int, builtins.list[Article]]:
+        """Return, per article id, up to `limit` earlier articles of its story, newest first."""
+        ...
+
     async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
         """Return the number of stored articles (first fetched at or after `since`, of one
         source: when given)."""

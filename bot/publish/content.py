@@ -19,14 +19,28 @@ async def post_content(
 ) -> PostContent:
     """Build what a post of `article` shows, with its related headlines.
 
-    `source_names` (source id → name) is filled as sources are looked up; pass the same
-    dict for many articles (an inline page) so each source is read once.
+    `source_names` (source id → name) is filled as sources are looked up.
     """
+    [content] = await post_contents(db, [article], source_names=source_names)
+    return content
+
+
+async def post_contents(
+    db: Database, articles: Sequence[Article], *, source_names: dict[int, str] | None = None
+) -> list[PostContent]:
+    """Build the posts of many articles (an inline page) with two queries in all: the
+    earlier articles of every story at once, then each source not yet in `source_names`."""
     names = {} if source_names is None else source_names
-    earlier = await earlier_in_story(db, article)
-    for source_id in (article.source_id, *(other.source_id for other in earlier)):
-        if source_id not in names:
-            names[source_id] = (await db.sources.get(source_id)).name
+    earlier = await db.articles.earlier_in_stories(articles, MAX_STORY_LINKS)
+    for article in articles:
+        for source_id in (article.source_id, *(o.source_id for o in earlier.get(article.id, ()))):
+            if source_id not in names:
+                names[source_id] = (await db.sources.get(source_id)).name
+    return [_content(article, earlier.get(article.id, []), names) for article in articles]
+
+
+def _content(article: Article, earlier: list[Article], names: dict[int, str]) -> PostContent:
+    """Assemble one post's content from what `post_contents` looked up."""
     return PostContent(
         article_id=article.id,
         title=article.title,
@@ -38,17 +52,6 @@ async def post_content(
         image_url=article.image_url,
         related=related_links(article, earlier, names),
     )
-
-
-async def earlier_in_story(db: Database, article: Article) -> list[Article]:
-    """Return up to `MAX_STORY_LINKS` articles of the same story stored before it, newest
-    first (near-duplicates from other sources: "also on ...")."""
-    if article.story_id == article.id:
-        return []  # the first article of its story: nothing came before it
-    story = await db.articles.by_story(article.story_id)
-    earlier = [other for other in story if other.id < article.id]
-    earlier.sort(key=lambda other: other.id, reverse=True)
-    return earlier[:MAX_STORY_LINKS]
 
 
 def related_links(

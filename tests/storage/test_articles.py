@@ -142,6 +142,31 @@ async def test_near_duplicate_from_another_source_joins_the_story(
     ]
 
 
+async def test_earlier_in_stories_gives_each_article_its_predecessors_newest_first(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    sources = [await _source(db, name) for name in ("alpha", "beta", "gamma", "delta")]
+    ids = []
+    for n, source_id in enumerate(sources):  # one story told by four sources, an hour apart
+        stored = await db.articles.upsert_many(
+            source_id,
+            [make_draft(n + 1, simhash=BASE_HASH ^ n, published_at=NOW + timedelta(hours=n))],
+            fetched_at=NOW + timedelta(hours=n),
+        )
+        ids.append(stored.inserted[0])
+    lone = await db.articles.upsert_many(
+        sources[0], [make_draft(9, simhash=~BASE_HASH & (2**64 - 1))], fetched_at=NOW
+    )
+    articles = await db.articles.get_many([*ids, lone.inserted[0]])
+    earlier = await db.articles.earlier_in_stories(articles, 2)
+    assert {key: [a.id for a in value] for key, value in earlier.items()} == {
+        ids[1]: [ids[0]],
+        ids[2]: [ids[1], ids[0]],
+        ids[3]: [ids[2], ids[1]],  # at most 2, the nearest first
+    }
+    assert await db.articles.earlier_in_stories(articles, 0) == {}
+
+
 @pytest.mark.parametrize(
     ("flipped_bits", "hours_apart"),
     [
