@@ -20,6 +20,7 @@ from bot.publish.setup import build_notifier, build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
+from bot.updates import PerChatUpdateProcessor
 from handlers import all_handlers
 from handlers.admin_menu import set_admin_commands
 from handlers.commands import set_bot_commands
@@ -59,6 +60,7 @@ def build_application(settings: Settings) -> NewsApplication:
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(bot_data=BotData))
         .rate_limiter(PacingRateLimiter(pacer))
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

@@ -1,0 +1,72 @@
+"""`PerChatUpdateProcessor`: updates run concurrently, except two from the same chat.
+
+PTB handles one update at a time by default: every inline query waits for the previous
+one's database read and answerInlineQuery round trip. With plain `concurrent_updates`,
+two messages from one chat could be handled out of order (a /bookmarks page edited by
+an older press). This processor runs updates of different chats at once and updates of
+one chat in arrival order; updates without a chat (inline queries, chosen results) never
+wait for each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, Final
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+MAX_CONCURRENT_UPDATES: Final = 256
+
+
+def chat_key(update: object) -> int | None:
+    """Return the chat whose updates must stay in order, or None (no chat: inline mode)."""
+    if not isinstance(update, Update):
+        return None
+    chat = update.effective_chat
+    return chat.id if chat is not None else None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Concurrent across chats, sequential within one chat."""
+
+    __slots__ = ("_chat_locks", "_waiting")
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        """Handle at most `max_concurrent_updates` updates at once."""
+        super().__init__(max_concurrent_updates)
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the handlers once the chat's earlier updates are done.
+
+        A waiting update holds one of the `max_concurrent_updates` slots (PTB takes the slot
+        before this is called); one chat would need that many updates in flight to starve
+        the others.
+        """
+        key = chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._chat_locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # forget idle chats: the maps stay small
+                del self._waiting[key]
+                del self._chat_locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def chats_in_flight(self) -> int:
+        """Return how many chats have updates running or waiting (for tests and metrics)."""
+        return len(self._chat_locks)
