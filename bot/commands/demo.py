@@ -3,7 +3,8 @@
 Everything is local: the Bot API emulator (flood limits on, time-scaled), a feed server
 with the demo's sample stories, a temporary database, and the real application built by
 `build_application`. The demo is a list of scenes run in order (`SCENES`); each scene
-prints what happens. Later features add their scenes to the list.
+prints what happens. The set-up scenes are here; what the reader does (inline search, a
+share, a bookmark) is in `bot.demo.reader`, the comment thread in `bot.demo.discussion`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TextIO, TypeVar
 
@@ -27,29 +29,39 @@ from bot.app import build_application
 from bot.channel_check import ChannelCheckError, add_checked_channel
 from bot.commands.base import CommandError
 from bot.commands.channels import telegram_bot
-from bot.context import NewsApplication
-from bot.demo.feedserver import RunningFeedServer, running_feed_server
+from bot.demo.discussion import scene_discussion_reply
+from bot.demo.feedserver import running_feed_server
+from bot.demo.reader import (
+    scene_inline_search,
+    scene_list_bookmarks,
+    scene_save_bookmark,
+    scene_share_result,
+)
 from bot.demo.samples import SAMPLE_SOURCES, sample_titles
 from bot.demo.transcript import Transcript
+from bot.demo.world import (
+    CHANNEL_TITLE,
+    CHANNEL_USERNAME,
+    DISCUSSION_TITLE,
+    READER_NAME,
+    DemoError,
+    DemoWorld,
+    Scene,
+)
 from bot.lifecycle import run_polling_until_stopped
 from bot.logs import configure_logging
 from bot.runtime import database
 from bot.settings import Settings
-from emulator.client import ChatInfo, MessageView
+from emulator.client import EmulatorError, MessageView
 from emulator.core import EmulatorConfig
 from emulator.flood import FloodLimits
 from emulator.server import RunningEmulator, running_emulator
-from news.render.hashtags import hashtags
-from storage.search import search_articles
 
 TIME_SCALE: Final = 0.05
 """Flood-limit windows (emulator) and pacing windows (bot) shrink alike: a minute is 3 s."""
-CHANNEL_USERNAME: Final = "demo_news"
-CHANNEL_TITLE: Final = "Millbrook Demo News"
 POSTS_TIMEOUT_SECONDS: Final = 30.0
 """How long the demo waits for every sample story to be posted before it gives up."""
 BOT_START_TIMEOUT_SECONDS: Final = 15.0
-SEARCHES: Final = ("honey", "#alder_estuary")
 INTERRUPTED: Final = 130
 EMULATOR_CONFIG: Final = EmulatorConfig(flood=FloodLimits(time_scale=TIME_SCALE))
 """Telegram's flood limits on, their windows scaled like the bot's pacing."""
@@ -63,8 +75,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="try the bot locally: emulator, sample feeds and the bot, shown as a chat",
         description=(
             "Start the built-in Telegram emulator, a local feed server with sample stories "
-            "and the bot; add a demo channel and the sources, let the bot post, search the "
-            "stored stories, then stop. No token or network needed."
+            "and the bot; add a demo channel (with a discussion group) and the sources, let "
+            "the bot post, then act as a reader: search in inline mode by word and #tag, "
+            "share a result, save a bookmark and list it, and see the bot's related-coverage "
+            "reply in a post's comments; then stop. No token or network needed."
         ),
     )
     parser.add_argument(
@@ -88,49 +102,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(handler=run_demo)
 
 
-@dataclass
-class DemoWorld:
-    """What the scenes share: the running pieces, the demo channel and what was posted."""
-
-    settings: Settings
-    emulator: RunningEmulator
-    feeds: RunningFeedServer
-    transcript: Transcript
-    stop: asyncio.Event
-    channel: ChatInfo | None = None
-    application: NewsApplication | None = None
-    bot_task: asyncio.Task[None] | None = None
-    posts: list[MessageView] = field(default_factory=list)
-
-    @property
-    def channel_label(self) -> str:
-        """Return `@demo_news`, the demo channel as people name it."""
-        return f"@{CHANNEL_USERNAME}"
-
-    def require_channel(self) -> ChatInfo:
-        """Return the demo channel, created by the first scene."""
-        if self.channel is None:
-            raise CommandError("the demo channel has not been created")
-        return self.channel
-
-    def require_application(self) -> NewsApplication:
-        """Return the running application, started by the bot scene."""
-        if self.application is None:
-            raise CommandError("the bot has not been started")
-        return self.application
-
-
-Scene = Callable[[DemoWorld], Coroutine[Any, Any, None]]
-"""One part of the demo: it acts (as a person, the admin or the bot's owner) and prints."""
-
-
 async def scene_create_channel(world: DemoWorld) -> None:
-    """Create the demo channel with the bot as admin, then add it as /addchannel does."""
+    """Create the reader, the demo channel and its discussion group (the bot admin of both),
+    then add the channel as /addchannel does."""
     world.transcript.step(
-        f"creating the channel {world.channel_label} ({CHANNEL_TITLE}) with the bot as admin"
+        f"creating the channel {world.channel_label} ({CHANNEL_TITLE}) with the bot as admin, "
+        f"its discussion group {DISCUSSION_TITLE}, and a reader, {READER_NAME}, in both"
     )
-    world.channel = await world.emulator.client.create_channel(
-        CHANNEL_TITLE, username=CHANNEL_USERNAME, bot_status="administrator"
+    client = world.emulator.client
+    world.reader = await client.create_user(READER_NAME, username="robin_reads")
+    world.discussion = await client.create_group(
+        DISCUSSION_TITLE, member_ids=[world.reader.id], bot_status="administrator"
+    )
+    world.channel = await client.create_channel(
+        CHANNEL_TITLE,
+        username=CHANNEL_USERNAME,
+        bot_status="administrator",
+        subscriber_ids=[world.reader.id],
+        linked_group_id=world.discussion.id,
     )
     world.transcript.step(f"newsbot channels add {world.channel_label}")
     try:
@@ -139,6 +128,11 @@ async def scene_create_channel(world: DemoWorld) -> None:
     except ChannelCheckError as exc:
         raise CommandError(str(exc)) from None
     world.transcript.note(added.describe())
+    if added.channel.discussion_chat_id == world.discussion.id:
+        world.transcript.note(
+            f"its discussion group {DISCUSSION_TITLE} is linked: each post gets a comment "
+            "thread, where the bot adds related coverage"
+        )
 
 
 async def scene_add_sources(world: DemoWorld) -> None:
@@ -204,26 +198,9 @@ async def scene_channel_posts(world: DemoWorld) -> None:
 
 def show_post(world: DemoWorld, message: MessageView) -> None:
     """Print one channel post: text or caption, entities and buttons."""
-    photo = message.text is None and message.caption is not None
-    world.transcript.message(
-        f"{CHANNEL_TITLE} ({world.channel_label}) · post {message.message_id}",
-        (message.caption if photo else message.text) or "",
-        message.caption_entities if photo else message.entities,
-        message.buttons,
-        photo=photo,
+    world.show_message(
+        f"{CHANNEL_TITLE} ({world.channel_label}) · post {message.message_id}", message
     )
-
-
-async def scene_search(world: DemoWorld) -> None:
-    """Search the stored stories by keyword and by #tag (the search inline mode is built on)."""
-    db = world.require_application().bot_data.db
-    for query in SEARCHES:
-        hits = await search_articles(db, query, limit=5)
-        found = f"{len(hits)} stor{'y' if len(hits) == 1 else 'ies'}"
-        world.transcript.step(f"newsbot search {query}  →  {found}")
-        for number, hit in enumerate(hits, start=1):
-            detail = " ".join([hit.article.url, *hashtags(hit.article.tags)])
-            world.transcript.result(number, hit.article.title, detail)
 
 
 SCENES: Final[tuple[Scene, ...]] = (
@@ -231,7 +208,11 @@ SCENES: Final[tuple[Scene, ...]] = (
     scene_add_sources,
     scene_start_bot,
     scene_channel_posts,
-    scene_search,
+    scene_inline_search,
+    scene_share_result,
+    scene_save_bookmark,
+    scene_list_bookmarks,
+    scene_discussion_reply,
 )
 """The demo's scenes in order; each prints its part of the transcript."""
 
@@ -381,7 +362,12 @@ async def _unless_stopped(world: DemoWorld, work: Coroutine[Any, Any, None]) -> 
         if world.bot_task is not None and world.bot_task.done() and not world.stop.is_set():
             raise _bot_failure(world.bot_task)
         return False
-    task.result()
+    try:
+        task.result()
+    except DemoError as exc:
+        raise CommandError(str(exc)) from None
+    except EmulatorError as exc:
+        raise CommandError(f"the emulator refused a demo step: {exc}") from None
     return True
 
 
@@ -425,9 +411,17 @@ def _show_how_to_reach(world: DemoWorld, database_path: Path) -> None:
     transcript.note(f"database:             DATABASE_PATH={database_path}")
     transcript.note(f"sample feed:          {world.feeds.feed_url}")
     transcript.note(f"sample article:       {world.feeds.article_url}")
+    chats = f"{world.emulator.base_url}/control/chats"
+    reader = world.require_reader()
+    transcript.note(f"channel messages:     {chats}/{world.require_channel().id}/messages")
+    transcript.note(f"comments (group):     {chats}/{world.require_discussion().id}/messages")
+    private_label = f"{READER_NAME}'s private chat:"
+    write_label = f"write as {READER_NAME}:"
+    transcript.note(f"{private_label:<22}{chats}/{reader.id}/messages")
+    body = json.dumps({"user_id": reader.id, "text": "/help"})
     transcript.note(
-        f"channel messages:     {world.emulator.base_url}/control/chats/"
-        f"{world.require_channel().id}/messages"
+        f"{write_label:<22}curl -H 'content-type: application/json' -d '{body}' "
+        f"{world.emulator.base_url}/control/messages"
     )
 
 

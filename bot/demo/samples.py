@@ -1,7 +1,9 @@
 """The demo's sample news, written for it: an RSS feed and one scraped plain-text article.
 
 Dates are relative to `now`, so the stories always look fresh and their order is fixed:
-the feed's items are one, two and three hours old, the scraped article thirty minutes.
+the feed's items are one, two, three and five hours old, the scraped article thirty
+minutes. The scraped article follows up the feed's oldest story (the same hill, its
+beekeepers and their honey), so its post gets related coverage in the comments.
 """
 
 from __future__ import annotations
@@ -31,6 +33,19 @@ class SampleStory:
 
 
 FEED_STORIES: Final = (
+    SampleStory(
+        guid="courier-heather",
+        title="Heather flowers late on Fenwick Hill as beekeepers wait for the honey flow",
+        url="https://courier.example/2024/fenwick-heather",
+        categories=("Fenwick Hill", "Beekeeping"),
+        paragraphs=(
+            "The heather on the upper slopes of Fenwick Hill opened three weeks behind "
+            "its usual time after a cold, wet start to the summer.",
+            "Beekeepers who carried their hives up the hill in July said the colonies were "
+            "strong and only needed a dry fortnight to fill the supers.",
+        ),
+        age=timedelta(hours=5),
+    ),
     SampleStory(
         guid="courier-ferry",
         title="Night ferry returns to the Alder estuary after ten years",

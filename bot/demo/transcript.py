@@ -213,6 +213,9 @@ class Transcript:
         self._write("".join(f"  {line}\n" for line in lines))
 
     def result(self, number: int, title: str, detail: str) -> None:
-        """Print one numbered search result: its title and a dimmed detail line."""
+        """Print one numbered search result: its title and its detail, dimmed and wrapped."""
         shown = f"\x1b[1m{title}\x1b[22m" if self.ansi else title
-        self._write(f"  {number}. {shown}\n     {self._dim(detail)}\n")
+        details = "".join(
+            f"     {self._dim(line)}\n" for line in wrap_lines(detail, self.width) if line
+        )
+        self._write(f"  {number}. {shown}\n{details}")

@@ -17,7 +17,9 @@ from pydantic import SecretStr
 
 from bot.commands.base import CommandError
 from bot.commands.demo import SCENES, DemoOptions, DemoWorld, play_demo, scene_start_bot
+from bot.demo.reader import SHARE_GROUP_TITLE
 from bot.demo.samples import sample_titles
+from bot.demo.world import DISCUSSION_TITLE
 from bot.settings import load_settings
 
 DEMO_DEADLINE_SECONDS = 60.0
@@ -61,6 +63,25 @@ async def run_demo(cwd: Path, *args: str) -> tuple[int, str, str, float]:
     return process.returncode, stdout.decode(), stderr.decode(), time.monotonic() - started
 
 
+def scenes(out: str, step: str) -> list[str]:
+    """Return each part of the transcript from a step line starting with `step` to the
+    next step line, in order."""
+    parts = out.split("\n» ")
+    return ["» " + part for part in parts[1:] if part.startswith(step)]
+
+
+def scene(out: str, step: str) -> str:
+    """Return the one part of the transcript whose step line starts with `step`."""
+    [found] = scenes(out, step)
+    return found
+
+
+def frame(text: str, chat: str) -> str:
+    """Return the first framed message of `chat` in `text`, up to its closing line."""
+    start = text.index("┌─ " + chat)
+    return text[start : text.index("└─", start)]
+
+
 async def test_demo_plays_the_main_job_and_exits_by_itself(tmp_path):
     code, out, err, seconds = await run_demo(tmp_path)
 
@@ -71,24 +92,58 @@ async def test_demo_plays_the_main_job_and_exits_by_itself(tmp_path):
     # the set-up steps, in order
     steps = [line for line in out.splitlines() if line.startswith("» ")]
     assert steps[1].startswith("» creating the channel @demo_news")
+    assert DISCUSSION_TITLE in steps[1]
     assert any(step.startswith("» adding source Millbrook Courier") for step in steps)
     assert any(step.startswith("» adding source Fenwick Gazette") for step in steps)
     assert "added channel 1: @demo_news" in out
+    assert f"its discussion group {DISCUSSION_TITLE} is linked" in out
     # every sample story posted once, in time order, bold title with its link, with buttons
     titles = sample_titles()
-    assert "» the bot posts 4 stories to @demo_news" in out
-    positions = [out.index(f"│ *{title}*") for title in titles]
+    heather, ferry, seeds, swifts, honey = titles
+    posts = scene(out, f"the bot posts {len(titles)} stories to @demo_news")
+    positions = [posts.index(f"│ *{title}*") for title in titles]
     assert positions == sorted(positions)
-    assert all(out.count(f"│ *{title}*") == 1 for title in titles)
-    assert "<https://courier.example/2024/night-ferry-returns>" in out  # the title's link
-    assert out.count("│ [🔖 Save] [↗ Share]") == len(titles)
-    assert "│ #Wildlife #Alder_Estuary" in out
-    assert "│ Also: Millbrook library opens a seed bank in its old reading room" in out
-    # the searches: by keyword and by #tag
-    assert "» newsbot search honey  →  1 story\n  1. " + titles[3] in out
-    tag_search = out[out.index("» newsbot search #alder_estuary  →  2 stories") :]
-    assert tag_search.index(titles[2]) < tag_search.index(titles[0])
-    assert titles[1] not in tag_search.split("» done")[0]
+    assert all(posts.count(f"│ *{title}*") == 1 for title in titles)
+    assert "<https://courier.example/2024/night-ferry-returns>" in posts  # the title's link
+    assert posts.count("│ [🔖 Save] [↗ Share]") == len(titles)
+    assert "│ #Wildlife #Alder_Estuary" in posts
+    assert "│ Also: Millbrook library opens a seed bank in its old reading room" in posts
+    honey_post = re.search(r"· post (\d+)\n  │ \*" + re.escape(honey), posts)
+    assert honey_post is not None
+
+    # inline mode: real inline queries answered by the bot, by keyword and by #tag
+    by_word, by_tag = scenes(out, "Robin types “@")
+    assert re.match(
+        r"» Robin types “@\w+ honey” in a chat \(inline mode\)  →  2 results\n", by_word
+    )
+    assert f"  1. {honey}\n     Fenwick Gazette · " in by_word
+    assert f"  2. {heather}\n     Millbrook Courier · " in by_word
+    assert "#alder_estuary” in a chat (inline mode)  →  2 results\n" in by_tag
+    assert f"  1. {swifts}\n" in by_tag
+    assert f"  2. {ferry}\n" in by_tag
+    assert seeds not in by_tag
+    # one result shared into a group: the message the bot's result made, with its buttons
+    shared = frame(scene(out, f"Robin picks “{honey}”"), f"{SHARE_GROUP_TITLE} · Robin via @")
+    assert f"│ *{honey}*" in shared
+    assert "│ [🔖 Save] [↗ Share]" in shared
+
+    # a bookmark: the Save press under the honey post is answered, /bookmarks lists it
+    saving = scene(out, "Robin presses [🔖 Save]")
+    assert saving.startswith(f"» Robin presses [🔖 Save] under post {honey_post.group(1)} ")
+    assert "the bot answers the press: 🔖 Saved to your bookmarks" in saving
+    listed = frame(scene(out, "Robin sends /bookmarks"), "@")
+    assert "(private chat with Robin)" in listed
+    assert "│ Your bookmarks, newest first:" in listed
+    assert f"│ 1. *{honey}*" in listed
+    assert heather not in listed
+
+    # the discussion: the bot's reply in the honey post's comments links the earlier story
+    discussion = scene(out, f"in the comments under post {honey_post.group(1)} ")
+    reply = frame(discussion, f"{DISCUSSION_TITLE} · comments on post {honey_post.group(1)}")
+    assert "│ *Earlier coverage*" in reply
+    assert f"│ • {heather}" in reply
+    assert "<https://courier.example/2024/fenwick-heather> — Millbrook Courier" in reply
+
     assert re.search(r"» done in \d+\.\d s\.", out)
     # the temporary database is gone
     database = re.search(r"database (\S+demo\.sqlite3)", out)
@@ -134,19 +189,41 @@ async def test_keep_running_leaves_everything_up_until_interrupted(tmp_path):
                 line = (await process.stdout.readline()).decode()
                 assert line, "the demo ended instead of staying up"
                 lines.append(line)
-            while len(lines) < 200 and "channel messages:" not in lines[-1]:
+            while len(lines) < 200 and "write as Robin:" not in lines[-1]:
                 lines.append((await process.stdout.readline()).decode())
         shown = "".join(lines)
         base_url = re.search(r"TELEGRAM_API_BASE_URL=(http://127\.0\.0\.1:\d+)/bot", shown)
         messages_url = re.search(r"channel messages: +(\S+)", shown)
+        comments_url = re.search(r"comments \(group\): +(\S+)", shown)
+        private_url = re.search(r"Robin's private chat: +(\S+)", shown)
+        write = re.search(r"curl -H 'content-type: application/json' -d '(\{.*\})' (\S+)", shown)
         assert base_url is not None
         assert messages_url is not None
+        assert comments_url is not None
+        assert private_url is not None
+        assert write is not None
         assert f"DATABASE_PATH={database}" in shown
         assert "TELEGRAM_BOT_TOKEN=" in shown
         async with httpx.AsyncClient() as client:
-            answer = await client.get(messages_url.group(1), params={"from_bot": 1})
-        assert answer.status_code == 200
-        assert len(answer.json()["messages"]) == len(sample_titles())
+            posts = await client.get(messages_url.group(1), params={"from_bot": 1})
+            comments = await client.get(comments_url.group(1), params={"from_bot": 1})
+            # the printed command works: Robin asks for /help and the bot still answers
+            sent = await client.post(
+                write.group(2),
+                content=write.group(1),
+                headers={"content-type": "application/json"},
+            )
+            private = await client.get(
+                private_url.group(1), params={"from_bot": 1, "count": 2, "wait": 10}
+            )
+        assert posts.status_code == 200
+        assert len(posts.json()["messages"]) == len(sample_titles())
+        [reply] = comments.json()["messages"]
+        assert reply["text"].startswith("Earlier coverage")
+        assert sent.status_code == 200, sent.text
+        bookmarks, help_text = private.json()["messages"]
+        assert bookmarks["text"].startswith("Your bookmarks")
+        assert "/bookmarks" in help_text["text"]
         process.send_signal(signal.SIGINT)
         _, err = await asyncio.wait_for(process.communicate(), timeout=15)
     finally:

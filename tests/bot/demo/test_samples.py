@@ -17,6 +17,7 @@ from bot.demo.samples import (
 )
 from news.models import DocumentKind
 from news.parse import parse_document
+from news.related import is_related, key_terms, relevance
 
 NOW = datetime(2024, 9, 3, 18, 10, tzinfo=UTC)
 
@@ -27,7 +28,7 @@ def test_feed_has_every_story_newest_first_with_categories_and_dates():
     entries = document.entries
     assert [e.title for e in entries] == [s.title for s in reversed(FEED_STORIES)]
     assert entries[0].categories == ["Wildlife", "Alder Estuary"]
-    assert entries[-1].published_at == NOW - timedelta(hours=3)
+    assert entries[-1].published_at == NOW - timedelta(hours=5)
 
 
 def test_scraped_article_is_read_as_the_seed_shape():
@@ -35,7 +36,7 @@ def test_scraped_article_is_read_as_the_seed_shape():
     [entry] = document.entries
     assert entry.title == TEXT_TITLE
     assert entry.published_at == datetime(2024, 9, 3, 17, 40, tzinfo=UTC)
-    assert [link.title for link in entry.related] == [FEED_STORIES[1].title]
+    assert [link.title for link in entry.related] == [FEED_STORIES[2].title]
     assert "icon" not in entry.content
     assert "Share this story" not in entry.content
     assert "310 jars" in entry.content
@@ -61,3 +62,24 @@ async def test_feed_server_serves_the_feed_and_the_article():
 def test_sample_sources_hold_every_story():
     assert sum(source.stories for source in SAMPLE_SOURCES) == len(sample_titles())
     assert len({source.path for source in SAMPLE_SOURCES}) == len(SAMPLE_SOURCES)
+
+
+def test_the_scraped_article_follows_up_the_oldest_feed_story_only():
+    """The demo's discussion reply needs exactly one post with related coverage."""
+    [article] = parse_document(scraped_article(NOW), content_type="text/plain").entries
+    feed = parse_document(rss_feed(NOW), content_type="application/rss+xml").entries
+    terms = key_terms(article.title, ["Fenwick Hill"])  # the tag the bot derives from it
+    scores = {
+        entry.title: relevance(terms, entry.title, entry.summary, entry.categories)
+        for entry in feed
+    }
+    related = [title for title, score in scores.items() if is_related(score)]
+    assert related == [FEED_STORIES[0].title]
+    for story in FEED_STORIES[1:]:  # nor do the feed's stories follow up one another
+        story_terms = key_terms(story.title, story.categories)
+        for earlier in FEED_STORIES:
+            if earlier.age > story.age:
+                score = relevance(
+                    story_terms, earlier.title, earlier.paragraphs[0], earlier.categories
+                )
+                assert not is_related(score), (story.title, earlier.title)

@@ -137,3 +137,11 @@ def test_transcript_shows_photo_posts_and_numbered_results():
 def test_transcript_on_a_pipe_is_not_styled(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert Transcript.for_stream(io.StringIO()).ansi is False
+
+
+def test_long_result_details_wrap_under_the_title():
+    out = io.StringIO()
+    Transcript(out, width=30).result(2, "Ferry back", "Courier · 30 Nov · " + "word " * 8)
+    assert out.getvalue() == (
+        "  2. Ferry back\n     Courier · 30 Nov · word word\n     word word word word word word\n"
+    )
