@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.alerts.sender import AlertSender
 from bot.health.metrics import BotMetrics
+from bot.inline_cache import RenderedResults
 from bot.publish.notify import AdminNotifier
 from bot.publish.pacing import Pacer
 from bot.publish.publisher import Publisher
@@ -41,6 +42,8 @@ class BotData:
     alerts: AlertSender | None = None
     """Matches new articles against /follow searches and messages users; started in
     post_init, stopped in post_stop."""
+    rendered_results: RenderedResults = field(default_factory=RenderedResults)
+    """Inline results already rendered, per article version (see bot.inline_cache)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
     metrics: BotMetrics = field(default_factory=BotMetrics)

@@ -21,6 +21,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.i18n import N_, Texts, texts_for
+from bot.inline_cache import JSONDict, RenderedResults, ResultKey
 from bot.publish.content import post_contents
 from bot.publish.telegram_send import inline_markup
 from news.query import parse_query
@@ -62,15 +63,33 @@ MAX_DESCRIPTION_CHARS: Final = 160
 
 @dataclass(frozen=True, slots=True)
 class InlinePage:
-    """One answer to an inline query, ready for `InlineQuery.answer`."""
+    """One answer to an inline query: results as Bot API JSON objects, ready to send."""
 
-    results: list[InlineQueryResultArticle]
+    results: list[JSONDict]
+    """InlineQueryResultArticle objects in the Bot API's JSON form (see `api_kwargs`)."""
     next_offset: str
     """The offset Telegram sends back for the next page; empty when this is the last."""
     cache_time: int
     is_personal: bool
     button: InlineQueryResultsButton | None
     """Shown above the (empty) results when nothing matched."""
+
+    def api_kwargs(self) -> JSONDict:
+        """Return the answerInlineQuery parameters for this page (all but the query id).
+
+        Passed as `api_kwargs`, which PTB sends as they are: the results are rendered once
+        per article version (`RenderedResults`), so PTB's per-answer copying and
+        re-serialising of 50 result objects (~3 ms) is skipped.
+        """
+        kwargs: JSONDict = {
+            "results": self.results,
+            "cache_time": self.cache_time,
+            "is_personal": self.is_personal,
+            "next_offset": self.next_offset,
+        }
+        if self.button is not None:
+            kwargs["button"] = self.button.to_dict()
+        return kwargs
 
 
 def result_id_of(article_id: int) -> str:
@@ -102,6 +121,7 @@ async def inline_page(
     *,
     now: datetime | None = None,
     language: Texts | None = None,
+    rendered: RenderedResults | None = None,
 ) -> InlinePage:
     """Answer an inline query: one page of results for `text` at `offset` for `user_id`.
 
@@ -114,7 +134,9 @@ async def inline_page(
     shared_id = decode_share_query(text)
     if shared_id is not None:
         articles = await _shared_article(db, shared_id) if start == 0 else []
-        return await _page(db, articles, start, language, more=False, personal=False)
+        return await _page(
+            db, articles, start, language, more=False, personal=False, rendered=rendered
+        )
     query = parse_query(text)
     if start > MAX_OFFSET:
         hits = []
@@ -124,7 +146,9 @@ async def inline_page(
         )
     articles = [hit.article for hit in hits[:PAGE_SIZE]]
     more = len(hits) > PAGE_SIZE
-    return await _page(db, articles, start, language, more=more, personal=query.saved)
+    return await _page(
+        db, articles, start, language, more=more, personal=query.saved, rendered=rendered
+    )
 
 
 async def _shared_article(db: Database, article_id: int) -> list[Article]:
@@ -143,13 +167,24 @@ async def _page(
     *,
     more: bool,
     personal: bool,
+    rendered: RenderedResults | None,
 ) -> InlinePage:
-    """Build the page for these articles (the empty-answer button when there are none)."""
-    contents = await post_contents(db, articles)  # two queries for the whole page
-    results = [
-        article_result(article, content, language=language)
-        for article, content in zip(articles, contents, strict=True)
-    ]
+    """Build the page for these articles (the empty-answer button when there are none).
+
+    Results rendered before (same article version, same language) come from `rendered`;
+    the others are rendered with two queries for all of them.
+    """
+    rendered = rendered if rendered is not None else RenderedResults(size=max(1, len(articles)))
+    keys = [result_key(article, language) for article in articles]
+    found = {key: result for key in keys if (result := rendered.get(key)) is not None}
+    missing = [article for article, key in zip(articles, keys, strict=True) if key not in found]
+    contents = await post_contents(db, missing)
+    for article, content in zip(missing, contents, strict=True):
+        result = article_result(article, content, language=language).to_dict()
+        key = result_key(article, language)
+        found[key] = result
+        rendered.put(key, result)
+    results = [found[key] for key in keys]
     button = None
     if not results and start == 0:
         button = InlineQueryResultsButton(
@@ -163,6 +198,11 @@ async def _page(
         is_personal=personal,
         button=button,
     )
+
+
+def result_key(article: Article, language: Texts) -> ResultKey:
+    """Return the cache key of an article's rendered result: its id, version and language."""
+    return (article.id, article.updated_at, article.content_hash, language.language)
 
 
 def article_result(

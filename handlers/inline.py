@@ -32,14 +32,10 @@ async def answer_inline_query(update: Update, context: Context) -> None:
             query.offset,
             query.from_user.id,
             language=texts(update),
+            rendered=context.bot_data.rendered_results,
         )
-        await query.answer(
-            page.results,
-            cache_time=page.cache_time,
-            is_personal=page.is_personal,
-            next_offset=page.next_offset,
-            button=page.button,
-        )
+        # The results go as api_kwargs, already in JSON form (see InlinePage.api_kwargs).
+        await context.bot.answer_inline_query(query.id, [], api_kwargs=page.api_kwargs())
 
 
 async def note_chosen_result(update: Update, context: Context) -> None:

@@ -106,6 +106,21 @@ async def test_a_word_finds_the_story_rendered_like_a_post(bot_app, db, harbour)
     assert answer.button is None
 
 
+async def test_an_edited_story_is_answered_with_its_new_text(bot_app, db, desk, harbour):
+    async with reader_bot(bot_app, db) as harness:
+        ann = await harness.new_user("Ann")
+        before = await ann.inline("retires")
+        again = await ann.inline("retires")  # rendered once, answered from the cache
+        assert len(harness.application.bot_data.rendered_results) >= 1
+        herald = await db.sources.get(harbour["keeper"].source_id)
+        await desk.store(herald, make_draft("keeper", "Lighthouse keeper retires in spring"))
+        after = await ann.inline("retires")
+
+    assert titles(before) == titles(again) == ["Lighthouse keeper retires after forty winters"]
+    assert titles(after) == ["Lighthouse keeper retires in spring"]
+    assert "retires in spring" in after.results[0]["input_message_content"]["message_text"]
+
+
 async def test_title_matches_rank_above_body_matches_and_no_image_means_no_thumbnail(
     bot_app, db, harbour
 ):
