@@ -13,17 +13,14 @@ from datetime import datetime
 from typing import Final
 
 from telegram import (
-    InlineQueryResultArticle,
     InlineQueryResultsButton,
-    InputTextMessageContent,
-    LinkPreviewOptions,
 )
 from telegram.constants import ParseMode
 
 from bot.i18n import N_, Texts, texts_for
 from bot.inline_cache import JSONDict, RenderedResults, ResultKey
 from bot.publish.content import post_contents
-from bot.publish.telegram_send import inline_markup
+from bot.publish.telegram_send import keyboard_json
 from news.query import parse_query
 from news.render import (
     PostContent,
@@ -180,7 +177,7 @@ async def _page(
     missing = [article for article, key in zip(articles, keys, strict=True) if key not in found]
     contents = await post_contents(db, missing)
     for article, content in zip(missing, contents, strict=True):
-        result = article_result(article, content, language=language).to_dict()
+        result = article_result(article, content, language=language)
         key = result_key(article, language)
         found[key] = result
         rendered.put(key, result)
@@ -207,24 +204,30 @@ def result_key(article: Article, language: Texts) -> ResultKey:
 
 def article_result(
     article: Article, content: PostContent, *, language: Texts | None = None
-) -> InlineQueryResultArticle:
-    """Return an article as an inline result: rendered like a channel post, with Save."""
+) -> JSONDict:
+    """Return an article as an inline result (InlineQueryResultArticle, Bot API JSON):
+    rendered like a channel post, with Save.
+
+    Built as JSON directly: PTB's objects cost more to build and serialise than the text.
+    """
     url = http_url(article.url)
     title = truncate_words(clean_text(article.title), MAX_TITLE_CHARS)
-    return InlineQueryResultArticle(
-        id=result_id_of(article.id),
-        title=title or (language or texts_for(None)).gettext(UNTITLED),
-        input_message_content=InputTextMessageContent(
-            render_inline_message(content),
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(url=url)
-            if url
-            else LinkPreviewOptions(is_disabled=True),
-        ),
-        reply_markup=inline_markup(post_keyboard(article.id)),
-        description=describe(content.source_name, article, MAX_DESCRIPTION_CHARS),
-        thumbnail_url=http_url(article.image_url) if article.image_url else None,
-    )
+    result: JSONDict = {
+        "type": "article",
+        "id": result_id_of(article.id),
+        "title": title or (language or texts_for(None)).gettext(UNTITLED),
+        "input_message_content": {
+            "message_text": render_inline_message(content),
+            "parse_mode": ParseMode.HTML.value,
+            "link_preview_options": {"url": url} if url else {"is_disabled": True},
+        },
+        "reply_markup": keyboard_json(post_keyboard(article.id)),
+        "description": describe(content.source_name, article, MAX_DESCRIPTION_CHARS),
+    }
+    thumbnail = http_url(article.image_url) if article.image_url else None
+    if thumbnail:
+        result["thumbnail_url"] = thumbnail
+    return result
 
 
 def describe(source_name: str, article: Article, limit: int) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.publish.errors import is_not_modified
-from news.render import Keyboard, PostStyle, RenderedPost
+from news.render import Keyboard, PostButton, PostStyle, RenderedPost
 from storage.models import PostedAs
 
 
@@ -41,19 +42,22 @@ def post_digest(post: RenderedPost, kind: PostedAs) -> str:
 
 def inline_markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
     """Map the renderer's keyboard to PTB's inline keyboard."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    button.text,
-                    callback_data=button.callback_data,
-                    switch_inline_query=button.switch_inline_query,
-                )
-                for button in row
-            ]
-            for row in keyboard
-        ]
-    )
+    return InlineKeyboardMarkup.de_json(keyboard_json(keyboard), None)
+
+
+def keyboard_json(keyboard: Keyboard) -> dict[str, Any]:
+    """Return the renderer's keyboard as the Bot API's InlineKeyboardMarkup JSON object."""
+    return {"inline_keyboard": [[_button_json(button) for button in row] for row in keyboard]}
+
+
+def _button_json(button: PostButton) -> dict[str, str]:
+    """Return one button as Bot API JSON (only the fields it sets)."""
+    fields = {"text": button.text}
+    if button.callback_data is not None:
+        fields["callback_data"] = button.callback_data
+    if button.switch_inline_query is not None:
+        fields["switch_inline_query"] = button.switch_inline_query
+    return fields
 
 
 def link_preview(post: RenderedPost) -> LinkPreviewOptions:

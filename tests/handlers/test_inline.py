@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions
 
 from bot.inline_results import (
     NO_BOOKMARKS_START,
     NOTHING_FOUND_START,
     PAGE_SIZE,
     PUBLIC_CACHE_SECONDS,
+    article_result,
     parse_offset,
 )
-from news.render import encode_save, encode_share_query
+from bot.publish.content import post_contents
+from bot.publish.telegram_send import inline_markup
+from news.render import encode_save, encode_share_query, post_keyboard
 from tests.handlers.conftest import PUBLISHED, make_draft, reader_bot
 
 HOSTILE_QUERIES = [
@@ -104,6 +108,29 @@ async def test_a_word_finds_the_story_rendered_like_a_post(bot_app, db, harbour)
     assert not answer.is_personal
     assert answer.next_offset == ""
     assert answer.button is None
+
+
+async def test_results_built_as_json_are_exactly_what_ptb_would_send(db, harbour):
+    keeper = harbour["keeper"]
+    [content] = await post_contents(db, [keeper])
+    result = article_result(keeper, content)
+    content_json = result["input_message_content"]
+    built_by_ptb = InlineQueryResultArticle(
+        id=str(keeper.id),
+        title=keeper.title,
+        input_message_content=InputTextMessageContent(
+            content_json["message_text"],
+            parse_mode="HTML",
+            link_preview_options=LinkPreviewOptions(url=keeper.url),
+        ),
+        reply_markup=inline_markup(post_keyboard(keeper.id)),
+        description=result["description"],
+        thumbnail_url=keeper.image_url,
+    )
+    assert built_by_ptb.to_dict() == result
+    assert result["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == encode_save(
+        keeper.id
+    )
 
 
 async def test_an_edited_story_is_answered_with_its_new_text(bot_app, db, desk, harbour):
