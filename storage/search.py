@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,9 +25,11 @@ TAGS_WEIGHT: Final = 5.0
 RECENCY_HALF_LIFE: Final = timedelta(hours=72)
 """An article this much older than another scores half as much for the same text match."""
 MAX_LIMIT: Final = 100
-RANKING_POOL: Final = 500
+RANKING_POOL: Final = 200
 """Text queries rank the this-many newest matches anywhere, in titles and in tags;
 results past this position are not returned."""
+PREFIX_INDEX_CHARS: Final = 3
+"""Prefix length the full-text index keeps (storage migration 6)."""
 SNIPPET_TOKENS: Final = 24
 SNIPPET_CHARS: Final = 200
 
@@ -100,7 +103,7 @@ async def search_articles(
     filters = await _filters(db, parsed, user_id, parameters)
     if filters is None:
         return []
-    match = fts_match(parsed)
+    match = fts_match(await _settle_prefix(db, parsed))
     if match is None:
         return await _latest(db, parsed, filters, parameters)
     if offset >= RANKING_POOL:
@@ -108,6 +111,26 @@ async def search_articles(
     parameters["match"] = match
     parameters["pool"] = RANKING_POOL
     return await _ranked(db, filters, parameters, snippets=snippets)
+
+
+async def _settle_prefix(db: Database, query: SearchQuery) -> SearchQuery:
+    """Match a finished last word as a word, an unfinished one as a prefix.
+
+    FTS5 reads a prefix query by merging the postings of every term it covers before
+    returning the first row (3.5 ms for `erdogan*` at 1M articles), while a word is read
+    newest first and stopped early (0.1 ms). A last word of 4+ letters that is itself an
+    indexed term is taken as typed in full; 3-letter prefixes have their own index.
+    """
+    prefix = query.prefix
+    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
+        return query
+    known = await db.session.fetchone(
+        "SELECT 1 FROM articles_fts WHERE articles_fts MATCH :term LIMIT 1",
+        {"term": _quote(prefix)},
+    )
+    if known is None:
+        return query
+    return replace(query, words=(*query.words, prefix), prefix=None)
 
 
 async def _filters(
@@ -268,8 +291,8 @@ async def _ranked(
         "UNION SELECT id FROM in_tags) "
         f"SELECT c.id AS id, (1.0 + {TITLE_WEIGHT} * (c.id IN in_title) "
         f"+ {TAGS_WEIGHT} * (c.id IN in_tags)) * {_RECENCY} AS score "
-        "FROM candidates AS c JOIN articles AS a ON a.id = c.id "
-        "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset",
+        "FROM candidates AS c JOIN articles AS a INDEXED BY articles_story_time_by_id "
+        "ON a.id = c.id ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset",
         parameters,
     )
     if not top:
