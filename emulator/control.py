@@ -71,7 +71,7 @@ def _callback_json(record: CallbackQueryRecord) -> JSON:
 
 def _inline_json(record: InlineQueryRecord) -> JSON:
     """An inline query and the bot's answer."""
-    answer = dataclasses.asdict(record.answer) if record.answer else None
+    answer = record.answer.to_json() if record.answer else None
     return {
         "id": record.id,
         "query": record.query,

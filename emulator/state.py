@@ -180,6 +180,17 @@ class InlineAnswer:
     is_personal: bool
     button: dict[str, Any] | None
 
+    def to_json(self) -> dict[str, Any]:
+        """Return the answer as JSON (shares the result dicts: `asdict` would deep-copy
+        50 results for every look at an answer)."""
+        return {
+            "results": self.results,
+            "next_offset": self.next_offset,
+            "cache_time": self.cache_time,
+            "is_personal": self.is_personal,
+            "button": self.button,
+        }
+
 
 @dataclass(slots=True)
 class InlineQueryRecord:
