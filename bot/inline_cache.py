@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, TypeAlias
 
-DEFAULT_SIZE: Final = 5_000
+DEFAULT_SIZE: Final = 10_000
 DEFAULT_TTL_SECONDS: Final = 600.0
 
 ResultKey: TypeAlias = tuple[int, datetime, str, str]

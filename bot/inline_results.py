@@ -33,9 +33,8 @@ from news.render import (
     truncate_words,
 )
 from storage.database import Database
-from storage.errors import NotFoundError
 from storage.models import Article
-from storage.search import search_articles
+from storage.search import search_article_ids
 
 PAGE_SIZE: Final = 50
 """Telegram shows at most 50 results per answer."""
@@ -130,35 +129,25 @@ async def inline_page(
     start = parse_offset(offset)
     shared_id = decode_share_query(text)
     if shared_id is not None:
-        articles = await _shared_article(db, shared_id) if start == 0 else []
-        return await _page(
-            db, articles, start, language, more=False, personal=False, rendered=rendered
-        )
+        ids = [shared_id] if start == 0 else []  # a gone article has no version: no result
+        return await _page(db, ids, start, language, more=False, personal=False, rendered=rendered)
     query = parse_query(text)
     if start > MAX_OFFSET:
         hits = []
     else:
-        hits = await search_articles(
+        hits = await search_article_ids(
             db, query, limit=PAGE_SIZE + 1, offset=start, user_id=user_id, now=now
         )
-    articles = [hit.article for hit in hits[:PAGE_SIZE]]
+    ids = [article_id for article_id, _ in hits[:PAGE_SIZE]]
     more = len(hits) > PAGE_SIZE
     return await _page(
-        db, articles, start, language, more=more, personal=query.saved, rendered=rendered
+        db, ids, start, language, more=more, personal=query.saved, rendered=rendered
     )
-
-
-async def _shared_article(db: Database, article_id: int) -> list[Article]:
-    """Return the article a Share button names, or nothing when it is gone."""
-    try:
-        return [await db.articles.get(article_id)]
-    except NotFoundError:
-        return []
 
 
 async def _page(
     db: Database,
-    articles: list[Article],
+    ids: list[int],
     start: int,
     language: Texts,
     *,
@@ -168,20 +157,25 @@ async def _page(
 ) -> InlinePage:
     """Build the page for these articles (the empty-answer button when there are none).
 
-    Results rendered before (same article version, same language) come from `rendered`;
-    the others are rendered with two queries for all of them.
+    Only the articles' versions are read first: results rendered before (same version,
+    same language) come from `rendered`, the others are loaded and rendered with three
+    queries for all of them. Ids that no longer exist are left out.
     """
-    rendered = rendered if rendered is not None else RenderedResults(size=max(1, len(articles)))
-    keys = [result_key(article, language) for article in articles]
+    rendered = rendered if rendered is not None else RenderedResults(size=max(1, len(ids)))
+    versions = await db.articles.versions(ids)
+    keys = [
+        (article_id, version.updated_at, version.content_hash, language.language)
+        for article_id in ids
+        if (version := versions.get(article_id)) is not None
+    ]
     found = {key: result for key in keys if (result := rendered.get(key)) is not None}
-    missing = [article for article, key in zip(articles, keys, strict=True) if key not in found]
-    contents = await post_contents(db, missing)
-    for article, content in zip(missing, contents, strict=True):
+    missing = await db.articles.get_many(key[0] for key in keys if key not in found)
+    for article, content in zip(missing, await post_contents(db, missing), strict=True):
         result = article_result(article, content, language=language)
         key = result_key(article, language)
         found[key] = result
         rendered.put(key, result)
-    results = [found[key] for key in keys]
+    results = [found[key] for key in keys if key in found]
     button = None
     if not results and start == 0:
         button = InlineQueryResultsButton(

@@ -32,7 +32,7 @@ from storage.codec import (
     to_micros_or_none,
 )
 from storage.errors import ConstraintError, NotFoundError
-from storage.models import Article, TagCount, UpsertResult
+from storage.models import Article, ArticleVersion, TagCount, UpsertResult
 from storage.session import Session
 
 NEAR_DUPLICATE_MAX_DISTANCE: Final = NEAR_DUPLICATE_DISTANCE
@@ -407,6 +407,21 @@ class SQLiteArticleRepository:
         )
         found = {row["id"]: article_from_row(row) for row in rows}
         return [found[article_id] for article_id in wanted if article_id in found]
+
+    async def versions(self, article_ids: Iterable[int]) -> dict[int, ArticleVersion]:
+        """Return the version (updated_at, content_hash) of each of these articles that exists."""
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted:
+            return {}
+        rows = await self._session.fetchall(
+            "SELECT id, updated_at, content_hash FROM articles "
+            "WHERE id IN (SELECT value FROM json_each(:ids))",
+            {"ids": json.dumps(wanted)},
+        )
+        return {
+            row["id"]: ArticleVersion(from_micros(row["updated_at"]), row["content_hash"])
+            for row in rows
+        }
 
     async def find_by_url(self, url: str) -> Article | None:
         """Return the earliest article stored under this URL's canonical form, or None."""

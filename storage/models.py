@@ -203,6 +203,14 @@ class Bookmark:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleVersion:
+    """What changes when an article is edited: for caches keyed by article version."""
+
+    updated_at: datetime
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """One search result: the article, its score (higher is better) and a text snippet."""
 

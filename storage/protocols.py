@@ -28,6 +28,7 @@ from storage.models import (
     AlertMatch,
     AlertState,
     Article,
+    ArticleVersion,
     Bookmark,
     Channel,
     ChannelStyle,
@@ -153,6 +154,10 @@ class ArticleRepository(Protocol):
 
     async def get_many(self, article_ids: Iterable[int]) -> builtins.list[Article]:
         """Return the articles with these ids that exist, in the order asked."""
+        ...
+
+    async def versions(self, article_ids: Iterable[int]) -> dict[int, ArticleVersion]:
+        """Return the version (updated_at, content_hash) of each of these that exists."""
         ...
 
     async def find_by_url(self, url: str) -> Article | None:

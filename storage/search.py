@@ -90,27 +90,96 @@ async def search_articles(
     text (costs a pass over each result's text); otherwise it is the start of the lede.
     """
     parsed = parse_query(query) if isinstance(query, str) else query
-    limit = min(limit, MAX_LIMIT)
-    offset = max(0, offset)
-    if limit <= 0 or (parsed.saved and user_id is None):
+    parameters = _parameters(limit, offset, now)
+    if parameters is None or (parsed.saved and user_id is None):
         return []
-    parameters: dict[str, Any] = {
+    ranked, match = await _rank(db, parsed, parameters, user_id)
+    if not ranked:
+        return []
+    return await _load(db, ranked, match if snippets else None)
+
+
+async def search_article_ids(
+    db: Database,
+    query: SearchQuery | str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> list[tuple[int, float]]:
+    """Like `search_articles`, but return only (article id, score) pairs, best first.
+
+    For callers that keep articles rendered already (inline mode) and load only the rest.
+    """
+    parsed = parse_query(query) if isinstance(query, str) else query
+    parameters = _parameters(limit, offset, now)
+    if parameters is None or (parsed.saved and user_id is None):
+        return []
+    ranked, _ = await _rank(db, parsed, parameters, user_id)
+    return ranked
+
+
+def _parameters(limit: int, offset: int, now: datetime | None) -> dict[str, Any] | None:
+    """Return the common query parameters, or None when the page is empty by definition."""
+    limit = min(limit, MAX_LIMIT)
+    if limit <= 0:
+        return None
+    return {
         "limit": limit,
-        "offset": offset,
+        "offset": max(0, offset),
         "now": to_micros(now or datetime.now(UTC)),
         "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
     }
-    filters = await _filters(db, parsed, user_id, parameters)
+
+
+async def _rank(
+    db: Database, query: SearchQuery, parameters: dict[str, Any], user_id: int | None
+) -> tuple[list[tuple[int, float]], str | None]:
+    """Return the page's (id, score) pairs and the MATCH expression used (None: no text)."""
+    filters = await _filters(db, query, user_id, parameters)
     if filters is None:
-        return []
-    match = fts_match(await _settle_prefix(db, parsed))
+        return [], None
+    match = fts_match(await _settle_prefix(db, query))
     if match is None:
-        return await _latest(db, parsed, filters, parameters)
-    if offset >= RANKING_POOL:
-        return []
+        return await _latest(db, query, filters, parameters), None
+    if parameters["offset"] >= RANKING_POOL:
+        return [], match
     parameters["match"] = match
     parameters["pool"] = RANKING_POOL
-    return await _ranked(db, filters, parameters, snippets=snippets)
+    return await _ranked(db, filters, parameters), match
+
+
+async def _load(
+    db: Database, ranked: list[tuple[int, float]], snippet_match: str | None
+) -> list[SearchHit]:
+    """Load the ranked articles in order; snippets cut around `snippet_match` if given."""
+    ids = json.dumps([article_id for article_id, _ in ranked])
+    if snippet_match is not None:
+        rows = await db.session.fetchall(
+            f"SELECT {_ARTICLE_FIELDS}, "
+            f"snippet(articles_fts, -1, '', '', '…', {SNIPPET_TOKENS}) AS snippet "
+            "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
+            "WHERE articles_fts MATCH :match "
+            "AND articles_fts.rowid IN (SELECT value FROM json_each(:ids))",
+            {"match": snippet_match, "ids": ids},
+        )
+    else:
+        rows = await db.session.fetchall(
+            f"SELECT {_ARTICLE_FIELDS} FROM articles AS a "
+            "WHERE a.id IN (SELECT value FROM json_each(:ids))",
+            {"ids": ids},
+        )
+    by_id = {row["id"]: row for row in rows}
+    return [
+        SearchHit(
+            article=article_from_row(row),
+            score=score,
+            snippet=row["snippet"] if snippet_match is not None else _lede(row),
+        )
+        for article_id, score in ranked
+        if (row := by_id.get(article_id)) is not None
+    ]
 
 
 async def _settle_prefix(db: Database, query: SearchQuery) -> SearchQuery:
@@ -231,8 +300,8 @@ async def source_ids_named(db: Database, names: Collection[str]) -> set[int]:
 
 async def _latest(
     db: Database, query: SearchQuery, filters: list[str], parameters: dict[str, Any]
-) -> list[SearchHit]:
-    """Return the newest articles passing the filters, scored by recency.
+) -> list[tuple[int, float]]:
+    """Return the newest articles passing the filters (ids), scored by recency.
 
     With tags, the tag index is read newest id first and stops after `RANKING_POOL`
     articles carrying every tag, which are then ordered by story time: a common tag costs
@@ -250,28 +319,24 @@ async def _latest(
     else:
         where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
     rows = await db.session.fetchall(
-        f"SELECT {_ARTICLE_FIELDS}, {_RECENCY} AS score FROM articles AS a {where} "
+        f"SELECT a.id AS id, {_RECENCY} AS score FROM articles AS a {where} "
         "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
         parameters,
     )
-    return [
-        SearchHit(article=article_from_row(row), score=row["score"], snippet=_lede(row))
-        for row in rows
-    ]
+    return [(row["id"], row["score"]) for row in rows]
 
 
 async def _ranked(
-    db: Database, filters: list[str], parameters: dict[str, Any], *, snippets: bool
-) -> list[SearchHit]:
-    """Return the best text matches passing the filters, by score.
+    db: Database, filters: list[str], parameters: dict[str, Any]
+) -> list[tuple[int, float]]:
+    """Return the best text matches passing the filters (ids), by score.
 
     Candidates are the `RANKING_POOL` newest matches anywhere, plus the `RANKING_POOL`
     newest matches in titles and in tags (rarer, so they reach further back). Each pool
     reads the index newest-first and stops, so a query costs the same on a common word
     as on a rare one. Membership is exact for every candidate: a title match newer than
     the oldest general candidate is always in the title pool (there are at most
-    `RANKING_POOL` of them). The first query scores candidates by id; the second loads
-    the page's articles.
+    `RANKING_POOL` of them). Only ids are read: `_load` reads the page's articles.
     """
     # `+rowid`: filter the matches; a bare rowid would make FTS5 re-run the MATCH once per
     # filtered id (seconds for a common tag).
@@ -295,34 +360,7 @@ async def _ranked(
         "ON a.id = c.id ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset",
         parameters,
     )
-    if not top:
-        return []
-    ids = json.dumps([row["id"] for row in top])
-    if snippets:
-        rows = await db.session.fetchall(
-            f"SELECT {_ARTICLE_FIELDS}, "
-            f"snippet(articles_fts, -1, '', '', '…', {SNIPPET_TOKENS}) AS snippet "
-            "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH :match "
-            "AND articles_fts.rowid IN (SELECT value FROM json_each(:ids))",
-            {"match": match, "ids": ids},
-        )
-    else:
-        rows = await db.session.fetchall(
-            f"SELECT {_ARTICLE_FIELDS} FROM articles AS a "
-            "WHERE a.id IN (SELECT value FROM json_each(:ids))",
-            {"ids": ids},
-        )
-    by_id = {row["id"]: row for row in rows}
-    return [
-        SearchHit(
-            article=article_from_row(by_id[hit["id"]]),
-            score=hit["score"],
-            snippet=by_id[hit["id"]]["snippet"] if snippets else _lede(by_id[hit["id"]]),
-        )
-        for hit in top
-        if hit["id"] in by_id
-    ]
+    return [(row["id"], row["score"]) for row in top]
 
 
 def _lede(row: sqlite3.Row) -> str:

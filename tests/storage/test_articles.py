@@ -142,6 +142,23 @@ async def test_near_duplicate_from_another_source_joins_the_story(
     ]
 
 
+async def test_versions_change_when_an_article_is_edited(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source_id = await _source(db)
+    stored = await db.articles.upsert_many(source_id, [make_draft(1)], fetched_at=NOW)
+    [article_id] = stored.inserted
+    before = await db.articles.versions([article_id, 999_999])
+    assert list(before) == [article_id]  # unknown ids are left out
+    await db.articles.upsert_many(
+        source_id, [make_draft(1, title="A new headline")], fetched_at=NOW + timedelta(hours=1)
+    )
+    after = await db.articles.versions([article_id])
+    assert after[article_id].updated_at == NOW + timedelta(hours=1)
+    assert after[article_id].content_hash != before[article_id].content_hash
+    assert await db.articles.versions([]) == {}
+
+
 async def test_earlier_in_stories_gives_each_article_its_predecessors_newest_first(
     db: Database, make_draft: DraftFactory
 ) -> None:
