@@ -15,6 +15,7 @@ from bot.inline_cache import RenderedResults
 from bot.publish.notify import AdminNotifier
 from bot.publish.pacing import Pacer
 from bot.publish.publisher import Publisher
+from bot.seen_users import SeenUsers
 from bot.settings import Settings
 from news.fetch import Fetcher
 from storage.database import Database
@@ -43,6 +44,8 @@ class BotData:
     """Matches new articles against /follow searches and messages users; started in
     post_init, stopped in post_stop."""
     rendered_results: RenderedResults = field(default_factory=RenderedResults)
+    seen_users: SeenUsers = field(default_factory=SeenUsers)
+    """Users written to the database lately (see bot.seen_users)."""
     """Inline results already rendered, per article version (see bot.inline_cache)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from telegram import Update, User
+from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
 
 from bot.context import Context
@@ -39,10 +40,20 @@ async def remember_user(db: Database, user: User) -> None:
 
 
 async def track_user(update: Update, context: Context) -> None:
-    """Record the user behind every update (runs first, in group -1)."""
+    """Record the user behind every update (runs first, in group -1).
+
+    A user written lately with the same fields is skipped (see `bot.seen_users`), except
+    for private-chat messages.
+    """
     user = update.effective_user
-    if user is not None and not user.is_bot:
+    if user is None or user.is_bot:
+        return
+    seen = context.bot_data.seen_users
+    fields = (user.username, user.first_name, user.language_code)
+    private_message = update.message is not None and update.message.chat.type == ChatType.PRIVATE
+    if private_message or seen.needs_write(user.id, fields):
         await remember_user(context.bot_data.db, user)
+        seen.written(user.id, fields)
 
 
 async def toggle_bookmark(update: Update, context: Context) -> None:

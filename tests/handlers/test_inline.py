@@ -316,3 +316,23 @@ def test_offsets_are_our_own_integers_or_zero():
     assert parse_offset("1e3") == 0
     assert parse_offset("٣") == 0
     assert parse_offset("9" * 40) == 0
+
+
+async def test_a_typing_user_is_written_once_not_per_keystroke(bot_app, db, harbour):
+    writes: list[int] = []
+    upsert = db.users.upsert
+
+    async def counting_upsert(user_id, **fields):
+        writes.append(user_id)
+        return await upsert(user_id, **fields)
+
+    db.users.upsert = counting_upsert  # type: ignore[method-assign]  # count the writes
+    async with reader_bot(bot_app, db) as harness:
+        ann = await harness.new_user("Ann")
+        for text in ("lig", "ligh", "light", "lighthouse"):
+            await ann.inline(text)
+        assert writes == [ann.id]
+        await ann.send("/help")  # a private message always refreshes the user
+        await harness.wait_for_messages(ann.id, 1)
+    assert writes == [ann.id, ann.id]
+    assert (await db.users.get(ann.id)) is not None
