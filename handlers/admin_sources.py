@@ -8,10 +8,16 @@ the command, call it and answer in the admin's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any, Final
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Final, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -30,6 +36,7 @@ from bot.i18n import N_, Texts, texts
 from bot.publish.notify import channel_label
 from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
 from handlers.bookmarks import STALE_BUTTON
+from storage.database import Database
 
 ADD_SOURCE_USAGE: Final = N_(
     "Usage: /addsource URL [@channel]\n"
@@ -42,6 +49,7 @@ REMOVE_USAGE: Final = N_("Usage: /removesource ID (the ids are in /sources)")
 REMOVE_DATA_PATTERN: Final = r"^ad(rm|keep):"
 _REMOVE_DATA: Final = re.compile(r"ad(rm|keep):(\d{1,18})")
 NO_PREVIEW: Final = LinkPreviewOptions(is_disabled=True)
+T = TypeVar("T")
 
 
 def source_id_argument(context: Context) -> int | None:
@@ -112,22 +120,40 @@ async def add_source(update: Update, context: Context) -> None:
     await message.reply_text(text, link_preview_options=NO_PREVIEW)
 
 
-async def pause(update: Update, context: Context) -> None:
-    """Stop fetching a source until it is resumed."""
+async def _source_command(
+    update: Update,
+    context: Context,
+    usage: str,
+    action: Callable[[Database, int], Awaitable[T]],
+) -> tuple[Message, Texts, T] | None:
+    """Run `action` on the source the admin named; None when refused or answered already.
+
+    Non-admins are refused, a missing or malformed id gets `usage`, and a refusal by the
+    action (an unknown source, say) is answered with its reason.
+    """
     message = await admin_message(update, context)
     if message is None:
-        return
+        return None
     language = texts(update)
-    _ = language.gettext
     source_id = source_id_argument(context)
     if source_id is None:
-        await message.reply_text(_(PAUSE_USAGE))
-        return
+        await message.reply_text(language.gettext(usage))
+        return None
     try:
-        source = await pause_source(context.bot_data.db, source_id)
+        result = await action(context.bot_data.db, source_id)
     except SourceAdminError as error:
         await message.reply_text(_sentence(error.explain(language)) + ".")
+        return None
+    return message, language, result
+
+
+async def pause(update: Update, context: Context) -> None:
+    """Stop fetching a source until it is resumed."""
+    done = await _source_command(update, context, PAUSE_USAGE, pause_source)
+    if done is None:
         return
+    message, language, source = done
+    _ = language.gettext
     await message.reply_text(
         _("Paused source {id} ({name}). Its articles stay; /resume {id} fetches it again.").format(
             id=source.id, name=source.name
@@ -137,20 +163,11 @@ async def pause(update: Update, context: Context) -> None:
 
 async def resume(update: Update, context: Context) -> None:
     """Fetch a paused or deactivated source again, its failure count reset."""
-    message = await admin_message(update, context)
-    if message is None:
+    done = await _source_command(update, context, RESUME_USAGE, resume_source)
+    if done is None:
         return
-    language = texts(update)
+    message, language, source = done
     _ = language.gettext
-    source_id = source_id_argument(context)
-    if source_id is None:
-        await message.reply_text(_(RESUME_USAGE))
-        return
-    try:
-        source = await resume_source(context.bot_data.db, source_id)
-    except SourceAdminError as error:
-        await message.reply_text(_sentence(error.explain(language)) + ".")
-        return
     await message.reply_text(
         _("Resumed source {id} ({name}): it is fetched again within a minute.").format(
             id=source.id, name=source.name
@@ -160,20 +177,11 @@ async def resume(update: Update, context: Context) -> None:
 
 async def ask_to_remove(update: Update, context: Context) -> None:
     """Say what removing the source deletes, and ask for a confirmation with a button."""
-    message = await admin_message(update, context)
-    if message is None:
+    done = await _source_command(update, context, REMOVE_USAGE, removal_impact)
+    if done is None:
         return
-    language = texts(update)
+    message, language, impact = done
     _ = language.gettext
-    source_id = source_id_argument(context)
-    if source_id is None:
-        await message.reply_text(_(REMOVE_USAGE))
-        return
-    try:
-        impact = await removal_impact(context.bot_data.db, source_id)
-    except SourceAdminError as error:
-        await message.reply_text(_sentence(error.explain(language)) + ".")
-        return
     source = impact.source
     text = _(
         "Remove source {id} ({name})?\n"

@@ -67,6 +67,10 @@ class SourceRepository(Protocol):
         """Return the source with this id."""
         ...
 
+    async def names(self, source_ids: Iterable[int]) -> dict[int, str]:
+        """Return the names of the sources with these ids (unknown ids are left out)."""
+        ...
+
     async def get_by_url(self, url: str) -> Source | None:
         """Return the source with exactly this URL, or None."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -109,6 +110,17 @@ class SQLiteSourceRepository:
         if row is None:
             raise NotFoundError(f"no source with id {source_id}")
         return source_from_row(row)
+
+    async def names(self, source_ids: Iterable[int]) -> dict[int, str]:
+        """Return the names of the sources with these ids (unknown ids are left out)."""
+        wanted = sorted(set(source_ids))
+        if not wanted:
+            return {}
+        rows = await self._session.fetchall(
+            "SELECT id, name FROM sources WHERE id IN (SELECT value FROM json_each(:ids))",
+            {"ids": json.dumps(wanted)},
+        )
+        return {row["id"]: row["name"] for row in rows}
 
     async def get_by_url(self, url: str) -> Source | None:
         """Return the source with exactly this URL, or None."""

@@ -8,6 +8,7 @@ from typing import Final
 from news.models import RelatedLink
 from news.render import PostContent
 from storage.database import Database
+from storage.errors import NotFoundError
 from storage.models import Article
 
 MAX_STORY_LINKS: Final = 2
@@ -29,13 +30,19 @@ async def post_contents(
     db: Database, articles: Sequence[Article], *, source_names: dict[int, str] | None = None
 ) -> list[PostContent]:
     """Build the posts of many articles (an inline page) with two queries in all: the
-    earlier articles of every story at once, then each source not yet in `source_names`."""
+    earlier articles of every story at once, then the sources not yet in `source_names`."""
     names = {} if source_names is None else source_names
     earlier = await db.articles.earlier_in_stories(articles, MAX_STORY_LINKS)
-    for article in articles:
-        for source_id in (article.source_id, *(o.source_id for o in earlier.get(article.id, ()))):
-            if source_id not in names:
-                names[source_id] = (await db.sources.get(source_id)).name
+    wanted = {
+        source_id
+        for article in articles
+        for source_id in (article.source_id, *(o.source_id for o in earlier.get(article.id, ())))
+        if source_id not in names
+    }
+    names.update(await db.sources.names(wanted))
+    missing = wanted - names.keys()
+    if missing:  # a source removed between reading its articles and now
+        raise NotFoundError(f"no source with id {min(missing)}")
     return [_content(article, earlier.get(article.id, []), names) for article in articles]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.publish.content import post_content
+from bot.publish.content import post_content, post_contents
 from news.models import RelatedLink
 from storage.database import Database
 from tests.bot.publish.conftest import PUBLISHED, draft
@@ -81,14 +81,16 @@ async def test_shared_source_names_read_each_source_once(db: Database, monkeypat
     ids = await store(
         db, "https://harbour.example/feed.xml", "Harbour Gazette", [draft(1), draft(2), draft(3)]
     )
-    reads: list[int] = []
-    original = db.sources.get
+    reads: list[set[int]] = []
+    original = db.sources.names
 
-    async def counting_get(source_id: int):
-        reads.append(source_id)
-        return await original(source_id)
+    async def counting_names(source_ids):
+        wanted = set(source_ids)
+        if wanted:
+            reads.append(wanted)
+        return await original(wanted)
 
-    monkeypatch.setattr(db.sources, "get", counting_get)
+    monkeypatch.setattr(db.sources, "names", counting_names)
     names: dict[int, str] = {}
     contents = [
         await post_content(db, await db.articles.get(article_id), source_names=names)
@@ -96,3 +98,6 @@ async def test_shared_source_names_read_each_source_once(db: Database, monkeypat
     ]
     assert [c.source_name for c in contents] == ["Harbour Gazette"] * 3
     assert len(reads) == 1
+    page = await post_contents(db, await db.articles.get_many(ids))  # a page: one read
+    assert [c.source_name for c in page] == ["Harbour Gazette"] * 3
+    assert len(reads) == 2
