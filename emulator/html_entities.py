@@ -93,7 +93,7 @@ def _utf16_units(chunk: bytes) -> int:
     if chunk.isascii():
         return len(chunk)
     text = chunk.decode("utf-8", errors="surrogatepass")
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 class _HtmlParser:
