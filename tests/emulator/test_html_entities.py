@@ -163,3 +163,43 @@ def test_malformed_markup_gets_telegrams_error(markup, message):
     with pytest.raises(EntityParseError) as caught:
         parse_html(markup)
     assert str(caught.value) == message
+
+
+FAST_PATH_MARKUP = [
+    '<b>Ferry</b> <a href="https://harbour.example/a?x=1&amp;y=2">link</a>',
+    '<a href="https://harbour.example/news/1">Night ferry</a> · Herald',
+    '<a href="tg://user?id=42">Ann</a>',
+    '<a href="">empty</a>',
+    '<a href="not a url">text</a>',
+    "<span>no class</span>",
+    '<span class="tg-spoiler">secret</span>',
+    "<tg-spoiler>hidden</tg-spoiler>",
+    "<B>upper</B>",
+    "<blink>unsupported</blink>",
+    "<b>unclosed",
+    '<a href="x">unclosed',
+    '<pre><code class="language-python">x = 1</code></pre>',
+    "<b><i>nested</i></b> <u>under</u> <s>strike</s> <code>c</code>",
+    '<a href="https://ex.example/ünïcode">ü</a>',
+    '<a  href="https://ex.example/two-spaces">x</a>',
+    "<tg-emoji>no id</tg-emoji>",
+]
+
+
+def _parse_outcome(markup: str) -> object:
+    """The parse result, or the error text."""
+    try:
+        return parse_html(markup)
+    except EntityParseError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize("markup", FAST_PATH_MARKUP)
+def test_the_fast_path_for_plain_tags_changes_nothing(markup, monkeypatch):
+    import re
+
+    import emulator.html_entities as module
+
+    with_fast_path = _parse_outcome(markup)
+    monkeypatch.setattr(module, "_PLAIN_START_TAG", re.compile(rb"(?!)"))  # never matches
+    assert _parse_outcome(markup) == with_fast_path
