@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import zlib
 from dataclasses import dataclass
+from typing import Final
 
 from emulator.core import Emulator
 from emulator.delivery import deliver_new
@@ -83,6 +84,12 @@ def press_button(
     return record
 
 
+KEPT_INLINE_QUERIES: Final = 2_000
+"""Inline queries remembered with their answers (Telegram forgets them too: an answer must
+come within seconds). Unbounded, a long benchmark's answers filled the heap and every full
+garbage collection paused the emulator for hundreds of milliseconds."""
+
+
 def send_inline_query(
     emu: Emulator, user_id: int, query: str, *, offset: str = "", chat_type: str | None = "sender"
 ) -> InlineQueryRecord:
@@ -95,6 +102,8 @@ def send_inline_query(
         world.next_query_id(), user.id, query, offset, chat_type, time.monotonic()
     )
     world.inline_queries[record.id] = record
+    while len(world.inline_queries) > KEPT_INLINE_QUERIES:  # oldest first (insertion order)
+        del world.inline_queries[next(iter(world.inline_queries))]
     payload: dict[str, object] = {
         "id": record.id,
         "from": user_json(user),
