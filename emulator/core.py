@@ -72,18 +72,21 @@ class Emulator:
         self._changed = asyncio.Event()
 
     async def wait_until(self, predicate: Callable[[], bool], within: float) -> bool:
-        """Wait until `predicate()` holds (re-checked on every change); False on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while not predicate():
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self.closing.is_set():
-                return predicate()
-            changed = self._changed
-            try:
-                await asyncio.wait_for(changed.wait(), remaining)
-            except TimeoutError:
-                return predicate()
+        """Wait until `predicate()` holds (re-checked on every change); False on timeout.
+
+        One timeout for the whole wait: waiters wake on every change, and re-arming a
+        `wait_for` (a task and a timer) each time made many waiters cost quadratically.
+        """
+        if predicate():
+            return True
+        try:
+            async with asyncio.timeout(within):
+                while not predicate():
+                    if self.closing.is_set():
+                        return predicate()
+                    await self._changed.wait()
+        except TimeoutError:
+            return predicate()
         return True
 
     async def close(self) -> None:
