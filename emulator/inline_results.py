@@ -65,7 +65,7 @@ def prepare_results(raw: object) -> list[PreparedResult]:
         return []
     if not isinstance(raw, list):
         raise bad_request("expected an Array of inline query results")
-    prepared = [_prepare_result(item) for item in raw]
+    prepared = [prepare_result(item) for item in raw]
     if len(prepared) > MAX_RESULTS:
         raise bad_request("RESULTS_TOO_MUCH")
     seen: set[str] = set()
@@ -76,8 +76,8 @@ def prepare_results(raw: object) -> list[PreparedResult]:
     return prepared
 
 
-def _prepare_result(item: object) -> PreparedResult:
-    """Check one result object."""
+def prepare_result(item: object) -> PreparedResult:
+    """Check one result object and prepare the message it sends when chosen."""
     if not isinstance(item, dict):
         raise _result_error("Inline query result must be an object")
     kind = item.get("type")

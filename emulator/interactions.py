@@ -10,7 +10,7 @@ from typing import Final
 from emulator.core import Emulator
 from emulator.delivery import deliver_new
 from emulator.errors import ControlError
-from emulator.inline_results import PreparedResult
+from emulator.inline_results import PreparedResult, prepare_result
 from emulator.markup import find_button
 from emulator.media import URL_PHOTO_SIZE
 from emulator.state import CallbackQueryRecord, InlineQueryRecord, Message, PhotoSize, User
@@ -84,7 +84,7 @@ def press_button(
     return record
 
 
-KEPT_INLINE_QUERIES: Final = 2_000
+KEPT_INLINE_QUERIES: Final = 200
 """Inline queries remembered with their answers (Telegram forgets them too: an answer must
 come within seconds). Unbounded, a long benchmark's answers filled the heap and every full
 garbage collection paused the emulator for hundreds of milliseconds."""
@@ -132,9 +132,10 @@ def choose_inline_result(
     record = world.inline_queries.get(query_id)
     if record is None or record.answer is None:
         raise ControlError(f"inline query {query_id} has no answer to choose from", status=404)
-    result = record.prepared.get(result_id)
-    if result is None:
+    raw = next((item for item in record.answer.results if item.get("id") == result_id), None)
+    if raw is None:
         raise ControlError(f"the answer has no result {result_id!r}", status=404)
+    result = prepare_result(raw)  # checked when answered; prepared again only when chosen
     message = _post_chosen(emu, record, result, chat_id)
     has_keyboard = result.reply_markup is not None
     inline_message_id = message.inline_message_id if message and has_keyboard else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from emulator.core import Emulator
@@ -58,13 +59,12 @@ async def answer_inline_query(emu: Emulator, params: Params) -> object:
         raise bad_request(QUERY_INVALID)
     cache_time = params.integer("cache_time")
     record.answer = InlineAnswer(
-        results=[result.raw for result in results],
+        results_json=json.dumps([result.raw for result in results]),
         next_offset=next_offset,
         cache_time=300 if cache_time is None else cache_time,
         is_personal=params.flag("is_personal"),
         button=button,
     )
-    record.prepared = {result.id: result for result in results}
     record.answered_at = now
     emu.notify()
     return True

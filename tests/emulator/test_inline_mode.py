@@ -13,4 +13,4 @@ async def test_only_the_newest_inline_queries_are_kept(monkeypatch):
         emu = running.emulator
         ids = [send_inline_query(emu, user.id, f"ferry {n}").id for n in range(5)]
         assert list(emu.world.inline_queries) == ids[2:]
-    assert KEPT_INLINE_QUERIES >= 1_000  # enough for any test or a benchmark's in-flight queries
+    assert KEPT_INLINE_QUERIES >= 100  # enough for any test and a benchmark's queries in flight
