@@ -349,6 +349,14 @@ _STORY_TIME_BY_ID_V11: Final = """
 CREATE INDEX articles_story_time_by_id ON articles (id, story_at);
 """
 
+_HEADLINES_VOCAB_V12: Final = """
+-- The words of the headline index, read by range to complete an unfinished last word of a
+-- search (storage/search.py): FTS5 then reads `("word1" OR "word2")` newest-first instead
+-- of merging every posting of the prefix (20 ms for a common one at 1M articles). A view
+-- over the index: it stores nothing.
+CREATE VIRTUAL TABLE headlines_vocab USING fts5vocab (headlines_fts, 'row');
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -361,6 +369,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _FOLLOWS_V9,
     _HEADLINES_FTS_V10,
     _STORY_TIME_BY_ID_V11,
+    _HEADLINES_VOCAB_V12,
 )
 """Forward migrations; the schema version is their count."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -28,6 +28,8 @@ MAX_LIMIT: Final = 100
 RANKING_POOL: Final = 200
 """Text queries rank the this-many newest matches anywhere, in titles and in tags;
 results past this position are not returned."""
+MAX_COMPLETIONS: Final = 20
+"""More headline words than this for an unfinished word: FTS5 expands the prefix itself."""
 PREFIX_INDEX_CHARS: Final = 3
 """Prefix length the full-text index keeps (storage migration 6)."""
 SNIPPET_TOKENS: Final = 24
@@ -37,15 +39,20 @@ _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUM
 _RECENCY: Final = "(1.0 / (1.0 + max(0, :now - a.story_at) / :half_life))"
 
 
-def fts_match(query: SearchQuery) -> str | None:
+def fts_match(query: SearchQuery, completions: Sequence[str] = ()) -> str | None:
     """Return the FTS5 MATCH expression for a query's text, or None when it has none.
 
     Every word and phrase is a double-quoted FTS5 string (inner quotes doubled), so user
     text can only ever be matched as tokens, never read as operators or column filters;
     the prefix word gets `*` after its closing quote. All parts must match (implicit AND).
+    Given `completions` (the indexed words the prefix stands for), the prefix becomes
+    `("w1" OR "w2" ...)`, which FTS5 reads newest-first instead of merging every posting.
     """
     parts = [_quote(word) for word in query.words]
     parts.extend(_quote(phrase) for phrase in query.phrases)
+    if query.prefix and completions:
+        parts.append("(" + " OR ".join(_quote(word) for word in completions) + ")")
+        return " AND ".join(parts)
     if query.prefix:
         parts.append(_quote(query.prefix) + "*")
     return " ".join(parts) or None
@@ -140,7 +147,8 @@ async def _rank(
     filters = await _filters(db, query, user_id, parameters)
     if filters is None:
         return [], None
-    match = fts_match(await _settle_prefix(db, query))
+    settled = await _settle_prefix(db, query)
+    match = fts_match(settled, await _completions(db, settled))
     if match is None:
         return await _latest(db, query, filters, parameters), None
     if parameters["offset"] >= RANKING_POOL:
@@ -200,6 +208,27 @@ async def _settle_prefix(db: Database, query: SearchQuery) -> SearchQuery:
     if known is None:
         return query
     return replace(query, words=(*query.words, prefix), prefix=None)
+
+
+async def _completions(db: Database, query: SearchQuery) -> tuple[str, ...]:
+    """Return the headline words an unfinished last word can complete to, or () to let FTS5
+    expand the prefix itself (a 3-letter prefix, which has its own index, or too many or
+    no completions).
+
+    The words come from the headline index's vocabulary (`headlines_vocab`), whose lookup
+    costs 0.03-2 ms at 1M articles, against up to 20 ms for FTS5's own prefix merge over
+    the full index. A word found only in article bodies is not offered as a completion
+    while typing; it matches once typed in full.
+    """
+    prefix = query.prefix
+    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
+        return ()
+    rows = await db.session.fetchall(
+        "SELECT term FROM headlines_vocab WHERE term >= :low AND term < :high LIMIT :most",
+        {"low": prefix, "high": prefix + "\U0010ffff", "most": MAX_COMPLETIONS + 1},
+    )
+    terms = tuple(row["term"] for row in rows)
+    return terms if len(terms) <= MAX_COMPLETIONS else ()
 
 
 async def _filters(

@@ -376,3 +376,34 @@ async def test_operator_words_are_searched_as_words(
     assert await _ids(db, "NEAR harbour") == list(result.inserted)
     assert await _ids(db, "harbour NOT") == list(result.inserted)
     assert await _ids(db, "title:harbour") == []  # `title` is a word here, not a column
+
+
+def test_completions_replace_the_prefix_with_an_or_of_words() -> None:
+    query = parse_query('ferry "night crossing" lightho')
+    assert fts_match(query, ("lighthouse", "lighthouses")) == (
+        '"ferry" AND "night crossing" AND ("lighthouse" OR "lighthouses")'
+    )
+    assert fts_match(query) == '"ferry" "night crossing" "lightho"*'
+
+
+async def test_unfinished_words_complete_from_headlines_and_else_from_bodies(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source_id = await _add_source(db, "Coast Gazette")
+    stored = await db.articles.upsert_many(
+        source_id,
+        [
+            make_draft(1, title="Lighthouse keeper retires", body="The lamp was serviced."),
+            make_draft(2, title="Quay works begin", body="Dredging of the channel starts."),
+            make_draft(3, title="Market day", body="Lighthouses along the coast were lit."),
+        ],
+        fetched_at=NOW,
+    )
+    keeper, quay, market = stored.inserted
+    # `lightho` completes to the headline word `lighthouse`: the body-only `lighthouses`
+    # is not offered while typing
+    assert await _ids(db, "lightho") == [keeper]
+    # no headline word starts with `dredg`: FTS5 expands the prefix over everything
+    assert await _ids(db, "dredg") == [quay]
+    # typed in full, a body-only word matches as a word
+    assert await _ids(db, "lighthouses") == [market]
