@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -135,4 +136,5 @@ async def _serve(
         shown = running.token if running.token == DEFAULT_TOKEN else "<your configured token>"
         announce(f"  TELEGRAM_BOT_TOKEN={shown}")
         announce(f"  control API: {running.base_url}/control/")
+        gc.freeze()  # start-up objects live as long as the process: keep them out of full GCs
         await stop.wait()
