@@ -71,9 +71,7 @@ CANNOT_POST: Final = N_(
     "'Post messages' right"
 )
 NOT_MEMBER: Final = N_("the bot is not a member of {label}: add it first")
-MUTED: Final = N_(
-    "the bot is a member of {label} but may not send messages: lift its restriction"
-)
+MUTED: Final = N_("the bot is a member of {label} but may not send messages: lift its restriction")
 TOKEN_REFUSED: Final = N_("Telegram refused the bot token (TELEGRAM_BOT_TOKEN)")
 FLOOD_WAIT: Final = N_("Telegram asks to wait {retry_after} before asking again")
 CANNOT_ASK: Final = N_("cannot ask Telegram: {error}")

@@ -320,9 +320,7 @@ def test_help_is_translated_line_by_line():
     english = help_text("newsbot")
     russian = help_text("newsbot", texts_for("ru"))
     assert english.count("\n") == russian.count("\n") == len(HELP_LINES) - 1
-    for english_line, russian_line in zip(
-        english.splitlines(), russian.splitlines(), strict=True
-    ):
+    for english_line, russian_line in zip(english.splitlines(), russian.splitlines(), strict=True):
         assert english_line == russian_line == "" or english_line != russian_line
     assert "@newsbot" in russian
 

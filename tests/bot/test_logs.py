@@ -118,8 +118,10 @@ def test_text_that_is_not_pairs_goes_to_message():
         '2026-11-30T05:00:00Z level=INFO logger=telegram.ext.Application message="Application '
         'started"'
     )
-    assert KeyValueFormatter().format(mixed).endswith(
-        'event=outbox_recovered rows=2 message="(in flight at the last stop)"'
+    assert (
+        KeyValueFormatter()
+        .format(mixed)
+        .endswith('event=outbox_recovered rows=2 message="(in flight at the last stop)"')
     )
 
 
@@ -224,9 +226,7 @@ def fail_with_token() -> None:
 
 
 @pytest.mark.parametrize("log_format", ["keyvalue", "json"])
-def test_the_token_and_secret_never_reach_the_output(
-    log_format, capsys, restore_root_logger
-):
+def test_the_token_and_secret_never_reach_the_output(log_format, capsys, restore_root_logger):
     configure_logging("INFO", token=TOKEN, secrets=[SECRET], log_format=log_format)
     log = logging.getLogger("newsbot.test_logs")
     log.info(f"event=in_message url=https://api.telegram.org/bot{TOKEN}/getMe")  # noqa: G004 - the token in the template itself is what is tested

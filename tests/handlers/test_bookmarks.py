@@ -140,9 +140,7 @@ async def test_button_answers_come_in_the_pressers_language(bot_app, emulator, d
     async with reader_bot(bot_app, db) as harness:
         olga = await harness.new_user("Olga", language_code="ru")
         ann = await harness.new_user("Ann", language_code="en-GB")
-        channel = await emulator.client.create_channel(
-            "Harbour", subscriber_ids=[olga.id, ann.id]
-        )
+        channel = await emulator.client.create_channel("Harbour", subscriber_ids=[olga.id, ann.id])
         post = await post_to_channel(harness, channel.id, ferry.id, "Night ferry returns")
         saved = await olga.press(post, data=encode_save(ferry.id))
         removed = await olga.press(post, data=encode_save(ferry.id))
