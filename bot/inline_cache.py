@@ -11,10 +11,11 @@ articles of its story) rarely changes and is refreshed within that time.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, TypeAlias
+
+from bot.expiring_lru import ExpiringLRU
 
 DEFAULT_SIZE: Final = 10_000
 DEFAULT_TTL_SECONDS: Final = 600.0
@@ -24,8 +25,8 @@ ResultKey: TypeAlias = tuple[int, datetime, str, str]
 JSONDict: TypeAlias = dict[str, Any]
 
 
-class RenderedResults:
-    """A bounded LRU of rendered inline results with a time to live."""
+class RenderedResults(ExpiringLRU[ResultKey, JSONDict]):
+    """Rendered inline results by article version and language, bounded and expiring."""
 
     def __init__(
         self,
@@ -35,31 +36,4 @@ class RenderedResults:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Keep at most `size` results, each for `ttl_seconds`."""
-        if size < 1:
-            raise ValueError("size must be at least 1")
-        self._size = size
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._entries: OrderedDict[ResultKey, tuple[float, JSONDict]] = OrderedDict()
-
-    def get(self, key: ResultKey) -> JSONDict | None:
-        """Return the rendered result, or None when absent or expired."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        stored_at, result = entry
-        if self._clock() - stored_at > self._ttl:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return result
-
-    def put(self, key: ResultKey, result: JSONDict) -> None:
-        """Keep a rendered result, evicting the least recently used beyond the size."""
-        self._entries[key] = (self._clock(), result)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._entries)
+        super().__init__(size, ttl_seconds, clock=clock)

@@ -10,9 +10,10 @@ that stale). Private-chat messages always write: they also lift a `blocked` mark
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Final, TypeAlias
+
+from bot.expiring_lru import ExpiringLRU
 
 DEFAULT_REFRESH_SECONDS: Final = 600.0
 DEFAULT_SIZE: Final = 50_000
@@ -21,8 +22,8 @@ UserFields: TypeAlias = tuple[str | None, str, str | None]
 """(username, first_name, language_code) as last written."""
 
 
-class SeenUsers:
-    """A bounded memo of users recently written, with the fields written."""
+class SeenUsers(ExpiringLRU[int, UserFields]):
+    """Users recently written, with the fields written (bounded, expiring)."""
 
     def __init__(
         self,
@@ -32,22 +33,12 @@ class SeenUsers:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Remember up to `size` users for `refresh_seconds` each."""
-        self._refresh = refresh_seconds
-        self._size = size
-        self._clock = clock
-        self._written: OrderedDict[int, tuple[UserFields, float]] = OrderedDict()
+        super().__init__(size, refresh_seconds, clock=clock)
 
     def needs_write(self, user_id: int, fields: UserFields) -> bool:
         """Tell whether the user must be written (new, changed, or not written lately)."""
-        entry = self._written.get(user_id)
-        if entry is None:
-            return True
-        written_fields, written_at = entry
-        return written_fields != fields or self._clock() - written_at > self._refresh
+        return self.get(user_id) != fields
 
     def written(self, user_id: int, fields: UserFields) -> None:
         """Note that the user was just written with these fields."""
-        self._written[user_id] = (fields, self._clock())
-        self._written.move_to_end(user_id)
-        while len(self._written) > self._size:
-            self._written.popitem(last=False)
+        self.put(user_id, fields)
