@@ -37,7 +37,6 @@ from storage.search import search_articles
 
 CACHE = Path(__file__).with_name(".cache")
 PAGE = 50
-BOT_ENTRY = ("-m", "bench.inline_bot")
 KINDS = ("word", "prefix", "tag", "two-word")
 
 
@@ -131,7 +130,7 @@ async def bot_process(
     mode: str, api: str, db: Path | None, http: str | None, profile: Path | None = None
 ) -> AsyncIterator[list[str]]:
     """Run bench.inline_bot in its own process; yield a list that gets its last lines."""
-    command = [sys.executable, *BOT_ENTRY, mode, "--api", api]
+    command = [sys.executable, "-m", "bench.inline_bot", mode, "--api", api]
     if db is not None:
         command += ["--db", str(db)]
     if http is not None:

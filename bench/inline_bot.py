@@ -31,7 +31,7 @@ from bot.app import build_application
 from bot.context import NewsApplication
 from bot.lifecycle import run_polling_until_stopped
 from bot.settings import Settings
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import with_aiohttp
 from emulator import DEFAULT_TOKEN
 
 STATIC_RESULTS = 50
@@ -67,9 +67,7 @@ def bare_application(api: str, http: str) -> Application[Any, Any, Any, Any, Any
 
     builder = ApplicationBuilder().token(DEFAULT_TOKEN).base_url(api)
     if http == "aiohttp":
-        builder = builder.request(AiohttpRequest()).get_updates_request(
-            AiohttpRequest(connection_pool_size=1)
-        )
+        builder = with_aiohttp(builder)
     application = builder.build()
     application.add_handler(InlineQueryHandler(answer))
     return application

@@ -20,7 +20,7 @@ from bot.publish.ratelimiter import PacingRateLimiter
 from bot.publish.setup import build_notifier, build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
 from bot.settings import Settings
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import with_aiohttp
 from bot.updates import PerChatUpdateProcessor
 from handlers import all_handlers
 from handlers.admin_menu import set_admin_commands
@@ -50,10 +50,7 @@ def build_application(settings: Settings) -> NewsApplication:
     pacer = Pacer(pacing_limits(settings))
     builder = ApplicationBuilder()
     if settings.telegram_http_client == "aiohttp":
-        # Two pools, as PTB keeps them: getUpdates' long poll never waits behind sends.
-        builder = builder.request(AiohttpRequest()).get_updates_request(
-            AiohttpRequest(connection_pool_size=1)
-        )
+        builder = with_aiohttp(builder)
     application = cast(
         NewsApplication,
         builder.token(settings.telegram_bot_token.get_secret_value())

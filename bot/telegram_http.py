@@ -13,14 +13,16 @@ timeouts bounds the whole request (no bound when any of them is None).
 from __future__ import annotations
 
 import json
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
+from telegram.ext import ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
 
+BuilderT = TypeVar("BuilderT", bound="ApplicationBuilder[Any, Any, Any, Any, Any, Any]")
 JSON_HEADERS: Final = {"Content-Type": "application/json"}
 
 
@@ -138,6 +140,15 @@ class AiohttpRequest(BaseRequest):
             raise RequestNotSent(f"aiohttp.{type(exc).__name__}") from None
         except aiohttp.ClientError as exc:
             raise AnswerLost(f"aiohttp.{type(exc).__name__}") from None
+
+
+def with_aiohttp(builder: BuilderT) -> BuilderT:
+    """Give a PTB `ApplicationBuilder` this HTTP layer: one pool for calls and, as PTB
+    keeps them, its own one-connection pool for getUpdates (the long poll never waits
+    behind sends)."""
+    return builder.request(AiohttpRequest()).get_updates_request(
+        AiohttpRequest(connection_pool_size=1)
+    )
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

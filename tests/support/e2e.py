@@ -27,7 +27,7 @@ from telegram.ext import (
     Defaults,
 )
 
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import with_aiohttp
 from emulator.client import (
     CallbackAnswer,
     ChosenInline,
@@ -172,9 +172,7 @@ async def start_bot(
     """
     builder = ApplicationBuilder()
     if http == "aiohttp":
-        builder = builder.request(AiohttpRequest()).get_updates_request(
-            AiohttpRequest(connection_pool_size=1)
-        )
+        builder = with_aiohttp(builder)
     builder = (
         builder.token(emulator.token)
         .base_url(emulator.api_base_url)
