@@ -96,11 +96,7 @@ async def search_articles(
     are reachable through `offset`. `snippets=True` cuts each snippet around the matching
     text (costs a pass over each result's text); otherwise it is the start of the lede.
     """
-    parsed = parse_query(query) if isinstance(query, str) else query
-    parameters = _parameters(limit, offset, now)
-    if parameters is None or (parsed.saved and user_id is None):
-        return []
-    ranked, match = await _rank(db, parsed, parameters, user_id)
+    ranked, match = await _rank(db, query, limit, offset, user_id, now)
     if not ranked:
         return []
     return await _load(db, ranked, match if snippets else None)
@@ -119,31 +115,29 @@ async def search_article_ids(
 
     For callers that keep articles rendered already (inline mode) and load only the rest.
     """
-    parsed = parse_query(query) if isinstance(query, str) else query
-    parameters = _parameters(limit, offset, now)
-    if parameters is None or (parsed.saved and user_id is None):
-        return []
-    ranked, _ = await _rank(db, parsed, parameters, user_id)
+    ranked, _ = await _rank(db, query, limit, offset, user_id, now)
     return ranked
 
 
-def _parameters(limit: int, offset: int, now: datetime | None) -> dict[str, Any] | None:
-    """Return the common query parameters, or None when the page is empty by definition."""
+async def _rank(
+    db: Database,
+    text: SearchQuery | str,
+    limit: int,
+    offset: int,
+    user_id: int | None,
+    now: datetime | None,
+) -> tuple[list[tuple[int, float]], str | None]:
+    """Return the page's (id, score) pairs and the MATCH expression used (None: no text)."""
+    query = parse_query(text) if isinstance(text, str) else text
     limit = min(limit, MAX_LIMIT)
-    if limit <= 0:
-        return None
-    return {
+    if limit <= 0 or (query.saved and user_id is None):
+        return [], None
+    parameters: dict[str, Any] = {
         "limit": limit,
         "offset": max(0, offset),
         "now": to_micros(now or datetime.now(UTC)),
         "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
     }
-
-
-async def _rank(
-    db: Database, query: SearchQuery, parameters: dict[str, Any], user_id: int | None
-) -> tuple[list[tuple[int, float]], str | None]:
-    """Return the page's (id, score) pairs and the MATCH expression used (None: no text)."""
     filters = await _filters(db, query, user_id, parameters)
     if filters is None:
         return [], None
