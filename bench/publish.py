@@ -32,9 +32,9 @@ from bot.publish.pacing import Pacer, PacingLimits
 from bot.publish.publisher import Publisher, PublisherConfig
 from emulator import DEFAULT_TOKEN, EmulatorClient, FloodLimits
 from news.dedupe import content_hash
+from news.entities import OutboxState
 from news.models import ArticleDraft
 from storage.database import Database, open_database
-from storage.models import OutboxState
 
 SAVE_DATA = re.compile(r"s1:(\d+)")
 PUBLISHED = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

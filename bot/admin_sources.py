@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 from bot.i18n import N_, Texts
 from bot.local_sources import IMPORT_SCHEME
 from bot.saved_links import fetch_failure
+from news.entities import Channel, Source
 from news.errors import FetchError, ParseError
 from news.fetch import Fetcher
 from news.models import ParsedDocument
 from news.parse import parse_document
 from storage.database import Database
 from storage.errors import AlreadyExistsError, NotFoundError
-from storage.models import Channel, Source
 
 BAD_URL: Final = N_("{url} is not a web address: give one that starts with http:// or https://")
 DUPLICATE: Final = N_("{url} is already watched as source {id} ({name})")

@@ -14,8 +14,8 @@ from typing import Final
 from bot.admin_status import BotStats, ChannelStatus, FailedPost
 from bot.i18n import N_, Texts
 from bot.publish.notify import channel_label, shorten
+from news.entities import Route, Source
 from news.render import truncate_words, utf16_len
-from storage.models import Route, Source
 
 MESSAGE_LIMIT: Final = 4096
 """Telegram's limit on a message's text, in UTF-16 code units."""

@@ -26,8 +26,8 @@ from telegram.error import (
 )
 
 from bot.i18n import N_, Texts
+from news.entities import Channel, ChannelStyle
 from storage.database import Database
-from storage.models import Channel, ChannelStyle
 
 _USERNAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 _CHAT_ID: Final = re.compile(r"-?\d{1,20}")

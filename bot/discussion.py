@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.related import related_coverage_html
+from news.entities import Channel, OutboxItem, OutboxState
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import Channel, OutboxItem, OutboxState
 
 POSTED_WAIT_SECONDS: Final = 5.0
 """How long to wait for the publisher to record a post it is sending (the copy can reach

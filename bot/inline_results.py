@@ -21,6 +21,7 @@ from bot.i18n import N_, Texts, texts_for
 from bot.inline_cache import JSONDict, RenderedResults, ResultKey
 from bot.publish.content import post_contents
 from bot.publish.telegram_send import keyboard_json
+from news.entities import Article
 from news.query import parse_query
 from news.render import (
     PostContent,
@@ -33,7 +34,6 @@ from news.render import (
     truncate_words,
 )
 from storage.database import Database
-from storage.models import Article
 from storage.search import search_article_ids
 
 PAGE_SIZE: Final = 50

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from news.entities import Source
 from storage.database import Database
-from storage.models import Source
 
 IMPORT_SCHEME: Final = "import:"
 """URL scheme of a source that holds stored articles only (not fetchable)."""

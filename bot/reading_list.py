@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Final
 
 from bot.i18n import N_, Texts, texts_for
+from news.entities import Article
 from news.query import parse_query
 from news.render import (
     Keyboard,
@@ -32,7 +33,6 @@ from news.render import (
     truncate_words,
 )
 from storage.database import Database
-from storage.models import Article
 from storage.search import search_articles
 
 PAGE_SIZE: Final = 5

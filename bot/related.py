@@ -19,11 +19,11 @@ from typing import Final
 
 from bot.i18n import N_, Texts, texts_for
 from news.dedupe import canonical_url
+from news.entities import Article
 from news.related import is_related, key_terms, relevance
 from news.render import clean_text, escape_html, format_time, http_url, truncate_words
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import Article
 from storage.related import articles_sharing_words
 
 MAX_RELATED: Final = 5

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from bot.i18n import Texts
+from news.entities import Article
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import Article
 
 
 class SaveResult(Enum):

@@ -24,7 +24,7 @@ from bot.i18n import N_, Texts, texts
 from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
 from handlers.admin_sources import admin_source_handlers
 from handlers.admin_status import admin_status_handlers
-from storage.models import ChannelStyle
+from news.entities import ChannelStyle
 
 __all__ = ["ADD_CHANNEL_USAGE", "NOT_AN_ADMIN", "add_channel", "admin_handlers", "is_admin"]
 

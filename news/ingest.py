@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from news.entities import Source
 from news.errors import FetchError, HTTPStatusError, NewsError, ParseError
 from news.fetch import Fetcher, FetchResult
 from news.models import ParsedDocument
@@ -26,7 +27,6 @@ from news.prepare import PreparedDocument, drafts_from_document, prepare_documen
 from news.routing import ChannelRoute, RouteFilter, plan_deliveries
 from news.schedule import next_fetch_after_failure, next_fetch_after_success
 from storage.database import Database
-from storage.models import Source
 
 log = logging.getLogger(__name__)
 

@@ -52,7 +52,7 @@ def _phrases(words: Iterable[str]) -> tuple[str, ...]:
 
 
 class RoutableArticle(Protocol):
-    """What routing reads from a stored article (`storage.models.Article` fits)."""
+    """What routing reads from a stored article (`news.entities.Article` fits)."""
 
     @property
     def id(self) -> int:

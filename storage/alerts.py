@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from news.entities import Alert, AlertMatch, AlertState
 from storage.codec import from_micros, to_micros
-from storage.models import Alert, AlertMatch, AlertState
 from storage.session import Session
 
 _ALERT_COLUMNS: Final = (

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from news.dedupe import NEAR_DUPLICATE_DISTANCE, canonical_url, hamming
+from news.entities import Article, ArticleVersion, TagCount, UpsertResult
 from news.models import ArticleDraft
 from news.tags import normalize_tag
 from storage.codec import (
@@ -32,7 +33,6 @@ from storage.codec import (
     to_micros_or_none,
 )
 from storage.errors import ConstraintError, NotFoundError
-from storage.models import Article, ArticleVersion, TagCount, UpsertResult
 from storage.session import Session
 
 NEAR_DUPLICATE_MAX_DISTANCE: Final = NEAR_DUPLICATE_DISTANCE

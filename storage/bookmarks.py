@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Final
 
+from news.entities import Bookmark
 from storage.codec import from_micros, to_micros
 from storage.errors import ConstraintError, NotFoundError
-from storage.models import Bookmark
 from storage.session import Session
 
 _COLUMNS: Final = "user_id, article_id, created_at"

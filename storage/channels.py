@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from news.entities import Channel, ChannelStyle, Route
 from news.tags import normalize_tag
 from storage.codec import from_micros, strings_from_json, strings_to_json, to_micros
 from storage.errors import AlreadyExistsError, ConstraintError, NotFoundError
-from storage.models import Channel, ChannelStyle, Route
 from storage.session import Session
 
 _CHANNEL_COLUMNS: Final = (

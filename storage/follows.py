@@ -7,9 +7,9 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Final
 
+from news.entities import Follow, FollowAdded, FollowAddOutcome
 from storage.codec import from_micros, to_micros
 from storage.errors import ConstraintError, NotFoundError
-from storage.models import Follow, FollowAdded, FollowAddOutcome
 from storage.session import Session
 
 _COLUMNS: Final = "id, user_id, query, query_key, paused, created_at"

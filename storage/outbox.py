@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from news.entities import OutboxItem, OutboxState, PostedAs
 from storage.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
 from storage.errors import ConstraintError, NotFoundError
-from storage.models import OutboxItem, OutboxState, PostedAs
 from storage.session import Session
 
 _COLUMNS: Final = (

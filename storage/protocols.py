@@ -22,8 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from news.models import ArticleDraft
-from storage.models import (
+from news.entities import (
     Alert,
     AlertMatch,
     AlertState,
@@ -43,6 +42,7 @@ from storage.models import (
     UpsertResult,
     User,
 )
+from news.models import ArticleDraft
 
 
 class SourceRepository(Protocol):

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
+from news.entities import Article
 from storage.articles import ARTICLE_COLUMNS, article_from_row
 from storage.codec import to_micros
-from storage.models import Article
 
 if TYPE_CHECKING:
     from storage.database import Database

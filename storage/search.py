@@ -9,11 +9,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+from news.entities import SearchHit
 from news.query import SearchQuery, parse_query
 from news.tags import normalize_tag
 from storage.articles import ARTICLE_COLUMNS, article_from_row
 from storage.codec import to_micros
-from storage.models import SearchHit
 
 if TYPE_CHECKING:
     from storage.database import Database

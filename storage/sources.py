@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from news.entities import Source
 from storage.codec import (
     from_micros,
     from_micros_or_none,
@@ -18,7 +19,6 @@ from storage.codec import (
     to_micros,
 )
 from storage.errors import AlreadyExistsError, NotFoundError
-from storage.models import Source
 from storage.session import Session
 
 _COLUMNS: Final = (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from news.entities import OutboxState
 from storage.codec import from_micros_or_none, to_micros
 from storage.database import Database
 from storage.migrations import schema_version
-from storage.models import OutboxState
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
+from news.entities import Article
 from storage.codec import to_micros
-from storage.models import Article
 
 if TYPE_CHECKING:
     from storage.database import Database

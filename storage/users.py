@@ -6,9 +6,9 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Final
 
+from news.entities import User
 from storage.codec import from_micros, to_micros
 from storage.errors import NotFoundError
-from storage.models import User
 from storage.session import Session
 
 _COLUMNS: Final = "id, username, first_name, language_code, blocked, created_at, last_seen_at"

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from news.entities import Follow, FollowAddOutcome
 from news.follows import FollowProblem, FollowQuery, FollowQueryError, parse_follow
 from news.render import Keyboard, PostButton
 from storage.database import Database
-from storage.models import Follow, FollowAddOutcome
 from storage.search import source_ids_named
 
 REMOVE: Final = "✖"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from news.entities import AlertMatch, Follow
 from news.follows import follow_search
 from storage.database import Database
-from storage.models import AlertMatch, Follow
 from storage.search import matching_ids
 
 log = logging.getLogger(__name__)

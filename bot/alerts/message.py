@@ -26,6 +26,7 @@ from typing import Final
 
 from bot.i18n import Texts
 from bot.reading_list import UNTITLED
+from news.entities import Alert, Article
 from news.render import (
     MAX_TEXT_UNITS,
     Keyboard,
@@ -37,7 +38,6 @@ from news.render import (
     truncate_words,
     utf16_len,
 )
-from storage.models import Alert, Article
 
 MAX_SAVE_BUTTONS: Final = 10
 MAX_TITLE_UNITS: Final = 200

@@ -40,9 +40,9 @@ from bot.i18n import texts_for
 from bot.publish.errors import FailureKind, SendFailure, classify_error
 from bot.publish.pacing import Pacer
 from bot.publish.telegram_send import inline_markup
+from news.entities import Alert
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import Alert
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from bot.commands.base import CommandError
 from bot.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.runtime import database
 from bot.settings import Settings
+from news.entities import Channel, ChannelStyle
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import Channel, ChannelStyle
 
 STYLES = tuple(style.value for style in ChannelStyle)
 ON_OFF = ("on", "off")

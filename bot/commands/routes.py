@@ -10,9 +10,9 @@ from bot.commands.channels import channel_label, find_channel
 from bot.output import print_json_lines, print_table, shorten
 from bot.runtime import database
 from bot.settings import Settings
+from news.entities import Route
 from news.routing import fold_words
 from news.tags import normalize_tag
-from storage.models import Route
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -10,7 +10,7 @@ from bot.commands.channels import channel_label, find_channel
 from bot.output import print_json_lines, print_table, shorten
 from bot.runtime import database
 from bot.settings import Settings
-from storage.models import Source
+from news.entities import Source
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from news.entities import Article
 from news.models import RelatedLink
 from news.render import PostContent
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import Article
 
 MAX_STORY_LINKS: Final = 2
 """Earlier articles of the same story offered as related coverage."""

@@ -18,8 +18,8 @@ from telegram.error import TelegramError
 
 from bot.i18n import Texts, texts_for
 from bot.publish.pacing import Pacer
+from news.entities import Channel, Source
 from storage.errors import StorageError
-from storage.models import Channel, Source
 
 log = logging.getLogger(__name__)
 

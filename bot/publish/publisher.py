@@ -50,10 +50,10 @@ from bot.publish.errors import FailureKind, SendFailure, classify_error
 from bot.publish.notify import AdminNotifier
 from bot.publish.pacing import Pacer
 from bot.publish.telegram_send import SentPost, edit_post, post_digest, send_post
+from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs
 from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import Channel, ChannelStyle, OutboxItem, PostedAs
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.publish.errors import is_not_modified
+from news.entities import PostedAs
 from news.render import Keyboard, PostButton, PostStyle, RenderedPost
-from storage.models import PostedAs
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from bot.admin_texts import MESSAGE_LIMIT, source_block, sources_messages, split_messages
 from bot.i18n import texts_for
+from news.entities import Source
 from news.render import utf16_len
-from storage.models import Source
 
 
 def source(number: int, **fields) -> Source:

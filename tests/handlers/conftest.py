@@ -16,9 +16,9 @@ from bot.context import BotData
 from bot.settings import Settings
 from handlers import all_handlers
 from news.dedupe import content_hash
+from news.entities import Article, Source
 from news.models import ArticleDraft
 from storage.database import Database, open_database
-from storage.models import Article, Source
 
 PUBLISHED = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
 

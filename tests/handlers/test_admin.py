@@ -11,8 +11,8 @@ from telegram.ext import ContextTypes
 from bot.context import BotData
 from bot.settings import Settings
 from handlers.admin import ADD_CHANNEL_USAGE, NOT_AN_ADMIN, admin_handlers
+from news.entities import ChannelStyle
 from storage.database import Database, open_database
-from storage.models import ChannelStyle
 
 
 @pytest.fixture

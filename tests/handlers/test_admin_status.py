@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from emulator import EmulatorConfig
-from storage.models import ChannelStyle
+from news.entities import ChannelStyle
 from tests.handlers.admin_harness import SCALED_FLOOD, admin_bot, ask
 from tests.handlers.conftest import make_draft
 

@@ -21,8 +21,8 @@ from emulator.client import EmulatorError
 from handlers import all_handlers
 from handlers.discussion import is_human_comment, thread_of
 from news.dedupe import content_hash
+from news.entities import Channel
 from news.models import ArticleDraft
-from storage.models import Channel
 
 T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 STORM = "Storm damages harbour pier as ferry service halts"

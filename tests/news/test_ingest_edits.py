@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from news.entities import Source
 from news.fetch import Fetcher, FetchPolicy
 from news.ingest import Ingestor
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
 from storage.database import Database, open_database
-from storage.models import Source
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEDE = "The lock keepers reopened the canal after the spring dredging finished early."

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from news.entities import ChannelStyle
 from storage.database import Database
 from storage.errors import AlreadyExistsError, NotFoundError
-from storage.models import ChannelStyle
 from tests.storage.conftest import NOW
 
 CHAT = -100_123_456_789

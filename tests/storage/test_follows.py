@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from news.entities import AlertMatch, AlertState, FollowAddOutcome
 from news.follows import parse_follow
 from storage.errors import NotFoundError
-from storage.models import AlertMatch, AlertState, FollowAddOutcome
 from storage.search import matching_ids
 from tests.storage.conftest import NOW
 

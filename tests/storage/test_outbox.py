@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from news.entities import OutboxState
 from storage.database import Database
 from storage.errors import NotFoundError
-from storage.models import OutboxState
 from tests.storage.conftest import NOW, DraftFactory
 
 

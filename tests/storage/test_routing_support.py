@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from news.entities import OutboxState
 from storage.database import Database, open_database
 from storage.migrations import MIGRATIONS, split_statements
-from storage.models import OutboxState
 from tests.storage.conftest import NOW, DraftFactory
 
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from bot.alerts.matcher import first_follow_per_user
 from bot.alerts.message import MAX_SAVE_BUTTONS, render_alert
 from bot.i18n import texts_for
+from news.entities import Alert, AlertMatch, AlertState, Article, Follow
 from news.render import MAX_TEXT_UNITS, encode_save, utf16_len
-from storage.models import Alert, AlertMatch, AlertState, Article, Follow
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 ENGLISH = texts_for("en")

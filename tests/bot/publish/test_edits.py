@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from emulator import RunningEmulator
+from news.entities import Channel, ChannelStyle, OutboxState, PostedAs, Source
 from news.fetch import Fetcher, FetchPolicy
 from news.ingest import Ingestor
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
-from storage.models import Channel, ChannelStyle, OutboxState, PostedAs, Source
 from tests.bot.publish.conftest import NewsWorld
 
 LEDE = "The lock keepers reopened the canal after the dredging finished early."

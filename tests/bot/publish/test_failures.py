@@ -9,8 +9,8 @@ import pytest
 
 from bot.publish import publisher as publisher_module
 from emulator import RunningEmulator
+from news.entities import ChannelStyle, OutboxState, PostedAs
 from news.render import render_post
-from storage.models import ChannelStyle, OutboxState, PostedAs
 from tests.bot.publish.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
 
 

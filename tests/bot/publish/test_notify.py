@@ -16,8 +16,8 @@ from bot.publish.notify import (
 )
 from bot.publish.pacing import Pacer
 from emulator import RunningEmulator
+from news.entities import Channel, ChannelStyle, Source
 from storage.errors import DatabaseError
-from storage.models import Channel, ChannelStyle, Source
 
 
 def channel(number: int, *, title: str = "Harbour News", username: str | None = None) -> Channel:

@@ -6,9 +6,9 @@ import asyncio
 from dataclasses import replace
 
 from emulator import RunningEmulator
+from news.entities import ChannelStyle, OutboxState, PostedAs
 from news.models import RelatedLink
 from news.render import SAVE_LABEL, SHARE_LABEL
-from storage.models import ChannelStyle, OutboxState, PostedAs
 from tests.bot.publish.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
 
 CHANNEL_POST_LIMIT = 20  # Telegram: 20 messages per minute to one channel

@@ -1,4 +1,7 @@
-"""Typed, immutable records returned by the repositories (never raw rows).
+"""The domain entities: sources, articles, channels, routes, outbox rows, users, follows, alerts.
+
+Typed, immutable records; the storage contract (`storage.protocols`) reads and writes them,
+every engine returns them (never raw rows).
 
 Every datetime is timezone-aware UTC.
 """
