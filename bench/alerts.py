@@ -22,8 +22,8 @@ from pathlib import Path
 from bench.inline_data import dataset, make_draft
 from bench.synth import PLACES, TOPICS, ArticleFactory
 from bot.alerts.matcher import match_queued
+from bot.services.ingest import ALERT_MAX_AGE
 from news.follows import parse_follow
-from news.ingest import ALERT_MAX_AGE
 from storage.database import Database, open_database
 
 FOLLOWS_EACH = 5

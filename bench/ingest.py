@@ -24,9 +24,9 @@ from pathlib import Path
 
 from bench.synth import rss_feed
 from bot.runtime import ingest_executor, ingest_worker_count
+from bot.services.ingest import Ingestor
 from bot.settings import Settings
 from news.fetch import Fetcher, FetchPolicy
-from news.ingest import Ingestor
 from storage.database import open_database
 
 CACHE = Path(__file__).parent / ".cache"

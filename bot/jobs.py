@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.context import Context, NewsApplication
 from bot.publish.notify import AdminNotifier
 from bot.runtime import make_ingestor
-from news.ingest import CycleReport
+from bot.services.ingest import CycleReport
 from storage.database import Database
 from storage.errors import NotFoundError
 

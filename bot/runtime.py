@@ -10,9 +10,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from bot.services.ingest import Ingestor
 from bot.settings import Settings
 from news.fetch import Fetcher, FetchPolicy
-from news.ingest import Ingestor
 from storage.database import Database, open_database
 
 

@@ -7,8 +7,8 @@ import argparse
 from bot.commands.base import CommandError
 from bot.output import ProgressBar, print_table, shorten
 from bot.runtime import database, ingestion
+from bot.services.ingest import OutcomeStatus, SourceOutcome
 from bot.settings import Settings
-from news.ingest import OutcomeStatus, SourceOutcome
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -18,7 +18,7 @@ from prometheus_client.metrics_core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from bot.publish.publisher import PublishStats
-from news.ingest import CycleReport, OutcomeStatus
+from bot.services.ingest import CycleReport, OutcomeStatus
 from storage.status import StoreStatus
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

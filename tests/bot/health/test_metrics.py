@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.health.metrics import BotMetrics
 from bot.publish.publisher import PublishStats
-from news.ingest import CycleReport, OutcomeStatus, SourceOutcome
+from bot.services.ingest import CycleReport, OutcomeStatus, SourceOutcome
 from storage.status import StoreStatus
 
 

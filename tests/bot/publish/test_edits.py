@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.services.ingest import Ingestor
 from emulator import RunningEmulator
 from news.entities import Channel, ChannelStyle, OutboxState, PostedAs, Source
 from news.fetch import Fetcher, FetchPolicy
-from news.ingest import Ingestor
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
 from tests.bot.publish.conftest import NewsWorld
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.services.ingest import Ingestor
 from news.entities import Source
 from news.fetch import Fetcher, FetchPolicy
-from news.ingest import Ingestor
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
 from storage.database import Database, open_database
 

@@ -9,8 +9,8 @@ from email.utils import format_datetime
 
 import pytest
 
+from bot.services.ingest import Ingestor, OutcomeStatus
 from news.fetch import Fetcher, FetchPolicy
-from news.ingest import Ingestor, OutcomeStatus
 from storage.database import Database, open_database
 from storage.search import search_articles
 from tests.support.feedserver import FeedServer
