@@ -30,7 +30,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, InlineQu
 from bot.app import build_application
 from bot.context import NewsApplication
 from bot.lifecycle import run_polling_until_stopped
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from bot.telegram_http import with_aiohttp
 from emulator import DEFAULT_TOKEN
 

@@ -13,13 +13,13 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.alerts.sender import AlertSender
 from bot.context import BotData, Context, NewsApplication
-from bot.health.server import HealthServer
 from bot.jobs import schedule_jobs
+from bot.ops.health.server import HealthServer
+from bot.ops.settings import Settings
 from bot.publish.pacing import Pacer
 from bot.publish.ratelimiter import PacingRateLimiter
 from bot.publish.setup import build_notifier, build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
-from bot.settings import Settings
 from bot.telegram_http import with_aiohttp
 from bot.updates import PerChatUpdateProcessor
 from handlers import all_handlers

@@ -25,7 +25,7 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.i18n import N_, Texts
+from bot.ops.i18n import N_, Texts
 from news.entities import Channel, ChannelStyle
 from storage.database import Database
 

@@ -15,8 +15,8 @@ from telegram import Bot, User, WebhookInfo
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.redact import redact_secrets
-from bot.settings import Settings
+from bot.ops.redact import redact_secrets
+from bot.ops.settings import Settings
 from bot.telegram_http import AiohttpRequest
 from storage.database import open_database
 from storage.errors import StorageError

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from bot.commands import COMMAND_MODULES
 from bot.commands.base import CommandError, CommandHandler
 from bot.commands.run import MissingTokenCommandError
-from bot.logs import configure_logging
+from bot.ops.logs import configure_logging
+from bot.ops.settings import SettingsError, load_settings
 from bot.output import fail
-from bot.settings import SettingsError, load_settings
 from news.errors import NewsError
 from storage.errors import StorageError
 

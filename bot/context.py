@@ -10,13 +10,13 @@ from typing import Any, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.alerts.sender import AlertSender
-from bot.health.metrics import BotMetrics
 from bot.inline_cache import RenderedResults
+from bot.ops.health.metrics import BotMetrics
+from bot.ops.settings import Settings
 from bot.publish.notify import AdminNotifier
 from bot.publish.pacing import Pacer
 from bot.publish.publisher import Publisher
 from bot.seen_users import SeenUsers
-from bot.settings import Settings
 from news.fetch import Fetcher
 from storage.database import Database
 

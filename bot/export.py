@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from bot.i18n import Texts, texts_for
+from bot.ops.i18n import Texts, texts_for
 from news.render import clean_text
 from storage.database import Database
 

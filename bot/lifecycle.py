@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from telegram.ext import Updater
 
 from bot.context import NewsApplication
-from bot.settings import Settings
+from bot.ops.settings import Settings
 
 log = logging.getLogger(__name__)
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)

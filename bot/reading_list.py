@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from bot.i18n import N_, Texts, texts_for
+from bot.ops.i18n import N_, Texts, texts_for
 from news.entities import Article
 from news.query import parse_query
 from news.render import (

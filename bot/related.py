@@ -17,7 +17,7 @@ from datetime import timedelta
 from enum import Enum
 from typing import Final
 
-from bot.i18n import N_, Texts, texts_for
+from bot.ops.i18n import N_, Texts, texts_for
 from news.dedupe import canonical_url
 from news.entities import Article
 from news.related import is_related, key_terms, relevance

@@ -10,8 +10,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from bot.ops.settings import Settings
 from bot.services.ingest import Ingestor
-from bot.settings import Settings
 from news.fetch import Fetcher, FetchPolicy
 from storage.database import Database, open_database
 

@@ -13,8 +13,8 @@ from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import Final
 
-from bot.i18n import N_
 from bot.local_sources import import_source
+from bot.ops.i18n import N_
 from bot.saving import SaveOutcome, SaveResult, save_article
 from news.errors import (
     FetchError,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from bot.i18n import Texts
+from bot.ops.i18n import Texts
 from news.entities import Article
 from storage.database import Database
 from storage.errors import NotFoundError

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from bot.i18n import N_, Texts
+from bot.ops.i18n import N_, Texts
 from news.render import (
     Keyboard,
     PostButton,

@@ -20,7 +20,7 @@ from bot.channel_check import (
     parse_channel_reference,
 )
 from bot.context import Context
-from bot.i18n import N_, Texts, texts
+from bot.ops.i18n import N_, Texts, texts
 from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
 from handlers.admin_sources import admin_source_handlers
 from handlers.admin_status import admin_status_handlers

@@ -12,7 +12,7 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.context import Context
-from bot.i18n import N_, texts
+from bot.ops.i18n import N_, texts
 
 NOT_AN_ADMIN: Final = N_("Sorry, only the bot's admins can do that.")
 

@@ -10,7 +10,7 @@ from typing import Final
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.i18n import N_, SOURCE_LANGUAGE, Texts, available_languages, texts_for
+from bot.ops.i18n import N_, SOURCE_LANGUAGE, Texts, available_languages, texts_for
 from handlers.commands import bot_commands
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.admin_status import bot_stats, channel_statuses
 from bot.admin_texts import channels_messages, stats_messages
 from bot.context import Context
-from bot.i18n import texts
+from bot.ops.i18n import texts
 from handlers.admin_access import admin_message, private_commands
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)

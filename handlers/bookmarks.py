@@ -16,7 +16,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
 
 from bot.context import Context
-from bot.i18n import N_, texts
+from bot.ops.i18n import N_, texts
 from news.render import decode_callback
 from storage.database import Database
 from storage.errors import NotFoundError

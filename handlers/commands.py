@@ -1,6 +1,6 @@
 """`/start` (with deep-link payloads), `/help`, and the command menu set at start.
 
-Every text is in the user's language (`bot.i18n`); the command menu is published once per
+Every text is in the user's language (`bot.ops.i18n`); the command menu is published once per
 language: the default list in English, and one per catalog language (`language_code`).
 """
 
@@ -15,8 +15,8 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
-from bot.i18n import N_, SOURCE_LANGUAGE, Texts, available_languages, texts, texts_for
 from bot.inline_results import NO_BOOKMARKS_START, NOTHING_FOUND_START
+from bot.ops.i18n import N_, SOURCE_LANGUAGE, Texts, available_languages, texts, texts_for
 
 log = logging.getLogger(__name__)
 

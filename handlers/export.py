@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.export import bookmarks_json, bookmarks_markdown, exported_bookmarks
-from bot.i18n import N_, texts
+from bot.ops.i18n import N_, texts
 
 NOTHING_TO_EXPORT: Final = N_("You have no bookmarks to export yet.")
 MARKDOWN_NAME: Final = "bookmarks.md"

@@ -26,7 +26,7 @@ from bot.alerts.follows import (
     stop_following,
 )
 from bot.context import Context
-from bot.i18n import Texts, texts
+from bot.ops.i18n import Texts, texts
 from bot.publish.errors import is_not_modified
 from bot.publish.telegram_send import inline_markup
 from handlers.bookmarks import remember_user

@@ -9,7 +9,7 @@ from telegram import MessageEntity, MessageOriginChannel, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
-from bot.i18n import N_, Texts, texts
+from bot.ops.i18n import N_, Texts, texts
 from bot.saved_links import save_new_page
 from bot.saving import SaveOutcome, SaveResult, save_channel_post, save_link
 from handlers.bookmarks import remember_user

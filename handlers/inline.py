@@ -13,8 +13,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, ChosenInlineResultHandler, InlineQueryHandler
 
 from bot.context import Context
-from bot.i18n import texts
 from bot.inline_results import inline_page
+from bot.ops.i18n import texts
 from bot.shares import record_share
 
 log = logging.getLogger(__name__)

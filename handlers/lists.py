@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
-from bot.i18n import N_, texts
+from bot.ops.i18n import N_, texts
 from bot.publish.errors import is_not_modified
 from bot.publish.telegram_send import inline_markup
 from bot.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
-from bot.i18n import texts
+from bot.ops.i18n import texts
 from bot.publish.telegram_send import inline_markup
 from bot.trending import trending_view
 

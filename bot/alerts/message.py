@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from bot.i18n import Texts
+from bot.ops.i18n import Texts
 from bot.reading_list import UNTITLED
 from news.entities import Alert, Article
 from news.render import (

@@ -36,7 +36,7 @@ from telegram.error import TelegramError
 
 from bot.alerts.matcher import match_queued
 from bot.alerts.message import AlertMessage, render_alert
-from bot.i18n import texts_for
+from bot.ops.i18n import texts_for
 from bot.publish.errors import FailureKind, SendFailure, classify_error
 from bot.publish.pacing import Pacer
 from bot.publish.telegram_send import inline_markup

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
-from bot.settings import Settings
+from bot.ops.settings import Settings
 
 CommandHandler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 

@@ -16,9 +16,9 @@ from bot.channel_check import (
     unreachable,
 )
 from bot.commands.base import CommandError
+from bot.ops.settings import Settings
 from bot.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.runtime import database
-from bot.settings import Settings
 from news.entities import Channel, ChannelStyle
 from storage.database import Database
 from storage.errors import NotFoundError

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from bot.checks import CheckStatus, run_checks
+from bot.ops.settings import Settings
 from bot.output import print_json_lines
-from bot.settings import Settings
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

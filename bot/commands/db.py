@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from bot.commands.base import CommandError
+from bot.ops.settings import Settings
 from bot.runtime import database
-from bot.settings import Settings
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -49,9 +49,9 @@ from bot.demo.world import (
     Scene,
 )
 from bot.lifecycle import run_polling_until_stopped
-from bot.logs import configure_logging
+from bot.ops.logs import configure_logging
+from bot.ops.settings import Settings
 from bot.runtime import database
-from bot.settings import Settings
 from emulator.client import EmulatorError, MessageView
 from emulator.core import EmulatorConfig
 from emulator.flood import FloodLimits

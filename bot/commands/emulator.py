@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from emulator.core import DEFAULT_TOKEN
 from emulator.server import serve
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from bot.commands.base import CommandError
+from bot.ops.settings import Settings
 from bot.output import ProgressBar, print_table, shorten
 from bot.runtime import database, ingestion
 from bot.services.ingest import OutcomeStatus, SourceOutcome
-from bot.settings import Settings
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,8 +9,8 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.commands.base import CommandError
 from bot.lifecycle import run_until_stopped
-from bot.redact import redact_secrets
-from bot.settings import Settings
+from bot.ops.redact import redact_secrets
+from bot.ops.settings import Settings
 
 NO_TOKEN = "TELEGRAM_BOT_TOKEN is not set; run `newsbot demo` to try the bot locally"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from bot.ops.settings import Settings
 from bot.output import print_json_lines, print_table, shorten
 from bot.runtime import database
-from bot.settings import Settings
 from storage.search import search_articles
 
 

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 from bot.commands.base import CommandError
 from bot.commands.channels import channel_label, find_channel
+from bot.ops.settings import Settings
 from bot.output import print_json_lines, print_table, shorten
 from bot.runtime import database
-from bot.settings import Settings
 from news.entities import Source
 
 

@@ -14,7 +14,7 @@ from typing import Any, Final
 from bot.context import NewsApplication
 from bot.demo.feedserver import RunningFeedServer
 from bot.demo.transcript import Transcript
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from emulator.client import ChatInfo, MessageView, UserInfo
 from emulator.server import RunningEmulator
 

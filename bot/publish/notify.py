@@ -16,7 +16,7 @@ from typing import Final
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.i18n import Texts, texts_for
+from bot.ops.i18n import Texts, texts_for
 from bot.publish.pacing import Pacer
 from news.entities import Channel, Source
 from storage.errors import StorageError

@@ -73,7 +73,7 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class PublisherConfig:
-    """How the publisher retries and waits (see `bot.settings` for the defaults' origin)."""
+    """How the publisher retries and waits (see `bot.ops.settings` for the defaults' origin)."""
 
     max_attempts: int = 8
     """Claims of one row (transient or uncertain failures) before it fails for good."""

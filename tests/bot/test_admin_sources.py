@@ -15,7 +15,7 @@ from bot.admin_sources import (
     remove_source,
     resume_source,
 )
-from bot.i18n import texts_for
+from bot.ops.i18n import texts_for
 from bot.saved_links import HTTP_STATUS
 from storage.database import Database, open_database
 from tests.handlers.conftest import PUBLISHED, make_draft

@@ -14,7 +14,7 @@ from bot.channel_check import (
     check_channel,
     parse_channel_reference,
 )
-from bot.i18n import texts_for
+from bot.ops.i18n import texts_for
 from emulator import RunningEmulator
 from storage.database import Database, open_database
 

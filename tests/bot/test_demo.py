@@ -20,7 +20,7 @@ from bot.commands.demo import SCENES, DemoOptions, DemoWorld, play_demo, scene_s
 from bot.demo.reader import SHARE_GROUP_TITLE
 from bot.demo.samples import sample_titles
 from bot.demo.world import DISCUSSION_TITLE
-from bot.settings import load_settings
+from bot.ops.settings import load_settings
 
 DEMO_DEADLINE_SECONDS = 60.0
 

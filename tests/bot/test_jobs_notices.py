@@ -9,10 +9,10 @@ from telegram.ext import CallbackContext, ContextTypes
 
 from bot.context import BotData
 from bot.jobs import ingest_due_sources
+from bot.ops.settings import Settings
 from bot.publish.notify import AdminNotifier, deactivated_notice
 from bot.publish.pacing import Pacer, PacingLimits
 from bot.runtime import fetch_policy
-from bot.settings import Settings
 from news.fetch import Fetcher
 from storage.database import Database, open_database
 from tests.support.feedserver import FeedServer

@@ -10,10 +10,10 @@ from typing import Any
 from telegram.ext import ContextTypes
 
 from bot.context import BotData
+from bot.ops.settings import Settings
 from bot.publish.pacing import Pacer, PacingLimits
 from bot.publish.ratelimiter import PacingRateLimiter
 from bot.runtime import fetch_policy
-from bot.settings import Settings
 from emulator import EmulatorConfig, FloodLimits
 from emulator.client import EmulatorError
 from handlers import all_handlers

@@ -13,7 +13,7 @@ import pytest
 from telegram.ext import ContextTypes
 
 from bot.context import BotData
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from handlers import all_handlers
 from news.dedupe import content_hash
 from news.entities import Article, Source

@@ -9,7 +9,7 @@ import pytest
 from telegram.ext import ContextTypes
 
 from bot.context import BotData
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from handlers.admin import ADD_CHANNEL_USAGE, NOT_AN_ADMIN, admin_handlers
 from news.entities import ChannelStyle
 from storage.database import Database, open_database

@@ -6,7 +6,7 @@ import logging
 
 from telegram import BotCommandScopeChat
 
-from bot.i18n import texts_for
+from bot.ops.i18n import texts_for
 from handlers.admin_menu import ADMIN_COMMANDS, admin_bot_commands, set_admin_commands
 from handlers.commands import COMMANDS
 

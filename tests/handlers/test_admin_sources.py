@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.admin_texts import MESSAGE_LIMIT, sources_messages
-from bot.i18n import texts_for
 from bot.local_sources import import_source
+from bot.ops.i18n import texts_for
 from bot.publish.telegram_send import inline_markup
 from emulator import EmulatorConfig
 from handlers.admin import NOT_AN_ADMIN

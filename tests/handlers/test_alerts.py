@@ -15,9 +15,9 @@ import pytest
 
 from bot.alerts.matcher import match_queued
 from bot.alerts.sender import AlertConfig, AlertSender
+from bot.ops.settings import Settings
 from bot.runtime import fetch_policy
 from bot.services.ingest import ALERT_MAX_AGE, Ingestor
-from bot.settings import Settings
 from news.entities import AlertState
 from news.fetch import Fetcher
 from news.render import encode_save

@@ -13,9 +13,9 @@ from typing import Any
 from telegram.ext import ContextTypes
 
 from bot.context import BotData
+from bot.ops.settings import Settings
 from bot.publish.pacing import Pacer, PacingLimits
 from bot.publish.ratelimiter import PacingRateLimiter
-from bot.settings import Settings
 from emulator import EmulatorConfig
 from emulator.flood import FloodLimits
 from handlers import all_handlers

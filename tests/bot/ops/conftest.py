@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from bot.app import build_application
 from bot.context import NewsApplication
 from bot.lifecycle import run_until_stopped
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from emulator import EmulatorConfig, RunningEmulator
 
 START_SECONDS = 10.0

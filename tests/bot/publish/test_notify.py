@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from telegram import Bot
 
-from bot.i18n import texts_for
+from bot.ops.i18n import texts_for
 from bot.publish.notify import (
     ERROR_PREVIEW_CHARS,
     AdminNotifier,

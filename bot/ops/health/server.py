@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.context import BotData
-from bot.health.metrics import CONTENT_TYPE
-from bot.health.report import HealthReport, database_down, health_report
+from bot.ops.health.metrics import CONTENT_TYPE
+from bot.ops.health.report import HealthReport, database_down, health_report
 from storage.status import StoreStatus, read_status
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from bot.i18n import (
+from bot.ops.i18n import (
     LOCALES_DIR,
     CatalogError,
     Texts,
@@ -34,7 +34,7 @@ from handlers.forwards import describe_outcome
 from storage.database import Database, open_database
 from tests.handlers.conftest import reader_bot
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCANNED_PACKAGES = ("bot", "handlers")
 TEXT_FUNCTIONS = frozenset({"_", "N_", "gettext"})
 PLURAL_FUNCTIONS = frozenset({"ngettext"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.logs import RedactTokenFilter
+from bot.ops.logs import RedactTokenFilter
 
 TOKEN = "123456789:" + "AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"  # split: not token-shaped
 SECRET = "hook-Secret_4242"

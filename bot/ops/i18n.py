@@ -1,4 +1,4 @@
-"""User-facing texts in gettext catalogs (`bot/locales/<lang>/LC_MESSAGES/*.po`), per user.
+"""User-facing texts in gettext catalogs (`bot/ops/locales/<lang>/LC_MESSAGES/*.po`), per user.
 
 English is the source language (the msgids); other languages are `.po` catalogs, one file
 per feature, merged at load. A user's language comes from Telegram's `language_code`

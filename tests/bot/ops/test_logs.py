@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.logs import (
+from bot.ops.logs import (
     JsonFormatter,
     KeyValueFormatter,
     LogFormat,

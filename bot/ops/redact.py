@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.logs import RedactTokenFilter
-from bot.settings import Settings
+from bot.ops.logs import RedactTokenFilter
+from bot.ops.settings import Settings
 
 
 def secrets_redactor(settings: Settings) -> RedactTokenFilter:

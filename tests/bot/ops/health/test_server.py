@@ -10,8 +10,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from bot.context import BotData
-from bot.health.server import HealthServer
-from bot.settings import Settings
+from bot.ops.health.server import HealthServer
+from bot.ops.settings import Settings
 from storage.database import open_database
 
 TOKEN = "123456789:" + "HealthTokenHealthTokenHealthTokenXY"  # split: not token-shaped

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.logs import RedactTokenFilter, configure_logging
-from bot.settings import Settings, SettingsError, load_settings
+from bot.ops.logs import RedactTokenFilter, configure_logging
+from bot.ops.settings import Settings, SettingsError, load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # Built at run time so that no token-shaped string sits in the repository.
 TOKEN = "123456789:" + "AAF-example-" * 3
 
