@@ -31,7 +31,7 @@ from bot.app import build_application
 from bot.context import NewsApplication
 from bot.lifecycle import run_polling_until_stopped
 from bot.ops.settings import Settings
-from bot.telegram_http import with_aiohttp
+from bot.transport.http import with_aiohttp
 from emulator import DEFAULT_TOKEN
 
 STATIC_RESULTS = 50

@@ -28,8 +28,8 @@ from pathlib import Path
 from telegram import Bot
 
 from bench.processes import emulator_process
-from bot.publish.pacing import Pacer, PacingLimits
-from bot.publish.publisher import Publisher, PublisherConfig
+from bot.delivery.publisher import Publisher, PublisherConfig
+from bot.transport.pacing import Pacer, PacingLimits
 from emulator import DEFAULT_TOKEN, EmulatorClient, FloodLimits
 from news.dedupe import content_hash
 from news.entities import OutboxState

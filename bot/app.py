@@ -11,17 +11,17 @@ from typing import cast
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot.alerts.sender import AlertSender
 from bot.context import BotData, Context, NewsApplication
+from bot.delivery.alert_sender import AlertSender
+from bot.delivery.setup import build_notifier, build_publisher, pacing_limits
 from bot.jobs import schedule_jobs
 from bot.ops.health.server import HealthServer
 from bot.ops.settings import Settings
-from bot.publish.pacing import Pacer
-from bot.publish.ratelimiter import PacingRateLimiter
-from bot.publish.setup import build_notifier, build_publisher, pacing_limits
 from bot.runtime import fetch_policy, ingest_executor
-from bot.telegram_http import with_aiohttp
-from bot.updates import PerChatUpdateProcessor
+from bot.transport.http import with_aiohttp
+from bot.transport.pacing import Pacer
+from bot.transport.ratelimiter import PacingRateLimiter
+from bot.transport.updates import PerChatUpdateProcessor
 from handlers import all_handlers
 from handlers.admin_menu import set_admin_commands
 from handlers.commands import set_bot_commands

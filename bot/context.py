@@ -9,14 +9,14 @@ from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from bot.alerts.sender import AlertSender
+from bot.delivery.alert_sender import AlertSender
+from bot.delivery.notices import AdminNotifier
+from bot.delivery.publisher import Publisher
 from bot.inline_cache import RenderedResults
 from bot.ops.health.metrics import BotMetrics
 from bot.ops.settings import Settings
-from bot.publish.notify import AdminNotifier
-from bot.publish.pacing import Pacer
-from bot.publish.publisher import Publisher
 from bot.seen_users import SeenUsers
+from bot.transport.pacing import Pacer
 from news.fetch import Fetcher
 from storage.database import Database
 

@@ -19,8 +19,8 @@ from telegram.constants import ParseMode
 
 from bot.inline_cache import JSONDict, RenderedResults, ResultKey
 from bot.ops.i18n import N_, Texts, texts_for
-from bot.publish.content import post_contents
-from bot.publish.telegram_send import keyboard_json
+from bot.services.post_content import post_contents
+from bot.transport.send import keyboard_json
 from news.entities import Article
 from news.query import parse_query
 from news.render import (

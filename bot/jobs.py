@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.context import Context, NewsApplication
-from bot.publish.notify import AdminNotifier
+from bot.delivery.notices import AdminNotifier
 from bot.runtime import make_ingestor
 from bot.services.ingest import CycleReport
 from storage.database import Database

@@ -13,13 +13,13 @@ from typing import Any, Final
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.channel_check import (
+from bot.context import Context
+from bot.delivery.channel_check import (
     ChannelAdded,
     ChannelCheckError,
     add_checked_channel,
     parse_channel_reference,
 )
-from bot.context import Context
 from bot.ops.i18n import N_, Texts, texts
 from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
 from handlers.admin_sources import admin_source_handlers
@@ -79,7 +79,7 @@ async def add_channel(update: Update, context: Context) -> None:
         reference = parse_channel_reference(args[0])
         added = await add_checked_channel(context.bot, context.bot_data.db, reference, style=style)
     except ChannelCheckError as exc:
-        # The check's reason quotes Telegram and stays English (bot.channel_check).
+        # The check's reason quotes Telegram and stays English (bot.delivery.channel_check).
         await message.reply_text(_("Not added: {reason}.").format(reason=exc))
         return
     await message.reply_text(describe_added(added, language))

@@ -32,8 +32,8 @@ from bot.admin_sources import (
 )
 from bot.admin_texts import sources_messages
 from bot.context import Context
+from bot.delivery.notices import channel_label
 from bot.ops.i18n import N_, Texts, texts
-from bot.publish.notify import channel_label
 from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
 from handlers.bookmarks import STALE_BUTTON
 from storage.database import Database

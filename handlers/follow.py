@@ -1,6 +1,6 @@
 """`/follow WORDS`, `/following` and `/unfollow N|WORDS` in the private chat; the ✖ buttons.
 
-Alerts themselves are sent by `bot.alerts.sender.AlertSender`. `/follow` and `/following`
+Alerts themselves are sent by `bot.delivery.alert_sender.AlertSender`. `/follow` and `/following`
 resume alerts that were paused because the user had blocked the bot.
 """
 
@@ -27,8 +27,8 @@ from bot.alerts.follows import (
 )
 from bot.context import Context
 from bot.ops.i18n import Texts, texts
-from bot.publish.errors import is_not_modified
-from bot.publish.telegram_send import inline_markup
+from bot.transport.errors import is_not_modified
+from bot.transport.send import inline_markup
 from handlers.bookmarks import remember_user
 from news.follows import MAX_FOLLOW_CHARS, FollowProblem
 

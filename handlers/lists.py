@@ -15,9 +15,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import Context
 from bot.ops.i18n import N_, texts
-from bot.publish.errors import is_not_modified
-from bot.publish.telegram_send import inline_markup
 from bot.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
+from bot.transport.errors import is_not_modified
+from bot.transport.send import inline_markup
 from handlers.bookmarks import STALE_BUTTON, remember_user
 
 SEARCH_USAGE: Final = N_(

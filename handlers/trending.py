@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.ops.i18n import texts
-from bot.publish.telegram_send import inline_markup
+from bot.transport.send import inline_markup
 from bot.trending import trending_view
 
 

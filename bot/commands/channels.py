@@ -9,13 +9,13 @@ from contextlib import asynccontextmanager
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.channel_check import (
+from bot.commands.base import CommandError
+from bot.delivery.channel_check import (
     ChannelCheckError,
     add_checked_channel,
     parse_channel_reference,
     unreachable,
 )
-from bot.commands.base import CommandError
 from bot.ops.settings import Settings
 from bot.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.runtime import database

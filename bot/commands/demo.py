@@ -26,9 +26,9 @@ from typing import Any, Final, TextIO, TypeVar
 from pydantic import SecretStr
 
 from bot.app import build_application
-from bot.channel_check import ChannelCheckError, add_checked_channel
 from bot.commands.base import CommandError
 from bot.commands.channels import telegram_bot
+from bot.delivery.channel_check import ChannelCheckError, add_checked_channel
 from bot.demo.discussion import scene_discussion_reply
 from bot.demo.feedserver import running_feed_server
 from bot.demo.reader import (

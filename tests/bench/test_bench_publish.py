@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.publish import Workload, ideal_makespan
-from bot.publish.pacing import PacingLimits
+from bot.transport.pacing import PacingLimits
 
 ROOT = Path(__file__).resolve().parents[2]
 

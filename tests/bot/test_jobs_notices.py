@@ -8,11 +8,11 @@ import pytest
 from telegram.ext import CallbackContext, ContextTypes
 
 from bot.context import BotData
+from bot.delivery.notices import AdminNotifier, deactivated_notice
 from bot.jobs import ingest_due_sources
 from bot.ops.settings import Settings
-from bot.publish.notify import AdminNotifier, deactivated_notice
-from bot.publish.pacing import Pacer, PacingLimits
 from bot.runtime import fetch_policy
+from bot.transport.pacing import Pacer, PacingLimits
 from news.fetch import Fetcher
 from storage.database import Database, open_database
 from tests.support.feedserver import FeedServer

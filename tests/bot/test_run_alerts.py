@@ -10,7 +10,7 @@ import pytest
 from emulator import EmulatorConfig, FloodLimits, RunningEmulator
 from news.follows import parse_follow
 from storage.database import open_database
-from tests.bot.publish.test_run_publishing import RUN_SCALE, bot_env, running_bot, stop_with
+from tests.bot.delivery.test_run_publishing import RUN_SCALE, bot_env, running_bot, stop_with
 from tests.support.feedserver import FeedServer
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Dale Post</title>

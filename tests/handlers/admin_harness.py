@@ -11,9 +11,9 @@ from telegram.ext import ContextTypes
 
 from bot.context import BotData
 from bot.ops.settings import Settings
-from bot.publish.pacing import Pacer, PacingLimits
-from bot.publish.ratelimiter import PacingRateLimiter
 from bot.runtime import fetch_policy
+from bot.transport.pacing import Pacer, PacingLimits
+from bot.transport.ratelimiter import PacingRateLimiter
 from emulator import EmulatorConfig, FloodLimits
 from emulator.client import EmulatorError
 from handlers import all_handlers

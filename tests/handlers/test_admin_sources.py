@@ -9,7 +9,7 @@ import pytest
 from bot.admin_texts import MESSAGE_LIMIT, sources_messages
 from bot.local_sources import import_source
 from bot.ops.i18n import texts_for
-from bot.publish.telegram_send import inline_markup
+from bot.transport.send import inline_markup
 from emulator import EmulatorConfig
 from handlers.admin import NOT_AN_ADMIN
 from news.render import utf16_len

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from bot.alerts.matcher import match_queued
-from bot.alerts.sender import AlertConfig, AlertSender
+from bot.delivery.alert_sender import AlertConfig, AlertSender
 from bot.ops.settings import Settings
 from bot.runtime import fetch_policy
 from bot.services.ingest import ALERT_MAX_AGE, Ingestor

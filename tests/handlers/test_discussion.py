@@ -14,9 +14,9 @@ from telegram import Chat, Message, MessageOriginChannel, Update, User
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.context import BotData
+from bot.delivery.setup import build_publisher, pacing_limits
 from bot.ops.settings import Settings
-from bot.publish.pacing import Pacer
-from bot.publish.setup import build_publisher, pacing_limits
+from bot.transport.pacing import Pacer
 from emulator.client import EmulatorError
 from handlers import all_handlers
 from handlers.discussion import is_human_comment, thread_of

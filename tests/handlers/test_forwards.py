@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.publish.telegram_send import inline_markup
+from bot.transport.send import inline_markup
 from handlers.forwards import NOT_A_KNOWN_POST
 from news.render import post_keyboard
 from tests.handlers.conftest import make_draft, reader_bot

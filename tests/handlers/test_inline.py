@@ -15,8 +15,8 @@ from bot.inline_results import (
     article_result,
     parse_offset,
 )
-from bot.publish.content import post_contents
-from bot.publish.telegram_send import inline_markup
+from bot.services.post_content import post_contents
+from bot.transport.send import inline_markup
 from news.render import encode_save, encode_share_query, post_keyboard
 from tests.handlers.conftest import PUBLISHED, make_draft, reader_bot
 

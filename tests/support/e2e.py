@@ -27,7 +27,7 @@ from telegram.ext import (
     Defaults,
 )
 
-from bot.telegram_http import with_aiohttp
+from bot.transport.http import with_aiohttp
 from emulator.client import (
     CallbackAnswer,
     ChosenInline,

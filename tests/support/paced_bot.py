@@ -14,8 +14,8 @@ from telegram.ext import ContextTypes
 
 from bot.context import BotData
 from bot.ops.settings import Settings
-from bot.publish.pacing import Pacer, PacingLimits
-from bot.publish.ratelimiter import PacingRateLimiter
+from bot.transport.pacing import Pacer, PacingLimits
+from bot.transport.ratelimiter import PacingRateLimiter
 from emulator import EmulatorConfig
 from emulator.flood import FloodLimits
 from handlers import all_handlers

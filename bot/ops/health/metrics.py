@@ -17,7 +17,7 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.metrics_core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.publish.publisher import PublishStats
+from bot.delivery.publisher import PublishStats
 from bot.services.ingest import CycleReport, OutcomeStatus
 from storage.status import StoreStatus
 

@@ -10,8 +10,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.publish.errors import FailureKind, classify_error
-from bot.telegram_http import AiohttpRequest, AnswerLost, RequestNotSent
+from bot.transport.errors import FailureKind, classify_error
+from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent
 from emulator import RunningEmulator
 
 

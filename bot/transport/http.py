@@ -131,7 +131,7 @@ class AiohttpRequest(BaseRequest):
                 return response.status, await response.read()
         # The messages name the error class only and the cause is dropped: aiohttp's texts
         # carry the URL, and the URL carries the token. The class says whether the request
-        # may have reached Telegram (bot.publish.errors decides retries by it).
+        # may have reached Telegram (bot.transport.errors decides retries by it).
         except aiohttp.ConnectionTimeoutError:
             raise ConnectTimedOut("Timed out connecting to the Bot API") from None
         except TimeoutError:

@@ -19,8 +19,8 @@ from typing import Any, Final
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.publish.errors import retry_after_seconds
-from bot.publish.pacing import Pacer, in_paced_send
+from bot.transport.errors import retry_after_seconds
+from bot.transport.pacing import Pacer, in_paced_send
 
 JSONDict = dict[str, Any]
 MESSAGE_ENDPOINTS_ALSO: Final = frozenset(

@@ -12,7 +12,7 @@ from emulator import RunningEmulator
 from news.entities import Channel, ChannelStyle, OutboxState, PostedAs, Source
 from news.fetch import Fetcher, FetchPolicy
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
-from tests.bot.publish.conftest import NewsWorld
+from tests.bot.delivery.conftest import NewsWorld
 
 LEDE = "The lock keepers reopened the canal after the dredging finished early."
 TAIL = "Boat owners were asked to keep to the posted speed limit near the weir."

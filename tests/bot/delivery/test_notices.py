@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 from telegram import Bot
 
-from bot.ops.i18n import texts_for
-from bot.publish.notify import (
+from bot.delivery.notices import (
     ERROR_PREVIEW_CHARS,
     AdminNotifier,
     channel_label,
     deactivated_notice,
     unavailable_notice,
 )
-from bot.publish.pacing import Pacer
+from bot.ops.i18n import texts_for
+from bot.transport.pacing import Pacer
 from emulator import RunningEmulator
 from news.entities import Channel, ChannelStyle, Source
 from storage.errors import DatabaseError

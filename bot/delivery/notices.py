@@ -17,7 +17,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.ops.i18n import Texts, texts_for
-from bot.publish.pacing import Pacer
+from bot.transport.pacing import Pacer
 from news.entities import Channel, Source
 from storage.errors import StorageError
 

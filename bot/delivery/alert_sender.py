@@ -37,9 +37,9 @@ from telegram.error import TelegramError
 from bot.alerts.matcher import match_queued
 from bot.alerts.message import AlertMessage, render_alert
 from bot.ops.i18n import texts_for
-from bot.publish.errors import FailureKind, SendFailure, classify_error
-from bot.publish.pacing import Pacer
-from bot.publish.telegram_send import inline_markup
+from bot.transport.errors import FailureKind, SendFailure, classify_error
+from bot.transport.pacing import Pacer
+from bot.transport.send import inline_markup
 from news.entities import Alert
 from storage.database import Database
 from storage.errors import NotFoundError
@@ -56,12 +56,12 @@ AIOHTTP_NEVER_SENT: Final = frozenset(
         "aiohttp.ClientProxyConnectionError",
     }
 )
-"""Errors of `bot.telegram_http` raised before the request left: safe to retry."""
+"""Errors of `bot.transport.http` raised before the request left: safe to retry."""
 
 
 def classify_alert_error(error: TelegramError) -> SendFailure:
     """Classify like the publisher, but count any aiohttp transport failure after the
-    connection was made as UNCERTAIN: `bot.telegram_http` names the aiohttp error in the
+    connection was made as UNCERTAIN: `bot.transport.http` names the aiohttp error in the
     message and keeps no cause, so `classify_error` would call a lost answer transient,
     and an alert retried after it may arrive twice."""
     failure = classify_error(error)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.publish.pacing import (
+from bot.transport.pacing import (
     GLOBAL_HOLD_CHATS,
     PRUNE_EVERY,
     Pacer,

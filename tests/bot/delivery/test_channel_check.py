@@ -1,4 +1,4 @@
-"""`bot.channel_check`: references people type, and the check on groups as well as channels."""
+"""`bot.delivery.channel_check`: references people type; the check on groups and channels."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from bot.channel_check import (
+from bot.delivery.channel_check import (
     ChannelCheckError,
     ChannelProblem,
     add_checked_channel,

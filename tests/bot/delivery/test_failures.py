@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.publish import publisher as publisher_module
+import bot.delivery.publisher as publisher_module
 from emulator import RunningEmulator
 from news.entities import ChannelStyle, OutboxState, PostedAs
 from news.render import render_post
-from tests.bot.publish.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
+from tests.bot.delivery.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
 
 
 async def delivered(world: NewsWorld, channel) -> Counter[int]:

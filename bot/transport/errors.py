@@ -7,7 +7,7 @@ Kinds (python-telegram-bot exception → kind)::
       (connect error, pool timeout) or the
       server answered 5xx
     TimedOut / connection lost after the  UNCERTAIN    Telegram may have posted it: see
-      request was written                              `bot.publish.publisher` for the policy
+      request was written                              `bot.delivery.publisher` for the policy
     BadRequest (400) about the message    REJECTED     record on the row, never retry
     Forbidden (403), BadRequest about the CHAT_UNAVAILABLE  pause the channel, tell admins
       chat or the bot's rights, ChatMigrated
@@ -35,7 +35,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.telegram_http import AnswerLost, ConnectTimedOut, RequestNotSent
+from bot.transport.http import AnswerLost, ConnectTimedOut, RequestNotSent
 
 NOT_MODIFIED: Final = "message is not modified"
 """Telegram's answer to an edit that changes nothing: the message already says it."""

@@ -45,11 +45,11 @@ from typing import TypeVar
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.publish.content import post_content
-from bot.publish.errors import FailureKind, SendFailure, classify_error
-from bot.publish.notify import AdminNotifier
-from bot.publish.pacing import Pacer
-from bot.publish.telegram_send import SentPost, edit_post, post_digest, send_post
+from bot.delivery.notices import AdminNotifier
+from bot.services.post_content import post_content
+from bot.transport.errors import FailureKind, SendFailure, classify_error
+from bot.transport.pacing import Pacer
+from bot.transport.send import SentPost, edit_post, post_digest, send_post
 from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs
 from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
 from storage.database import Database

@@ -18,7 +18,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.publish.errors import FailureKind, classify_error, is_not_modified
+from bot.transport.errors import FailureKind, classify_error, is_not_modified
 
 
 def caused(error: TelegramError, cause: BaseException) -> TelegramError:

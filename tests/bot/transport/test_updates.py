@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, InlineQuery, Message, Update, User
 
-from bot.updates import PerChatUpdateProcessor, chat_key
+from bot.transport.updates import PerChatUpdateProcessor, chat_key
 
 ANN = User(1, "Ann", is_bot=False)
 

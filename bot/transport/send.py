@@ -10,7 +10,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.publish.errors import is_not_modified
+from bot.transport.errors import is_not_modified
 from news.entities import PostedAs
 from news.render import Keyboard, PostButton, PostStyle, RenderedPost
 

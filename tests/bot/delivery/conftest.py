@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from telegram import Bot
 
-from bot.publish.notify import AdminNotifier
-from bot.publish.pacing import Pacer, PacingLimits
-from bot.publish.publisher import Publisher, PublisherConfig
+from bot.delivery.notices import AdminNotifier
+from bot.delivery.publisher import Publisher, PublisherConfig
+from bot.transport.pacing import Pacer, PacingLimits
 from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
 from news.dedupe import content_hash
 from news.entities import Channel, ChannelStyle, OutboxItem, OutboxState, Source

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.publish.content import post_content, post_contents
+from bot.services.post_content import post_content, post_contents
 from news.models import RelatedLink
 from storage.database import Database
-from tests.bot.publish.conftest import PUBLISHED, draft
+from tests.bot.delivery.conftest import PUBLISHED, draft
 
 
 async def store(db: Database, url: str, name: str, drafts) -> list[int]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Bot
 
+from bot.delivery.notices import AdminNotifier
+from bot.delivery.publisher import Publisher, PublisherConfig
 from bot.ops.settings import Settings
-from bot.publish.notify import AdminNotifier
-from bot.publish.pacing import Pacer, PacingLimits
-from bot.publish.publisher import Publisher, PublisherConfig
+from bot.transport.pacing import Pacer, PacingLimits
 from storage.database import Database
 
 

@@ -9,10 +9,10 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
-from bot.publish.pacing import Pacer, PacingLimits
-from bot.publish.ratelimiter import PacingRateLimiter, chat_key, posts_a_message
+from bot.transport.pacing import Pacer, PacingLimits
+from bot.transport.ratelimiter import PacingRateLimiter, chat_key, posts_a_message
 from emulator import RunningEmulator
-from tests.bot.publish.conftest import TIME_SCALE
+from tests.bot.delivery.conftest import TIME_SCALE
 
 CHANNEL = -1001
 
