@@ -6,7 +6,7 @@ Copies the cached synthetic database (`bench.inline_data`, generated once) to a 
 folder, gives USERS users five follows each (words, two-word searches, phrases, #tags of
 places and topics, some with source:, drawn with a skew so popular searches are shared),
 then stores batches of new articles the way ingestion does, queues them and times
-`bot.alerts.matcher.match_queued`. Prints one line per batch size.
+`bot.services.alerts.matcher.match_queued`. Prints one line per batch size.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.inline_data import dataset, make_draft
 from bench.synth import PLACES, TOPICS, ArticleFactory
-from bot.alerts.matcher import match_queued
+from bot.services.alerts.matcher import match_queued
 from bot.services.ingest import ALERT_MAX_AGE
 from news.follows import parse_follow
 from storage.database import Database, open_database

@@ -12,10 +12,10 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.delivery.alert_sender import AlertSender
 from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher
-from bot.inline_cache import RenderedResults
 from bot.ops.health.metrics import BotMetrics
 from bot.ops.settings import Settings
-from bot.seen_users import SeenUsers
+from bot.services.inline.cache import RenderedResults
+from bot.services.seen_users import SeenUsers
 from bot.transport.pacing import Pacer
 from news.fetch import Fetcher
 from storage.database import Database
@@ -45,8 +45,8 @@ class BotData:
     post_init, stopped in post_stop."""
     rendered_results: RenderedResults = field(default_factory=RenderedResults)
     seen_users: SeenUsers = field(default_factory=SeenUsers)
-    """Users written to the database lately (see bot.seen_users)."""
-    """Inline results already rendered, per article version (see bot.inline_cache)."""
+    """Users written to the database lately (see bot.services.seen_users)."""
+    """Inline results already rendered, per article version (see bot.services.inline.cache)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
     metrics: BotMetrics = field(default_factory=BotMetrics)

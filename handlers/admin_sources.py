@@ -1,7 +1,7 @@
 """Admin commands about sources, in a private chat: `/sources`, `/addsource URL [@channel]`,
 `/removesource ID` (confirmed with a button), `/pause ID`, `/resume ID`.
 
-The work is done by `bot.admin_sources` (shared rules with the CLI); these handlers parse
+The work is done by `bot.services.admin.sources` (shared rules with the CLI); these handlers parse
 the command, call it and answer in the admin's language.
 """
 
@@ -21,7 +21,11 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.admin_sources import (
+from bot.context import Context
+from bot.delivery.notices import channel_label
+from bot.ops.i18n import N_, Texts, texts
+from bot.services.admin.reports import sources_messages
+from bot.services.admin.sources import (
     RemovalImpact,
     SourceAdminError,
     add_fetched_source,
@@ -30,10 +34,6 @@ from bot.admin_sources import (
     remove_source,
     resume_source,
 )
-from bot.admin_texts import sources_messages
-from bot.context import Context
-from bot.delivery.notices import channel_label
-from bot.ops.i18n import N_, Texts, texts
 from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
 from handlers.bookmarks import STALE_BUTTON
 from storage.database import Database

@@ -9,10 +9,10 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.admin_status import bot_stats, channel_statuses
-from bot.admin_texts import channels_messages, stats_messages
 from bot.context import Context
 from bot.ops.i18n import texts
+from bot.services.admin.reports import channels_messages, stats_messages
+from bot.services.admin.status import bot_stats, channel_statuses
 from handlers.admin_access import admin_message, private_commands
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)

@@ -42,7 +42,7 @@ async def remember_user(db: Database, user: User) -> None:
 async def track_user(update: Update, context: Context) -> None:
     """Record the user behind every update (runs first, in group -1).
 
-    A user written lately with the same fields is skipped (see `bot.seen_users`), except
+    A user written lately with the same fields is skipped (see `bot.services.seen_users`), except
     for private-chat messages.
     """
     user = update.effective_user

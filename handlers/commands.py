@@ -15,8 +15,8 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
-from bot.inline_results import NO_BOOKMARKS_START, NOTHING_FOUND_START
 from bot.ops.i18n import N_, SOURCE_LANGUAGE, Texts, available_languages, texts, texts_for
+from bot.services.inline.results import NO_BOOKMARKS_START, NOTHING_FOUND_START
 
 log = logging.getLogger(__name__)
 

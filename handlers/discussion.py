@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
 from bot.context import Context
-from bot.discussion import count_comment, start_thread
+from bot.services.discussion import count_comment, start_thread
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
-from bot.export import bookmarks_json, bookmarks_markdown, exported_bookmarks
 from bot.ops.i18n import N_, texts
+from bot.services.export import bookmarks_json, bookmarks_markdown, exported_bookmarks
 
 NOTHING_TO_EXPORT: Final = N_("You have no bookmarks to export yet.")
 MARKDOWN_NAME: Final = "bookmarks.md"

@@ -13,7 +13,9 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.alerts.follows import (
+from bot.context import Context
+from bot.ops.i18n import Texts, texts
+from bot.services.alerts.follows import (
     UNFOLLOW_DATA_PATTERN,
     FollowingList,
     FollowResult,
@@ -25,8 +27,6 @@ from bot.alerts.follows import (
     start_following,
     stop_following,
 )
-from bot.context import Context
-from bot.ops.i18n import Texts, texts
 from bot.transport.errors import is_not_modified
 from bot.transport.send import inline_markup
 from handlers.bookmarks import remember_user

@@ -10,8 +10,8 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.ops.i18n import N_, Texts, texts
-from bot.saved_links import save_new_page
-from bot.saving import SaveOutcome, SaveResult, save_channel_post, save_link
+from bot.services.saving.forwards import SaveOutcome, SaveResult, save_channel_post, save_link
+from bot.services.saving.links import save_new_page
 from handlers.bookmarks import remember_user
 from news.render import clean_text, truncate_words
 

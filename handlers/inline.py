@@ -1,6 +1,6 @@
 """Inline mode: `@bot words`, `@bot #tag`, `@bot saved ...` and the Share button's `id:<n>`.
 
-The handler is thin: `bot.inline_results.inline_page` builds the page from storage.
+The handler is thin: `bot.services.inline.results.inline_page` builds the page from storage.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, ChosenInlineResultHandler, InlineQueryHandler
 
 from bot.context import Context
-from bot.inline_results import inline_page
 from bot.ops.i18n import texts
-from bot.shares import record_share
+from bot.services.inline.results import inline_page
+from bot.services.shares import record_share
 
 log = logging.getLogger(__name__)
 

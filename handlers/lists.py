@@ -1,6 +1,6 @@
 """`/bookmarks [WORDS]` and `/search WORDS` in the private chat: paged lists, one message each.
 
-`bot.reading_list` builds the pages; a press on `◀` `▶` or `✖ n` edits the same message.
+`bot.services.reading_list` builds the pages; a press on `◀` `▶` or `✖ n` edits the same message.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import Context
 from bot.ops.i18n import N_, texts
-from bot.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
+from bot.services.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
 from bot.transport.errors import is_not_modified
 from bot.transport.send import inline_markup
 from handlers.bookmarks import STALE_BUTTON, remember_user

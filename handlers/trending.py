@@ -16,8 +16,8 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.ops.i18n import texts
+from bot.services.trending import trending_view
 from bot.transport.send import inline_markup
-from bot.trending import trending_view
 
 
 async def show_trending(update: Update, context: Context) -> None:

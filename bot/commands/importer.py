@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 
 from bot.commands.base import CommandError
-from bot.local_sources import import_source
 from bot.ops.settings import Settings
 from bot.runtime import database, ingestion
+from bot.services.local_sources import import_source
 from news.errors import ParseError
 from news.parse import parse_document
 

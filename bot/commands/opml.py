@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from bot.commands.base import CommandError
-from bot.local_sources import IMPORT_SCHEME
 from bot.ops.settings import Settings
 from bot.runtime import database
+from bot.services.local_sources import IMPORT_SCHEME
 from news.opml import Subscription, parse_opml, render_opml
 from storage.errors import AlreadyExistsError
 

@@ -1,8 +1,8 @@
 """The alert sender: a background task that matches new articles and messages each user once.
 
 Each round (woken by ingestion, or every `poll_seconds`): queued articles are matched
-against the follows (`bot.alerts.matcher`), then every user with pending alerts gets one
-message listing all of them (`bot.alerts.message`), through the shared `Pacer` — never
+against the follows (`bot.services.alerts.matcher`), then every user with pending alerts gets one
+message listing all of them (`bot.services.alerts.message`), through the shared `Pacer` — never
 faster than Telegram allows per private chat and overall. Ingestion only wakes it: it never
 waits on a send.
 
@@ -34,9 +34,9 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.alerts.matcher import match_queued
-from bot.alerts.message import AlertMessage, render_alert
 from bot.ops.i18n import texts_for
+from bot.services.alerts.matcher import match_queued
+from bot.services.alerts.message import AlertMessage, render_alert
 from bot.transport.errors import FailureKind, SendFailure, classify_error
 from bot.transport.pacing import Pacer
 from bot.transport.send import inline_markup

@@ -239,7 +239,7 @@ class Ingestor:
                 source.id, drafts, fetched_at=self._clock()
             )
             queued = await self._queue_for_channels(source, result.inserted)
-            # Followers are alerted to new stories (bot.alerts); queued with the articles.
+            # Followers are alerted to new stories (bot.services.alerts); queued with the articles.
             await self._db.alerts.queue(result.inserted, max_age=ALERT_MAX_AGE)
             # Posts of articles that changed are edited in place by the publisher.
             now = self._clock()

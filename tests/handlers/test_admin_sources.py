@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.admin_texts import MESSAGE_LIMIT, sources_messages
-from bot.local_sources import import_source
 from bot.ops.i18n import texts_for
+from bot.services.admin.reports import MESSAGE_LIMIT, sources_messages
+from bot.services.local_sources import import_source
 from bot.transport.send import inline_markup
 from emulator import EmulatorConfig
 from handlers.admin import NOT_AN_ADMIN

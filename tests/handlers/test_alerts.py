@@ -13,10 +13,10 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from bot.alerts.matcher import match_queued
 from bot.delivery.alert_sender import AlertConfig, AlertSender
 from bot.ops.settings import Settings
 from bot.runtime import fetch_policy
+from bot.services.alerts.matcher import match_queued
 from bot.services.ingest import ALERT_MAX_AGE, Ingestor
 from news.entities import AlertState
 from news.fetch import Fetcher

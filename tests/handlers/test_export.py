@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.export import ExportedBookmark, bookmarks_markdown
+from bot.services.export import ExportedBookmark, bookmarks_markdown
 from handlers.export import JSON_NAME, MARKDOWN_NAME, NOTHING_TO_EXPORT
 from tests.handlers.conftest import PUBLISHED, make_draft, reader_bot
 

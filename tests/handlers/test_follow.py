@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.alerts.follows import decode_unfollow, encode_unfollow
+from bot.services.alerts.follows import decode_unfollow, encode_unfollow
 from emulator.client import EmulatorError
 from tests.support.paced_bot import paced_reader_bot, scaled_emulator_config, scaled_pacer
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions
 
-from bot.inline_results import (
+from bot.services.inline.results import (
     NO_BOOKMARKS_START,
     NOTHING_FOUND_START,
     PAGE_SIZE,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.reading_list import (
+from bot.services.reading_list import (
     ListKind,
     ListPage,
     decode_list_data,

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.runtime import fetch_policy
-from bot.saved_links import NOT_AN_ARTICLE, REFUSED, SAVED_LINKS_SOURCE
+from bot.services.saving.links import NOT_AN_ARTICLE, REFUSED, SAVED_LINKS_SOURCE
 from handlers.forwards import LINK_FAILED
 from news.fetch import Fetcher
 from storage.database import Database

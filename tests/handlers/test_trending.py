@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.trending import NOTHING_TRENDING
+from bot.services.trending import NOTHING_TRENDING
 from handlers.bookmarks import SAVED
 from news.render import encode_save
 from tests.handlers.conftest import make_draft, reader_bot

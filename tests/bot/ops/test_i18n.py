@@ -27,8 +27,8 @@ from bot.ops.i18n import (
     plural_index,
     texts_for,
 )
-from bot.saved_links import HTTP_STATUS
-from bot.saving import SaveOutcome, SaveResult
+from bot.services.saving.forwards import SaveOutcome, SaveResult
+from bot.services.saving.links import HTTP_STATUS
 from handlers.commands import COMMANDS, HELP_LINES, help_text, set_bot_commands
 from handlers.forwards import describe_outcome
 from storage.database import Database, open_database

@@ -13,9 +13,9 @@ from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import Final
 
-from bot.local_sources import import_source
 from bot.ops.i18n import N_
-from bot.saving import SaveOutcome, SaveResult, save_article
+from bot.services.local_sources import import_source
+from bot.services.saving.forwards import SaveOutcome, SaveResult, save_article
 from news.errors import (
     FetchError,
     FetchTimeoutError,

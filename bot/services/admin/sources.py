@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-from bot.local_sources import IMPORT_SCHEME
 from bot.ops.i18n import N_, Texts
-from bot.saved_links import fetch_failure
+from bot.services.local_sources import IMPORT_SCHEME
+from bot.services.saving.links import fetch_failure
 from news.entities import Channel, Source
 from news.errors import FetchError, ParseError
 from news.fetch import Fetcher

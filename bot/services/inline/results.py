@@ -17,8 +17,8 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.inline_cache import JSONDict, RenderedResults, ResultKey
 from bot.ops.i18n import N_, Texts, texts_for
+from bot.services.inline.cache import JSONDict, RenderedResults, ResultKey
 from bot.services.post_content import post_contents
 from bot.transport.send import keyboard_json
 from news.entities import Article

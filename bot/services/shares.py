@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.inline_results import article_id_of_result
+from bot.services.inline.results import article_id_of_result
 from storage.database import Database
 from storage.errors import NotFoundError
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.related import RelatedKind, find_related, related_coverage_html
+from bot.services.related import RelatedKind, find_related, related_coverage_html
 from emulator.html_entities import parse_html
 from news.dedupe import content_hash
 from news.models import ArticleDraft

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from bot.alerts.matcher import first_follow_per_user
-from bot.alerts.message import MAX_SAVE_BUTTONS, render_alert
 from bot.ops.i18n import texts_for
+from bot.services.alerts.matcher import first_follow_per_user
+from bot.services.alerts.message import MAX_SAVE_BUTTONS, render_alert
 from news.entities import Alert, AlertMatch, AlertState, Article, Follow
 from news.render import MAX_TEXT_UNITS, encode_save, utf16_len
 

@@ -17,7 +17,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Final
 
-from bot.related import related_coverage_html
+from bot.services.related import related_coverage_html
 from news.entities import Channel, OutboxItem, OutboxState
 from storage.database import Database
 from storage.errors import NotFoundError

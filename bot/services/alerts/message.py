@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.ops.i18n import Texts
-from bot.reading_list import UNTITLED
+from bot.services.reading_list import UNTITLED
 from news.entities import Alert, Article
 from news.render import (
     MAX_TEXT_UNITS,

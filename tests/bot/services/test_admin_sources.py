@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.admin_sources import (
+from bot.ops.i18n import texts_for
+from bot.services.admin.sources import (
     BAD_URL,
     SourceAdminError,
     check_source_url,
@@ -15,8 +16,7 @@ from bot.admin_sources import (
     remove_source,
     resume_source,
 )
-from bot.ops.i18n import texts_for
-from bot.saved_links import HTTP_STATUS
+from bot.services.saving.links import HTTP_STATUS
 from storage.database import Database, open_database
 from tests.handlers.conftest import PUBLISHED, make_draft
 

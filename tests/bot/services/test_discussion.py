@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.discussion import count_comment, start_thread
+from bot.services.discussion import count_comment, start_thread
 from news.dedupe import content_hash
 from news.models import ArticleDraft
 from storage.database import open_database

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.inline_cache import RenderedResults
+from bot.services.inline.cache import RenderedResults
 
 WHEN = datetime(2026, 11, 30, tzinfo=UTC)
 

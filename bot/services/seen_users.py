@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Final, TypeAlias
 
-from bot.expiring_lru import ExpiringLRU
+from bot.services.expiring_lru import ExpiringLRU
 
 DEFAULT_REFRESH_SECONDS: Final = 600.0
 DEFAULT_SIZE: Final = 50_000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.seen_users import SeenUsers
+from bot.services.seen_users import SeenUsers
 
 ANN = ("ann", "Ann", "en")
 

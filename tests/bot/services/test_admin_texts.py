@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.admin_texts import MESSAGE_LIMIT, source_block, sources_messages, split_messages
 from bot.ops.i18n import texts_for
+from bot.services.admin.reports import (
+    MESSAGE_LIMIT,
+    source_block,
+    sources_messages,
+    split_messages,
+)
 from news.entities import Source
 from news.render import utf16_len
 

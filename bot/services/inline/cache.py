@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, TypeAlias
 
-from bot.expiring_lru import ExpiringLRU
+from bot.services.expiring_lru import ExpiringLRU
 
 DEFAULT_SIZE: Final = 10_000
 DEFAULT_TTL_SECONDS: Final = 600.0

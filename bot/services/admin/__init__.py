@@ -1,0 +1,1 @@
+"""What an admin does from the chat: source actions, status reads and reports."""

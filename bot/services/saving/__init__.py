@@ -1,0 +1,1 @@
+"""Saving from the private chat: forwarded channel posts and pasted links."""
