@@ -23,8 +23,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bench.synth import rss_feed
+from bot.app.runtime import ingest_executor, ingest_worker_count
 from bot.ops.settings import Settings
-from bot.runtime import ingest_executor, ingest_worker_count
 from bot.services.ingest import Ingestor
 from news.fetch import Fetcher, FetchPolicy
 from storage.database import open_database

@@ -21,7 +21,7 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.context import Context
+from bot.app.context import Context
 from bot.delivery.notices import channel_label
 from bot.ops.i18n import N_, Texts, texts
 from bot.services.admin.reports import sources_messages

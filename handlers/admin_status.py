@@ -9,7 +9,7 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.context import Context
+from bot.app.context import Context
 from bot.ops.i18n import texts
 from bot.services.admin.reports import channels_messages, stats_messages
 from bot.services.admin.status import bot_stats, channel_statuses

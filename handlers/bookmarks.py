@@ -15,7 +15,7 @@ from telegram import Update, User
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
 
-from bot.context import Context
+from bot.app.context import Context
 from bot.ops.i18n import N_, texts
 from news.render import decode_callback
 from storage.database import Database

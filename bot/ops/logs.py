@@ -3,9 +3,9 @@
 Log calls write their message as `event=NAME key=%s ...` pairs. A handler set up by
 `configure_logging` prints each record on one line, in one of two formats (LOG_FORMAT):
 
-    keyvalue  2026-11-30T05:00:00Z level=INFO logger=bot.jobs event=posted item_id=7
+    keyvalue  2026-11-30T05:00:00Z level=INFO logger=bot.app.jobs event=posted item_id=7
               (values with spaces, quotes or `=` are quoted and escaped like JSON strings)
-    json      {"time": "2026-11-30T05:00:00Z", "level": "INFO", "logger": "bot.jobs",
+    json      {"time": "2026-11-30T05:00:00Z", "level": "INFO", "logger": "bot.app.jobs",
                "event": "posted", "item_id": 7}
 
 The `key=value` pairs are read from the message template, each value being one whole
@@ -220,7 +220,7 @@ class _EventFormatter(logging.Formatter):
 
 
 class KeyValueFormatter(_EventFormatter):
-    """`2026-11-30T05:00:00Z level=INFO logger=bot.jobs event=posted item_id=7` lines."""
+    """`2026-11-30T05:00:00Z level=INFO logger=bot.app.jobs event=posted item_id=7` lines."""
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record as one `key=value` line."""

@@ -9,9 +9,9 @@ from typing import Any
 
 from telegram.ext import ContextTypes
 
-from bot.context import BotData
+from bot.app.context import BotData
+from bot.app.runtime import fetch_policy
 from bot.ops.settings import Settings
-from bot.runtime import fetch_policy
 from bot.transport.pacing import Pacer, PacingLimits
 from bot.transport.ratelimiter import PacingRateLimiter
 from emulator import EmulatorConfig, FloodLimits

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import pytest
 from telegram.ext import ContextTypes
 
-from bot.context import BotData
+from bot.app.context import BotData
 from bot.ops.settings import Settings
 from handlers.admin import ADD_CHANNEL_USAGE, NOT_AN_ADMIN, admin_handlers
 from news.entities import ChannelStyle

@@ -13,9 +13,9 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from bot.app.runtime import fetch_policy
 from bot.delivery.alert_sender import AlertConfig, AlertSender
 from bot.ops.settings import Settings
-from bot.runtime import fetch_policy
 from bot.services.alerts.matcher import match_queued
 from bot.services.ingest import ALERT_MAX_AGE, Ingestor
 from news.entities import AlertState

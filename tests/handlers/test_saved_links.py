@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.runtime import fetch_policy
+from bot.app.runtime import fetch_policy
 from bot.services.saving.links import NOT_AN_ARTICLE, REFUSED, SAVED_LINKS_SOURCE
 from handlers.forwards import LINK_FAILED
 from news.fetch import Fetcher

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from bot.context import BotData
+from bot.app.context import BotData
 from bot.ops.health.metrics import CONTENT_TYPE
 from bot.ops.health.report import HealthReport, database_down, health_report
 from storage.status import StoreStatus, read_status

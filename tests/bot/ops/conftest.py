@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.app import build_application
-from bot.context import NewsApplication
-from bot.lifecycle import run_until_stopped
+from bot.app.application import build_application
+from bot.app.context import NewsApplication
+from bot.app.lifecycle import run_until_stopped
 from bot.ops.settings import Settings
 from emulator import EmulatorConfig, RunningEmulator
 

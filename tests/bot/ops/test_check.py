@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram import WebhookInfo
 
-from bot.checks import CheckStatus, webhook_verdict
-from bot.cli import main
+from bot.cli.checks import CheckStatus, webhook_verdict
+from bot.cli.main import main
 from emulator import RunningEmulator
 from emulator.webhook import WebhookSettings
 from tests.bot.ops.conftest import free_port

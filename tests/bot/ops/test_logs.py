@@ -31,7 +31,7 @@ def make_record(
     message: str,
     *args: object,
     level: int = logging.INFO,
-    name: str = "bot.jobs",
+    name: str = "bot.app.jobs",
     exc_info: object = None,
 ) -> logging.LogRecord:
     record = logging.LogRecord(name, level, __file__, 1, message, args or None, exc_info)  # type: ignore[arg-type]  # LogRecord takes the exc_info tuple as is
@@ -70,7 +70,7 @@ def test_keyvalue_line_has_time_level_logger_and_the_event_pairs():
         "event=posted item_id=%s channel_id=%d error=%s", 7, 3, "Bad Request: chat not found"
     )
     assert KeyValueFormatter().format(record) == (
-        "2026-11-30T05:00:00Z level=INFO logger=bot.jobs event=posted item_id=7 channel_id=3 "
+        "2026-11-30T05:00:00Z level=INFO logger=bot.app.jobs event=posted item_id=7 channel_id=3 "
         'error="Bad Request: chat not found"'
     )
 
@@ -104,7 +104,8 @@ def test_a_traceback_stays_on_the_same_line_as_its_event():
     line = KeyValueFormatter().format(record)
     assert "\n" not in line
     assert line.startswith(
-        "2026-11-30T05:00:00Z level=ERROR logger=bot.jobs event=handler_error update=Update exc="
+        "2026-11-30T05:00:00Z level=ERROR logger=bot.app.jobs event=handler_error update=Update"
+        " exc="
     )
     exc = json.loads(line.split(" exc=", 1)[1])
     assert exc.startswith("Traceback (most recent call last):")
@@ -179,7 +180,7 @@ def test_json_line_is_one_object_with_typed_fields():
     assert json.loads(line) == {
         "time": "2026-11-30T05:00:00Z",
         "level": "INFO",
-        "logger": "bot.jobs",
+        "logger": "bot.app.jobs",
         "event": "inline_share",
         "result": "'42'",
         "user": 7,

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from emulator import RunningEmulator
 
 

@@ -7,7 +7,7 @@ import asyncio
 import socket
 from typing import Any
 
-from bot.lifecycle import webhook_path
+from bot.app.lifecycle import webhook_path
 from emulator import RunningEmulator
 from tests.bot.ops.conftest import bot_settings, free_port, running_app
 

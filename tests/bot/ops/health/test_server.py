@@ -9,7 +9,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
-from bot.context import BotData
+from bot.app.context import BotData
 from bot.ops.health.server import HealthServer
 from bot.ops.settings import Settings
 from storage.database import open_database

@@ -1,0 +1,1 @@
+"""Wiring: settings to a running application (`build_application`), lifecycle and jobs."""

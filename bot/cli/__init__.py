@@ -1,0 +1,1 @@
+"""The `newsbot` command line (`main.entry_point`), its sub-commands and the demo."""

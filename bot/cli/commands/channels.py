@@ -1,0 +1,189 @@
+"""`newsbot channels ...`: add (checked with Telegram), list, set and remove posting channels."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.app.runtime import database
+from bot.cli.commands.base import CommandError
+from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
+from bot.delivery.channel_check import (
+    ChannelCheckError,
+    add_checked_channel,
+    parse_channel_reference,
+    unreachable,
+)
+from bot.ops.settings import Settings
+from news.entities import Channel, ChannelStyle
+from storage.database import Database
+from storage.errors import NotFoundError
+
+STYLES = tuple(style.value for style in ChannelStyle)
+ON_OFF = ("on", "off")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `channels` and its sub-commands."""
+    parser = commands.add_parser("channels", help="manage the channels the bot posts into")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = actions.add_parser(
+        "add", help="add a channel after checking with Telegram that the bot may post there"
+    )
+    add.add_argument("channel", metavar="@NAME|CHAT_ID")
+    add.add_argument(
+        "--style", choices=STYLES, help="how posts look (default: text; kept when re-adding)"
+    )
+    add.set_defaults(handler=add_channel)
+
+    listing = actions.add_parser("list", help="list channels with their pending posts")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.set_defaults(handler=list_channels)
+
+    change = actions.add_parser("set", help="change a channel's settings")
+    change.add_argument("channel", metavar="ID|@NAME")
+    change.add_argument(
+        "--discussion",
+        choices=ON_OFF,
+        required=True,
+        help="reply with related coverage under posts in the linked discussion group",
+    )
+    change.set_defaults(handler=set_channel)
+
+    remove = actions.add_parser("remove", help="forget a channel, its routes and queued posts")
+    remove.add_argument("channel", metavar="ID|@NAME")
+    remove.set_defaults(handler=remove_channel)
+
+
+@asynccontextmanager
+async def telegram_bot(settings: Settings) -> AsyncIterator[Bot]:
+    """A short-lived PTB `Bot` for the configured token and API base URL."""
+    if settings.telegram_bot_token is None:
+        raise CommandError(
+            "TELEGRAM_BOT_TOKEN is not set: adding a channel asks Telegram whether the bot "
+            "may post there"
+        )
+    bot = Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+    )
+    try:
+        await bot.initialize()  # getMe: checks the token and the base URL
+    except BaseException as exc:
+        await bot.shutdown()  # close the HTTP clients initialize() opened
+        if isinstance(exc, TelegramError):
+            raise CommandError(str(unreachable(exc))) from None
+        raise
+    try:
+        yield bot
+    finally:
+        await bot.shutdown()
+
+
+async def find_channel(db: Database, text: str) -> Channel:
+    """Return the stored channel named by its id, `@username` or Telegram chat id."""
+    value = text.strip()
+    if value.isdigit():
+        return await db.channels.get(int(value))
+    if value.startswith("-") and value[1:].isdigit():
+        channel = await db.channels.get_by_chat_id(int(value))
+    else:
+        username = value.removeprefix("@").casefold()
+        channel = next(
+            (
+                c
+                for c in await db.channels.list()
+                if c.username and c.username.casefold() == username
+            ),
+            None,
+        )
+    if channel is None:
+        raise NotFoundError(
+            f"no channel {value} has been added: newsbot channels add @name, "
+            "then see newsbot channels list"
+        )
+    return channel
+
+
+def channel_label(channel: Channel) -> str:
+    """Return `@username`, else the title, else the chat id."""
+    if channel.username:
+        return f"@{channel.username}"
+    return channel.title or str(channel.chat_id)
+
+
+async def add_channel(settings: Settings, args: argparse.Namespace) -> int:
+    """Check that the bot may post in a channel, then add it."""
+    try:
+        reference = parse_channel_reference(args.channel)
+        async with telegram_bot(settings) as bot, database(settings) as db:
+            style = ChannelStyle(args.style) if args.style else None
+            added = await add_checked_channel(bot, db, reference, style=style)
+    except ChannelCheckError as exc:
+        raise CommandError(str(exc)) from None
+    print(added.describe())
+    if added.created:
+        print(f"route a source to it: newsbot routes add SOURCE_ID {added.channel.id}")
+    return 0
+
+
+async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
+    """List channels with their state and how many posts wait in the outbox."""
+    async with database(settings) as db:
+        channels = await db.channels.list()
+        pending = {c.id: await db.outbox.pending_count(c.id) for c in channels}
+        routes = {c.id: len(await db.channels.routes_for_channel(c.id)) for c in channels}
+    if args.json:
+        print_json_lines(
+            {**to_jsonable(c), "pending": pending[c.id], "routes": routes[c.id]} for c in channels
+        )
+        return 0
+    if not channels:
+        print("no channels yet: newsbot channels add @name")
+        return 0
+    print_table(
+        ("ID", "STATE", "STYLE", "DISCUSSION", "PENDING", "ROUTES", "CHAT ID", "CHANNEL"),
+        (
+            (
+                c.id,
+                "paused" if c.paused else "active",
+                c.style,
+                "on" if c.discussion_replies else "off",
+                pending[c.id],
+                routes[c.id],
+                c.chat_id,
+                shorten(
+                    f"{channel_label(c)} ({c.title})"
+                    if c.username and c.title
+                    else channel_label(c),
+                    60,
+                ),
+            )
+            for c in channels
+        ),
+    )
+    return 0
+
+
+async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
+    """Change a channel's settings (discussion replies on or off)."""
+    async with database(settings) as db:
+        channel = await find_channel(db, args.channel)
+        channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
+    state = "on" if channel.discussion_replies else "off"
+    print(f"channel {channel.id} {channel_label(channel)}: discussion replies {state}")
+    return 0
+
+
+async def remove_channel(settings: Settings, args: argparse.Namespace) -> int:
+    """Remove a channel with its routes and outbox rows."""
+    async with database(settings) as db:
+        channel = await find_channel(db, args.channel)
+        await db.channels.remove(channel.id)
+    print(f"removed channel {channel.id}: {channel_label(channel)}")
+    return 0

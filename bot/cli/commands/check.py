@@ -1,0 +1,31 @@
+"""`newsbot check`: settings, database, token and webhook, one line each; exit 0 if all pass."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.checks import CheckStatus, run_checks
+from bot.cli.output import print_json_lines
+from bot.ops.settings import Settings
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `check`."""
+    parser = commands.add_parser(
+        "check", help="check the settings, the database, the token (getMe) and the webhook"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per check")
+    parser.set_defaults(handler=check)
+
+
+async def check(settings: Settings, args: argparse.Namespace) -> int:
+    """Run every check and print one line each; return 1 if any failed."""
+    results = await run_checks(settings)
+    if args.json:
+        print_json_lines(results)
+    else:
+        width = max(len(result.check) for result in results)
+        for result in results:
+            print(f"{result.status.label:<4}  {result.check:<{width}}  {result.detail}")
+    failed = any(result.status is CheckStatus.FAIL for result in results)
+    return 1 if failed else 0

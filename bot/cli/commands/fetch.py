@@ -1,0 +1,63 @@
+"""`newsbot fetch`: run one ingestion cycle now, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.app.runtime import database, ingestion
+from bot.cli.commands.base import CommandError
+from bot.cli.output import ProgressBar, print_table, shorten
+from bot.ops.settings import Settings
+from bot.services.ingest import OutcomeStatus, SourceOutcome
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `fetch`."""
+    parser = commands.add_parser("fetch", help="run one ingestion cycle now")
+    parser.add_argument(
+        "--source", type=int, action="append", metavar="ID", help="only this source (repeatable)"
+    )
+    parser.add_argument(
+        "--due", action="store_true", help="only sources whose next fetch time has come"
+    )
+    parser.set_defaults(handler=fetch)
+
+
+async def fetch(settings: Settings, args: argparse.Namespace) -> int:
+    """Fetch every active source (or the ones named) once and print what happened."""
+    async with database(settings) as db, ingestion(settings, db) as ingestor:
+        if args.source:
+            sources = [await db.sources.get(source_id) for source_id in args.source]
+        elif args.due:
+            sources = await ingestor.due_sources()
+        else:
+            sources = [s for s in await db.sources.list() if s.active and not s.paused]
+        if not sources:
+            raise CommandError("nothing to fetch: no active sources (newsbot sources add URL)")
+        bar = ProgressBar(len(sources), "fetching")
+
+        def advance(outcome: SourceOutcome) -> None:
+            bar.advance(outcome.source_name)
+
+        report = await ingestor.run_cycle(
+            sources, timeout_seconds=settings.fetch_cycle_timeout_seconds, on_done=advance
+        )
+        bar.close()
+    print_table(
+        ("ID", "SOURCE", "RESULT", "ENTRIES", "NEW", "UPDATED", "ERROR"),
+        (
+            (
+                o.source_id,
+                shorten(o.source_name, 28),
+                o.status.value + (" (deactivated)" if o.deactivated else ""),
+                o.entries,
+                o.inserted,
+                o.updated,
+                shorten(o.error or "", 60),
+            )
+            for o in sorted(report.outcomes, key=lambda o: o.source_id)
+        ),
+    )
+    print(report.summary())
+    failed_all = all(o.status is OutcomeStatus.FAILED for o in report.outcomes)
+    return 1 if failed_all else 0

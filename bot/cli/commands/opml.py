@@ -1,0 +1,62 @@
+"""`newsbot opml import FILE` and `newsbot opml export`: move subscription lists."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.app.runtime import database
+from bot.cli.commands.base import CommandError
+from bot.ops.settings import Settings
+from bot.services.local_sources import IMPORT_SCHEME
+from news.opml import Subscription, parse_opml, render_opml
+from storage.errors import AlreadyExistsError
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `opml import` and `opml export`."""
+    parser = commands.add_parser("opml", help="import or export sources as OPML")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    importing = actions.add_parser("import", help="add every feed of an OPML file")
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.set_defaults(handler=import_opml)
+    exporting = actions.add_parser("export", help="print the sources as OPML 2.0")
+    exporting.set_defaults(handler=export_opml)
+
+
+async def import_opml(settings: Settings, args: argparse.Namespace) -> int:
+    """Add the file's feeds as sources; existing ones are left as they are."""
+    try:
+        content = await asyncio.to_thread(Path(args.file).read_bytes)
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    subscriptions = parse_opml(content)
+    added = skipped = 0
+    async with database(settings) as db:
+        for sub in subscriptions:
+            if not sub.url.startswith(("http://", "https://")):
+                print(f"skipped (not http/https): {sub.url}")
+                skipped += 1
+                continue
+            try:
+                await db.sources.add(sub.url, name=sub.name, tags=sub.tags)
+                added += 1
+            except AlreadyExistsError:
+                skipped += 1
+    print(f"{added} sources added, {skipped} skipped, from {len(subscriptions)} outlines")
+    return 0
+
+
+async def export_opml(settings: Settings, args: argparse.Namespace) -> int:  # noqa: ARG001  # every handler takes the parsed args
+    """Print every fetched source as an OPML document."""
+    async with database(settings) as db:
+        sources = await db.sources.list()
+    subs = [
+        Subscription(url=s.url, name=s.name, tags=tuple(s.tags))
+        for s in sources
+        if not s.url.startswith(IMPORT_SCHEME)
+    ]
+    sys.stdout.write(render_opml(subs))
+    return 0

@@ -1,0 +1,48 @@
+"""`newsbot run`: the bot's main job — take updates (polling or webhook), ingest, publish."""
+
+from __future__ import annotations
+
+import argparse
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app.application import build_application
+from bot.app.lifecycle import run_until_stopped
+from bot.cli.commands.base import CommandError
+from bot.ops.redact import redact_secrets
+from bot.ops.settings import Settings
+
+NO_TOKEN = "TELEGRAM_BOT_TOKEN is not set; run `newsbot demo` to try the bot locally"
+
+
+class MissingTokenCommandError(CommandError):
+    """Raised when `run` has no token; the CLI exits with the usage code."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `run`."""
+    parser = commands.add_parser(
+        "run", help="run the bot (long polling, or a webhook if WEBHOOK_URL is set)"
+    )
+    parser.set_defaults(handler=run_bot)
+
+
+async def run_bot(settings: Settings, args: argparse.Namespace) -> int:  # noqa: ARG001  # every handler takes the parsed args
+    """Run until SIGINT/SIGTERM; start-up failures become one line without secrets."""
+    if settings.telegram_bot_token is None:
+        raise MissingTokenCommandError(NO_TOKEN)
+    application = build_application(settings)
+    try:
+        await run_until_stopped(application)
+    except InvalidToken:
+        raise CommandError(
+            "Telegram refused the token (401 Unauthorized); check TELEGRAM_BOT_TOKEN"
+        ) from None
+    except NetworkError as exc:
+        raise CommandError(
+            f"cannot reach the Bot API at {settings.telegram_api_base_url}: "
+            f"{redact_secrets(settings, str(exc))}"
+        ) from None
+    except OSError as exc:  # the webhook or health port could not be bound
+        raise CommandError(f"cannot start: {redact_secrets(settings, str(exc))}") from None
+    return 0

@@ -1,0 +1,85 @@
+"""`newsbot search QUERY` and `newsbot articles show ID`: read what is stored."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.app.runtime import database
+from bot.cli.output import print_json_lines, print_table, shorten
+from bot.ops.settings import Settings
+from storage.search import search_articles
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `search` and `articles show`."""
+    search = commands.add_parser(
+        "search", help='search stored articles: words, prefix, #tag, "phrase", source:NAME'
+    )
+    search.add_argument("query", nargs="*", metavar="QUERY")
+    search.add_argument("--limit", type=int, default=20, metavar="N")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+    search.set_defaults(handler=search_command)
+
+    articles = commands.add_parser("articles", help="read stored articles")
+    actions = articles.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="show one article with every field")
+    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("--json", action="store_true", help="print it as one JSON object")
+    show.set_defaults(handler=show_article)
+
+
+async def search_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the best matches for the query, newest first when the query is empty."""
+    limit = max(1, min(args.limit, 500))
+    async with database(settings) as db:
+        hits = await search_articles(db, " ".join(args.query), limit=limit, snippets=True)
+    if args.json:
+        print_json_lines(hits)
+        return 0
+    if not hits:
+        print("no matches")
+        return 0
+    print_table(
+        ("ID", "SCORE", "DATE", "TITLE", "TAGS"),
+        (
+            (
+                hit.article.id,
+                f"{hit.score:.2f}",
+                _date(hit.article),
+                shorten(hit.article.title, 70),
+                shorten(" ".join("#" + t for t in hit.article.tags), 40),
+            )
+            for hit in hits
+        ),
+    )
+    return 0
+
+
+def _date(article: object) -> str:
+    when = getattr(article, "published_at", None) or getattr(article, "fetched_at", None)
+    return when.strftime("%Y-%m-%d %H:%M") if when is not None else "-"
+
+
+async def show_article(settings: Settings, args: argparse.Namespace) -> int:
+    """Print one article in full."""
+    async with database(settings) as db:
+        article = await db.articles.get(args.id)
+    if args.json:
+        print_json_lines([article])
+        return 0
+    print(f"#{article.id}  {article.title}")
+    print(f"url:        {article.url}")
+    print(f"source:     {article.source_id}   guid: {article.guid}")
+    print(f"published:  {article.published_at or '-'}   fetched: {article.fetched_at}")
+    print(f"author:     {article.author or '-'}   language: {article.language or '-'}")
+    print(f"image:      {article.image_url or '-'}")
+    print(f"tags:       {', '.join(article.tags) or '-'}")
+    print(f"story:      {article.story_id}   simhash: {article.simhash:016x}")
+    print(f"hash:       {article.content_hash}")
+    for link in article.related:
+        print(f"related:    {link.title}" + (f" <{link.url}>" if link.url else ""))
+    print()
+    print(article.summary)
+    print()
+    print(article.body)
+    return 0
