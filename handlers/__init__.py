@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler
 from handlers.admin import admin_handlers
 from handlers.bookmarks import bookmark_handlers
 from handlers.commands import command_handlers
+from handlers.common import common_handlers
 from handlers.discussion import discussion_handlers
 from handlers.export import export_handlers
 from handlers.follow import follow_handlers
@@ -33,7 +34,8 @@ def all_handlers() -> HandlerGroups:
         discussion_handlers(),
         trending_handlers(),
         follow_handlers(),
-        bookmark_handlers(),  # last: it ends with the catch-all for button presses
+        bookmark_handlers(),
+        common_handlers(),  # last: it ends with the catch-all for button presses
     )
     groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}
     for feature in features:

@@ -9,8 +9,9 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.app.context import Context
-from bot.ops.i18n import N_, texts
+from bot.ops.i18n import N_
 from bot.services.export import bookmarks_json, bookmarks_markdown, exported_bookmarks
+from handlers.common import texts
 
 NOTHING_TO_EXPORT: Final = N_("You have no bookmarks to export yet.")
 MARKDOWN_NAME: Final = "bookmarks.md"

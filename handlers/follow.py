@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.app.context import Context
-from bot.ops.i18n import Texts, texts
+from bot.ops.i18n import Texts
 from bot.services.alerts.follows import (
     UNFOLLOW_DATA_PATTERN,
     FollowingList,
@@ -29,7 +29,7 @@ from bot.services.alerts.follows import (
 )
 from bot.transport.errors import is_not_modified
 from bot.transport.send import inline_markup
-from handlers.bookmarks import remember_user
+from handlers.common import remember_user, texts
 from news.follows import MAX_FOLLOW_CHARS, FollowProblem
 
 

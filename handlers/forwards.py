@@ -9,10 +9,10 @@ from telegram import MessageEntity, MessageOriginChannel, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.app.context import Context
-from bot.ops.i18n import N_, Texts, texts
+from bot.ops.i18n import N_, Texts
 from bot.services.saving.forwards import SaveOutcome, SaveResult, save_channel_post, save_link
 from bot.services.saving.links import save_new_page
-from handlers.bookmarks import remember_user
+from handlers.common import remember_user, texts
 from news.render import clean_text, truncate_words
 
 NOT_A_KNOWN_POST: Final = N_(

@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, ChosenInlineResultHandler, InlineQueryHandler
 
 from bot.app.context import Context
-from bot.ops.i18n import texts
 from bot.services.inline.results import inline_page
 from bot.services.shares import record_share
+from handlers.common import texts
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.app.context import Context
-from bot.ops.i18n import N_, texts
+from bot.ops.i18n import N_
 from bot.services.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
 from bot.transport.errors import is_not_modified
 from bot.transport.send import inline_markup
-from handlers.bookmarks import STALE_BUTTON, remember_user
+from handlers.common import STALE_BUTTON, remember_user, texts
 
 SEARCH_USAGE: Final = N_(
     "Usage: /search WORDS — for example /search ferry timetable or /search #harbour"

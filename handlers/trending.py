@@ -15,9 +15,9 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.app.context import Context
-from bot.ops.i18n import texts
 from bot.services.trending import trending_view
 from bot.transport.send import inline_markup
+from handlers.common import texts
 
 
 async def show_trending(update: Update, context: Context) -> None:

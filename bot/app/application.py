@@ -23,7 +23,7 @@ from bot.transport.pacing import Pacer
 from bot.transport.ratelimiter import PacingRateLimiter
 from bot.transport.updates import PerChatUpdateProcessor
 from handlers import all_handlers
-from handlers.admin_menu import set_admin_commands
+from handlers.admin.menu import set_admin_commands
 from handlers.commands import set_bot_commands
 from news.fetch import Fetcher
 from storage.database import open_database

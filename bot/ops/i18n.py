@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 import polib
-from telegram import Update
 
 SOURCE_LANGUAGE: Final = "en"
 LOCALES_DIR: Final = Path(__file__).with_name("locales")
@@ -90,12 +89,6 @@ def texts_for(language_code: str | None) -> Texts:
     if language == SOURCE_LANGUAGE:
         return Texts(SOURCE_LANGUAGE)
     return load_catalogs(language, sorted(LOCALES_DIR.glob(f"{language}/LC_MESSAGES/*.po")))
-
-
-def texts(update: object) -> Texts:
-    """Return the texts in the language of the user behind `update` (English if unknown)."""
-    user = update.effective_user if isinstance(update, Update) else None
-    return texts_for(user.language_code if user is not None else None)
 
 
 def load_catalogs(language: str, paths: list[Path]) -> Texts:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.transport.send import inline_markup
-from handlers.bookmarks import GONE_ARTICLE, REMOVED, SAVED, STALE_BUTTON
+from handlers.bookmarks import GONE_ARTICLE, REMOVED, SAVED
+from handlers.common import STALE_BUTTON
 from news.render import PostButton, encode_save, post_keyboard
 from tests.handlers.conftest import make_draft, reader_bot
 

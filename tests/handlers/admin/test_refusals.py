@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from emulator import EmulatorConfig
-from handlers.admin import NOT_AN_ADMIN
-from tests.handlers.admin_harness import SCALED_FLOOD, admin_bot, ask, snapshot
+from handlers.admin.access import NOT_AN_ADMIN
+from tests.handlers.admin.harness import SCALED_FLOOD, admin_bot, ask, snapshot
 from tests.handlers.conftest import make_draft
 
 ADMIN_COMMANDS = (

@@ -11,10 +11,10 @@ from bot.services.admin.reports import MESSAGE_LIMIT, sources_messages
 from bot.services.local_sources import import_source
 from bot.transport.send import inline_markup
 from emulator import EmulatorConfig
-from handlers.admin import NOT_AN_ADMIN
+from handlers.admin.access import NOT_AN_ADMIN
 from news.render import utf16_len
 from news.render.buttons import PostButton
-from tests.handlers.admin_harness import QUAY_FEED, SCALED_FLOOD, admin_bot, ask, snapshot
+from tests.handlers.admin.harness import QUAY_FEED, SCALED_FLOOD, admin_bot, ask, snapshot
 from tests.handlers.conftest import make_draft
 from tests.support.feedserver import FeedServer
 

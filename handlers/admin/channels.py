@@ -1,9 +1,4 @@
-"""Admin commands, in a private chat with the bot: `/addchannel @name [style]` here, the
-source commands (`handlers.admin_sources`) and the reports (`handlers.admin_status`).
-
-Only users in the `ADMIN_IDS` setting may use them; others get a polite refusal. In groups
-and channels the bot stays quiet (the handlers only match private chats).
-"""
+"""`/addchannel @name [style]` in an admin's private chat: check the bot's rights, store it."""
 
 from __future__ import annotations
 
@@ -20,13 +15,10 @@ from bot.delivery.channel_check import (
     add_checked_channel,
     parse_channel_reference,
 )
-from bot.ops.i18n import N_, Texts, texts
-from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
-from handlers.admin_sources import admin_source_handlers
-from handlers.admin_status import admin_status_handlers
+from bot.ops.i18n import N_, Texts
+from handlers.admin.access import admin_message, private_commands
+from handlers.common import texts
 from news.entities import ChannelStyle
-
-__all__ = ["ADD_CHANNEL_USAGE", "NOT_AN_ADMIN", "add_channel", "admin_handlers", "is_admin"]
 
 ADD_CHANNEL_USAGE: Final = N_(
     "Usage: /addchannel @channel [text|photo|compact]\n"
@@ -85,12 +77,6 @@ async def add_channel(update: Update, context: Context) -> None:
     await message.reply_text(describe_added(added, language))
 
 
-def admin_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
-    """Every admin command's handlers by group (private chats, new messages only)."""
-    groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {
-        0: [CommandHandler("addchannel", add_channel, filters=private_commands())]
-    }
-    for feature in (admin_source_handlers(), admin_status_handlers()):
-        for group, handlers in feature.items():
-            groups.setdefault(group, []).extend(handlers)
-    return dict(groups)
+def channel_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
+    """`/addchannel`'s handler by group (private chats, new messages only)."""
+    return {0: [CommandHandler("addchannel", add_channel, filters=private_commands())]}

@@ -10,10 +10,10 @@ from telegram import LinkPreviewOptions, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.app.context import Context
-from bot.ops.i18n import texts
 from bot.services.admin.reports import channels_messages, stats_messages
 from bot.services.admin.status import bot_stats, channel_statuses
-from handlers.admin_access import admin_message, private_commands
+from handlers.admin.access import admin_message, private_commands
+from handlers.common import texts
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 

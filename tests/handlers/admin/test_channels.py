@@ -10,7 +10,9 @@ from telegram.ext import ContextTypes
 
 from bot.app.context import BotData
 from bot.ops.settings import Settings
-from handlers.admin import ADD_CHANNEL_USAGE, NOT_AN_ADMIN, admin_handlers
+from handlers.admin import admin_handlers
+from handlers.admin.access import NOT_AN_ADMIN
+from handlers.admin.channels import ADD_CHANNEL_USAGE
 from news.entities import ChannelStyle
 from storage.database import Database, open_database
 

@@ -12,7 +12,8 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.app.context import Context
-from bot.ops.i18n import N_, texts
+from bot.ops.i18n import N_
+from handlers.common import texts
 
 NOT_AN_ADMIN: Final = N_("Sorry, only the bot's admins can do that.")
 

@@ -23,7 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.app.context import Context
 from bot.delivery.notices import channel_label
-from bot.ops.i18n import N_, Texts, texts
+from bot.ops.i18n import N_, Texts
 from bot.services.admin.reports import sources_messages
 from bot.services.admin.sources import (
     RemovalImpact,
@@ -34,8 +34,8 @@ from bot.services.admin.sources import (
     remove_source,
     resume_source,
 )
-from handlers.admin_access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
-from handlers.bookmarks import STALE_BUTTON
+from handlers.admin.access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
+from handlers.common import STALE_BUTTON, texts
 from storage.database import Database
 
 ADD_SOURCE_USAGE: Final = N_(

@@ -7,7 +7,7 @@ import logging
 from telegram import BotCommandScopeChat
 
 from bot.ops.i18n import texts_for
-from handlers.admin_menu import ADMIN_COMMANDS, admin_bot_commands, set_admin_commands
+from handlers.admin.menu import ADMIN_COMMANDS, admin_bot_commands, set_admin_commands
 from handlers.commands import COMMANDS
 
 
@@ -29,7 +29,7 @@ async def test_each_admin_gets_the_admin_menu_in_every_language(bot_app, emulato
 
 
 async def test_a_refused_admin_menu_is_logged_not_raised(bot_app, emulator, caplog):
-    caplog.set_level(logging.WARNING, logger="handlers.admin_menu")
+    caplog.set_level(logging.WARNING, logger="handlers.admin.menu")
     async with bot_app() as harness:
         await emulator.client.add_fault("setMyCommands", error_code=400, description="Bad")
         assert await set_admin_commands(harness.bot, [501, 502]) == 1

@@ -8,7 +8,7 @@ import pytest
 
 from emulator import EmulatorConfig
 from news.entities import ChannelStyle
-from tests.handlers.admin_harness import SCALED_FLOOD, admin_bot, ask
+from tests.handlers.admin.harness import SCALED_FLOOD, admin_bot, ask
 from tests.handlers.conftest import make_draft
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,68 @@
+"""What every handler shares: the user behind an update, its texts, stale-button answers.
+
+`common_handlers()` holds the cross-cutting handlers: user tracking in group -1 (before any
+feature) and, last in group 0, the catch-all answer for button presses nothing else took.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from telegram import Update, User
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
+
+from bot.app.context import Context
+from bot.ops.i18n import N_, Texts, texts_for
+from storage.database import Database
+
+STALE_BUTTON: Final = N_("Sorry, this button no longer works.")
+
+
+def texts(update: object) -> Texts:
+    """Return the texts in the language of the user behind `update` (English if unknown)."""
+    user = update.effective_user if isinstance(update, Update) else None
+    return texts_for(user.language_code if user is not None else None)
+
+
+async def remember_user(db: Database, user: User) -> None:
+    """Create or refresh the stored user behind an update."""
+    await db.users.upsert(
+        user.id,
+        username=user.username,
+        first_name=user.first_name,
+        language_code=user.language_code,
+    )
+
+
+async def track_user(update: Update, context: Context) -> None:
+    """Record the user behind every update (runs first, in group -1).
+
+    A user written lately with the same fields is skipped (see `bot.services.seen_users`), except
+    for private-chat messages.
+    """
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    seen = context.bot_data.seen_users
+    fields = (user.username, user.first_name, user.language_code)
+    private_message = update.message is not None and update.message.chat.type == ChatType.PRIVATE
+    if private_message or seen.needs_write(user.id, fields):
+        await remember_user(context.bot_data.db, user)
+        seen.written(user.id, fields)
+
+
+async def answer_unknown_button(update: Update, _context: Context) -> None:
+    """Answer a press no other handler took (forged data, an old keyboard) politely."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(texts(update).gettext(STALE_BUTTON))
+
+
+def common_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
+    """User tracking (group -1) and the catch-all for button presses (put last in group 0)."""
+    return {
+        -1: [TypeHandler(Update, track_user)],
+        0: [CallbackQueryHandler(answer_unknown_button)],
+    }
