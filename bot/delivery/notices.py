@@ -17,6 +17,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.ops.i18n import Texts, texts_for
+from bot.services.admin.labels import channel_label, channel_reference, shorten
 from bot.transport.pacing import Pacer
 from news.entities import Channel, Source
 from storage.errors import StorageError
@@ -36,25 +37,6 @@ LanguageLookup = Callable[[int], Awaitable[str | None]]
 
 CHANNEL_LOST: Final = "channel_lost"
 SOURCE_DEACTIVATED: Final = "source_deactivated"
-
-
-def channel_label(channel: Channel) -> str:
-    """Name a channel for people: its title and @username, or its chat id."""
-    parts = [channel.title] if channel.title else []
-    if channel.username:
-        parts.append(f"@{channel.username}")
-    return " ".join(parts) or str(channel.chat_id)
-
-
-def channel_reference(channel: Channel) -> str:
-    """Return how an admin names the channel in commands: @username, or the chat id."""
-    return f"@{channel.username}" if channel.username else str(channel.chat_id)
-
-
-def shorten(text: str, limit: int) -> str:
-    """Return `text` on one line, cut to `limit` characters with `…` when longer."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def unavailable_notice(channel: Channel, reason: str, language: Texts | None = None) -> str:

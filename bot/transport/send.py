@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -12,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot.transport.errors import is_not_modified
 from news.entities import PostedAs
-from news.render import Keyboard, PostButton, PostStyle, RenderedPost
+from news.render import Keyboard, PostStyle, RenderedPost, keyboard_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +42,6 @@ def post_digest(post: RenderedPost, kind: PostedAs) -> str:
 def inline_markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
     """Map the renderer's keyboard to PTB's inline keyboard."""
     return InlineKeyboardMarkup.de_json(keyboard_json(keyboard), None)
-
-
-def keyboard_json(keyboard: Keyboard) -> dict[str, Any]:
-    """Return the renderer's keyboard as the Bot API's InlineKeyboardMarkup JSON object."""
-    return {"inline_keyboard": [[_button_json(button) for button in row] for row in keyboard]}
-
-
-def _button_json(button: PostButton) -> dict[str, str]:
-    """Return one button as Bot API JSON (only the fields it sets)."""
-    fields = {"text": button.text}
-    if button.callback_data is not None:
-        fields["callback_data"] = button.callback_data
-    if button.switch_inline_query is not None:
-        fields["switch_inline_query"] = button.switch_inline_query
-    return fields
 
 
 def link_preview(post: RenderedPost) -> LinkPreviewOptions:

@@ -22,8 +22,8 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.app.context import Context
-from bot.delivery.notices import channel_label
 from bot.ops.i18n import N_, Texts
+from bot.services.admin.labels import channel_label
 from bot.services.admin.reports import sources_messages
 from bot.services.admin.sources import (
     RemovalImpact,

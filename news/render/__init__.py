@@ -15,6 +15,7 @@ from news.render.buttons import (
     decode_share_query,
     encode_save,
     encode_share_query,
+    keyboard_json,
     post_keyboard,
 )
 from news.render.hashtags import hashtag_body, hashtags
@@ -51,6 +52,7 @@ __all__ = [
     "hashtag_body",
     "hashtags",
     "http_url",
+    "keyboard_json",
     "post_keyboard",
     "render_inline_message",
     "render_post",

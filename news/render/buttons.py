@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 SAVE_LABEL = "🔖 Save"
 SHARE_LABEL = "↗ Share"
@@ -110,3 +111,18 @@ def post_keyboard(article_id: int, *, share: bool = True) -> Keyboard:
     if not share:
         return ((save,),)
     return ((save, PostButton(SHARE_LABEL, switch_inline_query=encode_share_query(article_id))),)
+
+
+def keyboard_json(keyboard: Keyboard) -> dict[str, Any]:
+    """Return the renderer's keyboard as the Bot API's InlineKeyboardMarkup JSON object."""
+    return {"inline_keyboard": [[_button_json(button) for button in row] for row in keyboard]}
+
+
+def _button_json(button: PostButton) -> dict[str, str]:
+    """Return one button as Bot API JSON (only the fields it sets)."""
+    fields = {"text": button.text}
+    if button.callback_data is not None:
+        fields["callback_data"] = button.callback_data
+    if button.switch_inline_query is not None:
+        fields["switch_inline_query"] = button.switch_inline_query
+    return fields

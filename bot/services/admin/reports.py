@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Final
 
-from bot.delivery.notices import channel_label, shorten
 from bot.ops.i18n import N_, Texts
+from bot.services.admin.labels import channel_label, shorten
 from bot.services.admin.status import BotStats, ChannelStatus, FailedPost
 from news.entities import Route, Source
 from news.render import truncate_words, utf16_len

@@ -12,15 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from telegram import (
-    InlineQueryResultsButton,
-)
-from telegram.constants import ParseMode
-
 from bot.ops.i18n import N_, Texts, texts_for
 from bot.services.inline.cache import JSONDict, RenderedResults, ResultKey
 from bot.services.post_content import post_contents
-from bot.transport.send import keyboard_json
 from news.entities import Article
 from news.query import parse_query
 from news.render import (
@@ -29,6 +23,7 @@ from news.render import (
     decode_share_query,
     format_time,
     http_url,
+    keyboard_json,
     post_keyboard,
     render_inline_message,
     truncate_words,
@@ -67,8 +62,9 @@ class InlinePage:
     """The offset Telegram sends back for the next page; empty when this is the last."""
     cache_time: int
     is_personal: bool
-    button: InlineQueryResultsButton | None
-    """Shown above the (empty) results when nothing matched."""
+    button: JSONDict | None
+    """An InlineQueryResultsButton object, shown above the (empty) results when nothing
+    matched."""
 
     def api_kwargs(self) -> JSONDict:
         """Return the answerInlineQuery parameters for this page (all but the query id).
@@ -84,7 +80,7 @@ class InlinePage:
             "next_offset": self.next_offset,
         }
         if self.button is not None:
-            kwargs["button"] = self.button.to_dict()
+            kwargs["button"] = self.button
         return kwargs
 
 
@@ -178,10 +174,10 @@ async def _page(
     results = [found[key] for key in keys if key in found]
     button = None
     if not results and start == 0:
-        button = InlineQueryResultsButton(
-            text=language.gettext(NO_BOOKMARKS_TEXT if personal else NOTHING_FOUND_TEXT),
-            start_parameter=NO_BOOKMARKS_START if personal else NOTHING_FOUND_START,
-        )
+        button = {
+            "text": language.gettext(NO_BOOKMARKS_TEXT if personal else NOTHING_FOUND_TEXT),
+            "start_parameter": NO_BOOKMARKS_START if personal else NOTHING_FOUND_START,
+        }
     return InlinePage(
         results=results,
         next_offset=str(start + len(results)) if more else "",
@@ -212,7 +208,7 @@ def article_result(
         "title": title or (language or texts_for(None)).gettext(UNTITLED),
         "input_message_content": {
             "message_text": render_inline_message(content),
-            "parse_mode": ParseMode.HTML.value,
+            "parse_mode": "HTML",
             "link_preview_options": {"url": url} if url else {"is_disabled": True},
         },
         "reply_markup": keyboard_json(post_keyboard(article.id)),

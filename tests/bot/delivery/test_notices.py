@@ -9,11 +9,11 @@ from telegram import Bot
 from bot.delivery.notices import (
     ERROR_PREVIEW_CHARS,
     AdminNotifier,
-    channel_label,
     deactivated_notice,
     unavailable_notice,
 )
 from bot.ops.i18n import texts_for
+from bot.services.admin.labels import channel_label
 from bot.transport.pacing import Pacer
 from emulator import RunningEmulator
 from news.entities import Channel, ChannelStyle, Source
