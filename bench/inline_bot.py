@@ -28,8 +28,8 @@ from telegram import (
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, InlineQueryHandler
 
 from bot.app.application import build_application
-from bot.app.context import NewsApplication
 from bot.app.lifecycle import run_polling_until_stopped
+from bot.context import NewsApplication
 from bot.ops.settings import Settings
 from bot.transport.http import with_aiohttp
 from emulator import DEFAULT_TOKEN

@@ -14,7 +14,7 @@ from typing import Any, Final
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_
 from handlers.common import STALE_BUTTON, remember_user, texts
 from news.render import decode_callback

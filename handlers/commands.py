@@ -14,7 +14,7 @@ from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_, SOURCE_LANGUAGE, Texts, available_languages, texts_for
 from bot.services.inline.results import NO_BOOKMARKS_START, NOTHING_FOUND_START
 from handlers.common import texts

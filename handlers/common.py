@@ -13,7 +13,7 @@ from telegram import Update, User
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_, Texts, texts_for
 from storage.database import Database
 

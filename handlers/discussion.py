@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.services.discussion import count_comment, start_thread
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any, Final
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_
 from bot.services.export import bookmarks_json, bookmarks_markdown, exported_bookmarks
 from handlers.common import texts

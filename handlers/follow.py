@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import Texts
 from bot.services.alerts.follows import (
     UNFOLLOW_DATA_PATTERN,

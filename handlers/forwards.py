@@ -8,7 +8,7 @@ from typing import Any, Final
 from telegram import MessageEntity, MessageOriginChannel, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_, Texts
 from bot.services.saving.forwards import SaveOutcome, SaveResult, save_channel_post, save_link
 from bot.services.saving.links import save_new_page

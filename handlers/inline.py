@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, ChosenInlineResultHandler, InlineQueryHandler
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.services.inline.results import inline_page
 from bot.services.shares import record_share
 from handlers.common import texts

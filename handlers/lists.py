@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_
 from bot.services.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
 from bot.transport.errors import is_not_modified

@@ -14,7 +14,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.services.trending import trending_view
 from bot.transport.send import inline_markup
 from handlers.common import texts

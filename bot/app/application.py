@@ -11,12 +11,12 @@ from typing import cast
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot.app.context import BotData, Context, NewsApplication
+from bot.app.health.server import HealthServer
 from bot.app.jobs import schedule_jobs
 from bot.app.runtime import fetch_policy, ingest_executor
+from bot.context import BotData, Context, NewsApplication
 from bot.delivery.alert_sender import AlertSender
 from bot.delivery.setup import build_notifier, build_publisher, pacing_limits
-from bot.ops.health.server import HealthServer
 from bot.ops.settings import Settings
 from bot.transport.http import with_aiohttp
 from bot.transport.pacing import Pacer

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.app.context import Context, NewsApplication
 from bot.app.runtime import make_ingestor
+from bot.context import Context, NewsApplication
 from bot.delivery.notices import AdminNotifier
 from bot.services.ingest import CycleReport
 from storage.database import Database

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from telegram.ext import Updater
 
-from bot.app.context import NewsApplication
+from bot.context import NewsApplication
 from bot.ops.settings import Settings
 
 log = logging.getLogger(__name__)

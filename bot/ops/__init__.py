@@ -1,1 +1,1 @@
-"""Operations: settings, logging, secret redaction, texts (i18n), health and metrics."""
+"""Operations: settings, logging, secret redaction, texts (i18n)."""

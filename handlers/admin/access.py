@@ -11,7 +11,7 @@ from typing import Final
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_
 from handlers.common import texts
 

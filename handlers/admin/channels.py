@@ -8,7 +8,7 @@ from typing import Any, Final
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.delivery.channel_check import (
     ChannelAdded,
     ChannelCheckError,

@@ -21,7 +21,7 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.ops.i18n import N_, Texts
 from bot.services.admin.labels import channel_label
 from bot.services.admin.reports import sources_messages

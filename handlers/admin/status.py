@@ -9,7 +9,7 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.app.context import Context
+from bot.context import Context
 from bot.services.admin.reports import channels_messages, stats_messages
 from bot.services.admin.status import bot_stats, channel_statuses
 from handlers.admin.access import admin_message, private_commands

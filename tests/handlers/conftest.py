@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from telegram.ext import ContextTypes
 
-from bot.app.context import BotData
+from bot.context import BotData
 from bot.ops.settings import Settings
 from handlers import all_handlers
 from news.dedupe import content_hash

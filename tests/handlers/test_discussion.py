@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Chat, Message, MessageOriginChannel, Update, User
 from telegram.ext import ContextTypes, TypeHandler
 
-from bot.app.context import BotData
+from bot.context import BotData
 from bot.delivery.setup import build_publisher, pacing_limits
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer

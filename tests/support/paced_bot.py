@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram.ext import ContextTypes
 
-from bot.app.context import BotData
+from bot.context import BotData
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer, PacingLimits
 from bot.transport.ratelimiter import PacingRateLimiter

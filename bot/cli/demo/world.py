@@ -11,9 +11,9 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from bot.app.context import NewsApplication
 from bot.cli.demo.feedserver import RunningFeedServer
 from bot.cli.demo.transcript import Transcript
+from bot.context import NewsApplication
 from bot.ops.settings import Settings
 from emulator.client import ChatInfo, MessageView, UserInfo
 from emulator.server import RunningEmulator

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram.ext import CallbackContext, ContextTypes
 
-from bot.app.context import BotData
 from bot.app.jobs import ingest_due_sources
 from bot.app.runtime import fetch_policy
+from bot.context import BotData
 from bot.delivery.notices import AdminNotifier, deactivated_notice
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer, PacingLimits

@@ -13,8 +13,8 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app.application import build_application
-from bot.app.context import NewsApplication
 from bot.app.lifecycle import run_until_stopped
+from bot.context import NewsApplication
 from bot.ops.settings import Settings
 from emulator import EmulatorConfig, RunningEmulator
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from telegram.ext import ContextTypes
 
-from bot.app.context import BotData
 from bot.app.runtime import fetch_policy
+from bot.context import BotData
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer, PacingLimits
 from bot.transport.ratelimiter import PacingRateLimiter

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import pytest
 from telegram.ext import ContextTypes
 
-from bot.app.context import BotData
+from bot.context import BotData
 from bot.ops.settings import Settings
 from handlers.admin import admin_handlers
 from handlers.admin.access import NOT_AN_ADMIN

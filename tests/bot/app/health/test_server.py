@@ -9,8 +9,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
-from bot.app.context import BotData
-from bot.ops.health.server import HealthServer
+from bot.app.health.server import HealthServer
+from bot.context import BotData
 from bot.ops.settings import Settings
 from storage.database import open_database
 

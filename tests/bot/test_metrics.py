@@ -8,7 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.delivery.publisher import PublishStats
-from bot.ops.health.metrics import BotMetrics
+from bot.metrics import BotMetrics
 from bot.services.ingest import CycleReport, OutcomeStatus, SourceOutcome
 from storage.status import StoreStatus
 

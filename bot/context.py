@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.delivery.alert_sender import AlertSender
 from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher
-from bot.ops.health.metrics import BotMetrics
+from bot.metrics import BotMetrics
 from bot.ops.settings import Settings
 from bot.services.inline.cache import RenderedResults
 from bot.services.seen_users import SeenUsers

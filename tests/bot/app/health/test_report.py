@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
-from bot.ops.health.report import database_down, health_report
+from bot.app.health.report import database_down, health_report
 from storage.status import StoreStatus
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

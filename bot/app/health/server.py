@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from bot.app.context import BotData
-from bot.ops.health.metrics import CONTENT_TYPE
-from bot.ops.health.report import HealthReport, database_down, health_report
+from bot.app.health.report import HealthReport, database_down, health_report
+from bot.context import BotData
+from bot.metrics import CONTENT_TYPE
 from storage.status import StoreStatus, read_status
 
 log = logging.getLogger(__name__)
