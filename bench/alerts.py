@@ -24,7 +24,7 @@ from bench.synth import PLACES, TOPICS, ArticleFactory
 from bot.services.alerts.matcher import match_queued
 from bot.services.ingest import ALERT_MAX_AGE
 from news.follows import parse_follow
-from storage.database import Database, open_database
+from storage.sqlite.database import Database, open_database
 
 FOLLOWS_EACH = 5
 BATCHES = (20, 200, 1000)

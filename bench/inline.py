@@ -4,7 +4,7 @@
     python -m bench.inline --sizes 100000 --seconds 10
     python -m bench.inline --tiny               # a few seconds, for CI
 
-1. Search only: `storage.search.search_articles` (what inline mode calls) on a database of
+1. Search only: `storage.sqlite.search.search_articles` (what inline mode calls) on a database of
    N synthetic articles, p50/p99 for word, prefix, tag and two-word queries (50 a page).
 2. End to end: the emulator in its own process, the bot in another; simulated users send
    inline queries through the emulator's control API and wait for the answer (inline update
@@ -32,8 +32,8 @@ from bench.inline_data import Dataset, dataset
 from bench.processes import emulator_process
 from bench.synth import PEOPLE, PLACES, TOPICS, vocabulary
 from emulator import EmulatorClient
-from storage.database import open_database
-from storage.search import search_articles
+from storage.sqlite.database import open_database
+from storage.sqlite.search import search_articles
 
 CACHE = Path(__file__).with_name(".cache")
 PAGE = 50

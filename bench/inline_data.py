@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.synth import PEOPLE, PLACES, TOPICS, ArticleFactory
 from news.dedupe import content_hash, simhash
 from news.models import ArticleDraft
-from storage.database import Database, open_database
+from storage.sqlite.database import Database, open_database
 
 NEWEST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SECONDS_APART = 4

@@ -11,7 +11,7 @@ Hierarchy::
     └── DatabaseError             SQLite itself failed (locked past the busy timeout, disk
                                   full, corrupt file, closed connection)
 
-`sqlite3` exceptions are translated into these at the boundary (`storage.session`), so
+`sqlite3` exceptions are translated into these at the boundary (`storage.sqlite.session`), so
 callers never import `sqlite3` or `aiosqlite`.
 """
 

@@ -1,6 +1,6 @@
 """The storage contract: one `Protocol` per aggregate, in domain types only.
 
-`storage.database.Database` exposes one implementation of each as an attribute
+`storage.sqlite.database.Database` exposes one implementation of each as an attribute
 (`db.sources`, `db.articles`, ...). The SQLite classes implement them; another backend
 (PostgreSQL for several workers behind a webhook) implements the same methods with the
 same meaning and errors, and nothing in `handlers/` or `news/` changes.

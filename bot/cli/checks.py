@@ -18,9 +18,9 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.ops.redact import redact_secrets
 from bot.ops.settings import Settings
 from bot.transport.http import AiohttpRequest
-from storage.database import open_database
 from storage.errors import StorageError
-from storage.status import count_rows, quick_check
+from storage.sqlite.database import open_database
+from storage.sqlite.status import count_rows, quick_check
 
 
 class CheckStatus(enum.StrEnum):

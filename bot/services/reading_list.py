@@ -32,8 +32,8 @@ from news.render import (
     http_url,
     truncate_words,
 )
-from storage.database import Database
-from storage.search import search_articles
+from storage.sqlite.database import Database
+from storage.sqlite.search import search_articles
 
 PAGE_SIZE: Final = 5
 MAX_OFFSET: Final = 100_000

@@ -22,9 +22,9 @@ from news.dedupe import canonical_url
 from news.entities import Article
 from news.related import is_related, key_terms, relevance
 from news.render import clean_text, escape_html, format_time, http_url, truncate_words
-from storage.database import Database
 from storage.errors import NotFoundError
-from storage.related import articles_sharing_words
+from storage.sqlite.database import Database
+from storage.sqlite.related import articles_sharing_words
 
 MAX_RELATED: Final = 5
 MAX_SAME_STORY: Final = 3

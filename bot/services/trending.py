@@ -1,6 +1,6 @@
 """`/trending`: the top stories of the last 24 h as one message with a Save button each.
 
-The ranking is `storage.trending.trending_stories` (3 per save, 2 per share, 1 per
+The ranking is `storage.sqlite.trending.trending_stories` (3 per save, 2 per share, 1 per
 comment, each divided by 1 + its age / 12 h). The message lists up to `MAX_SHOWN`
 stories, numbered, with their source and the day's counts; under it `🔖 n` buttons
 toggle the presser's bookmark of story n (the Save button's data, `s1:<id>`).
@@ -22,8 +22,8 @@ from news.render import (
     http_url,
     truncate_words,
 )
-from storage.database import Database
-from storage.trending import TrendingStory, trending_stories
+from storage.sqlite.database import Database
+from storage.sqlite.trending import TrendingStory, trending_stories
 
 MAX_SHOWN: Final = 10
 BUTTONS_PER_ROW: Final = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storage.errors import NotFoundError
-from storage.migrations import SCHEMA_VERSION, schema_version
+from storage.sqlite.migrations import SCHEMA_VERSION, schema_version
 from tests.storage.conftest import NOW
 
 GROUP = -100500

@@ -9,7 +9,7 @@ import pytest
 from news.entities import AlertMatch, AlertState, FollowAddOutcome
 from news.follows import parse_follow
 from storage.errors import NotFoundError
-from storage.search import matching_ids
+from storage.sqlite.search import matching_ids
 from tests.storage.conftest import NOW
 
 FRESH = timedelta(hours=48)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from news.models import ArticleDraft
-from storage.database import Database, open_database
 from storage.errors import DatabaseError, SchemaVersionError
-from storage.migrations import MIGRATIONS, SCHEMA_VERSION, split_statements
+from storage.sqlite.database import Database, open_database
+from storage.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, split_statements
 
 EXPECTED_TABLES = {
     "sources",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from news.query import parse_query
-from storage.database import Database
-from storage.search import fts_match, search_articles
+from storage.sqlite.database import Database
+from storage.sqlite.search import fts_match, search_articles
 from tests.storage.conftest import NOW, DraftFactory
 
 FILLER_TEXT = "Weather outlook remains calm with light winds along the coast."

@@ -1,4 +1,4 @@
-"""storage.status: the figures /healthz, /metrics and `newsbot check` read."""
+"""storage.sqlite.status: the figures /healthz, /metrics and `newsbot check` read."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from storage.errors import DatabaseError
-from storage.migrations import SCHEMA_VERSION
-from storage.status import count_rows, quick_check, read_status
+from storage.sqlite.migrations import SCHEMA_VERSION
+from storage.sqlite.status import count_rows, quick_check, read_status
 from tests.storage.conftest import NOW
 
 

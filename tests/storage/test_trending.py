@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from storage.trending import trending_stories
+from storage.sqlite.trending import trending_stories
 from tests.storage.conftest import NOW, spread_simhash
 
 GROUP = -100500

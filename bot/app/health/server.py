@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.app.health.report import HealthReport, database_down, health_report
 from bot.context import BotData
 from bot.metrics import CONTENT_TYPE
-from storage.status import StoreStatus, read_status
+from storage.sqlite.status import StoreStatus, read_status
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import argparse
 from bot.app.runtime import database
 from bot.cli.output import print_json_lines, print_table, shorten
 from bot.ops.settings import Settings
-from storage.search import search_articles
+from storage.sqlite.search import search_articles
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -14,8 +14,8 @@ from typing import Final
 from news.entities import Follow, FollowAddOutcome
 from news.follows import FollowProblem, FollowQuery, FollowQueryError, parse_follow
 from news.render import Keyboard, PostButton
-from storage.database import Database
-from storage.search import source_ids_named
+from storage.sqlite.database import Database
+from storage.sqlite.search import source_ids_named
 
 REMOVE: Final = "✖"
 BUTTONS_PER_ROW: Final = 5

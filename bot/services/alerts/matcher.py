@@ -2,7 +2,7 @@
 
 Follows with the same search (the same key) are matched once, whoever keeps them: one
 query per distinct search per batch, each restricted to the batch's article ids
-(`storage.search.matching_ids`), so the work grows with distinct searches times the index
+(`storage.sqlite.search.matching_ids`), so the work grows with distinct searches times the index
 range of the new articles, not with the size of the archive.
 """
 
@@ -16,8 +16,8 @@ from typing import Final
 
 from news.entities import AlertMatch, Follow
 from news.follows import follow_search
-from storage.database import Database
-from storage.search import matching_ids
+from storage.sqlite.database import Database
+from storage.sqlite.search import matching_ids
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 `inline_page` turns what a user typed after `@bot` (and the paging offset Telegram sends
 back) into one page of results: the Share button's `id:<n>` resolves exactly one article,
-anything else goes through the query language (`news.query`) and `storage.search`. Any
+anything else goes through the query language (`news.query`) and `storage.sqlite.search`. Any
 text gives a valid page, possibly empty (then with a button that opens the bot).
 """
 
@@ -28,8 +28,8 @@ from news.render import (
     render_inline_message,
     truncate_words,
 )
-from storage.database import Database
-from storage.search import search_article_ids
+from storage.sqlite.database import Database
+from storage.sqlite.search import search_article_ids
 
 PAGE_SIZE: Final = 50
 """Telegram shows at most 50 results per answer."""

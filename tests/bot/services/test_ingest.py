@@ -11,8 +11,8 @@ import pytest
 
 from bot.services.ingest import Ingestor, OutcomeStatus
 from news.fetch import Fetcher, FetchPolicy
-from storage.database import Database, open_database
-from storage.search import search_articles
+from storage.sqlite.database import Database, open_database
+from storage.sqlite.search import search_articles
 from tests.support.feedserver import FeedServer
 
 

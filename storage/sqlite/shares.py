@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from storage.codec import to_micros
 from storage.errors import ConstraintError, NotFoundError
-from storage.session import Session
+from storage.sqlite.codec import to_micros
+from storage.sqlite.session import Session
 
 
 class SQLiteShareRepository:

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from news.entities import OutboxItem, OutboxState, PostedAs
-from storage.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
 from storage.errors import ConstraintError, NotFoundError
-from storage.session import Session
+from storage.sqlite.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
+from storage.sqlite.session import Session
 
 _COLUMNS: Final = (
     "id, article_id, channel_id, state, attempts, last_error, message_id, created_at, "

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from typing import Final
 
 from news.entities import User
-from storage.codec import from_micros, to_micros
 from storage.errors import NotFoundError
-from storage.session import Session
+from storage.sqlite.codec import from_micros, to_micros
+from storage.sqlite.session import Session
 
 _COLUMNS: Final = "id, username, first_name, language_code, blocked, created_at, last_seen_at"
 

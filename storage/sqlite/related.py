@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 from news.entities import Article
-from storage.articles import ARTICLE_COLUMNS, article_from_row
-from storage.codec import to_micros
+from storage.sqlite.articles import ARTICLE_COLUMNS, article_from_row
+from storage.sqlite.codec import to_micros
 
 if TYPE_CHECKING:
-    from storage.database import Database
+    from storage.sqlite.database import Database
 
 MAX_TERMS: Final = 24
 MAX_CANDIDATES: Final = 100

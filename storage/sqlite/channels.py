@@ -10,9 +10,9 @@ from typing import Any, Final
 
 from news.entities import Channel, ChannelStyle, Route
 from news.tags import normalize_tag
-from storage.codec import from_micros, strings_from_json, strings_to_json, to_micros
 from storage.errors import AlreadyExistsError, ConstraintError, NotFoundError
-from storage.session import Session
+from storage.sqlite.codec import from_micros, strings_from_json, strings_to_json, to_micros
+from storage.sqlite.session import Session
 
 _CHANNEL_COLUMNS: Final = (
     "id, chat_id, username, title, style, paused, discussion_chat_id, created_at, "

@@ -11,15 +11,15 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from news.entities import Source
-from storage.codec import (
+from storage.errors import AlreadyExistsError, NotFoundError
+from storage.sqlite.codec import (
     from_micros,
     from_micros_or_none,
     strings_from_json,
     strings_to_json,
     to_micros,
 )
-from storage.errors import AlreadyExistsError, NotFoundError
-from storage.session import Session
+from storage.sqlite.session import Session
 
 _COLUMNS: Final = (
     "id, url, name, tags, interval_seconds, active, paused, etag, last_modified, "

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Final
 
 from news.entities import Bookmark
-from storage.codec import from_micros, to_micros
 from storage.errors import ConstraintError, NotFoundError
-from storage.session import Session
+from storage.sqlite.codec import from_micros, to_micros
+from storage.sqlite.session import Session
 
 _COLUMNS: Final = "user_id, article_id, created_at"
 

@@ -5,7 +5,7 @@ released migration: append a new one. Each runs in its own IMMEDIATE transaction
 with the `user_version` bump, and re-checks the version inside it, so two processes
 opening the same file at once cannot apply a step twice.
 
-Conventions: times are INTEGER microseconds since the Unix epoch, UTC (`storage.codec`);
+Conventions: times are INTEGER microseconds since the Unix epoch, UTC (`storage.sqlite.codec`);
 lists of strings are JSON arrays in TEXT columns; booleans are 0/1 with a CHECK.
 """
 
@@ -15,7 +15,7 @@ import sqlite3
 from typing import Final
 
 from storage.errors import SchemaVersionError
-from storage.session import Session
+from storage.sqlite.session import Session
 
 _SCHEMA_V1: Final = """
 -- Feeds and sites to fetch, with their conditional-GET and failure state.
@@ -201,7 +201,7 @@ CREATE INDEX outbox_edits ON outbox (channel_id, id) WHERE edit_requested_at IS 
 
 _FTS_EXPLICIT_INSERT_V4: Final = """
 -- New articles are indexed by the repository itself, with one multi-row statement in the
--- same transaction as the articles (storage/articles.py). Row by row through a trigger,
+-- same transaction as the articles (storage/sqlite/articles.py). Row by row through a trigger,
 -- FTS5 indexed them half as fast (measured: 2,500 vs 5,100 articles/s). The update and
 -- delete triggers stay: they are rare and must never be forgotten.
 DROP TRIGGER articles_fts_after_insert;
@@ -352,7 +352,7 @@ CREATE INDEX articles_story_time_by_id ON articles (id, story_at);
 
 _HEADLINES_VOCAB_V12: Final = """
 -- The words of the headline index, read by range to complete an unfinished last word of a
--- search (storage/search.py): FTS5 then reads `("word1" OR "word2")` newest-first instead
+-- search (storage/sqlite/search.py): FTS5 then reads `("word1" OR "word2")` newest-first instead
 -- of merging every posting of the prefix (20 ms for a common one at 1M articles). A view
 -- over the index: it stores nothing.
 CREATE VIRTUAL TABLE headlines_vocab USING fts5vocab (headlines_fts, 'row');

@@ -19,7 +19,8 @@ from news.dedupe import NEAR_DUPLICATE_DISTANCE, canonical_url, hamming
 from news.entities import Article, ArticleVersion, TagCount, UpsertResult
 from news.models import ArticleDraft
 from news.tags import normalize_tag
-from storage.codec import (
+from storage.errors import ConstraintError, NotFoundError
+from storage.sqlite.codec import (
     from_micros,
     from_micros_or_none,
     related_from_json,
@@ -32,8 +33,7 @@ from storage.codec import (
     to_micros,
     to_micros_or_none,
 )
-from storage.errors import ConstraintError, NotFoundError
-from storage.session import Session
+from storage.sqlite.session import Session
 
 NEAR_DUPLICATE_MAX_DISTANCE: Final = NEAR_DUPLICATE_DISTANCE
 """Articles whose SimHashes differ in at most this many bits are one story."""

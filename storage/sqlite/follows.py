@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from typing import Final
 
 from news.entities import Follow, FollowAdded, FollowAddOutcome
-from storage.codec import from_micros, to_micros
 from storage.errors import ConstraintError, NotFoundError
-from storage.session import Session
+from storage.sqlite.codec import from_micros, to_micros
+from storage.sqlite.session import Session
 
 _COLUMNS: Final = "id, user_id, query, query_key, paused, created_at"
 

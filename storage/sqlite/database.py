@@ -13,15 +13,7 @@ from typing import Final, Self
 
 import aiosqlite
 
-from storage.alerts import SQLiteAlertRepository
-from storage.articles import SQLiteArticleRepository
-from storage.bookmarks import SQLiteBookmarkRepository
-from storage.channels import SQLiteChannelRepository
-from storage.discussion import SQLiteDiscussionRepository
 from storage.errors import AlreadyExistsError, DatabaseError
-from storage.follows import SQLiteFollowRepository
-from storage.migrations import migrate
-from storage.outbox import SQLiteOutboxRepository
 from storage.protocols import (
     AlertRepository,
     ArticleRepository,
@@ -34,10 +26,18 @@ from storage.protocols import (
     SourceRepository,
     UserRepository,
 )
-from storage.session import Session
-from storage.shares import SQLiteShareRepository
-from storage.sources import SQLiteSourceRepository
-from storage.users import SQLiteUserRepository
+from storage.sqlite.alerts import SQLiteAlertRepository
+from storage.sqlite.articles import SQLiteArticleRepository
+from storage.sqlite.bookmarks import SQLiteBookmarkRepository
+from storage.sqlite.channels import SQLiteChannelRepository
+from storage.sqlite.discussion import SQLiteDiscussionRepository
+from storage.sqlite.follows import SQLiteFollowRepository
+from storage.sqlite.migrations import migrate
+from storage.sqlite.outbox import SQLiteOutboxRepository
+from storage.sqlite.session import Session
+from storage.sqlite.shares import SQLiteShareRepository
+from storage.sqlite.sources import SQLiteSourceRepository
+from storage.sqlite.users import SQLiteUserRepository
 
 MEMORY: Final = ":memory:"
 BUSY_TIMEOUT_MS: Final = 5_000
@@ -74,7 +74,7 @@ class Database:
 
     @property
     def session(self) -> Session:
-        """Return the session the repositories share (for `storage.search`)."""
+        """Return the session the repositories share (for `storage.sqlite.search`)."""
         return self._session
 
     @property

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from news.entities import OutboxState
-from storage.codec import from_micros_or_none, to_micros
-from storage.database import Database
-from storage.migrations import schema_version
+from storage.sqlite.codec import from_micros_or_none, to_micros
+from storage.sqlite.database import Database
+from storage.sqlite.migrations import schema_version
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from news.entities import Alert, AlertMatch, AlertState
-from storage.codec import from_micros, to_micros
-from storage.session import Session
+from storage.sqlite.codec import from_micros, to_micros
+from storage.sqlite.session import Session
 
 _ALERT_COLUMNS: Final = (
     "al.user_id, al.article_id, al.follow_id, f.query AS follow_query, al.state, "

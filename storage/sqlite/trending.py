@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from news.entities import Article
-from storage.codec import to_micros
+from storage.sqlite.codec import to_micros
 
 if TYPE_CHECKING:
-    from storage.database import Database
+    from storage.sqlite.database import Database
 
 SAVE_WEIGHT: Final = 3.0
 SHARE_WEIGHT: Final = 2.0

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from storage.codec import to_micros
 from storage.errors import ConstraintError, NotFoundError
-from storage.session import Session
+from storage.sqlite.codec import to_micros
+from storage.sqlite.session import Session
 
 
 class SQLiteDiscussionRepository:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Final
 from news.entities import SearchHit
 from news.query import SearchQuery, parse_query
 from news.tags import normalize_tag
-from storage.articles import ARTICLE_COLUMNS, article_from_row
-from storage.codec import to_micros
+from storage.sqlite.articles import ARTICLE_COLUMNS, article_from_row
+from storage.sqlite.codec import to_micros
 
 if TYPE_CHECKING:
-    from storage.database import Database
+    from storage.sqlite.database import Database
 
 TITLE_WEIGHT: Final = 10.0
 """Added to the text relevance (1) when every query term is in the title."""

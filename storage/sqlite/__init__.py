@@ -1,0 +1,1 @@
+"""The SQLite engine (aiosqlite): one connection, migrations, repositories and search."""
