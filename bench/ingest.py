@@ -27,7 +27,7 @@ from bot.app.runtime import ingest_executor, ingest_worker_count
 from bot.ops.settings import Settings
 from bot.services.ingest import Ingestor
 from news.fetch import Fetcher, FetchPolicy
-from storage.sqlite.database import open_database
+from storage import open_database
 
 CACHE = Path(__file__).parent / ".cache"
 READER_VENV = CACHE / "reader-venv"

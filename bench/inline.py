@@ -4,7 +4,7 @@
     python -m bench.inline --sizes 100000 --seconds 10
     python -m bench.inline --tiny               # a few seconds, for CI
 
-1. Search only: `storage.sqlite.search.search_articles` (what inline mode calls) on a database of
+1. Search only: `SearchRepository.articles` (what inline mode calls) on a database of
    N synthetic articles, p50/p99 for word, prefix, tag and two-word queries (50 a page).
 2. End to end: the emulator in its own process, the bot in another; simulated users send
    inline queries through the emulator's control API and wait for the answer (inline update
@@ -32,8 +32,7 @@ from bench.inline_data import Dataset, dataset
 from bench.processes import emulator_process
 from bench.synth import PEOPLE, PLACES, TOPICS, vocabulary
 from emulator import EmulatorClient
-from storage.sqlite.database import open_database
-from storage.sqlite.search import search_articles
+from storage import open_database
 
 CACHE = Path(__file__).with_name(".cache")
 PAGE = 50
@@ -102,11 +101,11 @@ async def search_only(data: Dataset, per_kind: int) -> dict[str, Latency]:
         for kind in KINDS:
             batch = queries(kind, per_kind)
             for text in queries(kind, per_kind, seed=99):
-                await search_articles(db, text, limit=PAGE)
+                await db.search.articles(text, limit=PAGE)
             timings = []
             for text in batch:
                 started = time.perf_counter()
-                await search_articles(db, text, limit=PAGE)
+                await db.search.articles(text, limit=PAGE)
                 timings.append(time.perf_counter() - started)
             results[kind] = Latency.of(timings)
     return results
@@ -242,7 +241,8 @@ def e2e_texts(count: int) -> list[str]:
 async def end_to_end(data: Dataset, args: argparse.Namespace) -> dict[str, EndToEnd]:
     """newsbot (aiohttp layer) beside a bare PTB bot (httpx layer) on the same emulator."""
     async with await open_database(data.path) as db:  # no source may be fetched by the bot
-        await db.session.execute("UPDATE sources SET paused = 1")
+        for source in await db.sources.list():
+            await db.sources.set_paused(source.id, True)
     texts = e2e_texts(400)
     results: dict[str, EndToEnd] = {}
     runs: list[tuple[str, str, Path | None, str | None]] = [

@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.synth import PEOPLE, PLACES, TOPICS, ArticleFactory
 from news.dedupe import content_hash, simhash
 from news.models import ArticleDraft
-from storage.sqlite.database import Database, open_database
+from storage.sqlite.database import SQLiteDatabase, open_sqlite
 
 NEWEST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SECONDS_APART = 4
@@ -69,7 +69,7 @@ def make_draft(
     )
 
 
-async def populate(db: Database, total: int, *, seed: int = 11, report: bool = True) -> None:
+async def populate(db: SQLiteDatabase, total: int, *, seed: int = 11, report: bool = True) -> None:
     """Store `total` synthetic articles from `SOURCES` sources, oldest first."""
     source_ids = [
         (await db.sources.add(f"https://feeds.example/{n}.xml", name=f"Wire {n}")).id
@@ -92,6 +92,7 @@ async def populate(db: Database, total: int, *, seed: int = 11, report: bool = T
             done = numbers[-1] + 1
             rate = done / (time.perf_counter() - started)
             print(f"  generated {done:,}/{total:,} articles ({rate:,.0f}/s)", flush=True)
+    # The data set is an SQLite file: merge its full-text segments as a long-lived one is.
     await db.session.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
 
 
@@ -101,7 +102,7 @@ async def dataset(cache: Path, total: int) -> Dataset:
     partial = path.with_suffix(".partial")
     if not await asyncio.to_thread(_prepare_cache, path, partial):
         print(f"generating {total:,} articles into {path} (once; cached)", flush=True)
-        db = await open_database(partial)
+        db = await open_sqlite(partial)
         try:
             await populate(db, total)
         finally:

@@ -34,7 +34,7 @@ from emulator import DEFAULT_TOKEN, EmulatorClient, FloodLimits
 from news.dedupe import content_hash
 from news.entities import OutboxState
 from news.models import ArticleDraft
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 SAVE_DATA = re.compile(r"s1:(\d+)")
 PUBLISHED = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from bot.services.inline.cache import RenderedResults
 from bot.services.seen_users import SeenUsers
 from bot.transport.pacing import Pacer
 from news.fetch import Fetcher
-from storage.sqlite.database import Database
+from storage import Database
 
 
 class NotReadyError(RuntimeError):

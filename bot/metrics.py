@@ -19,7 +19,7 @@ from prometheus_client.registry import Collector
 
 from bot.delivery.publisher import PublishStats
 from bot.services.ingest import CycleReport, OutcomeStatus
-from storage.sqlite.status import StoreStatus
+from storage.protocols import StoreStatus
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 """Prometheus text exposition format 0.0.4."""

@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
 
 from bot.context import Context
 from bot.ops.i18n import N_, Texts, texts_for
-from storage.sqlite.database import Database
+from storage import Database
 
 STALE_BUTTON: Final = N_("Sorry, this button no longer works.")
 

@@ -287,3 +287,14 @@ class Alert:
     attempts: int
     """Sends tried that failed in a way worth retrying."""
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TrendingStory:
+    """A story (its most engaged article) with its recent saves, shares and comments."""
+
+    article: Article
+    saves: int
+    shares: int
+    comments: int
+    score: float

@@ -1,6 +1,38 @@
-"""SQLite storage: schema and migrations, one repository per aggregate, and search.
+"""The store: the contract every engine implements, and the one way to open it.
 
-Entry points: `open_database(path)` → `Database` (repositories as attributes, transactions,
-backup), `search_articles(db, query)`, the records in `news.entities`, the contract in
-`storage.protocols` and the errors in `storage.errors`.
+`open_database(location)` returns a `Database` (`storage.protocols`): repositories as
+attributes (`db.sources`, `db.search`, ...), transactions, backup and close. Code outside
+`storage/` imports only this package, `storage.protocols` and `storage.errors`; the
+engines (`storage.sqlite`) stay behind it.
 """
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from storage.protocols import Database
+
+__all__ = ["Database", "open_database", "opened_database"]
+
+
+async def open_database(location: Path | str) -> Database:
+    """Open (creating it and its folder when missing) and migrate the store at `location`.
+
+    A file path (or `":memory:"`, a private in-memory database for tests) opens SQLite.
+    Use as `async with await open_database(path) as db:` or close it with `db.close()`.
+    """
+    from storage.sqlite.database import open_sqlite  # engines load on demand
+
+    return await open_sqlite(location)
+
+
+@contextlib.asynccontextmanager
+async def opened_database(location: Path | str) -> AsyncIterator[Database]:
+    """Open the store for the duration of an `async with` block."""
+    database = await open_database(location)
+    try:
+        yield database
+    finally:
+        await database.close()

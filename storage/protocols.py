@@ -1,9 +1,10 @@
 """The storage contract: one `Protocol` per aggregate, in domain types only.
 
-`storage.sqlite.database.Database` exposes one implementation of each as an attribute
-(`db.sources`, `db.articles`, ...). The SQLite classes implement them; another backend
-(PostgreSQL for several workers behind a webhook) implements the same methods with the
-same meaning and errors, and nothing in `handlers/` or `news/` changes.
+`Database` (at the end) gathers one implementation of each as an attribute (`db.sources`,
+`db.articles`, `db.search`, ...). Every engine (`storage.sqlite`, ...) implements the same
+methods with the same meaning and errors, and nothing outside `storage/` changes; the
+contract test suite (`tests/storage/`) runs unchanged on each. The docstrings here are the
+only description of each method: implementations do not restate them.
 
 Shared rules:
 - Every datetime argument must be timezone-aware (naive ones raise `ValueError`); every
@@ -18,9 +19,13 @@ Shared rules:
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
 
 from news.entities import (
     Alert,
@@ -37,12 +42,15 @@ from news.entities import (
     OutboxState,
     PostedAs,
     Route,
+    SearchHit,
     Source,
     TagCount,
+    TrendingStory,
     UpsertResult,
     User,
 )
 from news.models import ArticleDraft
+from news.query import SearchQuery
 
 
 class SourceRepository(Protocol):
@@ -69,6 +77,11 @@ class SourceRepository(Protocol):
 
     async def names(self, source_ids: Iterable[int]) -> dict[int, str]:
         """Return the names of the sources with these ids (unknown ids are left out)."""
+        ...
+
+    async def ids_named(self, names: Collection[str]) -> set[int]:
+        """Return the ids of the sources named (compared as tags are: case- and
+        accent-insensitive) or numbered (a decimal id) by any of `names`."""
         ...
 
     async def get_by_url(self, url: str) -> Source | None:
@@ -668,4 +681,208 @@ class AlertRepository(Protocol):
 
     async def for_user(self, user_id: int) -> builtins.list[Alert]:
         """Return every alert of the user, by article id."""
+        ...
+
+
+class SearchRepository(Protocol):
+    """Full-text search over articles, in the query language of `news.query`."""
+
+    async def articles(
+        self,
+        query: SearchQuery | str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        user_id: int | None = None,
+        now: datetime | None = None,
+        snippets: bool = False,
+    ) -> builtins.list[SearchHit]:
+        """Search articles; never raises on any query text (see `news.query.parse_query`).
+
+        A query without words or phrases lists the latest articles that pass its filters.
+        Filters: every `#tag` (exact normalised key), any `source:` (name compared like a
+        tag, case- and accent-insensitive, or the numeric id), and `saved` (only
+        `user_id`'s bookmarks; nothing when `user_id` is None). An unfinished last word
+        (`query.prefix`) matches as a prefix, a finished one as a word.
+
+        Score (higher is better), the same on every engine::
+
+            relevance = 1 + 10 * [every term in the title] + 5 * [every term in the tags]
+            recency   = 1 / (1 + max(0, now - story_time) / 72 h)
+            score     = relevance * recency        # text queries
+            score     = recency                    # queries without text
+
+        so a title match outweighs a body-only match unless the body-only story is about
+        30 days newer, and a story 72 hours older needs twice the relevance to rank equal.
+        `story_time` is published_at, or fetched_at when missing or later. Text queries
+        score the 200 newest matches anywhere, in titles and in tags, so at most that many
+        results are reachable through `offset`. `snippets=True` cuts each snippet around
+        the matching text; otherwise it is the start of the lede.
+        """
+        ...
+
+    async def article_ids(
+        self,
+        query: SearchQuery | str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        user_id: int | None = None,
+        now: datetime | None = None,
+    ) -> builtins.list[tuple[int, float]]:
+        """Like `articles`, but return only (article id, score) pairs, best first (for
+        callers that keep articles rendered already and load only the rest)."""
+        ...
+
+    async def matching_ids(
+        self, query: SearchQuery, article_ids: Collection[int], *, user_id: int | None = None
+    ) -> set[int]:
+        """Return which of the given articles match the query (its text and every filter).
+
+        For checking a few new articles against a standing search (alerts). A query
+        without text or filters matches them all; `saved` without `user_id` matches none.
+        """
+        ...
+
+
+class TrendingRepository(Protocol):
+    """Stories by recent engagement: saves, shares and comments."""
+
+    async def stories(
+        self, *, limit: int = 10, now: datetime | None = None
+    ) -> builtins.list[TrendingStory]:
+        """Return the top stories by recent engagement, best first (at most 50).
+
+        Score of a story (all its near-duplicate articles together), over the events of
+        the last 24 h::
+
+            weight = 3 per save (bookmark made), 2 per share (inline result sent),
+                     1 per comment (reply in its discussion thread)
+            score  = sum of weight / (1 + age_of_event / 12 h)
+
+        so a save made now counts 3, one made 12 h ago 1.5, one made 24 h ago 1. Ties go
+        to the newer story. The article shown for a story is its most engaged one.
+        """
+        ...
+
+
+class RelatedRepository(Protocol):
+    """Candidates for related coverage; `bot.services.related` decides what is related."""
+
+    async def candidates(
+        self,
+        terms: Iterable[str],
+        *,
+        since: datetime,
+        until: datetime,
+        exclude_stories: Iterable[int] = (),
+        limit: int = 30,
+    ) -> builtins.list[Article]:
+        """Return articles whose story time is in [since, until] matching any of `terms`
+        (as words, never as query syntax), best text matches first (title over tags over
+        summary); articles of the excluded stories are left out."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """What `/healthz` and `/metrics` report about the data."""
+
+    active_sources: int
+    """Sources that are active and not paused."""
+    pending_posts: int
+    """Outbox rows waiting to be posted (in any channel, paused ones included)."""
+    oldest_due_post_at: datetime | None
+    """Since when the oldest post that could go out now (channel not paused) has waited."""
+    last_fetch_ok_at: datetime | None
+    """The latest successful fetch of any source."""
+    last_publish_ok_at: datetime | None
+    """The latest post Telegram accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """Row counts and the schema version, for `newsbot check`."""
+
+    schema_version: int
+    sources: int
+    active_sources: int
+    articles: int
+    channels: int
+    pending_posts: int
+
+
+class StatusRepository(Protocol):
+    """Read-only figures about the store for operators (health, metrics, `newsbot check`)."""
+
+    async def read(self, *, now: datetime) -> StoreStatus:
+        """Return the store's status as of `now`."""
+        ...
+
+    async def integrity_problems(self) -> builtins.list[str]:
+        """Run the engine's own integrity check; return the problems found (empty: intact)."""
+        ...
+
+    async def counts(self) -> StoreCounts:
+        """Return row counts and the schema version."""
+        ...
+
+
+class Database(Protocol):
+    """An open newsbot store: its repositories, transactions, backup and close.
+
+    Everything outside `storage/` depends on this contract only; `storage.open_database`
+    returns an engine's implementation.
+    """
+
+    sources: SourceRepository
+    articles: ArticleRepository
+    channels: ChannelRepository
+    outbox: OutboxRepository
+    users: UserRepository
+    bookmarks: BookmarkRepository
+    shares: ShareRepository
+    discussion: DiscussionRepository
+    follows: FollowRepository
+    alerts: AlertRepository
+    search: SearchRepository
+    trending: TrendingRepository
+    related: RelatedRepository
+    status: StatusRepository
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for people: a file path, `:memory:` or a URL without its
+        password."""
+        ...
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Return a context manager running its block in one transaction.
+
+        Repository calls made by the same task (and tasks it starts) inside the block join
+        it; a nested block is a savepoint; an exception rolls everything back.
+        """
+        ...
+
+    async def backup(self, path: Path | str, *, overwrite: bool = False) -> Path:
+        """Write an online, consistent copy of the store to the file `path` and return it;
+        a reader never sees a half-written copy. `AlreadyExistsError` if `path` exists and
+        `overwrite` is false."""
+        ...
+
+    async def close(self) -> None:
+        """Close the store (waits for other tasks' open transactions)."""
+        ...
+
+    async def __aenter__(self) -> Self:
+        """Return self; the store is already open."""
+        ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the store."""
         ...

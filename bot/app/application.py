@@ -26,7 +26,7 @@ from handlers import all_handlers
 from handlers.admin.menu import set_admin_commands
 from handlers.commands import set_bot_commands
 from news.fetch import Fetcher
-from storage.sqlite.database import open_database
+from storage import open_database
 
 log = logging.getLogger(__name__)
 

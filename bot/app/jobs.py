@@ -9,8 +9,8 @@ from bot.app.runtime import make_ingestor
 from bot.context import Context, NewsApplication
 from bot.delivery.notices import AdminNotifier
 from bot.services.ingest import CycleReport
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 log = logging.getLogger(__name__)
 

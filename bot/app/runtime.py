@@ -13,7 +13,7 @@ from datetime import timedelta
 from bot.ops.settings import Settings
 from bot.services.ingest import Ingestor
 from news.fetch import Fetcher, FetchPolicy
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:

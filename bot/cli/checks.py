@@ -18,9 +18,8 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.ops.redact import redact_secrets
 from bot.ops.settings import Settings
 from bot.transport.http import AiohttpRequest
+from storage import open_database
 from storage.errors import StorageError
-from storage.sqlite.database import open_database
-from storage.sqlite.status import count_rows, quick_check
 
 
 class CheckStatus(enum.StrEnum):
@@ -73,8 +72,8 @@ async def check_database(settings: Settings) -> CheckResult:
     path = settings.database_path
     try:
         async with await open_database(path) as db:
-            problems = await quick_check(db)
-            counts = await count_rows(db)
+            problems = await db.status.integrity_problems()
+            counts = await db.status.counts()
     except (StorageError, OSError) as exc:
         return CheckResult("database", CheckStatus.FAIL, f"{path}: {exc}")
     if problems:

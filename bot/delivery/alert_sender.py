@@ -41,8 +41,8 @@ from bot.transport.errors import FailureKind, SendFailure, classify_error
 from bot.transport.pacing import Pacer
 from bot.transport.send import inline_markup
 from news.entities import Alert
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 log = logging.getLogger(__name__)
 

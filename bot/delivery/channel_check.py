@@ -27,7 +27,7 @@ from telegram.error import (
 
 from bot.ops.i18n import N_, Texts
 from news.entities import Channel, ChannelStyle
-from storage.sqlite.database import Database
+from storage import Database
 
 _USERNAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 _CHAT_ID: Final = re.compile(r"-?\d{1,20}")

@@ -52,8 +52,8 @@ from bot.transport.pacing import Pacer
 from bot.transport.send import SentPost, edit_post, post_digest, send_post
 from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs
 from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher, PublisherConfig
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer, PacingLimits
-from storage.sqlite.database import Database
+from storage import Database
 
 
 def pacing_limits(settings: Settings) -> PacingLimits:

@@ -19,8 +19,8 @@ from typing import Final
 
 from bot.services.related import related_coverage_html
 from news.entities import Channel, OutboxItem, OutboxState
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 POSTED_WAIT_SECONDS: Final = 5.0
 """How long to wait for the publisher to record a post it is sending (the copy can reach

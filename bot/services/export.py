@@ -9,7 +9,7 @@ from typing import Final
 
 from bot.ops.i18n import Texts, texts_for
 from news.render import clean_text
-from storage.sqlite.database import Database
+from storage import Database
 
 BATCH: Final = 500
 

@@ -26,7 +26,7 @@ from news.models import ParsedDocument
 from news.prepare import PreparedDocument, drafts_from_document, prepare_document
 from news.routing import ChannelRoute, RouteFilter, plan_deliveries
 from news.schedule import next_fetch_after_failure, next_fetch_after_success
-from storage.sqlite.database import Database
+from storage import Database
 
 log = logging.getLogger(__name__)
 

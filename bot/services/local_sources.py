@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from news.entities import Source
-from storage.sqlite.database import Database
+from storage import Database
 
 IMPORT_SCHEME: Final = "import:"
 """URL scheme of a source that holds stored articles only (not fetchable)."""

@@ -8,8 +8,8 @@ from typing import Final
 from news.entities import Article
 from news.models import RelatedLink
 from news.render import PostContent
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 MAX_STORY_LINKS: Final = 2
 """Earlier articles of the same story offered as related coverage."""

@@ -32,8 +32,7 @@ from news.render import (
     http_url,
     truncate_words,
 )
-from storage.sqlite.database import Database
-from storage.sqlite.search import search_articles
+from storage import Database
 
 PAGE_SIZE: Final = 5
 MAX_OFFSET: Final = 100_000
@@ -153,7 +152,7 @@ async def _stories(db: Database, page: ListPage, offset: int, user_id: int) -> l
     query = parse_query(page.words)
     if page.kind is ListKind.BOOKMARKS:
         query = dataclasses.replace(query, saved=True)
-    hits = await search_articles(db, query, limit=PAGE_SIZE + 1, offset=offset, user_id=user_id)
+    hits = await db.search.articles(query, limit=PAGE_SIZE + 1, offset=offset, user_id=user_id)
     return [hit.article for hit in hits]
 
 

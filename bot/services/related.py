@@ -22,9 +22,8 @@ from news.dedupe import canonical_url
 from news.entities import Article
 from news.related import is_related, key_terms, relevance
 from news.render import clean_text, escape_html, format_time, http_url, truncate_words
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
-from storage.sqlite.related import articles_sharing_words
 
 MAX_RELATED: Final = 5
 MAX_SAME_STORY: Final = 3
@@ -88,8 +87,7 @@ async def _earlier(db: Database, article: Article, shown_urls: set[str]) -> list
     if not terms:
         return []
     moment = article.story_time
-    candidates = await articles_sharing_words(
-        db,
+    candidates = await db.related.candidates(
         terms,
         since=moment - FOLLOW_UP_WINDOW,
         until=moment,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.services.inline.results import article_id_of_result
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 
 async def record_share(

@@ -1,6 +1,6 @@
 """`/trending`: the top stories of the last 24 h as one message with a Save button each.
 
-The ranking is `storage.sqlite.trending.trending_stories` (3 per save, 2 per share, 1 per
+The ranking is `TrendingRepository.stories` (3 per save, 2 per share, 1 per
 comment, each divided by 1 + its age / 12 h). The message lists up to `MAX_SHOWN`
 stories, numbered, with their source and the day's counts; under it `🔖 n` buttons
 toggle the presser's bookmark of story n (the Save button's data, `s1:<id>`).
@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Final
 
 from bot.ops.i18n import N_, Texts
+from news.entities import TrendingStory
 from news.render import (
     Keyboard,
     PostButton,
@@ -22,8 +23,7 @@ from news.render import (
     http_url,
     truncate_words,
 )
-from storage.sqlite.database import Database
-from storage.sqlite.trending import TrendingStory, trending_stories
+from storage import Database
 
 MAX_SHOWN: Final = 10
 BUTTONS_PER_ROW: Final = 5
@@ -51,7 +51,7 @@ async def trending_view(
     db: Database, texts: Texts, *, now: datetime | None = None
 ) -> TrendingView:
     """Return the /trending message in the reader's language."""
-    stories = await trending_stories(db, limit=MAX_SHOWN, now=now)
+    stories = await db.trending.stories(limit=MAX_SHOWN, now=now)
     if not stories:
         return TrendingView(escape_html(texts.gettext(NOTHING_TRENDING)), (), ())
     names: dict[int, str] = {}

@@ -36,7 +36,7 @@ from bot.services.admin.sources import (
 )
 from handlers.admin.access import NOT_AN_ADMIN, admin_message, is_admin, private_commands
 from handlers.common import STALE_BUTTON, texts
-from storage.sqlite.database import Database
+from storage import Database
 
 ADD_SOURCE_USAGE: Final = N_(
     "Usage: /addsource URL [@channel]\n"

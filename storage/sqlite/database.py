@@ -1,4 +1,4 @@
-"""Open the SQLite database: connection setup, migrations, repositories, backup."""
+"""The SQLite `Database`: connection setup, migrations, repositories, backup."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Self
@@ -22,8 +21,12 @@ from storage.protocols import (
     DiscussionRepository,
     FollowRepository,
     OutboxRepository,
+    RelatedRepository,
+    SearchRepository,
     ShareRepository,
     SourceRepository,
+    StatusRepository,
+    TrendingRepository,
     UserRepository,
 )
 from storage.sqlite.alerts import SQLiteAlertRepository
@@ -34,9 +37,13 @@ from storage.sqlite.discussion import SQLiteDiscussionRepository
 from storage.sqlite.follows import SQLiteFollowRepository
 from storage.sqlite.migrations import migrate
 from storage.sqlite.outbox import SQLiteOutboxRepository
+from storage.sqlite.related import SQLiteRelatedRepository
+from storage.sqlite.search import SQLiteSearchRepository
 from storage.sqlite.session import Session
 from storage.sqlite.shares import SQLiteShareRepository
 from storage.sqlite.sources import SQLiteSourceRepository
+from storage.sqlite.status import SQLiteStatusRepository
+from storage.sqlite.trending import SQLiteTrendingRepository
 from storage.sqlite.users import SQLiteUserRepository
 
 MEMORY: Final = ":memory:"
@@ -54,8 +61,8 @@ _PRAGMAS: Final = (
 )
 
 
-class Database:
-    """An open newsbot database: one connection, its repositories and its transactions."""
+class SQLiteDatabase:
+    """`storage.protocols.Database` on one aiosqlite connection (`Session`)."""
 
     def __init__(self, session: Session, path: str) -> None:
         """Wrap an already set-up session; use `open_database` instead of calling this."""
@@ -71,32 +78,25 @@ class Database:
         self.discussion: DiscussionRepository = SQLiteDiscussionRepository(session)
         self.follows: FollowRepository = SQLiteFollowRepository(session)
         self.alerts: AlertRepository = SQLiteAlertRepository(session)
+        self.search: SearchRepository = SQLiteSearchRepository(session)
+        self.trending: TrendingRepository = SQLiteTrendingRepository(session)
+        self.related: RelatedRepository = SQLiteRelatedRepository(session)
+        self.status: StatusRepository = SQLiteStatusRepository(session)
 
     @property
     def session(self) -> Session:
-        """Return the session the repositories share (for `storage.sqlite.search`)."""
+        """Return the session the repositories share (for the engine's own tests)."""
         return self._session
 
     @property
-    def path(self) -> str:
-        """Return the database file path, or `:memory:`."""
+    def location(self) -> str:
         return self._path
 
     def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
-        """Return a context manager running its block in one transaction.
-
-        Repository calls made by the same task inside the block join it (nested calls use
-        savepoints); an exception rolls everything back. Other tasks wait until it ends.
-        """
         return self._session.transaction()
 
     async def backup(self, path: Path | str, *, overwrite: bool = False) -> Path:
-        """Write an online, consistent copy of the database to `path` and return it.
-
-        Uses SQLite's backup API into a temporary file beside `path`, then renames it, so
-        a reader never sees a half-written copy. Refuses to replace an existing file unless
-        `overwrite` is true.
-        """
+        # SQLite's backup API into a temporary file beside `path`, then a rename.
         target, partial = _backup_paths(Path(path), self._path, overwrite=overwrite)
         try:
             await self._copy_to(partial)
@@ -114,11 +114,9 @@ class Database:
             copy.close()
 
     async def close(self) -> None:
-        """Close the connection (waits for other tasks' open transactions)."""
         await self._session.close()
 
     async def __aenter__(self) -> Self:
-        """Return self; the database is already open."""
         return self
 
     async def __aexit__(
@@ -127,7 +125,6 @@ class Database:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """Close the database."""
         await self.close()
 
 
@@ -143,7 +140,7 @@ def _backup_paths(target: Path, database: str, *, overwrite: bool) -> tuple[Path
     return target, partial
 
 
-async def open_database(path: Path | str) -> Database:
+async def open_sqlite(path: Path | str) -> SQLiteDatabase:
     """Open (creating it and its folder when missing) and migrate the database at `path`.
 
     `":memory:"` gives a private in-memory database, for tests. Use as
@@ -165,14 +162,4 @@ async def open_database(path: Path | str) -> Database:
     except BaseException:
         await asyncio.shield(connection.close())
         raise
-    return Database(session, location)
-
-
-@contextlib.asynccontextmanager
-async def opened_database(path: Path | str) -> AsyncIterator[Database]:
-    """Open the database for the duration of an `async with` block."""
-    database = await open_database(path)
-    try:
-        yield database
-    finally:
-        await database.close()
+    return SQLiteDatabase(session, location)

@@ -1,4 +1,4 @@
-"""Full-text search over articles: the one search function the CLI and inline mode use."""
+"""`SearchRepository` on SQLite: FTS5 over articles and headlines, one ranking rule."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery, parse_query
-from news.tags import normalize_tag
 from storage.sqlite.articles import ARTICLE_COLUMNS, article_from_row
 from storage.sqlite.codec import to_micros
-
-if TYPE_CHECKING:
-    from storage.sqlite.database import Database
+from storage.sqlite.session import Session
+from storage.sqlite.sources import source_ids_named
 
 TITLE_WEIGHT: Final = 10.0
 """Added to the text relevance (1) when every query term is in the title."""
@@ -63,64 +61,8 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-async def search_articles(
-    db: Database,
-    query: SearchQuery | str,
-    *,
-    limit: int = 20,
-    offset: int = 0,
-    user_id: int | None = None,
-    now: datetime | None = None,
-    snippets: bool = False,
-) -> list[SearchHit]:
-    """Search articles; never raises on any query text (see `news.query.parse_query`).
-
-    A query without words or phrases lists the latest articles that pass its filters.
-    Filters: every `#tag` (exact normalised key), any `source:` (name compared like a
-    tag, case- and accent-insensitive, or the numeric id), and `saved` (only `user_id`'s
-    bookmarks; nothing when `user_id` is None).
-
-    Score (higher is better)::
-
-        relevance = 1 + 10 * [every term in the title] + 5 * [every term in the tags]
-        recency   = 1 / (1 + max(0, now - story_time) / 72 h)
-        score     = relevance * recency        # text queries
-        score     = recency                    # queries without text
-
-    so a title match outweighs a body-only match unless the body-only story is about 30
-    days newer, a story 72 hours older needs twice the relevance to rank equal, and the
-    ranking costs the same on a common word as on a rare one (no bm25: its document
-    frequencies need a full pass over each term's postings). `story_time` is published_at,
-    or fetched_at when missing or later. Text queries score the `RANKING_POOL` newest
-    matches anywhere, in titles and in tags (see `_ranked`), so at most that many results
-    are reachable through `offset`. `snippets=True` cuts each snippet around the matching
-    text (costs a pass over each result's text); otherwise it is the start of the lede.
-    """
-    ranked, match = await _rank(db, query, limit, offset, user_id, now)
-    if not ranked:
-        return []
-    return await _load(db, ranked, match if snippets else None)
-
-
-async def search_article_ids(
-    db: Database,
-    query: SearchQuery | str,
-    *,
-    limit: int = 20,
-    offset: int = 0,
-    user_id: int | None = None,
-    now: datetime | None = None,
-) -> list[tuple[int, float]]:
-    """Like `search_articles`, but return only (article id, score) pairs, best first.
-
-    For callers that keep articles rendered already (inline mode) and load only the rest.
-    """
-    ranked, _ = await _rank(db, query, limit, offset, user_id, now)
-    return ranked
-
-
 async def _rank(
-    db: Database,
+    session: Session,
     text: SearchQuery | str,
     limit: int,
     offset: int,
@@ -138,27 +80,27 @@ async def _rank(
         "now": to_micros(now or datetime.now(UTC)),
         "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
     }
-    filters = await _filters(db, query, user_id, parameters)
+    filters = await _filters(session, query, user_id, parameters)
     if filters is None:
         return [], None
-    settled = await _settle_prefix(db, query)
-    match = fts_match(settled, await _completions(db, settled))
+    settled = await _settle_prefix(session, query)
+    match = fts_match(settled, await _completions(session, settled))
     if match is None:
-        return await _latest(db, query, filters, parameters), None
+        return await _latest(session, query, filters, parameters), None
     if parameters["offset"] >= RANKING_POOL:
         return [], match
     parameters["match"] = match
     parameters["pool"] = RANKING_POOL
-    return await _ranked(db, filters, parameters), match
+    return await _ranked(session, filters, parameters), match
 
 
 async def _load(
-    db: Database, ranked: list[tuple[int, float]], snippet_match: str | None
+    session: Session, ranked: list[tuple[int, float]], snippet_match: str | None
 ) -> list[SearchHit]:
     """Load the ranked articles in order; snippets cut around `snippet_match` if given."""
     ids = json.dumps([article_id for article_id, _ in ranked])
     if snippet_match is not None:
-        rows = await db.session.fetchall(
+        rows = await session.fetchall(
             f"SELECT {_ARTICLE_FIELDS}, "
             f"snippet(articles_fts, -1, '', '', '…', {SNIPPET_TOKENS}) AS snippet "
             "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
@@ -167,7 +109,7 @@ async def _load(
             {"match": snippet_match, "ids": ids},
         )
     else:
-        rows = await db.session.fetchall(
+        rows = await session.fetchall(
             f"SELECT {_ARTICLE_FIELDS} FROM articles AS a "
             "WHERE a.id IN (SELECT value FROM json_each(:ids))",
             {"ids": ids},
@@ -184,7 +126,7 @@ async def _load(
     ]
 
 
-async def _settle_prefix(db: Database, query: SearchQuery) -> SearchQuery:
+async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
     """Match a finished last word as a word, an unfinished one as a prefix.
 
     FTS5 reads a prefix query by merging the postings of every term it covers before
@@ -195,7 +137,7 @@ async def _settle_prefix(db: Database, query: SearchQuery) -> SearchQuery:
     prefix = query.prefix
     if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
         return query
-    known = await db.session.fetchone(
+    known = await session.fetchone(
         "SELECT 1 FROM articles_fts WHERE articles_fts MATCH :term LIMIT 1",
         {"term": _quote(prefix)},
     )
@@ -204,7 +146,7 @@ async def _settle_prefix(db: Database, query: SearchQuery) -> SearchQuery:
     return replace(query, words=(*query.words, prefix), prefix=None)
 
 
-async def _completions(db: Database, query: SearchQuery) -> tuple[str, ...]:
+async def _completions(session: Session, query: SearchQuery) -> tuple[str, ...]:
     """Return the headline words an unfinished last word can complete to, or () to let FTS5
     expand the prefix itself (a 3-letter prefix, which has its own index, or too many or
     no completions).
@@ -217,7 +159,7 @@ async def _completions(db: Database, query: SearchQuery) -> tuple[str, ...]:
     prefix = query.prefix
     if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
         return ()
-    rows = await db.session.fetchall(
+    rows = await session.fetchall(
         "SELECT term FROM headlines_vocab WHERE term >= :low AND term < :high LIMIT :most",
         {"low": prefix, "high": prefix + "\U0010ffff", "most": MAX_COMPLETIONS + 1},
     )
@@ -226,7 +168,7 @@ async def _completions(db: Database, query: SearchQuery) -> tuple[str, ...]:
 
 
 async def _filters(
-    db: Database,
+    session: Session,
     query: SearchQuery,
     user_id: int | None,
     parameters: dict[str, Any],
@@ -250,7 +192,7 @@ async def _filters(
             else f"{{id}} IN (SELECT article_id FROM article_tags WHERE key = :tag{index})"
         )
     if query.sources:
-        source_ids = await source_ids_named(db, query.sources)
+        source_ids = await source_ids_named(session, query.sources)
         if not source_ids:
             return None
         parameters["source_ids"] = json.dumps(sorted(source_ids))
@@ -271,58 +213,8 @@ async def _filters(
     return conditions
 
 
-async def matching_ids(
-    db: Database, query: SearchQuery, article_ids: Collection[int], *, user_id: int | None = None
-) -> set[int]:
-    """Return which of the given articles match the query (its text and every filter).
-
-    For checking a few new articles against a standing search (alerts): the full-text
-    match is restricted to the ids' rowid range, so it reads only that part of the index,
-    and the filters are checked per id (`_filters(per_row=True)`). A query without text
-    or filters matches them all; `saved` without `user_id` matches none.
-    """
-    wanted = sorted(set(article_ids))
-    if not wanted or (query.saved and user_id is None):
-        return set()
-    parameters: dict[str, Any] = {"ids": json.dumps(wanted), "lo": wanted[0], "hi": wanted[-1]}
-    filters = await _filters(db, query, user_id, parameters, per_row=True)
-    if filters is None:
-        return set()
-    match = fts_match(query)
-    if match is None:
-        where = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
-        sql = (
-            "SELECT a.id AS id FROM articles AS a "
-            f"WHERE a.id IN (SELECT value FROM json_each(:ids)) {where}"
-        )
-    else:
-        parameters["match"] = match
-        # `rowid BETWEEN` is handed to FTS5 (it seeks to the range); `+rowid IN` then keeps
-        # the given ids only, without making FTS5 run the match once per id.
-        where = " ".join(f"AND {f.format(id='articles_fts.rowid')}" for f in filters)
-        sql = (
-            "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH :match "
-            "AND rowid BETWEEN :lo AND :hi "
-            f"AND +rowid IN (SELECT value FROM json_each(:ids)) {where}"
-        )
-    rows = await db.session.fetchall(sql, parameters)
-    return {row["id"] for row in rows}
-
-
-async def source_ids_named(db: Database, names: Collection[str]) -> set[int]:
-    """Return ids of sources named (as a tag would be compared) or numbered as asked."""
-    wanted_keys = {normalize_tag(name) for name in names} - {""}
-    wanted_ids = {int(name) for name in names if name.isascii() and name.isdigit()}
-    rows = await db.session.fetchall("SELECT id, name FROM sources")
-    return {
-        row["id"]
-        for row in rows
-        if row["id"] in wanted_ids or normalize_tag(row["name"]) in wanted_keys
-    }
-
-
 async def _latest(
-    db: Database, query: SearchQuery, filters: list[str], parameters: dict[str, Any]
+    session: Session, query: SearchQuery, filters: list[str], parameters: dict[str, Any]
 ) -> list[tuple[int, float]]:
     """Return the newest articles passing the filters (ids), scored by recency.
 
@@ -341,7 +233,7 @@ async def _latest(
         )
     else:
         where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
-    rows = await db.session.fetchall(
+    rows = await session.fetchall(
         f"SELECT a.id AS id, {_RECENCY} AS score FROM articles AS a {where} "
         "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
         parameters,
@@ -350,7 +242,7 @@ async def _latest(
 
 
 async def _ranked(
-    db: Database, filters: list[str], parameters: dict[str, Any]
+    session: Session, filters: list[str], parameters: dict[str, Any]
 ) -> list[tuple[int, float]]:
     """Return the best text matches passing the filters (ids), by score.
 
@@ -371,7 +263,7 @@ async def _ranked(
         "SELECT rowid AS id FROM {index} WHERE {index} MATCH :{expression} "
         f"{conditions} ORDER BY rowid DESC LIMIT :pool"
     )
-    top = await db.session.fetchall(
+    top = await session.fetchall(
         f"WITH anywhere AS ({pool.format(index='articles_fts', expression='match')}), "
         f"in_title AS ({pool.format(index='headlines_fts', expression='title_match')}), "
         f"in_tags AS ({pool.format(index='headlines_fts', expression='tags_match')}), "
@@ -393,3 +285,74 @@ def _lede(row: sqlite3.Row) -> str:
         return text
     cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+async def _matching_ids(
+    session: Session, query: SearchQuery, article_ids: Collection[int], user_id: int | None
+) -> set[int]:
+    """Return which of `article_ids` match (full-text restricted to their rowid range)."""
+    wanted = sorted(set(article_ids))
+    if not wanted or (query.saved and user_id is None):
+        return set()
+    parameters: dict[str, Any] = {"ids": json.dumps(wanted), "lo": wanted[0], "hi": wanted[-1]}
+    filters = await _filters(session, query, user_id, parameters, per_row=True)
+    if filters is None:
+        return set()
+    match = fts_match(query)
+    if match is None:
+        where = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
+        sql = (
+            "SELECT a.id AS id FROM articles AS a "
+            f"WHERE a.id IN (SELECT value FROM json_each(:ids)) {where}"
+        )
+    else:
+        parameters["match"] = match
+        # `rowid BETWEEN` is handed to FTS5 (it seeks to the range); `+rowid IN` then keeps
+        # the given ids only, without making FTS5 run the match once per id.
+        where = " ".join(f"AND {f.format(id='articles_fts.rowid')}" for f in filters)
+        sql = (
+            "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH :match "
+            "AND rowid BETWEEN :lo AND :hi "
+            f"AND +rowid IN (SELECT value FROM json_each(:ids)) {where}"
+        )
+    rows = await session.fetchall(sql, parameters)
+    return {row["id"] for row in rows}
+
+
+class SQLiteSearchRepository:
+    """`SearchRepository` on one SQLite session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def articles(
+        self,
+        query: SearchQuery | str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        user_id: int | None = None,
+        now: datetime | None = None,
+        snippets: bool = False,
+    ) -> list[SearchHit]:
+        ranked, match = await _rank(self._session, query, limit, offset, user_id, now)
+        if not ranked:
+            return []
+        return await _load(self._session, ranked, match if snippets else None)
+
+    async def article_ids(
+        self,
+        query: SearchQuery | str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        user_id: int | None = None,
+        now: datetime | None = None,
+    ) -> list[tuple[int, float]]:
+        ranked, _ = await _rank(self._session, query, limit, offset, user_id, now)
+        return ranked
+
+    async def matching_ids(
+        self, query: SearchQuery, article_ids: Collection[int], *, user_id: int | None = None
+    ) -> set[int]:
+        return await _matching_ids(self._session, query, article_ids, user_id)

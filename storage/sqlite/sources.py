@@ -5,12 +5,13 @@ from __future__ import annotations
 import builtins
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from news.entities import Source
+from news.tags import normalize_tag
 from storage.errors import AlreadyExistsError, NotFoundError
 from storage.sqlite.codec import (
     from_micros,
@@ -54,6 +55,18 @@ def default_name(url: str) -> str:
     """Return a source name for a URL: its host without `www.`, or the URL itself."""
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or url
+
+
+async def source_ids_named(session: Session, names: Collection[str]) -> set[int]:
+    """Return ids of sources named (as a tag would be compared) or numbered as asked."""
+    wanted_keys = {normalize_tag(name) for name in names} - {""}
+    wanted_ids = {int(name) for name in names if name.isascii() and name.isdigit()}
+    rows = await session.fetchall("SELECT id, name FROM sources")
+    return {
+        row["id"]
+        for row in rows
+        if row["id"] in wanted_ids or normalize_tag(row["name"]) in wanted_keys
+    }
 
 
 class SQLiteSourceRepository:
@@ -121,6 +134,9 @@ class SQLiteSourceRepository:
             {"ids": json.dumps(wanted)},
         )
         return {row["id"]: row["name"] for row in rows}
+
+    async def ids_named(self, names: Collection[str]) -> set[int]:
+        return await source_ids_named(self._session, names)
 
     async def get_by_url(self, url: str) -> Source | None:
         """Return the source with exactly this URL, or None."""

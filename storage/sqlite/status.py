@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from news.entities import OutboxState
+from storage.protocols import StoreCounts, StoreStatus
 from storage.sqlite.codec import from_micros_or_none, to_micros
-from storage.sqlite.database import Database
 from storage.sqlite.migrations import schema_version
+from storage.sqlite.session import Session
 
 
-@dataclass(frozen=True, slots=True)
-class StoreStatus:
-    """What `/healthz` and `/metrics` report about the data."""
-
-    active_sources: int
-    """Sources that are active and not paused."""
-    pending_posts: int
-    """Outbox rows waiting to be posted (in any channel, paused ones included)."""
-    oldest_due_post_at: datetime | None
-    """Since when the oldest post that could go out now (channel not paused) has waited."""
-    last_fetch_ok_at: datetime | None
-    """The latest successful fetch of any source."""
-    last_publish_ok_at: datetime | None
-    """The latest post Telegram accepted."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoreCounts:
-    """Row counts and the schema version, for `newsbot check`."""
-
-    schema_version: int
-    sources: int
-    active_sources: int
-    articles: int
-    channels: int
-    pending_posts: int
-
-
-async def read_status(db: Database, *, now: datetime) -> StoreStatus:
+async def _read_status(session: Session, now: datetime) -> StoreStatus:
     """Return the store's status as of `now` (four small queries)."""
-    session = db.session
     pending = {"pending": OutboxState.PENDING.value}
     sources = await session.fetchone(
         "SELECT count(*) FILTER (WHERE active = 1 AND paused = 0) AS active, "
@@ -69,16 +40,16 @@ async def read_status(db: Database, *, now: datetime) -> StoreStatus:
     )
 
 
-async def quick_check(db: Database) -> list[str]:
+async def _quick_check(session: Session) -> list[str]:
     """Run SQLite's `PRAGMA quick_check`; return the problems found (empty: intact)."""
-    rows = await db.session.fetchall("PRAGMA quick_check")
+    rows = await session.fetchall("PRAGMA quick_check")
     problems = [str(row[0]) for row in rows]
     return [] if problems == ["ok"] else problems
 
 
-async def count_rows(db: Database) -> StoreCounts:
+async def _count_rows(session: Session) -> StoreCounts:
     """Return how many sources, articles, channels and pending posts the store holds."""
-    row = await db.session.fetchone(
+    row = await session.fetchone(
         "SELECT (SELECT count(*) FROM sources) AS sources, "
         "(SELECT count(*) FROM sources WHERE active = 1 AND paused = 0) AS active_sources, "
         "(SELECT count(*) FROM articles) AS articles, "
@@ -88,10 +59,26 @@ async def count_rows(db: Database) -> StoreCounts:
     )
     assert row is not None  # a SELECT without FROM always yields one row
     return StoreCounts(
-        schema_version=await schema_version(db.session),
+        schema_version=await schema_version(session),
         sources=int(row["sources"]),
         active_sources=int(row["active_sources"]),
         articles=int(row["articles"]),
         channels=int(row["channels"]),
         pending_posts=int(row["pending_posts"]),
     )
+
+
+class SQLiteStatusRepository:
+    """`StatusRepository` on one SQLite session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def read(self, *, now: datetime) -> StoreStatus:
+        return await _read_status(self._session, now)
+
+    async def integrity_problems(self) -> list[str]:
+        return await _quick_check(self._session)
+
+    async def counts(self) -> StoreCounts:
+        return await _count_rows(self._session)

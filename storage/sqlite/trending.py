@@ -1,16 +1,14 @@
-"""Trending stories: the last day's saves, shares and comments, weighted and decayed."""
+"""`TrendingRepository` on SQLite: the last day's saves, shares and comments, weighted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from news.entities import Article
+from news.entities import TrendingStory
+from storage.sqlite.articles import SQLiteArticleRepository
 from storage.sqlite.codec import to_micros
-
-if TYPE_CHECKING:
-    from storage.sqlite.database import Database
+from storage.sqlite.session import Session
 
 SAVE_WEIGHT: Final = 3.0
 SHARE_WEIGHT: Final = 2.0
@@ -54,57 +52,42 @@ ORDER BY score DESC, story_at DESC, article_id LIMIT :limit
 """
 
 
-@dataclass(frozen=True, slots=True)
-class TrendingStory:
-    """A story (its most engaged article) with its recent saves, shares and comments."""
+class SQLiteTrendingRepository:
+    """`TrendingRepository` on one SQLite session (one windowed query)."""
 
-    article: Article
-    saves: int
-    shares: int
-    comments: int
-    score: float
+    def __init__(self, session: Session) -> None:
+        self._session = session
 
-
-async def trending_stories(
-    db: Database, *, limit: int = 10, now: datetime | None = None
-) -> list[TrendingStory]:
-    """Return the top stories by recent engagement, best first.
-
-    Score of a story (all its near-duplicate articles together), over the events of the
-    last `TRENDING_WINDOW` (24 h)::
-
-        weight = 3 per save (bookmark made), 2 per share (inline result sent),
-                 1 per comment (reply in its discussion thread)
-        score  = sum of weight / (1 + age_of_event / 12 h)
-
-    so a save made now counts 3, one made 12 h ago 1.5, one made 24 h ago 1. Ties go to the
-    newer story. The article shown for a story is its most engaged one.
-    """
-    limit = min(max(0, limit), MAX_TRENDING)
-    if limit == 0:
-        return []
-    moment = now or datetime.now(UTC)
-    rows = await db.session.fetchall(
-        _TOP_STORIES,
-        {
-            "since": to_micros(moment - TRENDING_WINDOW),
-            "now": to_micros(moment),
-            "save_weight": SAVE_WEIGHT,
-            "share_weight": SHARE_WEIGHT,
-            "comment_weight": COMMENT_WEIGHT,
-            "half_life": DECAY_HALF_LIFE // timedelta(microseconds=1),
-            "limit": limit,
-        },
-    )
-    articles = {a.id: a for a in await db.articles.get_many(row["article_id"] for row in rows)}
-    return [
-        TrendingStory(
-            articles[row["article_id"]],
-            row["saves"],
-            row["shares"],
-            row["comments"],
-            float(row["score"]),
+    async def stories(
+        self, *, limit: int = 10, now: datetime | None = None
+    ) -> list[TrendingStory]:
+        limit = min(max(0, limit), MAX_TRENDING)
+        if limit == 0:
+            return []
+        moment = now or datetime.now(UTC)
+        rows = await self._session.fetchall(
+            _TOP_STORIES,
+            {
+                "since": to_micros(moment - TRENDING_WINDOW),
+                "now": to_micros(moment),
+                "save_weight": SAVE_WEIGHT,
+                "share_weight": SHARE_WEIGHT,
+                "comment_weight": COMMENT_WEIGHT,
+                "half_life": DECAY_HALF_LIFE // timedelta(microseconds=1),
+                "limit": limit,
+            },
         )
-        for row in rows
-        if row["article_id"] in articles
-    ]
+        articles = {a.id: a for a in await SQLiteArticleRepository(self._session).get_many(
+                row["article_id"] for row in rows
+            )}
+        return [
+            TrendingStory(
+                articles[row["article_id"]],
+                row["saves"],
+                row["shares"],
+                row["comments"],
+                float(row["score"]),
+            )
+            for row in rows
+            if row["article_id"] in articles
+        ]

@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.delivery.publisher import PublishStats
 from bot.metrics import BotMetrics
 from bot.services.ingest import CycleReport, OutcomeStatus, SourceOutcome
-from storage.sqlite.status import StoreStatus
+from storage.protocols import StoreStatus
 
 
 def samples(metrics: BotMetrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -18,7 +18,7 @@ from handlers import all_handlers
 from news.dedupe import content_hash
 from news.entities import Article, Source
 from news.models import ArticleDraft
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 PUBLISHED = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ from bot.services.ingest import ALERT_MAX_AGE, Ingestor
 from news.entities import AlertState
 from news.fetch import Fetcher
 from news.render import encode_save
-from storage.sqlite.database import open_database
+from storage import open_database
 from tests.handlers.conftest import NewsDesk, make_draft
 from tests.handlers.test_follow import ask
 from tests.support.feedserver import FeedServer

@@ -10,7 +10,7 @@ from bot.app.runtime import fetch_policy
 from bot.services.saving.links import NOT_AN_ARTICLE, REFUSED, SAVED_LINKS_SOURCE
 from handlers.forwards import LINK_FAILED
 from news.fetch import Fetcher
-from storage.sqlite.database import Database
+from storage import Database
 from tests.handlers.conftest import reader_bot
 from tests.support.feedserver import FeedServer
 

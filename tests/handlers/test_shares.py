@@ -7,7 +7,7 @@ import asyncio
 from telegram import Update
 
 from bot.services.inline.results import article_id_of_result, result_id_of
-from storage.sqlite.database import Database
+from storage import Database
 from tests.handlers.conftest import make_draft, reader_bot
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from news.models import ArticleDraft
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage.sqlite.database import Database
+from storage import Database
 from tests.storage.conftest import NOW, DraftFactory
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from news.models import RelatedLink
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 from tests.storage.conftest import NOW, DraftFactory
 
 BASE_HASH = 0x0F0F_1234_ABCD_5555

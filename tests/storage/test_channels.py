@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from news.entities import ChannelStyle
+from storage import Database
 from storage.errors import AlreadyExistsError, NotFoundError
-from storage.sqlite.database import Database
 from tests.storage.conftest import NOW
 
 CHAT = -100_123_456_789

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from storage import Database, open_database, opened_database
 from storage.errors import AlreadyExistsError, DatabaseError
-from storage.sqlite.database import Database, open_database, opened_database
 from tests.storage.conftest import NOW, DraftFactory
 
 

@@ -9,7 +9,6 @@ import pytest
 from news.entities import AlertMatch, AlertState, FollowAddOutcome
 from news.follows import parse_follow
 from storage.errors import NotFoundError
-from storage.sqlite.search import matching_ids
 from tests.storage.conftest import NOW
 
 FRESH = timedelta(hours=48)
@@ -159,7 +158,7 @@ async def test_matching_ids_restricted_to_the_given_articles(db, make_draft):
     )
 
     async def hits(text, among=ids):
-        return await matching_ids(db, parse_follow(text).search, among)
+        return await db.search.matching_ids(parse_follow(text).search, among)
 
     assert await hits("ferry") == {ids[0], ids[2]}
     assert await hits("ferry", ids[1:]) == {ids[2]}

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from news.models import ArticleDraft
+from storage import Database, open_database
 from storage.errors import DatabaseError, SchemaVersionError
-from storage.sqlite.database import Database, open_database
 from storage.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, split_statements
 
 EXPECTED_TABLES = {

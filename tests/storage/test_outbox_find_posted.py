@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.sqlite.database import Database
+from storage import Database
 from tests.storage.conftest import NOW, DraftFactory
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from news.entities import OutboxState, PostedAs
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 from storage.sqlite.migrations import MIGRATIONS, split_statements
 from tests.storage.conftest import NOW, DraftFactory
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from news.query import parse_query
-from storage.sqlite.database import Database
-from storage.sqlite.search import fts_match, search_articles
+from storage import Database
+from storage.sqlite.search import fts_match
 from tests.storage.conftest import NOW, DraftFactory
 
 FILLER_TEXT = "Weather outlook remains calm with light winds along the coast."
@@ -99,7 +99,7 @@ async def corpus(db: Database, make_draft: DraftFactory) -> dict[str, int]:
 
 
 async def _ids(db: Database, query: str, **kwargs: Any) -> list[int]:
-    return [hit.article.id for hit in await search_articles(db, query, now=NOW, **kwargs)]
+    return [hit.article.id for hit in await db.search.articles(query, now=NOW, **kwargs)]
 
 
 async def test_word_search(db: Database, corpus: dict[str, int]) -> None:
@@ -170,15 +170,15 @@ async def test_saved_is_limited_to_the_users_bookmarks(
 
 
 async def test_empty_query_lists_latest(db: Database, corpus: dict[str, int]) -> None:
-    hits = await search_articles(db, "", limit=3, now=NOW)
+    hits = await db.search.articles("", limit=3, now=NOW)
     latest = await db.articles.latest(limit=3)
     assert [hit.article.id for hit in hits] == [article.id for article in latest]
     assert all(hit.snippet for hit in hits)
-    assert await search_articles(db, "   ", limit=0, now=NOW) == []
+    assert await db.search.articles("   ", limit=0, now=NOW) == []
 
 
 async def test_snippet_comes_from_the_matching_text(db: Database, corpus: dict[str, int]) -> None:
-    [hit] = await search_articles(db, "dredging", now=NOW, snippets=True)
+    [hit] = await db.search.articles("dredging", now=NOW, snippets=True)
     assert "dredging" in hit.snippet
     assert hit.score > 0
 
@@ -230,7 +230,7 @@ async def test_newer_ranks_above_older_at_equal_text(
     older = make_draft(1, published_at=NOW - timedelta(days=3), **text)
     newer = make_draft(2, published_at=NOW - timedelta(hours=2), **text)
     result = await db.articles.upsert_many(source_id, [older, newer], fetched_at=NOW)
-    hits = await search_articles(db, "lighthouse repairs", now=NOW)
+    hits = await db.search.articles("lighthouse repairs", now=NOW)
     assert [hit.article.id for hit in hits] == [result.inserted[1], result.inserted[0]]
     assert hits[0].score > hits[1].score
 
@@ -359,7 +359,7 @@ HOSTILE_QUERIES = [
 async def test_hostile_queries_return_a_list(
     db: Database, corpus: dict[str, int], query: str
 ) -> None:
-    hits = await search_articles(db, query, now=NOW, user_id=1)
+    hits = await db.search.articles(query, now=NOW, user_id=1)
     assert isinstance(hits, list)
     match = fts_match(parse_query(query))
     if match is not None:  # only quoted strings (one optional trailing *) reach FTS5

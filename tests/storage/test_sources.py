@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storage import Database
 from storage.errors import AlreadyExistsError, NotFoundError
-from storage.sqlite.database import Database
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 FEED = "https://feeds.example/world.xml"

@@ -8,18 +8,17 @@ import pytest
 
 from storage.errors import DatabaseError
 from storage.sqlite.migrations import SCHEMA_VERSION
-from storage.sqlite.status import count_rows, quick_check, read_status
 from tests.storage.conftest import NOW
 
 
 async def test_an_empty_store(db):
-    status = await read_status(db, now=NOW)
+    status = await db.status.read(now=NOW)
     assert (status.active_sources, status.pending_posts) == (0, 0)
     assert status.oldest_due_post_at is None
     assert status.last_fetch_ok_at is None
     assert status.last_publish_ok_at is None
-    assert await quick_check(db) == []
-    counts = await count_rows(db)
+    assert await db.status.integrity_problems() == []
+    counts = await db.status.counts()
     assert counts.schema_version == SCHEMA_VERSION
     assert (counts.sources, counts.articles, counts.channels, counts.pending_posts) == (0, 0, 0, 0)
 
@@ -50,13 +49,13 @@ async def test_figures_follow_sources_and_the_outbox(db, make_draft):
     assert claimed is not None
     await db.outbox.mark_sent(claimed.id, message_id=7, sent_at=NOW - timedelta(minutes=2))
 
-    status = await read_status(db, now=NOW)
+    status = await db.status.read(now=NOW)
     assert status.active_sources == 1
     assert status.pending_posts == 2  # one in the open channel, one in the paused one
     assert status.oldest_due_post_at == NOW - timedelta(hours=1)  # the open channel's only
     assert status.last_fetch_ok_at == NOW - timedelta(minutes=5)
     assert status.last_publish_ok_at == NOW - timedelta(minutes=2)
-    counts = await count_rows(db)
+    counts = await db.status.counts()
     assert (counts.sources, counts.active_sources, counts.articles) == (2, 1, 3)
     assert (counts.channels, counts.pending_posts) == (2, 2)
 
@@ -71,14 +70,14 @@ async def test_a_post_waiting_for_a_retry_is_not_due_yet(db, make_draft):
     claimed = await db.outbox.claim_next(channel.id, now=NOW)
     assert claimed is not None
     await db.outbox.release(claimed.id, retry_at=NOW + timedelta(minutes=1))
-    status = await read_status(db, now=NOW)
+    status = await db.status.read(now=NOW)
     assert status.pending_posts == 1
     assert status.oldest_due_post_at is None
-    later = await read_status(db, now=NOW + timedelta(minutes=2))
+    later = await db.status.read(now=NOW + timedelta(minutes=2))
     assert later.oldest_due_post_at == NOW + timedelta(minutes=1)
 
 
 async def test_reading_a_closed_database_is_a_storage_error(db):
     await db.close()
     with pytest.raises(DatabaseError, match="closed"):
-        await read_status(db, now=NOW)
+        await db.status.read(now=NOW)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from storage.sqlite.trending import trending_stories
 from tests.storage.conftest import NOW, spread_simhash
 
 GROUP = -100500
@@ -49,7 +48,7 @@ async def comment(db, message_id, article_id, hours_ago=0.0):
 
 
 async def test_nothing_trending_without_engagement(db, world):
-    assert await trending_stories(db, now=NOW) == []
+    assert await db.trending.stories(now=NOW) == []
 
 
 async def test_weights_order_saves_shares_and_comments(db, world):
@@ -59,7 +58,7 @@ async def test_weights_order_saves_shares_and_comments(db, world):
     await share(db, 2, two)  # 4
     for message_id in range(10, 15):
         await comment(db, message_id, three)  # 5
-    top = await trending_stories(db, now=NOW)
+    top = await db.trending.stories(now=NOW)
     assert [(s.article.id, s.saves, s.shares, s.comments) for s in top] == [
         (three, 0, 0, 5),
         (two, 0, 2, 0),
@@ -73,7 +72,7 @@ async def test_older_engagement_counts_less(db, world):
     await save(db, 1, one, hours_ago=12)  # 3 / (1 + 12/12) = 1.5
     await comment(db, 10, two)  # 1
     await share(db, 1, three, hours_ago=1)  # 2 / (1 + 1/12) = 1.846
-    top = await trending_stories(db, now=NOW)
+    top = await db.trending.stories(now=NOW)
     assert [s.article.id for s in top] == [three, one, two]
     assert [s.score for s in top] == pytest.approx([2 / (1 + 1 / 12), 1.5, 1.0])
 
@@ -84,7 +83,7 @@ async def test_only_the_last_24_hours_count(db, world):
     await share(db, 1, one, hours_ago=24.5)
     await save(db, 2, two, hours_ago=23.5)
     await save(db, 3, two, hours_ago=-1)  # in the future: not yet
-    top = await trending_stories(db, now=NOW)
+    top = await db.trending.stories(now=NOW)
     assert [(s.article.id, s.saves) for s in top] == [(two, 1)]
 
 
@@ -95,7 +94,7 @@ async def test_near_duplicates_are_one_story_shown_by_its_most_engaged_article(d
     await save(db, 2, copy)
     await save(db, 3, copy)
     await share(db, 4, two)
-    top = await trending_stories(db, now=NOW)
+    top = await db.trending.stories(now=NOW)
     assert [(s.article.id, s.saves, s.shares) for s in top] == [(copy, 3, 0), (two, 0, 1)]
     assert top[0].score == pytest.approx(9.0)
 
@@ -103,5 +102,5 @@ async def test_near_duplicates_are_one_story_shown_by_its_most_engaged_article(d
 async def test_limit(db, world):
     for number, article_id in enumerate(world[:3], 1):
         await save(db, number, article_id)
-    assert len(await trending_stories(db, limit=2, now=NOW)) == 2
-    assert await trending_stories(db, limit=0, now=NOW) == []
+    assert len(await db.trending.stories(limit=2, now=NOW)) == 2
+    assert await db.trending.stories(limit=0, now=NOW) == []

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 from tests.storage.conftest import NOW, DraftFactory
 
 

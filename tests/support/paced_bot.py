@@ -19,7 +19,7 @@ from bot.transport.ratelimiter import PacingRateLimiter
 from emulator import EmulatorConfig
 from emulator.flood import FloodLimits
 from handlers import all_handlers
-from storage.sqlite.database import Database
+from storage import Database
 
 TIME_SCALE = 0.05
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
-from storage.sqlite.status import StoreStatus
+from storage.protocols import StoreStatus
 
 MIN_FETCH_WINDOW = timedelta(minutes=15)
 PUBLISH_WINDOW = timedelta(minutes=15)

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.app.health.report import HealthReport, database_down, health_report
 from bot.context import BotData
 from bot.metrics import CONTENT_TYPE
-from storage.sqlite.status import StoreStatus, read_status
+from storage.protocols import StoreStatus
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class HealthServer:
         """Read the store's status, or return why it could not be read."""
         try:
             async with asyncio.timeout(DATABASE_TIMEOUT_SECONDS):
-                return await read_status(self._data.db, now=now)
+                return await self._data.db.status.read(now=now)
         except TimeoutError:
             return f"no answer within {DATABASE_TIMEOUT_SECONDS:g} s"
         except Exception as exc:  # any failure to read means "unreachable"; say which

@@ -20,8 +20,8 @@ from bot.delivery.channel_check import (
 )
 from bot.ops.settings import Settings
 from news.entities import Channel, ChannelStyle
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 STYLES = tuple(style.value for style in ChannelStyle)
 ON_OFF = ("on", "off")

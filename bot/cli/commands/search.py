@@ -7,7 +7,6 @@ import argparse
 from bot.app.runtime import database
 from bot.cli.output import print_json_lines, print_table, shorten
 from bot.ops.settings import Settings
-from storage.sqlite.search import search_articles
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,7 +31,7 @@ async def search_command(settings: Settings, args: argparse.Namespace) -> int:
     """Print the best matches for the query, newest first when the query is empty."""
     limit = max(1, min(args.limit, 500))
     async with database(settings) as db:
-        hits = await search_articles(db, " ".join(args.query), limit=limit, snippets=True)
+        hits = await db.search.articles(" ".join(args.query), limit=limit, snippets=True)
     if args.json:
         print_json_lines(hits)
         return 0

@@ -22,8 +22,8 @@ from news.errors import FetchError, ParseError
 from news.fetch import Fetcher
 from news.models import ParsedDocument
 from news.parse import parse_document
+from storage import Database
 from storage.errors import AlreadyExistsError, NotFoundError
-from storage.sqlite.database import Database
 
 BAD_URL: Final = N_("{url} is not a web address: give one that starts with http:// or https://")
 DUPLICATE: Final = N_("{url} is already watched as source {id} ({name})")

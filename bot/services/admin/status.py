@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from news.entities import Article, Channel, OutboxItem, OutboxState, Route, Source
-from storage.sqlite.database import Database
+from storage import Database
 
 RECENT_ERRORS: Final = 5
 """How many source errors and how many failed posts `/stats` lists."""

@@ -14,8 +14,7 @@ from typing import Final
 from news.entities import Follow, FollowAddOutcome
 from news.follows import FollowProblem, FollowQuery, FollowQueryError, parse_follow
 from news.render import Keyboard, PostButton
-from storage.sqlite.database import Database
-from storage.sqlite.search import source_ids_named
+from storage import Database
 
 REMOVE: Final = "✖"
 BUTTONS_PER_ROW: Final = 5
@@ -112,7 +111,7 @@ async def start_following(
 
 async def _unknown_sources(db: Database, query: FollowQuery) -> tuple[str, ...]:
     """Return the `source:` names of the query that name no source (each checked alone)."""
-    return tuple([name for name in query.search.sources if not await source_ids_named(db, [name])])
+    return tuple([name for name in query.search.sources if not await db.sources.ids_named([name])])
 
 
 async def stop_following(db: Database, user_id: int, asked: str) -> UnfollowResult:

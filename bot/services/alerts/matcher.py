@@ -2,7 +2,7 @@
 
 Follows with the same search (the same key) are matched once, whoever keeps them: one
 query per distinct search per batch, each restricted to the batch's article ids
-(`storage.sqlite.search.matching_ids`), so the work grows with distinct searches times the index
+(`SearchRepository.matching_ids`), so the work grows with distinct searches times the index
 range of the new articles, not with the size of the archive.
 """
 
@@ -16,8 +16,7 @@ from typing import Final
 
 from news.entities import AlertMatch, Follow
 from news.follows import follow_search
-from storage.sqlite.database import Database
-from storage.sqlite.search import matching_ids
+from storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ async def match_queued(
             by_key.setdefault(follow.query_key, follow.query)
         hits: dict[str, set[int]] = defaultdict(set)
         for key, text in by_key.items():
-            hits[key] = await matching_ids(db, follow_search(text), article_ids)
+            hits[key] = await db.search.matching_ids(follow_search(text), article_ids)
         matches = first_follow_per_user(follows, hits)
         alerts += await db.alerts.record_matches(matches, matched=article_ids, now=now)
         articles += len(article_ids)

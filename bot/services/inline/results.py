@@ -2,7 +2,7 @@
 
 `inline_page` turns what a user typed after `@bot` (and the paging offset Telegram sends
 back) into one page of results: the Share button's `id:<n>` resolves exactly one article,
-anything else goes through the query language (`news.query`) and `storage.sqlite.search`. Any
+anything else goes through the query language (`news.query`) and `db.search`. Any
 text gives a valid page, possibly empty (then with a button that opens the bot).
 """
 
@@ -28,8 +28,7 @@ from news.render import (
     render_inline_message,
     truncate_words,
 )
-from storage.sqlite.database import Database
-from storage.sqlite.search import search_article_ids
+from storage import Database
 
 PAGE_SIZE: Final = 50
 """Telegram shows at most 50 results per answer."""
@@ -131,8 +130,8 @@ async def inline_page(
     if start > MAX_OFFSET:
         hits = []
     else:
-        hits = await search_article_ids(
-            db, query, limit=PAGE_SIZE + 1, offset=start, user_id=user_id, now=now
+        hits = await db.search.article_ids(
+            query, limit=PAGE_SIZE + 1, offset=start, user_id=user_id, now=now
         )
     ids = [article_id for article_id, _ in hits[:PAGE_SIZE]]
     more = len(hits) > PAGE_SIZE

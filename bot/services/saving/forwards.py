@@ -8,8 +8,8 @@ from enum import Enum
 
 from bot.ops.i18n import Texts
 from news.entities import Article
+from storage import Database
 from storage.errors import NotFoundError
-from storage.sqlite.database import Database
 
 
 class SaveResult(Enum):

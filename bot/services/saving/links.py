@@ -28,7 +28,7 @@ from news.errors import (
 from news.fetch import Fetcher
 from news.models import ArticleDraft, DocumentKind
 from news.prepare import prepare_document
-from storage.sqlite.database import Database
+from storage import Database
 
 SAVED_LINKS_SOURCE: Final = "Saved links"
 """Name of the source that holds pages users saved by pasting a link."""

@@ -14,7 +14,7 @@ from bot.delivery.notices import AdminNotifier, deactivated_notice
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer, PacingLimits
 from news.fetch import Fetcher
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 from tests.support.feedserver import FeedServer
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from emulator import EmulatorConfig, FloodLimits, RunningEmulator
 from news.follows import parse_follow
-from storage.sqlite.database import open_database
+from storage import open_database
 from tests.bot.delivery.test_run_publishing import RUN_SCALE, bot_env, running_bot, stop_with
 from tests.support.feedserver import FeedServer
 

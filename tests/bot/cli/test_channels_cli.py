@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli.main import main
 from emulator import RunningEmulator
-from storage.sqlite.database import opened_database
+from storage import opened_database
 from tests.support.feedserver import FeedServer
 
 

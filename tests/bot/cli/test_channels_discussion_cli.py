@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bot.cli.main import main
-from storage.sqlite.database import opened_database
+from storage import opened_database
 
 
 @pytest.fixture

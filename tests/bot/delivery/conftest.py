@@ -20,7 +20,7 @@ from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
 from news.dedupe import content_hash
 from news.entities import Channel, ChannelStyle, OutboxItem, OutboxState, Source
 from news.models import ArticleDraft, RelatedLink
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 TIME_SCALE = 0.02
 """Every flood window (the emulator's and the pacer's) is this fraction of Telegram's."""

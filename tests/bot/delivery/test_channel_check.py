@@ -16,7 +16,7 @@ from bot.delivery.channel_check import (
 )
 from bot.ops.i18n import texts_for
 from emulator import RunningEmulator
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.services.post_content import post_content, post_contents
 from news.models import RelatedLink
-from storage.sqlite.database import Database
+from storage import Database
 from tests.bot.delivery.conftest import PUBLISHED, draft
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from emulator import EmulatorConfig, FloodLimits, RunningEmulator
 from news.render import SAVE_LABEL, SHARE_LABEL
-from storage.sqlite.database import open_database
+from storage import open_database
 from tests.bot.delivery.conftest import article_id_of, draft
 from tests.support.feedserver import FeedServer
 

@@ -9,7 +9,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from emulator import RunningEmulator
-from storage.sqlite.database import open_database
+from storage import open_database
 from tests.bot.ops.conftest import bot_settings, free_port, running_app
 from tests.support.feedserver import FeedServer
 

@@ -31,7 +31,7 @@ from bot.services.saving.forwards import SaveOutcome, SaveResult
 from bot.services.saving.links import HTTP_STATUS
 from handlers.commands import COMMANDS, HELP_LINES, help_text, set_bot_commands
 from handlers.forwards import describe_outcome
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 from tests.handlers.conftest import reader_bot
 
 ROOT = Path(__file__).resolve().parents[3]

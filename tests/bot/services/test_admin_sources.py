@@ -17,7 +17,7 @@ from bot.services.admin.sources import (
     resume_source,
 )
 from bot.services.saving.links import HTTP_STATUS
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 from tests.handlers.conftest import PUBLISHED, make_draft
 
 

@@ -11,7 +11,7 @@ import pytest
 from bot.services.discussion import count_comment, start_thread
 from news.dedupe import content_hash
 from news.models import ArticleDraft
-from storage.sqlite.database import open_database
+from storage import open_database
 
 T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 GROUP = -100700

@@ -11,8 +11,7 @@ import pytest
 
 from bot.services.ingest import Ingestor, OutcomeStatus
 from news.fetch import Fetcher, FetchPolicy
-from storage.sqlite.database import Database, open_database
-from storage.sqlite.search import search_articles
+from storage import Database, open_database
 from tests.support.feedserver import FeedServer
 
 
@@ -99,7 +98,7 @@ async def test_cycle_stores_good_sources_and_records_the_bad_one(db, server, fet
     assert by_url[server.url("/garbage.xml")].status is OutcomeStatus.FAILED
     assert report.inserted == 2
     assert report.failed == 2
-    hits = await search_articles(db, "ferry")
+    hits = await db.search.articles("ferry")
     assert [h.article.title for h in hits] == ["Night ferry suspended"]
     broken = await db.sources.get(by_url[server.url("/broken.xml")].source_id)
     assert broken.failure_count == 1

@@ -11,7 +11,7 @@ from bot.services.ingest import Ingestor
 from news.entities import Source
 from news.fetch import Fetcher, FetchPolicy
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEDE = "The lock keepers reopened the canal after the spring dredging finished early."

@@ -11,7 +11,7 @@ from bot.services.related import RelatedKind, find_related, related_coverage_htm
 from emulator.html_entities import parse_html
 from news.dedupe import content_hash
 from news.models import ArticleDraft
-from storage.sqlite.database import open_database
+from storage import open_database
 
 T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 STORM = "Storm damages harbour pier as ferry service halts"

@@ -18,7 +18,7 @@ from emulator import EmulatorConfig, FloodLimits
 from emulator.client import EmulatorError
 from handlers import all_handlers
 from news.fetch import Fetcher
-from storage.sqlite.database import Database
+from storage import Database
 
 TIME_SCALE = 0.05
 """Telegram's flood windows shrunk alike in the emulator and in the bot's pacer."""

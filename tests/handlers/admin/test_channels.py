@@ -14,7 +14,7 @@ from handlers.admin import admin_handlers
 from handlers.admin.access import NOT_AN_ADMIN
 from handlers.admin.channels import ADD_CHANNEL_USAGE
 from news.entities import ChannelStyle
-from storage.sqlite.database import Database, open_database
+from storage import Database, open_database
 
 
 @pytest.fixture

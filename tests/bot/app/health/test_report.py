@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 from bot.app.health.report import database_down, health_report
-from storage.sqlite.status import StoreStatus
+from storage.protocols import StoreStatus
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(hours=6)

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from bot.app.health.server import HealthServer
 from bot.context import BotData
 from bot.ops.settings import Settings
-from storage.sqlite.database import open_database
+from storage import open_database
 
 TOKEN = "123456789:" + "HealthTokenHealthTokenHealthTokenXY"  # split: not token-shaped
 SECRET = "health-secret-5d2f"
