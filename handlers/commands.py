@@ -109,7 +109,7 @@ async def set_bot_commands(bot: Bot) -> bool:
                 language_code=language_code,
             )
         except TelegramError as exc:
-            log.warning("event=set_commands_failed language=%s error=%s", language, exc)
+            log.warning("set_commands_failed", extra={"language": language, "error": str(exc)})
             done = False
     return done
 

@@ -61,10 +61,12 @@ async def _reply_with_related(update: Update, context: Context) -> None:
         )
     except (BadRequest, Forbidden) as exc:  # may not write there: the thread stays counted
         log.warning(
-            "event=discussion_reply_failed chat_id=%s thread_id=%s error=%s",
-            message.chat_id,
-            message.message_id,
-            exc,
+            "discussion_reply_failed",
+            extra={
+                "chat_id": message.chat_id,
+                "thread_id": message.message_id,
+                "error": str(exc),
+            },
         )
 
 

@@ -45,10 +45,12 @@ async def note_chosen_result(update: Update, context: Context) -> None:
         return
     recorded = await record_share(context.bot_data.db, chosen.from_user.id, chosen.result_id)
     log.info(
-        "event=inline_share result=%r user=%d recorded=%s",
-        chosen.result_id[:64],
-        chosen.from_user.id,
-        recorded,
+        "inline_share",
+        extra={
+            "result": chosen.result_id[:64],
+            "user": chosen.from_user.id,
+            "recorded": recorded,
+        },
     )
 
 

@@ -69,7 +69,10 @@ def build_drafts(
         else:
             drafts.append(draft)
     if skipped:
-        logger.info("skipped %d of %d entries with neither title nor text", skipped, len(entries))
+        logger.info(
+            "entries_skipped",
+            extra={"skipped": skipped, "entries": len(entries), "cause": "neither title nor text"},
+        )
     return drafts
 
 

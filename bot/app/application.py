@@ -76,7 +76,7 @@ def build_application(settings: Settings) -> NewsApplication:
 async def log_error(update: object, context: Context) -> None:
     """Log an exception raised by a handler or job as one event, with its traceback."""
     kind = type(update).__name__ if update is not None else "job"
-    log.error("event=handler_error update=%s", kind, exc_info=context.error)
+    log.error("handler_error", extra={"update": kind}, exc_info=context.error)
 
 
 async def _post_init(application: NewsApplication) -> None:
@@ -110,7 +110,9 @@ async def _start_publisher(application: NewsApplication) -> None:
     data = application.bot_data
     returned = await data.db.outbox.reset_sending_on_start()
     if returned:
-        log.warning("event=outbox_recovered rows=%d (in flight at the last stop)", returned)
+        log.warning(
+            "outbox_recovered", extra={"rows": returned, "cause": "in flight at the last stop"}
+        )
     pacer = data.pacer or Pacer(pacing_limits(data.settings))
     data.notifier = build_notifier(data.settings, application.bot, data.db, pacer)
     publisher = build_publisher(

@@ -43,7 +43,17 @@ async def ingest_due_sources(context: Context) -> None:
         sources, timeout_seconds=settings.fetch_cycle_timeout_seconds
     )
     data.metrics.record_ingest_cycle(report)
-    log.info("event=ingest_cycle %s", report.summary().replace(", ", " ").replace(" in ", " "))
+    log.info(
+        "ingest_cycle",
+        extra={
+            "sources": len(report.outcomes),
+            "entries": report.entries,
+            "inserted": report.inserted,
+            "updated": report.updated,
+            "failed": report.failed,
+            "seconds": round(report.seconds, 1),
+        },
+    )
     if data.publisher is not None and (report.inserted or report.updated):
         data.publisher.wake()  # post the new rows (and edit changed posts) now
     if data.alerts is not None and report.inserted:

@@ -23,8 +23,8 @@ from bot.ops.settings import Settings
 log = logging.getLogger(__name__)
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-UpdateSource = Callable[[NewsApplication, Updater], Awaitable[str]]
-"""Starts the updater taking updates; returns the mode's description for the log."""
+UpdateSource = Callable[[NewsApplication, Updater], Awaitable[dict[str, object]]]
+"""Starts the updater taking updates; returns the mode's fields for the `started` event."""
 
 
 async def run_until_stopped(
@@ -66,7 +66,7 @@ async def _run(
             await application.shutdown()
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)
-            log.info("event=stopped")
+            log.info("stopped")
     finally:
         for signum in _SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -94,9 +94,9 @@ async def _serve_until(
     mode = await source(application, updater)
     try:
         await application.start()
-        log.info("event=started %s bot=%s", mode, application.bot.username)
+        log.info("started", extra={**mode, "bot": application.bot.username})
         await stop.wait()
-        log.info("event=stopping")
+        log.info("stopping")
     finally:
         await updater.stop()
     await application.stop()
@@ -104,13 +104,13 @@ async def _serve_until(
         await application.post_stop(application)
 
 
-async def _polling(_application: NewsApplication, updater: Updater) -> str:
+async def _polling(_application: NewsApplication, updater: Updater) -> dict[str, object]:
     """Start long polling (which removes any webhook Telegram has for the bot)."""
     await updater.start_polling(drop_pending_updates=False)
-    return "mode=polling"
+    return {"mode": "polling"}
 
 
-async def _webhook(application: NewsApplication, updater: Updater) -> str:
+async def _webhook(application: NewsApplication, updater: Updater) -> dict[str, object]:
     """Start the webhook server and register WEBHOOK_URL with its secret at Telegram."""
     settings = application.bot_data.settings
     url, secret = webhook_parameters(settings)
@@ -123,7 +123,8 @@ async def _webhook(application: NewsApplication, updater: Updater) -> str:
         drop_pending_updates=False,
     )
     host = urlsplit(url).hostname
-    return f"mode=webhook listen={settings.webhook_listen}:{settings.webhook_port} host={host}"
+    listen = f"{settings.webhook_listen}:{settings.webhook_port}"
+    return {"mode": "webhook", "listen": listen, "host": host}
 
 
 def webhook_parameters(settings: Settings) -> tuple[str, str]:

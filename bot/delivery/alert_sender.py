@@ -26,7 +26,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -154,7 +154,7 @@ class AlertSender:
         await asyncio.gather(task, return_exceptions=True)
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
-        log.info("event=alert_sender_stopped %s", _stats_line(self.stats))
+        log.info("alert_sender_stopped", extra=asdict(self.stats))
 
     async def __aenter__(self) -> AlertSender:
         """Start; `async with AlertSender(...)` stops it at the end of the block."""
@@ -169,13 +169,15 @@ class AlertSender:
         """Drop what a crash left mid-send, then run a round whenever woken or polled."""
         dropped = await self._db.alerts.drop_sending_on_start()
         if dropped:
-            log.warning("event=alerts_dropped_on_start alerts=%d (cut off mid-send)", dropped)
+            log.warning(
+                "alerts_dropped_on_start", extra={"alerts": dropped, "cause": "cut off mid-send"}
+            )
         while True:
             self._wake.clear()
             try:
                 await self.run_round()
             except Exception:  # a database hiccup must not end the alerts
-                log.exception("event=alert_round_failed")
+                log.exception("alert_round_failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
 
@@ -202,7 +204,7 @@ class AlertSender:
         try:
             await asyncio.shield(step)
         except Exception:  # the database failed mid-step: logged; the next round goes on
-            log.exception("event=alert_step_failed user_id=%s", user_id)
+            log.exception("alert_step_failed", extra={"user_id": user_id})
 
     async def _claim_and_send(self, user_id: int) -> None:
         """Send one message with all the user's sendable alerts and record the outcome."""
@@ -213,7 +215,7 @@ class AlertSender:
         try:
             message = await self._render(user_id, alerts)
         except Exception:  # a broken article must not block the user's alerts forever
-            log.exception("event=alert_render_failed user_id=%s", user_id)
+            log.exception("alert_render_failed", extra={"user_id": user_id})
             await self._drop(user_id, ids)
             return
         if not message.shown:
@@ -234,17 +236,15 @@ class AlertSender:
             await self._record_failure(user_id, alerts, classify_alert_error(error))
             return
         except Exception:  # not Telegram's answer: it may have been sent (at most once)
-            log.exception("event=alert_send_crashed user_id=%s", user_id)
+            log.exception("alert_send_crashed", extra={"user_id": user_id})
             await self._drop(user_id, ids)
             return
         await self._db.alerts.mark_sent(user_id, ids, now=self._clock())
         self.stats.messages += 1
         self.stats.alerts_sent += len(ids)
         log.info(
-            "event=alert_sent user_id=%s stories=%d listed=%d",
-            user_id,
-            len(ids),
-            len(message.shown),
+            "alert_sent",
+            extra={"user_id": user_id, "stories": len(ids), "listed": len(message.shown)},
         )
 
     async def _render(self, user_id: int, alerts: list[Alert]) -> AlertMessage:
@@ -283,7 +283,7 @@ class AlertSender:
             attempts = max(alert.attempts for alert in alerts) + 1
             if attempts >= self._config.max_attempts:
                 log.warning(
-                    "event=alert_gave_up user_id=%s error=%r", user_id, failure.description
+                    "alert_gave_up", extra={"user_id": user_id, "error": failure.description}
                 )
                 await self._drop(user_id, ids)
                 return
@@ -295,7 +295,7 @@ class AlertSender:
         elif kind is FailureKind.CHAT_UNAVAILABLE:
             await self._pause_user(user_id, failure.description)
         elif kind is FailureKind.UNAUTHORIZED:
-            log.error("event=alert_unauthorized error=%r", failure.description)
+            log.error("alert_unauthorized", extra={"error": failure.description})
             self._pacer.hold_all(UNAUTHORIZED_WAIT_SECONDS)
             await self._db.alerts.retry_later(
                 user_id,
@@ -305,10 +305,8 @@ class AlertSender:
             )
         else:  # REJECTED, or UNCERTAIN (it may have arrived: never sent twice)
             log.warning(
-                "event=alert_dropped user_id=%s kind=%s error=%r",
-                user_id,
-                kind.value,
-                failure.description,
+                "alert_dropped",
+                extra={"user_id": user_id, "kind": kind.value, "error": failure.description},
             )
             await self._drop(user_id, ids)
 
@@ -322,14 +320,11 @@ class AlertSender:
         self.stats.users_paused += 1
         self.stats.alerts_dropped += dropped
         log.info(
-            "event=alerts_paused user_id=%s follows=%d alerts_dropped=%d reason=%r",
-            user_id,
-            paused,
-            dropped,
-            reason,
+            "alerts_paused",
+            extra={
+                "user_id": user_id,
+                "follows": paused,
+                "alerts_dropped": dropped,
+                "reason": reason,
+            },
         )
-
-
-def _stats_line(stats: AlertStats) -> str:
-    """Format the counters as key=value pairs for the log."""
-    return " ".join(f"{field.name}={getattr(stats, field.name)}" for field in fields(stats))

@@ -117,11 +117,13 @@ class AdminNotifier:
             lambda language: unavailable_notice(channel, reason, language),
         )
         log.warning(
-            "event=channel_unavailable channel_id=%s chat_id=%s admins_told=%d reason=%r",
-            channel.id,
-            channel.chat_id,
-            told,
-            reason,
+            "channel_unavailable",
+            extra={
+                "channel_id": channel.id,
+                "chat_id": channel.chat_id,
+                "admins_told": told,
+                "reason": reason,
+            },
         )
         return told
 
@@ -132,11 +134,13 @@ class AdminNotifier:
             lambda language: deactivated_notice(source, language),
         )
         log.warning(
-            "event=source_deactivated source_id=%s failures=%d admins_told=%d error=%r",
-            source.id,
-            source.failure_count,
-            told,
-            source.last_error,
+            "source_deactivated",
+            extra={
+                "source_id": source.id,
+                "failures": source.failure_count,
+                "admins_told": told,
+                "error": source.last_error,
+            },
         )
         return told
 
@@ -161,11 +165,12 @@ class AdminNotifier:
                     )
             except TelegramError as error:
                 log.warning(
-                    "event=admin_notice_failed admin_id=%s cause=%s:%s error=%r",
-                    admin_id,
-                    cause[0],
-                    cause[1],
-                    error.message,
+                    "admin_notice_failed",
+                    extra={
+                        "admin_id": admin_id,
+                        "cause": f"{cause[0]}:{cause[1]}",
+                        "error": error.message,
+                    },
                 )
             else:
                 told += 1
@@ -181,5 +186,5 @@ class AdminNotifier:
         try:
             return await self._language_of(admin_id)
         except StorageError as error:
-            log.warning("event=admin_language_failed admin_id=%s error=%r", admin_id, str(error))
+            log.warning("admin_language_failed", extra={"admin_id": admin_id, "error": str(error)})
             return None

@@ -38,7 +38,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -154,7 +154,7 @@ class Publisher:
         await asyncio.gather(supervisor, *workers, return_exceptions=True)
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
-        log.info("event=publisher_stopped %s", _stats_line(self.stats))
+        log.info("publisher_stopped", extra=asdict(self.stats))
 
     async def __aenter__(self) -> Publisher:
         """Start; `async with Publisher(...)` stops it at the end of the block."""
@@ -173,7 +173,7 @@ class Publisher:
             try:
                 channel_ids = await self._db.outbox.channels_with_work(now=self._clock())
             except Exception:  # a database hiccup must not end publishing
-                log.exception("event=publisher_poll_failed")
+                log.exception("publisher_poll_failed")
                 channel_ids = []
             for channel_id in channel_ids:
                 if channel_id not in self._workers:
@@ -191,7 +191,7 @@ class Publisher:
             if task is worker:
                 del self._workers[channel_id]
         if not worker.cancelled() and worker.exception() is not None:
-            log.error("event=publisher_worker_crashed", exc_info=worker.exception())
+            log.error("publisher_worker_crashed", exc_info=worker.exception())
         self._wake.set()
 
     async def _serve_channel(self, channel_id: int) -> None:
@@ -211,7 +211,7 @@ class Publisher:
                 if not await asyncio.shield(step):  # a stop lets the claimed send finish
                     return
             except Exception:  # the database failed mid-step: log, pause, carry on
-                log.exception("event=publish_step_failed channel_id=%s", channel_id)
+                log.exception("publish_step_failed", extra={"channel_id": channel_id})
                 await asyncio.sleep(self._config.poll_seconds)
 
     async def _step(self, channel: Channel) -> bool:
@@ -237,7 +237,7 @@ class Publisher:
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article fails its row, never the loop
-            log.exception("event=publish_render_failed item_id=%s", item.id)
+            log.exception("publish_render_failed", extra={"item_id": item.id})
             await self._db.outbox.mark_failed(item.id, error=f"internal error: {error!r}")
             self.stats.failed += 1
             return
@@ -247,7 +247,7 @@ class Publisher:
             await self._record_failure(channel, item, classify_error(error))
             return
         except Exception as error:  # not Telegram's answer: treat the outcome as unknown
-            log.exception("event=publish_send_crashed item_id=%s", item.id)
+            log.exception("publish_send_crashed", extra={"item_id": item.id})
             failure = SendFailure(FailureKind.UNCERTAIN, f"internal error: {error!r}")
             await self._record_failure(channel, item, failure)
             return
@@ -260,10 +260,8 @@ class Publisher:
         )
         self.stats.sent += 1
         log.debug(
-            "event=posted item_id=%s channel_id=%s message_id=%s",
-            item.id,
-            channel.id,
-            sent.message_id,
+            "posted",
+            extra={"item_id": item.id, "channel_id": channel.id, "message_id": sent.message_id},
         )
 
     async def _deliver(self, chat_id: int, content: PostContent, post: RenderedPost) -> SentPost:
@@ -274,7 +272,7 @@ class Publisher:
             failure = classify_error(error)
             if post.style is not PostStyle.PHOTO or failure.kind is not FailureKind.REJECTED:
                 raise
-            log.info("event=photo_refused chat_id=%s error=%r", chat_id, failure.description)
+            log.info("photo_refused", extra={"chat_id": chat_id, "error": failure.description})
         return await self._send(chat_id, render_post(content, style=PostStyle.TEXT))
 
     async def _send(self, chat_id: int, post: RenderedPost) -> SentPost:
@@ -314,11 +312,11 @@ class Publisher:
             error = f"{kind.value.upper()}: {failure.description}"
             if kind is FailureKind.UNCERTAIN:
                 self.stats.uncertain += 1
-                log.warning("event=send_outcome_unknown item_id=%s error=%r", item.id, error)
+                log.warning("send_outcome_unknown", extra={"item_id": item.id, "error": error})
             if item.attempts >= self._config.max_attempts:
                 await outbox.mark_failed(item.id, error=error)
                 self.stats.failed += 1
-                log.error("event=post_gave_up item_id=%s error=%r", item.id, error)
+                log.error("post_gave_up", extra={"item_id": item.id, "error": error})
             else:
                 retry_at = now + timedelta(seconds=self._backoff(item.attempts))
                 await outbox.mark_failed(item.id, error=error, retry_at=retry_at)
@@ -326,7 +324,7 @@ class Publisher:
         elif kind is FailureKind.REJECTED:
             await outbox.mark_failed(item.id, error=failure.description)
             self.stats.failed += 1
-            log.warning("event=post_rejected item_id=%s error=%r", item.id, failure.description)
+            log.warning("post_rejected", extra={"item_id": item.id, "error": failure.description})
         elif kind is FailureKind.CHAT_UNAVAILABLE:
             await outbox.release(item.id, error=failure.description)
             await self._pause_channel(channel, failure.description)
@@ -349,14 +347,14 @@ class Publisher:
         """Pause a channel the bot can no longer post to, and tell the admins."""
         await self._db.channels.set_paused(channel.id, True)
         self.stats.channels_paused += 1
-        log.warning("event=channel_paused channel_id=%s reason=%r", channel.id, reason)
+        log.warning("channel_paused", extra={"channel_id": channel.id, "reason": reason})
         if self._notifier is not None:
             await self._notifier.channel_unavailable(channel, reason)
 
     async def _hold_everything(self, reason: str) -> None:
         """Stop sending for a while: the token is refused."""
         self._pacer.hold_all(UNAUTHORIZED_PAUSE_SECONDS)
-        log.error("event=bot_unauthorized reason=%r", reason)
+        log.error("bot_unauthorized", extra={"reason": reason})
 
     # ---- editing -----------------------------------------------------------------------
     async def _edit(self, channel: Channel, item: OutboxItem) -> None:
@@ -372,7 +370,7 @@ class Publisher:
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article gives up its edit, never the loop
-            log.exception("event=edit_render_failed item_id=%s", item.id)
+            log.exception("edit_render_failed", extra={"item_id": item.id})
             await self._db.outbox.finish_edit(
                 item.id, requested_at=requested_at, error=f"internal error: {error!r}"
             )
@@ -399,7 +397,7 @@ class Publisher:
             return
         await self._db.outbox.finish_edit(item.id, requested_at=requested_at, posted_digest=digest)
         self.stats.edited += 1
-        log.info("event=edited item_id=%s message_id=%s", item.id, item.message_id)
+        log.info("edited", extra={"item_id": item.id, "message_id": item.message_id})
 
     async def _record_edit_failure(
         self, channel: Channel, item: OutboxItem, requested_at: datetime, failure: SendFailure
@@ -428,7 +426,7 @@ class Publisher:
                 item.id, retry_at=now + timedelta(seconds=delay), error=failure.description
             )
         elif kind is FailureKind.REJECTED:
-            log.warning("event=edit_rejected item_id=%s error=%r", item.id, failure.description)
+            log.warning("edit_rejected", extra={"item_id": item.id, "error": failure.description})
             await outbox.finish_edit(item.id, requested_at=requested_at, error=failure.description)
         elif kind is FailureKind.CHAT_UNAVAILABLE:
             await self._pause_channel(channel, failure.description)
@@ -447,8 +445,3 @@ def render_edit(content: PostContent, style: ChannelStyle, kind: PostedAs) -> Re
         return render_post(replace(content, image_url=image), style=PostStyle.PHOTO)
     text_style = PostStyle.TEXT if style is ChannelStyle.PHOTO else PostStyle(style.value)
     return render_post(content, style=text_style)
-
-
-def _stats_line(stats: PublishStats) -> str:
-    """Format the counters as key=value pairs for the log."""
-    return " ".join(f"{field.name}={getattr(stats, field.name)}" for field in fields(stats))

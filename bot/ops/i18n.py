@@ -9,11 +9,18 @@ per feature, merged at load. A user's language comes from Telegram's `language_c
 
 Texts defined at module level are marked with `N_()` (found by the catalog check, left
 untranslated) and translated where they are used: `_(SOME_TEXT)`.
+
+Which plural form a count takes is each catalog's own `Plural-Forms` header, compiled by the
+standard library (`gettext.c2py`, what `gettext.GNUTranslations` uses for `.mo` files); no
+language's rule is written here. English, the source language, uses gettext's default.
 """
 
 from __future__ import annotations
 
 import functools
+import gettext
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeVar
@@ -34,6 +41,37 @@ class CatalogError(ValueError):
     """A catalog is malformed or two catalogs translate one text differently."""
 
 
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*")
+
+
+@dataclass(frozen=True)
+class PluralRule:
+    """A `Plural-Forms` header: how many forms a language has and which one a count takes."""
+
+    forms: int
+    expression: str
+    index: Callable[[int], int] = field(compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, header: str) -> PluralRule:
+        """Compile `nplurals=N; plural=EXPR;`; a malformed header raises `CatalogError`."""
+        match = _PLURAL_FORMS.fullmatch(header)
+        if match is None:
+            raise CatalogError(f"malformed Plural-Forms header {header!r}")
+        forms, expression = int(match[1]), match[2]
+        if forms < 1:
+            raise CatalogError(f"Plural-Forms {header!r} declares no forms")
+        try:
+            index = gettext.c2py(expression)
+        except ValueError as exc:
+            raise CatalogError(f"Plural-Forms {header!r}: {exc}") from None
+        return cls(forms, " ".join(expression.split()), index)
+
+
+SOURCE_PLURALS: Final = PluralRule.parse("nplurals=2; plural=(n != 1);")
+"""English, and gettext's rule for a catalog without a header."""
+
+
 @dataclass(frozen=True)
 class Texts:
     """The translations of one language; missing texts fall back to English."""
@@ -41,6 +79,7 @@ class Texts:
     language: str
     messages: dict[str, str] = field(default_factory=dict)
     plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    plural_rule: PluralRule = SOURCE_PLURALS
 
     def gettext(self, message: str) -> str:
         """Return `message` in this language (English if it has no translation)."""
@@ -50,21 +89,15 @@ class Texts:
         """Return the form of `singular`/`plural` for the count `n` in this language."""
         forms = self.plurals.get(singular)
         if forms:
-            index = plural_index(self.language, n)
-            if index < len(forms) and forms[index]:
+            index = self.plural_rule.index(n)
+            if 0 <= index < len(forms) and forms[index]:
                 return forms[index]
-        return singular if n == 1 else plural
+        return (singular, plural)[SOURCE_PLURALS.index(n)]
 
 
 def plural_index(language: str, n: int) -> int:
-    """Return the gettext plural form index of `n` (Russian has three, English two)."""
-    if language == "ru":
-        if n % 10 == 1 and n % 100 != 11:
-            return 0
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return 1
-        return 2
-    return 0 if n == 1 else 1
+    """Return the plural form index of `n` in `language`, by its catalogs' `Plural-Forms`."""
+    return texts_for(language).plural_rule.index(n)
 
 
 def language_of(language_code: str | None) -> str:
@@ -95,20 +128,47 @@ def load_catalogs(language: str, paths: list[Path]) -> Texts:
     """Merge `.po` files into one `Texts`; conflicting translations raise `CatalogError`."""
     messages: dict[str, str] = {}
     plurals: dict[str, tuple[str, ...]] = {}
+    rules: dict[PluralRule, Path] = {}
     for path in paths:
         try:
             catalog = polib.pofile(str(path), encoding="utf-8")
         except (OSError, ValueError) as exc:
             raise CatalogError(f"{path}: {exc}") from None
+        rule = _plural_rule(catalog, path)
         for entry in catalog:
             if entry.obsolete or "fuzzy" in entry.flags:
                 continue
             if entry.msgid_plural:
                 forms = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+                if not any(forms):
+                    continue
+                if rule is None:
+                    raise CatalogError(f"{path}: plural texts but no Plural-Forms header")
+                if len(forms) != rule.forms:
+                    raise CatalogError(
+                        f"{path}: {entry.msgid!r} has {len(forms)} forms, "
+                        f"Plural-Forms says {rule.forms}"
+                    )
                 _merge(plurals, entry.msgid, forms, path)
             elif entry.msgstr:
                 _merge(messages, entry.msgid, entry.msgstr, path)
-    return Texts(language, messages, plurals)
+        if rule is not None:
+            rules.setdefault(rule, path)
+    if len(rules) > 1:
+        first, second, *_ = rules.values()
+        raise CatalogError(f"{first} and {second} declare different Plural-Forms for {language}")
+    return Texts(language, messages, plurals, next(iter(rules), SOURCE_PLURALS))
+
+
+def _plural_rule(catalog: polib.POFile, path: Path) -> PluralRule | None:
+    """Return the catalog's `Plural-Forms` rule (None when it has no such header)."""
+    header = catalog.metadata.get("Plural-Forms")
+    if not header:
+        return None
+    try:
+        return PluralRule.parse(header)
+    except CatalogError as exc:
+        raise CatalogError(f"{path}: {exc}") from None
 
 
 def _merge(table: dict[str, T], msgid: str, translation: T, path: Path) -> None:

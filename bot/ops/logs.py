@@ -1,16 +1,21 @@
-"""Logging set-up: one line per event, and the bot token redacted from every record.
+"""Logging set-up: one line per event, real `key=value` fields, the bot token redacted.
 
-Log calls write their message as `event=NAME key=%s ...` pairs. A handler set up by
-`configure_logging` prints each record on one line, in one of two formats (LOG_FORMAT):
+Our log calls name an event and give its fields with the standard library's `extra`:
+
+    log.info("posted", extra={"item_id": 7, "channel_id": 1, "message_id": 42})
+
+A handler set up by `configure_logging` prints each record on one line, in one of two
+formats (LOG_FORMAT):
 
     keyvalue  2026-11-30T05:00:00Z level=INFO logger=bot.app.jobs event=posted item_id=7
               (values with spaces, quotes or `=` are quoted and escaped like JSON strings)
     json      {"time": "2026-11-30T05:00:00Z", "level": "INFO", "logger": "bot.app.jobs",
                "event": "posted", "item_id": 7}
 
-The `key=value` pairs are read from the message template, each value being one whole
-argument, so a value with spaces stays one field. Text that is not `key=value` (third-party
-libraries' messages, free words after the pairs) goes to `message`; a traceback to `exc`.
+A record whose message is an event name (`snake_case`, no arguments) gets `event=`; any
+other text (third-party libraries' messages) goes to `message`. The fields are the record's
+`extra` attributes, each one value whatever it contains; a traceback goes to `exc`.
+Every record, ours and the libraries', passes the same `RedactTokenFilter` first.
 """
 
 from __future__ import annotations
@@ -27,11 +32,14 @@ from typing import Final, Literal
 # Telegram bot tokens look like `123456789:AA...` (35 url-safe characters after the colon).
 # No `\b` in front: inside Bot API URLs the token follows `/bot` directly.
 _TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,12}:[A-Za-z0-9_-]{30,}")
-_PLACEHOLDER: Final = re.compile(r"%(?:%|[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
-_KEY: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)=(.*)", re.DOTALL)
-_PLAIN_PAIR: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*=[^\s\"]*")
+EVENT_NAME: Final = re.compile(r"[a-z][a-z0-9_]*")
+"""What an event name looks like: the whole message of one of our log calls."""
+RECORD_ATTRIBUTES: Final = frozenset(
+    vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None))
+) | {"message", "asctime", "taskName"}
+"""A `LogRecord`'s own attributes; any other attribute is a field given with `extra`."""
 _NEEDS_QUOTES: Final = re.compile(r"[\s\"=\\]|[^\x20-\x7e\u00a0-\U0010ffff]")
-_RESERVED: Final = frozenset({"time", "level", "logger", "message", "exc", "stack"})
+_RESERVED: Final = frozenset({"time", "level", "logger", "event", "message", "exc", "stack"})
 _HANDLER_NAME = "newsbot"
 
 LogFormat = Literal["keyvalue", "json"]
@@ -65,16 +73,20 @@ class RedactTokenFilter(logging.Filter):
         ]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's template, arguments and traceback in place; never drop it.
+        """Rewrite the record's message, arguments, fields and traceback in place; never drop it.
 
-        Arguments are redacted one by one, so the `key=%s` structure survives for the
-        formatters; should a secret still show in the whole message, it is replaced by the
-        redacted text.
+        Arguments and `extra` fields are redacted one by one, so each stays one value for
+        the formatters; should a secret still show in the whole message, it is replaced by
+        the redacted text.
         """
         if isinstance(record.msg, str):
             record.msg = self.redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(self._redact_argument(arg) for arg in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {key: self._redact_argument(arg) for key, arg in record.args.items()}
+        for name in [name for name in vars(record) if name not in RECORD_ATTRIBUTES]:
+            setattr(record, name, self._redact_argument(getattr(record, name)))
         message = record.getMessage()
         redacted = self.redact(message)
         if redacted != message:
@@ -111,49 +123,20 @@ class RedactTokenFilter(logging.Filter):
 
 @dataclass(frozen=True, slots=True)
 class EventFields:
-    """A log message taken apart: its `key=value` pairs and any other text."""
+    """A record taken apart: its event name, its `extra` fields and any other text."""
 
+    event: str | None = None
     pairs: list[tuple[str, object]] = field(default_factory=list)
     text: str = ""
 
 
 def event_fields(record: logging.LogRecord) -> EventFields:
-    """Return the record's `key=value` pairs (from its template) and its other text.
-
-    A template that cannot be read safely (mapping arguments, a placeholder count that
-    does not match) gives no pairs and the whole message as text.
-    """
-    whole = EventFields(text=_message(record))
-    args = record.args if isinstance(record.args, tuple) else None
-    if not isinstance(record.msg, str) or (record.args and args is None):
-        return whole
-    remaining = list(args or ())
-    pairs: list[tuple[str, object]] = []
-    words: list[str] = []
-    for token in record.msg.split(" "):
-        wanted = sum(1 for p in _PLACEHOLDER.findall(token) if p != "%%")
-        if wanted > len(remaining) or not token:
-            return whole
-        taken, remaining = remaining[:wanted], remaining[wanted:]
-        key = _KEY.fullmatch(token)
-        is_pair = key is not None and "%" not in key.group(1)
-        template = key.group(2) if key is not None and is_pair else token
-        try:
-            text = template % tuple(taken) if wanted else template.replace("%%", "%")
-        except (TypeError, ValueError):
-            return whole
-        if key is not None and is_pair:
-            whole_argument = wanted == 1 and _PLACEHOLDER.fullmatch(template) is not None
-            pairs.append((key.group(1), _typed(taken[0], text) if whole_argument else text))
-        elif text and all(_PLAIN_PAIR.fullmatch(part) for part in text.split(" ")):
-            for part in text.split(" "):  # a pre-formatted run of pairs: `posted=3 failed=0`
-                name, _, value = part.partition("=")
-                pairs.append((name, int(value) if value.isascii() and value.isdigit() else value))
-        else:
-            words.append(text)
-    if remaining:
-        return whole
-    return EventFields(pairs, " ".join(words))
+    """Return the record's event (a message that is an event name), fields and other text."""
+    pairs = [(key, value) for key, value in vars(record).items() if key not in RECORD_ATTRIBUTES]
+    message = record.msg
+    if isinstance(message, str) and not record.args and EVENT_NAME.fullmatch(message):
+        return EventFields(message, pairs)
+    return EventFields(None, pairs, _message(record))
 
 
 def _message(record: logging.LogRecord) -> str:
@@ -164,16 +147,11 @@ def _message(record: logging.LogRecord) -> str:
         return f"{record.msg} {record.args!r}"
 
 
-def _typed(argument: object, text: str) -> object:
-    """Keep numbers and booleans as such (for JSON); anything else is its formatted text."""
-    if isinstance(argument, bool):
-        return argument
-    if isinstance(argument, int | float):
-        try:
-            return int(text) if isinstance(argument, int) else float(text)
-        except ValueError:
-            return text
-    return text
+def json_value(value: object) -> object:
+    """Keep numbers, booleans and None as such (for JSON); anything else is its text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
 
 
 def utc_time(record: logging.LogRecord) -> str:
@@ -185,6 +163,8 @@ def quote_value(value: object) -> str:
     """Return a value as it goes after `key=`: bare when simple, JSON-quoted otherwise."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return "null"
     text = str(value)
     if text and not _NEEDS_QUOTES.search(text):
         return text
@@ -202,11 +182,13 @@ class _EventFormatter(logging.Formatter):
             "logger": record.name,
         }
         parsed = event_fields(record)
+        if parsed.event is not None:
+            line["event"] = parsed.event
         for key, value in parsed.pairs:
             name = f"{key}_" if key in _RESERVED else key
             while name in line:
                 name += "_"
-            line[name] = value
+            line[name] = json_value(value)
         if parsed.text:
             line["message"] = parsed.text
         exc = record.exc_text

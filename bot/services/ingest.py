@@ -202,7 +202,7 @@ class Ingestor:
         except (FetchError, ParseError) as exc:
             return await self._record_failure(source, _describe(exc), None, started)
         except Exception as exc:  # one broken source must never stop the cycle
-            log.exception("event=ingest_crash source_id=%s", source.id)
+            log.exception("ingest_crash", extra={"source_id": source.id})
             return await self._record_failure(
                 source, f"internal error: {type(exc).__name__}: {exc}", None, started
             )
@@ -247,12 +247,14 @@ class Ingestor:
                 result.updated, sent_since=now - self._edit_window, now=now
             )
         log.info(
-            "event=ingested source_id=%s entries=%d inserted=%d updated=%d queued=%d",
-            source.id,
-            prepared.entries,
-            len(result.inserted),
-            len(result.updated),
-            queued,
+            "ingested",
+            extra={
+                "source_id": source.id,
+                "entries": prepared.entries,
+                "inserted": len(result.inserted),
+                "updated": len(result.updated),
+                "queued": queued,
+            },
         )
         return SourceOutcome(
             source.id,
@@ -317,7 +319,7 @@ class Ingestor:
             max_failures=self._max_failures,
         )
         log.warning(
-            "event=fetch_failed source_id=%s failures=%d error=%r", source.id, failures, error
+            "fetch_failed", extra={"source_id": source.id, "failures": failures, "error": error}
         )
         return SourceOutcome(
             source.id,

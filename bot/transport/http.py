@@ -13,17 +13,20 @@ timeouts bounds the whole request (no bound when any of them is None).
 from __future__ import annotations
 
 import json
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
 
 BuilderT = TypeVar("BuilderT", bound="ApplicationBuilder[Any, Any, Any, Any, Any, Any]")
 JSON_HEADERS: Final = {"Content-Type": "application/json"}
+
+TimeoutArg: TypeAlias = object
+"""A per-call timeout as PTB passes it: seconds, None (no limit), or `BaseRequest.DEFAULT_NONE`
+(use the default). Typed as `object` because PTB names that type only in a private module;
+`_given` checks the value at run time."""
 
 
 class RequestNotSent(NetworkError):
@@ -97,10 +100,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: TimeoutArg = BaseRequest.DEFAULT_NONE,
+        write_timeout: TimeoutArg = BaseRequest.DEFAULT_NONE,
+        connect_timeout: TimeoutArg = BaseRequest.DEFAULT_NONE,
+        pool_timeout: TimeoutArg = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request and return its status code and body."""
         session = self._session
@@ -151,9 +154,15 @@ def with_aiohttp(builder: BuilderT) -> BuilderT:
     )
 
 
-def _given(value: ODVInput[float], default: float | None) -> float | None:
-    """Return a per-call timeout, or the default when the caller left it unset."""
-    return default if isinstance(value, DefaultValue) else value
+def _given(value: TimeoutArg, default: float | None) -> float | None:
+    """Return a per-call timeout, or the default when the caller left it unset.
+
+    PTB documents `value is BaseRequest.DEFAULT_NONE` as the test for "not set"."""
+    if value is BaseRequest.DEFAULT_NONE:
+        return default
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise TypeError(f"a timeout must be a number of seconds or None, not {type(value).__name__}")
 
 
 def _client_timeout(

@@ -50,10 +50,8 @@ async def set_admin_commands(bot: Bot, admin_ids: Iterable[int]) -> int:
                 )
             except TelegramError as exc:
                 log.warning(
-                    "event=set_admin_commands_failed admin_id=%s language=%s error=%s",
-                    admin_id,
-                    language,
-                    exc,
+                    "set_admin_commands_failed",
+                    extra={"admin_id": admin_id, "language": language, "error": str(exc)},
                 )
                 ok = False
                 break

@@ -188,7 +188,9 @@ def test_entries_without_title_or_text_are_skipped_and_logged(
     with caplog.at_level(logging.INFO, logger="news.drafts"):
         drafts = build_drafts(entries)
     assert [d.guid for d in drafts] == ["kept"]
-    assert "skipped 2 of 3 entries" in caplog.text
+    [record] = caplog.records
+    assert record.getMessage() == "entries_skipped"
+    assert (record.skipped, record.entries) == (2, 3)
 
 
 def test_an_empty_batch_gives_no_drafts() -> None:

@@ -55,7 +55,7 @@ class HealthServer:
         self._runner = runner
         self.port = int(runner.addresses[0][1])
         self.started_at = datetime.now(UTC)
-        log.info("event=health_server_started listen=%s port=%d", self._listen, self.port)
+        log.info("health_server_started", extra={"listen": self._listen, "port": self.port})
 
     async def stop(self) -> None:
         """Stop serving (idempotent)."""
@@ -84,7 +84,7 @@ class HealthServer:
         except TimeoutError:
             return f"no answer within {DATABASE_TIMEOUT_SECONDS:g} s"
         except Exception as exc:  # any failure to read means "unreachable"; say which
-            log.warning("event=health_database_unreachable error=%r", str(exc))
+            log.warning("health_database_unreachable", extra={"error": str(exc)})
             return str(exc) or type(exc).__name__
 
     async def _healthz(self, _request: web.Request) -> web.Response:

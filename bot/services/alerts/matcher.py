@@ -72,6 +72,7 @@ async def match_queued(
             break
     if articles:
         log.info(
-            "event=alerts_matched articles=%d searches=%d alerts=%d", articles, searches, alerts
+            "alerts_matched",
+            extra={"articles": articles, "searches": searches, "alerts": alerts},
         )
     return MatchReport(articles=articles, searches=searches, alerts=alerts)

@@ -19,7 +19,9 @@ import pytest
 
 from bot.ops.i18n import (
     LOCALES_DIR,
+    SOURCE_PLURALS,
     CatalogError,
+    PluralRule,
     Texts,
     available_languages,
     language_of,
@@ -251,7 +253,11 @@ def test_english_plural_index():
 
 
 def test_ngettext_picks_the_russian_form_and_falls_back_to_english():
-    russian = Texts("ru", plurals={"{n} cat": ("{n} кошка", "{n} кошки", "{n} кошек")})
+    russian = Texts(
+        "ru",
+        plurals={"{n} cat": ("{n} кошка", "{n} кошки", "{n} кошек")},
+        plural_rule=texts_for("ru").plural_rule,
+    )
     assert [russian.ngettext("{n} cat", "{n} cats", n) for n in (1, 3, 5, 21)] == [
         "{n} кошка",
         "{n} кошки",
@@ -314,6 +320,88 @@ def test_a_broken_catalog_is_a_catalog_error(tmp_path):
     path.write_text('msgid "Saved."\nmsgstr "Сохранено."\nnot a po line\n', encoding="utf-8")
     with pytest.raises(CatalogError, match=r"broken\.po"):
         load_catalogs("ru", [path])
+
+
+def plural_catalog(path: Path, plural_forms: str | None, entries: str) -> Path:
+    header = f'"Plural-Forms: {plural_forms}\\n"\n' if plural_forms else ""
+    path.write_text(PO_HEADER.rstrip("\n") + "\n" + header + "\n" + entries, encoding="utf-8")
+    return path
+
+
+CAT_TWO_FORMS = (
+    'msgid "{n} cat"\nmsgid_plural "{n} cats"\nmsgstr[0] "{n} chat"\nmsgstr[1] "{n} chats"\n'
+)
+CAT_ONE_FORM = 'msgid "{n} cat"\nmsgid_plural "{n} cats"\nmsgstr[0] "{n} 猫"\n'
+
+
+def test_the_russian_rule_comes_from_the_catalog_header():
+    rule = texts_for("ru").plural_rule
+    assert rule.forms == 3
+    assert rule == PluralRule.parse(
+        polib.pofile(str(russian_catalogs()[0]), encoding="utf-8").metadata["Plural-Forms"]
+    )
+    assert rule != SOURCE_PLURALS
+
+
+def test_plural_forms_follow_a_different_header(tmp_path):
+    # French: 0 and 1 take the singular, unlike English and Russian.
+    french = load_catalogs(
+        "fr", [plural_catalog(tmp_path / "fr.po", "nplurals=2; plural=(n > 1);", CAT_TWO_FORMS)]
+    )
+    assert [french.ngettext("{n} cat", "{n} cats", n) for n in (0, 1, 2)] == [
+        "{n} chat",
+        "{n} chat",
+        "{n} chats",
+    ]
+    # One form for every count (Japanese).
+    japanese = load_catalogs(
+        "ja", [plural_catalog(tmp_path / "ja.po", "nplurals=1; plural=0;", CAT_ONE_FORM)]
+    )
+    assert {japanese.ngettext("{n} cat", "{n} cats", n) for n in (0, 1, 2, 21)} == {"{n} 猫"}
+
+
+def test_a_plural_rule_index_outside_the_forms_falls_back_to_english(tmp_path):
+    odd = load_catalogs(
+        "xx",
+        [
+            plural_catalog(
+                tmp_path / "xx.po", "nplurals=2; plural=(n == 7 ? 5 : 0);", CAT_TWO_FORMS
+            )
+        ],
+    )
+    assert odd.ngettext("{n} cat", "{n} cats", 1) == "{n} chat"
+    assert odd.ngettext("{n} cat", "{n} cats", 7) == "{n} cats"
+
+
+def test_catalogs_without_plural_texts_need_no_header(tmp_path):
+    plain = write_po(tmp_path / "a.po", 'msgid "Saved."\nmsgstr "Сохранено."\n')
+    assert load_catalogs("ru", [plain]).plural_rule == SOURCE_PLURALS
+
+
+@pytest.mark.parametrize(
+    ("plural_forms", "entries", "problem"),
+    [
+        (None, CAT_TWO_FORMS, "no Plural-Forms header"),
+        ("nplurals=2; plural=n ** 2;", CAT_TWO_FORMS, "unexpected token"),
+        ("nplurals=2; plural=__import__('os');", CAT_TWO_FORMS, "invalid token"),
+        ("plural=(n != 1);", CAT_TWO_FORMS, "malformed Plural-Forms"),
+        ("nplurals=0; plural=0;", CAT_TWO_FORMS, "declares no forms"),
+        ("nplurals=3; plural=(n > 1);", CAT_TWO_FORMS, "has 2 forms, Plural-Forms says 3"),
+    ],
+)
+def test_a_bad_plural_header_is_a_catalog_error(tmp_path, plural_forms, entries, problem):
+    path = plural_catalog(tmp_path / "bad.po", plural_forms, entries)
+    with pytest.raises(CatalogError, match=problem):
+        load_catalogs("fr", [path])
+
+
+def test_catalogs_of_one_language_must_agree_on_plural_forms(tmp_path):
+    first = plural_catalog(tmp_path / "a.po", "nplurals=2; plural=(n > 1);", CAT_TWO_FORMS)
+    same = plural_catalog(tmp_path / "b.po", "nplurals=2;  plural=(n  >  1);", "")
+    other = plural_catalog(tmp_path / "c.po", "nplurals=2; plural=(n != 1);", "")
+    assert load_catalogs("fr", [first, same]).plural_rule.forms == 2
+    with pytest.raises(CatalogError, match="different Plural-Forms"):
+        load_catalogs("fr", [first, other])
 
 
 def test_help_is_translated_line_by_line():

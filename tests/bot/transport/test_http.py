@@ -8,10 +8,10 @@ import socket
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter, TimedOut
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.transport.errors import FailureKind, classify_error
-from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent
+from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent, _given
 from emulator import RunningEmulator
 
 
@@ -107,6 +107,26 @@ async def test_a_hanging_call_times_out(emulator):
             await bot.send_message(user_id, "hello")
         # the pool is still usable afterwards
         assert (await bot.send_message(user_id, "again")).text == "again"
+
+
+async def test_a_per_call_timeout_replaces_the_default(emulator):
+    user_id = await started_user(emulator)
+    await emulator.client.add_fault("sendMessage", "hang", hang_seconds=30)
+    async with make_bot(emulator, AiohttpRequest(read_timeout=60.0)) as bot:
+        with pytest.raises(TimedOut):
+            await bot.send_message(user_id, "hello", read_timeout=0.3)
+
+
+async def test_unset_per_call_timeouts_keep_the_defaults():
+    request = AiohttpRequest(read_timeout=1.0, write_timeout=2.0, connect_timeout=3.0)
+    unset = BaseRequest.DEFAULT_NONE
+
+    assert _given(unset, 1.0) == 1.0
+    assert _given(0.5, 1.0) == 0.5
+    assert _given(None, 1.0) is None  # an explicit None means no limit
+    with pytest.raises(TypeError):
+        _given("5", 1.0)
+    assert request.read_timeout == 1.0
 
 
 async def test_a_connection_closed_after_the_request_is_an_uncertain_outcome():
