@@ -14,6 +14,7 @@ from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher
 from bot.metrics import BotMetrics
 from bot.ops.settings import Settings
+from bot.services.ingest import Clock, utc_now
 from bot.services.inline.cache import RenderedResults
 from bot.services.seen_users import SeenUsers
 from bot.transport.pacing import Pacer
@@ -49,6 +50,8 @@ class BotData:
     """Inline results already rendered, per article version (see bot.services.inline.cache)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
+    clock: Clock = utc_now
+    """The time jobs go by (tests move an injected one)."""
     metrics: BotMetrics = field(default_factory=BotMetrics)
     """This application's Prometheus metrics (its own registry), served on HEALTH_PORT."""
 

@@ -44,7 +44,6 @@ from news.entities import (
     Route,
     SearchHit,
     Source,
-    TagCount,
     TrendingStory,
     UpsertResult,
     User,
@@ -98,10 +97,6 @@ class SourceRepository(Protocol):
 
     async def set_paused(self, source_id: int, paused: bool) -> Source:
         """Pause or resume fetching (an admin's choice, unlike deactivation)."""
-        ...
-
-    async def set_active(self, source_id: int, active: bool) -> Source:
-        """Activate or deactivate the source without touching its failure state."""
         ...
 
     async def reactivate(self, source_id: int) -> Source:
@@ -182,10 +177,6 @@ class ArticleRepository(Protocol):
         parameters, fragment and host case ignored), or None."""
         ...
 
-    async def latest(self, limit: int = 20, offset: int = 0) -> builtins.list[Article]:
-        """Return articles newest first (by story time: published, or fetched if later)."""
-        ...
-
     async def by_story(self, story_id: int) -> builtins.list[Article]:
         """Return the articles of one story, earliest first."""
         ...
@@ -199,13 +190,6 @@ class ArticleRepository(Protocol):
     async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
         """Return the number of stored articles (first fetched at or after `since`, of one
         source: when given)."""
-        ...
-
-    async def tags(
-        self, limit: int = 50, *, since: datetime | None = None
-    ) -> builtins.list[TagCount]:
-        """Return the most used tags (of articles since `since` when given), most used
-        first."""
         ...
 
 
@@ -291,13 +275,6 @@ class ChannelRepository(Protocol):
 
 class OutboxRepository(Protocol):
     """Posts waiting to be sent to channels, claimed in order per channel."""
-
-    async def add_for_article(
-        self, article_id: int, channel_ids: Iterable[int], *, now: datetime | None = None
-    ) -> builtins.list[OutboxItem]:
-        """Queue an article for channels, atomically; pairs already queued are skipped.
-        Returns the rows created."""
-        ...
 
     async def add_many(
         self, pairs: Iterable[tuple[int, int]], *, now: datetime | None = None
@@ -469,22 +446,10 @@ class BookmarkRepository(Protocol):
         """Unsave the article; return whether it was saved."""
         ...
 
-    async def is_saved(self, user_id: int, article_id: int) -> bool:
-        """Return whether the user saved the article."""
-        ...
-
-    async def saved_among(self, user_id: int, article_ids: Iterable[int]) -> set[int]:
-        """Return which of these articles the user saved."""
-        ...
-
     async def list(
         self, user_id: int, limit: int = 20, offset: int = 0
     ) -> builtins.list[Bookmark]:
         """Return the user's bookmarks, most recently saved first."""
-        ...
-
-    async def count(self, user_id: int) -> int:
-        """Return how many articles the user saved."""
         ...
 
     async def count_all(self) -> int:
@@ -508,10 +473,6 @@ class ShareRepository(Protocol):
 
     async def count_for_article(self, article_id: int) -> int:
         """Return how many times the article was shared."""
-        ...
-
-    async def count_since(self, article_id: int, since: datetime) -> int:
-        """Return how many times the article was shared at or after `since`."""
         ...
 
     async def count_all(self) -> int:
@@ -556,10 +517,6 @@ class DiscussionRepository(Protocol):
         """Return how many comments the article has had in its threads."""
         ...
 
-    async def comment_counts(self, article_ids: Iterable[int]) -> dict[int, int]:
-        """Return the comment count of each of these articles (0 for none)."""
-        ...
-
 
 class FollowRepository(Protocol):
     """Users' standing searches (`/follow`), matched against new articles."""
@@ -578,16 +535,8 @@ class FollowRepository(Protocol):
         `NotFoundError` if the user does not exist."""
         ...
 
-    async def get_by_key(self, user_id: int, query_key: str) -> Follow | None:
-        """Return the user's follow with this key, or None."""
-        ...
-
     async def list(self, user_id: int) -> builtins.list[Follow]:
         """Return the user's follows, oldest first."""
-        ...
-
-    async def count(self, user_id: int) -> int:
-        """Return how many follows the user keeps."""
         ...
 
     async def remove(self, user_id: int, follow_id: int) -> bool:
@@ -677,10 +626,6 @@ class AlertRepository(Protocol):
     async def state_counts(self, user_id: int | None = None) -> dict[AlertState, int]:
         """Return how many alerts are in each state (one user's, or all); every state is
         present."""
-        ...
-
-    async def for_user(self, user_id: int) -> builtins.list[Alert]:
-        """Return every alert of the user, by article id."""
         ...
 
 

@@ -35,7 +35,9 @@ async def ingest_due_sources(context: Context) -> None:
     """Fetch every source whose next fetch time has come, within the cycle time limit."""
     data = context.bot_data
     settings = data.settings
-    ingestor = make_ingestor(settings, data.db, data.fetcher, data.ingest_executor)
+    ingestor = make_ingestor(
+        settings, data.db, data.fetcher, data.ingest_executor, clock=data.clock
+    )
     sources = await ingestor.due_sources()
     if not sources:
         return

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from bot.ops.settings import Settings
-from bot.services.ingest import Ingestor
+from bot.services.ingest import Clock, Ingestor, utc_now
 from news.fetch import Fetcher, FetchPolicy
 from storage import Database, open_database
 
@@ -56,7 +56,11 @@ def ingest_executor(settings: Settings) -> ProcessPoolExecutor | None:
 
 
 def make_ingestor(
-    settings: Settings, db: Database, fetcher: Fetcher, executor: Executor | None
+    settings: Settings,
+    db: Database,
+    fetcher: Fetcher,
+    executor: Executor | None,
+    clock: Clock = utc_now,
 ) -> Ingestor:
     """An `Ingestor` configured from the settings."""
     return Ingestor(
@@ -66,6 +70,7 @@ def make_ingestor(
         default_interval_seconds=settings.poll_interval_seconds,
         executor=executor,
         edit_window=timedelta(hours=settings.publish_edit_window_hours),
+        clock=clock,
     )
 
 

@@ -46,12 +46,6 @@ class SQLiteAlertRepository:
         self._session = session
 
     async def queue(self, article_ids: Iterable[int], *, max_age: timedelta) -> int:
-        """Queue new articles for matching; return how many were queued.
-
-        Only while someone follows something, and only stories published at most `max_age`
-        before they were fetched (a new source's archive is not news). Call it in the
-        transaction that stored the articles.
-        """
         ids = _ids(article_ids)
         if ids == "[]":
             return 0
@@ -65,7 +59,6 @@ class SQLiteAlertRepository:
         )
 
     async def queued(self, limit: int = 500) -> builtins.list[int]:
-        """Return the ids of up to `limit` queued articles, oldest first."""
         rows = await self._session.fetchall(
             "SELECT article_id FROM alert_queue ORDER BY article_id LIMIT :limit",
             {"limit": max(0, limit)},
@@ -79,13 +72,6 @@ class SQLiteAlertRepository:
         matched: Iterable[int],
         now: datetime | None = None,
     ) -> int:
-        """Store pending alerts and take the `matched` articles off the queue, atomically.
-
-        One story reaches a user once: of the matches of one user in one story (the same
-        news from several sources), only the earliest article is kept, and none when an
-        article of that story was already alerted to them. Matches of removed follows or
-        articles are skipped. Return how many alerts were added.
-        """
         created = to_micros(now or datetime.now(UTC))
         async with self._session.transaction():
             rows = await self._earliest_per_story(list(matches))
@@ -126,7 +112,6 @@ class SQLiteAlertRepository:
         return [[m.user_id, m.article_id, m.follow_id, story] for (_, story), m in best.items()]
 
     async def users_waiting(self, *, now: datetime | None = None) -> builtins.list[int]:
-        """Return the users with pending alerts that may be sent now, by user id."""
         rows = await self._session.fetchall(
             "SELECT DISTINCT user_id FROM alerts WHERE state = 'pending' "
             "AND (available_at IS NULL OR available_at <= :now) ORDER BY user_id",
@@ -135,8 +120,6 @@ class SQLiteAlertRepository:
         return [row["user_id"] for row in rows]
 
     async def claim(self, user_id: int, *, now: datetime | None = None) -> builtins.list[Alert]:
-        """Move the user's sendable pending alerts to sending and return them, oldest
-        article first (committed before the send: an alert is never sent twice)."""
         parameters = {"user_id": user_id, "now": to_micros(now or datetime.now(UTC))}
         async with self._session.transaction():
             claimed = await self._session.fetchall(
@@ -159,11 +142,9 @@ class SQLiteAlertRepository:
     async def mark_sent(
         self, user_id: int, article_ids: Iterable[int], *, now: datetime | None = None
     ) -> int:
-        """Record the user's claimed alerts as sent; return how many."""
         return await self._finish(user_id, article_ids, "state = 'sent', sent_at = :now", now=now)
 
     async def drop(self, user_id: int, article_ids: Iterable[int]) -> int:
-        """Give up the user's claimed alerts (never to be sent); return how many."""
         return await self._finish(user_id, article_ids, "state = 'dropped'")
 
     async def retry_later(
@@ -174,8 +155,6 @@ class SQLiteAlertRepository:
         retry_at: datetime,
         count_attempt: bool,
     ) -> int:
-        """Return the user's claimed alerts to pending, sendable from `retry_at` (a failed
-        attempt counted when `count_attempt`); return how many."""
         return await self._finish(
             user_id,
             article_ids,
@@ -206,7 +185,6 @@ class SQLiteAlertRepository:
         )
 
     async def drop_all_for_user(self, user_id: int) -> int:
-        """Give up every unsent alert of the user (they blocked the bot); return how many."""
         return await self._session.execute(
             "UPDATE alerts SET state = 'dropped' WHERE user_id = :user_id "
             "AND state IN ('pending', 'sending')",
@@ -214,15 +192,11 @@ class SQLiteAlertRepository:
         )
 
     async def drop_sending_on_start(self) -> int:
-        """Give up alerts a crash left in sending (at most once: they may have been sent);
-        return how many."""
         return await self._session.execute(
             "UPDATE alerts SET state = 'dropped' WHERE state = 'sending'"
         )
 
     async def state_counts(self, user_id: int | None = None) -> dict[AlertState, int]:
-        """Return how many alerts are in each state (of one user, or all); every state is
-        present."""
         rows = await self._session.fetchall(
             "SELECT state, count(*) AS n FROM alerts "
             "WHERE :user_id IS NULL OR user_id = :user_id GROUP BY state",
@@ -231,12 +205,3 @@ class SQLiteAlertRepository:
         counts = dict.fromkeys(AlertState, 0)
         counts.update({AlertState(row["state"]): row["n"] for row in rows})
         return counts
-
-    async def for_user(self, user_id: int) -> builtins.list[Alert]:
-        """Return every alert of the user, by article id."""
-        rows = await self._session.fetchall(
-            f"SELECT {_ALERT_COLUMNS} FROM alerts AS al JOIN follows AS f "
-            "ON f.id = al.follow_id WHERE al.user_id = :user_id ORDER BY al.article_id",
-            {"user_id": user_id},
-        )
-        return [alert_from_row(row) for row in rows]

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from news.dedupe import NEAR_DUPLICATE_DISTANCE, canonical_url, hamming
-from news.entities import Article, ArticleVersion, TagCount, UpsertResult
+from news.entities import Article, ArticleVersion, UpsertResult
 from news.models import ArticleDraft
 from news.tags import normalize_tag
 from storage.errors import ConstraintError, NotFoundError
@@ -223,7 +223,6 @@ class SQLiteArticleRepository:
     async def upsert_many(
         self, source_id: int, drafts: Sequence[ArticleDraft], *, fetched_at: datetime
     ) -> UpsertResult:
-        """Store a batch of drafts from one source atomically, deduplicated (see protocol)."""
         fetched = to_micros(fetched_at)
         prepared = [_prepare(source_id, draft, fetched) for draft in drafts]
         if not prepared:
@@ -387,7 +386,6 @@ class SQLiteArticleRepository:
             await self._session.executemany(_INSERT_TAG, tag_rows)
 
     async def get(self, article_id: int) -> Article:
-        """Return the article with this id."""
         row = await self._session.fetchone(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = :id", {"id": article_id}
         )
@@ -396,7 +394,6 @@ class SQLiteArticleRepository:
         return article_from_row(row)
 
     async def get_many(self, article_ids: Iterable[int]) -> list[Article]:
-        """Return the articles with these ids that exist, in the order asked."""
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
             return []
@@ -409,7 +406,6 @@ class SQLiteArticleRepository:
         return [found[article_id] for article_id in wanted if article_id in found]
 
     async def versions(self, article_ids: Iterable[int]) -> dict[int, ArticleVersion]:
-        """Return the version (updated_at, content_hash) of each of these articles that exists."""
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
             return {}
@@ -424,24 +420,13 @@ class SQLiteArticleRepository:
         }
 
     async def find_by_url(self, url: str) -> Article | None:
-        """Return the earliest article stored under this URL's canonical form, or None."""
         row = await self._session.fetchone(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE url = :url ORDER BY id LIMIT 1",
             {"url": canonical_url(url)},
         )
         return None if row is None else article_from_row(row)
 
-    async def latest(self, limit: int = 20, offset: int = 0) -> list[Article]:
-        """Return articles newest first (by story time)."""
-        rows = await self._session.fetchall(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles "
-            "ORDER BY story_at DESC, id DESC LIMIT :limit OFFSET :offset",
-            {"limit": max(0, limit), "offset": max(0, offset)},
-        )
-        return [article_from_row(row) for row in rows]
-
     async def by_story(self, story_id: int) -> list[Article]:
-        """Return the articles of one story, earliest first."""
         rows = await self._session.fetchall(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id = :story_id "
             "ORDER BY story_at, id",
@@ -452,8 +437,6 @@ class SQLiteArticleRepository:
     async def earlier_in_stories(
         self, articles: Sequence[Article], limit: int
     ) -> dict[int, list[Article]]:
-        """Return, per article id, up to `limit` articles of its story stored before it,
-        newest first; one query for all (an inline page), each reading its story's index."""
         wanted = [
             [article.id, article.story_id]
             for article in articles
@@ -476,8 +459,6 @@ class SQLiteArticleRepository:
         return earlier
 
     async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
-        """Return the number of stored articles (first fetched at or after `since`, of one
-        source: when given)."""
         row = await self._session.fetchone(
             "SELECT count(*) FROM articles "
             "WHERE (:since IS NULL OR fetched_at >= :since) "
@@ -485,24 +466,6 @@ class SQLiteArticleRepository:
             {"since": to_micros_or_none(since), "source_id": source_id},
         )
         return int(row[0]) if row is not None else 0
-
-    async def tags(self, limit: int = 50, *, since: datetime | None = None) -> list[TagCount]:
-        """Return the most used tags (of articles since `since` when given)."""
-        if since is None:
-            sql = (
-                "SELECT key, min(name) AS name, count(*) AS n FROM article_tags "
-                "GROUP BY key ORDER BY n DESC, key LIMIT :limit"
-            )
-            parameters: dict[str, Any] = {"limit": max(0, limit)}
-        else:
-            sql = (
-                "SELECT t.key, min(t.name) AS name, count(*) AS n FROM article_tags AS t "
-                "JOIN articles AS a ON a.id = t.article_id WHERE a.story_at >= :since "
-                "GROUP BY t.key ORDER BY n DESC, t.key LIMIT :limit"
-            )
-            parameters = {"limit": max(0, limit), "since": to_micros(since)}
-        rows = await self._session.fetchall(sql, parameters)
-        return [TagCount(key=row["key"], name=row["name"], count=row["n"]) for row in rows]
 
 
 def _closest(

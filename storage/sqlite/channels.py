@@ -74,7 +74,6 @@ class SQLiteChannelRepository:
         style: ChannelStyle = ChannelStyle.TEXT,
         now: datetime | None = None,
     ) -> Channel:
-        """Add a channel; `AlreadyExistsError` if the chat id is known."""
         try:
             row = await self._session.fetchone(
                 "INSERT INTO channels (chat_id, username, title, style, created_at) "
@@ -94,7 +93,6 @@ class SQLiteChannelRepository:
         return channel_from_row(row)
 
     async def get(self, channel_id: int) -> Channel:
-        """Return the channel with this id."""
         row = await self._session.fetchone(
             f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE id = :id", {"id": channel_id}
         )
@@ -103,7 +101,6 @@ class SQLiteChannelRepository:
         return channel_from_row(row)
 
     async def get_by_chat_id(self, chat_id: int) -> Channel | None:
-        """Return the channel for a Telegram chat id, or None."""
         row = await self._session.fetchone(
             f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE chat_id = :chat_id",
             {"chat_id": chat_id},
@@ -111,12 +108,10 @@ class SQLiteChannelRepository:
         return None if row is None else channel_from_row(row)
 
     async def list(self) -> builtins.list[Channel]:
-        """Return every channel, by id."""
         rows = await self._session.fetchall(f"SELECT {_CHANNEL_COLUMNS} FROM channels ORDER BY id")
         return [channel_from_row(row) for row in rows]
 
     async def remove(self, channel_id: int) -> None:
-        """Delete the channel with its routes and outbox rows."""
         rows = await self._session.fetchall(
             "DELETE FROM channels WHERE id = :id RETURNING id", {"id": channel_id}
         )
@@ -124,17 +119,14 @@ class SQLiteChannelRepository:
             raise NotFoundError(f"no channel with id {channel_id}")
 
     async def set_paused(self, channel_id: int, paused: bool) -> Channel:
-        """Pause or resume posting to the channel."""
         return await self._update(channel_id, "paused = :paused", {"paused": int(paused)})
 
     async def set_style(self, channel_id: int, style: ChannelStyle) -> Channel:
-        """Change how the channel's posts look."""
         return await self._update(
             channel_id, "style = :style", {"style": ChannelStyle(style).value}
         )
 
     async def update_info(self, channel_id: int, *, title: str, username: str | None) -> Channel:
-        """Store the channel's current title and username."""
         return await self._update(
             channel_id,
             "title = :title, username = :username",
@@ -144,7 +136,6 @@ class SQLiteChannelRepository:
     async def set_discussion_chat(
         self, channel_id: int, discussion_chat_id: int | None
     ) -> Channel:
-        """Store (or clear) the channel's linked discussion group."""
         return await self._update(
             channel_id,
             "discussion_chat_id = :discussion_chat_id",
@@ -152,7 +143,6 @@ class SQLiteChannelRepository:
         )
 
     async def set_discussion_replies(self, channel_id: int, enabled: bool) -> Channel:
-        """Turn related-coverage replies in the channel's discussion group on or off."""
         return await self._update(
             channel_id, "discussion_replies = :enabled", {"enabled": int(enabled)}
         )
@@ -167,7 +157,6 @@ class SQLiteChannelRepository:
         tags: Iterable[str] = (),
         now: datetime | None = None,
     ) -> Route:
-        """Send the source's articles to the channel, replacing an existing route's filters."""
         tag_keys = list(dict.fromkeys(key for key in map(normalize_tag, tags) if key))
         try:
             row = await self._session.fetchone(
@@ -193,7 +182,6 @@ class SQLiteChannelRepository:
         return route_from_row(row)
 
     async def unroute(self, source_id: int, channel_id: int) -> bool:
-        """Remove a route; return whether there was one."""
         rows = await self._session.fetchall(
             "DELETE FROM routes WHERE source_id = :source_id AND channel_id = :channel_id "
             "RETURNING source_id",
@@ -202,7 +190,6 @@ class SQLiteChannelRepository:
         return bool(rows)
 
     async def routes_for_source(self, source_id: int) -> builtins.list[Route]:
-        """Return the routes from a source, by channel."""
         rows = await self._session.fetchall(
             f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE source_id = :id ORDER BY channel_id",
             {"id": source_id},
@@ -210,7 +197,6 @@ class SQLiteChannelRepository:
         return [route_from_row(row) for row in rows]
 
     async def routes_for_channel(self, channel_id: int) -> builtins.list[Route]:
-        """Return the routes into a channel, by source."""
         rows = await self._session.fetchall(
             f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE channel_id = :id ORDER BY source_id",
             {"id": channel_id},

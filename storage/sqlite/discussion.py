@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from storage.errors import ConstraintError, NotFoundError
@@ -27,7 +25,6 @@ class SQLiteDiscussionRepository:
         channel_id: int | None = None,
         now: datetime | None = None,
     ) -> bool:
-        """Record that a thread of a discussion group is about an article; False if known."""
         try:
             rows = await self._session.fetchall(
                 "INSERT INTO discussion_threads "
@@ -49,7 +46,6 @@ class SQLiteDiscussionRepository:
         return bool(rows)
 
     async def thread_article(self, chat_id: int, thread_id: int) -> int | None:
-        """Return the article a thread is about, or None for a thread that is not ours."""
         row = await self._session.fetchone(
             "SELECT article_id FROM discussion_threads "
             "WHERE chat_id = :chat_id AND thread_id = :thread_id",
@@ -66,7 +62,6 @@ class SQLiteDiscussionRepository:
         user_id: int | None = None,
         now: datetime | None = None,
     ) -> bool:
-        """Count one comment message on an article; False if this message was counted."""
         try:
             rows = await self._session.fetchall(
                 "INSERT INTO comments (chat_id, message_id, article_id, user_id, created_at) "
@@ -85,23 +80,8 @@ class SQLiteDiscussionRepository:
         return bool(rows)
 
     async def comment_count(self, article_id: int) -> int:
-        """Return how many comments the article has had in its threads."""
         row = await self._session.fetchone(
             "SELECT count(*) FROM comments WHERE article_id = :article_id",
             {"article_id": article_id},
         )
         return int(row[0]) if row is not None else 0
-
-    async def comment_counts(self, article_ids: Iterable[int]) -> dict[int, int]:
-        """Return the comment count of each of these articles (0 for none)."""
-        wanted = list(dict.fromkeys(article_ids))
-        if not wanted:
-            return {}
-        rows = await self._session.fetchall(
-            "SELECT article_id, count(*) AS n FROM comments "
-            "WHERE article_id IN (SELECT value FROM json_each(:ids)) GROUP BY article_id",
-            {"ids": json.dumps(wanted)},
-        )
-        counts = dict.fromkeys(wanted, 0)
-        counts.update({int(row["article_id"]): int(row["n"]) for row in rows})
-        return counts

@@ -43,12 +43,11 @@ class SQLiteFollowRepository:
         max_follows: int,
         now: datetime | None = None,
     ) -> FollowAdded:
-        """Store a follow unless the user has the same one or already keeps `max_follows`."""
         async with self._session.transaction():
-            existing = await self.get_by_key(user_id, query_key)
+            existing = await self._get_by_key(user_id, query_key)
             if existing is not None:
                 return FollowAdded(FollowAddOutcome.DUPLICATE, existing)
-            if await self.count(user_id) >= max_follows:
+            if await self._count(user_id) >= max_follows:
                 return FollowAdded(FollowAddOutcome.LIMIT_REACHED, None)
             try:
                 row = await self._session.fetchone(
@@ -66,7 +65,7 @@ class SQLiteFollowRepository:
         assert row is not None  # RETURNING always yields the written row
         return FollowAdded(FollowAddOutcome.ADDED, follow_from_row(row))
 
-    async def get_by_key(self, user_id: int, query_key: str) -> Follow | None:
+    async def _get_by_key(self, user_id: int, query_key: str) -> Follow | None:
         """Return the user's follow with this key, or None."""
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM follows WHERE user_id = :user_id AND query_key = :key",
@@ -75,14 +74,13 @@ class SQLiteFollowRepository:
         return None if row is None else follow_from_row(row)
 
     async def list(self, user_id: int) -> builtins.list[Follow]:
-        """Return the user's follows, oldest first (the numbers `/following` shows)."""
         rows = await self._session.fetchall(
             f"SELECT {_COLUMNS} FROM follows WHERE user_id = :user_id ORDER BY id",
             {"user_id": user_id},
         )
         return [follow_from_row(row) for row in rows]
 
-    async def count(self, user_id: int) -> int:
+    async def _count(self, user_id: int) -> int:
         """Return how many follows the user keeps."""
         row = await self._session.fetchone(
             "SELECT count(*) FROM follows WHERE user_id = :user_id", {"user_id": user_id}
@@ -90,8 +88,6 @@ class SQLiteFollowRepository:
         return int(row[0]) if row is not None else 0
 
     async def remove(self, user_id: int, follow_id: int) -> bool:
-        """Delete the user's follow (with its unsent alerts); False if the user has no such
-        follow (another user's follow is never touched)."""
         rows = await self._session.fetchall(
             "DELETE FROM follows WHERE id = :id AND user_id = :user_id RETURNING id",
             {"id": follow_id, "user_id": user_id},
@@ -99,14 +95,12 @@ class SQLiteFollowRepository:
         return bool(rows)
 
     async def set_paused_for_user(self, user_id: int, paused: bool) -> int:
-        """Pause or resume all the user's follows; return how many changed."""
         return await self._session.execute(
             "UPDATE follows SET paused = :paused WHERE user_id = :user_id AND paused != :paused",
             {"user_id": user_id, "paused": int(paused)},
         )
 
     async def active(self) -> builtins.list[Follow]:
-        """Return every unpaused follow, oldest first."""
         rows = await self._session.fetchall(
             f"SELECT {_COLUMNS} FROM follows WHERE paused = 0 ORDER BY id"
         )

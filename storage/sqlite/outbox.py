@@ -45,35 +45,9 @@ class SQLiteOutboxRepository:
         """Use the shared session."""
         self._session = session
 
-    async def add_for_article(
-        self, article_id: int, channel_ids: Iterable[int], *, now: datetime | None = None
-    ) -> list[OutboxItem]:
-        """Queue an article for channels atomically; pairs already queued are skipped."""
-        channels = list(dict.fromkeys(channel_ids))
-        if not channels:
-            return []
-        try:
-            rows = await self._session.fetchall(
-                "INSERT INTO outbox (article_id, channel_id, created_at) "
-                "SELECT :article_id, value, :now FROM json_each(:channels) WHERE true "
-                "ON CONFLICT (article_id, channel_id) DO NOTHING "
-                f"RETURNING {_COLUMNS}",
-                {
-                    "article_id": article_id,
-                    "channels": json.dumps(channels),
-                    "now": to_micros(now or datetime.now(UTC)),
-                },
-            )
-        except ConstraintError:
-            raise NotFoundError(
-                f"cannot queue article {article_id}: it or a channel of {channels} is missing"
-            ) from None
-        return sorted((outbox_item_from_row(row) for row in rows), key=lambda item: item.id)
-
     async def add_many(
         self, pairs: Iterable[tuple[int, int]], *, now: datetime | None = None
     ) -> int:
-        """Queue (article_id, channel_id) pairs in one round trip; return how many were new."""
         created_at = to_micros(now or datetime.now(UTC))
         rows = [
             {"article_id": article_id, "channel_id": channel_id, "now": created_at}
@@ -92,7 +66,6 @@ class SQLiteOutboxRepository:
             raise NotFoundError("cannot queue: an article or channel is missing") from None
 
     async def get(self, item_id: int) -> OutboxItem:
-        """Return the outbox row with this id."""
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM outbox WHERE id = :id", {"id": item_id}
         )
@@ -103,7 +76,6 @@ class SQLiteOutboxRepository:
     async def claim_next(
         self, channel_id: int, *, now: datetime | None = None
     ) -> OutboxItem | None:
-        """Move the channel's oldest pending row to sending, when claimable, and return it."""
         row = await self._session.fetchone(
             "UPDATE outbox SET state = :sending, attempts = attempts + 1 "
             "WHERE id = (SELECT id FROM outbox WHERE channel_id = :channel_id "
@@ -127,7 +99,6 @@ class SQLiteOutboxRepository:
         posted_as: PostedAs | None = None,
         posted_digest: str | None = None,
     ) -> OutboxItem:
-        """Record that the row was posted as `message_id`; a pending edit request is kept."""
         return await self._update(
             item_id,
             "state = :sent, message_id = :message_id, sent_at = :sent_at, last_error = NULL, "
@@ -144,7 +115,6 @@ class SQLiteOutboxRepository:
     async def release(
         self, item_id: int, *, retry_at: datetime | None = None, error: str | None = None
     ) -> OutboxItem:
-        """Give a claimed row back to pending without counting the claim as an attempt."""
         return await self._update(
             item_id,
             "state = :pending, attempts = max(attempts - 1, 0), available_at = :retry_at, "
@@ -159,7 +129,6 @@ class SQLiteOutboxRepository:
     async def mark_failed(
         self, item_id: int, *, error: str, retry_at: datetime | None = None
     ) -> OutboxItem:
-        """Record a failed send: pending again from `retry_at` when given, else failed."""
         state = OutboxState.FAILED if retry_at is None else OutboxState.PENDING
         return await self._update(
             item_id,
@@ -168,14 +137,12 @@ class SQLiteOutboxRepository:
         )
 
     async def reset_sending_on_start(self) -> int:
-        """Return rows left in sending by a crash to pending; return how many."""
         return await self._session.execute(
             "UPDATE outbox SET state = :pending WHERE state = :sending",
             {"pending": OutboxState.PENDING.value, "sending": OutboxState.SENDING.value},
         )
 
     async def pending_count(self, channel_id: int | None = None) -> int:
-        """Return how many rows are pending (for one channel, or all)."""
         if channel_id is None:
             row = await self._session.fetchone(
                 "SELECT count(*) FROM outbox WHERE state = :pending",
@@ -189,7 +156,6 @@ class SQLiteOutboxRepository:
         return int(row[0]) if row is not None else 0
 
     async def state_counts(self, channel_id: int | None = None) -> dict[OutboxState, int]:
-        """Return how many rows are in each state (for one channel, or all)."""
         where = "" if channel_id is None else "WHERE channel_id = :channel_id"
         rows = await self._session.fetchall(
             f"SELECT state, count(*) AS n FROM outbox {where} GROUP BY state",
@@ -200,7 +166,6 @@ class SQLiteOutboxRepository:
         return counts
 
     async def channels_with_work(self, *, now: datetime | None = None) -> list[int]:
-        """Return unpaused channels whose next pending row is claimable or with an edit due."""
         rows = await self._session.fetchall(
             "SELECT c.id FROM channels AS c WHERE c.paused = 0 AND ("
             "coalesce((SELECT coalesce(o.available_at, 0) <= :now FROM outbox AS o "
@@ -219,7 +184,6 @@ class SQLiteOutboxRepository:
     async def request_edits(
         self, article_ids: Iterable[int], *, sent_since: datetime, now: datetime | None = None
     ) -> int:
-        """Mark rows of changed articles, sent since `sent_since` or being sent, for editing."""
         ids = list(dict.fromkeys(article_ids))
         if not ids:
             return 0
@@ -239,7 +203,6 @@ class SQLiteOutboxRepository:
     async def next_edit(
         self, channel_id: int, *, now: datetime | None = None
     ) -> OutboxItem | None:
-        """Return the channel's oldest sent row with an edit due by `now`, or None."""
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM outbox WHERE channel_id = :channel_id "
             "AND edit_requested_at IS NOT NULL AND state = :sent "
@@ -260,7 +223,6 @@ class SQLiteOutboxRepository:
         posted_digest: str | None = None,
         error: str | None = None,
     ) -> bool:
-        """Clear a handled edit request unless the article changed again since."""
         rows = await self._session.fetchall(
             "UPDATE outbox SET edit_requested_at = NULL, available_at = NULL, "
             "posted_digest = coalesce(:digest, posted_digest), last_error = :error "
@@ -275,7 +237,6 @@ class SQLiteOutboxRepository:
         return bool(rows)
 
     async def defer_edit(self, item_id: int, *, retry_at: datetime, error: str) -> OutboxItem:
-        """Keep an edit request for a retry at `retry_at`, recording why it failed."""
         return await self._update(
             item_id,
             "available_at = :retry_at, last_error = :error",
@@ -283,7 +244,6 @@ class SQLiteOutboxRepository:
         )
 
     async def for_article(self, article_id: int) -> list[OutboxItem]:
-        """Return an article's outbox rows, by channel."""
         rows = await self._session.fetchall(
             f"SELECT {_COLUMNS} FROM outbox WHERE article_id = :article_id ORDER BY channel_id",
             {"article_id": article_id},
@@ -291,7 +251,6 @@ class SQLiteOutboxRepository:
         return [outbox_item_from_row(row) for row in rows]
 
     async def find_posted(self, channel_id: int, message_id: int) -> OutboxItem | None:
-        """Return the sent row whose post in the channel is `message_id`, or None."""
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM outbox WHERE channel_id = :channel_id "
             "AND message_id = :message_id ORDER BY id DESC LIMIT 1",
@@ -302,7 +261,6 @@ class SQLiteOutboxRepository:
     async def queued_stories(
         self, story_ids: Iterable[int], channel_ids: Iterable[int]
     ) -> set[tuple[int, int]]:
-        """Return (story_id, channel_id) pairs with a pending, sending or sent row."""
         stories = list(dict.fromkeys(story_ids))
         channels = list(dict.fromkeys(channel_ids))
         if not stories or not channels:
@@ -322,7 +280,6 @@ class SQLiteOutboxRepository:
         return {(row["story_id"], row["channel_id"]) for row in rows}
 
     async def sent_count(self, *, since: datetime | None = None) -> int:
-        """Return how many rows were sent (at or after `since` when given)."""
         row = await self._session.fetchone(
             "SELECT count(*) FROM outbox WHERE state = :sent "
             "AND (:since IS NULL OR sent_at >= :since)",
@@ -331,7 +288,6 @@ class SQLiteOutboxRepository:
         return int(row[0]) if row is not None else 0
 
     async def recent_failures(self, limit: int = 5) -> list[OutboxItem]:
-        """Return up to `limit` rows that failed for good, newest first."""
         rows = await self._session.fetchall(
             f"SELECT {_COLUMNS} FROM outbox WHERE state = :failed ORDER BY id DESC LIMIT :limit",
             {"failed": OutboxState.FAILED.value, "limit": max(0, limit)},
@@ -339,7 +295,6 @@ class SQLiteOutboxRepository:
         return [outbox_item_from_row(row) for row in rows]
 
     async def latest_error(self, channel_id: int) -> str | None:
-        """Return the error of the channel's newest row that recorded one, or None."""
         row = await self._session.fetchone(
             "SELECT last_error FROM outbox WHERE channel_id = :channel_id "
             "AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1",

@@ -19,7 +19,6 @@ class SQLiteShareRepository:
     async def record(
         self, user_id: int, article_id: int, *, result_id: str, now: datetime | None = None
     ) -> None:
-        """Record that the user shared the article; `NotFoundError` if it does not exist."""
         try:
             await self._session.execute(
                 "INSERT INTO shares (user_id, article_id, result_id, chosen_at) "
@@ -35,22 +34,12 @@ class SQLiteShareRepository:
             raise NotFoundError(f"cannot record a share: no article {article_id}") from None
 
     async def count_for_article(self, article_id: int) -> int:
-        """Return how many times the article was shared."""
         row = await self._session.fetchone(
             "SELECT count(*) FROM shares WHERE article_id = :article_id",
             {"article_id": article_id},
         )
         return int(row[0]) if row is not None else 0
 
-    async def count_since(self, article_id: int, since: datetime) -> int:
-        """Return how many times the article was shared at or after `since`."""
-        row = await self._session.fetchone(
-            "SELECT count(*) FROM shares WHERE article_id = :article_id AND chosen_at >= :since",
-            {"article_id": article_id, "since": to_micros(since)},
-        )
-        return int(row[0]) if row is not None else 0
-
     async def count_all(self) -> int:
-        """Return how many shares were recorded, of any article."""
         row = await self._session.fetchone("SELECT count(*) FROM shares")
         return int(row[0]) if row is not None else 0

@@ -86,7 +86,6 @@ class SQLiteSourceRepository:
         backfill: int = 0,
         now: datetime | None = None,
     ) -> Source:
-        """Add a source; `AlreadyExistsError` if the URL is taken."""
         url = url.strip()
         if not url:
             raise ValueError("a source needs a URL")
@@ -116,7 +115,6 @@ class SQLiteSourceRepository:
         return source_from_row(row)
 
     async def get(self, source_id: int) -> Source:
-        """Return the source with this id."""
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM sources WHERE id = :id", {"id": source_id}
         )
@@ -125,7 +123,6 @@ class SQLiteSourceRepository:
         return source_from_row(row)
 
     async def names(self, source_ids: Iterable[int]) -> dict[int, str]:
-        """Return the names of the sources with these ids (unknown ids are left out)."""
         wanted = sorted(set(source_ids))
         if not wanted:
             return {}
@@ -139,19 +136,16 @@ class SQLiteSourceRepository:
         return await source_ids_named(self._session, names)
 
     async def get_by_url(self, url: str) -> Source | None:
-        """Return the source with exactly this URL, or None."""
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM sources WHERE url = :url", {"url": url.strip()}
         )
         return None if row is None else source_from_row(row)
 
     async def list(self) -> builtins.list[Source]:
-        """Return every source, by id."""
         rows = await self._session.fetchall(f"SELECT {_COLUMNS} FROM sources ORDER BY id")
         return [source_from_row(row) for row in rows]
 
     async def remove(self, source_id: int) -> None:
-        """Delete the source with its articles, routes and their outbox rows."""
         rows = await self._session.fetchall(
             "DELETE FROM sources WHERE id = :id RETURNING id", {"id": source_id}
         )
@@ -159,21 +153,14 @@ class SQLiteSourceRepository:
             raise NotFoundError(f"no source with id {source_id}")
 
     async def set_paused(self, source_id: int, paused: bool) -> Source:
-        """Pause or resume fetching."""
         return await self._update(source_id, "paused = :paused", {"paused": int(paused)})
 
-    async def set_active(self, source_id: int, active: bool) -> Source:
-        """Activate or deactivate the source without touching its failure state."""
-        return await self._update(source_id, "active = :active", {"active": int(active)})
-
     async def reactivate(self, source_id: int) -> Source:
-        """Make a deactivated source active again: failures reset, due now, error kept."""
         return await self._update(
             source_id, "active = 1, failure_count = 0, next_fetch_at = NULL", {}
         )
 
     async def due(self, now: datetime) -> builtins.list[Source]:
-        """Return active, unpaused sources never fetched or due by `now`, most overdue first."""
         rows = await self._session.fetchall(
             f"SELECT {_COLUMNS} FROM sources "
             "WHERE active = 1 AND paused = 0 "
@@ -192,7 +179,6 @@ class SQLiteSourceRepository:
         last_modified: str | None,
         next_fetch_at: datetime,
     ) -> Source:
-        """Record a fetch with content: validators stored, failures reset."""
         return await self._update(
             source_id,
             "etag = :etag, last_modified = :last_modified, last_fetched_at = :fetched_at, "
@@ -209,7 +195,6 @@ class SQLiteSourceRepository:
     async def record_not_modified(
         self, source_id: int, *, fetched_at: datetime, next_fetch_at: datetime
     ) -> Source:
-        """Record a 304: a success that keeps the stored validators."""
         return await self._update(
             source_id,
             "last_fetched_at = :fetched_at, last_success_at = :fetched_at, "
@@ -226,7 +211,6 @@ class SQLiteSourceRepository:
         next_fetch_at: datetime,
         max_failures: int,
     ) -> Source:
-        """Record a failed fetch; deactivate when failure_count reaches `max_failures`."""
         if max_failures < 1:
             raise ValueError(f"max_failures must be at least 1, got {max_failures}")
         return await self._update(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from news.entities import OutboxState
+from storage.errors import DatabaseError
 from storage.protocols import StoreCounts, StoreStatus
 from storage.sqlite.codec import from_micros_or_none, to_micros
 from storage.sqlite.migrations import schema_version
@@ -40,11 +42,25 @@ async def _read_status(session: Session, now: datetime) -> StoreStatus:
     )
 
 
+_FULL_TEXT_INDEXES: Final = ("articles_fts", "headlines_fts")
+
+
 async def _quick_check(session: Session) -> list[str]:
-    """Run SQLite's `PRAGMA quick_check`; return the problems found (empty: intact)."""
+    """Run `PRAGMA quick_check`, then FTS5's check of each full-text index against the
+    articles; return the problems found (empty: intact)."""
     rows = await session.fetchall("PRAGMA quick_check")
     problems = [str(row[0]) for row in rows]
-    return [] if problems == ["ok"] else problems
+    if problems != ["ok"]:
+        return problems
+    found = []
+    for index in _FULL_TEXT_INDEXES:
+        try:  # rank 1: compare the index with the content table, not only with itself
+            await session.execute(
+                f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"
+            )
+        except DatabaseError as exc:
+            found.append(f"{index}: {exc}")
+    return found
 
 
 async def _count_rows(session: Session) -> StoreCounts:

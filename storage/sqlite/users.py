@@ -43,7 +43,6 @@ class SQLiteUserRepository:
         language_code: str | None,
         seen_at: datetime | None = None,
     ) -> User:
-        """Create or refresh a user from an update; a user seen again is not blocked."""
         row = await self._session.fetchone(
             "INSERT INTO users (id, username, first_name, language_code, created_at, "
             "last_seen_at) VALUES (:id, :username, :first_name, :language_code, :seen_at, "
@@ -63,14 +62,12 @@ class SQLiteUserRepository:
         return user_from_row(row)
 
     async def get(self, user_id: int) -> User | None:
-        """Return the user, or None if never seen."""
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM users WHERE id = :id", {"id": user_id}
         )
         return None if row is None else user_from_row(row)
 
     async def set_blocked(self, user_id: int, blocked: bool) -> User:
-        """Record whether the user blocked the bot."""
         row = await self._session.fetchone(
             f"UPDATE users SET blocked = :blocked WHERE id = :id RETURNING {_COLUMNS}",
             {"blocked": int(blocked), "id": user_id},
@@ -80,6 +77,5 @@ class SQLiteUserRepository:
         return user_from_row(row)
 
     async def count(self) -> int:
-        """Return the number of known users."""
         row = await self._session.fetchone("SELECT count(*) FROM users")
         return int(row[0]) if row is not None else 0

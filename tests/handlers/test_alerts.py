@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.app.runtime import fetch_policy
 from bot.delivery.alert_sender import AlertConfig, AlertSender
 from bot.ops.settings import Settings
+from bot.services.admin.status import bot_stats
 from bot.services.alerts.matcher import match_queued
 from bot.services.ingest import ALERT_MAX_AGE, Ingestor
 from news.entities import AlertState
@@ -26,6 +28,7 @@ from tests.handlers.conftest import NewsDesk, make_draft
 from tests.handlers.test_follow import ask
 from tests.support.feedserver import FeedServer
 from tests.support.paced_bot import paced_reader_bot, scaled_emulator_config, scaled_pacer
+from tests.support.reads import alerts_of
 
 FAST = AlertConfig(poll_seconds=0.05, retry_base_seconds=0.05)
 
@@ -141,7 +144,7 @@ async def test_not_alerted_again_after_a_restart(bot_app, tmp_path):
             messages = await harness.wait_for_messages(ann.id, 3)
             await sender.stop()
             final = await bot_messages(harness, ann)
-            alerts = {a.article_id: a.state for a in await db.alerts.for_user(ann.id)}
+            alerts = {a.article_id: a.state for a in await alerts_of(db, ann.id)}
     finally:
         await db.close()
 
@@ -184,7 +187,7 @@ async def test_blocked_user_is_paused_not_retried_and_resumed_by_following(bot_a
     )
     assert story_lines(ann_messages[-1]) == ["1. Ferry timetable printed · Harbour Herald"]
     assert len(ann_messages) == 3  # confirmation, /following, the alert after resuming
-    states = [a.state for a in await db.alerts.for_user(ann.id)]
+    states = [a.state for a in await alerts_of(db, ann.id)]
     assert states == [AlertState.DROPPED, AlertState.SENT]  # nothing matched while paused
     assert sender.stats.users_paused == 1
     assert refusals == ["Forbidden: bot was blocked by the user"]  # tried once, not retried
@@ -204,6 +207,7 @@ async def test_flood_wait_is_honoured_then_delivered_once(bot_app, db, desk, emu
         await publish(desk, herald, make_draft("strike", "Ferry strike ends"))
         await sender.run_round()
         waiting = await db.alerts.state_counts(ann.id)
+        stats_waiting = await bot_stats(db, datetime.now(UTC))
         sender.start()
         messages = await harness.wait_for_messages(ann.id, 2, within=5)
         await sender.stop()
@@ -213,8 +217,11 @@ async def test_flood_wait_is_honoured_then_delivered_once(bot_app, db, desk, emu
     assert sender.stats.flood_waits == 1
     assert story_lines(messages[1]) == ["1. Ferry strike ends · Harbour Herald"]
     assert len(final) == 2
-    [alert] = await db.alerts.for_user(ann.id)
+    [alert] = await alerts_of(db, ann.id)
     assert (alert.state, alert.attempts) == (AlertState.SENT, 0)
+    stats_sent = await bot_stats(db, datetime.now(UTC))
+    assert (stats_waiting.alerts_waiting, stats_waiting.alerts_sent) == (1, 0)  # /stats
+    assert (stats_sent.alerts_waiting, stats_sent.alerts_sent) == (0, 1)
 
 
 async def test_server_error_is_retried_and_a_lost_answer_is_not(bot_app, db, desk, emulator):
@@ -236,7 +243,7 @@ async def test_server_error_is_retried_and_a_lost_answer_is_not(bot_app, db, des
             await asyncio.sleep(0.05)
         await sender.stop()
 
-    alerts = [*await db.alerts.for_user(ann.id), *await db.alerts.for_user(bob.id)]
+    alerts = [*await alerts_of(db, ann.id), *await alerts_of(db, bob.id)]
     states = sorted(alert.state for alert in alerts)
     assert states == [AlertState.DROPPED, AlertState.SENT]  # the uncertain one: not resent
     assert sender.stats.retried == 1

@@ -23,6 +23,7 @@ from handlers.discussion import is_human_comment, thread_of
 from news.dedupe import content_hash
 from news.entities import Channel
 from news.models import ArticleDraft
+from tests.support.reads import commenters
 
 T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 STORM = "Storm damages harbour pier as ferry service halts"
@@ -79,7 +80,7 @@ class Discussion:
     async def publish(self, article_id: int) -> dict[str, Any]:
         """Post an article as the publisher does (claim, send, record); return the copy
         Telegram forwards into the group."""
-        await self.db.outbox.add_for_article(article_id, [self.channel.id])
+        await self.db.outbox.add_many([(article_id, self.channel.id)])
         item = await self.db.outbox.claim_next(self.channel.id)
         assert item is not None
         article = await self.db.articles.get(article_id)
@@ -251,8 +252,7 @@ async def test_comments_are_counted_once_and_never_the_bots_own_or_the_forward(
     # one related-coverage reply and the /trending answer, nothing from the redelivery
     assert len(group_bot_messages) == 2
     assert group_bot_messages[0].message_id == bot_reply.message_id
-    users = await db.session.fetchall("SELECT user_id FROM comments ORDER BY message_id")
-    assert [row["user_id"] for row in users] == [ann.id, bob.id, bob.id]
+    assert await commenters(db) == [ann.id, bob.id, bob.id]
 
 
 async def test_posts_sent_by_the_publisher_get_their_reply(bot_app, emulator, db):

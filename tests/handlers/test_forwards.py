@@ -6,6 +6,7 @@ from bot.transport.send import inline_markup
 from handlers.forwards import NOT_A_KNOWN_POST
 from news.render import post_keyboard
 from tests.handlers.conftest import make_draft, reader_bot
+from tests.support.reads import bookmark_ids
 
 
 async def test_forwarding_a_channel_post_saves_its_article(bot_app, emulator, db, desk):
@@ -48,7 +49,7 @@ async def test_forwarding_a_channel_post_saves_its_article(bot_app, emulator, db
         NOT_A_KNOWN_POST,
     ]
     assert [b.article_id for b in await db.bookmarks.list(ann.id)] == [ferry.id]
-    assert await db.bookmarks.count(bob.id) == 0
+    assert await bookmark_ids(db, bob.id) == set()
 
 
 async def test_pasting_a_link_saves_the_known_story(bot_app, db, desk):

@@ -9,6 +9,7 @@ from telegram import Update
 from bot.services.inline.results import article_id_of_result, result_id_of
 from storage import Database
 from tests.handlers.conftest import make_draft, reader_bot
+from tests.support.reads import share_rows
 
 
 async def wait_for_shares(db: Database, article_id: int, count: int) -> int:
@@ -54,9 +55,8 @@ async def test_choosing_an_inline_result_records_a_share(bot_app, emulator, db, 
     assert answer.result_ids == [str(ferry.id)]
     assert shares == 2
     assert await db.shares.count_for_article(keeper.id) == 0
-    row = await db.session.fetchone("SELECT user_id, result_id FROM shares LIMIT 1")
-    assert row is not None
-    assert (row["user_id"], row["result_id"]) == (ann.id, str(ferry.id))
+    first_share = (await share_rows(db))[0]
+    assert first_share == (ann.id, str(ferry.id))
     assert errors == []
 
 
@@ -75,9 +75,7 @@ async def test_forged_or_stale_result_ids_record_nothing(bot_app, db, desk):
         await asyncio.sleep(0.2)
         errors = harness.take_errors()
 
-    row = await db.session.fetchone("SELECT count(*) FROM shares")
-    assert row is not None
-    assert row[0] == 0
+    assert await db.shares.count_all() == 0
     assert errors == []
 
 

@@ -70,18 +70,21 @@ async def test_same_guid_with_changed_title_updates_in_place(
     assert article.tags == ("Council",)
     assert article.fetched_at == NOW
     assert article.updated_at == later
-    assert [tag.key for tag in await db.articles.tags()] == ["council"]
+    assert [hit.article.id for hit in await db.search.articles("#council")] == [article.id]
+    assert await db.search.articles("#harbour") == []  # the old tag is gone
 
 
 async def test_same_guid_and_content_is_unchanged(db: Database, make_draft: DraftFactory) -> None:
     source_id = await _source(db)
-    await db.articles.upsert_many(source_id, [make_draft(1), make_draft(2)], fetched_at=NOW)
+    first = await db.articles.upsert_many(
+        source_id, [make_draft(1), make_draft(2)], fetched_at=NOW
+    )
     result = await db.articles.upsert_many(
         source_id, [make_draft(1), make_draft(2)], fetched_at=NOW + timedelta(hours=1)
     )
     assert result.inserted == result.updated == ()
     assert result.unchanged == 2
-    assert (await db.articles.latest())[0].updated_at == NOW
+    assert [a.updated_at for a in await db.articles.get_many(first.inserted)] == [NOW, NOW]
 
 
 async def test_same_canonical_url_is_the_same_article(
@@ -270,8 +273,10 @@ async def test_reads(db: Database, make_draft: DraftFactory) -> None:
     ids = list(result.inserted)
     assert [a.id for a in await db.articles.get_many([ids[3], 999, ids[0]])] == [ids[3], ids[0]]
     assert await db.articles.get_many([]) == []
-    assert [a.id for a in await db.articles.latest(limit=2)] == [ids[4], ids[3]]
-    assert [a.id for a in await db.articles.latest(limit=2, offset=2)] == [ids[2], ids[1]]
+    newest = await db.search.articles("", limit=2, now=NOW)
+    assert [hit.article.id for hit in newest] == [ids[4], ids[3]]
+    older = await db.search.articles("", limit=2, offset=2, now=NOW)
+    assert [hit.article.id for hit in older] == [ids[2], ids[1]]
     assert await db.articles.count() == 5
     with pytest.raises(NotFoundError):
         await db.articles.get(999)
@@ -289,23 +294,25 @@ async def test_future_publication_date_does_not_jump_the_queue(
         [make_draft(2, published_at=NOW + timedelta(minutes=5))],
         fetched_at=NOW + timedelta(minutes=5),
     )
-    assert [a.id for a in await db.articles.latest()] == [recent.inserted[0], future.inserted[0]]
+    by_recency = await db.search.articles("", now=NOW + timedelta(minutes=5))
+    assert [hit.article.id for hit in by_recency] == [recent.inserted[0], future.inserted[0]]
     assert (await db.articles.get(future.inserted[0])).story_time == NOW
 
 
-async def test_tags_are_counted_by_normalised_key(db: Database, make_draft: DraftFactory) -> None:
+async def test_tags_match_by_normalised_key(db: Database, make_draft: DraftFactory) -> None:
     source_id = await _source(db)
     drafts = [
         make_draft(1, tags=["Syria", "São Paulo"]),
         make_draft(2, tags=["syria"]),
         make_draft(3, tags=["#SYRIA", "sao-paulo"], published_at=NOW - timedelta(days=10)),
     ]
-    await db.articles.upsert_many(source_id, drafts, fetched_at=NOW)
-    counts = {tag.key: tag.count for tag in await db.articles.tags()}
-    assert counts == {"syria": 3, "sao_paulo": 2}
-    recent = await db.articles.tags(since=NOW - timedelta(days=1))
-    assert {tag.key: tag.count for tag in recent} == {"syria": 2, "sao_paulo": 1}
-    assert len(await db.articles.tags(limit=1)) == 1
+    ids = (await db.articles.upsert_many(source_id, drafts, fetched_at=NOW)).inserted
+    for spelling in ("#syria", "#Syria", "#SYRIA"):
+        hits = await db.search.articles(spelling, now=NOW)
+        assert sorted(hit.article.id for hit in hits) == sorted(ids), spelling
+    for spelling in ("#sao_paulo", "#São_Paulo", "#sao-paulo"):
+        hits = await db.search.articles(spelling, now=NOW)
+        assert sorted(hit.article.id for hit in hits) == sorted([ids[0], ids[2]]), spelling
 
 
 async def test_removing_a_source_removes_its_articles(
@@ -315,7 +322,7 @@ async def test_removing_a_source_removes_its_articles(
     await db.articles.upsert_many(source_id, [make_draft(1), make_draft(2)], fetched_at=NOW)
     await db.sources.remove(source_id)
     assert await db.articles.count() == 0
-    assert await db.articles.tags() == []
+    assert await db.search.articles("#harbour") == []
 
 
 async def test_guid_and_url_matches_of_one_article_in_one_batch(

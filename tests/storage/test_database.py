@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -88,34 +87,6 @@ async def test_concurrent_upserts_do_not_interleave(
     all_ids = [article_id for ids in results for article_id in ids]
     assert len(set(all_ids)) == 100
     assert await db.articles.count() == 100
-
-
-async def test_backup_is_a_readable_consistent_copy(
-    tmp_path: Path, make_draft: DraftFactory
-) -> None:
-    async with await open_database(tmp_path / "live.sqlite3") as db:
-        source = await db.sources.add("https://a.example/feed")
-        await db.articles.upsert_many(source.id, [make_draft(1), make_draft(2)], fetched_at=NOW)
-        target = await db.backup(tmp_path / "backups" / "copy.sqlite3")
-        await db.articles.upsert_many(source.id, [make_draft(3)], fetched_at=NOW)
-
-    connection = sqlite3.connect(target)
-    try:
-        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert connection.execute("SELECT count(*) FROM articles").fetchone() == (2,)
-    finally:
-        connection.close()
-    async with await open_database(target) as copy:
-        assert await copy.articles.count() == 2
-    assert not list((tmp_path / "backups").glob(".*partial"))
-
-
-async def test_backup_of_memory_database(tmp_path: Path) -> None:
-    async with await open_database(":memory:") as db:
-        await db.sources.add("https://a.example/feed")
-        target = await db.backup(tmp_path / "copy.sqlite3")
-    async with await open_database(target) as copy:
-        assert len(await copy.sources.list()) == 1
 
 
 async def test_backup_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:

@@ -23,19 +23,20 @@ async def setup(db: Database, make_draft: DraftFactory) -> tuple[list[int], list
     return list(result.inserted), channels
 
 
-async def test_add_for_article_skips_pairs_already_queued(
+async def test_add_many_skips_pairs_already_queued(
     db: Database, setup: tuple[list[int], list[int]]
 ) -> None:
     articles, channels = setup
-    items = await db.outbox.add_for_article(articles[0], channels, now=NOW)
+    assert await db.outbox.add_many([(articles[0], c) for c in channels], now=NOW) == 2
+    items = await db.outbox.for_article(articles[0])
     assert [(i.article_id, i.channel_id) for i in items] == [
         (articles[0], channels[0]),
         (articles[0], channels[1]),
     ]
     assert all(i.state is OutboxState.PENDING and i.attempts == 0 for i in items)
     assert items[0].created_at == NOW
-    assert await db.outbox.add_for_article(articles[0], channels) == []
-    assert await db.outbox.add_for_article(articles[0], []) == []
+    assert await db.outbox.add_many([(articles[0], c) for c in channels]) == 0
+    assert await db.outbox.add_many([]) == 0
     assert len(await db.outbox.for_article(articles[0])) == 2
 
 
@@ -44,7 +45,7 @@ async def test_add_for_missing_article_is_not_found(
 ) -> None:
     _, channels = setup
     with pytest.raises(NotFoundError):
-        await db.outbox.add_for_article(999, channels)
+        await db.outbox.add_many([(999, c) for c in channels])
     assert await db.outbox.pending_count() == 0
 
 
@@ -83,7 +84,7 @@ async def test_retry_later_and_permanent_failure(
     db: Database, setup: tuple[list[int], list[int]]
 ) -> None:
     articles, channels = setup
-    await db.outbox.add_for_article(articles[0], [channels[0]])
+    await db.outbox.add_many([(articles[0], channels[0])])
     item = await db.outbox.claim_next(channels[0], now=NOW)
     assert item is not None
     retry_at = NOW + timedelta(seconds=30)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from news.entities import OutboxState, PostedAs
-from storage import Database, open_database
-from storage.sqlite.migrations import MIGRATIONS, split_statements
+from storage import Database
 from tests.storage.conftest import NOW, DraftFactory
 
 
@@ -192,24 +189,3 @@ async def test_given_up_edit_keeps_its_error_and_digest(
         error,
     )
     assert not await db.outbox.finish_edit(999, requested_at=NOW)
-
-
-async def test_version_2_database_gains_edit_columns(tmp_path: Path) -> None:
-    path = tmp_path / "v2.sqlite3"
-    connection = sqlite3.connect(path)
-    try:
-        for migration in MIGRATIONS[:2]:
-            for statement in split_statements(migration):
-                connection.execute(statement)
-        connection.execute("PRAGMA user_version = 2")
-        connection.execute(
-            "INSERT INTO outbox (id, article_id, channel_id, state, message_id, created_at, "
-            "sent_at) VALUES (1, 5, 6, 'sent', 44, 0, 0)"
-        )
-        connection.commit()
-    finally:
-        connection.close()
-    async with await open_database(path) as db:
-        item = await db.outbox.get(1)
-    assert (item.state, item.message_id) == (OutboxState.SENT, 44)
-    assert (item.edit_requested_at, item.posted_as, item.posted_digest) == (None, None, None)

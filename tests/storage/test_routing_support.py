@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
 from news.entities import OutboxState
-from storage import Database, open_database
-from storage.sqlite.migrations import MIGRATIONS, split_statements
+from storage import Database
 from tests.storage.conftest import NOW, DraftFactory
 
 
@@ -26,25 +22,6 @@ async def test_negative_backfill_is_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="backfill"):
         await db.sources.add("https://feeds.example/plain.xml", backfill=-1)
     assert await db.sources.list() == []
-
-
-async def test_version_1_database_gains_backfill(tmp_path: Path) -> None:
-    path = tmp_path / "v1.sqlite3"
-    connection = sqlite3.connect(path)
-    for statement in split_statements(MIGRATIONS[0]):
-        connection.execute(statement)
-    connection.execute(
-        "INSERT INTO sources (url, name, created_at) VALUES ('https://old.example/rss', 'Old', 0)"
-    )
-    connection.execute("PRAGMA user_version = 1")
-    connection.commit()
-    connection.close()
-    async with await open_database(path) as db:
-        [old] = await db.sources.list()
-        assert old.name == "Old"
-        assert old.backfill == 0
-        added = await db.sources.add("https://new.example/rss", backfill=2)
-        assert added.backfill == 2
 
 
 async def test_queued_stories_finds_near_duplicates_queued_or_sent(

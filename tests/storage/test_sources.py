@@ -83,7 +83,10 @@ async def test_due_respects_schedule_pause_and_activity(db: Database) -> None:
         overdue.id, fetched_at=T0, etag=None, last_modified=None, next_fetch_at=T0
     )
     await db.sources.set_paused(paused.id, True)
-    await db.sources.set_active(inactive.id, False)
+    await db.sources.record_failure(
+        inactive.id, error="gone", failed_at=T0, next_fetch_at=T0, max_failures=1
+    )
+    assert not (await db.sources.get(inactive.id)).active
 
     due = await db.sources.due(T0 + timedelta(minutes=5))
     assert [source.id for source in due] == [never.id, overdue.id]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from bot.app.runtime import database
-from bot.cli.output import print_json_lines, print_table, shorten
+from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.ops.settings import Settings
+from news.entities import Channel, OutboxItem, OutboxState
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,11 +61,17 @@ def _date(article: object) -> str:
 
 
 async def show_article(settings: Settings, args: argparse.Namespace) -> int:
-    """Print one article in full."""
+    """Print one article in full, with where it was posted and how readers engaged."""
     async with database(settings) as db:
         article = await db.articles.get(args.id)
+        posts = await db.outbox.for_article(article.id)
+        channels = {post.channel_id: await db.channels.get(post.channel_id) for post in posts}
+        shares = await db.shares.count_for_article(article.id)
+        comments = await db.discussion.comment_count(article.id)
     if args.json:
-        print_json_lines([article])
+        fields = to_jsonable(article)
+        fields.update(posts=to_jsonable(posts), shares=shares, comments=comments)
+        print_json_lines([fields])
         return 0
     print(f"#{article.id}  {article.title}")
     print(f"url:        {article.url}")
@@ -77,8 +84,20 @@ async def show_article(settings: Settings, args: argparse.Namespace) -> int:
     print(f"hash:       {article.content_hash}")
     for link in article.related:
         print(f"related:    {link.title}" + (f" <{link.url}>" if link.url else ""))
+    for post in posts:
+        print(f"posted:     {_post_line(post, channels[post.channel_id])}")
+    print(f"engagement: {shares} shares, {comments} comments")
     print()
     print(article.summary)
     print()
     print(article.body)
     return 0
+
+
+def _post_line(post: OutboxItem, channel: Channel) -> str:
+    """Describe one outbox row: the channel, its state and message id or last error."""
+    name = f"@{channel.username}" if channel.username else str(channel.chat_id)
+    detail = f"message {post.message_id}" if post.message_id is not None else ""
+    if post.state is OutboxState.FAILED and post.last_error:
+        detail = post.last_error
+    return " ".join(part for part in (name, post.state.value, detail) if part)

@@ -172,6 +172,9 @@ def stats_messages(stats: BotStats, language: Texts) -> list[str]:
             _("Bookmarks: {bookmarks} · users: {users} · shares: {shares}").format(
                 bookmarks=stats.bookmarks, users=stats.users, shares=stats.shares
             ),
+            _("Alerts: {waiting} waiting, {sent} sent").format(
+                waiting=stats.alerts_waiting, sent=stats.alerts_sent
+            ),
             _("Sources: {active} active, {paused} paused, {deactivated} deactivated").format(
                 active=stats.sources_active,
                 paused=stats.sources_paused,

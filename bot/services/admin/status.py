@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from news.entities import Article, Channel, OutboxItem, OutboxState, Route, Source
+from news.entities import AlertState, Article, Channel, OutboxItem, OutboxState, Route, Source
 from storage import Database
 
 RECENT_ERRORS: Final = 5
@@ -54,6 +54,9 @@ class BotStats:
     bookmarks: int
     users: int
     shares: int
+    alerts_waiting: int
+    """Alerts matched and not sent yet (pending or being sent)."""
+    alerts_sent: int
     sources_active: int
     sources_paused: int
     sources_deactivated: int
@@ -87,6 +90,7 @@ async def bot_stats(db: Database, now: datetime) -> BotStats:
     """Return the counts of everything and the latest errors, as of `now`."""
     sources = await db.sources.list()
     outbox = await db.outbox.state_counts()
+    alerts = await db.alerts.state_counts()
     return BotStats(
         articles=await db.articles.count(),
         articles_day=await db.articles.count(since=now - DAY),
@@ -97,6 +101,8 @@ async def bot_stats(db: Database, now: datetime) -> BotStats:
         bookmarks=await db.bookmarks.count_all(),
         users=await db.users.count(),
         shares=await db.shares.count_all(),
+        alerts_waiting=alerts[AlertState.PENDING] + alerts[AlertState.SENDING],
+        alerts_sent=alerts[AlertState.SENT],
         sources_active=sum(1 for s in sources if s.active and not s.paused),
         sources_paused=sum(1 for s in sources if s.paused),
         sources_deactivated=sum(1 for s in sources if not s.active and not s.paused),

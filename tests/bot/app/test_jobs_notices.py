@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram.ext import CallbackContext, ContextTypes
@@ -51,16 +52,24 @@ async def test_a_source_deactivated_by_the_job_is_told_to_admins_once(bot_app, e
             data.notifier = AdminNotifier(
                 application.bot, Pacer(PacingLimits(time_scale=0.02)), settings.admin_ids
             )
+            clock = FakeClock(datetime.now(UTC))
+            data.clock = clock.now
             context = CallbackContext(application)
+
+            async def make_due() -> None:
+                """Move the clock to the source's next fetch (its backoff waited out)."""
+                waited = await db.sources.get(source.id)
+                assert waited.next_fetch_at is not None
+                clock.set(waited.next_fetch_at)
 
             await ingest_due_sources(context)  # first failure: still active, nobody told
             assert await emulator.client.messages(ann.id, from_bot=True) == []
-            await _make_due(db, source.id)
+            await make_due()
             await ingest_due_sources(context)  # second failure in a row: deactivated, told
             deactivated = await db.sources.get(source.id)
             await db.sources.reactivate(source.id)  # an admin resumes it; it fails twice again
             await ingest_due_sources(context)
-            await _make_due(db, source.id)
+            await make_due()
             await ingest_due_sources(context)  # deactivated again within the hour: not told
             again = await db.sources.get(source.id)
             notices = await emulator.client.messages(ann.id, from_bot=True)
@@ -70,10 +79,3 @@ async def test_a_source_deactivated_by_the_job_is_told_to_admins_once(bot_app, e
     assert not again.active
     assert [notice.text for notice in notices] == [deactivated_notice(deactivated)]
     assert "/resume" in notices[0].text
-
-
-async def _make_due(db: Database, source_id: int) -> None:
-    """Let the source be fetched by the next cycle (its backoff forgotten)."""
-    await db.session.execute(
-        "UPDATE sources SET next_fetch_at = NULL WHERE id = :id", {"id": source_id}
-    )

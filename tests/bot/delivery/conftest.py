@@ -21,6 +21,7 @@ from news.dedupe import content_hash
 from news.entities import Channel, ChannelStyle, OutboxItem, OutboxState, Source
 from news.models import ArticleDraft, RelatedLink
 from storage import Database, open_database
+from tests.support.reads import outbox_rows
 
 TIME_SCALE = 0.02
 """Every flood window (the emulator's and the pacer's) is this fraction of Telegram's."""
@@ -142,8 +143,7 @@ class NewsWorld:
 
     async def rows(self) -> list[OutboxItem]:
         """Return every outbox row, by id."""
-        rows = await self.db.session.fetchall("SELECT id FROM outbox ORDER BY id")
-        return [await self.db.outbox.get(row["id"]) for row in rows]
+        return await outbox_rows(self.db)
 
     async def wait_until_edited(self, *, within: float = 5.0) -> None:
         """Wait until no sent row waits for an edit."""

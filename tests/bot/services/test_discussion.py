@@ -57,7 +57,8 @@ async def world(db):
         courier.id, [draft("copy", "Pier shut", story="main")], fetched_at=T
     )
     channel = await db.channels.add(CHANNEL_CHAT, title="Harbour news")
-    [item] = await db.outbox.add_for_article(main, [channel.id])
+    await db.outbox.add_many([(main, channel.id)])
+    [item] = await db.outbox.for_article(main)
     return channel, main, item
 
 

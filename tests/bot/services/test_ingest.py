@@ -13,6 +13,7 @@ from bot.services.ingest import Ingestor, OutcomeStatus
 from news.fetch import Fetcher, FetchPolicy
 from storage import Database, open_database
 from tests.support.feedserver import FeedServer
+from tests.support.reads import outbox_rows
 
 
 def rss(items: list[tuple[str, str, str, str]]) -> bytes:
@@ -242,12 +243,9 @@ def dated_rss(guids: list[str], *, newest_hour: int = 20) -> bytes:
 
 async def queued_titles(db: Database, channel_id: int) -> list[str]:
     """Titles of the articles queued for a channel, in the order they will be posted."""
-    rows = await db.session.fetchall(
-        "SELECT a.title FROM outbox AS o JOIN articles AS a ON a.id = o.article_id "
-        "WHERE o.channel_id = :channel ORDER BY o.id",
-        {"channel": channel_id},
-    )
-    return [row["title"] for row in rows]
+    items = [item for item in await outbox_rows(db) if item.channel_id == channel_id]
+    titles = {a.id: a.title for a in await db.articles.get_many(i.article_id for i in items)}
+    return [titles[item.article_id] for item in items]
 
 
 async def test_new_articles_are_queued_only_for_routed_channels_that_pass(db, server, fetcher):

@@ -53,9 +53,11 @@ async def ingestor(db: Database) -> AsyncIterator[Ingestor]:
 
 async def posted(db: Database, source: Source, *, sent_at: datetime) -> int:
     """Store the canal article, post it to a new channel at `sent_at`; return the row id."""
-    [article] = await db.articles.latest()
+    [hit] = await db.search.articles("")
+    article = hit.article
     channel = await db.channels.add(-1000 - int(sent_at.timestamp()) % 1000)
-    [item] = await db.outbox.add_for_article(article.id, [channel.id])
+    await db.outbox.add_many([(article.id, channel.id)])
+    [item] = await db.outbox.for_article(article.id)
     claimed = await db.outbox.claim_next(channel.id, now=sent_at)
     assert claimed is not None
     await db.outbox.mark_sent(item.id, message_id=5, sent_at=sent_at)

@@ -117,6 +117,7 @@ async def test_stats_counts_everything_and_lists_recent_errors(bot_app, emulator
             "Posts sent: 2 (1 in the last 24 h)\n"
             "Outbox: 1 waiting, 1 failed\n"
             "Bookmarks: 2 · users: 3 · shares: 1\n"  # the two readers and Ann herself
+            "Alerts: 0 waiting, 0 sent\n"
             "Sources: 1 active, 1 paused, 1 deactivated",
             "Recent source errors:\n"
             f"{stamp(world['failed_at'])} source {lock.id}. Lock Keeper: "
@@ -143,6 +144,7 @@ async def test_stats_on_an_empty_bot_and_in_russian(bot_app, emulator, db):
         "Posts sent: 0 (0 in the last 24 h)\n"
         "Outbox: 0 waiting, 0 failed\n"
         "Bookmarks: 0 · users: 2 · shares: 0\n"
+        "Alerts: 0 waiting, 0 sent\n"
         "Sources: 0 active, 0 paused, 0 deactivated\n\n"
         "Recent source errors: none.\n\n"
         "Recent failed posts: none."

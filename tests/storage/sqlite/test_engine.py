@@ -1,0 +1,130 @@
+"""The SQLite engine's own behaviour: upgrades of old files, FTS5 query text, file backups.
+
+The storage contract itself is tested engine-independently in `tests/storage/`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from news.entities import OutboxState
+from news.query import parse_query
+from storage import open_database
+from storage.sqlite.database import SQLiteDatabase, open_sqlite
+from storage.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version, split_statements
+from storage.sqlite.search import fts_match
+from tests.storage.conftest import NOW, DraftFactory
+from tests.storage.test_search import HOSTILE_QUERIES, QUOTED_TERMS
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[SQLiteDatabase]:
+    """Yield a fresh in-memory SQLite database."""
+    database = await open_sqlite(":memory:")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_only_quoted_terms_reach_fts5(query: str) -> None:
+    match = fts_match(parse_query(query))
+    if match is not None:  # only quoted strings (one optional trailing *) reach FTS5
+        assert QUOTED_TERMS.fullmatch(match), match
+
+
+async def test_integrity_check_covers_the_full_text_indexes(
+    db: SQLiteDatabase, make_draft: DraftFactory
+) -> None:
+    source = await db.sources.add("https://a.example/feed")
+    await db.articles.upsert_many(source.id, [make_draft(1)], fetched_at=NOW)
+    assert await db.status.integrity_problems() == []
+    # the index loses every row while the articles stay
+    await db.session.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+    assert await db.status.integrity_problems() != []
+
+
+async def test_version_2_database_gains_edit_columns(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite3"
+    connection = sqlite3.connect(path)
+    try:
+        for migration in MIGRATIONS[:2]:
+            for statement in split_statements(migration):
+                connection.execute(statement)
+        connection.execute("PRAGMA user_version = 2")
+        connection.execute(
+            "INSERT INTO outbox (id, article_id, channel_id, state, message_id, created_at, "
+            "sent_at) VALUES (1, 5, 6, 'sent', 44, 0, 0)"
+        )
+        connection.commit()
+    finally:
+        connection.close()
+    async with await open_database(path) as db:
+        [item] = await db.outbox.for_article(5)
+    assert (item.state, item.message_id) == (OutboxState.SENT, 44)
+    assert (item.edit_requested_at, item.posted_as, item.posted_digest) == (None, None, None)
+
+
+async def test_version_1_database_gains_backfill(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite3"
+    connection = sqlite3.connect(path)
+    for statement in split_statements(MIGRATIONS[0]):
+        connection.execute(statement)
+    connection.execute(
+        "INSERT INTO sources (url, name, created_at) VALUES ('https://old.example/rss', 'Old', 0)"
+    )
+    connection.execute("PRAGMA user_version = 1")
+    connection.commit()
+    connection.close()
+    async with await open_database(path) as db:
+        [old] = await db.sources.list()
+        assert old.name == "Old"
+        assert old.backfill == 0
+        added = await db.sources.add("https://new.example/rss", backfill=2)
+        assert added.backfill == 2
+
+
+def test_completions_replace_the_prefix_with_an_or_of_words() -> None:
+    query = parse_query('ferry "night crossing" lightho')
+    assert fts_match(query, ("lighthouse", "lighthouses")) == (
+        '"ferry" AND "night crossing" AND ("lighthouse" OR "lighthouses")'
+    )
+    assert fts_match(query) == '"ferry" "night crossing" "lightho"*'
+
+
+async def test_schema_is_current(db: SQLiteDatabase) -> None:
+    assert await schema_version(db.session) == SCHEMA_VERSION
+    assert (await db.status.counts()).schema_version == SCHEMA_VERSION
+
+
+async def test_backup_is_a_readable_consistent_copy(
+    tmp_path: Path, make_draft: DraftFactory
+) -> None:
+    async with await open_database(tmp_path / "live.sqlite3") as db:
+        source = await db.sources.add("https://a.example/feed")
+        await db.articles.upsert_many(source.id, [make_draft(1), make_draft(2)], fetched_at=NOW)
+        target = await db.backup(tmp_path / "backups" / "copy.sqlite3")
+        await db.articles.upsert_many(source.id, [make_draft(3)], fetched_at=NOW)
+
+    connection = sqlite3.connect(target)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+    finally:
+        connection.close()
+    async with await open_database(target) as copy:
+        assert await copy.articles.count() == 2
+    assert not list((tmp_path / "backups").glob(".*partial"))
+
+
+async def test_backup_of_memory_database(tmp_path: Path) -> None:
+    async with await open_database(":memory:") as db:
+        await db.sources.add("https://a.example/feed")
+        target = await db.backup(tmp_path / "copy.sqlite3")
+    async with await open_database(target) as copy:
+        assert len(await copy.sources.list()) == 1
