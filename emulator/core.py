@@ -53,12 +53,12 @@ class Emulator:
             username=self.config.bot_username,
         )
         self.world = World(bot, privacy_mode=self.config.privacy_mode)
-        self.updates = UpdateQueue()
+        self._changed = asyncio.Event()
+        self.updates = UpdateQueue(on_confirm=self.notify)
         self.flood = FloodControl(self.config.flood)
         self.faults = FaultPlan()
         self.stats = Stats()
         self.webhook = WebhookDelivery(self.updates, self.config.webhook_retry_seconds)
-        self._changed = asyncio.Event()
         self.closing = asyncio.Event()
 
     def emit(self, kind: str, payload: dict[str, Any]) -> None:

@@ -72,9 +72,8 @@ async def test_admin_commands_are_silent_in_groups(bot_app, emulator, db, world)
             await user.send(command, chat_id=group.id)
             name, _, rest = command.partition(" ")
             await user.send(f"{name}@{harness.bot.username} {rest}".strip(), chat_id=group.id)
-        # a private command answered afterwards shows the group updates were processed
         [reply] = await ask(harness, user, "/pause")
-        await harness.client.wait_updates_consumed()
+        await harness.wait_handled()
         group_replies = await harness.client.messages(group.id, from_bot=True)
 
     assert reply.text == "Usage: /pause ID (the ids are in /sources)"

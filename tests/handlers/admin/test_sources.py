@@ -262,7 +262,7 @@ async def test_removesource_asks_first_then_removes_articles_and_bookmarks(
     async with admin_bot(bot_app, db, {ann.id}) as harness:
         reader = await harness.new_user("Rita")
         await reader.send("hello")  # Rita becomes a stored user
-        await harness.client.wait_updates_consumed()
+        await harness.wait_handled()
         await db.bookmarks.add(reader.id, first.id)
         await db.bookmarks.add(reader.id, kept.id)
         user = harness.user(ann)
