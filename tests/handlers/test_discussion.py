@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +16,6 @@ from bot.context import BotData
 from bot.delivery.setup import build_publisher, pacing_limits
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer
-from emulator.client import EmulatorError
 from handlers import all_handlers
 from handlers.discussion import is_human_comment, thread_of
 from news.dedupe import content_hash
@@ -84,7 +82,8 @@ class Discussion:
         assert item is not None
         article = await self.db.articles.get(article_id)
         sent = await self.harness.bot.send_message(self.channel.chat_id, article.title)
-        await asyncio.sleep(0.05)  # the copy reaches the bot before the id is recorded
+        # the copy reaches the bot (fetched, its handler waiting) before the id is recorded
+        assert await self.harness.client.wait_updates_consumed() == 0
         await self.db.outbox.mark_sent(item.id, message_id=sent.message_id)
         for message in await self.harness.client.messages(self.group_id):
             origin = message.raw.get("forward_origin") or {}
@@ -93,23 +92,16 @@ class Discussion:
         raise AssertionError("no automatic forward in the group")
 
     async def thread_recorded(self, thread_id: int) -> int:
-        """Wait until the bot has recorded the thread; return its article."""
-        for _ in range(250):
-            article_id = await self.db.discussion.thread_article(self.group_id, thread_id)
-            if article_id is not None:
-                return article_id
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"thread {thread_id} was never recorded")
+        """Wait until the bot has handled every update; return the thread's article."""
+        await self.flush()
+        article_id = await self.db.discussion.thread_article(self.group_id, thread_id)
+        if article_id is None:
+            raise AssertionError(f"thread {thread_id} was never recorded")
+        return article_id
 
     async def flush(self) -> None:
-        """Wait until every earlier update is handled (updates run one at a time)."""
-        asker = self.members[0]
-        try:
-            before = len(await self.harness.client.messages(asker.id, from_bot=True))
-        except EmulatorError:  # no private chat yet
-            before = 0
-        await asker.send("/trending")
-        await self.harness.wait_for_messages(asker.id, before + 1)
+        """Wait until every update delivered so far is handled."""
+        await self.harness.wait_handled()
 
     async def bot_messages(self) -> list[Any]:
         return await self.harness.client.messages(self.group_id, from_bot=True)
