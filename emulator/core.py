@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,8 @@ class EmulatorConfig:
     callback_query_timeout: float = 15.0
     long_poll_max_timeout: int = 50
     webhook_retry_seconds: float = 1.0
+    clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+    """Seconds, monotonic: when inline and callback queries expire (tests inject one)."""
 
     def bot_id(self) -> int:
         """Return the bot's user id: the number before the colon of the token."""
