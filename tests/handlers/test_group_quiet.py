@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.handlers.conftest import make_draft, reader_bot
+from tests.factories import draft
+from tests.handlers.conftest import reader_bot
 
 CHATTER = (
     "Good morning, harbour!",
@@ -22,7 +23,7 @@ CHATTER = (
 
 async def test_a_group_hears_only_trending_addressed_to_the_bot(bot_app, emulator, db, desk):
     source = await desk.source("Harbour Herald")
-    [pier] = await desk.store(source, make_draft("pier", "Pier repairs begin"))
+    [pier] = await desk.store(source, draft("pier", "Pier repairs begin"))
     async with reader_bot(bot_app, db, admin_ids=[]) as harness:
         ann = await harness.new_user("Ann")
         bob = await harness.new_user("Bob")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.services.inline.results import article_id_of_result, result_id_of
-from tests.handlers.conftest import make_draft, reader_bot
+from tests.factories import draft
+from tests.handlers.conftest import reader_bot
 
 
 def chosen_update(update_id: int, user_id: int, result_id: str) -> Update:
@@ -25,8 +26,8 @@ async def test_choosing_an_inline_result_records_a_share(bot_app, emulator, db, 
     source = await desk.source("Harbour Herald")
     ferry, keeper = await desk.store(
         source,
-        make_draft("ferry", "Night ferry returns to the island route"),
-        make_draft("keeper", "Lighthouse keeper retires"),
+        draft("ferry", "Night ferry returns to the island route"),
+        draft("keeper", "Lighthouse keeper retires"),
     )
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
@@ -49,7 +50,7 @@ async def test_choosing_an_inline_result_records_a_share(bot_app, emulator, db, 
 
 async def test_forged_or_stale_result_ids_record_nothing(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
-    [ferry] = await desk.store(source, make_draft("ferry", "Night ferry returns"))
+    [ferry] = await desk.store(source, draft("ferry", "Night ferry returns"))
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
         answer = await ann.inline("ferry")

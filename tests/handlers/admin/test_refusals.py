@@ -6,8 +6,8 @@ import pytest
 
 from emulator import EmulatorConfig
 from handlers.admin.access import NOT_AN_ADMIN
+from tests.factories import draft
 from tests.handlers.admin.harness import SCALED_FLOOD, admin_bot, ask, snapshot
-from tests.handlers.conftest import make_draft
 
 ADMIN_COMMANDS = (
     "/sources",
@@ -32,7 +32,7 @@ def emulator_config() -> EmulatorConfig:
 async def world(db, desk):
     """A paused source with an article, and a channel."""
     quay = await desk.source("Quay")
-    await desk.store(quay, make_draft("q1", "Night ferry adds a Sunday sailing"))
+    await desk.store(quay, draft("q1", "Night ferry adds a Sunday sailing"))
     await db.sources.set_paused(quay.id, True)
     await db.channels.add(-100111, title="Harbour News", username="harbour_news")
 
