@@ -25,6 +25,8 @@ PUBLISHED = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
 """When drafts were published unless a test says otherwise."""
 FETCHED = PUBLISHED + timedelta(days=1)
 """When `store` says the drafts were fetched."""
+STORY_TIME = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+"""When `story_draft` drafts were published unless a test says otherwise."""
 NEUTRAL_SUMMARY = "Details were few at the time of writing."
 """A summary that shares no word with the titles tests use (for search and related)."""
 
@@ -93,3 +95,19 @@ async def store(
     """Store drafts for a source; return the newly stored articles, in draft order."""
     result = await db.articles.upsert_many(source.id, list(drafts), fetched_at=fetched_at)
     return await db.articles.get_many(result.inserted)
+
+
+def story_draft(
+    key: object, title: str, *, summary: str = NEUTRAL_SUMMARY, **fields: Any
+) -> ArticleDraft:
+    """A draft whose only words are its title's (related coverage, near-duplicates).
+
+    Published at `STORY_TIME` (plus `hours`), found at `https://{key}.example/news`; other
+    arguments as for `draft`.
+    """
+    fields.setdefault("published_at", STORY_TIME)
+    fields.setdefault("guid", str(key))
+    fields.setdefault("url", f"https://{key}.example/news")
+    return draft(
+        key, title, summary=summary, body=f"{summary} Reporters will follow the matter.", **fields
+    )

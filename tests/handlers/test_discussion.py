@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Message, MessageOriginChannel, Update, User
@@ -18,40 +17,13 @@ from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer
 from handlers import all_handlers
 from handlers.discussion import is_human_comment, thread_of
-from news.dedupe import content_hash
 from news.entities import Channel
 from news.models import ArticleDraft
+from tests.factories import STORY_TIME
+from tests.factories import story_draft as draft
 
-T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+T = STORY_TIME
 STORM = "Storm damages harbour pier as ferry service halts"
-
-
-def draft(
-    key: str,
-    title: str,
-    *,
-    hours: float = 0,
-    story: str | None = None,
-    tags: tuple[str, ...] = (),
-) -> ArticleDraft:
-    """A draft of our own writing; drafts with the same `story` are near-duplicates."""
-    summary = "Details were few at the time of writing."
-    body = f"{summary} Reporters will follow the matter."
-    return ArticleDraft(
-        guid=key,
-        url=f"https://{key}.example/news",
-        title=title,
-        summary=summary,
-        body=body,
-        image_url=None,
-        author=None,
-        published_at=T + timedelta(hours=hours),
-        language="en",
-        tags=list(tags),
-        related=[],
-        content_hash=content_hash(title, summary, body),
-        simhash=int.from_bytes(hashlib.sha256((story or key).encode()).digest()[:8], "big"),
-    )
 
 
 async def store(db, source_name: str, *drafts: ArticleDraft) -> list[int]:
