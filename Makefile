@@ -23,11 +23,13 @@ demo: $(STAMP)
 		$(BIN)/newsbot demo; \
 	fi
 
+# pytest runs on every core (pytest-xdist); work stealing evens out the few long tests.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist worksteal
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

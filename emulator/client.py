@@ -183,6 +183,14 @@ class StatsView:
         return [e["description"] for e in self.errors if method in (None, e["method"])]
 
 
+@dataclass(frozen=True, slots=True)
+class UpdatesView:
+    """The bot's update queue: still unconfirmed, and ever delivered (each update once)."""
+
+    pending: int
+    delivered: int
+
+
 class EmulatorClient:
     """Drives an emulator over its control API; use `async with` or call `close()`."""
 
@@ -510,5 +518,14 @@ class EmulatorClient:
         await self._call("PUT", "flood", dataclasses.asdict(limits))
 
     async def wait_updates_consumed(self, *, within: float = 5.0) -> int:
-        """Wait until the bot has fetched and confirmed every update; returns what is left."""
-        return int((await self._call("GET", "updates", query={"wait": within}))["pending"])
+        """Wait until the bot has fetched and confirmed every update; returns what is left.
+
+        Confirmed means fetched, not handled: tests/support/e2e.py `Harness.wait_handled`
+        also waits for the bot's handlers.
+        """
+        return (await self.updates(within=within)).pending
+
+    async def updates(self, *, within: float = 0.0) -> UpdatesView:
+        """Return the update queue's counters, waiting up to `within` s for none pending."""
+        data = await self._call("GET", "updates", query={"wait": within})
+        return UpdatesView(int(data["pending"]), int(data["delivered"]))

@@ -447,11 +447,16 @@ class ControlRoutes:
         return dataclasses.asdict(limits)
 
     async def updates(self, request: web.Request) -> JSON:
-        """GET /control/updates[?wait=S]: pending count (waits for it to reach zero)."""
+        """GET /control/updates[?wait=S]: pending count (waits for it to reach zero).
+
+        `delivered` counts the updates ever handed to the bot (a resend counts once), so a
+        harness can wait until its bot has handled that many.
+        """
         emu = self.emu(request)
         await emu.wait_until(lambda: emu.updates.pending_count == 0, _wait_seconds(request))
         return {
             "pending": emu.updates.pending_count,
+            "delivered": emu.updates.delivered_count,
             "allowed": sorted(emu.updates.allowed),
             "webhook": emu.webhook.info_json(),
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,8 @@ class EmulatorConfig:
     callback_query_timeout: float = 15.0
     long_poll_max_timeout: int = 50
     webhook_retry_seconds: float = 1.0
+    clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+    """Seconds, monotonic: when inline and callback queries expire (tests inject one)."""
 
     def bot_id(self) -> int:
         """Return the bot's user id: the number before the colon of the token."""
@@ -53,12 +56,12 @@ class Emulator:
             username=self.config.bot_username,
         )
         self.world = World(bot, privacy_mode=self.config.privacy_mode)
-        self.updates = UpdateQueue()
+        self._changed = asyncio.Event()
+        self.updates = UpdateQueue(on_confirm=self.notify)
         self.flood = FloodControl(self.config.flood)
         self.faults = FaultPlan()
         self.stats = Stats()
         self.webhook = WebhookDelivery(self.updates, self.config.webhook_retry_seconds)
-        self._changed = asyncio.Event()
         self.closing = asyncio.Event()
 
     def emit(self, kind: str, payload: dict[str, Any]) -> None:

@@ -64,7 +64,7 @@ def press_button(
         id=world.next_query_id(),
         user_id=user.id,
         data=button["callback_data"],
-        created=time.monotonic(),
+        created=emu.config.clock(),
         chat_id=message.chat_id,
         message_id=message.message_id,
         inline_message_id=inline_message_id,
@@ -99,7 +99,7 @@ def send_inline_query(
     if chat_type is not None and chat_type not in INLINE_CHAT_TYPES:
         raise ControlError(f"chat_type must be one of {', '.join(sorted(INLINE_CHAT_TYPES))}")
     record = InlineQueryRecord(
-        world.next_query_id(), user.id, query, offset, chat_type, time.monotonic()
+        world.next_query_id(), user.id, query, offset, chat_type, emu.config.clock()
     )
     world.inline_queries[record.id] = record
     while len(world.inline_queries) > KEPT_INLINE_QUERIES:  # oldest first (insertion order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from emulator.errors import ApiError
@@ -52,9 +53,19 @@ def parse_allowed_updates(raw: object) -> frozenset[str] | None:
 class UpdateQueue:
     """Pending updates, oldest first; getUpdates and webhook delivery read from here."""
 
-    def __init__(self, first_update_id: int = 100_000_001) -> None:
+    def __init__(
+        self,
+        first_update_id: int = 100_000_001,
+        on_confirm: Callable[[], None] | None = None,
+    ) -> None:
+        """`on_confirm` is called whenever confirmation (or a drop) forgets updates."""
         self._pending: deque[dict[str, Any]] = deque()
         self._next_id = first_update_id
+        self._on_confirm = on_confirm
+        self._delivered_through = first_update_id - 1
+        self.delivered_count = 0
+        self.polls_waiting = 0
+        self._parked = asyncio.Event()
         self.allowed: frozenset[str] = DEFAULT_ALLOWED
         self._arrival = asyncio.Event()
         self._poll_generation = 0
@@ -81,20 +92,37 @@ class UpdateQueue:
 
     def confirm(self, offset: int) -> None:
         """Forget updates before `offset`; a negative offset keeps only the last -offset."""
+        before = len(self._pending)
         if offset < 0:
             while len(self._pending) > -offset:
                 self._pending.popleft()
-            return
-        while self._pending and self._pending[0]["update_id"] < offset:
-            self._pending.popleft()
+        else:
+            while self._pending and self._pending[0]["update_id"] < offset:
+                self._pending.popleft()
+        if len(self._pending) != before:
+            self._confirmed()
 
     def batch(self, limit: int) -> list[dict[str, Any]]:
         """Return up to `limit` pending updates without confirming them."""
         return [self._pending[index] for index in range(min(limit, len(self._pending)))]
 
+    def mark_delivered(self, updates: list[dict[str, Any]]) -> None:
+        """Count the updates handed to the bot for the first time (a resend counts once)."""
+        for update in updates:
+            if update["update_id"] > self._delivered_through:
+                self._delivered_through = update["update_id"]
+                self.delivered_count += 1
+
     def drop_pending(self) -> None:
         """Forget every pending update (drop_pending_updates)."""
-        self._pending.clear()
+        if self._pending:
+            self._pending.clear()
+            self._confirmed()
+
+    def _confirmed(self) -> None:
+        """Tell the listener that pending updates were forgotten."""
+        if self._on_confirm is not None:
+            self._on_confirm()
 
     def abort_polls(self) -> None:
         """Make any waiting long poll fail with 409 (a newer poll or a webhook took over)."""
@@ -127,5 +155,17 @@ class UpdateQueue:
             found = self.batch(limit)
             remaining = deadline - loop.time()
             if found or remaining <= 0 or self.closed:
+                self.mark_delivered(found)
                 return found
-            await self.wait_arrival(remaining)
+            self.polls_waiting += 1
+            self._parked.set()
+            self._parked = asyncio.Event()
+            try:
+                await self.wait_arrival(remaining)
+            finally:
+                self.polls_waiting -= 1
+
+    async def wait_parked(self, count: int = 1) -> None:
+        """Wait until `count` long polls wait for updates (tests: "the poll is waiting")."""
+        while self.polls_waiting < count:
+            await self._parked.wait()

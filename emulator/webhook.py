@@ -88,6 +88,7 @@ class WebhookDelivery:
                     await self._updates.wait_arrival(60.0)
                     continue
                 update = pending[0]
+                self._updates.mark_delivered(pending)
                 if await self._post(session, settings.url, update):
                     self._updates.confirm(update["update_id"] + 1)
                 else:

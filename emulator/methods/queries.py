@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from emulator.core import Emulator
 from emulator.errors import bad_request
@@ -28,7 +27,7 @@ async def answer_callback_query(emu: Emulator, params: Params) -> object:
     if (
         record is None
         or record.answer is not None
-        or time.monotonic() - record.created > emu.config.callback_query_timeout
+        or emu.config.clock() - record.created > emu.config.callback_query_timeout
     ):
         raise bad_request(QUERY_INVALID)
     record.answer = {
@@ -50,7 +49,7 @@ async def answer_inline_query(emu: Emulator, params: Params) -> object:
         params.json_value("button", error="can't parse InlineQueryResultsButton JSON object")
     )
     record = emu.world.inline_queries.get(params.text("inline_query_id") or "")
-    now = time.monotonic()
+    now = emu.config.clock()
     if (
         record is None
         or record.answer is not None

@@ -77,9 +77,12 @@ class SQLiteTrendingRepository:
                 "limit": limit,
             },
         )
-        articles = {a.id: a for a in await SQLiteArticleRepository(self._session).get_many(
+        articles = {
+            a.id: a
+            for a in await SQLiteArticleRepository(self._session).get_many(
                 row["article_id"] for row in rows
-            )}
+            )
+        }
         return [
             TrendingStory(
                 articles[row["article_id"]],

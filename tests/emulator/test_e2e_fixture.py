@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -21,6 +23,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
+from bot.transport.updates import PerChatUpdateProcessor
 
 PAGE_SIZE = 20
 STORIES = [f"Story number {index}" for index in range(45)]
@@ -114,7 +118,7 @@ async def test_callback_is_answered_and_the_message_edited(bot_app):
         answer = await ann.press(reply, data="save:42")
         assert answer.answered
         assert answer.text == "Saved story 42"
-        await harness.client.wait_updates_consumed()
+        await harness.wait_handled()
         [edited] = await harness.client.messages(ann.id, from_bot=True)
     assert edited.text == "Saved ✅"
     assert edited.reply_markup is None  # editMessageText without reply_markup drops it
@@ -152,7 +156,7 @@ async def test_chosen_inline_result_has_buttons_that_edit_it(bot_app):
         assert picked.inline_message_id is not None
         message = await harness.client.inline_message(picked.inline_message_id)
         reply = await ann.press(message, data="save:3")
-        await harness.client.wait_updates_consumed()
+        await harness.wait_handled()
         edited = await harness.client.inline_message(picked.inline_message_id)
     assert chosen == ["3"]
     assert reply.text == "Saved story 3"
@@ -173,3 +177,42 @@ async def test_malformed_html_is_a_bad_request(bot_app):
     assert stats.descriptions("sendMessage") == [
         "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\""
     ]
+
+
+async def test_wait_handled_returns_only_after_the_handler_has_finished(bot_app):
+    gate = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Finish only when the test opens the gate."""
+        await gate.wait()
+        finished.append("done")
+
+    async with bot_app(handlers=[CommandHandler("slow", slow)]) as harness:
+        ann = await harness.new_user("Ann")
+        await ann.send("/slow")
+        barrier = asyncio.create_task(harness.wait_handled())
+        assert await harness.client.wait_updates_consumed() == 0  # fetched, not yet handled
+        assert not barrier.done()
+        gate.set()
+        await barrier
+        assert finished == ["done"]
+
+
+async def test_wait_handled_covers_every_chat_with_a_concurrent_processor(bot_app):
+    seen: list[int] = []
+
+    async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Remember who wrote."""
+        assert update.effective_user is not None
+        seen.append(update.effective_user.id)
+
+    processor = PerChatUpdateProcessor()
+    handlers = [MessageHandler(filters.TEXT, record)]
+    async with bot_app(handlers=handlers, update_processor=processor) as harness:
+        users = [await harness.new_user(f"User {n}") for n in range(5)]
+        for user in users:
+            await user.send("hello")
+        await harness.wait_handled()
+        assert sorted(seen) == sorted(user.id for user in users)
+        assert harness.processor.inner is processor

@@ -6,16 +6,7 @@ import pytest
 
 from emulator.errors import ApiError
 from emulator.flood import FloodControl, FloodLimits
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture

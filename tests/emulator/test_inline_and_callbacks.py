@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
 from emulator import EmulatorConfig, EmulatorError, RunningEmulator
 from tests.support.botapi import BotApiCaller
+from tests.support.clock import FakeClock
 
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
 @pytest.fixture
-def emulator_config() -> EmulatorConfig:
-    """Short query lifetimes so expiry can be tested quickly."""
-    return EmulatorConfig(inline_query_timeout=0.5, callback_query_timeout=0.5)
+def clock() -> FakeClock:
+    """The emulator's clock: queries expire when the test moves it."""
+    return FakeClock()
+
+
+@pytest.fixture
+def emulator_config(clock: FakeClock) -> EmulatorConfig:
+    """Short query lifetimes on a clock the test moves."""
+    return EmulatorConfig(inline_query_timeout=0.5, callback_query_timeout=0.5, clock=clock)
 
 
 def article(result_id: str, text: str = "Story", **extra: Any) -> dict[str, Any]:
@@ -99,15 +105,18 @@ async def test_fifty_results_with_64_byte_ids_are_fine(api: BotApiCaller, emulat
     await api.ok("answerInlineQuery", inline_query_id=query_id, results=results)
 
 
-async def test_a_query_is_answered_once_and_expires(api: BotApiCaller, emulator):
+async def test_a_query_is_answered_once_and_expires(api: BotApiCaller, emulator, clock):
     query_id = await new_query(emulator)
     await api.ok("answerInlineQuery", inline_query_id=query_id, results=[article("a")])
     twice = await api.refused("answerInlineQuery", inline_query_id=query_id, results=[])
     assert twice.description == QUERY_INVALID
     late_id = await new_query(emulator)
-    await asyncio.sleep(0.6)
+    clock.advance(0.5)
+    on_time = await new_query(emulator)
+    clock.advance(0.1)
     late = await api.refused("answerInlineQuery", inline_query_id=late_id, results=[])
     assert late.description == QUERY_INVALID
+    await api.ok("answerInlineQuery", inline_query_id=on_time, results=[])
     unknown = await api.refused("answerInlineQuery", inline_query_id="123", results=[])
     assert unknown.description == QUERY_INVALID
 
@@ -146,7 +155,7 @@ async def test_choosing_a_result_posts_it_via_the_bot(api: BotApiCaller, emulato
     assert (view.text, view.reply_markup) == ("Edited", None)
 
 
-async def test_callback_answers(api: BotApiCaller, emulator):
+async def test_callback_answers(api: BotApiCaller, emulator, clock):
     client = emulator.client
     ann = await client.create_user("Ann")
     await client.send_message(ann.id, "/start")
@@ -175,7 +184,12 @@ async def test_callback_answers(api: BotApiCaller, emulator):
     late_id = await client.press_button(
         ann.id, chat_id=ann.id, message_id=sent["message_id"], data="save:1"
     )
-    await asyncio.sleep(0.6)
+    clock.advance(0.5)
+    await api.ok("answerCallbackQuery", callback_query_id=late_id)  # just in time
+    late_id = await client.press_button(
+        ann.id, chat_id=ann.id, message_id=sent["message_id"], data="save:1"
+    )
+    clock.advance(0.6)
     late = await api.refused("answerCallbackQuery", callback_query_id=late_id)
     assert late.description == QUERY_INVALID
 

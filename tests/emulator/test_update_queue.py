@@ -46,7 +46,7 @@ def test_allowed_updates_parsing_follows_telegram():
 async def test_long_poll_waits_and_wakes_on_a_new_update():
     queue = UpdateQueue()
     poll = asyncio.create_task(queue.long_poll(0, 100, 5))
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(queue.wait_parked(), 1)
     assert not poll.done()
     queue.push("message", {"text": "hi"})
     [update] = await asyncio.wait_for(poll, 1)
@@ -64,7 +64,7 @@ async def test_long_poll_times_out_empty():
 async def test_a_newer_poll_terminates_the_waiting_one():
     queue = UpdateQueue()
     first = asyncio.create_task(queue.long_poll(0, 100, 5))
-    await asyncio.sleep(0.01)
+    await asyncio.wait_for(queue.wait_parked(), 1)
     assert await queue.long_poll(0, 100, 0) == []
     with pytest.raises(ApiError) as caught:
         await asyncio.wait_for(first, 1)
@@ -75,6 +75,32 @@ async def test_a_newer_poll_terminates_the_waiting_one():
 async def test_closing_releases_waiting_polls():
     queue = UpdateQueue()
     poll = asyncio.create_task(queue.long_poll(0, 100, 30))
-    await asyncio.sleep(0.01)
+    await asyncio.wait_for(queue.wait_parked(), 1)
     queue.close()
     assert await asyncio.wait_for(poll, 1) == []
+
+
+async def test_confirmation_and_drops_tell_the_listener():
+    confirmed: list[int] = []
+    queue = UpdateQueue(
+        first_update_id=1, on_confirm=lambda: confirmed.append(queue.pending_count)
+    )
+    for n in range(3):
+        queue.push("message", {"n": n})
+    await queue.long_poll(0, 100, 0)
+    assert confirmed == []  # fetching is not confirming
+    await queue.long_poll(3, 100, 0)
+    assert confirmed == [1]
+    await queue.long_poll(3, 100, 0)
+    assert confirmed == [1]  # nothing forgotten, nobody told
+    queue.drop_pending()
+    assert confirmed == [1, 0]
+
+
+async def test_each_update_counts_as_delivered_once():
+    queue = UpdateQueue(first_update_id=1)
+    for n in range(3):
+        queue.push("message", {"n": n})
+    await queue.long_poll(0, 2, 0)
+    await queue.long_poll(0, 100, 0)  # 1 and 2 again, then 3
+    assert queue.delivered_count == 3

@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from emulator import EmulatorConfig, RunningEmulator
+from emulator.client import UpdatesView
 from tests.support.botapi import BotApiCaller
 
 WEBHOOK_CONFLICT = (
@@ -76,11 +77,21 @@ async def test_get_updates_honours_offset_and_limit(api: BotApiCaller, emulator)
 async def test_long_poll_returns_as_soon_as_an_update_arrives(api: BotApiCaller, emulator):
     user = await emulator.client.create_user("Ann")
     poll = asyncio.create_task(api.ok("getUpdates", timeout=5))
-    await asyncio.sleep(0.1)
+    await asyncio.wait_for(emulator.emulator.updates.wait_parked(), 5)
     assert not poll.done()
     await emulator.client.send_message(user.id, "ping")
     [update] = await asyncio.wait_for(poll, 2)
     assert update["message"]["text"] == "ping"
+
+
+async def test_confirmation_wakes_whoever_waits_for_the_queue_to_drain(api, emulator):
+    user = await emulator.client.create_user("Ann")
+    await emulator.client.send_message(user.id, "one")
+    drained = asyncio.create_task(emulator.client.updates(within=30))
+    [update] = await api.ok("getUpdates")
+    assert not drained.done()  # fetched is not confirmed
+    await api.ok("getUpdates", offset=update["update_id"] + 1)
+    assert await asyncio.wait_for(drained, 5) == UpdatesView(pending=0, delivered=1)
 
 
 async def test_allowed_updates_is_remembered(api: BotApiCaller, emulator):
@@ -110,7 +121,7 @@ async def test_webhook_delivery_with_secret_header_and_retry(api, emulator, rece
     assert (
         info["last_error_message"] == "Wrong response from the webhook: 500 Internal Server Error"
     )
-    assert await emulator.client.wait_updates_consumed() == 0
+    assert await emulator.client.updates(within=5) == UpdatesView(pending=0, delivered=1)
     deleted = await api.call("deleteWebhook")
     assert deleted.description == "Webhook was deleted"
     assert (await api.call("deleteWebhook")).description == "Webhook is already deleted"

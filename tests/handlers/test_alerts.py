@@ -24,7 +24,8 @@ from news.entities import AlertState
 from news.fetch import Fetcher
 from news.render import encode_save
 from storage import open_database
-from tests.handlers.conftest import NewsDesk, make_draft
+from tests.factories import draft
+from tests.handlers.conftest import NewsDesk
 from tests.handlers.test_follow import ask
 from tests.support.feedserver import FeedServer
 from tests.support.paced_bot import paced_reader_bot, scaled_emulator_config, scaled_pacer
@@ -79,15 +80,15 @@ async def test_matches_arrive_grouped_once_and_only_for_their_followers(bot_app,
         ids = await publish(
             desk,
             herald,
-            make_draft("strike", "Ferry strike ends", tags=["Harbour"]),
-            make_draft("fares", "Ferry fares rise next month"),
-            make_draft("market", "Winter market opens on the quay"),
-            make_draft("wall", "Sea wall repaired", tags=["Harbour"]),
+            draft("strike", "Ferry strike ends", tags=["Harbour"]),
+            draft("fares", "Ferry fares rise next month"),
+            draft("market", "Winter market opens on the quay"),
+            draft("wall", "Sea wall repaired", tags=["Harbour"]),
         )
         await sender.run_round()
         [alert] = (await bot_messages(harness, ann))[2:]
         await sender.run_round()
-        await publish(desk, herald, make_draft("again", "Quay lamps replaced"))
+        await publish(desk, herald, draft("again", "Quay lamps replaced"))
         await sender.run_round()
         saved = await ann.press(alert, text=alert.button_texts[2])
         ann_after = await bot_messages(harness, ann)
@@ -126,11 +127,11 @@ async def test_not_alerted_again_after_a_restart(bot_app, tmp_path):
         async with alerts_bot(bot_app, db) as (harness, sender):
             ann = await harness.new_user("Ann")
             await ask(harness, ann, "/follow ferry")
-            ids = await publish(desk, herald, make_draft("strike", "Ferry strike ends"))
+            ids = await publish(desk, herald, draft("strike", "Ferry strike ends"))
             await sender.run_round()
             await harness.wait_for_messages(ann.id, 2)
             # A second article is claimed, then the bot dies before sending it.
-            ids += await publish(desk, herald, make_draft("fares", "Ferry fares rise"))
+            ids += await publish(desk, herald, draft("fares", "Ferry fares rise"))
             await match_queued(db)
             [cut_off] = await db.alerts.claim(ann.id)
         await db.close()
@@ -139,7 +140,7 @@ async def test_not_alerted_again_after_a_restart(bot_app, tmp_path):
         async with alerts_bot(bot_app, db) as (harness, sender):
             await db.alerts.queue(ids, max_age=ALERT_MAX_AGE)  # offered again: known pairs
             sender.start()
-            await publish(desk, herald, make_draft("timetable", "Ferry timetable printed"))
+            await publish(desk, herald, draft("timetable", "Ferry timetable printed"))
             sender.wake()
             messages = await harness.wait_for_messages(ann.id, 3)
             await sender.stop()
@@ -165,17 +166,17 @@ async def test_blocked_user_is_paused_not_retried_and_resumed_by_following(bot_a
         await ask(harness, ann, "/follow ferry")
         await ask(harness, bob, "/follow ferry")
         await harness.client.set_blocked(ann.id)
-        await publish(desk, herald, make_draft("strike", "Ferry strike ends"))
+        await publish(desk, herald, draft("strike", "Ferry strike ends"))
         await sender.run_round()
         await harness.wait_for_messages(bob.id, 2)
         paused = [f.paused for f in await db.follows.list(ann.id)]
         blocked = (await db.users.get(ann.id)).blocked
-        await publish(desk, herald, make_draft("fares", "Ferry fares rise"))
+        await publish(desk, herald, draft("fares", "Ferry fares rise"))
         await sender.run_round()
         await harness.wait_for_messages(bob.id, 3)
         refusals = (await harness.client.stats()).descriptions("sendMessage")
         resumed = await ask(harness, ann, "/following")  # writing to the bot unblocks it
-        await publish(desk, herald, make_draft("timetable", "Ferry timetable printed"))
+        await publish(desk, herald, draft("timetable", "Ferry timetable printed"))
         await sender.run_round()
         ann_messages = await harness.wait_for_messages(ann.id, 3)
 
@@ -204,7 +205,7 @@ async def test_flood_wait_is_honoured_then_delivered_once(bot_app, db, desk, emu
             description="Too Many Requests: retry after 1",
             retry_after=1,
         )
-        await publish(desk, herald, make_draft("strike", "Ferry strike ends"))
+        await publish(desk, herald, draft("strike", "Ferry strike ends"))
         await sender.run_round()
         waiting = await db.alerts.state_counts(ann.id)
         stats_waiting = await bot_stats(db, datetime.now(UTC))
@@ -233,7 +234,7 @@ async def test_server_error_is_retried_and_a_lost_answer_is_not(bot_app, db, des
         await ask(harness, bob, "/follow ferry")
         await emulator.client.add_fault("sendMessage", error_code=502, description="Bad Gateway")
         await emulator.client.add_fault("sendMessage", "drop_after")  # sent, answer lost
-        await publish(desk, herald, make_draft("strike", "Ferry strike ends"))
+        await publish(desk, herald, draft("strike", "Ferry strike ends"))
         sender.start()
         sender.wake()
         for _ in range(100):
@@ -258,7 +259,7 @@ async def test_many_matches_are_cut_to_one_message_with_and_n_more(bot_app, db, 
         await publish(
             desk,
             herald,
-            *(make_draft(f"f{n}", f"{long_title} part {n}") for n in range(60)),
+            *(draft(f"f{n}", f"{long_title} part {n}") for n in range(60)),
         )
         await sender.run_round()
         [_, alert] = await harness.wait_for_messages(ann.id, 2)

@@ -8,7 +8,8 @@ from bot.transport.send import inline_markup
 from handlers.bookmarks import GONE_ARTICLE, REMOVED, SAVED
 from handlers.common import STALE_BUTTON
 from news.render import PostButton, encode_save, post_keyboard
-from tests.handlers.conftest import make_draft, reader_bot
+from tests.factories import draft
+from tests.handlers.conftest import reader_bot
 from tests.support.reads import bookmark_ids
 
 
@@ -18,8 +19,8 @@ async def stories(desk):
     source = await desk.source("Harbour Herald")
     return await desk.store(
         source,
-        make_draft("ferry", "Night ferry returns to the island route"),
-        make_draft("keeper", "Lighthouse keeper retires after forty winters"),
+        draft("ferry", "Night ferry returns to the island route"),
+        draft("keeper", "Lighthouse keeper retires after forty winters"),
     )
 
 

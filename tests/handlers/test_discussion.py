@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Message, MessageOriginChannel, Update, User
@@ -17,44 +15,16 @@ from bot.context import BotData
 from bot.delivery.setup import build_publisher, pacing_limits
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer
-from emulator.client import EmulatorError
 from handlers import all_handlers
 from handlers.discussion import is_human_comment, thread_of
-from news.dedupe import content_hash
 from news.entities import Channel
 from news.models import ArticleDraft
+from tests.factories import STORY_TIME
+from tests.factories import story_draft as draft
 from tests.support.reads import commenters
 
-T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+T = STORY_TIME
 STORM = "Storm damages harbour pier as ferry service halts"
-
-
-def draft(
-    key: str,
-    title: str,
-    *,
-    hours: float = 0,
-    story: str | None = None,
-    tags: tuple[str, ...] = (),
-) -> ArticleDraft:
-    """A draft of our own writing; drafts with the same `story` are near-duplicates."""
-    summary = "Details were few at the time of writing."
-    body = f"{summary} Reporters will follow the matter."
-    return ArticleDraft(
-        guid=key,
-        url=f"https://{key}.example/news",
-        title=title,
-        summary=summary,
-        body=body,
-        image_url=None,
-        author=None,
-        published_at=T + timedelta(hours=hours),
-        language="en",
-        tags=list(tags),
-        related=[],
-        content_hash=content_hash(title, summary, body),
-        simhash=int.from_bytes(hashlib.sha256((story or key).encode()).digest()[:8], "big"),
-    )
 
 
 async def store(db, source_name: str, *drafts: ArticleDraft) -> list[int]:
@@ -85,7 +55,8 @@ class Discussion:
         assert item is not None
         article = await self.db.articles.get(article_id)
         sent = await self.harness.bot.send_message(self.channel.chat_id, article.title)
-        await asyncio.sleep(0.05)  # the copy reaches the bot before the id is recorded
+        # the copy reaches the bot (fetched, its handler waiting) before the id is recorded
+        assert await self.harness.client.wait_updates_consumed() == 0
         await self.db.outbox.mark_sent(item.id, message_id=sent.message_id)
         for message in await self.harness.client.messages(self.group_id):
             origin = message.raw.get("forward_origin") or {}
@@ -94,23 +65,16 @@ class Discussion:
         raise AssertionError("no automatic forward in the group")
 
     async def thread_recorded(self, thread_id: int) -> int:
-        """Wait until the bot has recorded the thread; return its article."""
-        for _ in range(250):
-            article_id = await self.db.discussion.thread_article(self.group_id, thread_id)
-            if article_id is not None:
-                return article_id
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"thread {thread_id} was never recorded")
+        """Wait until the bot has handled every update; return the thread's article."""
+        await self.flush()
+        article_id = await self.db.discussion.thread_article(self.group_id, thread_id)
+        if article_id is None:
+            raise AssertionError(f"thread {thread_id} was never recorded")
+        return article_id
 
     async def flush(self) -> None:
-        """Wait until every earlier update is handled (updates run one at a time)."""
-        asker = self.members[0]
-        try:
-            before = len(await self.harness.client.messages(asker.id, from_bot=True))
-        except EmulatorError:  # no private chat yet
-            before = 0
-        await asker.send("/trending")
-        await self.harness.wait_for_messages(asker.id, before + 1)
+        """Wait until every update delivered so far is handled."""
+        await self.harness.wait_handled()
 
     async def bot_messages(self) -> list[Any]:
         return await self.harness.client.messages(self.group_id, from_bot=True)

@@ -7,16 +7,17 @@ from datetime import timedelta
 
 from bot.services.export import ExportedBookmark, bookmarks_markdown
 from handlers.export import JSON_NAME, MARKDOWN_NAME, NOTHING_TO_EXPORT
-from tests.handlers.conftest import PUBLISHED, make_draft, reader_bot
+from tests.factories import PUBLISHED, draft
+from tests.handlers.conftest import reader_bot
 
 
 async def test_export_sends_markdown_and_json_of_the_users_bookmarks(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
     ferry, keeper, market = await desk.store(
         source,
-        make_draft("ferry", "Night ferry [returns] to the *island*", tags=["Ferries"]),
-        make_draft("keeper", "Lighthouse keeper retires"),
-        make_draft("market", "Fish market opens early"),
+        draft("ferry", "Night ferry [returns] to the *island*", tags=["Ferries"]),
+        draft("keeper", "Lighthouse keeper retires"),
+        draft("market", "Fish market opens early"),
     )
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
@@ -82,7 +83,7 @@ def test_markdown_keeps_links_safe():
 async def test_a_russian_user_gets_russian_captions_and_markdown(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
     stored = await desk.store(
-        source, *(make_draft(f"story{n}", f"Harbour story number {n}") for n in range(5))
+        source, *(draft(f"story{n}", f"Harbour story number {n}") for n in range(5))
     )
     async with reader_bot(bot_app, db) as harness:
         olga = await harness.new_user("Olga", language_code="ru-RU")

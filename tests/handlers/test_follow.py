@@ -127,7 +127,7 @@ async def test_commands_in_a_group_are_ignored(bot_app, db):
         ann = await harness.new_user("Ann")
         group = await harness.client.create_group("Harbour chat", member_ids=[ann.id])
         await ann.send("/follow ferry", chat_id=group.id)
-        await harness.client.wait_updates_consumed()
+        await harness.wait_handled()
 
     assert await db.follows.list(ann.id) == []
     assert await harness.client.messages(group.id, from_bot=True) == []

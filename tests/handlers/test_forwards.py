@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.transport.send import inline_markup
 from handlers.forwards import NOT_A_KNOWN_POST
 from news.render import post_keyboard
-from tests.handlers.conftest import make_draft, reader_bot
+from tests.factories import draft
+from tests.handlers.conftest import reader_bot
 from tests.support.reads import bookmark_ids
 
 
@@ -13,8 +14,8 @@ async def test_forwarding_a_channel_post_saves_its_article(bot_app, emulator, db
     source = await desk.source("Harbour Herald")
     ferry, keeper = await desk.store(
         source,
-        make_draft("ferry", "Night ferry returns to the island route"),
-        make_draft("keeper", "Lighthouse keeper retires"),
+        draft("ferry", "Night ferry returns to the island route"),
+        draft("keeper", "Lighthouse keeper retires"),
     )
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
@@ -54,7 +55,7 @@ async def test_forwarding_a_channel_post_saves_its_article(bot_app, emulator, db
 
 async def test_pasting_a_link_saves_the_known_story(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
-    [ferry] = await desk.store(source, make_draft("ferry", "Night ferry returns"))
+    [ferry] = await desk.store(source, draft("ferry", "Night ferry returns"))
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
         await ann.send("look: HTTPS://Harbour.Example/news/ferry?utm_source=tg#top")

@@ -18,7 +18,8 @@ from bot.services.inline.results import (
 from bot.services.post_content import post_contents
 from bot.transport.send import inline_markup
 from news.render import encode_save, encode_share_query, post_keyboard
-from tests.handlers.conftest import PUBLISHED, make_draft, reader_bot
+from tests.factories import PUBLISHED, draft
+from tests.handlers.conftest import reader_bot
 
 HOSTILE_QUERIES = [
     '"',
@@ -55,14 +56,14 @@ async def harbour(desk):
     gazette = await desk.source("Quay Gazette")
     herald_articles = await desk.store(
         herald,
-        make_draft(
+        draft(
             "keeper",
             "Lighthouse keeper retires after forty winters",
             tags=["Lighthouse", "People"],
             image_url="https://harbour.example/img/keeper.jpg",
         ),
-        make_draft("ferry", "Night ferry returns to the island route", tags=["Ferries"]),
-        make_draft(
+        draft("ferry", "Night ferry returns to the island route", tags=["Ferries"]),
+        draft(
             "market",
             "Fish market opens an hour earlier",
             body="Traders said the lighthouse keeper once sold crabs here.",
@@ -71,8 +72,8 @@ async def harbour(desk):
     )
     gazette_articles = await desk.store(
         gazette,
-        make_draft("paром", "Паром на остров снова ходит ночью", tags=["Паромы"]),
-        make_draft("cafe", "Café on the pier reopens", tags=["São Paulo"]),
+        draft("paром", "Паром на остров снова ходит ночью", tags=["Паромы"]),
+        draft("cafe", "Café on the pier reopens", tags=["São Paulo"]),
     )
     return {a.guid.removeprefix("guid-"): a for a in herald_articles + gazette_articles}
 
@@ -140,7 +141,7 @@ async def test_an_edited_story_is_answered_with_its_new_text(bot_app, db, desk, 
         again = await ann.inline("retires")  # rendered once, answered from the cache
         assert len(harness.application.bot_data.rendered_results) >= 1
         herald = await db.sources.get(harbour["keeper"].source_id)
-        await desk.store(herald, make_draft("keeper", "Lighthouse keeper retires in spring"))
+        await desk.store(herald, draft("keeper", "Lighthouse keeper retires in spring"))
         after = await ann.inline("retires")
 
     assert titles(before) == titles(again) == ["Lighthouse keeper retires after forty winters"]
@@ -201,8 +202,8 @@ async def test_empty_query_lists_the_latest_stories(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
     await desk.store(
         source,
-        make_draft("old", "Older harbour story", published_at=PUBLISHED.replace(hour=8)),
-        make_draft("new", "Newer harbour story", published_at=PUBLISHED.replace(hour=20)),
+        draft("old", "Older harbour story", published_at=PUBLISHED.replace(hour=8)),
+        draft("new", "Newer harbour story", published_at=PUBLISHED.replace(hour=20)),
     )
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
@@ -241,7 +242,7 @@ async def test_saved_searches_only_the_users_own_bookmarks(bot_app, db, harbour)
 async def test_paging_past_fifty_results(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
     drafts = [
-        make_draft(
+        draft(
             f"tide{n}",
             f"Tide table number {n} printed",
             published_at=PUBLISHED + timedelta(minutes=n),

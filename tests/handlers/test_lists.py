@@ -17,7 +17,8 @@ from bot.services.reading_list import (
 from handlers.bookmarks import SAVED
 from handlers.lists import NOT_YOUR_LIST, REMOVED_ONE, SEARCH_USAGE
 from news.render import encode_save
-from tests.handlers.conftest import PUBLISHED, make_draft, reader_bot
+from tests.factories import PUBLISHED, draft
+from tests.handlers.conftest import reader_bot
 from tests.support.reads import bookmark_ids
 
 
@@ -28,7 +29,7 @@ async def tides(desk):
     return await desk.store(
         source,
         *(
-            make_draft(
+            draft(
                 f"tide{n}",
                 f"Tide table {n} printed",
                 published_at=PUBLISHED + timedelta(minutes=n),

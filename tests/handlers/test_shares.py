@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 
 from bot.services.inline.results import article_id_of_result, result_id_of
-from storage import Database
-from tests.handlers.conftest import make_draft, reader_bot
+from tests.factories import draft
+from tests.handlers.conftest import reader_bot
 from tests.support.reads import share_rows
-
-
-async def wait_for_shares(db: Database, article_id: int, count: int) -> int:
-    """Wait (up to 5 s) until the article has `count` shares; return how many it has."""
-    found = 0
-    for _ in range(250):
-        found = await db.shares.count_for_article(article_id)
-        if found >= count:
-            break
-        await asyncio.sleep(0.02)
-    return found
 
 
 def chosen_update(update_id: int, user_id: int, result_id: str) -> Update:
@@ -40,8 +27,8 @@ async def test_choosing_an_inline_result_records_a_share(bot_app, emulator, db, 
     source = await desk.source("Harbour Herald")
     ferry, keeper = await desk.store(
         source,
-        make_draft("ferry", "Night ferry returns to the island route"),
-        make_draft("keeper", "Lighthouse keeper retires"),
+        draft("ferry", "Night ferry returns to the island route"),
+        draft("keeper", "Lighthouse keeper retires"),
     )
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
@@ -49,7 +36,8 @@ async def test_choosing_an_inline_result_records_a_share(bot_app, emulator, db, 
         answer = await ann.inline("ferry")
         await ann.choose(answer, result_id_of(ferry.id), chat_id=group.id)
         await ann.choose(answer, result_id_of(ferry.id))
-        shares = await wait_for_shares(db, ferry.id, 2)
+        await harness.wait_handled()
+        shares = await db.shares.count_for_article(ferry.id)
         errors = harness.take_errors()
 
     assert answer.result_ids == [str(ferry.id)]
@@ -62,7 +50,7 @@ async def test_choosing_an_inline_result_records_a_share(bot_app, emulator, db, 
 
 async def test_forged_or_stale_result_ids_record_nothing(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
-    [ferry] = await desk.store(source, make_draft("ferry", "Night ferry returns"))
+    [ferry] = await desk.store(source, draft("ferry", "Night ferry returns"))
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
         answer = await ann.inline("ferry")
@@ -71,8 +59,7 @@ async def test_forged_or_stale_result_ids_record_nothing(bot_app, db, desk):
             await harness.application.process_update(chosen_update(number, ann.id, result_id))
         await db.sources.remove(source.id)  # the story goes between answer and choice
         await ann.choose(answer, result_id_of(ferry.id))
-        await harness.client.wait_updates_consumed()
-        await asyncio.sleep(0.2)
+        await harness.wait_handled()
         errors = harness.take_errors()
 
     assert await db.shares.count_all() == 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.services.trending import NOTHING_TRENDING
 from handlers.bookmarks import SAVED
 from news.render import encode_save
-from tests.handlers.conftest import make_draft, reader_bot
+from tests.factories import draft
+from tests.handlers.conftest import reader_bot
 from tests.support.reads import bookmark_ids
 
 GROUP = -100500
@@ -41,10 +42,10 @@ async def test_trending_order_counts_and_save_buttons(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
     pier, fair, tide, quiet = await desk.store(
         source,
-        make_draft("pier", "Pier repairs begin"),
-        make_draft("fair", "Sheep fair opens"),
-        make_draft("tide", "Spring tide expected"),
-        make_draft("quiet", "Nothing happened at the lighthouse"),
+        draft("pier", "Pier repairs begin"),
+        draft("fair", "Sheep fair opens"),
+        draft("tide", "Spring tide expected"),
+        draft("quiet", "Nothing happened at the lighthouse"),
     )
     # pier: 1 save (3); fair: 2 shares (4) + 1 comment (1) = 5; tide: 4 comments (4)
     await engage(
@@ -77,7 +78,7 @@ async def test_trending_order_counts_and_save_buttons(bot_app, db, desk):
 
 async def test_trending_in_russian(bot_app, db, desk):
     source = await desk.source("Harbour Herald")
-    [pier] = await desk.store(source, make_draft("pier", "Pier repairs begin"))
+    [pier] = await desk.store(source, draft("pier", "Pier repairs begin"))
     await engage(db, [901, 902], shares=[pier.id, pier.id], comments=[pier.id] * 5)
     async with reader_bot(bot_app, db) as harness:
         ivan = await harness.new_user("Ivan", language_code="ru")

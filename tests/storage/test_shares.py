@@ -18,9 +18,7 @@ async def _article_ids(db: Database, make_draft: DraftFactory, count: int) -> li
     return list(result.inserted)
 
 
-async def test_shares_are_counted_per_article(
-    db: Database, make_draft: DraftFactory
-) -> None:
+async def test_shares_are_counted_per_article(db: Database, make_draft: DraftFactory) -> None:
     first, second = await _article_ids(db, make_draft, 2)
     await db.shares.record(7, first, result_id=str(first), now=NOW)
     await db.shares.record(7, first, result_id=str(first), now=NOW + timedelta(hours=2))

@@ -7,12 +7,16 @@
 
 Handler exceptions are collected; a harness that exits with errors nobody took
 (`harness.take_errors()`) fails the test.
+
+To check that the bot did *not* do something, wait for the handled barrier instead of a
+timeout: `await harness.wait_handled()` returns once every update the emulator has
+delivered so far has gone through the bot's handlers (and error handler).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,8 +27,10 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
     BaseRateLimiter,
+    BaseUpdateProcessor,
     ContextTypes,
     Defaults,
+    SimpleUpdateProcessor,
 )
 
 from bot.transport.http import with_aiohttp
@@ -41,6 +47,43 @@ from emulator.server import RunningEmulator
 POLL_TIMEOUT_SECONDS = 1
 HandlerSpec = BaseHandler[Any, Any, Any] | tuple[BaseHandler[Any, Any, Any], int]
 BuilderHook = Callable[[ApplicationBuilder[Any, Any, Any, Any, Any, Any]], Any]
+
+
+class HandledUpdates(BaseUpdateProcessor):
+    """Runs updates through `inner` and counts each one once its handlers have returned.
+
+    Installed by the harness through PTB's public `concurrent_updates` hook, around the
+    processor the test asked for (PTB's sequential one by default).
+    """
+
+    def __init__(self, inner: BaseUpdateProcessor) -> None:
+        """Process like `inner`, with the same concurrency."""
+        super().__init__(inner.max_concurrent_updates)
+        self.inner = inner
+        self.handled = 0
+        self._changed = asyncio.Event()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Let `inner` run the handlers, then count the update as handled."""
+        try:
+            await self.inner.do_process_update(update, coroutine)
+        finally:
+            self.handled += 1
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    async def initialize(self) -> None:
+        """Initialize `inner`."""
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Shut `inner` down."""
+        await self.inner.shutdown()
+
+    async def wait_handled(self, count: int) -> None:
+        """Wait until at least `count` updates have been handled."""
+        while self.handled < count:
+            await self._changed.wait()
 
 
 @dataclass
@@ -102,6 +145,8 @@ class Harness:
 
     emulator: RunningEmulator
     application: Application[Any, Any, Any, Any, Any, Any]
+    processor: HandledUpdates
+    delivered_before: int = 0
     errors: list[BaseException] = field(default_factory=list)
     _error_raised: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
@@ -136,6 +181,27 @@ class Harness:
             chat_id, count, from_bot=from_bot, within=within
         )
 
+    async def wait_handled(self, *, within: float = 5.0) -> None:
+        """Wait until every update delivered so far has been fetched and fully handled.
+
+        The barrier for absence checks ("the bot did not reply"): once it returns, a reply
+        or a write the handlers were going to make has been made. Jobs and tasks a handler
+        starts on its own are not covered.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        queue = await self.client.updates(within=within)
+        if queue.pending:
+            raise TimeoutError(f"the bot left {queue.pending} updates unconfirmed")
+        wanted = queue.delivered - self.delivered_before
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self.processor.wait_handled(wanted)
+        except TimeoutError:
+            raise TimeoutError(
+                f"the bot handled {self.processor.handled} of {wanted} updates"
+            ) from None
+
     async def wait_for_errors(self, count: int, *, within: float = 5.0) -> list[BaseException]:
         """Wait until handlers have raised `count` errors; return and forget them."""
         try:
@@ -164,11 +230,13 @@ async def start_bot(
     defaults: Defaults | None = None,
     configure: BuilderHook | None = None,
     http: Literal["aiohttp", "httpx"] = "aiohttp",
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> AsyncIterator[Harness]:
     """Build a PTB Application against the emulator, poll, and stop cleanly at the end.
 
     `http` picks the HTTP layer: the bot's own aiohttp one (as `newsbot run` uses by
-    default) or PTB's httpx default.
+    default) or PTB's httpx default. `update_processor` replaces PTB's sequential one
+    (pass it here, not through `configure`: the harness wraps it to count handled updates).
     """
     builder = ApplicationBuilder()
     if http == "aiohttp":
@@ -184,8 +252,11 @@ async def start_bot(
         builder = builder.defaults(defaults)
     if configure is not None:
         configure(builder)
+    processor = HandledUpdates(update_processor or SimpleUpdateProcessor(1))
+    builder.concurrent_updates(processor)
     application = builder.build()
-    harness = Harness(emulator, application)
+    delivered_before = (await emulator.client.updates()).delivered
+    harness = Harness(emulator, application, processor, delivered_before)
     for spec in handlers:
         handler, group = spec if isinstance(spec, tuple) else (spec, 0)
         application.add_handler(handler, group)

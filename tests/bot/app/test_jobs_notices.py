@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from telegram.ext import CallbackContext, ContextTypes
@@ -16,6 +16,7 @@ from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer, PacingLimits
 from news.fetch import Fetcher
 from storage import Database, open_database
+from tests.support.clock import FakeWallClock
 from tests.support.feedserver import FeedServer
 
 
@@ -52,8 +53,8 @@ async def test_a_source_deactivated_by_the_job_is_told_to_admins_once(bot_app, e
             data.notifier = AdminNotifier(
                 application.bot, Pacer(PacingLimits(time_scale=0.02)), settings.admin_ids
             )
-            clock = FakeClock(datetime.now(UTC))
-            data.clock = clock.now
+            clock = FakeWallClock(datetime.now(UTC))
+            data.clock = clock
             context = CallbackContext(application)
 
             async def make_due() -> None:

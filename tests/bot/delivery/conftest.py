@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,21 +16,16 @@ from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher, PublisherConfig
 from bot.transport.pacing import Pacer, PacingLimits
 from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
-from news.dedupe import content_hash
 from news.entities import Channel, ChannelStyle, OutboxItem, OutboxState, Source
 from news.models import ArticleDraft, RelatedLink
 from storage import Database, open_database
+from tests.factories import PUBLISHED
+from tests.factories import draft as factory_draft
 from tests.support.reads import outbox_rows
 
 TIME_SCALE = 0.02
 """Every flood window (the emulator's and the pacer's) is this fraction of Telegram's."""
-PUBLISHED = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
 SAVE_DATA = re.compile(r"s1:(\d+)")
-
-
-def spread_simhash(number: int) -> int:
-    """Return a 64-bit hash far (in Hamming terms) from other numbers' hashes."""
-    return int.from_bytes(hashlib.sha256(f"publish-{number}".encode()).digest()[:8], "big")
 
 
 def draft(
@@ -50,21 +44,16 @@ def draft(
         if summary is not None
         else f"Crew {number} checked the ramps before dawn and the boat left on time."
     )
-    body = f"{summary} Passengers on sailing {number} were told of the new timetable."
-    return ArticleDraft(
+    return factory_draft(
+        number,
+        title,
+        summary=summary,
+        body=f"{summary} Passengers on sailing {number} were told of the new timetable.",
+        tags=tags,
         guid=f"ferry-{number}",
         url=f"https://harbour.example/ferry/{number}",
-        title=title,
-        summary=summary,
-        body=body,
         image_url=image_url,
-        author=None,
-        published_at=PUBLISHED,
-        language="en",
-        tags=list(tags),
         related=list(related),
-        content_hash=content_hash(title, summary, body),
-        simhash=spread_simhash(number),
     )
 
 

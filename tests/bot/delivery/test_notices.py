@@ -18,6 +18,7 @@ from bot.transport.pacing import Pacer
 from emulator import RunningEmulator
 from news.entities import Channel, ChannelStyle, Source
 from storage.errors import DatabaseError
+from tests.support.clock import FakeClock
 
 
 def channel(number: int, *, title: str = "Harbour News", username: str | None = None) -> Channel:
@@ -32,16 +33,6 @@ def channel(number: int, *, title: str = "Harbour News", username: str | None = 
         discussion_chat_id=None,
         created_at=datetime(2026, 11, 30, tzinfo=UTC),
     )
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_labels_and_notice_text() -> None:
@@ -62,7 +53,7 @@ async def test_each_channel_is_reported_at_most_once_an_hour(
     client = emulator.client
     admin = await client.create_user("Ada")
     await client.send_message(admin.id, "/start")
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     notifier = AdminNotifier(tg_bot, pacer, [admin.id], interval_seconds=3600, clock=clock)
 
     assert await notifier.channel_unavailable(channel(1), "Forbidden: first") == 1
@@ -139,7 +130,7 @@ async def test_each_cause_is_told_at_most_once_an_hour(
     stranger_id = 987654  # never started the bot: the notice to them fails, is logged
     for admin in (ada, olga):
         await client.send_message(admin.id, "/start")
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     languages = {olga.id: "ru"}
 
     async def language_of(user_id: int) -> str | None:

@@ -13,18 +13,9 @@ from bot.transport.pacing import Pacer, PacingLimits
 from bot.transport.ratelimiter import PacingRateLimiter, chat_key, posts_a_message
 from emulator import RunningEmulator
 from tests.bot.delivery.conftest import TIME_SCALE
+from tests.support.clock import FakeClock
 
 CHANNEL = -1001
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def ok(*args: object, **kwargs: object) -> bool:
@@ -56,7 +47,7 @@ def test_chat_keys() -> None:
 
 
 async def test_message_sends_are_counted_and_other_calls_are_not() -> None:
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     pacer = Pacer(PacingLimits(channel_per_minute=1), clock=clock)
     limiter = PacingRateLimiter(pacer)
     assert await call(limiter, "answerCallbackQuery", CHANNEL) is True
@@ -67,7 +58,7 @@ async def test_message_sends_are_counted_and_other_calls_are_not() -> None:
 
 
 async def test_a_send_inside_a_publisher_slot_is_not_counted_twice() -> None:
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     pacer = Pacer(PacingLimits(channel_per_minute=2), clock=clock)
     limiter = PacingRateLimiter(pacer)
     async with pacer.slot(CHANNEL):
@@ -76,7 +67,7 @@ async def test_a_send_inside_a_publisher_slot_is_not_counted_twice() -> None:
 
 
 async def test_retry_after_holds_the_chat_and_is_raised() -> None:
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     pacer = Pacer(clock=clock)
     limiter = PacingRateLimiter(pacer)
 

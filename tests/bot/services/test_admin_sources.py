@@ -18,7 +18,7 @@ from bot.services.admin.sources import (
 )
 from bot.services.saving.links import HTTP_STATUS
 from storage import Database, open_database
-from tests.handlers.conftest import PUBLISHED, make_draft
+from tests.factories import PUBLISHED, draft
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ async def test_removal_reports_what_went_and_unknown_ids_are_refused(db: Databas
     quay = await db.sources.add("https://quay.example/rss", name="Quay")
     stored = await db.articles.upsert_many(
         quay.id,
-        [make_draft("q1", "Ferry sails"), make_draft("q2", "Wall mended")],
+        [draft("q1", "Ferry sails"), draft("q2", "Wall mended")],
         fetched_at=PUBLISHED,
     )
     await db.users.upsert(7, username=None, first_name="Rita", language_code="en")

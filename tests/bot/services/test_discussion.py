@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.services.discussion import count_comment, start_thread
-from news.dedupe import content_hash
-from news.models import ArticleDraft
 from storage import open_database
+from tests.factories import STORY_TIME
+from tests.factories import story_draft as draft
 
-T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+T = STORY_TIME
 GROUP = -100700
 CHANNEL_CHAT = -100800
-
-
-def draft(key: str, title: str, *, story: str | None = None) -> ArticleDraft:
-    summary = "Details were few at the time of writing."
-    return ArticleDraft(
-        guid=key,
-        url=f"https://{key}.example/news",
-        title=title,
-        summary=summary,
-        body=summary,
-        image_url=None,
-        author=None,
-        published_at=T,
-        language="en",
-        tags=[],
-        related=[],
-        content_hash=content_hash(title, summary, summary),
-        simhash=int.from_bytes(hashlib.sha256((story or key).encode()).digest()[:8], "big"),
-    )
 
 
 @pytest.fixture

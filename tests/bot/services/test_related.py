@@ -2,51 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bot.services.related import RelatedKind, find_related, related_coverage_html
 from emulator.html_entities import parse_html
-from news.dedupe import content_hash
 from news.models import ArticleDraft
 from storage import open_database
+from tests.factories import STORY_TIME
+from tests.factories import story_draft as draft
 
-T = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+T = STORY_TIME
 STORM = "Storm damages harbour pier as ferry service halts"
-
-
-def fingerprint(key: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"related-{key}".encode()).digest()[:8], "big")
-
-
-def draft(
-    key: str,
-    title: str,
-    *,
-    hours: float = 0,
-    summary: str = "Details were few at the time of writing.",
-    tags: tuple[str, ...] = (),
-    story: str | None = None,
-) -> ArticleDraft:
-    """A draft of our own writing; drafts with the same `story` are near-duplicates."""
-    body = f"{summary} Reporters will follow the matter."
-    return ArticleDraft(
-        guid=key,
-        url=f"https://{key}.example/news",
-        title=title,
-        summary=summary,
-        body=body,
-        image_url=None,
-        author=None,
-        published_at=T + timedelta(hours=hours),
-        language="en",
-        tags=list(tags),
-        related=[],
-        content_hash=content_hash(title, summary, body),
-        simhash=fingerprint(story or key),
-    )
 
 
 @pytest.fixture

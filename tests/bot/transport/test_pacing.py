@@ -15,20 +15,11 @@ from bot.transport.pacing import (
     SlidingWindow,
     in_paced_send,
 )
+from tests.support.clock import FakeClock
 
 CHANNEL = -1001
 OTHER_CHANNEL = -1002
 USER = 42
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_window_frees_a_place_a_full_window_after_each_answer() -> None:

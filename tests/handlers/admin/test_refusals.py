@@ -6,8 +6,8 @@ import pytest
 
 from emulator import EmulatorConfig
 from handlers.admin.access import NOT_AN_ADMIN
+from tests.factories import draft
 from tests.handlers.admin.harness import SCALED_FLOOD, admin_bot, ask, snapshot
-from tests.handlers.conftest import make_draft
 
 ADMIN_COMMANDS = (
     "/sources",
@@ -32,7 +32,7 @@ def emulator_config() -> EmulatorConfig:
 async def world(db, desk):
     """A paused source with an article, and a channel."""
     quay = await desk.source("Quay")
-    await desk.store(quay, make_draft("q1", "Night ferry adds a Sunday sailing"))
+    await desk.store(quay, draft("q1", "Night ferry adds a Sunday sailing"))
     await db.sources.set_paused(quay.id, True)
     await db.channels.add(-100111, title="Harbour News", username="harbour_news")
 
@@ -72,9 +72,8 @@ async def test_admin_commands_are_silent_in_groups(bot_app, emulator, db, world)
             await user.send(command, chat_id=group.id)
             name, _, rest = command.partition(" ")
             await user.send(f"{name}@{harness.bot.username} {rest}".strip(), chat_id=group.id)
-        # a private command answered afterwards shows the group updates were processed
         [reply] = await ask(harness, user, "/pause")
-        await harness.client.wait_updates_consumed()
+        await harness.wait_handled()
         group_replies = await harness.client.messages(group.id, from_bot=True)
 
     assert reply.text == "Usage: /pause ID (the ids are in /sources)"

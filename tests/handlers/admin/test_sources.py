@@ -14,8 +14,8 @@ from emulator import EmulatorConfig
 from handlers.admin.access import NOT_AN_ADMIN
 from news.render import utf16_len
 from news.render.buttons import PostButton
+from tests.factories import draft
 from tests.handlers.admin.harness import QUAY_FEED, SCALED_FLOOD, admin_bot, ask, snapshot
-from tests.handlers.conftest import make_draft
 from tests.support.feedserver import FeedServer
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -255,14 +255,14 @@ async def test_removesource_asks_first_then_removes_articles_and_bookmarks(
     mill = await desk.source("Mill")
     [first, second] = await desk.store(
         quay,
-        make_draft("q1", "Night ferry adds a Sunday sailing"),
-        make_draft("q2", "Harbour wall repairs finish early"),
+        draft("q1", "Night ferry adds a Sunday sailing"),
+        draft("q2", "Harbour wall repairs finish early"),
     )
-    [kept] = await desk.store(mill, make_draft("m1", "Mill pond freezes for the first time"))
+    [kept] = await desk.store(mill, draft("m1", "Mill pond freezes for the first time"))
     async with admin_bot(bot_app, db, {ann.id}) as harness:
         reader = await harness.new_user("Rita")
         await reader.send("hello")  # Rita becomes a stored user
-        await harness.client.wait_updates_consumed()
+        await harness.wait_handled()
         await db.bookmarks.add(reader.id, first.id)
         await db.bookmarks.add(reader.id, kept.id)
         user = harness.user(ann)
@@ -313,7 +313,7 @@ async def test_removesource_asks_first_then_removes_articles_and_bookmarks(
 async def test_a_forged_confirmation_from_a_non_admin_is_refused(bot_app, emulator, db, desk):
     ann = await emulator.client.create_user("Ann")
     quay = await desk.source("Quay")
-    await desk.store(quay, make_draft("q1", "Night ferry adds a Sunday sailing"))
+    await desk.store(quay, draft("q1", "Night ferry adds a Sunday sailing"))
     async with admin_bot(bot_app, db, {ann.id}) as harness:
         bob = await harness.new_user("Bob")
         await bob.send("hello")

@@ -8,8 +8,8 @@ import pytest
 
 from emulator import EmulatorConfig
 from news.entities import ChannelStyle
+from tests.factories import draft
 from tests.handlers.admin.harness import SCALED_FLOOD, admin_bot, ask
-from tests.handlers.conftest import make_draft
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -42,11 +42,11 @@ async def world(db):
     )
     recent = await db.articles.upsert_many(
         quay.id,
-        [make_draft("q1", "Night ferry adds a Sunday sailing"), make_draft("q2", "Wall mended")],
+        [draft("q1", "Night ferry adds a Sunday sailing"), draft("q2", "Wall mended")],
         fetched_at=NOW - timedelta(hours=2),
     )
     old = await db.articles.upsert_many(
-        mill.id, [make_draft("m1", "Mill pond freezes over")], fetched_at=NOW - timedelta(days=3)
+        mill.id, [draft("m1", "Mill pond freezes over")], fetched_at=NOW - timedelta(days=3)
     )
     first, second = recent.inserted
     [third] = old.inserted

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from news.models import ArticleDraft
 from storage import Database, open_database
 from storage.errors import DatabaseError, SchemaVersionError
 from storage.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, split_statements
+from tests import factories
 
 EXPECTED_TABLES = {
     "sources",
@@ -116,18 +116,15 @@ async def test_version_3_database_keeps_old_and_indexes_new_articles_once(tmp_pa
             "articles_fts_after_delete",
             "articles_fts_after_update",
         }
-        draft = ArticleDraft(
+        draft = factories.draft(
             guid="g1",
             url="https://example.test/a",
             title="Lantern festival lights the quay",
             summary="",
             body="Lanterns floated down the river.",
-            image_url=None,
-            author=None,
             published_at=None,
             language=None,
             tags=["Festival"],
-            related=[],
             content_hash="h1",
             simhash=12345,
         )
