@@ -283,10 +283,6 @@ class OutboxRepository(Protocol):
         new."""
         ...
 
-    async def get(self, item_id: int) -> OutboxItem:
-        """Return the outbox row with this id."""
-        ...
-
     async def claim_next(
         self, channel_id: int, *, now: datetime | None = None
     ) -> OutboxItem | None:

@@ -65,14 +65,6 @@ class SQLiteOutboxRepository:
         except ConstraintError:
             raise NotFoundError("cannot queue: an article or channel is missing") from None
 
-    async def get(self, item_id: int) -> OutboxItem:
-        row = await self._session.fetchone(
-            f"SELECT {_COLUMNS} FROM outbox WHERE id = :id", {"id": item_id}
-        )
-        if row is None:
-            raise NotFoundError(f"no outbox item with id {item_id}")
-        return outbox_item_from_row(row)
-
     async def claim_next(
         self, channel_id: int, *, now: datetime | None = None
     ) -> OutboxItem | None:

@@ -9,6 +9,7 @@ import pytest
 from news.entities import OutboxState, PostedAs
 from storage import Database
 from tests.storage.conftest import NOW, DraftFactory
+from tests.support.reads import outbox_item
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ async def test_mark_sent_keeps_how_and_what_was_posted(
         PostedAs.CAPTION,
         "d1",
     )
-    assert await db.outbox.get(claimed.id) == sent
+    assert await outbox_item(db, claimed.id) == sent
 
 
 async def test_state_counts_list_every_state(
@@ -132,9 +133,9 @@ async def test_request_edits_marks_recent_and_in_flight_posts_only(
 
     marked = await db.outbox.request_edits(articles, sent_since=NOW - timedelta(hours=48), now=NOW)
     assert marked == 2  # the recent post and the one being sent; not the old one or pending
-    assert (await db.outbox.get(recent.id)).edit_requested_at == NOW
-    assert (await db.outbox.get(in_flight.id)).edit_requested_at == NOW
-    assert (await db.outbox.get(old.id)).edit_requested_at is None
+    assert (await outbox_item(db, recent.id)).edit_requested_at == NOW
+    assert (await outbox_item(db, in_flight.id)).edit_requested_at == NOW
+    assert (await outbox_item(db, old.id)).edit_requested_at is None
     rows = await db.outbox.for_article(articles[0])
     [pending] = [item for item in rows if item.channel_id == channels[1]]
     assert pending.edit_requested_at is None
@@ -166,7 +167,7 @@ async def test_edit_requests_are_found_deferred_and_cleared_once(
     await db.outbox.request_edits([first.article_id], sent_since=NOW, now=later)
     assert not await db.outbox.finish_edit(first.id, requested_at=NOW, posted_digest="mid")
     assert await db.outbox.finish_edit(first.id, requested_at=later, posted_digest="new")
-    done = await db.outbox.get(first.id)
+    done = await outbox_item(db, first.id)
     assert (done.edit_requested_at, done.posted_digest, done.last_error) == (None, "new", None)
     assert await db.outbox.next_edit(channels[0], now=later) is None
 
@@ -182,7 +183,7 @@ async def test_given_up_edit_keeps_its_error_and_digest(
     await db.outbox.request_edits([item.article_id], sent_since=NOW, now=NOW)
     error = "400 Bad Request: message to edit not found"
     assert await db.outbox.finish_edit(item.id, requested_at=NOW, error=error)
-    given_up = await db.outbox.get(item.id)
+    given_up = await outbox_item(db, item.id)
     assert (given_up.edit_requested_at, given_up.posted_digest, given_up.last_error) == (
         None,
         "kept",

@@ -58,6 +58,12 @@ async def outbox_rows(db: Database) -> list[OutboxItem]:
     return sorted(items, key=lambda item: item.id)
 
 
+async def outbox_item(db: Database, item_id: int) -> OutboxItem:
+    """Return the outbox row with this id (AssertionError when there is none)."""
+    [item] = [item for item in await outbox_rows(db) if item.id == item_id]
+    return item
+
+
 async def share_rows(db: Database) -> list[tuple[int, str]]:
     """Return every recorded share as (user id, result id), in the order recorded."""
     rows = await _rows(db, "SELECT user_id, result_id FROM shares ORDER BY id")

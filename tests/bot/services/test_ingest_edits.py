@@ -12,6 +12,7 @@ from news.entities import Source
 from news.fetch import Fetcher, FetchPolicy
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
 from storage import Database, open_database
+from tests.support.reads import outbox_item
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEDE = "The lock keepers reopened the canal after the spring dredging finished early."
@@ -57,7 +58,7 @@ async def posted(db: Database, source: Source, *, sent_at: datetime) -> int:
     article = hit.article
     channel = await db.channels.add(-1000 - int(sent_at.timestamp()) % 1000)
     await db.outbox.add_many([(article.id, channel.id)])
-    [item] = await db.outbox.for_article(article.id)
+    [item] = [i for i in await db.outbox.for_article(article.id) if i.channel_id == channel.id]
     claimed = await db.outbox.claim_next(channel.id, now=sent_at)
     assert claimed is not None
     await db.outbox.mark_sent(item.id, message_id=5, sent_at=sent_at)
@@ -73,8 +74,8 @@ async def test_changed_title_asks_to_edit_recent_posts_only(db, ingestor):
     outcome = await ingestor.store_document(source, document("Canal reopens a week early"))
 
     assert outcome.updated == 1
-    assert (await db.outbox.get(recent)).edit_requested_at == NOW
-    assert (await db.outbox.get(old)).edit_requested_at is None
+    assert (await outbox_item(db, recent)).edit_requested_at == NOW
+    assert (await outbox_item(db, old)).edit_requested_at is None
 
 
 async def test_unchanged_article_asks_for_no_edit(db, ingestor):
@@ -85,7 +86,7 @@ async def test_unchanged_article_asks_for_no_edit(db, ingestor):
     outcome = await ingestor.store_document(source, document("Canal reopens"))
 
     assert outcome.updated == 0
-    assert (await db.outbox.get(item)).edit_requested_at is None
+    assert (await outbox_item(db, item)).edit_requested_at is None
 
 
 async def test_changed_lede_asks_for_an_edit(db, ingestor):
@@ -97,4 +98,4 @@ async def test_changed_lede_asks_for_an_edit(db, ingestor):
         source, document("Canal reopens", summary="Barges queued overnight at the top lock.")
     )
 
-    assert (await db.outbox.get(item)).edit_requested_at == NOW
+    assert (await outbox_item(db, item)).edit_requested_at == NOW
