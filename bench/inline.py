@@ -93,7 +93,7 @@ def queries(kind: str, count: int, seed: int = 5) -> list[str]:
 
 
 async def search_only(data: Dataset, per_kind: int) -> dict[str, Latency]:
-    """Time `search_articles` for each kind of query, after a warm-up pass of as many other
+    """Time `db.search.articles` for each kind of query, after a warm-up pass of as many other
     queries of the kind (a running bot's database is in the page cache; these are not the
     measured queries, so no answer is cached by the warm-up)."""
     results: dict[str, Latency] = {}
