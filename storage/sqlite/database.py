@@ -29,22 +29,22 @@ from storage.protocols import (
     TrendingRepository,
     UserRepository,
 )
-from storage.sqlite.alerts import SQLiteAlertRepository
-from storage.sqlite.articles import SQLiteArticleRepository
-from storage.sqlite.bookmarks import SQLiteBookmarkRepository
-from storage.sqlite.channels import SQLiteChannelRepository
-from storage.sqlite.discussion import SQLiteDiscussionRepository
-from storage.sqlite.follows import SQLiteFollowRepository
+from storage.sql.alerts import SQLAlertRepository
+from storage.sql.articles import SQLArticleRepository
+from storage.sql.bookmarks import SQLBookmarkRepository
+from storage.sql.channels import SQLChannelRepository
+from storage.sql.discussion import SQLDiscussionRepository
+from storage.sql.follows import SQLFollowRepository
+from storage.sql.outbox import SQLOutboxRepository
+from storage.sql.shares import SQLShareRepository
+from storage.sql.sources import SQLSourceRepository
+from storage.sql.trending import SQLTrendingRepository
+from storage.sql.users import SQLUserRepository
 from storage.sqlite.migrations import migrate
-from storage.sqlite.outbox import SQLiteOutboxRepository
 from storage.sqlite.related import SQLiteRelatedRepository
 from storage.sqlite.search import SQLiteSearchRepository
 from storage.sqlite.session import Session
-from storage.sqlite.shares import SQLiteShareRepository
-from storage.sqlite.sources import SQLiteSourceRepository
 from storage.sqlite.status import SQLiteStatusRepository
-from storage.sqlite.trending import SQLiteTrendingRepository
-from storage.sqlite.users import SQLiteUserRepository
 
 MEMORY: Final = ":memory:"
 BUSY_TIMEOUT_MS: Final = 5_000
@@ -68,18 +68,18 @@ class SQLiteDatabase:
         """Wrap an already set-up session; use `open_database` instead of calling this."""
         self._session = session
         self._path = path
-        self.sources: SourceRepository = SQLiteSourceRepository(session)
-        self.articles: ArticleRepository = SQLiteArticleRepository(session)
-        self.channels: ChannelRepository = SQLiteChannelRepository(session)
-        self.outbox: OutboxRepository = SQLiteOutboxRepository(session)
-        self.users: UserRepository = SQLiteUserRepository(session)
-        self.bookmarks: BookmarkRepository = SQLiteBookmarkRepository(session)
-        self.shares: ShareRepository = SQLiteShareRepository(session)
-        self.discussion: DiscussionRepository = SQLiteDiscussionRepository(session)
-        self.follows: FollowRepository = SQLiteFollowRepository(session)
-        self.alerts: AlertRepository = SQLiteAlertRepository(session)
+        self.sources: SourceRepository = SQLSourceRepository(session)
+        self.articles: ArticleRepository = SQLArticleRepository(session)
+        self.channels: ChannelRepository = SQLChannelRepository(session)
+        self.outbox: OutboxRepository = SQLOutboxRepository(session)
+        self.users: UserRepository = SQLUserRepository(session)
+        self.bookmarks: BookmarkRepository = SQLBookmarkRepository(session)
+        self.shares: ShareRepository = SQLShareRepository(session)
+        self.discussion: DiscussionRepository = SQLDiscussionRepository(session)
+        self.follows: FollowRepository = SQLFollowRepository(session)
+        self.alerts: AlertRepository = SQLAlertRepository(session)
         self.search: SearchRepository = SQLiteSearchRepository(session)
-        self.trending: TrendingRepository = SQLiteTrendingRepository(session)
+        self.trending: TrendingRepository = SQLTrendingRepository(session)
         self.related: RelatedRepository = SQLiteRelatedRepository(session)
         self.status: StatusRepository = SQLiteStatusRepository(session)
 

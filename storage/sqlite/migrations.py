@@ -5,7 +5,7 @@ released migration: append a new one. Each runs in its own IMMEDIATE transaction
 with the `user_version` bump, and re-checks the version inside it, so two processes
 opening the same file at once cannot apply a step twice.
 
-Conventions: times are INTEGER microseconds since the Unix epoch, UTC (`storage.sqlite.codec`);
+Conventions: times are INTEGER microseconds since the Unix epoch, UTC (`storage.sql.codec`);
 lists of strings are JSON arrays in TEXT columns; booleans are 0/1 with a CHECK.
 """
 
@@ -201,7 +201,7 @@ CREATE INDEX outbox_edits ON outbox (channel_id, id) WHERE edit_requested_at IS 
 
 _FTS_EXPLICIT_INSERT_V4: Final = """
 -- New articles are indexed by the repository itself, with one multi-row statement in the
--- same transaction as the articles (storage/sqlite/articles.py). Row by row through a trigger,
+-- same transaction as the articles (storage/sql/articles.py). Row by row through a trigger,
 -- FTS5 indexed them half as fast (measured: 2,500 vs 5,100 articles/s). The update and
 -- delete triggers stay: they are rare and must never be forgotten.
 DROP TRIGGER articles_fts_after_insert;

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Final
 
 from news.entities import Article
-from storage.sqlite.articles import ARTICLE_COLUMNS, article_from_row
-from storage.sqlite.codec import to_micros
+from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
+from storage.sql.codec import to_micros
 from storage.sqlite.session import Session
 
 MAX_TERMS: Final = 24

@@ -11,10 +11,10 @@ from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery, parse_query
-from storage.sqlite.articles import ARTICLE_COLUMNS, article_from_row
-from storage.sqlite.codec import to_micros
+from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
+from storage.sql.codec import to_micros
+from storage.sql.sources import source_ids_named
 from storage.sqlite.session import Session
-from storage.sqlite.sources import source_ids_named
 
 TITLE_WEIGHT: Final = 10.0
 """Added to the text relevance (1) when every query term is in the title."""

@@ -29,6 +29,8 @@ from storage.errors import (
     DatabaseError,
     StorageError,
 )
+from storage.sql.session import Dialect
+from storage.sqlite.dialect import SQLiteDialect
 
 Parameters = Mapping[str, Any] | Sequence[Any]
 _T = TypeVar("_T")
@@ -50,6 +52,7 @@ class Session:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         """Wrap an open connection in autocommit mode (`isolation_level=None`)."""
         self._connection = connection
+        self.dialect: Dialect = SQLiteDialect()
         self._lock = asyncio.Lock()
         self._open: object | None = None  # marker of the transaction now open, if any
         self._marker: contextvars.ContextVar[object | None] = contextvars.ContextVar(

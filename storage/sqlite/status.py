@@ -8,7 +8,7 @@ from typing import Final
 from news.entities import OutboxState
 from storage.errors import DatabaseError
 from storage.protocols import StoreCounts, StoreStatus
-from storage.sqlite.codec import from_micros_or_none, to_micros
+from storage.sql.codec import from_micros_or_none, to_micros
 from storage.sqlite.migrations import schema_version
 from storage.sqlite.session import Session
 

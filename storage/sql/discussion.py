@@ -1,15 +1,15 @@
-"""SQLite implementation of `DiscussionRepository`: comment threads and their comments."""
+"""`DiscussionRepository` in shared SQL: comment threads and their comments."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from storage.errors import ConstraintError, NotFoundError
-from storage.sqlite.codec import to_micros
-from storage.sqlite.session import Session
+from storage.sql.codec import to_micros
+from storage.sql.session import Session
 
 
-class SQLiteDiscussionRepository:
+class SQLDiscussionRepository:
     """Threads in `discussion_threads`, comments in `comments` (one row per message)."""
 
     def __init__(self, session: Session) -> None:

@@ -1,26 +1,26 @@
-"""SQLite implementation of `AlertRepository`: the match queue and per-user alerts."""
+"""`AlertRepository` in shared SQL: the match queue and per-user alerts."""
 
 from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from news.entities import Alert, AlertMatch, AlertState
-from storage.sqlite.codec import from_micros, to_micros
-from storage.sqlite.session import Session
+from storage.sql.codec import from_micros, to_micros
+from storage.sql.session import Row, Session
 
 _ALERT_COLUMNS: Final = (
     "al.user_id, al.article_id, al.follow_id, f.query AS follow_query, al.state, "
     "al.attempts, al.created_at"
 )
 _MICROSECOND: Final = timedelta(microseconds=1)
+_MATCH_COLUMNS: Final = ("user_id", "article_id", "follow_id", "story_id")
 
 
-def alert_from_row(row: sqlite3.Row) -> Alert:
+def alert_from_row(row: Row) -> Alert:
     """Build an `Alert` from a row with the alert columns."""
     return Alert(
         user_id=row["user_id"],
@@ -38,7 +38,7 @@ def _ids(article_ids: Iterable[int]) -> str:
     return json.dumps(list(dict.fromkeys(article_ids)))
 
 
-class SQLiteAlertRepository:
+class SQLAlertRepository:
     """New articles waiting to be matched (`alert_queue`) and alerts per user (`alerts`)."""
 
     def __init__(self, session: Session) -> None:
@@ -51,7 +51,7 @@ class SQLiteAlertRepository:
             return 0
         return await self._session.execute(
             "INSERT INTO alert_queue (article_id) SELECT a.id FROM articles AS a "
-            "WHERE a.id IN (SELECT value FROM json_each(:ids)) "
+            f"WHERE a.id IN ({self._session.dialect.values('ids')}) "
             "AND a.story_at >= a.fetched_at - :max_age "
             "AND EXISTS (SELECT 1 FROM follows WHERE paused = 0) "
             "ON CONFLICT (article_id) DO NOTHING",
@@ -81,17 +81,18 @@ class SQLiteAlertRepository:
                 # have been alerted; only articles that joined an older story are checked.
                 added = await self._session.execute(
                     "INSERT INTO alerts (user_id, article_id, follow_id, created_at) "
-                    "SELECT m.value ->> 0, m.value ->> 1, m.value ->> 2, :now "
-                    "FROM json_each(:rows) AS m "
-                    "WHERE EXISTS (SELECT 1 FROM follows WHERE id = m.value ->> 2) "
-                    "AND (m.value ->> 3 = m.value ->> 1 OR NOT EXISTS ("
+                    "SELECT m.user_id, m.article_id, m.follow_id, :now "
+                    f"FROM {self._session.dialect.tuples('rows', _MATCH_COLUMNS)} AS m "
+                    "WHERE EXISTS (SELECT 1 FROM follows WHERE id = m.follow_id) "
+                    "AND (m.story_id = m.article_id OR NOT EXISTS ("
                     "SELECT 1 FROM articles AS s JOIN alerts AS al ON al.article_id = s.id "
-                    "AND al.user_id = m.value ->> 0 WHERE s.story_id = m.value ->> 3)) "
+                    "AND al.user_id = m.user_id WHERE s.story_id = m.story_id)) "
                     "ON CONFLICT (user_id, article_id) DO NOTHING",
                     {"rows": json.dumps(rows), "now": created},
                 )
             await self._session.execute(
-                "DELETE FROM alert_queue WHERE article_id IN (SELECT value FROM json_each(:ids))",
+                "DELETE FROM alert_queue WHERE article_id IN "
+                f"({self._session.dialect.values('ids')})",
                 {"ids": _ids(matched)},
             )
         return added
@@ -99,8 +100,9 @@ class SQLiteAlertRepository:
     async def _earliest_per_story(self, matches: list[AlertMatch]) -> list[list[int]]:
         """Return `[user, article, follow, story]` rows: per user and story, the match of
         the earliest existing article."""
+        ids = self._session.dialect.values("ids")
         rows = await self._session.fetchall(
-            "SELECT id, story_id FROM articles WHERE id IN (SELECT value FROM json_each(:ids))",
+            f"SELECT id, story_id FROM articles WHERE id IN ({ids})",
             {"ids": _ids(m.article_id for m in matches)},
         )
         story_of = {row["id"]: row["story_id"] for row in rows}
@@ -133,7 +135,7 @@ class SQLiteAlertRepository:
             rows = await self._session.fetchall(
                 f"SELECT {_ALERT_COLUMNS} FROM alerts AS al JOIN follows AS f "
                 "ON f.id = al.follow_id WHERE al.user_id = :user_id "
-                "AND al.article_id IN (SELECT value FROM json_each(:ids)) "
+                f"AND al.article_id IN ({self._session.dialect.values('ids')}) "
                 "ORDER BY al.article_id",
                 {**parameters, "ids": _ids(row["article_id"] for row in claimed)},
             )
@@ -175,7 +177,7 @@ class SQLiteAlertRepository:
         """Update the user's alerts in sending for these articles; return how many."""
         return await self._session.execute(
             f"UPDATE alerts SET {assignments} WHERE user_id = :user_id AND state = 'sending' "
-            "AND article_id IN (SELECT value FROM json_each(:ids))",
+            f"AND article_id IN ({self._session.dialect.values('ids')})",
             {
                 "user_id": user_id,
                 "ids": _ids(article_ids),

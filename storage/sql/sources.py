@@ -1,10 +1,9 @@
-"""SQLite implementation of `SourceRepository`."""
+"""`SourceRepository` in shared SQL."""
 
 from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -13,14 +12,14 @@ from urllib.parse import urlsplit
 from news.entities import Source
 from news.tags import normalize_tag
 from storage.errors import AlreadyExistsError, NotFoundError
-from storage.sqlite.codec import (
+from storage.sql.codec import (
     from_micros,
     from_micros_or_none,
     strings_from_json,
     strings_to_json,
     to_micros,
 )
-from storage.sqlite.session import Session
+from storage.sql.session import Row, Session
 
 _COLUMNS: Final = (
     "id, url, name, tags, interval_seconds, active, paused, etag, last_modified, "
@@ -29,7 +28,7 @@ _COLUMNS: Final = (
 )
 
 
-def source_from_row(row: sqlite3.Row) -> Source:
+def source_from_row(row: Row) -> Source:
     """Build a `Source` from a row with the repository's columns."""
     return Source(
         id=row["id"],
@@ -69,7 +68,7 @@ async def source_ids_named(session: Session, names: Collection[str]) -> set[int]
     }
 
 
-class SQLiteSourceRepository:
+class SQLSourceRepository:
     """Sources in the `sources` table."""
 
     def __init__(self, session: Session) -> None:
@@ -127,7 +126,7 @@ class SQLiteSourceRepository:
         if not wanted:
             return {}
         rows = await self._session.fetchall(
-            "SELECT id, name FROM sources WHERE id IN (SELECT value FROM json_each(:ids))",
+            f"SELECT id, name FROM sources WHERE id IN ({self._session.dialect.values('ids')})",
             {"ids": json.dumps(wanted)},
         )
         return {row["id"]: row["name"] for row in rows}

@@ -1,17 +1,16 @@
-"""SQLite implementation of `OutboxRepository`: the transactional outbox."""
+"""`OutboxRepository` in shared SQL: the transactional outbox."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from news.entities import OutboxItem, OutboxState, PostedAs
 from storage.errors import ConstraintError, NotFoundError
-from storage.sqlite.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
-from storage.sqlite.session import Session
+from storage.sql.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
+from storage.sql.session import Row, Session
 
 _COLUMNS: Final = (
     "id, article_id, channel_id, state, attempts, last_error, message_id, created_at, "
@@ -19,7 +18,7 @@ _COLUMNS: Final = (
 )
 
 
-def outbox_item_from_row(row: sqlite3.Row) -> OutboxItem:
+def outbox_item_from_row(row: Row) -> OutboxItem:
     """Build an `OutboxItem` from a row with the outbox columns."""
     return OutboxItem(
         id=row["id"],
@@ -38,7 +37,7 @@ def outbox_item_from_row(row: sqlite3.Row) -> OutboxItem:
     )
 
 
-class SQLiteOutboxRepository:
+class SQLOutboxRepository:
     """Outbox rows in `outbox`, claimed per channel in id order."""
 
     def __init__(self, session: Session) -> None:
@@ -181,7 +180,7 @@ class SQLiteOutboxRepository:
             return 0
         return await self._session.execute(
             "UPDATE outbox SET edit_requested_at = :now "
-            "WHERE article_id IN (SELECT value FROM json_each(:ids)) "
+            f"WHERE article_id IN ({self._session.dialect.values('ids')}) "
             "AND ((state = :sent AND sent_at >= :since) OR state = :sending)",
             {
                 "now": to_micros(now or datetime.now(UTC)),
@@ -260,8 +259,8 @@ class SQLiteOutboxRepository:
         rows = await self._session.fetchall(
             "SELECT DISTINCT a.story_id, o.channel_id FROM articles AS a "
             "JOIN outbox AS o ON o.article_id = a.id "
-            "WHERE a.story_id IN (SELECT value FROM json_each(:stories)) "
-            "AND o.channel_id IN (SELECT value FROM json_each(:channels)) "
+            f"WHERE a.story_id IN ({self._session.dialect.values('stories')}) "
+            f"AND o.channel_id IN ({self._session.dialect.values('channels')}) "
             "AND o.state != :failed",
             {
                 "stories": json.dumps(stories),

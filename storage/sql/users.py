@@ -1,20 +1,19 @@
-"""SQLite implementation of `UserRepository`."""
+"""`UserRepository` in shared SQL."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import Final
 
 from news.entities import User
 from storage.errors import NotFoundError
-from storage.sqlite.codec import from_micros, to_micros
-from storage.sqlite.session import Session
+from storage.sql.codec import from_micros, to_micros
+from storage.sql.session import Row, Session
 
 _COLUMNS: Final = "id, username, first_name, language_code, blocked, created_at, last_seen_at"
 
 
-def user_from_row(row: sqlite3.Row) -> User:
+def user_from_row(row: Row) -> User:
     """Build a `User` from a row with the user columns."""
     return User(
         id=row["id"],
@@ -27,7 +26,7 @@ def user_from_row(row: sqlite3.Row) -> User:
     )
 
 
-class SQLiteUserRepository:
+class SQLUserRepository:
     """Users in `users`, keyed by their Telegram id."""
 
     def __init__(self, session: Session) -> None:
@@ -43,12 +42,13 @@ class SQLiteUserRepository:
         language_code: str | None,
         seen_at: datetime | None = None,
     ) -> User:
+        greatest = self._session.dialect.greatest("users.last_seen_at", "excluded.last_seen_at")
         row = await self._session.fetchone(
             "INSERT INTO users (id, username, first_name, language_code, created_at, "
             "last_seen_at) VALUES (:id, :username, :first_name, :language_code, :seen_at, "
             ":seen_at) ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
             "first_name = excluded.first_name, language_code = excluded.language_code, "
-            "last_seen_at = max(last_seen_at, excluded.last_seen_at), blocked = 0 "
+            f"last_seen_at = {greatest}, blocked = 0 "
             f"RETURNING {_COLUMNS}",
             {
                 "id": user_id,

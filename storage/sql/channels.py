@@ -1,9 +1,8 @@
-"""SQLite implementation of `ChannelRepository`: channels and routes."""
+"""`ChannelRepository` in shared SQL: channels and routes."""
 
 from __future__ import annotations
 
 import builtins
-import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -11,8 +10,8 @@ from typing import Any, Final
 from news.entities import Channel, ChannelStyle, Route
 from news.tags import normalize_tag
 from storage.errors import AlreadyExistsError, ConstraintError, NotFoundError
-from storage.sqlite.codec import from_micros, strings_from_json, strings_to_json, to_micros
-from storage.sqlite.session import Session
+from storage.sql.codec import from_micros, strings_from_json, strings_to_json, to_micros
+from storage.sql.session import Row, Session
 
 _CHANNEL_COLUMNS: Final = (
     "id, chat_id, username, title, style, paused, discussion_chat_id, created_at, "
@@ -21,7 +20,7 @@ _CHANNEL_COLUMNS: Final = (
 _ROUTE_COLUMNS: Final = "source_id, channel_id, include_words, exclude_words, tags, created_at"
 
 
-def channel_from_row(row: sqlite3.Row) -> Channel:
+def channel_from_row(row: Row) -> Channel:
     """Build a `Channel` from a row with the channel columns."""
     return Channel(
         id=row["id"],
@@ -36,7 +35,7 @@ def channel_from_row(row: sqlite3.Row) -> Channel:
     )
 
 
-def route_from_row(row: sqlite3.Row) -> Route:
+def route_from_row(row: Row) -> Route:
     """Build a `Route` from a row with the route columns."""
     return Route(
         source_id=row["source_id"],
@@ -58,7 +57,7 @@ def _clean_words(words: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-class SQLiteChannelRepository:
+class SQLChannelRepository:
     """Channels in `channels`, routes in `routes`."""
 
     def __init__(self, session: Session) -> None:

@@ -1,4 +1,4 @@
-"""`TrendingRepository` on SQLite: the last day's saves, shares and comments, weighted."""
+"""`TrendingRepository` in shared SQL: the last day's saves, shares and comments, weighted."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from news.entities import TrendingStory
-from storage.sqlite.articles import SQLiteArticleRepository
-from storage.sqlite.codec import to_micros
-from storage.sqlite.session import Session
+from storage.sql.articles import SQLArticleRepository
+from storage.sql.codec import to_micros
+from storage.sql.session import Session
 
 SAVE_WEIGHT: Final = 3.0
 SHARE_WEIGHT: Final = 2.0
@@ -52,8 +52,8 @@ ORDER BY score DESC, story_at DESC, article_id LIMIT :limit
 """
 
 
-class SQLiteTrendingRepository:
-    """`TrendingRepository` on one SQLite session (one windowed query)."""
+class SQLTrendingRepository:
+    """`TrendingRepository` over one session (one windowed query)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -79,7 +79,7 @@ class SQLiteTrendingRepository:
         )
         articles = {
             a.id: a
-            for a in await SQLiteArticleRepository(self._session).get_many(
+            for a in await SQLArticleRepository(self._session).get_many(
                 row["article_id"] for row in rows
             )
         }

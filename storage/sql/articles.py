@@ -1,15 +1,16 @@
-"""SQLite implementation of `ArticleRepository`: batched, deduplicating upserts.
+"""`ArticleRepository` in shared SQL: batched, deduplicating upserts.
 
 `upsert_many` is on the ingestion hot path, and aiosqlite runs every call through its
-worker thread, so a batch costs a fixed number of round trips whatever its size: one
-query finds every existing match (by guid and by URL), one finds every near-duplicate
-candidate, and the writes are `executemany` calls. The FTS index follows by triggers.
+worker thread (and PostgreSQL answers over the network), so a batch costs a fixed number
+of round trips whatever its size: one query finds every existing match (by guid and by
+URL), one finds every near-duplicate candidate, and the writes are `executemany` calls.
+New rows enter the engine's full-text index through `Dialect.index_new_articles`; updates
+and deletes follow by triggers.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from news.entities import Article, ArticleVersion, UpsertResult
 from news.models import ArticleDraft
 from news.tags import normalize_tag
 from storage.errors import ConstraintError, NotFoundError
-from storage.sqlite.codec import (
+from storage.sql.codec import (
     from_micros,
     from_micros_or_none,
     related_from_json,
@@ -33,7 +34,7 @@ from storage.sqlite.codec import (
     to_micros,
     to_micros_or_none,
 )
-from storage.sqlite.session import Session
+from storage.sql.session import Dialect, Row, Session
 
 NEAR_DUPLICATE_MAX_DISTANCE: Final = NEAR_DUPLICATE_DISTANCE
 """Articles whose SimHashes differ in at most this many bits are one story."""
@@ -46,15 +47,6 @@ ARTICLE_COLUMNS: Final = (
     "fetched_at, updated_at, language, tags, related, content_hash, simhash, story_id"
 )
 
-# New rows enter the full-text index here, in the caller's transaction (migration 4 says why
-# this is not a trigger); updates and deletes are kept in sync by triggers.
-_INDEX_NEW: Final = (
-    "INSERT INTO articles_fts (rowid, title, summary, body, tags) "
-    "VALUES (:id, :title, :summary, :body, :tags)"
-)
-_INDEX_NEW_HEADLINES: Final = (
-    "INSERT INTO headlines_fts (rowid, title, tags) VALUES (:id, :title, :tags)"
-)
 _INSERT: Final = (
     "INSERT INTO articles (id, source_id, guid, url, title, summary, body, image_url, author, "
     "published_at, fetched_at, updated_at, story_at, language, tags, related, content_hash, "
@@ -77,28 +69,29 @@ _INSERT_TAG: Final = (
     "INSERT INTO article_tags (article_id, key, name) VALUES (:article_id, :key, :name)"
 )
 
-_FIND_EXISTING: Final = (
-    "SELECT id, guid, url, content_hash, fetched_at, 1 AS by_guid FROM articles "
-    "WHERE source_id = :source_id AND guid IN (SELECT value FROM json_each(:guids)) "
-    "UNION ALL "
-    "SELECT id, guid, url, content_hash, fetched_at, 0 AS by_guid FROM articles "
-    "WHERE url IN (SELECT value FROM json_each(:urls))"
-)
 
-_FIND_CANDIDATES: Final = " UNION ".join(
-    f"SELECT id, story_id, simhash, story_at FROM articles "
-    f"WHERE band{band} IN (SELECT value FROM json_each(:band{band})) "
-    f"AND story_at BETWEEN :since AND :until AND source_id != :source_id"
-    for band in range(4)
-)
-
-_NEXT_ID: Final = (
-    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0), "
-    "coalesce((SELECT max(id) FROM articles), 0)) + 1"
-)
+def _find_existing(dialect: Dialect) -> str:
+    """Return the query for stored articles with any of the batch's guids or URLs."""
+    return (
+        "SELECT id, guid, url, content_hash, fetched_at, 1 AS by_guid FROM articles "
+        f"WHERE source_id = :source_id AND guid IN ({dialect.values('guids', 'text')}) "
+        "UNION ALL "
+        "SELECT id, guid, url, content_hash, fetched_at, 0 AS by_guid FROM articles "
+        f"WHERE url IN ({dialect.values('urls', 'text')})"
+    )
 
 
-def article_from_row(row: sqlite3.Row) -> Article:
+def _find_candidates(dialect: Dialect) -> str:
+    """Return the query for other sources' articles sharing a SimHash band in the window."""
+    return " UNION ".join(
+        f"SELECT id, story_id, simhash, story_at FROM articles "
+        f"WHERE band{band} IN ({dialect.values(f'band{band}')}) "
+        f"AND story_at BETWEEN :since AND :until AND source_id != :source_id"
+        for band in range(4)
+    )
+
+
+def article_from_row(row: Row) -> Article:
     """Build an `Article` from a row holding `ARTICLE_COLUMNS`."""
     return Article(
         id=row["id"],
@@ -213,8 +206,8 @@ def _prepare(source_id: int, draft: ArticleDraft, fetched_at: int) -> _Prepared:
     return _Prepared(values=values, tags=tags, simhash=draft.simhash)
 
 
-class SQLiteArticleRepository:
-    """Articles in `articles`, tags in `article_tags`, text indexed in `articles_fts`."""
+class SQLArticleRepository:
+    """Articles in `articles`, tags in `article_tags`; the engine indexes their text."""
 
     def __init__(self, session: Session) -> None:
         """Use the shared session."""
@@ -245,7 +238,7 @@ class SQLiteArticleRepository:
     async def _plan(self, source_id: int, prepared: list[_Prepared]) -> _Plan:
         """Resolve each draft to an existing article, an earlier draft, or a new id."""
         rows = await self._session.fetchall(
-            _FIND_EXISTING,
+            _find_existing(self._session.dialect),
             {
                 "source_id": source_id,
                 "guids": json.dumps([item.guid for item in prepared]),
@@ -263,16 +256,13 @@ class SQLiteArticleRepository:
                 by_guid[row["guid"]] = stored
             else:
                 by_url.setdefault(row["url"], stored)
-        next_id = await self._next_id()
         plan = _Plan()
         target: _Target | None
         for item in prepared:
             target = by_guid.get(item.guid) or by_url.get(item.url)
             if target is None:
-                target = _Target(next_id, item.content_hash, item.values["fetched_at"], False)
+                target = _Target(0, item.content_hash, item.values["fetched_at"], False)
                 target.draft = item
-                item.values["id"] = next_id
-                next_id += 1
                 plan.inserts.append(target)
             elif target.content_hash == item.content_hash:
                 plan.unchanged += 1
@@ -282,19 +272,18 @@ class SQLiteArticleRepository:
                 plan.updates[target.id] = (item, target.fetched_at)
                 target.content_hash = item.content_hash
             else:  # replaces an earlier draft of this batch, not yet written
-                item.values["id"] = target.id
                 target.draft = item
                 target.content_hash = item.content_hash
                 plan.unchanged += 1
             by_guid[item.guid] = target
             by_url[item.url] = target
+        dialect = self._session.dialect
+        new_ids = await dialect.reserve_ids(self._session, "articles", len(plan.inserts))
+        for target, new_id in zip(plan.inserts, new_ids, strict=True):
+            assert target.draft is not None  # planned inserts always carry their draft
+            target.id = new_id
+            target.draft.values["id"] = new_id
         return plan
-
-    async def _next_id(self) -> int:
-        """Return the first id never given to an article (ids are not reused)."""
-        row = await self._session.fetchone(_NEXT_ID)
-        assert row is not None  # an aggregate query always returns one row
-        return int(row[0])
 
     async def _insert(self, source_id: int, inserts: list[_Target]) -> None:
         """Insert planned articles with their story ids and tags."""
@@ -317,17 +306,7 @@ class SQLiteArticleRepository:
                 for key, name in target.draft.tags
             )
         await self._session.executemany(_INSERT, rows)
-        await self._session.executemany(
-            _INDEX_NEW,
-            [
-                {key: row[key] for key in ("id", "title", "summary", "body", "tags")}
-                for row in rows
-            ],
-        )
-        await self._session.executemany(
-            _INDEX_NEW_HEADLINES,
-            [{key: row[key] for key in ("id", "title", "tags")} for row in rows],
-        )
+        await self._session.dialect.index_new_articles(self._session, rows)
         if tag_rows:
             await self._session.executemany(_INSERT_TAG, tag_rows)
 
@@ -351,10 +330,10 @@ class SQLiteArticleRepository:
         for band in range(4):
             values = sorted({int(item.values[f"band{band}"]) for item in linkable})
             parameters[f"band{band}"] = json.dumps(values)
-        rows = await self._session.fetchall(_FIND_CANDIDATES, parameters)
+        rows = await self._session.fetchall(_find_candidates(self._session.dialect), parameters)
         if not rows:
             return {}
-        by_band: list[dict[int, list[sqlite3.Row]]] = [{} for _ in range(4)]
+        by_band: list[dict[int, list[Row]]] = [{} for _ in range(4)]
         for row in rows:
             for band, value in enumerate(simhash_bands(simhash_from_db(row["simhash"]))):
                 by_band[band].setdefault(value, []).append(row)
@@ -399,7 +378,7 @@ class SQLiteArticleRepository:
             return []
         rows = await self._session.fetchall(
             f"SELECT {ARTICLE_COLUMNS} FROM articles "
-            "WHERE id IN (SELECT value FROM json_each(:ids))",
+            f"WHERE id IN ({self._session.dialect.values('ids')})",
             {"ids": json.dumps(wanted)},
         )
         found = {row["id"]: article_from_row(row) for row in rows}
@@ -411,7 +390,7 @@ class SQLiteArticleRepository:
             return {}
         rows = await self._session.fetchall(
             "SELECT id, updated_at, content_hash FROM articles "
-            "WHERE id IN (SELECT value FROM json_each(:ids))",
+            f"WHERE id IN ({self._session.dialect.values('ids')})",
             {"ids": json.dumps(wanted)},
         )
         return {
@@ -445,11 +424,12 @@ class SQLiteArticleRepository:
         if not wanted or limit <= 0:
             return {}
         columns = ", ".join(f"e.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
+        pairs = self._session.dialect.tuples("wanted", ("a", "b"))
         rows = await self._session.fetchall(
-            f"SELECT json_extract(j.value, '$[0]') AS for_id, {columns} "
-            "FROM json_each(:wanted) AS j JOIN articles AS e ON e.id IN ("
-            "SELECT o.id FROM articles AS o WHERE o.story_id = json_extract(j.value, '$[1]') "
-            "AND o.id < json_extract(j.value, '$[0]') ORDER BY o.id DESC LIMIT :limit) "
+            f"SELECT j.a AS for_id, {columns} "
+            f"FROM {pairs} AS j JOIN articles AS e ON e.id IN ("
+            "SELECT o.id FROM articles AS o WHERE o.story_id = j.b "
+            "AND o.id < j.a ORDER BY o.id DESC LIMIT :limit) "
             "ORDER BY for_id, e.id DESC",
             {"wanted": json.dumps(wanted), "limit": limit},
         )
@@ -468,9 +448,7 @@ class SQLiteArticleRepository:
         return int(row[0]) if row is not None else 0
 
 
-def _closest(
-    item: _Prepared, by_band: list[dict[int, list[sqlite3.Row]]], window: int
-) -> int | None:
+def _closest(item: _Prepared, by_band: list[dict[int, list[Row]]], window: int) -> int | None:
     """Return the story id of the nearest candidate within distance and window, or None."""
     story_at = int(item.values["story_at"])
     best: tuple[int, int] | None = None

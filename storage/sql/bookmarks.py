@@ -1,21 +1,20 @@
-"""SQLite implementation of `BookmarkRepository`."""
+"""`BookmarkRepository` in shared SQL."""
 
 from __future__ import annotations
 
 import builtins
-import sqlite3
 from datetime import UTC, datetime
 from typing import Final
 
 from news.entities import Bookmark
 from storage.errors import ConstraintError, NotFoundError
-from storage.sqlite.codec import from_micros, to_micros
-from storage.sqlite.session import Session
+from storage.sql.codec import from_micros, to_micros
+from storage.sql.session import Row, Session
 
 _COLUMNS: Final = "user_id, article_id, created_at"
 
 
-def bookmark_from_row(row: sqlite3.Row) -> Bookmark:
+def bookmark_from_row(row: Row) -> Bookmark:
     """Build a `Bookmark` from a row with the bookmark columns."""
     return Bookmark(
         user_id=row["user_id"],
@@ -24,7 +23,7 @@ def bookmark_from_row(row: sqlite3.Row) -> Bookmark:
     )
 
 
-class SQLiteBookmarkRepository:
+class SQLBookmarkRepository:
     """Bookmarks in `bookmarks`, one per (user, article)."""
 
     def __init__(self, session: Session) -> None:

@@ -1,15 +1,15 @@
-"""SQLite implementation of `ShareRepository`."""
+"""`ShareRepository` in shared SQL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from storage.errors import ConstraintError, NotFoundError
-from storage.sqlite.codec import to_micros
-from storage.sqlite.session import Session
+from storage.sql.codec import to_micros
+from storage.sql.session import Session
 
 
-class SQLiteShareRepository:
+class SQLShareRepository:
     """Inline shares in `shares`, one row per chosen result."""
 
     def __init__(self, session: Session) -> None:

@@ -1,21 +1,20 @@
-"""SQLite implementation of `FollowRepository`."""
+"""`FollowRepository` in shared SQL."""
 
 from __future__ import annotations
 
 import builtins
-import sqlite3
 from datetime import UTC, datetime
 from typing import Final
 
 from news.entities import Follow, FollowAdded, FollowAddOutcome
 from storage.errors import ConstraintError, NotFoundError
-from storage.sqlite.codec import from_micros, to_micros
-from storage.sqlite.session import Session
+from storage.sql.codec import from_micros, to_micros
+from storage.sql.session import Row, Session
 
 _COLUMNS: Final = "id, user_id, query, query_key, paused, created_at"
 
 
-def follow_from_row(row: sqlite3.Row) -> Follow:
+def follow_from_row(row: Row) -> Follow:
     """Build a `Follow` from a row with the follow columns."""
     return Follow(
         id=row["id"],
@@ -27,7 +26,7 @@ def follow_from_row(row: sqlite3.Row) -> Follow:
     )
 
 
-class SQLiteFollowRepository:
+class SQLFollowRepository:
     """Follows in `follows`, one per (user, query key)."""
 
     def __init__(self, session: Session) -> None:

@@ -1,7 +1,7 @@
-"""Conversions between Python values and their SQLite column forms.
+"""Conversions between Python values and their column forms, the same on every engine.
 
 Datetimes are stored as INTEGER microseconds since the Unix epoch (UTC): exact, compact
-and indexable. SimHashes are stored as signed 64-bit INTEGERs (SQLite's only integer),
+and indexable. SimHashes are stored as signed 64-bit INTEGERs (SQLite's INTEGER, PostgreSQL's BIGINT),
 with four 16-bit bands in their own columns for the near-duplicate lookup.
 """
 
@@ -44,7 +44,7 @@ def from_micros_or_none(value: int | None) -> datetime | None:
 
 
 def simhash_to_db(simhash: int) -> int:
-    """Return an unsigned 64-bit SimHash as the signed integer SQLite can store."""
+    """Return an unsigned 64-bit SimHash as the signed 64-bit integer both engines store."""
     if not 0 <= simhash < _UINT64:
         raise ValueError(f"simhash must be an unsigned 64-bit integer, got {simhash}")
     return to_signed64(simhash)

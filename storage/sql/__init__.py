@@ -1,0 +1,1 @@
+"""Repositories in SQL both engines speak, over an engine's `Session` and its `Dialect`."""

@@ -1,0 +1,65 @@
+"""The SQLite side of the shared repositories' SQL (`storage.sql.session.Dialect`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from storage.sql.session import Session, ValueKind
+
+# New rows enter the full-text indexes here, in the caller's transaction (migration 4 says
+# why this is not a trigger); updates and deletes are kept in sync by triggers.
+_INDEX_NEW: Final = (
+    "INSERT INTO articles_fts (rowid, title, summary, body, tags) "
+    "VALUES (:id, :title, :summary, :body, :tags)"
+)
+_INDEX_NEW_HEADLINES: Final = (
+    "INSERT INTO headlines_fts (rowid, title, tags) VALUES (:id, :title, :tags)"
+)
+# Ids are never reused, even after the newest article was deleted (AUTOINCREMENT's table).
+_NEXT_ID: Final = (
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = :table), 0), "
+    "coalesce((SELECT max(id) FROM {table}), 0)) + 1"
+)
+
+
+class SQLiteDialect:
+    """JSON arrays through `json_each`, ids after the AUTOINCREMENT sequence, FTS5 writes."""
+
+    name = "sqlite"
+
+    def values(self, parameter: str, kind: ValueKind = "int") -> str:
+        del kind  # SQLite compares by value; the JSON gives each its type
+        return f"SELECT value FROM json_each(:{parameter})"
+
+    def tuples(self, parameter: str, columns: Sequence[str]) -> str:
+        fields = ", ".join(
+            f"json_extract(value, '$[{index}]') AS {name}" for index, name in enumerate(columns)
+        )
+        return f"(SELECT {fields} FROM json_each(:{parameter}))"
+
+    def greatest(self, first: str, second: str) -> str:
+        return f"max({first}, {second})"
+
+    async def reserve_ids(self, session: Session, table: str, count: int) -> list[int]:
+        if count == 0:
+            return []
+        row = await session.fetchone(_NEXT_ID.format(table=table), {"table": table})
+        assert row is not None  # an aggregate query always returns one row
+        first = int(row[0])
+        return list(range(first, first + count))
+
+    async def index_new_articles(
+        self, session: Session, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        await session.executemany(
+            _INDEX_NEW,
+            [
+                {key: row[key] for key in ("id", "title", "summary", "body", "tags")}
+                for row in rows
+            ],
+        )
+        await session.executemany(
+            _INDEX_NEW_HEADLINES,
+            [{key: row[key] for key in ("id", "title", "tags")} for row in rows],
+        )
