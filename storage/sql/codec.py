@@ -1,8 +1,9 @@
 """Conversions between Python values and their column forms, the same on every engine.
 
-Datetimes are stored as INTEGER microseconds since the Unix epoch (UTC): exact, compact
-and indexable. SimHashes are stored as signed 64-bit INTEGERs (SQLite's INTEGER, PostgreSQL's BIGINT),
-with four 16-bit bands in their own columns for the near-duplicate lookup.
+Datetimes are stored as integer microseconds since the Unix epoch (UTC): exact, compact
+and indexable. SimHashes are stored as signed 64-bit integers (SQLite's INTEGER,
+PostgreSQL's BIGINT), with four 16-bit bands in their own columns for the near-duplicate
+lookup.
 """
 
 from __future__ import annotations
