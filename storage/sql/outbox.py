@@ -48,18 +48,17 @@ class SQLOutboxRepository:
         self, pairs: Iterable[tuple[int, int]], *, now: datetime | None = None
     ) -> int:
         created_at = to_micros(now or datetime.now(UTC))
-        rows = [
-            {"article_id": article_id, "channel_id": channel_id, "now": created_at}
-            for article_id, channel_id in dict.fromkeys(pairs)
-        ]
-        if not rows:
+        unique = [list(pair) for pair in dict.fromkeys(pairs)]
+        if not unique:
             return 0
+        queued = self._session.dialect.tuples("pairs", ("article_id", "channel_id"))
         try:
-            return await self._session.executemany(
+            # In id order of the pairs given: the publisher posts a channel's rows by id.
+            return await self._session.execute(
                 "INSERT INTO outbox (article_id, channel_id, created_at) "
-                "VALUES (:article_id, :channel_id, :now) "
-                "ON CONFLICT (article_id, channel_id) DO NOTHING",
-                rows,
+                f"SELECT p.article_id, p.channel_id, :now FROM {queued} AS p "
+                "WHERE true ON CONFLICT (article_id, channel_id) DO NOTHING",
+                {"pairs": json.dumps(unique), "now": created_at},
             )
         except ConstraintError:
             raise NotFoundError("cannot queue: an article or channel is missing") from None

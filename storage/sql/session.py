@@ -73,8 +73,8 @@ class Session(Protocol):
         """Run one statement; return the number of rows it changed."""
         ...
 
-    async def executemany(self, sql: str, rows: Iterable[Parameters]) -> int:
-        """Run one statement for each parameter set; return the rows changed."""
+    async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
+        """Run one statement for each parameter set, in one round trip where it can."""
         ...
 
     async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Any]:

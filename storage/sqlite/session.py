@@ -154,14 +154,13 @@ class Session:
 
         return await self.call(run, sql, parameters)
 
-    async def executemany(self, sql: str, rows: Iterable[Parameters]) -> int:
-        """Run one statement for each parameter set in one round trip; return rows changed."""
+    async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
+        """Run one statement for each parameter set in one round trip."""
 
-        async def run(sql: str, rows: Iterable[Parameters]) -> int:
-            cursor = await self._connection.executemany(sql, rows)
-            return cursor.rowcount
+        async def run(sql: str, rows: Iterable[Parameters]) -> None:
+            await self._connection.executemany(sql, rows)
 
-        return await self.call(run, sql, rows)
+        await self.call(run, sql, rows)
 
     async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
         """Run a query and return all its rows."""
