@@ -11,6 +11,9 @@ import pytest
 from emulator import EmulatorConfig, RunningEmulator, running_emulator
 from tests.support.e2e import Harness, start_bot
 
+# PostgreSQL fixtures (postgres_server, postgres_url): a throwaway cluster per test process.
+pytest_plugins = ("tests.support.postgres_plugin",)
+
 BotAppFactory = Callable[..., AbstractAsyncContextManager[Harness]]
 
 
