@@ -85,7 +85,9 @@ async def test_a_dropped_database_is_gone_even_with_a_connection_left_open(postg
     assert leaked.is_closed() or not await _alive(leaked)
     admin = await asyncpg.connect(postgres_server.admin_url)
     try:
-        assert await admin.fetchval("SELECT count(*) FROM pg_database WHERE datname = $1", name) == 0
+        assert (
+            await admin.fetchval("SELECT count(*) FROM pg_database WHERE datname = $1", name) == 0
+        )
     finally:
         await admin.close()
         leaked.terminate()
@@ -141,10 +143,16 @@ def test_the_server_never_runs_as_root(postgres_server):
 
 
 def test_the_cluster_is_stopped_and_removed_also_when_the_block_fails():
-    with pytest.raises(RuntimeError, match="boom"), running_cluster() as cluster:  # noqa: PT012
-        server = psutil.Process(cluster.postmaster_pid())
-        assert cluster.data.is_dir()
-        raise RuntimeError("boom")
+    seen = []
+
+    def fail_inside() -> None:
+        with running_cluster() as cluster:
+            seen.append((cluster, psutil.Process(cluster.postmaster_pid())))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        fail_inside()
+    [(cluster, server)] = seen
     assert not cluster.base.exists()
     assert _gone(server)
 
