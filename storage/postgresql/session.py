@@ -85,10 +85,11 @@ _CHANGING: Final = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "COPY"})
 _TOKENS: Final = re.compile(
     r"""
       (?P<skip>
-          [eE]'(?:[^'\\]|\\.|'')*'         # escape string E'...'
+          (?<!\w)[eE]'(?:[^'\\]|\\.|'')*'  # escape string E'...'
         | '(?:[^']|'')*'                   # string literal
         | "(?:[^"]|"")*"                   # quoted identifier
-        | \$(?P<tag>[A-Za-z_]\w*)?\$.*?\$(?P=tag)?\$   # dollar-quoted string
+        | \$\$.*?\$\$                        # dollar-quoted string $$...$$
+        | \$(?P<tag>[A-Za-z_]\w*)\$.*?\$(?P=tag)\$  # ... or $tag$...$tag$
         | --[^\n]*                         # line comment
         | /\*.*?\*/                        # block comment
         | ::                               # cast
