@@ -8,11 +8,12 @@ Hierarchy::
     ├── ConstraintError           any other integrity rule broken (missing referenced row,
     │                             invalid value rejected by a CHECK)
     ├── SchemaVersionError        the database was written by a newer newsbot
-    └── DatabaseError             SQLite itself failed (locked past the busy timeout, disk
-                                  full, corrupt file, closed connection)
+    └── DatabaseError             the engine itself failed (SQLite: locked past the busy
+                                  timeout, disk full, corrupt file; PostgreSQL: server
+                                  unreachable or lost, credentials refused; a closed store)
 
-`sqlite3` exceptions are translated into these at the boundary (`storage.sqlite.session`), so
-callers never import `sqlite3` or `aiosqlite`.
+`sqlite3` and asyncpg exceptions are translated into these at the boundary
+(`storage.sqlite.session`, `storage.postgresql.session`), so callers never import a driver.
 """
 
 from __future__ import annotations
@@ -39,4 +40,4 @@ class SchemaVersionError(StorageError):
 
 
 class DatabaseError(StorageError):
-    """SQLite failed for a reason that is not the caller's input."""
+    """The engine failed for a reason that is not the caller's input."""
