@@ -14,18 +14,29 @@ from pathlib import Path
 
 from storage.protocols import Database
 
-__all__ = ["Database", "open_database", "opened_database"]
+__all__ = ["Database", "is_postgresql_url", "open_database", "opened_database"]
 
 
 async def open_database(location: Path | str) -> Database:
     """Open (creating it and its folder when missing) and migrate the store at `location`.
 
-    A file path (or `":memory:"`, a private in-memory database for tests) opens SQLite.
-    Use as `async with await open_database(path) as db:` or close it with `db.close()`.
+    A `postgresql://` URL opens PostgreSQL; a file path (or `":memory:"`, a private
+    in-memory database for tests) opens SQLite. Use as
+    `async with await open_database(path) as db:` or close it with `db.close()`.
     """
-    from storage.sqlite.database import open_sqlite  # engines load on demand
+    # Engines load on demand: a SQLite bot never imports asyncpg, nor the reverse.
+    if is_postgresql_url(location):
+        from storage.postgresql.database import open_postgresql
+
+        return await open_postgresql(str(location))
+    from storage.sqlite.database import open_sqlite
 
     return await open_sqlite(location)
+
+
+def is_postgresql_url(location: Path | str) -> bool:
+    """Return whether `location` names a PostgreSQL database (`postgresql://`, `postgres://`)."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 @contextlib.asynccontextmanager

@@ -48,6 +48,8 @@ from asyncpg.exceptions import InternalClientError
 from asyncpg.pool import PoolConnectionProxy
 
 from storage.errors import AlreadyExistsError, ConstraintError, DatabaseError, StorageError
+from storage.postgresql.dialect import PostgreSQLDialect
+from storage.sql.session import Dialect
 
 __all__ = [
     "MINIMUM_SERVER_VERSION",
@@ -177,6 +179,7 @@ class Session:
     def __init__(self, pool: Pool, *, secrets: Iterable[str] = ()) -> None:
         """Wrap an open pool; `secrets` are never let into error messages (the password)."""
         self._pool = pool
+        self.dialect: Dialect = PostgreSQLDialect()
         self._secrets = tuple(secret for secret in secrets if secret)
         self._current: contextvars.ContextVar[_Pinned | None] = contextvars.ContextVar(
             f"storage_pg_transaction_{id(self)}", default=None
@@ -356,6 +359,12 @@ def _target(url: str) -> _Target:
         database=unquote(parts.path.lstrip("/")) or query.get("dbname", [""])[0],
         secrets=tuple(secret for secret in secrets if secret),
     )
+
+
+def redacted_url(url: str) -> str:
+    """Return the URL as people may see it: user, host, port and database, no password."""
+    target = _target(url)
+    return f"postgresql://{target.user}@{target}/{target.database}"
 
 
 async def open_pool(

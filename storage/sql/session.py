@@ -59,6 +59,15 @@ class Dialect(Protocol):
         index, when the engine does not do so by itself."""
         ...
 
+    async def snapshot(self, session: Session) -> None:
+        """Make the transaction just opened read one consistent snapshot (first statement)."""
+        ...
+
+    async def after_copy(self, session: Session) -> None:
+        """Bring derived state up to date after rows were copied in with their ids
+        (id sequences, full-text indexes)."""
+        ...
+
 
 class Session(Protocol):
     """One engine's connection(s): statements, transactions and the dialect."""

@@ -49,6 +49,14 @@ class SQLiteDialect:
         first = int(row[0])
         return list(range(first, first + count))
 
+    async def snapshot(self, session: Session) -> None:
+        del session  # BEGIN IMMEDIATE already holds every writer off until the end
+
+    async def after_copy(self, session: Session) -> None:
+        # AUTOINCREMENT keeps its sequence by itself; the external-content indexes do not.
+        for index in ("articles_fts", "headlines_fts"):
+            await session.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+
     async def index_new_articles(
         self, session: Session, rows: Sequence[Mapping[str, Any]]
     ) -> None:

@@ -11,20 +11,41 @@ import pytest
 from news.models import ArticleDraft
 from storage import Database, open_database
 from tests.factories import draft
+from tests.support.postgres_plugin import PostgresServer
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 DraftFactory = Callable[..., ArticleDraft]
 
 
-@pytest.fixture
-async def db() -> AsyncIterator[Database]:
-    """Yield a fresh in-memory database, closed afterwards."""
-    database = await open_database(":memory:")
-    try:
-        yield database
-    finally:
-        await database.close()
+ENGINES = ("sqlite",)
+"""The contract suite runs on every engine: the same tests, unchanged."""
+
+
+async def _migrated(url: str) -> None:
+    """Build the PostgreSQL schema at `url` (the template every test database copies)."""
+    database = await open_database(url)
+    await database.close()
+
+
+@pytest.fixture(params=ENGINES)
+async def db(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """Yield a fresh, empty store on each engine, closed afterwards."""
+    if request.param == "sqlite":
+        database = await open_database(":memory:")
+        try:
+            yield database
+        finally:
+            await database.close()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template = await server.template("newsbot_migrated", _migrated)
+    async with server.database(template=template) as url:
+        database = await open_database(url)
+        try:
+            yield database
+        finally:
+            await database.close()
 
 
 @pytest.fixture

@@ -1,0 +1,196 @@
+"""Copy a whole store into another, empty one, on any engines: `newsbot db copy` and backups.
+
+Both engines hold the same tables with the same columns (`storage.sql`), so a copy reads
+each table in one consistent snapshot of the source and inserts its rows into the target
+in batches, parents before children; then the target's engine finishes (id sequences,
+full-text indexes) and every table's row count is compared.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from storage.errors import AlreadyExistsError, DatabaseError
+from storage.protocols import Database
+
+BATCH: Final = 1_000
+
+TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
+    (
+        "sources",
+        (
+            "id", "url", "name", "tags", "interval_seconds", "active", "paused", "etag",
+            "last_modified", "last_fetched_at", "last_success_at", "next_fetch_at",
+            "failure_count", "last_error", "created_at", "backfill",
+        ),
+        "id",
+    ),
+    (
+        "articles",
+        (
+            "id", "source_id", "story_id", "story_at", "published_at", "fetched_at",
+            "updated_at", "simhash", "band0", "band1", "band2", "band3", "content_hash",
+            "language", "guid", "url", "image_url", "author", "tags", "related", "title",
+            "summary", "body",
+        ),
+        "id",
+    ),
+    ("article_tags", ("article_id", "key", "name"), "article_id, key"),
+    (
+        "channels",
+        (
+            "id", "chat_id", "username", "title", "style", "paused", "discussion_chat_id",
+            "created_at", "discussion_replies",
+        ),
+        "id",
+    ),
+    (
+        "routes",
+        ("source_id", "channel_id", "include_words", "exclude_words", "tags", "created_at"),
+        "source_id, channel_id",
+    ),
+    (
+        "outbox",
+        (
+            "id", "article_id", "channel_id", "state", "attempts", "last_error", "message_id",
+            "created_at", "available_at", "sent_at", "edit_requested_at", "posted_as",
+            "posted_digest",
+        ),
+        "id",
+    ),
+    (
+        "users",
+        ("id", "username", "first_name", "language_code", "blocked", "created_at",
+         "last_seen_at"),
+        "id",
+    ),
+    ("bookmarks", ("user_id", "article_id", "created_at"), "user_id, article_id"),
+    ("shares", ("id", "user_id", "article_id", "result_id", "chosen_at"), "id"),
+    (
+        "discussion_threads",
+        ("chat_id", "thread_id", "article_id", "channel_id", "created_at"),
+        "chat_id, thread_id",
+    ),
+    (
+        "comments",
+        ("chat_id", "message_id", "article_id", "user_id", "created_at"),
+        "chat_id, message_id",
+    ),
+    ("follows", ("id", "user_id", "query", "query_key", "paused", "created_at"), "id"),
+    ("alert_queue", ("article_id",), "article_id"),
+    (
+        "alerts",
+        (
+            "user_id", "article_id", "follow_id", "state", "attempts", "available_at",
+            "created_at", "sent_at",
+        ),
+        "user_id, article_id",
+    ),
+)  # fmt: skip
+"""Every table, parents first, with its columns and a stable order to read it in."""
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    """Rows copied per table (equal in source and target, or the copy raised)."""
+
+    rows: dict[str, int]
+
+
+Progress = Callable[[str, int], None]
+
+
+def _session(db: Database) -> Any:
+    """Return an engine's session (every engine has one; the contract does not expose it)."""
+    return db.session  # type: ignore[attr-defined]
+
+
+async def copy_store(
+    source: Database, target: Database, progress: Progress | None = None
+) -> CopyReport:
+    """Copy every row of `source` into the empty `target`; verify the counts.
+
+    `DatabaseError` if the target already holds rows (nothing is written then) or a count
+    differs after the copy.
+    """
+    reader, writer = _session(source), _session(target)
+    for table, _, _ in TABLES:
+        if await _count(writer, table):
+            raise DatabaseError(f"the target is not empty: table {table} has rows")
+    copied: dict[str, int] = {}
+    async with source.transaction():
+        await reader.dialect.snapshot(reader)
+        async with target.transaction():
+            for table, columns, order in TABLES:
+                copied[table] = await _copy_table(reader, writer, table, columns, order)
+                if progress is not None:
+                    progress(table, copied[table])
+            await writer.dialect.after_copy(writer)
+    for table, _, _ in TABLES:
+        found = await _count(writer, table)
+        if found != copied[table]:
+            raise DatabaseError(f"copy of {table} is incomplete: {found} of {copied[table]}")
+    return CopyReport(copied)
+
+
+async def _copy_table(
+    reader: Any, writer: Any, table: str, columns: tuple[str, ...], order: str
+) -> int:
+    """Copy one table in batches of `BATCH` rows, in `order`; return how many."""
+    names = ", ".join(columns)
+    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)})"
+    total = 0
+    offset = 0
+    while True:
+        rows = await reader.fetchall(
+            f"SELECT {names} FROM {table} ORDER BY {order} LIMIT :limit OFFSET :offset",
+            {"limit": BATCH, "offset": offset},
+        )
+        if not rows:
+            return total
+        await writer.executemany(insert, [{c: row[c] for c in columns} for row in rows])
+        total += len(rows)
+        offset += len(rows)
+
+
+async def _count(session: Any, table: str) -> int:
+    """Return how many rows a table holds."""
+    row = await session.fetchone(f"SELECT count(*) AS n FROM {table}")
+    return int(row["n"]) if row is not None else 0
+
+
+async def copy_to_sqlite_file(source: Database, path: Path, *, overwrite: bool) -> Path:
+    """Write a consistent copy of `source` as a new SQLite file at `path` and return it."""
+    from storage.sqlite.database import open_sqlite  # the target engine, loaded on demand
+
+    partial = _prepare_target(path, overwrite=overwrite)
+    try:
+        target = await open_sqlite(partial)
+        try:
+            await copy_store(source, target)
+        finally:
+            await target.close()
+        os.replace(partial, path)
+    finally:
+        _remove_partial(partial)
+    return path
+
+
+def _prepare_target(path: Path, *, overwrite: bool) -> Path:
+    """Check the backup target and return the temporary file to write first."""
+    if path.exists() and not overwrite:
+        raise AlreadyExistsError(f"backup target {path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    _remove_partial(partial)
+    return partial
+
+
+def _remove_partial(partial: Path) -> None:
+    """Remove a partial copy and its SQLite side files, if any."""
+    for name in (str(partial), f"{partial}-wal", f"{partial}-shm"):
+        Path(name).unlink(missing_ok=True)

@@ -1,0 +1,284 @@
+"""`SearchRepository` on PostgreSQL: the weighted `tsvector` of each article, one ranking rule.
+
+The query language and the ranking are the SQLite engine's (see `SearchRepository`): the
+candidates are the 200 newest matches anywhere, in titles and in tags; the score is
+`(1 + 10·[every term in the title] + 5·[every term in the tags]) * recency`. Titles are the
+vector's weight A and tags its weight B, so one GIN index answers all three pools.
+
+User text never reaches `to_tsquery` as syntax: `news.query` has already cut it into
+letter-and-digit tokens, each token is quoted here (tokens hold no quote), words and phrases
+become `'a' <-> 'b'` runs joined by `&`, and an unfinished last word gets `:*`. The whole
+expression goes through `newsbot_unaccent`, as the indexed text does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from news.entities import SearchHit
+from news.query import SearchQuery, parse_query
+from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
+from storage.sql.codec import to_micros
+from storage.sql.session import Row, Session
+from storage.sql.sources import source_ids_named
+
+TITLE_WEIGHT: Final = 10.0
+TAGS_WEIGHT: Final = 5.0
+RECENCY_HALF_LIFE: Final = timedelta(hours=72)
+MAX_LIMIT: Final = 100
+RANKING_POOL: Final = 200
+SNIPPET_CHARS: Final = 200
+
+_ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
+_RECENCY: Final = "(1.0 / (1.0 + GREATEST(0, :now - a.story_at) / CAST(:half_life AS float8)))"
+_QUERY: Final = "to_tsquery('simple', newsbot_unaccent(CAST(:{name} AS text)))"
+_IDS: Final = "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:{name} AS jsonb))"
+
+
+def tsquery_text(query: SearchQuery, weight: str = "") -> str | None:
+    """Return the `to_tsquery` text for a query's words, phrases and prefix (None: none).
+
+    `weight` ("A" title, "B" tags) restricts every lexeme to that part of the article.
+    """
+    runs = [_run(text.split(), weight) for text in (*query.words, *query.phrases)]
+    if query.prefix:
+        runs.append(_run(query.prefix.split(), weight, prefix=True))
+    runs = [run for run in runs if run]
+    return " & ".join(f"({run})" for run in runs) or None
+
+
+def _run(tokens: list[str], weight: str, *, prefix: bool = False) -> str:
+    """Return tokens as a `<->` phrase of quoted lexemes (the last one a prefix if asked)."""
+    lexemes = []
+    for index, token in enumerate(tokens):
+        if not token or "'" in token or "\\" in token:
+            continue  # news.query tokens are letters and digits; anything else is not ours
+        star = "*" if prefix and index == len(tokens) - 1 else ""
+        marks = f":{star}{weight}" if star or weight else ""
+        lexemes.append(f"'{token}'{marks}")
+    return " <-> ".join(lexemes)
+
+
+async def _filters(
+    session: Session, query: SearchQuery, user_id: int | None, parameters: dict[str, Any]
+) -> list[str] | None:
+    """Return SQL conditions on the article id `{id}` (None: nothing can match)."""
+    conditions = []
+    for index, tag in enumerate(query.tags):
+        parameters[f"tag{index}"] = tag
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM article_tags WHERE article_id = {{id}} AND key = :tag{index})"
+        )
+    if query.sources:
+        source_ids = await source_ids_named(session, query.sources)
+        if not source_ids:
+            return None
+        parameters["source_ids"] = json.dumps(sorted(source_ids))
+        conditions.append(
+            "(SELECT source_id FROM articles WHERE id = {id}) IN ("
+            + _IDS.format(name="source_ids")
+            + ")"
+        )
+    if query.saved:
+        parameters["user_id"] = user_id
+        conditions.append(
+            "EXISTS (SELECT 1 FROM bookmarks WHERE user_id = :user_id AND article_id = {id})"
+        )
+    return conditions
+
+
+async def _rank(
+    session: Session,
+    text: SearchQuery | str,
+    limit: int,
+    offset: int,
+    user_id: int | None,
+    now: datetime | None,
+) -> tuple[list[tuple[int, float]], str | None]:
+    """Return the page's (id, score) pairs and the tsquery text used (None: no text)."""
+    query = parse_query(text) if isinstance(text, str) else text
+    limit = min(limit, MAX_LIMIT)
+    if limit <= 0 or (query.saved and user_id is None):
+        return [], None
+    parameters: dict[str, Any] = {
+        "limit": limit,
+        "offset": max(0, offset),
+        "now": to_micros(now or datetime.now(UTC)),
+        "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
+    }
+    filters = await _filters(session, query, user_id, parameters)
+    if filters is None:
+        return [], None
+    match = tsquery_text(query)
+    if match is None:
+        return await _latest(session, query, filters, parameters), None
+    if parameters["offset"] >= RANKING_POOL:
+        return [], match
+    parameters.update(
+        match=match,
+        title_match=tsquery_text(query, "A"),
+        tags_match=tsquery_text(query, "B"),
+        pool=RANKING_POOL,
+    )
+    return await _ranked(session, filters, parameters), match
+
+
+async def _latest(
+    session: Session, query: SearchQuery, filters: list[str], parameters: dict[str, Any]
+) -> list[tuple[int, float]]:
+    """Return the newest articles passing the filters, scored by recency."""
+    if query.tags:
+        if parameters["offset"] >= RANKING_POOL:
+            return []
+        parameters["pool"] = RANKING_POOL
+        others = " ".join(f"AND {f.format(id='t.article_id')}" for f in filters[1:])
+        where = (
+            "WHERE a.id IN (SELECT t.article_id FROM article_tags AS t "
+            f"WHERE t.key = :tag0 {others} ORDER BY t.article_id DESC LIMIT :pool)"
+        )
+    else:
+        where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
+    rows = await session.fetchall(
+        f"SELECT a.id AS id, {_RECENCY} AS score FROM articles AS a {where} "
+        "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
+        parameters,
+    )
+    return [(row["id"], float(row["score"])) for row in rows]
+
+
+async def _ranked(
+    session: Session, filters: list[str], parameters: dict[str, Any]
+) -> list[tuple[int, float]]:
+    """Return the best text matches passing the filters, by score (see the module doc)."""
+    conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
+    pool = (
+        "SELECT a.id FROM articles AS a WHERE a.search @@ {query} "
+        f"{conditions} ORDER BY a.id DESC LIMIT :pool"
+    )
+    rows = await session.fetchall(
+        f"WITH anywhere AS ({pool.format(query=_QUERY.format(name='match'))}), "
+        f"in_title AS ({pool.format(query=_QUERY.format(name='title_match'))}), "
+        f"in_tags AS ({pool.format(query=_QUERY.format(name='tags_match'))}), "
+        "candidates AS (SELECT id FROM anywhere UNION SELECT id FROM in_title "
+        "UNION SELECT id FROM in_tags) "
+        f"SELECT c.id AS id, (1.0 + {TITLE_WEIGHT} * CAST(c.id IN (SELECT id FROM in_title) "
+        f"AS integer) + {TAGS_WEIGHT} * CAST(c.id IN (SELECT id FROM in_tags) AS integer)) "
+        f"* {_RECENCY} AS score "
+        "FROM candidates AS c JOIN articles AS a ON a.id = c.id "
+        "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset",
+        parameters,
+    )
+    return [(row["id"], float(row["score"])) for row in rows]
+
+
+async def _load(
+    session: Session, ranked: list[tuple[int, float]], snippet_match: str | None
+) -> list[SearchHit]:
+    """Load the ranked articles in order; snippets cut around `snippet_match` if given."""
+    ids = json.dumps([article_id for article_id, _ in ranked])
+    snippet = (
+        ", ts_headline('simple', a.summary || ' ' || a.body, "
+        f"{_QUERY.format(name='match')}, "
+        '\'StartSel="", StopSel="", MaxWords=24, MinWords=12, ShortWord=2\') AS snippet'
+        if snippet_match is not None
+        else ""
+    )
+    parameters: dict[str, Any] = {"ids": ids}
+    if snippet_match is not None:
+        parameters["match"] = snippet_match
+    rows = await session.fetchall(
+        f"SELECT {_ARTICLE_FIELDS}{snippet} FROM articles AS a "
+        f"WHERE a.id IN ({_IDS.format(name='ids')})",
+        parameters,
+    )
+    by_id = {row["id"]: row for row in rows}
+    return [
+        SearchHit(
+            article=article_from_row(row),
+            score=score,
+            snippet=_snippet(row) if snippet_match is not None else _lede(row),
+        )
+        for article_id, score in ranked
+        if (row := by_id.get(article_id)) is not None
+    ]
+
+
+def _snippet(row: Row) -> str:
+    """Return the highlighted fragment, or the lede when the match is only in the title."""
+    text = " ".join(str(row["snippet"] or "").split())
+    return text or _lede(row)
+
+
+def _lede(row: Row) -> str:
+    """Return the start of an article's summary (or body) as its snippet."""
+    text = " ".join(str(row["summary"] or row["body"]).split())
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+async def _matching_ids(
+    session: Session, query: SearchQuery, article_ids: Collection[int], user_id: int | None
+) -> set[int]:
+    """Return which of `article_ids` match the query's text and every filter."""
+    wanted = sorted(set(article_ids))
+    if not wanted or (query.saved and user_id is None):
+        return set()
+    parameters: dict[str, Any] = {"ids": json.dumps(wanted)}
+    filters = await _filters(session, query, user_id, parameters)
+    if filters is None:
+        return set()
+    match = tsquery_text(query)
+    conditions = [f.format(id="a.id") for f in filters]
+    if match is not None:
+        parameters["match"] = match
+        conditions.append(f"a.search @@ {_QUERY.format(name='match')}")
+    where = "".join(f" AND {condition}" for condition in conditions)
+    rows = await session.fetchall(
+        f"SELECT a.id AS id FROM articles AS a WHERE a.id IN ({_IDS.format(name='ids')}){where}",
+        parameters,
+    )
+    return {row["id"] for row in rows}
+
+
+class PostgreSQLSearchRepository:
+    """`SearchRepository` on one PostgreSQL session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def articles(
+        self,
+        query: SearchQuery | str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        user_id: int | None = None,
+        now: datetime | None = None,
+        snippets: bool = False,
+    ) -> list[SearchHit]:
+        ranked, match = await _rank(self._session, query, limit, offset, user_id, now)
+        if not ranked:
+            return []
+        return await _load(self._session, ranked, match if snippets else None)
+
+    async def article_ids(
+        self,
+        query: SearchQuery | str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        user_id: int | None = None,
+        now: datetime | None = None,
+    ) -> list[tuple[int, float]]:
+        ranked, _ = await _rank(self._session, query, limit, offset, user_id, now)
+        return ranked
+
+    async def matching_ids(
+        self, query: SearchQuery, article_ids: Collection[int], *, user_id: int | None = None
+    ) -> set[int]:
+        return await _matching_ids(self._session, query, article_ids, user_id)
