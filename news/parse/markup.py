@@ -1,4 +1,11 @@
-"""Small text helpers shared by the parsers: element text, inner markup, plain-text titles."""
+"""Small text helpers shared by the parsers: element text, inner markup, plain-text titles.
+
+Titles come in three kinds. Plain text (Atom `type="text"`, XHTML text) is shown as written:
+it is never tag-stripped, so "History of the <blink> tag" keeps its `<blink>`. HTML (Atom
+`type="html"`) loses its tags, and `<script>`/`<style>` elements and comments vanish with
+their content. Untyped text (RSS, JSON Feed, categories) is read as HTML only when it looks
+like HTML (a known tag, a closing tag, a comment), else as plain text.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +14,11 @@ import re
 
 from lxml import etree
 
-_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>|<!--.*?-->", re.DOTALL)
-_INLINE_TAGS = frozenset(
-    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s",
-     "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"}
-)  # fmt: skip
-_ENTITY_RE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+from news.clean import html_fragment_to_text, html_to_text, plain_to_text, tidy_line
+
 _XMLNS_RE = re.compile(r'\s+xmlns(?::[\w.\-]+)?="[^"]*"')
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
+_HIDDEN_ELEMENTS = frozenset({"script", "style"})
 
 
 def collapse_whitespace(value: str) -> str:
@@ -23,12 +27,18 @@ def collapse_whitespace(value: str) -> str:
 
 
 def plain_text(value: str, *, markup: bool = False) -> str:
-    """One line of plain text: tags stripped, entities decoded (always when `markup` is set)."""
-    if "<" in value:
-        value = _TAG_RE.sub(_tag_replacement, value)
-    if "&" in value and (markup or _ENTITY_RE.search(value)):
-        value = html.unescape(value)
-    return collapse_whitespace(value)
+    """One line of plain text from HTML (`markup`) or from text that may look like HTML."""
+    if "<" not in value and "&" not in value:
+        return tidy_line(value)
+    text = html_fragment_to_text(value) if markup else html_to_text(value)
+    return " ".join(text.split())
+
+
+def literal_text(value: str) -> str:
+    """One line of plain text as written: never tag-stripped, complete entities decoded."""
+    if "&" not in value:
+        return tidy_line(value)
+    return " ".join(plain_to_text(value).split())
 
 
 def element_text(element: etree._Element) -> str:
@@ -38,10 +48,32 @@ def element_text(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
-def inner_markup(element: etree._Element) -> str:
-    """An element's content as a markup string: its (escaped-HTML) text, or its children."""
+def visible_text(element: etree._Element) -> str:
+    """The text of an XHTML element and its descendants, without `<script>`/`<style>` ones."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag.rpartition("}")[2].lower() not in _HIDDEN_ELEMENTS:
+                parts.append(visible_text(child))
+        elif _is_entity(child):
+            parts.append(child.text or "")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def inner_markup(element: etree._Element, *, xhtml: bool = False) -> str:
+    """An element's content as a markup string: its (escaped-HTML) text, or its children.
+
+    The text of an `xhtml` element is text, not markup: its `<` and `&` are escaped.
+    """
     if len(element) == 0:
-        return element.text or ""
+        text = element.text or ""
+        if not xhtml:
+            return text
+        # Text that mentions tags (&lt;p&gt;) is wrapped, so it is never taken for escaped HTML.
+        text = html.escape(text, quote=False)
+        return f"<div>{text}</div>" if "&lt;" in text else text
     if not has_child_elements(element):
         # Only unexpanded entity references (a DTD we did not load): they are markup already.
         return "".join(element.itertext())
@@ -66,12 +98,6 @@ def text_to_html(text: str) -> str:
     return "".join(
         f"<p>{html.escape(p, quote=False).replace(chr(10), '<br>')}</p>" for p in paragraphs
     )
-
-
-def _tag_replacement(match: re.Match[str]) -> str:
-    """Inline tags vanish ("<b>Big</b>s"), block tags leave a space between words."""
-    name = match.group(1)
-    return "" if name is not None and name.lower() in _INLINE_TAGS else " "
 
 
 def _is_entity(node: etree._Element) -> bool:

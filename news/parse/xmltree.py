@@ -137,8 +137,11 @@ def _fix_reference(match: re.Match[str]) -> str:
     name = match.group(1)
     if whole == "&":
         return "&amp;"  # a bare ampersand, as in "Q&A" or an unescaped URL query
-    if name is None or name in _XML_ENTITIES:
-        return whole  # a numeric reference or one of XML's own five
+    if name is None:
+        # A numeric reference; XML wants a lower-case x where HTML takes either ("&#X41;").
+        return whole if whole[2:3] != "X" else "&#x" + whole[3:]
+    if name in _XML_ENTITIES:
+        return whole  # one of XML's own five
     replacement = html.entities.html5.get(name + ";")
     if replacement is None:
         return "&amp;" + whole[1:]  # unknown or DTD-declared: keep it visible, never expand it
