@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from copy import deepcopy
 
 from lxml import etree
 
@@ -19,6 +20,7 @@ from news.clean import html_fragment_to_text, html_to_text, plain_to_text, tidy_
 _XMLNS_RE = re.compile(r'\s+xmlns(?::[\w.\-]+)?="[^"]*"')
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
 _HIDDEN_ELEMENTS = frozenset({"script", "style"})
+_XHTML_PREFIX = "{http://www.w3.org/1999/xhtml}"
 
 
 def collapse_whitespace(value: str) -> str:
@@ -80,7 +82,7 @@ def inner_markup(element: etree._Element, *, xhtml: bool = False) -> str:
     parts = [html.escape(element.text or "", quote=False)]
     for child in element:
         if isinstance(child.tag, str):
-            parts.append(etree.tostring(child, encoding="unicode", with_tail=True))
+            parts.append(_serialize(child))
         else:
             parts.append(child.text or "" if _is_entity(child) else "")
             parts.append(html.escape(child.tail or "", quote=False))
@@ -98,6 +100,18 @@ def text_to_html(text: str) -> str:
     return "".join(
         f"<p>{html.escape(p, quote=False).replace(chr(10), '<br>')}</p>" for p in paragraphs
     )
+
+
+def _serialize(element: etree._Element) -> str:
+    """An element as markup; XHTML written with a prefix (`<xhtml:p>`) loses it (`<p>`)."""
+    if not any(node.prefix for node in element.iter() if isinstance(node.tag, str)):
+        return etree.tostring(element, encoding="unicode", with_tail=True)
+    copy = deepcopy(element)
+    for node in copy.iter():
+        if isinstance(node.tag, str) and node.tag.startswith(_XHTML_PREFIX):
+            node.tag = node.tag[len(_XHTML_PREFIX) :]
+    etree.cleanup_namespaces(copy)
+    return etree.tostring(copy, encoding="unicode", with_tail=True)
 
 
 def _is_entity(node: etree._Element) -> bool:
