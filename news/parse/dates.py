@@ -92,6 +92,10 @@ _RFC822_FAST_RE = re.compile(
     r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d) "
     r"(?:([+-])(\d\d)(\d\d)|GMT|UTC|UT|Z)"
 )
+# The canonical RFC 3339 shape (2026-02-17T08:08:40Z, ...40.233-08:00), read the same way.
+_ISO_FAST_RE = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?:Z|([+-])(\d\d):(\d\d))"
+)
 _OFFSET_RE = re.compile(
     r"(?P<name>[A-Za-z]*)\s*(?:(?P<sign>[+-])(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?)?"
 )
@@ -107,6 +111,9 @@ def parse_date(value: str | None) -> datetime | None:
     fast = _RFC822_FAST_RE.fullmatch(text)
     if fast is not None:
         return _from_rfc822_fast(fast)
+    fast = _ISO_FAST_RE.fullmatch(text)
+    if fast is not None:
+        return _from_iso_fast(fast)
     if text[0].isdigit():
         if len(text) >= 7 and text[:4].isdigit():
             match = _ISO_RE.fullmatch(text)
@@ -161,6 +168,23 @@ def _from_rfc822_fast(match: re.Match[str]) -> datetime | None:
     return _build(int(year), month, int(day), int(hour), int(minute), int(second), offset)
 
 
+def _from_iso_fast(match: re.Match[str]) -> datetime | None:
+    year, month, day, hour, minute, second, frac, sign, hh, mm = match.groups()
+    offset = 0.0
+    if sign is not None:
+        if int(hh) > 18 or int(mm) >= 60:
+            return None
+        offset = int(hh) + int(mm) / 60
+        if sign == "-":
+            offset = -offset
+    found = _build(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), offset
+    )  # fmt: skip
+    if found is not None and frac:
+        return found.replace(microsecond=int((frac + "00000")[:6]))
+    return found
+
+
 def _from_iso(match: re.Match[str], year: int) -> datetime | None:
     offset = _offset_hours(match["zone"]) if match["zone"] else 0.0
     if offset is None:
@@ -179,10 +203,11 @@ def _from_iso(match: re.Match[str], year: int) -> datetime | None:
 
 def _iso_day(match: re.Match[str], year: int) -> date | None:
     """The calendar day of an ISO calendar, week or ordinal date; None when it cannot exist."""
+    full = match.re is _ISO_RE  # the two-digit-year form has no week or ordinal groups
     try:
-        if match.groupdict().get("week"):
+        if full and match["week"]:
             return date.fromisocalendar(year, int(match["week"]), int(match["weekday"] or 1))
-        if match.groupdict().get("ordinal"):
+        if full and match["ordinal"]:
             ordinal = int(match["ordinal"])
             found = date(year, 1, 1) + timedelta(days=ordinal - 1)
             return found if ordinal >= 1 and found.year == year else None

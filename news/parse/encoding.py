@@ -219,13 +219,11 @@ _EBCDIC_CODECS = frozenset({"cp037", "cp273", "cp424", "cp500", "cp875", "cp1026
 def decode_bytes(content: bytes, codec: str, errors: str = "strict") -> str:
     """Decode with a Python codec; windows-1252 as WHATWG defines it (no undefined bytes)."""
     if codec == "cp1252":
-        text = content.decode("latin-1")
-        return text.translate(_CP1252_TABLE) if _has_c1(text) else text
+        try:
+            return content.decode("cp1252")
+        except UnicodeDecodeError:
+            return content.decode("latin-1").translate(_CP1252_TABLE)  # undefined bytes present
     return content.decode(codec, errors)
-
-
-def _has_c1(text: str) -> bool:
-    return not text.isascii() and any("\x80" <= char <= "\x9f" for char in text)
 
 
 def decode_document(content: bytes, *, declared: tuple[str | None, ...] = ()) -> DecodedText:

@@ -31,7 +31,8 @@ def collapse_whitespace(value: str) -> str:
 def plain_text(value: str, *, markup: bool = False) -> str:
     """One line of plain text from HTML (`markup`) or from text that may look like HTML."""
     if "<" not in value and "&" not in value:
-        return tidy_line(value)
+        line = " ".join(value.split())
+        return line if line.isascii() and line.isprintable() else tidy_line(line)
     text = html_fragment_to_text(value) if markup else html_to_text(value)
     return " ".join(text.split())
 
@@ -39,7 +40,8 @@ def plain_text(value: str, *, markup: bool = False) -> str:
 def literal_text(value: str) -> str:
     """One line of plain text as written: never tag-stripped, complete entities decoded."""
     if "&" not in value:
-        return tidy_line(value)
+        line = " ".join(value.split())
+        return line if line.isascii() and line.isprintable() else tidy_line(line)
     return " ".join(plain_to_text(value).split())
 
 
