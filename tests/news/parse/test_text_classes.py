@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from news.clean import html_to_text
@@ -130,3 +132,17 @@ def test_an_escaped_comment_opener_is_text_not_a_comment(titles):
     assert _body(titles, "comments") == "In the new language <! takes a value from a channel."
     [draft] = build_drafts([entry])
     assert draft.title == expected
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<a '<a ' " * 40_000,  # quoted "<" everywhere: the bounded attribute pattern
+        '<p title="x < y">' * 30_000,
+        "Ã©â€™" * 50_000,  # mojibake from end to end
+    ],
+)
+def test_new_text_repairs_stay_linear(markup):
+    started = time.process_time()
+    html_to_text(markup)
+    assert time.process_time() - started < 2.0
