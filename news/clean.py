@@ -43,8 +43,13 @@ _KNOWN_TAGS = (
 # a "<", so a failed match attempt stops at the next "<": broken markup ("<p<p<p...") is
 # scanned once, not once per "<". Possessive, so nothing backtracks.
 _ATTRS = r"""[^<>"']*+(?:(?:"[^<"]*+"|'[^<']*+')[^<>"']*+)*+"""
+# Also a sign: an element of any name with a quoted attribute or self-closed (``<embed
+# src="...">``, ``<widget/>``), a closing tag of any name, a comment or a CDATA section.
 _HTML_SIGN = re.compile(
-    r"<(?:/?(?:" + "|".join(_KNOWN_TAGS) + r")\b" + _ATTRS + r">|!--|/[A-Za-z][\w:-]*\s*>)",
+    r"<(?:/?(?:" + "|".join(_KNOWN_TAGS) + r")\b" + _ATTRS + r">|!--|!\[CDATA\[|"
+    r"/[A-Za-z][\w:-]*\s*>|[A-Za-z][\w:-]*(?:\s+[\w:-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*')"
+    + _ATTRS
+    + r"|\s*/)>)",
     re.I,
 )
 _ESCAPED_HTML_SIGN = re.compile(
@@ -67,6 +72,14 @@ _PRE = re.compile(r"<pre\b" + _ATTRS + r">.*?(?:</pre\s*>|\Z)", re.S)
 _BLOCK_TAG = re.compile(r"</?(?:" + "|".join(BLOCK_ELEMENTS) + r")\b" + _ATTRS + r">")
 _CELL_TAG = re.compile(r"</?t[dh]\b" + _ATTRS + r">")
 _ANY_TAG = re.compile(r"<[A-Za-z/]" + _ATTRS + r">")
+# A "<" inside a quoted attribute value (``<a title="x < y">``) defeats the patterns above,
+# which stop at every "<" to stay linear. When one is seen, such tags are found with a bounded
+# pattern and their quoted "<" and ">" escaped first.
+_LT_IN_ATTRIBUTE = re.compile(r"""=\s*(?:"[^"<>]*<|'[^'<>]*<)""")
+_TAG_WITH_QUOTES = re.compile(
+    r"""<[A-Za-z][\w:-]*(?:[^<>"']++|"[^"]{0,2000}+"|'[^']{0,2000}+'){0,64}+>"""
+)
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _DOUBLE_ESCAPED = re.compile(
@@ -82,10 +95,38 @@ _TRAILING_DOTS = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|\((?:…|\.\.\.)\))\s*$")
 # Whitespace of every kind (NBSP, thin spaces, ...) is collapsed by str.split(); what is
 # left to remove are control and invisible format characters. ZWJ/ZWNJ (U+200C/D) and
 # direction marks are kept: emoji sequences and Persian, Arabic, Hebrew text need them.
-_INVISIBLE: dict[int, None] = {
-    **dict.fromkeys(range(0x00, 0x20)), 0x7F: None, **dict.fromkeys(range(0x80, 0xA0)),
+# C1 control codes (U+0080-U+009F) are almost always Windows-1252 bytes read as Latin-1
+# ("don\x92t"): they become the Windows-1252 characters, as browsers read them; the five
+# bytes Windows-1252 leaves undefined are dropped.
+_C1_AS_CP1252: dict[int, str | None] = {
+    code: bytes([code]).decode("cp1252", errors="ignore") or None for code in range(0x80, 0xA0)
+}
+_INVISIBLE: dict[int, str | None] = {
+    **dict.fromkeys(range(0x00, 0x20)), 0x7F: None, **_C1_AS_CP1252,
     0xAD: None, 0x200B: None, 0x2060: None, 0xFEFF: None,
 }  # fmt: skip
+
+# UTF-8 read as Windows-1252 (or Latin-1) and encoded again: "â€\u2122" for U+2019, "Ã©" for "é".
+# Each character below stands for one byte; a lead byte and its continuation bytes that form
+# valid UTF-8 are put back together. Only text showing a typical sign is looked at.
+_BYTE_OF: dict[str, int] = {
+    **{chr(code): code for code in range(0x80, 0x100)},
+    **{
+        char: code
+        for code in range(0x80, 0xA0)
+        if (char := bytes([code]).decode("cp1252", errors="ignore"))
+    },
+}
+_CONTINUATION = "".join(char for char, code in _BYTE_OF.items() if code < 0xC0)
+_LEAD2 = "".join(chr(code) for code in range(0xC2, 0xE0))
+_LEAD3 = "".join(chr(code) for code in range(0xE0, 0xF0))
+_LEAD4 = "".join(chr(code) for code in range(0xF0, 0xF5))
+_MOJIBAKE_SIGN = re.compile(
+    "[\u00c2\u00c3\u00c5\u00d0\u00d1][" + _CONTINUATION + "]|\u00e2[\u20ac\u0080]"
+)
+_MOJIBAKE = re.compile(
+    f"[{_LEAD2}][{_CONTINUATION}]|[{_LEAD3}][{_CONTINUATION}]{{2}}|[{_LEAD4}][{_CONTINUATION}]{{3}}"
+)
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _ABBREVIATIONS_TEXT = """mr mrs ms dr prof st sr jr gen col lt sgt capt cpt maj adm gov sen
@@ -103,6 +144,7 @@ def html_to_text(markup: str) -> str:
         return ""
     if _PARAGRAPH in markup or _LINE in markup:
         markup = markup.replace(_PARAGRAPH, "").replace(_LINE, "")
+    markup = repair_mojibake(markup)
     if "<" in markup and _HTML_SIGN.search(markup):
         return _html_to_text(markup)
     if "&lt;" in markup and _ESCAPED_HTML_SIGN.search(markup):
@@ -111,11 +153,45 @@ def html_to_text(markup: str) -> str:
     return _plain_to_text(markup)
 
 
+def html_fragment_to_text(markup: str) -> str:
+    """Like :func:`html_to_text` for a fragment known to be HTML, even with no known tag."""
+    if not markup:
+        return ""
+    if _PARAGRAPH in markup or _LINE in markup:
+        markup = markup.replace(_PARAGRAPH, "").replace(_LINE, "")
+    return _html_to_text(repair_mojibake(markup))
+
+
 def plain_to_text(text: str) -> str:
     """Normalise plain text: blank lines separate paragraphs, single newlines are kept."""
     if _PARAGRAPH in text or _LINE in text:
         text = text.replace(_PARAGRAPH, "").replace(_LINE, "")
-    return _plain_to_text(text)
+    return _plain_to_text(repair_mojibake(text))
+
+
+def looks_like_html(text: str) -> bool:
+    """True when a string holds markup: a known tag, any closing tag, a comment, CDATA..."""
+    return "<" in text and _HTML_SIGN.search(text) is not None
+
+
+def tidy_line(text: str) -> str:
+    """One line of text: whitespace collapsed, invisible characters dropped, C1 codes mapped."""
+    return _tidy(repair_mojibake(text))
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was read as Windows-1252 and encoded again ("Ã©tÃ©" -> "été")."""
+    if text.isascii() or _MOJIBAKE_SIGN.search(text) is None:
+        return text
+    return _MOJIBAKE.sub(_repair_sequence, text)
+
+
+def _repair_sequence(match: re.Match[str]) -> str:
+    found = match.group()
+    try:
+        return bytes(_BYTE_OF[char] for char in found).decode("utf-8")
+    except UnicodeDecodeError:
+        return found
 
 
 def _plain_to_text(text: str) -> str:
@@ -130,6 +206,8 @@ def _plain_to_text(text: str) -> str:
 
 
 def _html_to_text(markup: str) -> str:
+    if _LT_IN_ATTRIBUTE.search(markup):
+        markup = _TAG_WITH_QUOTES.sub(_escape_quoted_brackets, markup)
     if "<!" in markup or "<?" in markup:
         markup = _COMMENT.sub("", markup)
     if "]]>" in markup:
@@ -148,6 +226,14 @@ def _html_to_text(markup: str) -> str:
     if "&" in markup:
         markup = _decode_entities(markup, legacy=True)
     return _finish(markup)
+
+
+def _escape_quoted_brackets(match: re.Match[str]) -> str:
+    return _QUOTED.sub(_escape_brackets, match.group())
+
+
+def _escape_brackets(match: re.Match[str]) -> str:
+    return match.group().replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _lower_match(match: re.Match[str]) -> str:

@@ -6,7 +6,14 @@ import hashlib
 import logging
 from collections.abc import Sequence
 
-from news.clean import drop_boilerplate, html_to_text, lede, split_sentences, tidy_summary
+from news.clean import (
+    drop_boilerplate,
+    html_to_text,
+    lede,
+    plain_to_text,
+    split_sentences,
+    tidy_summary,
+)
 from news.clean import truncate as truncate_text
 from news.dedupe import article_simhash, canonical_url, content_hash
 from news.models import ArticleDraft, ParsedEntry
@@ -84,7 +91,7 @@ def _draft(
     source_tags: Sequence[str],
     fallback_url: str | None,
 ) -> ArticleDraft | None:
-    title = " ".join(html_to_text(entry.title).split())
+    title = " ".join(plain_to_text(entry.title).split())  # plain text: never tag-stripped
     if not title and not body:
         return None
     if not title:

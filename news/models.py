@@ -28,7 +28,7 @@ class RelatedLink:
 
 @dataclass(slots=True)
 class ParsedEntry:
-    """One item as the parser read it: text fields may still hold HTML."""
+    """One item as the parser read it: `title` is plain text; summary and content are HTML."""
 
     guid: str | None
     url: str | None

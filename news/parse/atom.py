@@ -10,6 +10,7 @@ from typing import Final
 
 from lxml import etree
 
+from news.clean import looks_like_html
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
 from news.parse.fields import EntryFields
 from news.parse.links import resolve_url
@@ -17,15 +18,17 @@ from news.parse.markup import (
     element_text,
     has_child_elements,
     inner_markup,
+    literal_text,
     plain_text,
     text_to_html,
+    visible_text,
 )
 from news.parse.media import MEDIA_HANDLERS, read_enclosure
-from news.parse.namespaces import ATOM_03, ATOM_10, DC, FEEDBURNER, XML_LANG, clark
+from news.parse.namespaces import ATOM_03, ATOM_10, ATOM_DRAFTS, DC, FEEDBURNER, XML_LANG, clark
 from news.parse.xmltree import XmlTree
 
 Handler = Callable[[EntryFields, etree._Element], None]
-_ATOM_CORE = (ATOM_10, ATOM_03, "")
+_ATOM_CORE = (ATOM_10, ATOM_03, *ATOM_DRAFTS, "")
 _HTML_TYPES = frozenset({"html", "text/html"})
 _XHTML_TYPES = frozenset({"xhtml", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text", "text/plain"})
@@ -105,9 +108,21 @@ def _author_names(author: etree._Element) -> list[str]:
 def _text_construct_plain(element: etree._Element) -> str:
     """A title-like text construct as one line of plain text, whatever its type."""
     kind = (element.get("type") or "text").lower()
-    if kind in _XHTML_TYPES or (has_child_elements(element) and kind not in _HTML_TYPES):
-        return plain_text(element_text(element))
-    return plain_text(element_text(element), markup=kind in _HTML_TYPES)
+    if _is_base64(element, kind):
+        decoded = _base64_text(element)
+        if kind in _HTML_TYPES or kind in _XHTML_TYPES:
+            return plain_text(decoded, markup=True)
+        return literal_text(decoded)
+    if kind in _XHTML_TYPES:
+        wrapper = _xhtml_div(element)
+        return literal_text(visible_text(wrapper if wrapper is not None else element))
+    if kind in _HTML_TYPES or (element.get("mode") or "").lower() == "escaped":
+        return plain_text(element_text(element), markup=True)
+    if kind in _TEXT_TYPES:
+        if has_child_elements(element):
+            return literal_text(visible_text(element))  # markup where text was promised
+        return literal_text(element_text(element))
+    return plain_text(element_text(element))
 
 
 def _text_construct_html(element: etree._Element) -> str:
@@ -116,24 +131,58 @@ def _text_construct_html(element: etree._Element) -> str:
         return ""  # out-of-line content: a link, not text we have
     kind = (element.get("type") or "").lower()
     mode = (element.get("mode") or "").lower()  # Atom 0.3: xml, escaped or base64
-    if mode == "base64":
-        try:
-            raw = base64.b64decode(element_text(element), validate=False)
-        except (binascii.Error, ValueError):
-            return ""
-        decoded = raw.decode("utf-8", errors="replace")
-        return text_to_html(decoded) if kind in _TEXT_TYPES else decoded
-    if kind in _XHTML_TYPES or has_child_elements(element):
-        wrapper = next((c for c in element if isinstance(c.tag, str)), None)
-        if kind in _XHTML_TYPES and wrapper is not None and len(element) == 1:
-            return inner_markup(wrapper)
-        return inner_markup(element)
+    if _is_base64(element, kind):
+        decoded = _base64_text(element)
+        if kind in _HTML_TYPES or kind in _XHTML_TYPES:
+            return decoded
+        if kind in _TEXT_TYPES or not looks_like_html(decoded):
+            return text_to_html(decoded)
+        return decoded
+    if kind in _XHTML_TYPES:
+        wrapper = _xhtml_div(element)
+        return inner_markup(wrapper if wrapper is not None else element, xhtml=True)
     if kind in _HTML_TYPES or mode == "escaped":
+        if has_child_elements(element):
+            # Escaped HTML wrapped in a <div>: the text is the markup; else real elements.
+            text = element_text(element)
+            return text if "<" in text else inner_markup(element)
         return element_text(element)
+    if has_child_elements(element):
+        return inner_markup(element)
     if kind in _TEXT_TYPES or not kind or kind.startswith("text/"):
         text = element_text(element)
         return text_to_html(html.unescape(text) if len(element) else text)  # entity refs
     return ""
+
+
+def _is_base64(element: etree._Element, kind: str) -> bool:
+    """Atom 0.3 `mode="base64"`, or Atom 1.0 content of a non-text, non-XML media type."""
+    if (element.get("mode") or "").lower() == "base64":
+        return True
+    if not kind or "/" not in kind or kind.startswith("text/"):
+        return False
+    return not (kind.endswith(("/xml", "+xml")) or kind in _XHTML_TYPES)
+
+
+def _base64_text(element: etree._Element) -> str:
+    try:
+        raw = base64.b64decode("".join(element_text(element).split()), validate=False)
+    except (binascii.Error, ValueError):
+        return ""
+    return raw.decode("utf-8", errors="replace")
+
+
+def _xhtml_div(element: etree._Element) -> etree._Element | None:
+    """The one `<div>` an XHTML construct wraps its content in (the div itself is not content)."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if (
+        len(children) == 1
+        and str(children[0].tag).rpartition("}")[2] == "div"
+        and not (element.text or "").strip()
+        and not (children[0].tail or "").strip()
+    ):
+        return children[0]
+    return None
 
 
 def _read_id(fields: EntryFields, element: etree._Element) -> None:
@@ -194,6 +243,11 @@ def _read_category(fields: EntryFields, element: etree._Element) -> None:
         fields.add_category(plain_text(label))
 
 
+def _read_dc_title(fields: EntryFields, element: etree._Element) -> None:
+    if fields.fallback_title is None:
+        fields.fallback_title = plain_text(element_text(element)) or None
+
+
 def _read_dc_subject(fields: EntryFields, element: etree._Element) -> None:
     fields.add_category(plain_text(element_text(element)))
 
@@ -224,6 +278,7 @@ _ENTRY_HANDLERS: Final[Mapping[str, Handler]] = {
     **dict.fromkeys(_atom("category"), _read_category),
     clark(DC, "creator"): _read_dc_creator,
     clark(DC, "subject"): _read_dc_subject,
+    clark(DC, "title"): _read_dc_title,
     clark(DC, "date"): _read_published,
     clark(FEEDBURNER, "origLink"): _read_original_link,
     **MEDIA_HANDLERS,

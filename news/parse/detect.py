@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 
 from news.errors import ParseError
-from news.parse.encoding import bom_encoding, utf16_or_32_without_bom
+from news.parse.encoding import bom_encoding, ebcdic_codec, utf16_or_32_without_bom
 
 _SNIFF_BYTES = 4096
 # Signatures of binary formats a misconfigured source may serve instead of a feed.
@@ -63,6 +63,9 @@ def sniff_head(content: bytes) -> str:
     wide = utf16_or_32_without_bom(head)
     if wide is not None:
         return head.decode(wide, errors="replace")
+    ebcdic = ebcdic_codec(head)
+    if ebcdic is not None:
+        return head.decode(ebcdic)
     return head.decode("latin-1")
 
 

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 from news.models import ParsedEntry
 from news.parse.dates import parse_date
 from news.parse.links import first_image_in_html, resolve_url
 from news.parse.markup import collapse_whitespace, plain_text, text_to_html
+
+# "Name (mail@host)", "mail@host (Name)", "Name <mail@host>".
+_NAME_AND_ADDRESS_RE = re.compile(r"(?P<outer>[^()<>]*?)\s*[(<](?P<inner>[^()<>]*)[)>]")
+_ADDRESS_RE = re.compile(r"\S+@\S+\.\S+|\S+@\S+")
+
+
+def author_name(value: str) -> str:
+    """An author's name from how feeds write it; "" for a bare e-mail address."""
+    name = plain_text(value)
+    if "@" not in name:
+        return name
+    found = _NAME_AND_ADDRESS_RE.fullmatch(name)
+    if found is not None:
+        outer, inner = found["outer"].strip(), found["inner"].strip()
+        if "@" in outer and "@" not in inner:
+            return inner
+        if "@" in inner and "@" not in outer:
+            return outer
+    if _ADDRESS_RE.fullmatch(name):
+        return ""
+    return name
 
 
 class ImageRank(IntEnum):
@@ -27,6 +49,7 @@ class EntryFields:
         "base",
         "categories",
         "content",
+        "fallback_title",
         "guid",
         "guid_is_link",
         "image",
@@ -35,12 +58,10 @@ class EntryFields:
         "link",
         "link_is_html",
         "media_description",
-        "media_title",
         "original_link",
         "published",
         "summary",
         "title",
-        "title_is_markup",
         "updated",
     )
 
@@ -51,8 +72,7 @@ class EntryFields:
         self.link: str | None = None
         self.link_is_html = False
         self.original_link: str | None = None
-        self.title: str | None = None
-        self.title_is_markup = False
+        self.title: str | None = None  # plain text, as each reader makes it
         self.summary = ""
         self.content = ""
         self.authors: list[str] = []
@@ -62,7 +82,7 @@ class EntryFields:
         self.language: str | None = None
         self.image: str | None = None
         self.image_key: tuple[int, int] = (99, 0)
-        self.media_title: str | None = None
+        self.fallback_title: str | None = None  # dc:title, media:title: plain text
         self.media_description: str | None = None
 
     def offer_image(self, url: str | None, rank: ImageRank, width: str | None = None) -> None:
@@ -87,16 +107,10 @@ class EntryFields:
                 self.categories.append(label)
 
     def add_author(self, value: str | None) -> None:
-        """Add an author name; `mail@host (Name)` keeps the name, a bare address is dropped."""
+        """Add an author name; `Name (mail@host)`, `mail@host (Name)` keep the name only."""
         if not value:
             return
-        name = collapse_whitespace(value)
-        if "@" in name:
-            open_at = name.find("(")
-            if open_at != -1 and name.endswith(")"):
-                name = name[open_at + 1 : -1].strip()
-            elif " " not in name:
-                return
+        name = author_name(value)
         if name and name not in self.authors:
             self.authors.append(name)
 
@@ -104,9 +118,7 @@ class EntryFields:
         self, *, language: str | None = None, author: str | None = None
     ) -> ParsedEntry | None:
         """Build the entry (feed-level language/author as fallbacks); None when it is empty."""
-        title = plain_text(self.title, markup=self.title_is_markup) if self.title else ""
-        if not title and self.media_title:
-            title = plain_text(self.media_title)
+        title = self.title or self.fallback_title or ""
         url = resolve_url(self.original_link or self.link, self.base)
         if url is None and self.guid_is_link and self.guid:
             url = resolve_url(self.guid, None)

@@ -1,20 +1,26 @@
-"""Small text helpers shared by the parsers: element text, inner markup, plain-text titles."""
+"""Small text helpers shared by the parsers: element text, inner markup, plain-text titles.
+
+Titles come in three kinds. Plain text (Atom `type="text"`, XHTML text) is shown as written:
+it is never tag-stripped, so "History of the <blink> tag" keeps its `<blink>`. HTML (Atom
+`type="html"`) loses its tags, and `<script>`/`<style>` elements and comments vanish with
+their content. Untyped text (RSS, JSON Feed, categories) is read as HTML only when it looks
+like HTML (a known tag, a closing tag, a comment), else as plain text.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from copy import deepcopy
 
 from lxml import etree
 
-_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>|<!--.*?-->", re.DOTALL)
-_INLINE_TAGS = frozenset(
-    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s",
-     "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"}
-)  # fmt: skip
-_ENTITY_RE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+from news.clean import html_fragment_to_text, html_to_text, plain_to_text, tidy_line
+
 _XMLNS_RE = re.compile(r'\s+xmlns(?::[\w.\-]+)?="[^"]*"')
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
+_HIDDEN_ELEMENTS = frozenset({"script", "style"})
+_XHTML_PREFIX = "{http://www.w3.org/1999/xhtml}"
 
 
 def collapse_whitespace(value: str) -> str:
@@ -23,12 +29,20 @@ def collapse_whitespace(value: str) -> str:
 
 
 def plain_text(value: str, *, markup: bool = False) -> str:
-    """One line of plain text: tags stripped, entities decoded (always when `markup` is set)."""
-    if "<" in value:
-        value = _TAG_RE.sub(_tag_replacement, value)
-    if "&" in value and (markup or _ENTITY_RE.search(value)):
-        value = html.unescape(value)
-    return collapse_whitespace(value)
+    """One line of plain text from HTML (`markup`) or from text that may look like HTML."""
+    if "<" not in value and "&" not in value:
+        line = " ".join(value.split())
+        return line if line.isascii() and line.isprintable() else tidy_line(line)
+    text = html_fragment_to_text(value) if markup else html_to_text(value)
+    return " ".join(text.split())
+
+
+def literal_text(value: str) -> str:
+    """One line of plain text as written: never tag-stripped, complete entities decoded."""
+    if "&" not in value:
+        line = " ".join(value.split())
+        return line if line.isascii() and line.isprintable() else tidy_line(line)
+    return " ".join(plain_to_text(value).split())
 
 
 def element_text(element: etree._Element) -> str:
@@ -38,17 +52,39 @@ def element_text(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
-def inner_markup(element: etree._Element) -> str:
-    """An element's content as a markup string: its (escaped-HTML) text, or its children."""
+def visible_text(element: etree._Element) -> str:
+    """The text of an XHTML element and its descendants, without `<script>`/`<style>` ones."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag.rpartition("}")[2].lower() not in _HIDDEN_ELEMENTS:
+                parts.append(visible_text(child))
+        elif _is_entity(child):
+            parts.append(child.text or "")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def inner_markup(element: etree._Element, *, xhtml: bool = False) -> str:
+    """An element's content as a markup string: its (escaped-HTML) text, or its children.
+
+    The text of an `xhtml` element is text, not markup: its `<` and `&` are escaped.
+    """
     if len(element) == 0:
-        return element.text or ""
+        text = element.text or ""
+        if not xhtml:
+            return text
+        # Text that mentions tags (&lt;p&gt;) is wrapped, so it is never taken for escaped HTML.
+        text = html.escape(text, quote=False)
+        return f"<div>{text}</div>" if "&lt;" in text else text
     if not has_child_elements(element):
         # Only unexpanded entity references (a DTD we did not load): they are markup already.
         return "".join(element.itertext())
     parts = [html.escape(element.text or "", quote=False)]
     for child in element:
         if isinstance(child.tag, str):
-            parts.append(etree.tostring(child, encoding="unicode", with_tail=True))
+            parts.append(_serialize(child))
         else:
             parts.append(child.text or "" if _is_entity(child) else "")
             parts.append(html.escape(child.tail or "", quote=False))
@@ -68,10 +104,16 @@ def text_to_html(text: str) -> str:
     )
 
 
-def _tag_replacement(match: re.Match[str]) -> str:
-    """Inline tags vanish ("<b>Big</b>s"), block tags leave a space between words."""
-    name = match.group(1)
-    return "" if name is not None and name.lower() in _INLINE_TAGS else " "
+def _serialize(element: etree._Element) -> str:
+    """An element as markup; XHTML written with a prefix (`<xhtml:p>`) loses it (`<p>`)."""
+    if not any(node.prefix for node in element.iter() if isinstance(node.tag, str)):
+        return etree.tostring(element, encoding="unicode", with_tail=True)
+    copy = deepcopy(element)
+    for node in copy.iter():
+        if isinstance(node.tag, str) and node.tag.startswith(_XHTML_PREFIX):
+            node.tag = node.tag[len(_XHTML_PREFIX) :]
+    etree.cleanup_namespaces(copy)
+    return etree.tostring(copy, encoding="unicode", with_tail=True)
 
 
 def _is_entity(node: etree._Element) -> bool:

@@ -9,7 +9,7 @@ from lxml import etree
 
 from news.parse.fields import EntryFields, ImageRank
 from news.parse.links import looks_like_image_url
-from news.parse.markup import element_text
+from news.parse.markup import element_text, literal_text, plain_text
 from news.parse.namespaces import ITUNES, MEDIA, clark
 
 Handler = Callable[[EntryFields, etree._Element], None]
@@ -51,9 +51,16 @@ def read_media_group(fields: EntryFields, element: etree._Element) -> None:
 
 
 def read_media_title(fields: EntryFields, element: etree._Element) -> None:
-    """`<media:title>`: a title for items that have no other."""
-    if fields.media_title is None:
-        fields.media_title = element_text(element)
+    """`<media:title>`: a title for items that have no other (`type="html"` or plain)."""
+    if fields.fallback_title is None:
+        text = element_text(element)
+        html = (element.get("type") or "").lower() == "html"
+        fields.fallback_title = plain_text(text, markup=True) if html else literal_text(text)
+
+
+def read_media_category(fields: EntryFields, element: etree._Element) -> None:
+    """`<media:category>`: a category; its `label` when it has one, else its text."""
+    fields.add_category(element.get("label") or plain_text(element_text(element)))
 
 
 def read_media_description(fields: EntryFields, element: etree._Element) -> None:
@@ -70,8 +77,27 @@ def read_enclosure(fields: EntryFields, element: etree._Element) -> None:
 
 
 def read_itunes_image(fields: EntryFields, element: etree._Element) -> None:
-    """`<itunes:image href>`: an episode image."""
-    fields.offer_image(element.get("href"), ImageRank.OTHER)
+    """`<itunes:image href>`: an episode image (some podcasts write the URL as text)."""
+    fields.offer_image(element.get("href") or element_text(element).strip(), ImageRank.OTHER)
+
+
+def read_itunes_summary(fields: EntryFields, element: etree._Element) -> None:
+    """`<itunes:summary>`: plain text used as the summary when the item has none."""
+    if fields.media_description is None:
+        fields.media_description = element_text(element)
+
+
+def read_itunes_author(fields: EntryFields, element: etree._Element) -> None:
+    """`<itunes:author>`: the episode's author."""
+    fields.add_author(element_text(element))
+
+
+def read_itunes_category(fields: EntryFields, element: etree._Element) -> None:
+    """`<itunes:category text>`, and the subcategories nested inside it."""
+    fields.add_category(element.get("text"))
+    for child in element:
+        if child.tag == element.tag:
+            read_itunes_category(fields, child)
 
 
 def read_item_image(fields: EntryFields, element: etree._Element) -> None:
@@ -93,7 +119,17 @@ MEDIA_HANDLERS: Final[Mapping[str, Handler]] = {
             ("group", read_media_group),
             ("title", read_media_title),
             ("description", read_media_description),
+            ("category", read_media_category),
         )
     },
-    clark(ITUNES, "image"): read_itunes_image,
+    **{
+        clark(namespace, local): handler
+        for namespace in ITUNES
+        for local, handler in (
+            ("image", read_itunes_image),
+            ("summary", read_itunes_summary),
+            ("author", read_itunes_author),
+            ("category", read_itunes_category),
+        )
+    },
 }

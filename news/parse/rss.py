@@ -20,6 +20,7 @@ from news.parse.namespaces import (
     FEEDBURNER,
     RDF,
     RSS_CORE,
+    XHTML,
     XML_LANG,
     clark,
 )
@@ -44,7 +45,7 @@ def read_rss(tree: XmlTree, *, base_url: str | None = None) -> ParsedDocument:
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        if tag in _TITLE_TAGS and title is None:
+        if (tag in _TITLE_TAGS and not title) or (tag == _DC_TITLE and title is None):
             title = plain_text(element_text(child)) or None
         elif tag in _LINK_TAGS and link is None:
             link = resolve_url(element_text(child), base_url)
@@ -95,8 +96,13 @@ def _core(local: str) -> frozenset[str]:
 
 
 def _read_title(fields: EntryFields, element: etree._Element) -> None:
-    if fields.title is None:
-        fields.title = element_text(element)
+    if not fields.title:
+        fields.title = plain_text(element_text(element))
+
+
+def _read_dc_title(fields: EntryFields, element: etree._Element) -> None:
+    if fields.fallback_title is None:
+        fields.fallback_title = plain_text(element_text(element)) or None
 
 
 def _read_link(fields: EntryFields, element: etree._Element) -> None:
@@ -127,6 +133,12 @@ def _read_description(fields: EntryFields, element: etree._Element) -> None:
 def _read_content(fields: EntryFields, element: etree._Element) -> None:
     if not fields.content:
         fields.content = inner_markup(element)
+
+
+def _read_body(fields: EntryFields, element: etree._Element) -> None:
+    """`<xhtml:body>`, `<body>`, `<fullitem>`: the full text of items that have no other."""
+    if not fields.content:
+        fields.content = inner_markup(element, xhtml=str(element.tag).startswith(_XHTML_PREFIX))
 
 
 def _read_author(fields: EntryFields, element: etree._Element) -> None:
@@ -161,6 +173,8 @@ def _read_enclosure(fields: EntryFields, element: etree._Element) -> None:
 
 
 _TITLE_TAGS = _core("title")
+_DC_TITLE = clark(DC, "title")
+_XHTML_PREFIX = "{" + XHTML + "}"
 _LINK_TAGS = _core("link")
 _LANGUAGE_TAGS = _core("language") | {clark(DC, "language")}
 _ITEM_TAGS = _core("item")
@@ -177,6 +191,10 @@ _ITEM_HANDLERS: Final[Mapping[str, Handler]] = {
     **{tag: _read_enclosure for tag in _core("enclosure")},
     **{tag: read_item_image for tag in _core("image")},
     clark(CONTENT, "encoded"): _read_content,
+    **dict.fromkeys([*_core("body"), *_core("fullitem")], _read_body),
+    clark(XHTML, "body"): _read_body,
+    clark(XHTML, "div"): _read_body,
+    clark(DC, "title"): _read_dc_title,
     clark(DC, "creator"): _read_author,
     clark(DC, "date"): _read_published,
     clark(DC, "subject"): _read_category,

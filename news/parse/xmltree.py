@@ -17,6 +17,7 @@ from news.parse.encoding import (
     DecodedText,
     charset_from_content_type,
     decode_document,
+    normalise_codec,
     xml_declared_encoding,
 )
 
@@ -31,6 +32,8 @@ _OPAQUE_RE = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.DOTA
 _AMPERSAND_RE = re.compile(r"&(?:([A-Za-z_][\w.\-]*);|#(?:\d+|[xX][0-9a-fA-F]+);)?")
 _FEED_START_RE = re.compile(r"<\?xml\s|<(?:rss|feed|rdf:RDF|RDF)[\s>]")
 _ROOT_END_RE = re.compile(r"</(?:rss|feed|rdf:RDF|RDF)\s*>")
+_BOM_OR_WIDE_FIRST_BYTES = frozenset(b"\xef\xfe\xff\x00")
+_EBCDIC_XML_START = b"\x4c\x6f\xa7\x94"
 _CLOSED_ITEM_RE = re.compile(rb"</(?:[\w.\-]+:)?(?:item|entry)\s*>")
 
 
@@ -48,9 +51,17 @@ def parse_feed_xml(
     content: bytes, *, content_type: str | None = None, base_url: str | None = None
 ) -> XmlTree:
     """Parse feed bytes into an element tree, repairing what a strict parser rejects."""
-    decoded = decode_document(
-        content, declared=(charset_from_content_type(content_type), xml_declared_encoding(content))
-    )
+    declared = (charset_from_content_type(content_type), xml_declared_encoding(content))
+    if _plain_utf8_candidate(content, declared):
+        # The common case, read without decoding the document twice: libxml2 checks the UTF-8.
+        try:
+            root = _parse(content if content.startswith(b"<") else content.lstrip(), base_url,
+                          recover=False)  # fmt: skip
+        except etree.XMLSyntaxError:
+            root = None
+        if root is not None:
+            return XmlTree(root, recovered=False)
+    decoded = decode_document(content, declared=declared)
     data = _utf8_bytes(content, decoded)
     try:
         root = _parse(data, base_url, recover=False)
@@ -114,6 +125,16 @@ def _parse(data: bytes, base_url: str | None, *, recover: bool) -> etree._Elemen
     return etree.fromstring(data, secure_parser(recover=recover), base_url=base_url)
 
 
+def _plain_utf8_candidate(content: bytes, declared: tuple[str | None, ...]) -> bool:
+    """True when the bytes may be UTF-8 as they stand: no BOM, no wide or EBCDIC layout, and
+    nothing but UTF-8 (or nothing) declared."""
+    if not content or content[0] in _BOM_OR_WIDE_FIRST_BYTES:
+        return False
+    if content[:4] == _EBCDIC_XML_START or b"\x00" in content[:4]:
+        return False
+    return all(label is None or normalise_codec(label) == "utf-8" for label in declared)
+
+
 def _utf8_bytes(content: bytes, decoded: DecodedText) -> bytes:
     """The document as UTF-8 bytes starting at its first `<` (reusing the input when possible)."""
     if decoded.encoding in ("utf-8", "ascii") and not content.startswith(b"\xef\xbb\xbf"):
@@ -137,8 +158,11 @@ def _fix_reference(match: re.Match[str]) -> str:
     name = match.group(1)
     if whole == "&":
         return "&amp;"  # a bare ampersand, as in "Q&A" or an unescaped URL query
-    if name is None or name in _XML_ENTITIES:
-        return whole  # a numeric reference or one of XML's own five
+    if name is None:
+        # A numeric reference; XML wants a lower-case x where HTML takes either ("&#X41;").
+        return whole if whole[2:3] != "X" else "&#x" + whole[3:]
+    if name in _XML_ENTITIES:
+        return whole  # one of XML's own five
     replacement = html.entities.html5.get(name + ";")
     if replacement is None:
         return "&amp;" + whole[1:]  # unknown or DTD-declared: keep it visible, never expand it
