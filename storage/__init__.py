@@ -17,15 +17,17 @@ from storage.protocols import Database
 __all__ = ["Database", "open_database", "opened_database"]
 
 
-async def open_database(location: Path | str) -> Database:
+async def open_database(location: Path | str, *, create: bool = True) -> Database:
     """Open (creating it and its folder when missing) and migrate the store at `location`.
 
-    A file path (or `":memory:"`, a private in-memory database for tests) opens SQLite.
-    Use as `async with await open_database(path) as db:` or close it with `db.close()`.
+    With `create=False` a missing store is not created: `NotFoundError` names where it was
+    looked for (read-only commands use this). A file path (or `":memory:"`, a private
+    in-memory database for tests) opens SQLite. Use as
+    `async with await open_database(path) as db:` or close it with `db.close()`.
     """
     from storage.sqlite.database import open_sqlite  # engines load on demand
 
-    return await open_sqlite(location)
+    return await open_sqlite(location, create=create)
 
 
 @contextlib.asynccontextmanager

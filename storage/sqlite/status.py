@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Final
 
 from news.entities import OutboxState
 from storage.errors import DatabaseError
-from storage.protocols import StoreCounts, StoreStatus
+from storage.protocols import EngineInfo, StoreCounts, StoreStatus
 from storage.sql.codec import from_micros_or_none, to_micros
 from storage.sqlite.migrations import schema_version
 from storage.sqlite.session import Session
@@ -98,3 +99,6 @@ class SQLiteStatusRepository:
 
     async def counts(self) -> StoreCounts:
         return await _count_rows(self._session)
+
+    async def engine(self) -> EngineInfo:
+        return EngineInfo(f"SQLite {sqlite3.sqlite_version}", await schema_version(self._session))
