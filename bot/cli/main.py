@@ -7,15 +7,15 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn, cast
 
 from bot.cli.commands import COMMAND_MODULES
 from bot.cli.commands.base import CommandError, CommandHandler
 from bot.cli.commands.run import MissingTokenCommandError
-from bot.cli.output import fail
+from bot.cli.output import fail, warn
 from bot.ops.logs import configure_logging
-from bot.ops.settings import SettingsError, load_settings
+from bot.ops.settings import SettingsError, env_file_typos, load_settings
+from bot.ops.version import newsbot_version
 from news.errors import NewsError
 from storage.errors import StorageError
 
@@ -32,14 +32,6 @@ class OneLineParser(argparse.ArgumentParser):
         command = self.prog.removeprefix("newsbot").strip()
         where = f"{command}: " if command else ""
         self.exit(EXIT_USAGE, f"newsbot: error: {where}{message} (see `{self.prog} --help`)\n")
-
-
-def newsbot_version() -> str:
-    """The installed distribution's version (the source tree's when not installed)."""
-    try:
-        return version("newsbot")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         fail(str(exc))
         return EXIT_USAGE
+    for warning in env_file_typos():  # once per command, before anything else is said
+        warn(warning)
     # PTB 22 warns about float durations unless told to use timedelta (warnings are errors
     # in tests); opting in changes only the types of a few exception attributes.
     os.environ.setdefault("PTB_TIMEDELTA", "true")

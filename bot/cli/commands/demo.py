@@ -123,7 +123,10 @@ async def scene_create_channel(world: DemoWorld) -> None:
     )
     world.transcript.step(f"newsbot channels add {world.channel_label}")
     try:
-        async with telegram_bot(world.settings) as bot, database(world.settings, create=True) as db:
+        async with (
+            telegram_bot(world.settings) as bot,
+            database(world.settings, create=True) as db,
+        ):
             added = await add_checked_channel(bot, db, world.channel_label)
     except ChannelCheckError as exc:
         raise CommandError(str(exc)) from None

@@ -61,7 +61,8 @@ async def import_files(settings: Settings, args: argparse.Namespace) -> int:
             not_stored = outcome.not_stored()
             print(
                 f"{path}: {outcome.entries} entries, {outcome.inserted} new, "
-                f"{outcome.updated} updated" + (f"; not stored: {not_stored}" if not_stored else "")
+                f"{outcome.updated} updated"
+                + (f"; not stored: {not_stored}" if not_stored else "")
             )
     if failures == len(args.files):
         raise CommandError(f"none of the {failures} files could be imported")
