@@ -194,3 +194,15 @@ async def test_fetch_runs_one_cycle_and_prints_a_summary(capsys):
     assert [json.loads(line)["article"]["title"] for line in out.splitlines()] == [
         "Orchard owners expect a record apple harvest"
     ]
+
+
+def test_search_id_finds_one_article_as_inline_mode_does(capsys):
+    assert run(capsys, "import", str(FIXTURES / "lighthouse.txt"))[0] == 0
+    code, out, _ = run(capsys, "search", "lighthou", "--json")
+    [hit] = [json.loads(line) for line in out.splitlines()]
+    article_id = hit["article"]["id"]
+    code, out, _ = run(capsys, "search", f"id:{article_id}", "--json")
+    assert code == 0
+    assert [json.loads(line)["article"]["id"] for line in out.splitlines()] == [article_id]
+    code, out, _ = run(capsys, "search", f"id:{article_id + 1}")
+    assert (code, out) == (0, "no matches\n")
