@@ -28,6 +28,8 @@ class EmulatorConfig:
     bot_username: str = "newsbot_test_bot"
     bot_first_name: str = "Newsbot"
     privacy_mode: bool = True
+    inline_mode: bool = True
+    """Inline mode as @BotFather's /setinline leaves it (getMe's supports_inline_queries)."""
     flood: FloodLimits = field(default_factory=FloodLimits)
     inline_query_timeout: float = 10.0
     callback_query_timeout: float = 15.0
@@ -55,7 +57,9 @@ class Emulator:
             is_bot=True,
             username=self.config.bot_username,
         )
-        self.world = World(bot, privacy_mode=self.config.privacy_mode)
+        self.world = World(
+            bot, privacy_mode=self.config.privacy_mode, inline_mode=self.config.inline_mode
+        )
         self._changed = asyncio.Event()
         self.updates = UpdateQueue(on_confirm=self.notify)
         self.flood = FloodControl(self.config.flood)

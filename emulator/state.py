@@ -233,9 +233,10 @@ class CallbackQueryRecord:
 class World:
     """Every object the emulator knows, with id allocation and lookups."""
 
-    def __init__(self, bot: User, *, privacy_mode: bool) -> None:
+    def __init__(self, bot: User, *, privacy_mode: bool, inline_mode: bool = True) -> None:
         self.bot = bot
         self.privacy_mode = privacy_mode
+        self.inline_mode = inline_mode
         service = User(SERVICE_USER_ID, "Telegram")
         self.users: dict[int, User] = {bot.id: bot, service.id: service}
         self.chats: dict[int, Chat] = {}

@@ -53,7 +53,7 @@ def bot_user_json(world: World) -> JSON:
         **user_json(world.bot),
         "can_join_groups": True,
         "can_read_all_group_messages": not world.privacy_mode,
-        "supports_inline_queries": True,
+        "supports_inline_queries": world.inline_mode,
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }

@@ -1,4 +1,4 @@
-"""`/start` (with deep-link payloads), `/help`, and the command menu set at start.
+"""`/start` (with deep-link payloads), `/help`, `/id`, and the command menu set at start.
 
 Every text is in the user's language (`bot.ops.i18n`); the command menu is published once per
 language: the default list in English, and one per catalog language (`language_code`).
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
@@ -30,6 +31,7 @@ COMMANDS: Final = (
     ("export", N_("Your bookmarks as Markdown and JSON files")),
     ("help", N_("How to search and save")),
     ("start", N_("Welcome and a short tour")),
+    ("id", N_("Your Telegram user id (for ADMIN_IDS)")),
 )
 """The command menu of the private chat with the bot (descriptions translated when set)."""
 
@@ -88,6 +90,31 @@ async def show_help(update: Update, context: Context) -> None:
         await message.reply_text(help_text(context.bot.username, texts(update)))
 
 
+YOUR_ID: Final = N_(
+    "Your Telegram user id: {user_id}\n"
+    "To make this account an admin of the bot, add it to ADMIN_IDS in the bot's settings."
+)
+CHAT_ID: Final = N_("This chat's id: {chat_id} ({kind})")
+SENDER_ID: Final = N_("Your Telegram user id: {user_id}")
+
+
+async def show_id(update: Update, context: Context) -> None:  # noqa: ARG001  # PTB's callback signature
+    """Tell the sender their user id; in a group or channel, the chat's id as well."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    _ = texts(update).gettext
+    user = update.effective_user
+    if chat.type == ChatType.PRIVATE and user is not None:
+        await message.reply_text(_(YOUR_ID).format(user_id=user.id))
+        return
+    lines = [_(CHAT_ID).format(chat_id=chat.id, kind=chat.type)]
+    if user is not None and message.sender_chat is None:  # not posted as the chat itself
+        lines.append(_(SENDER_ID).format(user_id=user.id))
+    await message.reply_text("\n".join(lines))
+
+
 def bot_commands(language: Texts) -> list[BotCommand]:
     """Return the command menu with its descriptions in `language`."""
     return [BotCommand(name, language.gettext(description)) for name, description in COMMANDS]
@@ -121,5 +148,12 @@ def command_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
         0: [
             CommandHandler("start", start, filters=private_messages),
             CommandHandler("help", show_help, filters=private_messages),
+            # Anywhere: a group's or channel's id is what `newsbot channels add` takes.
+            CommandHandler(
+                "id",
+                show_id,
+                filters=(filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST)
+                & ~filters.IS_AUTOMATIC_FORWARD,
+            ),
         ]
     }

@@ -82,6 +82,17 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def feed_key(url: str) -> str:
+    """Return the key two source URLs share when they name the same feed: the
+    :func:`canonical_url` with no trailing slash on a non-empty path."""
+    canonical = canonical_url(url)
+    parts = urlsplit(canonical)
+    if parts.scheme not in _DEFAULT_PORTS:
+        return canonical
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
 def _host(host: str) -> str:
     host = host.rstrip(".")
     if ":" in host:

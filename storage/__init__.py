@@ -17,11 +17,13 @@ from storage.protocols import Database
 __all__ = ["Database", "is_postgresql_url", "open_database", "opened_database"]
 
 
-async def open_database(location: Path | str) -> Database:
+async def open_database(location: Path | str, *, create: bool = True) -> Database:
     """Open (creating it and its folder when missing) and migrate the store at `location`.
 
-    A `postgresql://` URL opens PostgreSQL; a file path (or `":memory:"`, a private
-    in-memory database for tests) opens SQLite. Use as
+    With `create=False` a missing store is not created: `NotFoundError` names where it was
+    looked for (read-only commands use this; a PostgreSQL database always exists once the
+    URL reaches it). A `postgresql://` URL opens PostgreSQL; a file path (or `":memory:"`,
+    a private in-memory database for tests) opens SQLite. Use as
     `async with await open_database(path) as db:` or close it with `db.close()`.
     """
     # Engines load on demand: a SQLite bot never imports asyncpg, nor the reverse.
@@ -31,7 +33,7 @@ async def open_database(location: Path | str) -> Database:
         return await open_postgresql(str(location))
     from storage.sqlite.database import open_sqlite
 
-    return await open_sqlite(location)
+    return await open_sqlite(location, create=create)
 
 
 def is_postgresql_url(location: Path | str) -> bool:

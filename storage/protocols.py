@@ -95,6 +95,19 @@ class SourceRepository(Protocol):
         """Delete the source with its articles, routes and their outbox rows."""
         ...
 
+    async def update(
+        self,
+        source_id: int,
+        *,
+        name: str | None = None,
+        tags: Iterable[str] | None = None,
+        interval_seconds: int | None = None,
+    ) -> Source:
+        """Change the source's name, tags (replaced as a whole, one per value, first kept)
+        or fetch interval; None leaves a field as it is. Its articles, routes and schedule
+        stay. `ValueError` for a blank name or an interval that is not positive."""
+        ...
+
     async def set_paused(self, source_id: int, paused: bool) -> Source:
         """Pause or resume fetching (an admin's choice, unlike deactivation)."""
         ...
@@ -753,6 +766,15 @@ class StoreCounts:
     pending_posts: int
 
 
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """Which engine holds the store and at which schema version, for start-up logs."""
+
+    engine: str
+    """The engine and its version, e.g. `SQLite 3.45.1`."""
+    schema_version: int
+
+
 class StatusRepository(Protocol):
     """Read-only figures about the store for operators (health, metrics, `newsbot check`)."""
 
@@ -766,6 +788,10 @@ class StatusRepository(Protocol):
 
     async def counts(self) -> StoreCounts:
         """Return row counts and the schema version."""
+        ...
+
+    async def engine(self) -> EngineInfo:
+        """Return the engine's name and version and the schema version (no row counts)."""
         ...
 
 

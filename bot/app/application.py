@@ -18,6 +18,7 @@ from bot.context import BotData, Context, NewsApplication
 from bot.delivery.alert_sender import AlertSender
 from bot.delivery.setup import build_notifier, build_publisher, pacing_limits
 from bot.ops.settings import Settings
+from bot.ops.version import newsbot_version
 from bot.transport.http import with_aiohttp
 from bot.transport.pacing import Pacer
 from bot.transport.ratelimiter import PacingRateLimiter
@@ -86,6 +87,16 @@ async def _post_init(application: NewsApplication) -> None:
     application.bot_data.resources = resources  # closed by post_shutdown, even after a failure
     db = await open_database(settings.database_path)
     resources.push_async_callback(db.close)
+    engine = await db.status.engine()
+    log.info(
+        "starting",
+        extra={
+            "version": newsbot_version(),
+            "engine": engine.engine,
+            "schema": engine.schema_version,
+            "database": db.location,
+        },
+    )
     fetcher = await resources.enter_async_context(Fetcher(fetch_policy(settings)))
     executor = ingest_executor(settings)
     if executor is not None:

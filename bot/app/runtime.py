@@ -14,6 +14,7 @@ from bot.ops.settings import Settings
 from bot.services.ingest import Clock, Ingestor, utc_now
 from news.fetch import Fetcher, FetchPolicy
 from storage import Database, open_database
+from storage.errors import NotFoundError
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -28,9 +29,19 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
 
 
 @asynccontextmanager
-async def database(settings: Settings) -> AsyncIterator[Database]:
-    """Open the configured database (migrated) and close it afterwards."""
-    db = await open_database(settings.database_path)
+async def database(settings: Settings, *, create: bool = False) -> AsyncIterator[Database]:
+    """Open the configured database (migrated) and close it afterwards.
+
+    Only commands that store something new pass `create=True`; the others, finding no
+    database, raise `NotFoundError` saying where they looked and how one is made.
+    """
+    try:
+        db = await open_database(settings.database_path, create=create)
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"{exc} (DATABASE_PATH): nothing is stored yet; `newsbot sources add URL`, "
+            "`newsbot channels add` or `newsbot run` creates it"
+        ) from None
     try:
         yield db
     finally:

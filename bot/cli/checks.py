@@ -1,4 +1,6 @@
-"""`newsbot check`'s checks: settings, database, token (getMe) and webhook (getWebhookInfo).
+"""`newsbot check`'s checks: settings, admins, database, token (getMe), inline mode, webhook
+(getWebhookInfo) and each channel's rights (getChat, getChatMember). A warning does not fail
+the check: the bot runs, but something an operator most likely wants is missing.
 
 Each check gives one result; none prints or returns the token or the webhook secret (every
 detail goes through `redact_secrets` before it leaves `run_checks`).
@@ -15,6 +17,7 @@ from telegram import Bot, User, WebhookInfo
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.delivery.channel_check import ChannelCheckError, check_channel
 from bot.ops.redact import redact_secrets
 from bot.ops.settings import Settings
 from bot.transport.http import AiohttpRequest
@@ -26,13 +29,14 @@ class CheckStatus(enum.StrEnum):
     """How a check ended."""
 
     OK = "ok"
+    WARN = "warn"
     FAIL = "fail"
     SKIP = "skip"
 
     @property
     def label(self) -> str:
-        """The word shown in the line: failures stand out in capitals."""
-        return self.value.upper() if self is CheckStatus.FAIL else self.value
+        """The word shown in the line: failures and warnings stand out in capitals."""
+        return self.value.upper() if self in (CheckStatus.FAIL, CheckStatus.WARN) else self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +49,79 @@ class CheckResult:
 
 
 async def run_checks(settings: Settings) -> list[CheckResult]:
-    """Run every check in order; the webhook check needs a token Telegram accepted."""
-    results = [check_settings(settings), await check_database(settings)]
+    """Run every check in order; those that ask Telegram need a token it accepted."""
+    results = [check_settings(settings), check_admins(settings)]
+    database = await check_database(settings)
+    results.append(database)
     token_result, bot_user = await check_token(settings)
     results.append(token_result)
     if bot_user is None:
+        results.append(CheckResult("inline", CheckStatus.SKIP, "needs a working token"))
         results.append(CheckResult("webhook", CheckStatus.SKIP, "needs a working token"))
+        results.append(CheckResult("channels", CheckStatus.SKIP, "needs a working token"))
     else:
+        results.append(check_inline(bot_user))
         results.append(await check_webhook(settings))
+        if database.status is CheckStatus.FAIL:
+            results.append(CheckResult("channels", CheckStatus.SKIP, "needs the database"))
+        else:
+            results.extend(await check_channels(settings))
     return [replace(r, detail=redact_secrets(settings, r.detail)) for r in results]
+
+
+def check_admins(settings: Settings) -> CheckResult:
+    """Warn when nobody may run the admin commands in the chat."""
+    if not settings.admin_ids:
+        return CheckResult(
+            "admins",
+            CheckStatus.WARN,
+            "ADMIN_IDS is empty: nobody can use the admin commands in the chat; send /id to "
+            "the bot in a private chat to learn your user id",
+        )
+    ids = ", ".join(str(user_id) for user_id in sorted(settings.admin_ids))
+    return CheckResult("admins", CheckStatus.OK, f"{len(settings.admin_ids)} admin(s): {ids}")
+
+
+def check_inline(me: User) -> CheckResult:
+    """Warn when inline mode is off for the bot (getMe's supports_inline_queries)."""
+    if me.supports_inline_queries:
+        return CheckResult("inline", CheckStatus.OK, "inline mode on")
+    return CheckResult(
+        "inline",
+        CheckStatus.WARN,
+        f"inline mode is off: `@{me.username} words` and the Share button find nothing; "
+        "in @BotFather send /setinline (and /setinlinefeedback for share counts)",
+    )
+
+
+async def check_channels(settings: Settings) -> list[CheckResult]:
+    """One line per added channel: may the bot post there, and edit its posts?"""
+    assert settings.telegram_bot_token is not None  # checked by check_token first
+    async with await open_database(settings.database_path, create=False) as db:
+        channels = await db.channels.list()
+    if not channels:
+        return [CheckResult("channels", CheckStatus.OK, "none added yet (newsbot channels add)")]
+    results = []
+    async with _bot(settings, settings.telegram_bot_token) as bot:
+        for channel in channels:
+            name = f"@{channel.username}" if channel.username else str(channel.chat_id)
+            try:
+                checked = await check_channel(bot, channel.chat_id)
+            except ChannelCheckError as exc:
+                results.append(CheckResult("channel", CheckStatus.WARN, f"{name}: {exc}"))
+                continue
+            if not checked.can_edit:
+                detail = (
+                    f"{name}: the bot may post but not edit its posts: give it the 'Edit "
+                    "messages of others' right (changed articles are edited in place)"
+                )
+                results.append(CheckResult("channel", CheckStatus.WARN, detail))
+                continue
+            paused = ", paused" if channel.paused else ""
+            results.append(
+                CheckResult("channel", CheckStatus.OK, f"{name}: may post and edit{paused}")
+            )
+    return results
 
 
 def check_settings(settings: Settings) -> CheckResult:
@@ -96,15 +164,26 @@ async def check_token(settings: Settings) -> tuple[CheckResult, User | None]:
     try:
         async with _bot(settings, settings.telegram_bot_token) as bot:  # initialize: getMe
             me = bot.bot
-    except InvalidToken:
-        return CheckResult("token", CheckStatus.FAIL, "the token was refused (401)"), None
+    except InvalidToken as exc:
+        return CheckResult("token", CheckStatus.FAIL, refused_token(settings, exc)), None
     except NetworkError as exc:
         detail = f"cannot reach {settings.telegram_api_base_url}: {exc.message}"
         return CheckResult("token", CheckStatus.FAIL, detail), None
     except TelegramError as exc:
         return CheckResult("token", CheckStatus.FAIL, f"getMe failed: {exc.message}"), None
-    inline = "inline mode on" if me.supports_inline_queries else "inline mode OFF (@BotFather)"
-    return CheckResult("token", CheckStatus.OK, f"@{me.username} (id {me.id}), {inline}"), me
+    return CheckResult("token", CheckStatus.OK, f"@{me.username} (id {me.id})"), me
+
+
+def refused_token(settings: Settings, exc: InvalidToken) -> str:
+    """Say why getMe was refused: a base URL without `/bot` (the Bot API answers 404 to the
+    token appended anywhere else), else a wrong token (401)."""
+    base = settings.telegram_api_base_url
+    if not base.endswith("/bot") or "not found" in exc.message.lower():
+        return (
+            f"the Bot API at {base} refused getMe: TELEGRAM_API_BASE_URL must end in /bot "
+            "(the token is appended to it), e.g. https://api.telegram.org/bot"
+        )
+    return "the token was refused (401 Unauthorized); check TELEGRAM_BOT_TOKEN"
 
 
 async def check_webhook(settings: Settings) -> CheckResult:

@@ -7,13 +7,15 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn, cast
 
 from bot.cli.commands import COMMAND_MODULES
 from bot.cli.commands.base import CommandError, CommandHandler
 from bot.cli.commands.run import MissingTokenCommandError
-from bot.cli.output import fail
+from bot.cli.output import fail, warn
 from bot.ops.logs import configure_logging
-from bot.ops.settings import SettingsError, load_settings
+from bot.ops.settings import SettingsError, env_file_typos, load_settings
+from bot.ops.version import newsbot_version
 from news.errors import NewsError
 from storage.errors import StorageError
 
@@ -22,14 +24,29 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, naming the command and its help."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `newsbot: error: <command>: <message> (see <command> --help)`; exit 2."""
+        command = self.prog.removeprefix("newsbot").strip()
+        where = f"{command}: " if command else ""
+        self.exit(EXIT_USAGE, f"newsbot: error: {where}{message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="newsbot",
         description="An async Telegram bot for news sharing and discussion.",
         epilog="Settings come from the environment and .env (see .env.example).",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"newsbot {newsbot_version()}")
+    # Sub-parsers are made by the parent's class (`OneLineParser`), typed as their base.
+    commands = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND"),
+    )
     for module in COMMAND_MODULES:
         module.register(commands)
     return parser
@@ -47,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         fail(str(exc))
         return EXIT_USAGE
+    for warning in env_file_typos():  # once per command, before anything else is said
+        warn(warning)
     # PTB 22 warns about float durations unless told to use timedelta (warnings are errors
     # in tests); opting in changes only the types of a few exception attributes.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -67,9 +86,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, NewsError, StorageError) as exc:
         fail(str(exc))
         return EXIT_FAILURE
+    except OSError as exc:  # the machine refused (a file, a folder, a port): say which
+        fail(describe_os_error(exc))
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         fail("interrupted")
         return 130
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an operating-system error: what failed, on which file, and why."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    target = exc.filename if exc.filename is not None else None
+    return f"{target}: {reason}" if target is not None else reason
 
 
 def entry_point() -> None:

@@ -53,6 +53,11 @@ def fail(message: str) -> None:
     sys.stderr.write(f"newsbot: error: {message}\n")
 
 
+def warn(message: str) -> None:
+    """Print one warning line to stderr."""
+    sys.stderr.write(f"newsbot: warning: {message}\n")
+
+
 def shorten(text: str, width: int) -> str:
     """Cut `text` to `width` characters with an ellipsis."""
     text = " ".join(text.split())

@@ -126,6 +126,9 @@ class CheckedChannel:
     """Telegram's chat type: channel, supergroup or group."""
     discussion_chat_id: int | None
     """A channel's linked discussion group, when it has one."""
+    can_edit: bool = True
+    """Whether the bot may edit its posts (a channel administrator needs 'Edit messages');
+    without it, changed articles are not updated in place."""
 
 
 async def check_channel(bot: Bot, reference: ChannelReference) -> CheckedChannel:
@@ -169,6 +172,11 @@ async def check_channel(bot: Bot, reference: ChannelReference) -> CheckedChannel
         username=chat.username,
         kind=chat.type,
         discussion_chat_id=chat.linked_chat_id if chat.type == ChatType.CHANNEL else None,
+        can_edit=not (
+            isinstance(member, ChatMemberAdministrator)
+            and chat.type == ChatType.CHANNEL
+            and not member.can_edit_messages
+        ),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
+from dotenv import dotenv_values
 from pydantic import (
     Field,
     SecretStr,
@@ -148,3 +150,24 @@ def load_settings(**overrides: object) -> Settings:
             raise SettingsError(f"invalid settings: {message}") from None
         name = str(first["loc"][0]).upper()
         raise SettingsError(f"invalid setting {name}: {message}") from None
+
+
+def env_file_typos(path: Path | None = None) -> list[str]:
+    """Warnings for keys of the `.env` file that are no setting but look like one (a typo:
+    `TELEGRAM_BOT_TOKN`), each naming the setting it resembles. The file is read as the
+    settings loader reads it (python-dotenv: `export` prefixes, quotes, comments)."""
+    env_file = path or Path(str(Settings.model_config.get("env_file") or ".env"))
+    if not env_file.is_file():
+        return []
+    names = [name.upper() for name in Settings.model_fields]
+    warnings = []
+    for key in dotenv_values(env_file, encoding="utf-8"):
+        wanted = key.strip().upper()
+        if wanted in names:
+            continue
+        close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.8)
+        if close:
+            warnings.append(
+                f"{env_file}: {key} is not a setting (ignored); did you mean {close[0]}?"
+            )
+    return warnings

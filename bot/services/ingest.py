@@ -67,6 +67,19 @@ class SourceOutcome:
     inserted_ids: tuple[int, ...] = ()
     queued: int = 0
     """Outbox rows added for the channels the source is routed to."""
+    unchanged: int = 0
+    """Entries already stored with the same content (an earlier one of the same document
+    included), so not stored again."""
+    empty: int = 0
+    """Entries with neither a title nor any text (nothing to store)."""
+
+    def not_stored(self) -> str:
+        """Say why entries were not stored as new or updated articles, or ''."""
+        reasons = (
+            (self.unchanged, "already stored unchanged"),
+            (self.empty, "with neither title nor text"),
+        )
+        return ", ".join(f"{count} {why}" for count, why in reasons if count)
 
 
 @dataclass(slots=True)
@@ -266,6 +279,8 @@ class Ingestor:
             seconds=time.perf_counter() - began,
             inserted_ids=tuple(result.inserted),
             queued=queued,
+            unchanged=result.unchanged,
+            empty=prepared.entries - len(drafts),
         )
 
     async def _queue_for_channels(self, source: Source, article_ids: Sequence[int]) -> int:

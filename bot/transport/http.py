@@ -13,6 +13,7 @@ timeouts bounds the whole request (no bound when any of them is None).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Final, TypeAlias, TypeVar
 
 import aiohttp
@@ -140,9 +141,22 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError:
             raise TimedOut from None
         except aiohttp.ClientConnectorError as exc:
-            raise RequestNotSent(f"aiohttp.{type(exc).__name__}") from None
+            raise RequestNotSent(f"aiohttp.{type(exc).__name__}: {connect_cause(exc)}") from None
         except aiohttp.ClientError as exc:
             raise AnswerLost(f"aiohttp.{type(exc).__name__}") from None
+
+
+def connect_cause(exc: aiohttp.ClientConnectorError) -> str:
+    """Say why no connection was made, without the URL (which carries the token): the
+    operating system's reason (`connection refused`), a name that did not resolve, or a
+    certificate that was not accepted."""
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return f"the name {exc.host} did not resolve"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientConnectorSSLError):
+        return f"TLS with {exc.host}:{exc.port} failed (certificate or protocol)"
+    errno = exc.os_error.errno
+    reason = os.strerror(errno) if errno else type(exc.os_error).__name__
+    return f"{reason.lower()} by {exc.host}:{exc.port}" if errno else reason
 
 
 def with_aiohttp(builder: BuilderT) -> BuilderT:

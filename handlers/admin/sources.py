@@ -99,8 +99,9 @@ async def add_source(update: Update, context: Context) -> None:
         )
         return
     source = added.source
-    items = language.ngettext("{count} item now", "{count} items now", added.entries).format(
-        count=added.entries
+    entries = added.entries or 0  # always counted here: the chat adds checked sources
+    items = language.ngettext("{count} item now", "{count} items now", entries).format(
+        count=entries
     )
     if added.channel is not None:
         text = _(

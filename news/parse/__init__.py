@@ -16,12 +16,13 @@ from __future__ import annotations
 from news.errors import ParseError
 from news.models import ParsedDocument
 from news.parse.detect import DocumentFormat, detect_format
+from news.parse.discover import discover_feed_links
 from news.parse.feeds import parse_xml_feed
 from news.parse.htmlpage import parse_html_article
 from news.parse.jsonfeed import parse_json_document
 from news.parse.textpage import parse_text_article
 
-__all__ = ["ParseError", "parse_document"]
+__all__ = ["ParseError", "discover_feed_links", "parse_document"]
 
 
 def parse_document(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.postgresql.migrations import schema_version
-from storage.protocols import StoreCounts, StoreStatus
+from storage.protocols import EngineInfo, StoreCounts, StoreStatus
 from storage.sql.session import Session
 from storage.sql.status import count_rows, read_status
 
@@ -32,3 +32,8 @@ class PostgreSQLStatusRepository:
 
     async def counts(self) -> StoreCounts:
         return await count_rows(self._session, await schema_version(self._session))
+
+    async def engine(self) -> EngineInfo:
+        row = await self._session.fetchone("SELECT current_setting('server_version') AS v")
+        version = str(row["v"]).split()[0] if row is not None else "?"
+        return EngineInfo(f"PostgreSQL {version}", await schema_version(self._session))

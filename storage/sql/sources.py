@@ -151,6 +151,31 @@ class SQLSourceRepository:
         if not rows:
             raise NotFoundError(f"no source with id {source_id}")
 
+    async def update(
+        self,
+        source_id: int,
+        *,
+        name: str | None = None,
+        tags: Iterable[str] | None = None,
+        interval_seconds: int | None = None,
+    ) -> Source:
+        assignments = ["id = id"]  # a no-op keeps the statement valid when nothing changes
+        values: dict[str, Any] = {}
+        if name is not None:
+            if not name.strip():
+                raise ValueError("a source needs a name")
+            assignments.append("name = :name")
+            values["name"] = name.strip()
+        if tags is not None:
+            assignments.append("tags = :tags")
+            values["tags"] = strings_to_json(_unique(t.strip() for t in tags if t.strip()))
+        if interval_seconds is not None:
+            if interval_seconds <= 0:
+                raise ValueError(f"interval must be positive, got {interval_seconds}")
+            assignments.append("interval_seconds = :interval_seconds")
+            values["interval_seconds"] = interval_seconds
+        return await self._update(source_id, ", ".join(assignments), values)
+
     async def set_paused(self, source_id: int, paused: bool) -> Source:
         return await self._update(source_id, "paused = :paused", {"paused": int(paused)})
 

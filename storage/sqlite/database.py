@@ -12,7 +12,7 @@ from typing import Final, Self
 
 import aiosqlite
 
-from storage.errors import AlreadyExistsError, DatabaseError
+from storage.errors import AlreadyExistsError, DatabaseError, NotFoundError
 from storage.protocols import (
     AlertRepository,
     ArticleRepository,
@@ -134,21 +134,41 @@ def _backup_paths(target: Path, database: str, *, overwrite: bool) -> tuple[Path
         raise AlreadyExistsError(f"backup target {target} already exists")
     if database != MEMORY and target.resolve() == Path(database).resolve():
         raise AlreadyExistsError("backup target is the database itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent, "backup target")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     return target, partial
 
 
-async def open_sqlite(path: Path | str) -> SQLiteDatabase:
-    """Open (creating it and its folder when missing) and migrate the database at `path`.
+def _make_folder(folder: Path, what: str) -> None:
+    """Create `folder` (and its parents) or raise `DatabaseError` saying why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a parent is a file, no permission, read-only disk...
+        reason = exc.strerror or type(exc).__name__
+        blocked = exc.filename if exc.filename is not None else folder
+        raise DatabaseError(
+            f"cannot create the folder of the {what} {blocked}: {reason}"
+        ) from None
+
+
+def _prepare_file(path: Path, *, create: bool) -> None:
+    """Make the database file's folder, or refuse a missing file when not creating."""
+    if not create and not path.is_file():
+        raise NotFoundError(f"no database at {path.resolve()}")
+    _make_folder(path.parent, "database")
+
+
+async def open_sqlite(path: Path | str, *, create: bool = True) -> SQLiteDatabase:
+    """Open (creating it and its folder when missing, unless `create` is false) and migrate
+    the database at `path`.
 
     `":memory:"` gives a private in-memory database, for tests. Use as
     `async with await open_database(path) as db:` or close it with `await db.close()`.
     """
     location = str(path)
     if location != MEMORY:
-        Path(location).parent.mkdir(parents=True, exist_ok=True)
+        _prepare_file(Path(location), create=create)
     try:
         connection = await aiosqlite.connect(location, isolation_level=None)
     except sqlite3.Error as exc:

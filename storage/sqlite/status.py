@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Final
 
 from storage.errors import DatabaseError
-from storage.protocols import StoreCounts, StoreStatus
+from storage.protocols import EngineInfo, StoreCounts, StoreStatus
 from storage.sql.status import count_rows, read_status
 from storage.sqlite.migrations import schema_version
 from storage.sqlite.session import Session
@@ -46,3 +47,6 @@ class SQLiteStatusRepository:
 
     async def counts(self) -> StoreCounts:
         return await count_rows(self._session, await schema_version(self._session))
+
+    async def engine(self) -> EngineInfo:
+        return EngineInfo(f"SQLite {sqlite3.sqlite_version}", await schema_version(self._session))

@@ -42,3 +42,26 @@ async def test_a_refused_command_menu_does_not_stop_the_bot(bot_app, emulator, d
     async with reader_bot(bot_app, db) as harness:
         await emulator.client.add_fault("setMyCommands", error_code=400, description="Bad")
         assert not await set_bot_commands(harness.bot)
+
+
+async def test_id_tells_a_user_their_id_and_a_group_or_channel_its_own(bot_app, emulator, db):
+    async with reader_bot(bot_app, db) as harness:
+        ann = await harness.new_user("Ann")
+        group = await emulator.client.create_group("Harbour talk", member_ids=[ann.id])
+        channel = await emulator.client.create_channel("Harbour news", username="harbour_news")
+        await ann.send("/id")
+        await ann.send(f"/id@{harness.bot.username}", chat_id=group.id)
+        await emulator.client.post_to_channel(channel.id, "/id")
+        await harness.wait_handled()
+        [private] = await harness.client.messages(ann.id, from_bot=True)
+        [in_group] = await harness.client.messages(group.id, from_bot=True)
+        [in_channel] = await harness.client.messages(channel.id, from_bot=True)
+
+    assert private.text == (
+        f"Your Telegram user id: {ann.id}\n"
+        "To make this account an admin of the bot, add it to ADMIN_IDS in the bot's settings."
+    )
+    assert in_group.text == (
+        f"This chat's id: {group.id} ({group.type})\nYour Telegram user id: {ann.id}"
+    )
+    assert in_channel.text == f"This chat's id: {channel.id} (channel)"

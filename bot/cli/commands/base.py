@@ -20,3 +20,19 @@ class CommandModule(Protocol):
 
     def register(self, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         """Add this module's sub-commands, each with `handler` set as a default."""
+
+
+def port_number(text: str) -> int:
+    """Parse a TCP port (1-65535) for argparse, which shows the refusal as one line."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1-65535, not {port}")
+    return port
+
+
+def port_or_any(text: str) -> int:
+    """Parse a TCP port, or 0 for any free port."""
+    return 0 if text.strip() == "0" else port_number(text)

@@ -121,7 +121,7 @@ async def add_channel(settings: Settings, args: argparse.Namespace) -> int:
     """Check that the bot may post in a channel, then add it."""
     try:
         reference = parse_channel_reference(args.channel)
-        async with telegram_bot(settings) as bot, database(settings) as db:
+        async with telegram_bot(settings) as bot, database(settings, create=True) as db:
             style = ChannelStyle(args.style) if args.style else None
             added = await add_checked_channel(bot, db, reference, style=style)
     except ChannelCheckError as exc:

@@ -1,4 +1,5 @@
-"""`newsbot check`: settings, database, token and webhook, one line each; exit 0 if all pass."""
+"""`newsbot check`: settings, admins, database, token, inline mode, webhook and channels, one
+line each; exit 0 unless one failed (warnings do not fail)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "check", help="check the settings, the database, the token (getMe) and the webhook"
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per check")
+    parser.add_argument(
+        "--has-token",
+        action="store_true",
+        help="only say by the exit code whether TELEGRAM_BOT_TOKEN is configured "
+        "(environment or .env): 0 yes, 1 no (`make demo` asks this)",
+    )
     parser.set_defaults(handler=check)
 
 
 async def check(settings: Settings, args: argparse.Namespace) -> int:
     """Run every check and print one line each; return 1 if any failed."""
+    if args.has_token:
+        return 0 if settings.telegram_bot_token is not None else 1
     results = await run_checks(settings)
     if args.json:
         print_json_lines(results)

@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from bot.app.application import build_application
 from bot.app.lifecycle import run_polling_until_stopped
 from bot.app.runtime import database
-from bot.cli.commands.base import CommandError
+from bot.cli.commands.base import CommandError, port_or_any
 from bot.cli.commands.channels import telegram_bot
 from bot.cli.demo.discussion import scene_discussion_reply
 from bot.cli.demo.feedserver import running_feed_server
@@ -94,7 +94,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--port",
-        type=int,
+        type=port_or_any,
         default=0,
         metavar="P",
         help="the emulator's port (default: any free port)",
@@ -123,7 +123,10 @@ async def scene_create_channel(world: DemoWorld) -> None:
     )
     world.transcript.step(f"newsbot channels add {world.channel_label}")
     try:
-        async with telegram_bot(world.settings) as bot, database(world.settings) as db:
+        async with (
+            telegram_bot(world.settings) as bot,
+            database(world.settings, create=True) as db,
+        ):
             added = await add_checked_channel(bot, db, world.channel_label)
     except ChannelCheckError as exc:
         raise CommandError(str(exc)) from None
@@ -137,7 +140,7 @@ async def scene_create_channel(world: DemoWorld) -> None:
 
 async def scene_add_sources(world: DemoWorld) -> None:
     """Add the sample feed and the scraped article, routed to the channel, with backfill."""
-    async with database(world.settings) as db:
+    async with database(world.settings, create=True) as db:
         channel = await db.channels.get_by_chat_id(world.require_channel().id)
         if channel is None:
             raise CommandError("the demo channel was not stored")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli.commands.base import CommandError, port_or_any
 from bot.ops.settings import Settings
 from emulator.core import DEFAULT_TOKEN
 from emulator.server import serve
@@ -15,7 +16,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "emulator", help="run the local Telegram Bot API emulator (for development and demos)"
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081, metavar="P")
+    parser.add_argument(
+        "--port", type=port_or_any, default=8081, metavar="P", help="1-65535; 0: any free port"
+    )
     parser.add_argument(
         "--no-flood-limits", action="store_true", help="switch Telegram's flood limits off"
     )
@@ -29,5 +32,9 @@ async def run_emulator(settings: Settings, args: argparse.Namespace) -> int:
         if settings.telegram_bot_token
         else DEFAULT_TOKEN
     )
-    await serve(args.host, args.port, token=token, flood_limits=not args.no_flood_limits)
+    try:
+        await serve(args.host, args.port, token=token, flood_limits=not args.no_flood_limits)
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        reason = (exc.strerror or str(exc)).rsplit(": ", 1)[-1]
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
     return 0

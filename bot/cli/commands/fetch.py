@@ -6,8 +6,9 @@ import argparse
 
 from bot.app.runtime import database, ingestion
 from bot.cli.commands.base import CommandError
-from bot.cli.output import ProgressBar, print_table, shorten
+from bot.cli.output import ProgressBar, fail, print_table, shorten
 from bot.ops.settings import Settings
+from bot.services.admin.sources import is_fetched
 from bot.services.ingest import OutcomeStatus, SourceOutcome
 
 
@@ -24,14 +25,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 async def fetch(settings: Settings, args: argparse.Namespace) -> int:
-    """Fetch every active source (or the ones named) once and print what happened."""
+    """Fetch every active source (or the ones named) once and print what happened; exit 1
+    when any source failed, each failure listed on stderr."""
     async with database(settings) as db, ingestion(settings, db) as ingestor:
         if args.source:
             sources = [await db.sources.get(source_id) for source_id in args.source]
+            for source in sources:
+                if not is_fetched(source):
+                    raise CommandError(
+                        f"source {source.id} ({source.name}) holds saved or imported "
+                        "articles and is never fetched"
+                    )
         elif args.due:
             sources = await ingestor.due_sources()
         else:
-            sources = [s for s in await db.sources.list() if s.active and not s.paused]
+            sources = [
+                s for s in await db.sources.list() if s.active and not s.paused and is_fetched(s)
+            ]
         if not sources:
             raise CommandError("nothing to fetch: no active sources (newsbot sources add URL)")
         bar = ProgressBar(len(sources), "fetching")
@@ -59,5 +69,7 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
         ),
     )
     print(report.summary())
-    failed_all = all(o.status is OutcomeStatus.FAILED for o in report.outcomes)
-    return 1 if failed_all else 0
+    failures = [o for o in report.outcomes if o.status is OutcomeStatus.FAILED]
+    for outcome in sorted(failures, key=lambda o: o.source_id):
+        fail(f"source {outcome.source_id} ({outcome.source_name}) failed: {outcome.error}")
+    return 1 if failures else 0

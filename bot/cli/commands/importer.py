@@ -41,7 +41,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 async def import_files(settings: Settings, args: argparse.Namespace) -> int:
     """Parse each file and store its articles; report each file, failures included."""
     failures = 0
-    async with database(settings) as db, ingestion(settings, db) as ingestor:
+    async with database(settings, create=True) as db, ingestion(settings, db) as ingestor:
         source = await import_source(db, args.source)
         for path in args.files:
             try:
@@ -58,9 +58,11 @@ async def import_files(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"{path}: {exc}")
                 continue
             outcome = await ingestor.store_document(source, document)
+            not_stored = outcome.not_stored()
             print(
                 f"{path}: {outcome.entries} entries, {outcome.inserted} new, "
                 f"{outcome.updated} updated"
+                + (f"; not stored: {not_stored}" if not_stored else "")
             )
     if failures == len(args.files):
         raise CommandError(f"none of the {failures} files could be imported")

@@ -34,7 +34,7 @@ async def import_opml(settings: Settings, args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     subscriptions = parse_opml(content)
     added = skipped = 0
-    async with database(settings) as db:
+    async with database(settings, create=True) as db:
         for sub in subscriptions:
             if not sub.url.startswith(("http://", "https://")):
                 print(f"skipped (not http/https): {sub.url}")

@@ -8,6 +8,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app.application import build_application
 from bot.app.lifecycle import run_until_stopped
+from bot.cli.checks import refused_token
 from bot.cli.commands.base import CommandError
 from bot.ops.redact import redact_secrets
 from bot.ops.settings import Settings
@@ -34,10 +35,8 @@ async def run_bot(settings: Settings, args: argparse.Namespace) -> int:  # noqa:
     application = build_application(settings)
     try:
         await run_until_stopped(application)
-    except InvalidToken:
-        raise CommandError(
-            "Telegram refused the token (401 Unauthorized); check TELEGRAM_BOT_TOKEN"
-        ) from None
+    except InvalidToken as exc:
+        raise CommandError(refused_token(settings, exc)) from None
     except NetworkError as exc:
         raise CommandError(
             f"cannot reach the Bot API at {settings.telegram_api_base_url}: "

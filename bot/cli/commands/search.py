@@ -5,18 +5,25 @@ from __future__ import annotations
 import argparse
 
 from bot.app.runtime import database
+from bot.cli.commands.base import CommandError
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.ops.settings import Settings
-from news.entities import Channel, OutboxItem, OutboxState
+from news.entities import Channel, OutboxItem, OutboxState, SearchHit
+from news.render.buttons import decode_share_query
+
+MAX_LIMIT = 500
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `search` and `articles show`."""
     search = commands.add_parser(
-        "search", help='search stored articles: words, prefix, #tag, "phrase", source:NAME'
+        "search",
+        help='search stored articles: words, prefix, #tag, "phrase", source:NAME, id:N',
     )
     search.add_argument("query", nargs="*", metavar="QUERY")
-    search.add_argument("--limit", type=int, default=20, metavar="N")
+    search.add_argument(
+        "--limit", type=int, default=20, metavar="N", help=f"at most N results (1-{MAX_LIMIT})"
+    )
     search.add_argument("--json", action="store_true", help="one JSON object per line")
     search.set_defaults(handler=search_command)
 
@@ -30,9 +37,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 async def search_command(settings: Settings, args: argparse.Namespace) -> int:
     """Print the best matches for the query, newest first when the query is empty."""
-    limit = max(1, min(args.limit, 500))
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise CommandError(f"--limit must be between 1 and {MAX_LIMIT}, not {args.limit}")
+    text = " ".join(args.query)
     async with database(settings) as db:
-        hits = await db.search.articles(" ".join(args.query), limit=limit, snippets=True)
+        shared_id = decode_share_query(text)
+        if shared_id is not None:  # `id:N`, as the Share button's inline query
+            found = await db.articles.get_many([shared_id])
+            hits = [SearchHit(article, 1.0, article.summary) for article in found]
+        else:
+            hits = await db.search.articles(text, limit=args.limit, snippets=True)
     if args.json:
         print_json_lines(hits)
         return 0

@@ -1,16 +1,36 @@
-"""`newsbot sources ...`: add, list, remove, pause and resume the feeds the bot watches."""
+"""`newsbot sources ...`: add, list, rename, set, remove, pause and resume the feeds the bot
+watches. The rules are the chat's (`bot.services.admin.sources`): a URL is read before it
+is added, a feed is watched once, the import source is never fetched."""
 
 from __future__ import annotations
 
 import argparse
-from urllib.parse import urlsplit
+import asyncio
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from bot.app.runtime import database
+from bot.app.runtime import database, fetch_policy
 from bot.cli.commands.base import CommandError
 from bot.cli.commands.channels import channel_label, find_channel
-from bot.cli.output import print_json_lines, print_table, shorten
+from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.ops.settings import Settings
+from bot.services.admin.sources import (
+    SourceAdminError,
+    add_fetched_source,
+    get_source,
+    is_fetched,
+    pause_source,
+    removal_impact,
+    remove_source,
+    resume_source,
+)
 from news.entities import Source
+from news.fetch import Fetcher
+from storage import Database
+
+MIN_INTERVAL_SECONDS = 10
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,9 +38,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser("sources", help="manage the feeds the bot watches")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    add = actions.add_parser("add", help="watch a feed (RSS, Atom, JSON Feed) or article page")
+    add = actions.add_parser(
+        "add",
+        help="watch a feed (RSS, Atom, JSON Feed), a site that links one, or an article page",
+    )
     add.add_argument("url", metavar="URL")
-    add.add_argument("--name", help="display name (default: the feed's host)")
+    add.add_argument("--name", help="display name (default: the feed's title)")
     add.add_argument("--tag", action="append", default=[], help="tag every article (repeatable)")
     add.add_argument("--interval", type=int, metavar="S", help="seconds between fetches")
     add.add_argument(
@@ -37,54 +60,89 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         help="the first fetch posts only the newest N items (default 0: none, no flood)",
     )
+    add.add_argument(
+        "--no-check",
+        action="store_true",
+        help="add the URL without fetching it first (no feed discovery, named by its host)",
+    )
     add.set_defaults(handler=add_source)
 
-    listing = actions.add_parser("list", help="list sources with their health")
+    listing = actions.add_parser(
+        "list", help="list sources: state, articles, last fetch result, next fetch"
+    )
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=list_sources)
 
+    rename = actions.add_parser("rename", help="give a source another name (articles stay)")
+    rename.add_argument("id", type=int, metavar="ID")
+    rename.add_argument("name", metavar="NAME")
+    rename.set_defaults(handler=rename_source)
+
+    change = actions.add_parser("set", help="change a source's interval or tags (articles stay)")
+    change.add_argument("id", type=int, metavar="ID")
+    change.add_argument("--interval", type=int, metavar="S", help="seconds between fetches")
+    change.add_argument(
+        "--tag", action="append", metavar="T", help="its tags, replacing the old ones (repeatable)"
+    )
+    change.add_argument("--no-tags", action="store_true", help="remove its tags")
+    change.set_defaults(handler=set_source)
+
+    remove = actions.add_parser(
+        "remove", help="delete a source with its articles (use pause to keep them)"
+    )
+    remove.add_argument("id", type=int, metavar="ID")
+    remove.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation (for scripts)"
+    )
+    remove.set_defaults(handler=remove_source_command)
+
     for name, handler, text in (
-        ("remove", remove_source, "delete a source with its articles (use pause to keep them)"),
-        ("pause", pause_source, "stop fetching a source for now"),
-        ("resume", resume_source, "fetch a paused or deactivated source again"),
+        ("pause", pause_source_command, "stop fetching a source for now"),
+        ("resume", resume_source_command, "fetch a paused or deactivated source again"),
     ):
         action = actions.add_parser(name, help=text)
         action.add_argument("id", type=int, metavar="ID")
         action.set_defaults(handler=handler)
 
 
-def check_feed_url(url: str) -> str:
-    """Return `url` when it is an absolute http(s) URL, else raise `CommandError`."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise CommandError(f"not an http(s) URL: {url!r}")
-    return url.strip()
+def _check_interval(interval: int | None) -> None:
+    """Refuse an interval shorter than the shortest the fetch schedule allows."""
+    if interval is not None and interval < MIN_INTERVAL_SECONDS:
+        raise CommandError(f"--interval must be at least {MIN_INTERVAL_SECONDS} seconds")
 
 
 async def add_source(settings: Settings, args: argparse.Namespace) -> int:
-    """Add a source, routed to the channels given (all of it or nothing)."""
-    if args.interval is not None and args.interval < 10:
-        raise CommandError("--interval must be at least 10 seconds")
+    """Read the URL (as /addsource does), then add it, routed to the channels given."""
+    _check_interval(args.interval)
     if args.backfill < 0:
         raise CommandError("--backfill must be 0 or more")
-    url = check_feed_url(args.url)
-    async with database(settings) as db:
-        channels = [await find_channel(db, name) for name in args.channel]
-        async with db.transaction():
-            source = await db.sources.add(
-                url,
+    async with database(settings, create=True) as db, Fetcher(fetch_policy(settings)) as fetcher:
+        for name in args.channel:
+            await find_channel(db, name)  # the CLI's own hint for an unknown channel
+        try:
+            added = await add_fetched_source(
+                db,
+                fetcher,
+                args.url,
+                channels=args.channel,
                 name=args.name,
-                tags=tuple(args.tag),
+                tags=args.tag,
                 interval_seconds=args.interval,
                 backfill=args.backfill,
+                check=not args.no_check,
             )
-            for channel in channels:
-                await db.channels.route(source.id, channel.id)
+        except SourceAdminError as exc:
+            raise CommandError(str(exc)) from None
+    source = added.source
     print(f"added source {source.id}: {source.name} <{source.url}>")
-    if channels:
+    if added.found_from is not None:
+        print(f"the feed {source.url} was found on {added.found_from}")
+    if added.entries is not None:
+        print(f"it holds {added.entries} item" + ("" if added.entries == 1 else "s") + " now")
+    if added.channels:
         print(
             "posts to "
-            + ", ".join(channel_label(channel) for channel in dict.fromkeys(channels))
+            + ", ".join(channel_label(channel) for channel in added.channels)
             + f"; its first fetch posts {_newest(source.backfill)}"
         )
     return 0
@@ -99,6 +157,8 @@ def _newest(count: int) -> str:
 
 def health(source: Source) -> str:
     """A word for the source's state."""
+    if not is_fetched(source):
+        return "import"
     if source.paused:
         return "paused"
     if not source.active:
@@ -108,57 +168,158 @@ def health(source: Source) -> str:
     return "ok" if source.last_success_at else "new"
 
 
+def last_result(source: Source) -> str:
+    """What the last fetch did: `never`, `ok` or `failed: <error>`."""
+    if not is_fetched(source) or source.last_fetched_at is None:
+        return "never fetched"
+    if source.failure_count:
+        return f"failed: {source.last_error or 'unknown error'}"
+    return "ok"
+
+
+def next_fetch(source: Source) -> datetime | None:
+    """When the source is fetched next (None: never, as paused, deactivated or import)."""
+    if not is_fetched(source) or source.paused or not source.active:
+        return None
+    return source.next_fetch_at or source.created_at
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One source as `sources list` shows it."""
+
+    source: Source
+    articles: int
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field of the source with the listing's own: state, articles, last result,
+        next fetch."""
+        fields: dict[str, Any] = to_jsonable(self.source)
+        fields.update(
+            state=health(self.source),
+            articles=self.articles,
+            last_result=last_result(self.source),
+            next_fetch=to_jsonable(next_fetch(self.source)),
+        )
+        return fields
+
+
 async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
-    """List sources."""
+    """List sources with their articles, last fetch result and next fetch."""
     async with database(settings) as db:
-        sources = await db.sources.list()
+        lines = [
+            SourceLine(source, await db.articles.count(source_id=source.id))
+            for source in await db.sources.list()
+        ]
     if args.json:
-        print_json_lines(sources)
+        print_json_lines(line.to_json() for line in lines)
         return 0
-    if not sources:
+    if not lines:
         print("no sources yet: newsbot sources add URL")
         return 0
     print_table(
-        ("ID", "STATE", "NAME", "LAST OK", "NEXT", "URL / LAST ERROR"),
+        ("ID", "STATE", "NAME", "ARTICLES", "LAST FETCH", "NEXT", "RESULT", "URL"),
         (
             (
-                s.id,
-                health(s),
-                shorten(s.name, 24),
-                _when(s.last_success_at),
-                _when(s.next_fetch_at),
-                shorten(s.last_error if s.failure_count and s.last_error else s.url, 60),
+                line.source.id,
+                health(line.source),
+                shorten(line.source.name, 24),
+                line.articles,
+                _when(line.source.last_fetched_at),
+                _when(next_fetch(line.source)),
+                shorten(last_result(line.source), 40),
+                shorten(line.source.url, 50),
             )
-            for s in sources
+            for line in lines
         ),
     )
     return 0
 
 
-def _when(value: object) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "-"
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
 
-async def remove_source(settings: Settings, args: argparse.Namespace) -> int:
-    """Remove a source and its articles."""
+async def rename_source(settings: Settings, args: argparse.Namespace) -> int:
+    """Give a source another name; its articles, routes and bookmarks stay."""
+    name = " ".join(args.name.split())
+    if not name:
+        raise CommandError("the new name is empty")
     async with database(settings) as db:
-        await db.sources.remove(args.id)
-    print(f"removed source {args.id}")
+        before = await _source(db, args.id)
+        source = await db.sources.update(before.id, name=name)
+    print(f"renamed source {source.id}: {before.name} -> {source.name}")
     return 0
 
 
-async def pause_source(settings: Settings, args: argparse.Namespace) -> int:
-    """Pause a source."""
+async def set_source(settings: Settings, args: argparse.Namespace) -> int:
+    """Change a source's fetch interval or tags; its articles stay."""
+    _check_interval(args.interval)
+    if args.tag is not None and args.no_tags:
+        raise CommandError("give --tag or --no-tags, not both")
+    tags: list[str] | None = [] if args.no_tags else args.tag
+    if args.interval is None and tags is None:
+        raise CommandError("nothing to change: give --interval S, --tag T or --no-tags")
     async with database(settings) as db:
-        await db.sources.set_paused(args.id, True)
-    print(f"paused source {args.id}")
+        await _source(db, args.id)
+        source = await db.sources.update(args.id, tags=tags, interval_seconds=args.interval)
+    interval = f"every {source.interval_seconds}s" if source.interval_seconds else "default"
+    tag_list = " ".join("#" + tag for tag in source.tags) or "none"
+    print(f"source {source.id} ({source.name}): interval {interval}, tags {tag_list}")
     return 0
 
 
-async def resume_source(settings: Settings, args: argparse.Namespace) -> int:
-    """Resume a paused or deactivated source."""
+async def _source(db: Database, source_id: int) -> Source:
+    """The source with this id, or `CommandError` naming `sources list`."""
+    try:
+        return await get_source(db, source_id)
+    except SourceAdminError:
+        raise CommandError(f"there is no source {source_id}: see newsbot sources list") from None
+
+
+async def remove_source_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Say what goes with the source, ask on a terminal (or take --yes), then remove it."""
     async with database(settings) as db:
-        await db.sources.set_paused(args.id, False)
-        await db.sources.reactivate(args.id)
-    print(f"resumed source {args.id}")
+        await _source(db, args.id)
+        impact = await removal_impact(db, args.id)
+        what = (
+            f"source {impact.source.id} ({impact.source.name}) with its {impact.articles} "
+            f"article(s) and the {impact.bookmarks} bookmark(s) users hold of them"
+        )
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CommandError(
+                    f"removing {what} cannot be undone: pass --yes to remove it without asking"
+                )
+            prompt = f"Remove {what}? This cannot be undone. [y/N] "
+            answer = await asyncio.to_thread(input, prompt)
+            if answer.strip().lower() not in {"y", "yes"}:
+                print(f"kept source {args.id}")
+                return 1
+        await remove_source(db, args.id)
+    print(f"removed {what}")
+    return 0
+
+
+async def pause_source_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Pause a source (the import source is never fetched, so it cannot be paused)."""
+    async with database(settings) as db:
+        await _source(db, args.id)
+        try:
+            source = await pause_source(db, args.id)
+        except SourceAdminError as exc:
+            raise CommandError(str(exc)) from None
+    print(f"paused source {source.id} ({source.name})")
+    return 0
+
+
+async def resume_source_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Resume a paused or deactivated source (never the import source)."""
+    async with database(settings) as db:
+        await _source(db, args.id)
+        try:
+            source = await resume_source(db, args.id)
+        except SourceAdminError as exc:
+            raise CommandError(str(exc)) from None
+    print(f"resumed source {source.id} ({source.name}): fetched within a minute")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Final
@@ -17,11 +18,12 @@ from urllib.parse import urlsplit
 from bot.ops.i18n import N_, Texts
 from bot.services.local_sources import IMPORT_SCHEME
 from bot.services.saving.links import fetch_failure
+from news.dedupe import feed_key
 from news.entities import Channel, Source
 from news.errors import FetchError, ParseError
-from news.fetch import Fetcher
+from news.fetch import Fetcher, FetchResult
 from news.models import ParsedDocument
-from news.parse import parse_document
+from news.parse import discover_feed_links, parse_document
 from storage import Database
 from storage.errors import AlreadyExistsError, NotFoundError
 
@@ -68,13 +70,20 @@ class SourceAdminError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SourceAdded:
-    """A source added after its first fetch showed it can be read."""
+    """A source added (after its first fetch showed it can be read, unless unchecked)."""
 
     source: Source
-    channel: Channel | None
-    """The channel its articles go to, when one was given."""
-    entries: int
-    """How many items the document held when it was checked."""
+    channels: tuple[Channel, ...]
+    """The channels its articles go to, in the order given."""
+    entries: int | None
+    """How many items the document held when it was checked; None when not checked."""
+    found_from: str | None = None
+    """The site page the feed was discovered from, when the URL given was not the feed."""
+
+    @property
+    def channel(self) -> Channel | None:
+        """The first channel its articles go to, if any."""
+        return self.channels[0] if self.channels else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,42 +111,101 @@ async def add_fetched_source(
     url_text: str,
     *,
     channel: str | None = None,
+    channels: Sequence[str] = (),
+    name: str | None = None,
+    tags: Sequence[str] = (),
+    interval_seconds: int | None = None,
+    backfill: int = 0,
+    check: bool = True,
     executor: Executor | None = None,
 ) -> SourceAdded:
-    """Fetch the URL with the fetcher's safety, read it, then add it as a source named by
-    its title (routed to a known channel when given). Nothing is stored on failure."""
+    """Fetch the URL with the fetcher's safety, read it (a site page that links a feed gives
+    that feed), then add it as a source named by its title unless `name` is given, routed to
+    the known channels given. `check=False` adds the URL unread. Nothing is stored on
+    failure; a feed already watched (compared by `feed_key`) is refused."""
     url = check_source_url(url_text)
     await _refuse_duplicate(db, url)
-    target = await _known_channel(db, channel) if channel else None
+    wanted = [*([channel] if channel else []), *channels]
+    targets = tuple(dict.fromkeys([await _known_channel(db, text) for text in wanted]))
+    entries: int | None = None
+    found_from: str | None = None
+    title: str | None = None
+    if check:
+        feed_url, document = await _read_source(fetcher, url, executor)
+        if feed_url != url:
+            found_from, url = url, feed_url
+            await _refuse_duplicate(db, url)
+        title = " ".join((document.title or "").split()) or None
+        entries = len(document.entries)
     try:
-        result = await fetcher.fetch(url)
+        async with db.transaction():
+            source = await db.sources.add(
+                url,
+                name=(name or "").strip() or title,
+                tags=tuple(tags),
+                interval_seconds=interval_seconds,
+                backfill=backfill,
+            )
+            for target in targets:
+                await db.channels.route(source.id, target.id)
+    except AlreadyExistsError:  # added by someone else while this one was fetching
+        await _refuse_duplicate(db, url)
+        raise
+    return SourceAdded(source, targets, entries, found_from)
+
+
+async def _read_source(
+    fetcher: Fetcher, url: str, executor: Executor | None
+) -> tuple[str, ParsedDocument]:
+    """Fetch and parse `url`; when it is a site page linking feeds, the first feed that
+    reads. Return the URL to watch with its document, or `SourceAdminError`."""
+    result = await _fetch(fetcher, url)
+    loop = asyncio.get_running_loop()
+    found = functools.partial(
+        discover_feed_links, result.content, content_type=result.content_type, url=url
+    )
+    for link in await loop.run_in_executor(executor, found):
+        try:
+            feed = await fetcher.fetch(link)
+            read = functools.partial(
+                parse_document, feed.content, content_type=feed.content_type, url=feed.final_url
+            )
+            return link, await loop.run_in_executor(executor, read)
+        except (FetchError, ParseError):
+            continue  # a dead or broken feed link: try the next, then the page itself
+    read = functools.partial(
+        parse_document, result.content, content_type=result.content_type, url=result.final_url
+    )
+    try:
+        return url, await loop.run_in_executor(executor, read)
+    except ParseError as exc:
+        raise SourceAdminError(UNREADABLE, url=url) from exc
+
+
+async def _fetch(fetcher: Fetcher, url: str) -> FetchResult:
+    """Fetch `url`, or raise `SourceAdminError` with the polite reason."""
+    try:
+        return await fetcher.fetch(url)
     except FetchError as exc:
         page_error = fetch_failure(exc)
         raise SourceAdminError(
             CANNOT_FETCH, url=url, reason=page_error.reason, reason_fields=page_error.fields
         ) from exc
-    read = functools.partial(
-        parse_document, result.content, content_type=result.content_type, url=result.final_url
-    )
-    try:
-        document: ParsedDocument = await asyncio.get_running_loop().run_in_executor(executor, read)
-    except ParseError as exc:
-        raise SourceAdminError(UNREADABLE, url=url) from exc
-    name = " ".join((document.title or "").split()) or None
-    try:
-        async with db.transaction():
-            source = await db.sources.add(url, name=name)
-            if target is not None:
-                await db.channels.route(source.id, target.id)
-    except AlreadyExistsError:  # added by someone else while this one was fetching
-        await _refuse_duplicate(db, url)
-        raise
-    return SourceAdded(source, target, len(document.entries))
+
+
+async def find_watched(db: Database, url: str) -> Source | None:
+    """Return the source watching the same feed as `url` (compared by `feed_key`: scheme
+    and host case, tracking parameters, a trailing slash), or None."""
+    exact = await db.sources.get_by_url(url)
+    if exact is not None:
+        return exact
+    key = feed_key(url)
+    return next((s for s in await db.sources.list() if feed_key(s.url) == key), None)
 
 
 async def _refuse_duplicate(db: Database, url: str) -> None:
-    """Raise `SourceAdminError` when a source already has this URL."""
-    existing = await db.sources.get_by_url(url)
+    """Raise `SourceAdminError` when a source already watches this feed."""
+    existing = await find_watched(db, url)
     if existing is not None:
         raise SourceAdminError(DUPLICATE, url=url, id=existing.id, name=existing.name)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sqlite3
 import sys
 import time
 
+from bot.ops.version import newsbot_version
 from emulator import RunningEmulator
 from tests.support.feedserver import FeedServer
 
@@ -74,6 +76,9 @@ async def test_run_ingests_on_schedule_and_stops_on_sigterm(emulator: RunningEmu
     assert await asyncio.to_thread(stored_titles, db_path) == ["Old mill turns into a library"]
     log = stderr.decode()
     assert "event=started" in log
+    [starting] = [line for line in log.splitlines() if "event=starting" in line]
+    assert f"version={newsbot_version()}" in starting
+    assert re.search(r'engine="SQLite 3\.\d+\.\d+" schema=\d+ ', starting), starting
     assert "event=stopping" in log
     assert emulator.token not in log
     assert emulator.token.split(":")[1] not in log

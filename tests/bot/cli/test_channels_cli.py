@@ -196,7 +196,9 @@ async def add_two_channels(capsys, emulator) -> None:
 
 async def test_routes_add_list_and_remove(capsys, emulator):
     await add_two_channels(capsys, emulator)
-    assert (await cli(capsys, "sources", "add", "https://harbour.example/rss"))[0] == 0
+    assert (await cli(capsys, "sources", "add", "https://harbour.example/rss", "--no-check"))[
+        0
+    ] == 0
 
     code, out, _ = await cli(capsys, "routes", "add", "1", "@harbour_all", "--exclude", "Fish")
     assert code == 0
@@ -244,7 +246,9 @@ async def test_routes_add_list_and_remove(capsys, emulator):
 
 async def test_routes_add_refuses_unknown_ids_and_empty_filters(capsys, emulator):
     await add_two_channels(capsys, emulator)
-    assert (await cli(capsys, "sources", "add", "https://harbour.example/rss"))[0] == 0
+    assert (await cli(capsys, "sources", "add", "https://harbour.example/rss", "--no-check"))[
+        0
+    ] == 0
 
     code, _, err = await cli(capsys, "routes", "add", "9", "1")
     assert code == 1
@@ -269,6 +273,7 @@ async def test_sources_add_with_channels_and_backfill(capsys, emulator):
         "sources",
         "add",
         "https://harbour.example/rss",
+        "--no-check",
         "--channel",
         "@harbour_all",
         "--channel",
@@ -294,6 +299,7 @@ async def test_sources_add_with_an_unknown_channel_adds_nothing(capsys, emulator
         "sources",
         "add",
         "https://harbour.example/rss",
+        "--no-check",
         "--channel",
         "@harbour_all",
         "--channel",

@@ -62,6 +62,7 @@ def test_sources_add_list_pause_resume_remove(capsys):
         "sources",
         "add",
         "https://courier.example/feed.xml",
+        "--no-check",
         "--name",
         "Courier",
         "--tag",
@@ -82,14 +83,14 @@ def test_sources_add_list_pause_resume_remove(capsys):
     assert "paused" in out
     assert "Courier" in out
     assert run(capsys, "sources", "resume", "1")[0] == 0
-    assert run(capsys, "sources", "remove", "1")[0] == 0
+    assert run(capsys, "sources", "remove", "1", "--yes")[0] == 0
     _, out, _ = run(capsys, "sources", "list", "--json")
     assert out == ""
 
 
 def test_duplicate_source_and_bad_url_are_one_line_errors(capsys):
-    assert run(capsys, "sources", "add", "https://courier.example/feed.xml")[0] == 0
-    code, _, err = run(capsys, "sources", "add", "https://courier.example/feed.xml")
+    assert run(capsys, "sources", "add", "https://courier.example/feed.xml", "--no-check")[0] == 0
+    code, _, err = run(capsys, "sources", "add", "https://courier.example/feed.xml", "--no-check")
     assert code == 1
     assert err.startswith("newsbot: error:")
     assert err.count("\n") == 1
@@ -122,7 +123,7 @@ def test_import_text_article_then_search_and_show(capsys):
     # importing the same file again changes nothing
     code, out, _ = run(capsys, "import", str(FIXTURES / "lighthouse.txt"), "--source", "Wire")
     assert code == 0
-    assert "0 new" in out
+    assert "0 new, 0 updated; not stored: 1 already stored unchanged" in out
 
 
 def test_import_unreadable_and_unparsable_files(capsys, tmp_path):
@@ -155,7 +156,7 @@ def test_opml_round_trip(capsys, tmp_path):
 
 
 def test_db_backup_is_a_readable_copy(capsys, tmp_path):
-    run(capsys, "sources", "add", "https://courier.example/feed.xml")
+    run(capsys, "sources", "add", "https://courier.example/feed.xml", "--no-check")
     target = tmp_path / "copy.sqlite3"
     code, _out, _ = run(capsys, "db", "backup", str(target))
     assert code == 0
@@ -176,16 +177,32 @@ async def test_fetch_runs_one_cycle_and_prints_a_summary(capsys):
         server.add("/courier.xml", body=FEED)
         server.add("/down.xml", status=500)
         assert await asyncio.to_thread(main, ["sources", "add", server.url("/courier.xml")]) == 0
-        assert await asyncio.to_thread(main, ["sources", "add", server.url("/down.xml")]) == 0
+        down = ["sources", "add", server.url("/down.xml"), "--no-check"]
+        assert await asyncio.to_thread(main, down) == 0
         capsys.readouterr()
         code = await asyncio.to_thread(main, ["fetch"])
-    out = capsys.readouterr().out
-    assert code == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    assert code == 1  # one source failed: the exit code says so, the failure is listed
     assert "2 sources, 1 entries, 1 new, 0 updated, 1 failed" in out
     assert "HTTP 500" in out
+    errors = [line for line in captured.err.splitlines() if line.startswith("newsbot:")]
+    assert errors == [f"newsbot: error: source 2 (127.0.0.1) failed: HTTP 500 from {down[2]}"]
     code = await asyncio.to_thread(main, ["search", "#farming", "--json"])
     out = capsys.readouterr().out
     assert code == 0
     assert [json.loads(line)["article"]["title"] for line in out.splitlines()] == [
         "Orchard owners expect a record apple harvest"
     ]
+
+
+def test_search_id_finds_one_article_as_inline_mode_does(capsys):
+    assert run(capsys, "import", str(FIXTURES / "lighthouse.txt"))[0] == 0
+    code, out, _ = run(capsys, "search", "lighthou", "--json")
+    [hit] = [json.loads(line) for line in out.splitlines()]
+    article_id = hit["article"]["id"]
+    code, out, _ = run(capsys, "search", f"id:{article_id}", "--json")
+    assert code == 0
+    assert [json.loads(line)["article"]["id"] for line in out.splitlines()] == [article_id]
+    code, out, _ = run(capsys, "search", f"id:{article_id + 1}")
+    assert (code, out) == (0, "no matches\n")

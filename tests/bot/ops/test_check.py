@@ -12,7 +12,7 @@ from telegram import WebhookInfo
 
 from bot.cli.checks import CheckStatus, webhook_verdict
 from bot.cli.main import main
-from emulator import RunningEmulator
+from emulator import EmulatorConfig, RunningEmulator
 from emulator.webhook import WebhookSettings
 from tests.bot.ops.conftest import free_port
 
@@ -34,6 +34,7 @@ def isolated_settings(tmp_path, monkeypatch):
 def on_emulator(emulator: RunningEmulator, monkeypatch) -> RunningEmulator:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", emulator.token)
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", emulator.api_base_url)
+    monkeypatch.setenv("ADMIN_IDS", "4242")
     return emulator
 
 
@@ -53,9 +54,12 @@ async def test_everything_ok_on_the_emulator(on_emulator: RunningEmulator, capsy
     assert code == 0
     assert [line.split()[:2] for line in output.splitlines()] == [
         ["ok", "settings"],
+        ["ok", "admins"],
         ["ok", "database"],
         ["ok", "token"],
+        ["ok", "inline"],
         ["ok", "webhook"],
+        ["ok", "channels"],
     ]
     bot = (await on_emulator.client.bot_info())["user"]
     assert f"@{bot['username']} (id {bot['id']})" in line_of(output, "token")
@@ -71,9 +75,12 @@ async def test_json_gives_one_object_per_check(on_emulator, capsys):
     rows = [json.loads(line) for line in output.splitlines()]
     assert [(row["check"], row["status"]) for row in rows] == [
         ("settings", "ok"),
+        ("admins", "ok"),
         ("database", "ok"),
         ("token", "ok"),
+        ("inline", "ok"),
         ("webhook", "ok"),
+        ("channels", "ok"),
     ]
 
 
@@ -81,7 +88,9 @@ async def test_a_refused_token_fails_without_showing_it(on_emulator, capsys, mon
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", WRONG_TOKEN)
     code, output = await check(capsys)
     assert code == 1
-    assert line_of(output, "token") == "FAIL  token     the token was refused (401)"
+    assert line_of(output, "token") == (
+        "FAIL  token     the token was refused (401 Unauthorized); check TELEGRAM_BOT_TOKEN"
+    )
     assert line_of(output, "webhook").startswith("skip  webhook")
     assert "WrongToken" not in output
     assert "123456789" not in output
@@ -102,6 +111,7 @@ async def test_an_unreachable_api_is_a_clear_failure(capsys, monkeypatch):
     code, output = await check(capsys)
     assert code == 1
     assert line_of(output, "token").startswith(f"FAIL  token     cannot reach {base}: ")
+    assert "connection refused by 127.0.0.1" in line_of(output, "token")  # the cause, named
     assert "WrongToken" not in output
 
 
@@ -197,3 +207,62 @@ def info(url: str = "", pending: int = 0, error: str | None = None) -> WebhookIn
 def test_webhook_verdicts(expected, webhook, status, detail):
     result = webhook_verdict(expected, webhook, now=NOW)
     assert (result.status, result.detail) == (status, detail)
+
+
+async def test_empty_admin_ids_is_a_warning_that_points_to_id(on_emulator, capsys, monkeypatch):
+    monkeypatch.delenv("ADMIN_IDS")
+    code, output = await check(capsys)
+    assert code == 0  # a warning: the bot runs, but nobody can administer it from the chat
+    assert line_of(output, "admins") == (
+        "WARN  admins    ADMIN_IDS is empty: nobody can use the admin commands in the chat; "
+        "send /id to the bot in a private chat to learn your user id"
+    )
+
+
+@pytest.mark.parametrize("emulator_config", [EmulatorConfig(inline_mode=False)])
+async def test_inline_mode_off_is_a_warning_naming_botfather(on_emulator, capsys):
+    code, output = await check(capsys)
+    assert code == 0
+    line = line_of(output, "inline")
+    assert line.startswith("WARN  inline    inline mode is off: `@newsbot_test_bot words`")
+    assert "/setinline" in line
+
+
+async def test_a_base_url_without_bot_is_named_as_the_cause(on_emulator, capsys, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", on_emulator.base_url + "/")
+    code, output = await check(capsys)
+    assert code == 1
+    assert line_of(output, "token") == (
+        f"FAIL  token     the Bot API at {on_emulator.base_url}/ refused getMe: "
+        "TELEGRAM_API_BASE_URL must end in /bot (the token is appended to it), "
+        "e.g. https://api.telegram.org/bot"
+    )
+
+
+async def test_each_channel_is_checked_for_post_and_edit_rights(on_emulator, capsys):
+    client = on_emulator.client
+    fine = await client.create_channel("Harbour", username="harbour_fine")
+    no_edit = await client.create_channel("Quay", username="quay_no_edit")
+    demoted = await client.create_channel("Pier", username="pier_demoted")
+    for name in ("@harbour_fine", "@quay_no_edit", "@pier_demoted"):
+        assert await asyncio.to_thread(main, ["channels", "add", name]) == 0
+    capsys.readouterr()
+    await client.set_bot_status(
+        no_edit.id,
+        "administrator",
+        bot_rights={"can_post_messages": True, "can_edit_messages": False},
+    )
+    await client.set_bot_status(demoted.id, "member")
+
+    code, output = await check(capsys)
+
+    assert code == 0
+    channel_lines = [line for line in output.splitlines() if line.split()[1] == "channel"]
+    assert channel_lines == [
+        "ok    channel   @harbour_fine: may post and edit",
+        "WARN  channel   @quay_no_edit: the bot may post but not edit its posts: give it the "
+        "'Edit messages of others' right (changed articles are edited in place)",
+        "WARN  channel   @pier_demoted: the bot is not an administrator of @pier_demoted: add it "
+        "as an administrator with the right to post messages",
+    ]
+    assert fine.id != no_edit.id

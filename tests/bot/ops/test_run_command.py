@@ -43,7 +43,7 @@ async def test_a_refused_token_is_one_line_without_the_token(
     assert code == 1
     error_lines = [line for line in captured.err.splitlines() if "newsbot: error:" in line]
     assert error_lines == [
-        "newsbot: error: Telegram refused the token (401 Unauthorized); check TELEGRAM_BOT_TOKEN"
+        "newsbot: error: the token was refused (401 Unauthorized); check TELEGRAM_BOT_TOKEN"
     ]
     assert "ThisTokenIsWrong" not in captured.err + captured.out
     assert "Traceback" not in captured.err

@@ -331,3 +331,20 @@ async def test_a_forged_confirmation_from_a_non_admin_is_refused(bot_app, emulat
     assert answer.text == NOT_AN_ADMIN
     assert answer.show_alert
     assert after == before
+
+
+async def test_addsource_refuses_the_same_feed_written_another_way(bot_app, emulator, db):
+    ann = await emulator.client.create_user("Ann")
+    async with FeedServer() as server:
+        server.add("/quay.xml", body=QUAY_FEED, content_type="application/rss+xml")
+        known = await db.sources.add(server.url("/quay.xml"), name="Quay Gazette")
+        again = server.url("/quay.xml/").replace("http://", "HTTP://") + "?utm_source=chat"
+        before = await snapshot(db)
+        async with admin_bot(bot_app, db, {ann.id}) as harness:
+            [reply] = await ask(harness, harness.user(ann), f"/addsource {again}")
+
+    assert reply.text == (
+        f"Not added: {again} is already watched as source {known.id} (Quay Gazette)."
+    )
+    assert server.requests == []  # refused before fetching anything
+    assert await snapshot(db) == before
