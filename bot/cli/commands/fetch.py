@@ -34,15 +34,14 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
             sources = [s for s in await db.sources.list() if s.active and not s.paused]
         if not sources:
             raise CommandError("nothing to fetch: no active sources (newsbot sources add URL)")
-        bar = ProgressBar(len(sources), "fetching")
+        with ProgressBar(len(sources), "fetching") as bar:
 
-        def advance(outcome: SourceOutcome) -> None:
-            bar.advance(outcome.source_name)
+            def advance(outcome: SourceOutcome) -> None:
+                bar.advance(outcome.source_name)
 
-        report = await ingestor.run_cycle(
-            sources, timeout_seconds=settings.fetch_cycle_timeout_seconds, on_done=advance
-        )
-        bar.close()
+            report = await ingestor.run_cycle(
+                sources, timeout_seconds=settings.fetch_cycle_timeout_seconds, on_done=advance
+            )
     print_table(
         ("ID", "SOURCE", "RESULT", "ENTRIES", "NEW", "UPDATED", "ERROR"),
         (
@@ -59,5 +58,17 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
         ),
     )
     print(report.summary())
+    print(queued_line(sum(o.queued for o in report.outcomes)))
     failed_all = all(o.status is OutcomeStatus.FAILED for o in report.outcomes)
     return 1 if failed_all else 0
+
+
+def queued_line(queued: int) -> str:
+    """Say how many posts the cycle queued and who sends them."""
+    if queued == 0:
+        return "no posts queued (new articles go to the channels their source is routed to)"
+    posts = "post" if queued == 1 else "posts"
+    return (
+        f"{queued} {posts} queued for channels; `newsbot run` sends them "
+        "(a running bot picks them up within seconds)"
+    )
