@@ -1,17 +1,23 @@
-"""The control API under `/control/`: play users, inspect chats, inject faults, read counters."""
+"""The control API under `/control/`: play users, inspect chats, inject faults, read counters.
+
+`GET /control/` lists the routes with what each does. Every route checks its whole request
+before it acts: a refused request (4xx, `{"error": ...}`) changes nothing.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import re
+import types
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from aiohttp import web
 
 from emulator import interactions, simulate
 from emulator.botapi import EMULATOR_KEY
 from emulator.core import Emulator
-from emulator.errors import ControlError
+from emulator.errors import ApiError, ControlError
 from emulator.faults import FAULT_KINDS, Fault
 from emulator.flood import FloodLimits
 from emulator.state import AdminRights, CallbackQueryRecord, Chat, InlineQueryRecord, Message
@@ -22,6 +28,8 @@ MAX_WAIT_SECONDS = 60.0
 _RIGHT_NAMES = frozenset(field.name for field in dataclasses.fields(AdminRights))
 
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_D = TypeVar("_D")
+_ROUTE_DOC = re.compile(r"[A-Z]+ \S+?(?:\[\?(?P<query>[^\]]*)\])?: (?P<does>.*)")
 
 
 def message_snapshot(emu: Emulator, message: Message) -> JSON:
@@ -127,6 +135,55 @@ def _rights(data: JSON) -> AdminRights | None:
     return AdminRights(**{key: bool(value) for key, value in raw.items()})
 
 
+def _optional_str(value: object, name: str) -> str | None:
+    """Read an optional text field."""
+    if value is not None and not isinstance(value, str):
+        raise ControlError(f"{name} must be a string")
+    return value
+
+
+def _str(value: object, name: str, default: str = "") -> str:
+    """Read a text field with a default."""
+    text = _optional_str(value, name)
+    return default if text is None else text
+
+
+def _fits(value: object, hint: object) -> bool:
+    """Tell whether a JSON value fits a dataclass field's type (int, float, str, bool,
+    Literal, Optional)."""
+    origin = get_origin(hint)
+    if origin is Literal:
+        return value in get_args(hint)
+    if origin in (Union, types.UnionType):
+        return any(_fits(value, option) for option in get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    return True
+
+
+def _dataclass_from(cls: type[_D], data: JSON, what: str, *, required: tuple[str, ...] = ()) -> _D:
+    """Build `cls` from JSON fields, each checked against its type; refuse anything else."""
+    hints = get_type_hints(cls)
+    known = [field.name for field in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    if not set(data) <= set(known) or not set(required) <= set(data):
+        raise ControlError(
+            f"{what} has fields among {known}"
+            + (f" ({', '.join(required)} required)" if required else "")
+        )
+    for name, value in data.items():
+        if not _fits(value, hints[name]):
+            raise ControlError(f"{what} field {name} cannot be {value!r}")
+    return cls(**data)
+
+
 def _int_list(value: object, name: str) -> list[int]:
     """Read a list of integers."""
     if value is None:
@@ -157,15 +214,15 @@ class ControlRoutes:
         data = await _body(request)
         user = simulate.create_user(
             self.emu(request),
-            str(data.get("first_name", "")),
-            last_name=data.get("last_name"),
-            username=data.get("username"),
-            language_code=data.get("language_code", "en"),
+            _str(data.get("first_name"), "first_name"),
+            last_name=_optional_str(data.get("last_name"), "last_name"),
+            username=_optional_str(data.get("username"), "username"),
+            language_code=_optional_str(data.get("language_code", "en"), "language_code"),
         )
         return user_json(user)
 
     async def block(self, request: web.Request) -> JSON:
-        """POST /control/users/{user_id}/block: {"blocked": true|false}."""
+        """POST /control/users/{user_id}/block: the user blocks the bot."""
         data = await _body(request)
         user_id = _int(request.match_info["user_id"], "user_id")
         simulate.set_blocked(self.emu(request), user_id, blocked=bool(data.get("blocked", True)))
@@ -177,12 +234,12 @@ class ControlRoutes:
         emu = self.emu(request)
         chat = simulate.create_group(
             emu,
-            str(data.get("title", "Group")),
+            _str(data.get("title"), "title", "Group"),
             supergroup=bool(data.get("supergroup", True)),
-            username=data.get("username"),
+            username=_optional_str(data.get("username"), "username"),
             member_ids=_int_list(data.get("member_ids"), "member_ids"),
             owner_id=_optional_int(data.get("owner_id"), "owner_id"),
-            bot_status=str(data.get("bot_status", "member")),
+            bot_status=_str(data.get("bot_status"), "bot_status", "member"),
             bot_rights=_rights(data),
         )
         return chat_snapshot(emu, chat)
@@ -193,16 +250,14 @@ class ControlRoutes:
         emu = self.emu(request)
         chat = simulate.create_channel(
             emu,
-            str(data.get("title", "Channel")),
-            username=data.get("username"),
+            _str(data.get("title"), "title", "Channel"),
+            username=_optional_str(data.get("username"), "username"),
             owner_id=_optional_int(data.get("owner_id"), "owner_id"),
-            bot_status=str(data.get("bot_status", "administrator")),
+            bot_status=_str(data.get("bot_status"), "bot_status", "administrator"),
             bot_rights=_rights(data),
             subscriber_ids=_int_list(data.get("subscriber_ids"), "subscriber_ids"),
+            linked_group_id=_optional_int(data.get("linked_group_id"), "linked_group_id"),
         )
-        group_id = _optional_int(data.get("linked_group_id"), "linked_group_id")
-        if group_id is not None:
-            simulate.link_discussion(emu, chat.id, group_id)
         return chat_snapshot(emu, chat)
 
     async def chat(self, request: web.Request) -> JSON:
@@ -215,15 +270,16 @@ class ControlRoutes:
         return chat_snapshot(emu, chat)
 
     async def bot_status(self, request: web.Request) -> JSON:
-        """POST /control/chats/{chat_id}/bot-status: {"status", "bot_rights"}."""
+        """POST /control/chats/{chat_id}/bot-status: promote or remove the bot."""
         data = await _body(request)
         emu = self.emu(request)
         chat_id = _int(request.match_info["chat_id"], "chat_id")
-        chat = simulate.set_bot_status(emu, chat_id, str(data.get("status", "")), _rights(data))
+        status = _str(data.get("status"), "status")
+        chat = simulate.set_bot_status(emu, chat_id, status, _rights(data))
         return chat_snapshot(emu, chat)
 
     async def add_member(self, request: web.Request) -> JSON:
-        """POST /control/chats/{chat_id}/members: {"user_id"}."""
+        """POST /control/chats/{chat_id}/members: a user joins."""
         data = await _body(request)
         emu = self.emu(request)
         chat_id = _int(request.match_info["chat_id"], "chat_id")
@@ -231,7 +287,7 @@ class ControlRoutes:
         return chat_snapshot(emu, emu.world.chats[chat_id])
 
     async def link(self, request: web.Request) -> JSON:
-        """POST /control/chats/{chat_id}/discussion: {"group_id"} links a discussion group."""
+        """POST /control/chats/{chat_id}/discussion: link a discussion group."""
         data = await _body(request)
         emu = self.emu(request)
         channel_id = _int(request.match_info["chat_id"], "chat_id")
@@ -245,7 +301,7 @@ class ControlRoutes:
         return chat_snapshot(emu, upgraded)
 
     async def messages(self, request: web.Request) -> JSON:
-        """GET /control/chats/{chat_id}/messages[?count=N&from_bot=1&wait=S]."""
+        """GET /control/chats/{chat_id}/messages[?count=N&from_bot=1&wait=S]: the messages."""
         emu = self.emu(request)
         chat_id = _int(request.match_info["chat_id"], "chat_id")
         if chat_id not in emu.world.chats:
@@ -262,7 +318,7 @@ class ControlRoutes:
         return {"messages": [message_snapshot(emu, m) for m in selected()]}
 
     async def inline_message(self, request: web.Request) -> JSON:
-        """GET /control/inline-messages/{inline_message_id}."""
+        """GET /control/inline-messages/{inline_message_id}: a message sent via inline mode."""
         emu = self.emu(request)
         message = emu.world.inline_message(request.match_info["inline_message_id"])
         if message is None:
@@ -276,7 +332,7 @@ class ControlRoutes:
         message = simulate.send_user_message(
             emu,
             _int(data.get("user_id"), "user_id"),
-            str(data.get("text", "")),
+            _str(data.get("text"), "text"),
             chat_id=_optional_int(data.get("chat_id"), "chat_id"),
             html=bool(data.get("html")),
             reply_to_message_id=_optional_int(data.get("reply_to_message_id"), "reply_to"),
@@ -291,7 +347,7 @@ class ControlRoutes:
             emu,
             _int(data.get("chat_id"), "chat_id"),
             _int(data.get("message_id"), "message_id"),
-            str(data.get("text", "")),
+            _str(data.get("text"), "text"),
         )
         return message_snapshot(emu, message)
 
@@ -306,20 +362,20 @@ class ControlRoutes:
         return {"ok": True}
 
     async def channel_post(self, request: web.Request) -> JSON:
-        """POST /control/channel-posts: a channel admin publishes a post."""
+        """POST /control/channel-posts: a channel admin posts."""
         data = await _body(request)
         emu = self.emu(request)
         post = simulate.post_to_channel(
             emu,
             _int(data.get("channel_id"), "channel_id"),
-            text=data.get("text"),
+            text=_optional_str(data.get("text"), "text"),
             html=bool(data.get("html")),
-            photo_url=data.get("photo_url"),
+            photo_url=_optional_str(data.get("photo_url"), "photo_url"),
         )
         return message_snapshot(emu, post)
 
     async def forward(self, request: web.Request) -> JSON:
-        """POST /control/forwards: a user forwards a message to the bot."""
+        """POST /control/forwards: a user forwards to the bot."""
         data = await _body(request)
         emu = self.emu(request)
         message = simulate.forward_to_bot(
@@ -331,16 +387,16 @@ class ControlRoutes:
         return message_snapshot(emu, message)
 
     async def press(self, request: web.Request) -> JSON:
-        """POST /control/callback-queries: a user presses a callback button."""
+        """POST /control/callback-queries: a user presses a button."""
         data = await _body(request)
         record = interactions.press_button(
             self.emu(request),
             _int(data.get("user_id"), "user_id"),
             chat_id=_optional_int(data.get("chat_id"), "chat_id"),
             message_id=_optional_int(data.get("message_id"), "message_id"),
-            inline_message_id=data.get("inline_message_id"),
-            data=data.get("data"),
-            text=data.get("text"),
+            inline_message_id=_optional_str(data.get("inline_message_id"), "inline_message_id"),
+            data=_optional_str(data.get("data"), "data"),
+            text=_optional_str(data.get("text"), "text"),
         )
         return _callback_json(record)
 
@@ -354,14 +410,14 @@ class ControlRoutes:
         return _callback_json(record)
 
     async def inline_query(self, request: web.Request) -> JSON:
-        """POST /control/inline-queries: a user types an inline query."""
+        """POST /control/inline-queries: a user types `@bot query` (inline mode)."""
         data = await _body(request)
         record = interactions.send_inline_query(
             self.emu(request),
             _int(data.get("user_id"), "user_id"),
-            str(data.get("query", "")),
-            offset=str(data.get("offset", "")),
-            chat_type=data.get("chat_type", "sender"),
+            _str(data.get("query"), "query"),
+            offset=_str(data.get("offset"), "offset"),
+            chat_type=_optional_str(data.get("chat_type", "sender"), "chat_type"),
         )
         return _inline_json(record)
 
@@ -375,13 +431,13 @@ class ControlRoutes:
         return _inline_json(record)
 
     async def choose(self, request: web.Request) -> JSON:
-        """POST /control/inline-queries/{query_id}/choose: {"result_id", "chat_id"?}."""
+        """POST /control/inline-queries/{query_id}/choose: pick a result."""
         data = await _body(request)
         emu = self.emu(request)
         chosen = interactions.choose_inline_result(
             emu,
             request.match_info["query_id"],
-            str(data.get("result_id", "")),
+            _str(data.get("result_id"), "result_id"),
             chat_id=_optional_int(data.get("chat_id"), "chat_id"),
         )
         message = message_snapshot(emu, chosen.message) if chosen.message else None
@@ -402,13 +458,9 @@ class ControlRoutes:
         kind = data.get("kind", "error")
         if kind not in FAULT_KINDS:
             raise ControlError(f"kind must be one of {', '.join(FAULT_KINDS)}")
-        known = {field.name for field in dataclasses.fields(Fault)}
-        if not set(data) <= known or "method" not in data:
-            raise ControlError(f"a fault has a method and fields among {sorted(known)}")
-        try:
-            fault = Fault(**data)
-        except TypeError as exc:
-            raise ControlError(str(exc)) from None
+        fault = _dataclass_from(Fault, data, "a fault", required=("method",))
+        if fault.times < 1:
+            raise ControlError("a fault's times must be at least 1")
         emu = self.emu(request)
         emu.faults.add(fault)
         return {"faults": emu.faults.pending()}
@@ -435,13 +487,11 @@ class ControlRoutes:
     async def flood(self, request: web.Request) -> JSON:
         """PUT /control/flood: new flood limits (fields of FloodLimits)."""
         data = await _body(request)
-        known = {field.name for field in dataclasses.fields(FloodLimits)}
-        if not set(data) <= known:
-            raise ControlError(f"flood limits have fields among {sorted(known)}")
-        try:
-            limits = FloodLimits(**data)
-        except TypeError as exc:
-            raise ControlError(str(exc)) from None
+        limits = _dataclass_from(FloodLimits, data, "flood limits")
+        rates = dataclasses.asdict(limits)
+        del rates["enabled"]
+        if any(value <= 0 for value in rates.values()):
+            raise ControlError(f"flood limits must be positive: {rates}")
         emu = self.emu(request)
         emu.flood.configure(limits)
         return dataclasses.asdict(limits)
@@ -471,6 +521,8 @@ def _json_route(method: Callable[[web.Request], Awaitable[JSON]]) -> RouteHandle
             return web.json_response(await method(request))
         except ControlError as exc:
             return web.json_response({"error": exc.message}, status=exc.status)
+        except ApiError as exc:  # a user's text Telegram would refuse (bad HTML)
+            return web.json_response({"error": exc.description}, status=400)
 
     return route
 
@@ -481,6 +533,52 @@ async def _raw_file(routes: ControlRoutes, request: web.Request) -> web.StreamRe
         return await routes.file_bytes(request)
     except ControlError as exc:
         return web.json_response({"error": exc.message}, status=exc.status)
+
+
+ROUTE_BODIES: dict[str, str] = {
+    "/control/users": '{"first_name", "last_name"?, "username"?, "language_code"?}',
+    "/control/users/{user_id}/block": '{"blocked"?: true|false}',
+    "/control/groups": '{"title", "member_ids"?, "owner_id"?, "bot_status"?, "supergroup"?}',
+    "/control/channels": (
+        '{"title", "username"?, "subscriber_ids"?, "linked_group_id"?, "bot_status"?, '
+        '"bot_rights"?}'
+    ),
+    "/control/chats/{chat_id}/bot-status": '{"status", "bot_rights"?}',
+    "/control/chats/{chat_id}/members": '{"user_id"}',
+    "/control/chats/{chat_id}/discussion": '{"group_id"}',
+    "/control/messages": '{"user_id", "text", "chat_id"?, "html"?, "reply_to_message_id"?}',
+    "/control/messages/edit": '{"chat_id", "message_id", "text"}',
+    "/control/messages/delete": '{"chat_id", "message_id"}',
+    "/control/channel-posts": '{"channel_id", "text"?, "html"?, "photo_url"?}',
+    "/control/forwards": '{"user_id", "from_chat_id", "message_id"}',
+    "/control/callback-queries": (
+        '{"user_id", "chat_id", "message_id" (or "inline_message_id"), "data" or "text"}'
+    ),
+    "/control/inline-queries": '{"user_id", "query", "offset"?, "chat_type"?}',
+    "/control/inline-queries/{query_id}/choose": '{"result_id", "chat_id"?}',
+    "/control/faults": (
+        '{"method", "kind"?, "times"?, "error_code"?, "description"?, "retry_after"?}'
+    ),
+    "/control/flood": (
+        '{"enabled"?, "overall_per_second"?, "group_per_minute"?, "private_burst"?, '
+        '"private_per_second"?, "time_scale"?}'
+    ),
+}
+"""The JSON body each POST/PUT route reads (`?`: optional), shown by `GET /control/`."""
+
+
+def _describe_route(
+    verb: str, path: str, handler: Callable[[web.Request], Awaitable[JSON]]
+) -> JSON:
+    """Describe a route by its handler's docstring (`VERB /path[?query]: what it does`)."""
+    summary = (handler.__doc__ or "").strip().splitlines()[0]
+    match = _ROUTE_DOC.fullmatch(summary)
+    if match is None:
+        return {"method": verb, "path": path, "does": summary}
+    route: JSON = {"method": verb, "path": path, "does": match["does"].rstrip(".")}
+    if match["query"]:
+        route["query"] = match["query"]
+    return route
 
 
 def add_control_routes(app: web.Application) -> None:
@@ -517,6 +615,21 @@ def add_control_routes(app: web.Application) -> None:
         ("PUT", "/control/flood", routes.flood),
         ("GET", "/control/updates", routes.updates),
     ]
+    index = [_describe_route(verb, path, handler) for verb, path, handler in table]
+    for route in index:
+        body = ROUTE_BODIES.get(route["path"]) if route["method"] in ("POST", "PUT") else None
+        if body is not None:
+            route["body"] = body
+    index.append(
+        {"method": "GET", "path": "/control/files/{file_id}", "does": "the bytes the bot uploaded"}
+    )
+
+    async def list_routes(_request: web.Request) -> JSON:
+        """GET /control/: every route of the control API with what it does."""
+        return {"routes": index, "docs": "docs/emulator.md"}
+
+    app.router.add_get("/control/", _json_route(list_routes))
+    app.router.add_get("/control", _json_route(list_routes))
     for verb, path, handler in table:
         app.router.add_route(verb, path, _json_route(handler))
 

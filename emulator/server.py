@@ -135,6 +135,9 @@ async def _serve(
         announce(f"  TELEGRAM_API_BASE_URL={running.api_base_url}")
         shown = running.token if running.token == DEFAULT_TOKEN else "<your configured token>"
         announce(f"  TELEGRAM_BOT_TOKEN={shown}")
-        announce(f"  control API: {running.base_url}/control/")
+        announce(
+            f"  control API: {running.base_url}/control/ (GET it for the routes; "
+            "how to drive it by hand: docs/emulator.md)"
+        )
         gc.freeze()  # start-up objects live as long as the process: keep them out of full GCs
         await stop.wait()

@@ -1,4 +1,8 @@
-"""What simulated people do: make chats, join, write, edit, post, forward, block the bot."""
+"""What simulated people do: make chats, join, write, edit, post, forward, block the bot.
+
+Each action checks everything it was given before it changes anything: a refused action
+(a `ControlError`) leaves the world as it was, with no stray owner, chat, id or update.
+"""
 
 from __future__ import annotations
 
@@ -103,15 +107,19 @@ def create_group(
 ) -> Chat:
     """Create a group or supergroup with members; the bot joins per `bot_status`."""
     world = emu.world
+    bot = _bot_membership(bot_status, bot_rights)
+    members = [_user(emu, user_id) for user_id in member_ids or []]
+    owner = _user(emu, owner_id) if owner_id else None
     kind: ChatType = "supergroup" if supergroup else "group"
+    if owner is None:
+        owner = create_user(emu, f"{title} owner")
     chat_id = world.next_channel_id() if supergroup else world.next_group_id()
     chat = Chat(chat_id, kind, title=title, username=username if supergroup else None)
-    owner = _user(emu, owner_id) if owner_id else create_user(emu, f"{title} owner")
     chat.members[owner.id] = Membership("creator")
-    for user_id in member_ids or []:
-        chat.members.setdefault(_user(emu, user_id).id, Membership("member"))
+    for member in members:
+        chat.members.setdefault(member.id, Membership("member"))
     world.chats[chat.id] = chat
-    _set_bot(emu, chat, bot_status, bot_rights, actor_id=owner.id)
+    _put_bot(emu, chat, bot, actor_id=owner.id)
     return chat
 
 
@@ -124,16 +132,27 @@ def create_channel(
     bot_status: str = "administrator",
     bot_rights: AdminRights | None = None,
     subscriber_ids: list[int] | None = None,
+    linked_group_id: int | None = None,
 ) -> Chat:
-    """Create a channel; by default the bot is an administrator that may post."""
+    """Create a channel, optionally with a linked discussion group (a supergroup); by
+    default the bot is an administrator that may post."""
     world = emu.world
+    bot = _bot_membership(bot_status, bot_rights)
+    subscribers = [_user(emu, user_id) for user_id in subscriber_ids or []]
+    owner = _user(emu, owner_id) if owner_id else None
+    group = None if linked_group_id is None else _chat(emu, linked_group_id)
+    if group is not None and group.type != "supergroup":
+        raise ControlError("link a channel to a supergroup")
+    if owner is None:
+        owner = create_user(emu, f"{title} owner")
     chat = Chat(world.next_channel_id(), "channel", title=title, username=username)
-    owner = _user(emu, owner_id) if owner_id else create_user(emu, f"{title} owner")
     chat.members[owner.id] = Membership("creator")
-    for user_id in subscriber_ids or []:
-        chat.members.setdefault(_user(emu, user_id).id, Membership("member"))
+    for subscriber in subscribers:
+        chat.members.setdefault(subscriber.id, Membership("member"))
     world.chats[chat.id] = chat
-    _set_bot(emu, chat, bot_status, bot_rights, actor_id=owner.id)
+    _put_bot(emu, chat, bot, actor_id=owner.id)
+    if group is not None:
+        link_discussion(emu, chat.id, group.id)
     return chat
 
 
@@ -141,7 +160,11 @@ def _set_bot(
     emu: Emulator, chat: Chat, status: str, rights: AdminRights | None, *, actor_id: int
 ) -> None:
     """Put the bot into `chat` with `status`, announcing it as Telegram would."""
-    membership = _bot_membership(status, rights)
+    _put_bot(emu, chat, _bot_membership(status, rights), actor_id=actor_id)
+
+
+def _put_bot(emu: Emulator, chat: Chat, membership: Membership | None, *, actor_id: int) -> None:
+    """Give the bot `membership` in `chat` (None: leave it out), announcing a change."""
     if membership is None:
         return
     bot_id = emu.world.bot.id
@@ -215,28 +238,32 @@ def send_user_message(
     """A user writes in a chat (default: the private chat with the bot)."""
     world = emu.world
     user = _user(emu, user_id)
-    if chat_id is None or chat_id == user.id:
-        chat = world.private_chat(user)
-        user.started_bot = True
-        if user.blocked_bot:
-            set_blocked(emu, user.id, blocked=False)
-    else:
-        chat = _chat(emu, chat_id)
-        if chat.type == "channel":
+    private = chat_id is None or chat_id == user.id
+    if not private:
+        group = _chat(emu, chat_id or user.id)
+        if group.type == "channel":
             raise ControlError("users write in channels with post_to_channel")
-        if not chat.membership(user.id).is_present:
-            raise ControlError(f"user {user.id} is not a member of chat {chat.id}")
+        if not group.membership(user.id).is_present:
+            raise ControlError(f"user {user.id} is not a member of chat {group.id}")
+    target_id = user.id if private else (chat_id or user.id)
     formatted = user_text(text, html=html)
     if not formatted.text:
         raise ControlError("a message needs some text")
     thread_id = None
     if reply_to_message_id is not None:
-        replied = world.live_message(chat.id, reply_to_message_id)
+        replied = world.live_message(target_id, reply_to_message_id)
         if replied is None:
-            raise ControlError(f"no message {reply_to_message_id} in chat {chat.id}")
+            raise ControlError(f"no message {reply_to_message_id} in chat {target_id}")
         thread_id = replied.message_thread_id or (
             replied.message_id if replied.is_automatic_forward else None
         )
+    if private:  # everything checked: writing starts the bot and lifts a block
+        chat = world.private_chat(user)
+        user.started_bot = True
+        if user.blocked_bot:
+            set_blocked(emu, user.id, blocked=False)
+    else:
+        chat = world.chats[target_id]
     message = world.add_message(
         chat,
         from_user_id=user.id,
@@ -253,8 +280,9 @@ def edit_user_message(emu: Emulator, chat_id: int, message_id: int, text: str) -
     message = emu.world.live_message(chat_id, message_id)
     if message is None or message.sent_by_bot or message.text is None:
         raise ControlError(f"no user text message {message_id} in chat {chat_id}", status=404)
+    new_text = user_text(text)
     message.remember_version()
-    message.text = user_text(text)
+    message.text = new_text
     message.edit_date = unix_now()
     deliver_edit(emu, message)
     return message
@@ -284,10 +312,11 @@ def post_to_channel(
         raise ControlError(f"chat {channel_id} is not a channel")
     content: dict[str, Any] = {}
     if photo_url:
+        caption = user_text(text, html=html) if text else None
         stored = world.next_token("AgAC")
         width, height = URL_PHOTO_SIZE
         content["photo"] = (PhotoSize(stored, world.next_token("AQAD"), width, height),)
-        content["caption"] = user_text(text, html=html) if text else None
+        content["caption"] = caption
     elif text:
         content["text"] = user_text(text, html=html)
     else:

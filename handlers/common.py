@@ -1,7 +1,9 @@
 """What every handler shares: the user behind an update, its texts, stale-button answers.
 
 `common_handlers()` holds the cross-cutting handlers: user tracking in group -1 (before any
-feature) and, last in group 0, the catch-all answer for button presses nothing else took.
+feature) and, last in group 0, the catch-alls: an answer for button presses nothing else took,
+and a short hint for private-chat text nothing else took (plain words, an unknown command),
+so that the bot is never silent in a private chat.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from typing import Any, Final
 
 from telegram import Update, User
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, CallbackQueryHandler, TypeHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, TypeHandler, filters
 
 from bot.context import Context
 from bot.ops.i18n import N_, Texts, texts_for
 from storage import Database
 
 STALE_BUTTON: Final = N_("Sorry, this button no longer works.")
+UNKNOWN_COMMAND: Final = N_("I don't know that command. /help lists what I can do.")
+PLAIN_TEXT_HINT: Final = N_(
+    "Send me a link to save a story, or search with /search WORDS. /help lists what I can do."
+)
 
 
 def texts(update: object) -> Texts:
@@ -60,9 +66,29 @@ async def answer_unknown_button(update: Update, _context: Context) -> None:
         await query.answer(texts(update).gettext(STALE_BUTTON))
 
 
+async def answer_unknown_text(update: Update, _context: Context) -> None:
+    """Answer private-chat text no other handler took with a short pointer to /help."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    hint = UNKNOWN_COMMAND if message.text.startswith("/") else PLAIN_TEXT_HINT
+    await message.reply_text(texts(update).gettext(hint))
+
+
 def common_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
-    """User tracking (group -1) and the catch-all for button presses (put last in group 0)."""
+    """User tracking (group -1) and the catch-alls for button presses and private-chat
+    text (put last in group 0)."""
+    leftover_text = (
+        filters.ChatType.PRIVATE
+        & filters.UpdateType.MESSAGE
+        & filters.TEXT
+        & ~filters.FORWARDED
+        & ~filters.VIA_BOT  # a result the user shared from inline mode: not meant for us
+    )
     return {
         -1: [TypeHandler(Update, track_user)],
-        0: [CallbackQueryHandler(answer_unknown_button)],
+        0: [
+            CallbackQueryHandler(answer_unknown_button),
+            MessageHandler(leftover_text, answer_unknown_text),
+        ],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import json
@@ -10,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+from bot.ops.logs import above_status_line
 
 
 def to_jsonable(value: Any) -> Any:
@@ -65,29 +68,63 @@ def shorten(text: str, width: int) -> str:
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal; silent when the stream is not a TTY."""
+    """A one-line progress bar on a terminal; silent when the stream is not a TTY.
+
+    Use it as a context manager: while it runs, log lines are printed above the bar (see
+    `bot.ops.logs.above_status_line`) instead of running into it.
+    """
 
     def __init__(self, total: int, label: str, *, out: TextIO | None = None) -> None:
         self._total = max(total, 0)
         self._done = 0
+        self._note = ""
         self._label = label
         self._out = out or sys.stderr
         self._live = self._out.isatty() and self._total > 0
+        self._logs: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> ProgressBar:
+        """Show the bar; log lines go above it until the block ends."""
+        if self._live:
+            self._logs = contextlib.ExitStack()
+            self._logs.enter_context(above_status_line(self))
+            self.redraw()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """End the bar's line."""
+        self.close()
 
     def advance(self, note: str = "") -> None:
         """Count one item done and redraw."""
         self._done += 1
+        self._note = note
+        if self._live:
+            self.clear()
+            self.redraw()
+
+    def clear(self) -> None:
+        """Erase the bar, leaving the cursor at the start of its line."""
+        if self._live:
+            self._out.write("\r\x1b[K")
+
+    def redraw(self) -> None:
+        """Draw the bar where the cursor is."""
         if not self._live:
             return
         width = 30
         filled = int(width * self._done / self._total)
         bar = "#" * filled + "-" * (width - filled)
-        self._out.write(f"\r{self._label} [{bar}] {self._done}/{self._total} {shorten(note, 40)}")
-        self._out.write("\x1b[K")
+        note = shorten(self._note, 40)
+        self._out.write(f"{self._label} [{bar}] {self._done}/{self._total} {note}".rstrip())
         self._out.flush()
 
     def close(self) -> None:
-        """End the bar's line."""
+        """End the bar's line (once); log lines print as usual again."""
+        if self._logs is not None:
+            self._logs.close()
+            self._logs = None
         if self._live:
+            self._live = False
             self._out.write("\n")
             self._out.flush()

@@ -71,6 +71,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def post_fields(channel: Channel, item: OutboxItem, **more: object) -> dict[str, object]:
+    """Return the fields of every publishing event: channel, chat, outbox row, article and
+    message id (None until posted), then `more`."""
+    return {
+        "channel_id": channel.id,
+        "chat_id": channel.chat_id,
+        "item_id": item.id,
+        "article_id": item.article_id,
+        "message_id": item.message_id,
+        **more,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class PublisherConfig:
     """How the publisher retries and waits (see `bot.ops.settings` for the defaults' origin)."""
@@ -237,17 +250,17 @@ class Publisher:
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article fails its row, never the loop
-            log.exception("publish_render_failed", extra={"item_id": item.id})
+            log.exception("publish_render_failed", extra=post_fields(channel, item))
             await self._db.outbox.mark_failed(item.id, error=f"internal error: {error!r}")
             self.stats.failed += 1
             return
         try:
-            sent = await self._deliver(channel.chat_id, content, post)
+            sent = await self._deliver(channel, item, content, post)
         except TelegramError as error:
             await self._record_failure(channel, item, classify_error(error))
             return
         except Exception as error:  # not Telegram's answer: treat the outcome as unknown
-            log.exception("publish_send_crashed", extra={"item_id": item.id})
+            log.exception("publish_send_crashed", extra=post_fields(channel, item))
             failure = SendFailure(FailureKind.UNCERTAIN, f"internal error: {error!r}")
             await self._record_failure(channel, item, failure)
             return
@@ -259,21 +272,25 @@ class Publisher:
             posted_digest=sent.digest,
         )
         self.stats.sent += 1
-        log.debug(
+        log.info(
             "posted",
-            extra={"item_id": item.id, "channel_id": channel.id, "message_id": sent.message_id},
+            extra=post_fields(
+                channel, replace(item, message_id=sent.message_id), posted_as=sent.posted_as.value
+            ),
         )
 
-    async def _deliver(self, chat_id: int, content: PostContent, post: RenderedPost) -> SentPost:
+    async def _deliver(
+        self, channel: Channel, item: OutboxItem, content: PostContent, post: RenderedPost
+    ) -> SentPost:
         """Send a post; a photo Telegram refuses (400) goes once more as a text post."""
         try:
-            return await self._send(chat_id, post)
+            return await self._send(channel.chat_id, post)
         except TelegramError as error:
             failure = classify_error(error)
             if post.style is not PostStyle.PHOTO or failure.kind is not FailureKind.REJECTED:
                 raise
-            log.info("photo_refused", extra={"chat_id": chat_id, "error": failure.description})
-        return await self._send(chat_id, render_post(content, style=PostStyle.TEXT))
+            log.info("photo_refused", extra=post_fields(channel, item, error=failure.description))
+        return await self._send(channel.chat_id, render_post(content, style=PostStyle.TEXT))
 
     async def _send(self, chat_id: int, post: RenderedPost) -> SentPost:
         """Send one message within the pacing limits."""
@@ -308,27 +325,36 @@ class Publisher:
                 item.id, retry_at=now + timedelta(seconds=wait), error=failure.description
             )
             self.stats.flood_waits += 1
+            log.info("post_flood_wait", extra=post_fields(channel, item, retry_after=wait))
         elif kind in (FailureKind.TRANSIENT, FailureKind.UNCERTAIN):
             error = f"{kind.value.upper()}: {failure.description}"
+            fields = post_fields(channel, item, attempts=item.attempts, error=error)
             if kind is FailureKind.UNCERTAIN:
                 self.stats.uncertain += 1
-                log.warning("send_outcome_unknown", extra={"item_id": item.id, "error": error})
+                log.warning("send_outcome_unknown", extra=fields)
             if item.attempts >= self._config.max_attempts:
                 await outbox.mark_failed(item.id, error=error)
                 self.stats.failed += 1
-                log.error("post_gave_up", extra={"item_id": item.id, "error": error})
+                log.error("post_gave_up", extra=fields)
             else:
-                retry_at = now + timedelta(seconds=self._backoff(item.attempts))
-                await outbox.mark_failed(item.id, error=error, retry_at=retry_at)
+                delay = self._backoff(item.attempts)
+                await outbox.mark_failed(
+                    item.id, error=error, retry_at=now + timedelta(seconds=delay)
+                )
                 self.stats.retried += 1
+                log.info("post_retry", extra={**fields, "retry_in": round(delay, 1)})
         elif kind is FailureKind.REJECTED:
             await outbox.mark_failed(item.id, error=failure.description)
             self.stats.failed += 1
-            log.warning("post_rejected", extra={"item_id": item.id, "error": failure.description})
+            log.warning(
+                "post_rejected", extra=post_fields(channel, item, error=failure.description)
+            )
         elif kind is FailureKind.CHAT_UNAVAILABLE:
             await outbox.release(item.id, error=failure.description)
+            log.warning("post_held", extra=post_fields(channel, item, error=failure.description))
             await self._pause_channel(channel, failure.description)
         else:
+            log.warning("post_held", extra=post_fields(channel, item, error=failure.description))
             await self._hold_everything(failure.description)
             await outbox.release(
                 item.id,
@@ -370,7 +396,7 @@ class Publisher:
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article gives up its edit, never the loop
-            log.exception("edit_render_failed", extra={"item_id": item.id})
+            log.exception("edit_render_failed", extra=post_fields(channel, item))
             await self._db.outbox.finish_edit(
                 item.id, requested_at=requested_at, error=f"internal error: {error!r}"
             )
@@ -397,7 +423,7 @@ class Publisher:
             return
         await self._db.outbox.finish_edit(item.id, requested_at=requested_at, posted_digest=digest)
         self.stats.edited += 1
-        log.info("edited", extra={"item_id": item.id, "message_id": item.message_id})
+        log.info("edited", extra=post_fields(channel, item))
 
     async def _record_edit_failure(
         self, channel: Channel, item: OutboxItem, requested_at: datetime, failure: SendFailure
@@ -413,24 +439,32 @@ class Publisher:
                 item.id, retry_at=now + timedelta(seconds=wait), error=failure.description
             )
             self.stats.flood_waits += 1
+            log.info("edit_flood_wait", extra=post_fields(channel, item, retry_after=wait))
         elif kind in (FailureKind.TRANSIENT, FailureKind.UNCERTAIN):
+            fields = post_fields(channel, item, error=failure.description)
             waited = (now - requested_at).total_seconds()
             if waited > self._config.retry_max_seconds * self._config.max_attempts:
                 await outbox.finish_edit(
                     item.id, requested_at=requested_at, error=failure.description
                 )
+                log.error("edit_gave_up", extra=fields)
                 return
             config = self._config
             delay = min(config.retry_max_seconds, max(config.retry_base_seconds, waited))
             await outbox.defer_edit(
                 item.id, retry_at=now + timedelta(seconds=delay), error=failure.description
             )
+            log.info("edit_retry", extra={**fields, "retry_in": round(delay, 1)})
         elif kind is FailureKind.REJECTED:
-            log.warning("edit_rejected", extra={"item_id": item.id, "error": failure.description})
+            log.warning(
+                "edit_rejected", extra=post_fields(channel, item, error=failure.description)
+            )
             await outbox.finish_edit(item.id, requested_at=requested_at, error=failure.description)
         elif kind is FailureKind.CHAT_UNAVAILABLE:
+            log.warning("edit_held", extra=post_fields(channel, item, error=failure.description))
             await self._pause_channel(channel, failure.description)
         else:
+            log.warning("edit_held", extra=post_fields(channel, item, error=failure.description))
             await self._hold_everything(failure.description)
 
 

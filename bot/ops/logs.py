@@ -16,6 +16,10 @@ A record whose message is an event name (`snake_case`, no arguments) gets `event
 other text (third-party libraries' messages) goes to `message`. The fields are the record's
 `extra` attributes, each one value whatever it contains; a traceback goes to `exc`.
 Every record, ours and the libraries', passes the same `RedactTokenFilter` first.
+
+On a terminal, a live status line (the CLI's progress bar) registers with `above_status_line`:
+while it is shown, each log line clears it, is printed, and redraws it below, so that the two
+never share a line.
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Final, Literal
+from typing import Final, Literal, Protocol, TextIO
 
 # Telegram bot tokens look like `123456789:AA...` (35 url-safe characters after the colon).
 # No `\b` in front: inside Bot API URLs the token follows `/bot` directly.
@@ -219,6 +224,48 @@ class JsonFormatter(_EventFormatter):
         return json.dumps(self.fields(record), ensure_ascii=False, default=str)
 
 
+class StatusLine(Protocol):
+    """A line kept at the bottom of the terminal (a progress bar)."""
+
+    def clear(self) -> None:
+        """Erase the line, leaving the cursor at its start."""
+
+    def redraw(self) -> None:
+        """Draw the line again where the cursor is."""
+
+
+class _LineHandler(logging.StreamHandler[TextIO]):
+    """Our handler: one line per record, printed above the status line when one is shown."""
+
+    status: StatusLine | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Print the record; a status line is cleared first and redrawn after it."""
+        status = self.status
+        if status is None:
+            super().emit(record)
+            return
+        status.clear()
+        try:
+            super().emit(record)
+        finally:
+            status.redraw()
+
+
+@contextmanager
+def above_status_line(line: StatusLine) -> Iterator[None]:
+    """While the block runs, print every log line above `line` (cleared, then redrawn)."""
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, _LineHandler)]
+    previous = [h.status for h in handlers]
+    for handler in handlers:
+        handler.status = line
+    try:
+        yield
+    finally:
+        for handler, status in zip(handlers, previous, strict=True):
+            handler.status = status
+
+
 FORMATTERS: Final[Mapping[str, type[logging.Formatter]]] = {
     "keyvalue": KeyValueFormatter,
     "json": JsonFormatter,
@@ -234,7 +281,7 @@ def configure_logging(
 ) -> None:
     """Send one line per event to stderr at `level` in `log_format` (keyvalue or json),
     with the token and secrets redacted."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _LineHandler(sys.stderr)
     handler.setFormatter(FORMATTERS[log_format]())
     handler.addFilter(RedactTokenFilter(token, secrets=secrets))
     handler.set_name(_HANDLER_NAME)

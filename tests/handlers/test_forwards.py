@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.transport.send import inline_markup
+from handlers.common import PLAIN_TEXT_HINT
 from handlers.forwards import NOT_A_KNOWN_POST
 from news.render import post_keyboard
 from tests.factories import draft
@@ -61,12 +62,13 @@ async def test_pasting_a_link_saves_the_known_story(bot_app, db, desk):
         await ann.send("look: HTTPS://Harbour.Example/news/ferry?utm_source=tg#top")
         await ann.send("https://harbour.example/news/ferry")
         await ann.send("just words, no link")
-        await ann.send("/help")  # answered last: the plain message above got no reply
-        replies = await harness.wait_for_messages(ann.id, 3)
+        await ann.send("/help")
+        replies = await harness.wait_for_messages(ann.id, 4)
 
-    assert [reply.text for reply in replies[:2]] == [
+    assert [reply.text for reply in replies[:3]] == [
         "🔖 Saved: Night ferry returns",
         "Already in your bookmarks: Night ferry returns",
+        PLAIN_TEXT_HINT,  # words without a link save nothing and say how to
     ]
-    assert replies[2].text.startswith("Search from any chat")
+    assert replies[3].text.startswith("Search from any chat")
     assert [b.article_id for b in await db.bookmarks.list(ann.id)] == [ferry.id]

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import shlex
 import sys
 import tempfile
 import time
@@ -111,6 +112,9 @@ async def scene_create_channel(world: DemoWorld) -> None:
     )
     client = world.emulator.client
     world.reader = await client.create_user(READER_NAME, username="robin_reads")
+    # The reader is the bot's admin too, so that the admin commands can be tried as Robin.
+    admins = world.settings.admin_ids | {world.reader.id}
+    world.settings = world.settings.model_copy(update={"admin_ids": admins})
     world.discussion = await client.create_group(
         DISCUSSION_TITLE, member_ids=[world.reader.id], bot_status="administrator"
     )
@@ -312,7 +316,7 @@ async def play_demo(
         try:
             finished = await _play(world, scenes)
             if finished and options.keep_running:
-                _show_how_to_reach(world, database_path)
+                _show_how_to_reach(world, demo_environment(settings, world.settings))
                 await _until_stopped(world)
         finally:
             failure = await _stop_bot(world)
@@ -404,14 +408,42 @@ async def _stop_bot(world: DemoWorld) -> CommandError | None:
     return None
 
 
-def _show_how_to_reach(world: DemoWorld, database_path: Path) -> None:
-    """Print where everything runs, for `--keep-running`."""
+def setting_value(value: object) -> str:
+    """Return a setting's value as the environment spells it (`true`, `1,2`, the secret)."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, frozenset | set | list | tuple):
+        return ",".join(str(item) for item in sorted(value))
+    if isinstance(value, Path):
+        return str(value.absolute())  # the second terminal may be somewhere else
+    return str(value)
+
+
+def demo_environment(base: Settings, demo: Settings) -> dict[str, str]:
+    """Return every setting the demo changed, by its environment name: what a second
+    terminal needs to reach the same bot, database and feeds."""
+    changed: dict[str, str] = {}
+    for name in type(demo).model_fields:
+        value = getattr(demo, name)
+        if value is not None and value != getattr(base, name):
+            changed[name.upper()] = setting_value(value)
+    return changed
+
+
+def _show_how_to_reach(world: DemoWorld, environment: dict[str, str]) -> None:
+    """Print where everything runs and the settings to reach it, for `--keep-running`."""
     transcript = world.transcript
     transcript.step("everything keeps running; press Ctrl-C to stop")
-    transcript.note(f"Bot API (emulator):   TELEGRAM_API_BASE_URL={world.emulator.api_base_url}")
-    transcript.note(f"bot token:            TELEGRAM_BOT_TOKEN={world.emulator.token}")
-    transcript.note(f"control API:          {world.emulator.base_url}/control/")
-    transcript.note(f"database:             DATABASE_PATH={database_path}")
+    transcript.note("in a second terminal, these settings reach the same bot, database and feeds:")
+    for name, value in environment.items():
+        transcript.note(f"  export {name}={shlex.quote(value)}")
+    transcript.note(
+        f"then try `newsbot sources list` or `newsbot search honey`; {READER_NAME} "
+        f"(user {world.require_reader().id}) is in ADMIN_IDS, so /sources works as {READER_NAME}"
+    )
+    transcript.note(f"control API:          {world.emulator.base_url}/control/ (docs/emulator.md)")
     transcript.note(f"sample feed:          {world.feeds.feed_url}")
     transcript.note(f"sample article:       {world.feeds.article_url}")
     chats = f"{world.emulator.base_url}/control/chats"

@@ -44,15 +44,14 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
             ]
         if not sources:
             raise CommandError("nothing to fetch: no active sources (newsbot sources add URL)")
-        bar = ProgressBar(len(sources), "fetching")
+        with ProgressBar(len(sources), "fetching") as bar:
 
-        def advance(outcome: SourceOutcome) -> None:
-            bar.advance(outcome.source_name)
+            def advance(outcome: SourceOutcome) -> None:
+                bar.advance(outcome.source_name)
 
-        report = await ingestor.run_cycle(
-            sources, timeout_seconds=settings.fetch_cycle_timeout_seconds, on_done=advance
-        )
-        bar.close()
+            report = await ingestor.run_cycle(
+                sources, timeout_seconds=settings.fetch_cycle_timeout_seconds, on_done=advance
+            )
     print_table(
         ("ID", "SOURCE", "RESULT", "ENTRIES", "NEW", "UPDATED", "ERROR"),
         (
@@ -69,7 +68,19 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
         ),
     )
     print(report.summary())
+    print(queued_line(sum(o.queued for o in report.outcomes)))
     failures = [o for o in report.outcomes if o.status is OutcomeStatus.FAILED]
     for outcome in sorted(failures, key=lambda o: o.source_id):
         fail(f"source {outcome.source_id} ({outcome.source_name}) failed: {outcome.error}")
     return 1 if failures else 0
+
+
+def queued_line(queued: int) -> str:
+    """Say how many posts the cycle queued and who sends them."""
+    if queued == 0:
+        return "no posts queued (new articles go to the channels their source is routed to)"
+    posts = "post" if queued == 1 else "posts"
+    return (
+        f"{queued} {posts} queued for channels; `newsbot run` sends them "
+        "(a running bot picks them up within seconds)"
+    )

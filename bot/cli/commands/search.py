@@ -82,18 +82,22 @@ async def show_article(settings: Settings, args: argparse.Namespace) -> int:
         channels = {post.channel_id: await db.channels.get(post.channel_id) for post in posts}
         shares = await db.shares.count_for_article(article.id)
         comments = await db.discussion.comment_count(article.id)
+        source_name = (await db.sources.get(article.source_id)).name
     if args.json:
         fields = to_jsonable(article)
-        fields.update(posts=to_jsonable(posts), shares=shares, comments=comments)
+        fields.update(
+            source_name=source_name, posts=to_jsonable(posts), shares=shares, comments=comments
+        )
         print_json_lines([fields])
         return 0
     print(f"#{article.id}  {article.title}")
     print(f"url:        {article.url}")
-    print(f"source:     {article.source_id}   guid: {article.guid}")
+    print(f"source:     {source_name} (id {article.source_id})   guid: {article.guid}")
     print(f"published:  {article.published_at or '-'}   fetched: {article.fetched_at}")
     print(f"author:     {article.author or '-'}   language: {article.language or '-'}")
     print(f"image:      {article.image_url or '-'}")
-    print(f"tags:       {', '.join(article.tags) or '-'}")
+    for tag in article.tags or ["-"]:
+        print(f"tag:        {tag}")
     print(f"story:      {article.story_id}   simhash: {article.simhash:016x}")
     print(f"hash:       {article.content_hash}")
     for link in article.related:
@@ -101,11 +105,19 @@ async def show_article(settings: Settings, args: argparse.Namespace) -> int:
     for post in posts:
         print(f"posted:     {_post_line(post, channels[post.channel_id])}")
     print(f"engagement: {shares} shares, {comments} comments")
-    print()
-    print(article.summary)
+    if article.summary and not summary_in_body(article.summary, article.body):
+        print()
+        print(article.summary)
     print()
     print(article.body)
     return 0
+
+
+def summary_in_body(summary: str, body: str) -> bool:
+    """Tell whether the body already holds the summary (a lede, or a feed summary copying the
+    body's start), so that it is printed once; spacing and a cut's ellipsis do not count."""
+    wanted = " ".join(summary.removesuffix("…").split())
+    return bool(wanted) and wanted in " ".join(body.split())
 
 
 def _post_line(post: OutboxItem, channel: Channel) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import re
+import shlex
 import signal
 import sys
 import time
@@ -18,11 +20,12 @@ from pydantic import SecretStr
 from bot.cli.commands.base import CommandError
 from bot.cli.commands.demo import SCENES, DemoOptions, DemoWorld, play_demo, scene_start_bot
 from bot.cli.demo.reader import SHARE_GROUP_TITLE
-from bot.cli.demo.samples import sample_titles
+from bot.cli.demo.samples import SAMPLE_SOURCES, sample_titles
 from bot.cli.demo.world import DISCUSSION_TITLE
 from bot.ops.settings import load_settings
 
 DEMO_DEADLINE_SECONDS = 60.0
+EXPORT = re.compile(r"export (\w+)=(\S+)")
 
 
 def demo_env() -> dict[str, str]:
@@ -224,6 +227,7 @@ async def test_keep_running_leaves_everything_up_until_interrupted(tmp_path):
         bookmarks, help_text = private.json()["messages"]
         assert bookmarks["text"].startswith("Your bookmarks")
         assert "/bookmarks" in help_text["text"]
+        await second_terminal_reaches_the_demo(tmp_path, shown, write.group(2))
         process.send_signal(signal.SIGINT)
         _, err = await asyncio.wait_for(process.communicate(), timeout=15)
     finally:
@@ -232,6 +236,43 @@ async def test_keep_running_leaves_everything_up_until_interrupted(tmp_path):
             await process.wait()
     assert process.returncode == 0, err.decode()
     assert database.exists()  # a database given with --database is kept
+
+
+async def second_terminal_reaches_the_demo(tmp_path: Path, shown: str, write_url: str) -> None:
+    """With only the printed exports, a second terminal's CLI reads the demo's database and
+    reaches its bot; the demo reader is an admin, so /sources answers them."""
+    exports = {name: shlex.split(value)[0] for name, value in EXPORT.findall(shown)}
+    needed = {"TELEGRAM_API_BASE_URL", "TELEGRAM_BOT_TOKEN", "DATABASE_PATH", "ADMIN_IDS"}
+    assert needed <= set(exports)
+    assert exports["ALLOW_PRIVATE_ADDRESSES"] == "true"  # its sample feeds are on 127.0.0.1
+    elsewhere = tmp_path / "second-terminal"
+    elsewhere.mkdir()
+    listed = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "sources",
+        "list",
+        "--json",
+        cwd=elsewhere,
+        env={**demo_env(), **exports},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(listed.communicate(), timeout=30)
+    assert listed.returncode == 0, err.decode()
+    names = [json.loads(line)["name"] for line in out.decode().splitlines()]
+    assert names == [sample.name for sample in SAMPLE_SOURCES]
+    robin = int(exports["ADMIN_IDS"])
+    async with httpx.AsyncClient() as client:
+        body = {"user_id": robin, "text": "/sources"}
+        assert (await client.post(write_url, json=body)).status_code == 200
+        private = await client.get(
+            write_url.replace("/messages", f"/chats/{robin}/messages"),
+            params={"from_bot": 1, "count": 3, "wait": 10},
+        )
+    answer = private.json()["messages"][-1]["text"]
+    assert all(sample.name in answer for sample in SAMPLE_SOURCES), answer
 
 
 # ---- in process: how the scenes are played and how failures end the demo ----------------

@@ -323,7 +323,9 @@ async def test_a_forged_confirmation_from_a_non_admin_is_refused(bot_app, emulat
             "Forged",
             reply_markup=inline_markup(((PostButton("Remove", f"adrm:{quay.id}"),),)),
         )
-        [forged] = [m for m in await harness.client.messages(bob.id, from_bot=True)]
+        [forged] = [
+            m for m in await harness.client.messages(bob.id, from_bot=True) if m.text == "Forged"
+        ]
         answer = await bob.press(forged, data=f"adrm:{quay.id}")
         after = await snapshot(db)
 
