@@ -201,7 +201,7 @@ class SQLAlertRepository:
     async def state_counts(self, user_id: int | None = None) -> dict[AlertState, int]:
         rows = await self._session.fetchall(
             "SELECT state, count(*) AS n FROM alerts "
-            "WHERE :user_id IS NULL OR user_id = :user_id GROUP BY state",
+            "WHERE CAST(:user_id AS BIGINT) IS NULL OR user_id = :user_id GROUP BY state",
             {"user_id": user_id},
         )
         counts = dict.fromkeys(AlertState, 0)

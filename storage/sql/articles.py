@@ -441,8 +441,8 @@ class SQLArticleRepository:
     async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
         row = await self._session.fetchone(
             "SELECT count(*) FROM articles "
-            "WHERE (:since IS NULL OR fetched_at >= :since) "
-            "AND (:source_id IS NULL OR source_id = :source_id)",
+            "WHERE (CAST(:since AS BIGINT) IS NULL OR fetched_at >= :since) "
+            "AND (CAST(:source_id AS BIGINT) IS NULL OR source_id = :source_id)",
             {"since": to_micros_or_none(since), "source_id": source_id},
         )
         return int(row[0]) if row is not None else 0

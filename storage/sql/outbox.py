@@ -272,7 +272,7 @@ class SQLOutboxRepository:
     async def sent_count(self, *, since: datetime | None = None) -> int:
         row = await self._session.fetchone(
             "SELECT count(*) FROM outbox WHERE state = :sent "
-            "AND (:since IS NULL OR sent_at >= :since)",
+            "AND (CAST(:since AS BIGINT) IS NULL OR sent_at >= :since)",
             {"sent": OutboxState.SENT.value, "since": to_micros_or_none(since)},
         )
         return int(row[0]) if row is not None else 0
