@@ -129,8 +129,10 @@ class SourceRepository(Protocol):
         etag: str | None,
         last_modified: str | None,
         next_fetch_at: datetime,
+        skipped_entries: int = 0,
     ) -> Source:
-        """Record a fetch with content: validators stored, failures reset."""
+        """Record a fetch with content: validators stored, failures reset, and how many of
+        its entries could not be read (`Source.skipped_entries`)."""
         ...
 
     async def record_not_modified(

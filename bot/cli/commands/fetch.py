@@ -53,7 +53,7 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
                 sources, timeout_seconds=settings.fetch_cycle_timeout_seconds, on_done=advance
             )
     print_table(
-        ("ID", "SOURCE", "RESULT", "ENTRIES", "NEW", "UPDATED", "ERROR"),
+        ("ID", "SOURCE", "RESULT", "ENTRIES", "NEW", "UPDATED", "SKIPPED", "ERROR"),
         (
             (
                 o.source_id,
@@ -62,6 +62,7 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
                 o.entries,
                 o.inserted,
                 o.updated,
+                o.skipped,
                 shorten(o.error or "", 60),
             )
             for o in sorted(report.outcomes, key=lambda o: o.source_id)

@@ -218,7 +218,7 @@ async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
         print("no sources yet: newsbot sources add URL")
         return 0
     print_table(
-        ("ID", "STATE", "NAME", "ARTICLES", "LAST FETCH", "NEXT", "RESULT", "URL"),
+        ("ID", "STATE", "NAME", "ARTICLES", "LAST FETCH", "NEXT", "SKIPPED", "RESULT", "URL"),
         (
             (
                 line.source.id,
@@ -227,6 +227,7 @@ async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
                 line.articles,
                 _when(line.source.last_fetched_at),
                 _when(next_fetch(line.source)),
+                line.source.skipped_entries,
                 shorten(last_result(line.source), 40),
                 shorten(line.source.url, 50),
             )
