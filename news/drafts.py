@@ -18,6 +18,7 @@ from news.clean import (
 from news.clean import truncate as truncate_text
 from news.dedupe import article_simhash, canonical_url, content_hash
 from news.models import ArticleDraft, ParsedEntry, RelatedLink
+from news.render.html import http_url
 from news.tags import derive_tags, merge_tags
 from news.text import has_surrogates, scrub_surrogates
 
@@ -165,15 +166,21 @@ def _draft(
         title=title,
         summary=summary,
         body=body,
-        image_url=entry.image_url,
+        image_url=http_url(entry.image_url),
         author=(entry.author or "").strip() or None,
         published_at=entry.published_at,
         language=entry.language,
         tags=merge_tags(entry.categories, derived, source_tags),
-        related=list(entry.related),
+        related=[_web_link(link) for link in entry.related],
         content_hash=digest,
         simhash=article_simhash(title, body),
     )
+
+
+def _web_link(link: RelatedLink) -> RelatedLink:
+    """The related link with its URL kept only when it is an http(s) link."""
+    url = _url(link.url) or None
+    return link if url == link.url else RelatedLink(link.title, url, link.site)
 
 
 def _summary(feed_summary: str, body: str) -> str:
@@ -186,7 +193,9 @@ def _summary(feed_summary: str, body: str) -> str:
 
 
 def _url(url: str | None) -> str:
-    return canonical_url(url) if url else ""
+    """The canonical form of an http(s) link, or "" for anything else (`tg:`, `ftp:`,
+    `java\tscript:`, a link without a host): only web links are stored."""
+    return (http_url(canonical_url(url)) or "") if url else ""
 
 
 def _fallback_guid(title: str, entry: ParsedEntry) -> str:
