@@ -784,8 +784,12 @@ class StatusRepository(Protocol):
         """Return the store's status as of `now`."""
         ...
 
-    async def integrity_problems(self) -> builtins.list[str]:
-        """Run the engine's own integrity check; return the problems found (empty: intact)."""
+    async def integrity_problems(self, *, full_text: bool = True) -> builtins.list[str]:
+        """Run the engine's own integrity check; return the problems found (empty: intact).
+
+        `full_text=False` skips comparing the full-text indexes with their tables (the
+        costly half; `newsbot run` checks the rest at start and everything periodically).
+        """
         ...
 
     async def counts(self) -> StoreCounts:

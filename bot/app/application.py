@@ -12,6 +12,7 @@ from typing import cast
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.app.health.server import HealthServer
+from bot.app.integrity import check_at_start
 from bot.app.jobs import schedule_jobs
 from bot.app.runtime import fetch_policy, ingest_executor
 from bot.context import BotData, Context, NewsApplication
@@ -97,6 +98,7 @@ async def _post_init(application: NewsApplication) -> None:
             "database": db.location,
         },
     )
+    await check_at_start(db, settings.database_path)
     fetcher = await resources.enter_async_context(Fetcher(fetch_policy(settings)))
     executor = ingest_executor(settings)
     if executor is not None:

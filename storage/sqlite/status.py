@@ -12,18 +12,24 @@ from storage.sql.status import count_rows, read_status
 from storage.sqlite.migrations import schema_version
 from storage.sqlite.session import Session
 
-_FULL_TEXT_INDEXES: Final = ("articles_fts", "headlines_fts")
+FULL_TEXT_INDEXES: Final = ("articles_fts", "headlines_fts")
+"""The FTS5 indexes `integrity_problems` checks against the articles table."""
 
 
-async def _quick_check(session: Session) -> list[str]:
-    """Run `PRAGMA quick_check`, then FTS5's check of each full-text index against the
-    articles; return the problems found (empty: intact)."""
-    rows = await session.fetchall("PRAGMA quick_check")
+async def _quick_check(session: Session, *, full_text: bool) -> list[str]:
+    """Run `PRAGMA quick_check`, then (`full_text`) FTS5's check of each full-text index
+    against the articles; return the problems found (empty: intact)."""
+    try:
+        rows = await session.fetchall("PRAGMA quick_check")
+    except DatabaseError as exc:  # damaged beyond what the check itself can read
+        return [str(exc)]
     problems = [str(row[0]) for row in rows]
     if problems != ["ok"]:
         return problems
+    if not full_text:
+        return []
     found = []
-    for index in _FULL_TEXT_INDEXES:
+    for index in FULL_TEXT_INDEXES:
         try:  # rank 1: compare the index with the content table, not only with itself
             await session.execute(
                 f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"
@@ -42,8 +48,8 @@ class SQLiteStatusRepository:
     async def read(self, *, now: datetime) -> StoreStatus:
         return await read_status(self._session, now)
 
-    async def integrity_problems(self) -> list[str]:
-        return await _quick_check(self._session)
+    async def integrity_problems(self, *, full_text: bool = True) -> list[str]:
+        return await _quick_check(self._session, full_text=full_text)
 
     async def counts(self) -> StoreCounts:
         return await count_rows(self._session, await schema_version(self._session))
