@@ -23,7 +23,7 @@ from bot.ops.version import newsbot_version
 from bot.transport.http import with_aiohttp
 from bot.transport.pacing import Pacer
 from bot.transport.ratelimiter import PacingRateLimiter
-from bot.transport.updates import PerChatUpdateProcessor
+from bot.transport.updates import CleanUpdateQueue, PerChatUpdateProcessor
 from handlers import all_handlers
 from handlers.admin.menu import set_admin_commands
 from handlers.commands import set_bot_commands
@@ -61,6 +61,7 @@ def build_application(settings: Settings) -> NewsApplication:
         .context_types(ContextTypes(bot_data=BotData))
         .rate_limiter(PacingRateLimiter(pacer))
         .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(CleanUpdateQueue())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
