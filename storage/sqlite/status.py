@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 from typing import Final
@@ -12,6 +13,8 @@ from storage.sql.status import count_rows, read_status
 from storage.sqlite.migrations import schema_version
 from storage.sqlite.session import Session
 
+_DAMAGE: Final = re.compile(r"malformed|not a database|corrupt", re.IGNORECASE)
+"""SQLite's words for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB)."""
 FULL_TEXT_INDEXES: Final = ("articles_fts", "headlines_fts")
 """The FTS5 indexes `integrity_problems` checks against the articles table."""
 
@@ -21,8 +24,10 @@ async def _quick_check(session: Session, *, full_text: bool) -> list[str]:
     against the articles; return the problems found (empty: intact)."""
     try:
         rows = await session.fetchall("PRAGMA quick_check")
-    except DatabaseError as exc:  # damaged beyond what the check itself can read
-        return [str(exc)]
+    except DatabaseError as exc:
+        if not _DAMAGE.search(str(exc)):
+            raise  # closed, locked, ...: not a verdict on the file
+        return [str(exc)]  # damaged beyond what the check itself can read
     problems = [str(row[0]) for row in rows]
     if problems != ["ok"]:
         return problems

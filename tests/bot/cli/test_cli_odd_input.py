@@ -47,6 +47,8 @@ def test_ids_a_database_cannot_hold_are_usage_errors(capsys, argv):
 
 
 def test_a_huge_channel_id_is_not_found(capsys):
+    assert main(["sources", "add", "https://a.example/feed.xml", "--no-check"]) == 0
+    capsys.readouterr()
     code = main(["channels", "remove", "9" * 30])
     err = capsys.readouterr().err
     assert code == 1
@@ -76,7 +78,7 @@ def impossible_paths(tmp_path):
 def test_an_impossible_database_path_is_one_line(tmp_path, case):
     path, reason = impossible_paths(tmp_path)[case]
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "sources", "list"],
+        [sys.executable, "-m", "bot", "sources", "add", "https://a.example/f.xml", "--no-check"],
         env={"DATABASE_PATH": str(path), "PATH": "/usr/bin:/bin"},
         cwd=tmp_path,
         capture_output=True,
