@@ -24,6 +24,14 @@ UNKNOWN_COMMAND: Final = N_("I don't know that command. /help lists what I can d
 PLAIN_TEXT_HINT: Final = N_(
     "Send me a link to save a story, or search with /search WORDS. /help lists what I can do."
 )
+ECHO_MAX_CHARS: Final = 200
+"""User input quoted back in a reply is cut to this: a reply must fit Telegram's 4,096."""
+
+
+def echo(text: str) -> str:
+    """Return user input to quote in a reply: one line, cut to `ECHO_MAX_CHARS` with `…`."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= ECHO_MAX_CHARS else flat[: ECHO_MAX_CHARS - 1].rstrip() + "…"
 
 
 def texts(update: object) -> Texts:

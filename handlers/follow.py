@@ -29,7 +29,7 @@ from bot.services.alerts.follows import (
 )
 from bot.transport.errors import is_not_modified
 from bot.transport.send import inline_markup
-from handlers.common import remember_user, texts
+from handlers.common import echo, remember_user, texts
 from news.follows import MAX_FOLLOW_CHARS, FollowProblem
 
 
@@ -169,14 +169,14 @@ async def unfollow(update: Update, context: Context) -> None:
     _ = texts(update).gettext
     result = await stop_following(context.bot_data.db, user.id, " ".join(context.args or []))
     if result.status is UnfollowStatus.REMOVED and result.follow is not None:
-        reply = _("Stopped following: {query}").format(query=result.follow.query)
+        reply = _("Stopped following: {query}").format(query=echo(result.follow.query))
     elif result.status is UnfollowStatus.NO_SUCH_NUMBER:
         reply = _("You have no follow number {number}. See the list with /following.").format(
-            number=result.asked
+            number=echo(result.asked)
         )
     elif result.status is UnfollowStatus.NOT_FOLLOWING:
         reply = _("You do not follow “{query}”. See the list with /following.").format(
-            query=result.asked
+            query=echo(result.asked)
         )
     else:
         reply = _("Usage: /unfollow N or /unfollow WORDS — the numbers are in /following.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from news.clean import (
     drop_boilerplate,
@@ -16,8 +17,10 @@ from news.clean import (
 )
 from news.clean import truncate as truncate_text
 from news.dedupe import article_simhash, canonical_url, content_hash
-from news.models import ArticleDraft, ParsedEntry
+from news.models import ArticleDraft, ParsedEntry, RelatedLink
+from news.render.html import http_url
 from news.tags import derive_tags, merge_tags
+from news.text import has_surrogates, scrub_surrogates
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,19 @@ def build_drafts(
 ) -> list[ArticleDraft]:
     """Clean one source's batch of entries into drafts, in the same order.
 
+    The drafts of :func:`draft_batch`, without its count of unreadable entries.
+    """
+    return draft_batch(entries, source_tags=source_tags, fallback_url=fallback_url)[0]
+
+
+def draft_batch(
+    entries: list[ParsedEntry],
+    *,
+    source_tags: Sequence[str] = (),
+    fallback_url: str | None = None,
+) -> tuple[list[ArticleDraft], int]:
+    """Clean one source's batch of entries into drafts; return them and how many failed.
+
     Per entry: body = clean text of ``content`` (or of ``summary`` when the content has
     no text), with paragraphs recurring across the batch and known chrome dropped;
     summary = the feed's summary as text (cut with :func:`lede` beyond
@@ -48,29 +64,41 @@ def build_drafts(
     Tags = the entry's categories, else up to five derived from the text, then
     ``source_tags``; one per normalised key.
 
-    Entries with neither a title nor any text are skipped (logged at INFO with a count):
-    there is nothing to post or search.
+    Lone surrogates in any field become U+FFFD first (they cannot be stored). Entries with
+    neither a title nor any text are skipped (logged at INFO with a count): there is nothing
+    to post or search. An entry whose cleaning raises is left out and counted; the others
+    are kept.
     """
-    bodies: list[str] = []
-    summaries: list[str] = []
-    for entry in entries:
-        content = html_to_text(entry.content) if entry.content else ""
-        summary = html_to_text(entry.summary) if entry.summary else ""
-        bodies.append(content or summary)
-        summaries.append(summary if content else "")
-    bodies = drop_boilerplate(bodies)
-    summaries = drop_boilerplate(summaries)
+    failed = 0
+    readable: list[tuple[ParsedEntry, str, str]] = []
+    for raw in entries:
+        try:
+            entry = _scrubbed(raw)
+            content = html_to_text(entry.content) if entry.content else ""
+            summary = html_to_text(entry.summary) if entry.summary else ""
+        except Exception:  # this entry alone is unreadable: count it, keep the batch
+            failed += 1
+            logger.info("entry_unreadable", exc_info=True)
+            continue
+        readable.append((entry, content or summary, summary if content else ""))
+    bodies = drop_boilerplate([body for _, body, _ in readable])
+    summaries = drop_boilerplate([summary for _, _, summary in readable])
     single = len(entries) == 1
     drafts = []
     skipped = 0
-    for entry, body, feed_summary in zip(entries, bodies, summaries, strict=True):
-        draft = _draft(
-            entry,
-            body,
-            feed_summary,
-            source_tags=source_tags,
-            fallback_url=fallback_url if single else None,
-        )
+    for (entry, _, _), body, feed_summary in zip(readable, bodies, summaries, strict=True):
+        try:
+            draft = _draft(
+                entry,
+                body,
+                feed_summary,
+                source_tags=source_tags,
+                fallback_url=fallback_url if single else None,
+            )
+        except Exception:  # this entry alone is unreadable: count it, keep the batch
+            failed += 1
+            logger.info("entry_unreadable", exc_info=True)
+            continue
         if draft is None:
             skipped += 1
         else:
@@ -80,7 +108,36 @@ def build_drafts(
             "entries_skipped",
             extra={"skipped": skipped, "entries": len(entries), "cause": "neither title nor text"},
         )
-    return drafts
+    return drafts, failed
+
+
+def _scrubbed(entry: ParsedEntry) -> ParsedEntry:
+    """The entry with lone surrogates replaced in every text field."""
+    fields = (entry.guid, entry.url, entry.title, entry.summary, entry.content, entry.author)
+    texts = [*fields, entry.image_url, entry.language, *entry.categories]
+    texts += [text for link in entry.related for text in (link.title, link.url, link.site)]
+    if not any(text is not None and has_surrogates(text) for text in texts):
+        return entry
+    return replace(
+        entry,
+        guid=_scrub(entry.guid),
+        url=_scrub(entry.url),
+        title=scrub_surrogates(entry.title),
+        summary=scrub_surrogates(entry.summary),
+        content=scrub_surrogates(entry.content),
+        author=_scrub(entry.author),
+        image_url=_scrub(entry.image_url),
+        language=_scrub(entry.language),
+        categories=[scrub_surrogates(label) for label in entry.categories],
+        related=[
+            RelatedLink(scrub_surrogates(link.title), _scrub(link.url), _scrub(link.site))
+            for link in entry.related
+        ],
+    )
+
+
+def _scrub(text: str | None) -> str | None:
+    return None if text is None else scrub_surrogates(text)
 
 
 def _draft(
@@ -109,15 +166,21 @@ def _draft(
         title=title,
         summary=summary,
         body=body,
-        image_url=entry.image_url,
+        image_url=http_url(entry.image_url),
         author=(entry.author or "").strip() or None,
         published_at=entry.published_at,
         language=entry.language,
         tags=merge_tags(entry.categories, derived, source_tags),
-        related=list(entry.related),
+        related=[_web_link(link) for link in entry.related],
         content_hash=digest,
         simhash=article_simhash(title, body),
     )
+
+
+def _web_link(link: RelatedLink) -> RelatedLink:
+    """The related link with its URL kept only when it is an http(s) link."""
+    url = _url(link.url) or None
+    return link if url == link.url else RelatedLink(link.title, url, link.site)
 
 
 def _summary(feed_summary: str, body: str) -> str:
@@ -130,7 +193,9 @@ def _summary(feed_summary: str, body: str) -> str:
 
 
 def _url(url: str | None) -> str:
-    return canonical_url(url) if url else ""
+    """The canonical form of an http(s) link, or "" for anything else (`tg:`, `ftp:`,
+    `java\tscript:`, a link without a host): only web links are stored."""
+    return (http_url(canonical_url(url)) or "") if url else ""
 
 
 def _fallback_guid(title: str, entry: ParsedEntry) -> str:

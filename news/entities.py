@@ -65,6 +65,8 @@ class Source:
     created_at: datetime
     backfill: int = 0
     """How many of its newest items the first successful fetch queues for its channels."""
+    skipped_entries: int = 0
+    """Entries of its last fetched document that could not be read (the others were stored)."""
 
 
 @dataclass(frozen=True, slots=True)

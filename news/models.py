@@ -52,6 +52,8 @@ class ParsedDocument:
     link: str | None = None
     language: str | None = None
     entries: list[ParsedEntry] = field(default_factory=list)
+    skipped: int = 0
+    """Items that could not be read (an invalid character, a malformed field): left out."""
 
 
 @dataclass(slots=True)

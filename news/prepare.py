@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from news.drafts import build_drafts
+from news.drafts import draft_batch
 from news.models import ArticleDraft, DocumentKind, ParsedDocument
 from news.parse import parse_document
 
@@ -24,6 +24,8 @@ class PreparedDocument:
     kind: DocumentKind
     entries: int
     drafts: list[ArticleDraft]
+    skipped: int = 0
+    """Entries that could not be read or cleaned: left out, the others kept."""
 
 
 def drafts_from_document(
@@ -31,8 +33,11 @@ def drafts_from_document(
 ) -> PreparedDocument:
     """Clean a parsed document's entries into drafts."""
     fallback = (page_url or document.link) if document.kind in _SINGLE_ARTICLE_KINDS else None
-    drafts = build_drafts(document.entries, source_tags=source_tags, fallback_url=fallback)
-    return PreparedDocument(document.kind, len(document.entries), drafts)
+    drafts, failed = draft_batch(document.entries, source_tags=source_tags, fallback_url=fallback)
+    skipped = document.skipped + failed
+    return PreparedDocument(
+        document.kind, len(document.entries) + document.skipped, drafts, skipped
+    )
 
 
 def prepare_document(

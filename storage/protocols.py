@@ -129,8 +129,10 @@ class SourceRepository(Protocol):
         etag: str | None,
         last_modified: str | None,
         next_fetch_at: datetime,
+        skipped_entries: int = 0,
     ) -> Source:
-        """Record a fetch with content: validators stored, failures reset."""
+        """Record a fetch with content: validators stored, failures reset, and how many of
+        its entries could not be read (`Source.skipped_entries`)."""
         ...
 
     async def record_not_modified(
@@ -782,8 +784,12 @@ class StatusRepository(Protocol):
         """Return the store's status as of `now`."""
         ...
 
-    async def integrity_problems(self) -> builtins.list[str]:
-        """Run the engine's own integrity check; return the problems found (empty: intact)."""
+    async def integrity_problems(self, *, full_text: bool = True) -> builtins.list[str]:
+        """Run the engine's own integrity check; return the problems found (empty: intact).
+
+        `full_text=False` skips comparing the full-text indexes with their tables (the
+        costly half; `newsbot run` checks the rest at start and everything periodically).
+        """
         ...
 
     async def counts(self) -> StoreCounts:

@@ -12,6 +12,7 @@ from typing import cast
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.app.health.server import HealthServer
+from bot.app.integrity import check_at_start
 from bot.app.jobs import schedule_jobs
 from bot.app.runtime import fetch_policy, ingest_executor
 from bot.context import BotData, Context, NewsApplication
@@ -22,7 +23,7 @@ from bot.ops.version import newsbot_version
 from bot.transport.http import with_aiohttp
 from bot.transport.pacing import Pacer
 from bot.transport.ratelimiter import PacingRateLimiter
-from bot.transport.updates import PerChatUpdateProcessor
+from bot.transport.updates import CleanUpdateQueue, PerChatUpdateProcessor
 from handlers import all_handlers
 from handlers.admin.menu import set_admin_commands
 from handlers.commands import set_bot_commands
@@ -60,6 +61,7 @@ def build_application(settings: Settings) -> NewsApplication:
         .context_types(ContextTypes(bot_data=BotData))
         .rate_limiter(PacingRateLimiter(pacer))
         .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(CleanUpdateQueue())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -97,6 +99,7 @@ async def _post_init(application: NewsApplication) -> None:
             "database": db.location,
         },
     )
+    await check_at_start(db, settings.database_path)
     fetcher = await resources.enter_async_context(Fetcher(fetch_policy(settings)))
     executor = ingest_executor(settings)
     if executor is not None:

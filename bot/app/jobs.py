@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.app.integrity import CHECK_INTERVAL, FIRST_CHECK, check_integrity
 from bot.app.runtime import make_ingestor
 from bot.context import Context, NewsApplication
 from bot.delivery.notices import AdminNotifier
@@ -18,7 +19,8 @@ INGEST_TICK_SECONDS = 10.0
 
 
 def schedule_jobs(application: NewsApplication, *, first: timedelta) -> None:
-    """Run the ingestion tick every few seconds; each tick fetches only due sources."""
+    """Run the ingestion tick every few seconds (each tick fetches only due sources) and the
+    integrity check daily."""
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
@@ -27,6 +29,13 @@ def schedule_jobs(application: NewsApplication, *, first: timedelta) -> None:
         interval=INGEST_TICK_SECONDS,
         first=first,
         name="ingest",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    job_queue.run_repeating(
+        check_integrity,
+        interval=CHECK_INTERVAL,
+        first=FIRST_CHECK,
+        name="integrity",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
 

@@ -10,6 +10,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from bot.app.parent_watch import watch_parent
 from bot.ops.settings import Settings
 from bot.services.ingest import Clock, Ingestor, utc_now
 from news.fetch import Fetcher, FetchPolicy
@@ -58,12 +59,18 @@ def ingest_worker_count(settings: Settings) -> int:
 def ingest_executor(settings: Settings) -> ProcessPoolExecutor | None:
     """A process pool for parsing and cleaning, or None to do it inline.
 
-    Workers start from a fork server, not by forking this (threaded) process.
+    Workers start from a fork server, not by forking this (threaded) process, and exit when
+    this process ends, however it ends (`bot.app.parent_watch`).
     """
     workers = ingest_worker_count(settings)
     if workers == 0:
         return None
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=watch_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def make_ingestor(

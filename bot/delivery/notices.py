@@ -37,6 +37,7 @@ LanguageLookup = Callable[[int], Awaitable[str | None]]
 
 CHANNEL_LOST: Final = "channel_lost"
 SOURCE_DEACTIVATED: Final = "source_deactivated"
+DATABASE_DAMAGED: Final = "database_damaged"
 
 
 def unavailable_notice(channel: Channel, reason: str, language: Texts | None = None) -> str:
@@ -77,6 +78,16 @@ def deactivated_notice(source: Source, language: Texts | None = None) -> str:
         error=shorten(source.last_error or "-", ERROR_PREVIEW_CHARS),
         url=source.url,
     )
+
+
+def damaged_notice(problems: list[str], language: Texts | None = None) -> str:
+    """Return the plain-text notice sent to admins when the periodic check finds damage."""
+    _ = (language or texts_for(None)).gettext
+    return _(
+        "⚠️ The database failed its integrity check: {problem}\n\n"
+        "Searches and posts may miss articles. Stop the bot and restore the last good "
+        "backup (`newsbot db backup` makes one); until then /healthz says “damaged”."
+    ).format(problem=shorten("; ".join(problems[:3]) or "-", ERROR_PREVIEW_CHARS))
 
 
 async def no_language(_user_id: int) -> str | None:
@@ -142,6 +153,14 @@ class AdminNotifier:
                 "error": source.last_error,
             },
         )
+        return told
+
+    async def database_damaged(self, problems: list[str]) -> int:
+        """Tell every admin that the database is damaged; return how many were told."""
+        told = await self.notify(
+            (DATABASE_DAMAGED, 0), lambda language: damaged_notice(problems, language)
+        )
+        log.error("database_damaged", extra={"problems": problems[:3], "admins_told": told})
         return told
 
     async def notify(self, cause: NoticeCause, compose: Compose) -> int:

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Final
 
 from bot.ops.i18n import Texts, texts_for
-from news.render import clean_text
+from news.render import clean_text, http_url
+from news.text import scrub_surrogates
 from storage import Database
 
 BATCH: Final = 500
+_MARKDOWN_SPECIAL: Final = frozenset("\\`*_[]<>#|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +22,8 @@ class ExportedBookmark:
 
     article_id: int
     title: str
-    url: str
+    url: str | None
+    """The article's http(s) link; None when it has none (only web links are exported)."""
     source: str
     published_at: datetime
     saved_at: datetime
@@ -49,19 +52,22 @@ async def exported_bookmarks(db: Database, user_id: int) -> list[ExportedBookmar
                 ExportedBookmark(
                     article_id=article.id,
                     title=clean_text(article.title),
-                    url=article.url,
-                    source=names[article.source_id],
+                    url=http_url(article.url),
+                    source=clean_text(names[article.source_id]),
                     published_at=article.story_time,
                     saved_at=bookmark.created_at,
-                    tags=article.tags,
+                    tags=tuple(clean_text(tag) for tag in article.tags),
                     summary=clean_text(article.summary or article.body[:500]),
                 )
             )
 
 
 def bookmarks_json(items: list[ExportedBookmark]) -> str:
-    """Return the bookmarks as a JSON document (`{"bookmarks": [...]}`, ISO 8601 times)."""
-    return json.dumps(
+    """Return the bookmarks as a JSON document (`{"bookmarks": [...]}`, ISO 8601 times).
+
+    Every string is JSON-escaped (line breaks included); lone surrogates become U+FFFD.
+    """
+    document = json.dumps(
         {
             "bookmarks": [
                 {
@@ -80,16 +86,25 @@ def bookmarks_json(items: list[ExportedBookmark]) -> str:
         ensure_ascii=False,
         indent=2,
     )
+    return scrub_surrogates(document)
 
 
 def _markdown_text(text: str) -> str:
-    """Escape the characters that would make Markdown read text as markup."""
-    return "".join("\\" + char if char in "\\`*_[]<>#|" else char for char in text)
+    """One line of text with the characters Markdown would read as markup escaped.
+
+    Line breaks and controls are flattened first (`clean_text`), so no field can start a
+    line of its own in the document.
+    """
+    return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in clean_text(text))
 
 
-def _markdown_url(url: str) -> str:
-    """Return a URL safe inside a Markdown link's parentheses."""
-    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+def _markdown_link(title: str, url: str | None) -> str:
+    """`[title](url)` for an http(s) URL (parentheses escaped), else the title alone."""
+    link = http_url(url)
+    if link is None:
+        return _markdown_text(title)
+    safe = link.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{_markdown_text(title)}]({safe})"
 
 
 def bookmarks_markdown(items: list[ExportedBookmark], language: Texts | None = None) -> str:
@@ -98,7 +113,7 @@ def bookmarks_markdown(items: list[ExportedBookmark], language: Texts | None = N
     _ = (language or texts_for(None)).gettext
     lines = [_("# Bookmarks"), ""]
     for item in items:
-        lines.append(f"- [{_markdown_text(item.title)}]({_markdown_url(item.url)})")
+        lines.append(f"- {_markdown_link(item.title, item.url)}")
         meta = f"{_markdown_text(item.source)} · {item.published_at:%Y-%m-%d}"
         saved = _("saved {date}").format(date=f"{item.saved_at:%Y-%m-%d}")
         lines.append(f"  {meta} · {saved}")

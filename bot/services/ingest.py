@@ -72,12 +72,15 @@ class SourceOutcome:
     included), so not stored again."""
     empty: int = 0
     """Entries with neither a title nor any text (nothing to store)."""
+    skipped: int = 0
+    """Entries that could not be read and were left out (the others were stored)."""
 
     def not_stored(self) -> str:
         """Say why entries were not stored as new or updated articles, or ''."""
         reasons = (
             (self.unchanged, "already stored unchanged"),
             (self.empty, "with neither title nor text"),
+            (self.skipped, "unreadable"),
         )
         return ", ".join(f"{count} {why}" for count, why in reasons if count)
 
@@ -105,15 +108,21 @@ class CycleReport:
         return sum(o.updated for o in self.outcomes)
 
     @property
+    def skipped(self) -> int:
+        """Entries left out because they could not be read."""
+        return sum(o.skipped for o in self.outcomes)
+
+    @property
     def failed(self) -> int:
         """Sources whose fetch or parse failed."""
         return sum(1 for o in self.outcomes if o.status is OutcomeStatus.FAILED)
 
     def summary(self) -> str:
         """One line for people."""
+        skipped = f"{self.skipped} unreadable entries skipped, " if self.skipped else ""
         return (
             f"{len(self.outcomes)} sources, {self.entries} entries, {self.inserted} new, "
-            f"{self.updated} updated, {self.failed} failed in {self.seconds:.1f}s"
+            f"{self.updated} updated, {skipped}{self.failed} failed in {self.seconds:.1f}s"
         )
 
 
@@ -209,6 +218,7 @@ class Ingestor:
                 etag=result.etag,
                 last_modified=result.last_modified,
                 next_fetch_at=self._next_ok(source, result),
+                skipped_entries=prepared.skipped,
             )
         except HTTPStatusError as exc:
             return await self._record_failure(source, str(exc), exc.retry_after, started)
@@ -267,6 +277,7 @@ class Ingestor:
                 "inserted": len(result.inserted),
                 "updated": len(result.updated),
                 "queued": queued,
+                "skipped": prepared.skipped,
             },
         )
         return SourceOutcome(
@@ -280,7 +291,8 @@ class Ingestor:
             inserted_ids=tuple(result.inserted),
             queued=queued,
             unchanged=result.unchanged,
-            empty=prepared.entries - len(drafts),
+            empty=prepared.entries - prepared.skipped - len(drafts),
+            skipped=prepared.skipped,
         )
 
     async def _queue_for_channels(self, source: Source, article_ids: Sequence[int]) -> int:

@@ -17,6 +17,8 @@ from typing import Any, Final
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from news.text import has_surrogates, scrub_surrogates
+
 MAX_CONCURRENT_UPDATES: Final = 256
 
 
@@ -70,3 +72,48 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     def chats_in_flight(self) -> int:
         """Return how many chats have updates running or waiting (for tests and metrics)."""
         return len(self._chat_locks)
+
+
+class CleanUpdateQueue(asyncio.Queue[object]):
+    """The application's update queue, which replaces lone surrogates in incoming updates.
+
+    A lone surrogate (a JSON `"\\ud800"` from a client) is a valid `str` character that no
+    UTF-8 encoder accepts: in a search, a callback's data or a user's name it would raise
+    `UnicodeEncodeError` wherever the text is stored, hashed or sent. Polling and webhook
+    updates alike pass through this queue (`ApplicationBuilder.update_queue`), so every
+    handler sees text that can be encoded; other updates pass through untouched.
+    """
+
+    def put_nowait(self, item: object) -> None:
+        """Queue `item`, with lone surrogates replaced when it is an `Update`."""
+        super().put_nowait(clean_update(item))
+
+
+def clean_update(update: object) -> object:
+    """Return `update` with every lone surrogate replaced by U+FFFD (itself when none)."""
+    if not isinstance(update, Update):
+        return update
+    data = update.to_dict()
+    if not _has_surrogates(data):
+        return update
+    return Update.de_json(_scrubbed(data), update.get_bot())
+
+
+def _has_surrogates(value: object) -> bool:
+    if isinstance(value, str):
+        return has_surrogates(value)
+    if isinstance(value, dict):
+        return any(_has_surrogates(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_surrogates(v) for v in value)
+    return False
+
+
+def _scrubbed(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub_surrogates(value)
+    if isinstance(value, dict):
+        return {key: _scrubbed(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    return value

@@ -58,7 +58,7 @@ def source_id_argument(context: Context) -> int | None:
     if len(args) != 1:
         return None
     value = args[0].removeprefix("#")
-    return int(value) if value.isdigit() and len(value) <= 18 else None
+    return int(value) if value.isdecimal() and len(value) <= 18 else None
 
 
 async def list_sources(update: Update, context: Context) -> None:

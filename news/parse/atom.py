@@ -12,6 +12,7 @@ from lxml import etree
 
 from news.clean import looks_like_html
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
+from news.parse.entries import read_each
 from news.parse.fields import EntryFields
 from news.parse.links import resolve_url
 from news.parse.markup import (
@@ -59,13 +60,16 @@ def read_atom(tree: XmlTree, *, base_url: str | None = None) -> ParsedDocument:
         entries_elements = list(root.iter(*_ENTRY_TAGS))  # see read_rss: recovery nests entries
         if tree.closed_items is not None:
             entries_elements = entries_elements[: tree.closed_items]
-    entries = [
-        entry
-        for element in entries_elements
-        if (entry := read_atom_entry(element, feed_base, language, author)) is not None
-    ]
+    entries, skipped = read_each(
+        entries_elements, lambda element: read_atom_entry(element, feed_base, language, author)
+    )
     return ParsedDocument(
-        kind=DocumentKind.ATOM, title=title, link=link, language=language, entries=entries
+        kind=DocumentKind.ATOM,
+        title=title,
+        link=link,
+        language=language,
+        entries=entries,
+        skipped=skipped,
     )
 
 

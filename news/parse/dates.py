@@ -114,14 +114,14 @@ def parse_date(value: str | None) -> datetime | None:
     fast = _ISO_FAST_RE.fullmatch(text)
     if fast is not None:
         return _from_iso_fast(fast)
-    if text[0].isdigit():
-        if len(text) >= 7 and text[:4].isdigit():
+    if text[0].isdecimal():
+        if len(text) >= 7 and text[:4].isdecimal():
             match = _ISO_RE.fullmatch(text)
             if match is not None:
                 return _from_iso(match, int(match["year"]))
         elif text[2:3] == "-" and (match := _ISO_SHORT_RE.fullmatch(text)) is not None:
             return _from_iso(match, _full_year(int(match["year"])))
-        if text.isdigit() and len(text) in (10, 13):
+        if text.isdecimal() and len(text) in (10, 13):
             return from_timestamp(int(text[:10]))
     return parse_prose_date(text)
 

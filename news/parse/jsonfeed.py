@@ -24,6 +24,7 @@ from news.errors import ParseError
 from news.models import DocumentKind, ParsedDocument, ParsedEntry, RelatedLink
 from news.parse.dates import from_timestamp, parse_date
 from news.parse.encoding import decode_document
+from news.parse.entries import read_each
 from news.parse.links import first_image_in_html, resolve_url
 from news.parse.markup import collapse_whitespace, plain_text, text_to_html
 
@@ -68,13 +69,11 @@ def parse_json_feed(feed: Mapping[str, Any], *, url: str | None = None) -> Parse
     base = url or _string(feed.get("feed_url")) or link
     language = _string(feed.get("language"))
     feed_author = _authors(feed.get("authors"), feed.get("author"))
-    entries: list[ParsedEntry] = []
     items = feed.get("items")
-    for item in items if isinstance(items, list) else ():
-        if isinstance(item, dict):
-            entry = _json_feed_item(item, base, language, feed_author)
-            if entry is not None:
-                entries.append(entry)
+    entries, skipped = read_each(
+        (item for item in (items if isinstance(items, list) else ()) if isinstance(item, dict)),
+        lambda item: _json_feed_item(item, base, language, feed_author),
+    )
     title = _string(feed.get("title"))
     return ParsedDocument(
         kind=DocumentKind.JSON_FEED,
@@ -82,6 +81,7 @@ def parse_json_feed(feed: Mapping[str, Any], *, url: str | None = None) -> Parse
         link=resolve_url(link, url),
         language=language,
         entries=entries,
+        skipped=skipped,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Final
 from lxml import etree
 
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
+from news.parse.entries import read_each
 from news.parse.fields import EntryFields
 from news.parse.links import resolve_url
 from news.parse.markup import element_text, inner_markup, plain_text
@@ -64,11 +65,14 @@ def read_rss(tree: XmlTree, *, base_url: str | None = None) -> ParsedDocument:
         items = [child for child in header if child.tag in _ITEM_TAGS]
         if header is not root:  # RSS 1.0 puts items beside the channel, some 2.0 feeds too
             items += [child for child in root if child.tag in _ITEM_TAGS]
-    entries = [
-        entry for item in items if (entry := read_rss_item(item, base, language)) is not None
-    ]
+    entries, skipped = read_each(items, lambda item: read_rss_item(item, base, language))
     return ParsedDocument(
-        kind=DocumentKind.RSS, title=title, link=link, language=language, entries=entries
+        kind=DocumentKind.RSS,
+        title=title,
+        link=link,
+        language=language,
+        entries=entries,
+        skipped=skipped,
     )
 
 

@@ -222,7 +222,12 @@ CREATE INDEX alerts_pending ON alerts (user_id) WHERE state = 'pending';
 CREATE INDEX alerts_follow ON alerts (follow_id);
 """
 
-MIGRATIONS: Final[tuple[str, ...]] = (_V1,)
+_SOURCE_SKIPPED_ENTRIES_V2: Final = """
+-- Entries of the last fetched document that could not be read: left out, the others stored.
+ALTER TABLE sources ADD COLUMN skipped_entries BIGINT NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: Final[tuple[str, ...]] = (_V1, _SOURCE_SKIPPED_ENTRIES_V2)
 """Each entry moves the schema one version forward; never edit a released one."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -19,9 +19,9 @@ class PostgreSQLStatusRepository:
     async def read(self, *, now: datetime) -> StoreStatus:
         return await read_status(self._session, now)
 
-    async def integrity_problems(self) -> list[str]:
+    async def integrity_problems(self, *, full_text: bool = True) -> list[str]:  # noqa: ARG002  # the same cheap check either way
         # The server checks pages itself; what it can leave behind is an index a failed
-        # build marked invalid, and a schema older than this code expects.
+        # build marked invalid (full-text indexes included), whichever `full_text` asks.
         rows = await self._session.fetchall(
             "SELECT CAST(i.indexrelid AS regclass)::text AS name FROM pg_index AS i "
             "JOIN pg_class AS c ON c.oid = i.indrelid "

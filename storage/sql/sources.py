@@ -24,7 +24,7 @@ from storage.sql.session import Row, Session
 _COLUMNS: Final = (
     "id, url, name, tags, interval_seconds, active, paused, etag, last_modified, "
     "last_fetched_at, last_success_at, next_fetch_at, failure_count, last_error, created_at, "
-    "backfill"
+    "backfill, skipped_entries"
 )
 
 
@@ -47,6 +47,7 @@ def source_from_row(row: Row) -> Source:
         last_error=row["last_error"],
         created_at=from_micros(row["created_at"]),
         backfill=row["backfill"],
+        skipped_entries=row["skipped_entries"],
     )
 
 
@@ -202,17 +203,19 @@ class SQLSourceRepository:
         etag: str | None,
         last_modified: str | None,
         next_fetch_at: datetime,
+        skipped_entries: int = 0,
     ) -> Source:
         return await self._update(
             source_id,
             "etag = :etag, last_modified = :last_modified, last_fetched_at = :fetched_at, "
             "last_success_at = :fetched_at, next_fetch_at = :next_fetch_at, "
-            "failure_count = 0",
+            "failure_count = 0, skipped_entries = :skipped_entries",
             {
                 "etag": etag,
                 "last_modified": last_modified,
                 "fetched_at": to_micros(fetched_at),
                 "next_fetch_at": to_micros(next_fetch_at),
+                "skipped_entries": skipped_entries,
             },
         )
 

@@ -169,6 +169,7 @@ async def open_sqlite(path: Path | str, *, create: bool = True) -> SQLiteDatabas
     location = str(path)
     if location != MEMORY:
         _prepare_file(Path(location), create=create)
+        await asyncio.to_thread(_can_open, location)
     try:
         connection = await aiosqlite.connect(location, isolation_level=None)
     except sqlite3.Error as exc:
@@ -183,3 +184,16 @@ async def open_sqlite(path: Path | str, *, create: bool = True) -> SQLiteDatabas
         await asyncio.shield(connection.close())
         raise
     return SQLiteDatabase(session, location)
+
+
+def _can_open(location: str) -> None:
+    """Open the file once, or raise `DatabaseError` in one line.
+
+    Checked before aiosqlite starts its thread: a connection that fails inside that thread
+    leaves it behind, to fail again with "Event loop is closed" at exit.
+    """
+    try:
+        sqlite3.connect(location).close()
+    except sqlite3.Error as exc:
+        why = "it is a folder" if Path(location).is_dir() else str(exc)
+        raise DatabaseError(f"cannot open database {location}: {why}") from None

@@ -358,6 +358,12 @@ _HEADLINES_VOCAB_V12: Final = """
 CREATE VIRTUAL TABLE headlines_vocab USING fts5vocab (headlines_fts, 'row');
 """
 
+_SOURCE_SKIPPED_ENTRIES_V13: Final = """
+-- Entries of the last fetched document that could not be read (an invalid character, a
+-- malformed field): they are left out, the others stored; `sources list` shows the count.
+ALTER TABLE sources ADD COLUMN skipped_entries INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -371,6 +377,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _HEADLINES_FTS_V10,
     _STORY_TIME_BY_ID_V11,
     _HEADLINES_VOCAB_V12,
+    _SOURCE_SKIPPED_ENTRIES_V13,
 )
 """Forward migrations; the schema version is their count."""
 

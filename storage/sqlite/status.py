@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 from typing import Final
@@ -12,18 +13,28 @@ from storage.sql.status import count_rows, read_status
 from storage.sqlite.migrations import schema_version
 from storage.sqlite.session import Session
 
-_FULL_TEXT_INDEXES: Final = ("articles_fts", "headlines_fts")
+_DAMAGE: Final = re.compile(r"malformed|not a database|corrupt", re.IGNORECASE)
+"""SQLite's words for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+FULL_TEXT_INDEXES: Final = ("articles_fts", "headlines_fts")
+"""The FTS5 indexes `integrity_problems` checks against the articles table."""
 
 
-async def _quick_check(session: Session) -> list[str]:
-    """Run `PRAGMA quick_check`, then FTS5's check of each full-text index against the
-    articles; return the problems found (empty: intact)."""
-    rows = await session.fetchall("PRAGMA quick_check")
+async def _quick_check(session: Session, *, full_text: bool) -> list[str]:
+    """Run `PRAGMA quick_check`, then (`full_text`) FTS5's check of each full-text index
+    against the articles; return the problems found (empty: intact)."""
+    try:
+        rows = await session.fetchall("PRAGMA quick_check")
+    except DatabaseError as exc:
+        if not _DAMAGE.search(str(exc)):
+            raise  # closed, locked, ...: not a verdict on the file
+        return [str(exc)]  # damaged beyond what the check itself can read
     problems = [str(row[0]) for row in rows]
     if problems != ["ok"]:
         return problems
+    if not full_text:
+        return []
     found = []
-    for index in _FULL_TEXT_INDEXES:
+    for index in FULL_TEXT_INDEXES:
         try:  # rank 1: compare the index with the content table, not only with itself
             await session.execute(
                 f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"
@@ -42,8 +53,8 @@ class SQLiteStatusRepository:
     async def read(self, *, now: datetime) -> StoreStatus:
         return await read_status(self._session, now)
 
-    async def integrity_problems(self) -> list[str]:
-        return await _quick_check(self._session)
+    async def integrity_problems(self, *, full_text: bool = True) -> list[str]:
+        return await _quick_check(self._session, full_text=full_text)
 
     async def counts(self) -> StoreCounts:
         return await count_rows(self._session, await schema_version(self._session))

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import BotData
 from bot.ops.settings import Settings
+from bot.transport.updates import CleanUpdateQueue
 from handlers import all_handlers
 from news.entities import Article, Source
 from news.models import ArticleDraft
@@ -54,7 +55,9 @@ async def reader_bot(bot_app: Any, db: Database, **settings: Any) -> AsyncIterat
     handlers = [(handler, group) for group, hs in all_handlers().items() for handler in hs]
     async with bot_app(
         handlers=handlers,
-        configure=lambda builder: builder.context_types(ContextTypes(bot_data=BotData)),
+        configure=lambda builder: builder.context_types(
+            ContextTypes(bot_data=BotData)
+        ).update_queue(CleanUpdateQueue()),  # as build_application does
     ) as harness:
         harness.application.bot_data.attach(settings=Settings(_env_file=None, **settings), db=db)
         yield harness

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from bot.services.export import ExportedBookmark, bookmarks_markdown
@@ -100,3 +101,44 @@ async def test_a_russian_user_gets_russian_captions_and_markdown(bot_app, db, de
     assert json_message.caption == "5 закладок — в формате JSON"
     assert markdown.startswith("# Закладки\n\n- [")
     assert "Harbour Herald · 2026-11-30 · сохранено 2026-11-30" in markdown
+
+
+async def test_export_cannot_be_injected_by_stored_fields(bot_app, db, desk):
+    """Rows stored before links were validated: a newline in any field stays on its line."""
+    source = await desk.source("Herald\n# Injected heading")
+    (hostile, plain) = await desk.store(
+        source,
+        draft(
+            "hostile",
+            "Ferry\n- [evil](javascript:alert(1))",
+            url="https://harbour.example/a\n- [x](tg://resolve)",
+            tags=["Ferry\n# tag"],
+        ),
+        draft("plain", "Tram line extended", url="java\tscript:alert(1)"),
+    )
+    async with reader_bot(bot_app, db) as harness:
+        ann = await harness.new_user("Ann")
+        await ann.send("/help")
+        await harness.wait_for_messages(ann.id, 1)
+        await db.bookmarks.add(ann.id, hostile.id, now=PUBLISHED)
+        await db.bookmarks.add(ann.id, plain.id, now=PUBLISHED + timedelta(hours=1))
+        await ann.send("/export")
+        _, markdown_message, json_message = await harness.wait_for_messages(ann.id, 3)
+        markdown = (
+            await harness.client.file_bytes(markdown_message.raw["document"]["file_id"])
+        ).decode()
+        exported = json.loads(
+            await harness.client.file_bytes(json_message.raw["document"]["file_id"])
+        )
+
+    lines = markdown.splitlines()
+    assert [line for line in lines if not line.startswith(("  ", "- "))] == ["# Bookmarks", ""]
+    assert [line for line in lines if line.startswith("- ")] == [
+        "- Tram line extended",
+        "- Ferry - \\[evil\\](javascript:alert(1))",
+    ]
+    targets = re.findall(r"(?<!\\)\]\(([^)]*)", markdown)  # unescaped `](target`
+    assert all(target.startswith("https://") for target in targets)
+    assert [item["url"] for item in exported["bookmarks"]] == [None, None]
+    assert exported["bookmarks"][1]["source"] == "Herald # Injected heading"
+    assert exported["bookmarks"][1]["tags"] == ["Ferry # tag"]

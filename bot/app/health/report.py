@@ -7,7 +7,9 @@ Rules (see docs/operations.md):
   `max(3 x POLL_INTERVAL_SECONDS, 15 min)` (counted from the start when never, or not since).
 - `publish_stale`: a post could have gone out for more than 15 min (its channel not paused)
   and nothing was posted successfully in those 15 min.
-- `"status"` is `"degraded"` when either is stale, else `"ok"`.
+- `"database": "damaged"` (with `"database_problems"`) when the periodic integrity check
+  found damage (bot.app.integrity); 200, since a restart refuses a damaged file anyway.
+- `"status"` is `"degraded"` when either is stale or the database is damaged, else `"ok"`.
 """
 
 from __future__ import annotations
@@ -45,7 +47,12 @@ def database_down(reason: str, *, started_at: datetime) -> HealthReport:
 
 
 def health_report(
-    status: StoreStatus, *, now: datetime, started_at: datetime, poll_interval_seconds: int
+    status: StoreStatus,
+    *,
+    now: datetime,
+    started_at: datetime,
+    poll_interval_seconds: int,
+    integrity_problems: list[str] | None = None,
 ) -> HealthReport:
     """The report for a readable database, with the staleness rules above applied."""
     fetch_window = max(MIN_FETCH_WINDOW, timedelta(seconds=3 * poll_interval_seconds))
@@ -58,11 +65,17 @@ def health_report(
         and now - waiting > PUBLISH_WINDOW
         and _older_than(status.last_publish_ok_at, PUBLISH_WINDOW, now=now, started_at=started_at)
     )
+    damaged = bool(integrity_problems)
+    body: dict[str, Any] = {
+        "status": "degraded" if fetch_stale or publish_stale or damaged else "ok",
+        "database": "damaged" if damaged else "ok",
+    }
+    if integrity_problems:
+        body["database_problems"] = integrity_problems[:5]
     return HealthReport(
         HTTPStatus.OK,
         {
-            "status": "degraded" if fetch_stale or publish_stale else "ok",
-            "database": "ok",
+            **body,
             "last_fetch_ok_at": _iso(status.last_fetch_ok_at),
             "last_publish_ok_at": _iso(status.last_publish_ok_at),
             "fetch_stale": fetch_stale,

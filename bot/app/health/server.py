@@ -74,6 +74,7 @@ class HealthServer:
             now=now,
             started_at=self.started_at,
             poll_interval_seconds=self._data.settings.poll_interval_seconds,
+            integrity_problems=self._data.integrity_problems,
         )
 
     async def _store_status(self, now: datetime) -> StoreStatus | str:

@@ -11,6 +11,31 @@ from bot.ops.settings import Settings
 CommandHandler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 
 
+MAX_ID = 2**63 - 1
+"""The largest id a database row can have (a signed 64-bit integer)."""
+
+
+def record_id(text: str) -> int:
+    """An argparse type: a stored row's id, a whole number from 1 to `MAX_ID`."""
+    value = text.strip()
+    if not (value.isascii() and value.isdecimal()) or not 1 <= int(value) <= MAX_ID:
+        raise argparse.ArgumentTypeError(
+            f"not an id (a whole number from 1 to {MAX_ID}): {text!r}"
+        )
+    return int(value)
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number that fits a database integer (±`MAX_ID`)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not -MAX_ID <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"out of range (at most {MAX_ID}): {text!r}")
+    return value
+
+
 class CommandError(Exception):
     """A command could not do what was asked; the message is shown as one line."""
 

@@ -88,9 +88,9 @@ async def telegram_bot(settings: Settings) -> AsyncIterator[Bot]:
 async def find_channel(db: Database, text: str) -> Channel:
     """Return the stored channel named by its id, `@username` or Telegram chat id."""
     value = text.strip()
-    if value.isdigit():
+    if value.isdecimal() and len(value) <= 18:
         return await db.channels.get(int(value))
-    if value.startswith("-") and value[1:].isdigit():
+    if value.startswith("-") and value[1:].isdecimal() and len(value) <= 19:
         channel = await db.channels.get_by_chat_id(int(value))
     else:
         username = value.removeprefix("@").casefold()

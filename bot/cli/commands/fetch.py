@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.app.runtime import database, ingestion
-from bot.cli.commands.base import CommandError
+from bot.cli.commands.base import CommandError, record_id
 from bot.cli.output import ProgressBar, fail, print_table, shorten
 from bot.ops.settings import Settings
 from bot.services.admin.sources import is_fetched
@@ -16,7 +16,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add `fetch`."""
     parser = commands.add_parser("fetch", help="run one ingestion cycle now")
     parser.add_argument(
-        "--source", type=int, action="append", metavar="ID", help="only this source (repeatable)"
+        "--source",
+        type=record_id,
+        action="append",
+        metavar="ID",
+        help="only this source (repeatable)",
     )
     parser.add_argument(
         "--due", action="store_true", help="only sources whose next fetch time has come"
@@ -53,7 +57,7 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
                 sources, timeout_seconds=settings.fetch_cycle_timeout_seconds, on_done=advance
             )
     print_table(
-        ("ID", "SOURCE", "RESULT", "ENTRIES", "NEW", "UPDATED", "ERROR"),
+        ("ID", "SOURCE", "RESULT", "ENTRIES", "NEW", "UPDATED", "SKIPPED", "ERROR"),
         (
             (
                 o.source_id,
@@ -62,6 +66,7 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
                 o.entries,
                 o.inserted,
                 o.updated,
+                o.skipped,
                 shorten(o.error or "", 60),
             )
             for o in sorted(report.outcomes, key=lambda o: o.source_id)

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from bot.app.runtime import database
-from bot.cli.commands.base import CommandError
+from bot.cli.commands.base import CommandError, record_id
 from bot.cli.commands.channels import channel_label, find_channel
 from bot.cli.output import print_json_lines, print_table, shorten
 from bot.ops.settings import Settings
@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     add = actions.add_parser("add", help="route a source to a channel (replaces its filters)")
-    add.add_argument("source", type=int, metavar="SOURCE_ID")
+    add.add_argument("source", type=record_id, metavar="SOURCE_ID")
     add.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
     add_filter_options(add)
     add.set_defaults(handler=add_route)
@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.set_defaults(handler=list_routes)
 
     remove = actions.add_parser("remove", help="stop sending a source to a channel")
-    remove.add_argument("source", type=int, metavar="SOURCE_ID")
+    remove.add_argument("source", type=record_id, metavar="SOURCE_ID")
     remove.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
     remove.set_defaults(handler=remove_route)
 

@@ -7,6 +7,7 @@ import argparse
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app.application import build_application
+from bot.app.integrity import DamagedDatabaseError
 from bot.app.lifecycle import run_until_stopped
 from bot.cli.checks import refused_token
 from bot.cli.commands.base import CommandError
@@ -35,6 +36,8 @@ async def run_bot(settings: Settings, args: argparse.Namespace) -> int:  # noqa:
     application = build_application(settings)
     try:
         await run_until_stopped(application)
+    except DamagedDatabaseError as exc:
+        raise CommandError(str(exc)) from None
     except InvalidToken as exc:
         raise CommandError(refused_token(settings, exc)) from None
     except NetworkError as exc:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.app.runtime import database, fetch_policy
-from bot.cli.commands.base import CommandError
+from bot.cli.commands.base import CommandError, record_id, whole_number
 from bot.cli.commands.channels import channel_label, find_channel
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.ops.settings import Settings
@@ -45,7 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("url", metavar="URL")
     add.add_argument("--name", help="display name (default: the feed's title)")
     add.add_argument("--tag", action="append", default=[], help="tag every article (repeatable)")
-    add.add_argument("--interval", type=int, metavar="S", help="seconds between fetches")
+    add.add_argument("--interval", type=whole_number, metavar="S", help="seconds between fetches")
     add.add_argument(
         "--channel",
         action="append",
@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add.add_argument(
         "--backfill",
-        type=int,
+        type=whole_number,
         default=0,
         metavar="N",
         help="the first fetch posts only the newest N items (default 0: none, no flood)",
@@ -74,13 +74,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.set_defaults(handler=list_sources)
 
     rename = actions.add_parser("rename", help="give a source another name (articles stay)")
-    rename.add_argument("id", type=int, metavar="ID")
+    rename.add_argument("id", type=record_id, metavar="ID")
     rename.add_argument("name", metavar="NAME")
     rename.set_defaults(handler=rename_source)
 
     change = actions.add_parser("set", help="change a source's interval or tags (articles stay)")
-    change.add_argument("id", type=int, metavar="ID")
-    change.add_argument("--interval", type=int, metavar="S", help="seconds between fetches")
+    change.add_argument("id", type=record_id, metavar="ID")
+    change.add_argument(
+        "--interval", type=whole_number, metavar="S", help="seconds between fetches"
+    )
     change.add_argument(
         "--tag", action="append", metavar="T", help="its tags, replacing the old ones (repeatable)"
     )
@@ -90,7 +92,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     remove = actions.add_parser(
         "remove", help="delete a source with its articles (use pause to keep them)"
     )
-    remove.add_argument("id", type=int, metavar="ID")
+    remove.add_argument("id", type=record_id, metavar="ID")
     remove.add_argument(
         "--yes", action="store_true", help="do not ask for confirmation (for scripts)"
     )
@@ -101,7 +103,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ("resume", resume_source_command, "fetch a paused or deactivated source again"),
     ):
         action = actions.add_parser(name, help=text)
-        action.add_argument("id", type=int, metavar="ID")
+        action.add_argument("id", type=record_id, metavar="ID")
         action.set_defaults(handler=handler)
 
 
@@ -218,7 +220,7 @@ async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
         print("no sources yet: newsbot sources add URL")
         return 0
     print_table(
-        ("ID", "STATE", "NAME", "ARTICLES", "LAST FETCH", "NEXT", "RESULT", "URL"),
+        ("ID", "STATE", "NAME", "ARTICLES", "LAST FETCH", "NEXT", "SKIPPED", "RESULT", "URL"),
         (
             (
                 line.source.id,
@@ -227,6 +229,7 @@ async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
                 line.articles,
                 _when(line.source.last_fetched_at),
                 _when(next_fetch(line.source)),
+                line.source.skipped_entries,
                 shorten(last_result(line.source), 40),
                 shorten(line.source.url, 50),
             )

@@ -224,12 +224,12 @@ async def find_added_channel(db: Database, text: str) -> Channel | None:
     value = text.strip()
     for prefix in ("https://t.me/", "http://t.me/", "t.me/"):
         value = value.removeprefix(prefix)
-    if value.isdigit():
+    if value.isdecimal() and len(value) <= 18:
         try:
             return await db.channels.get(int(value))
         except NotFoundError:
             return None
-    if value.startswith("-") and value[1:].isdigit():
+    if value.startswith("-") and value[1:].isdecimal() and len(value) <= 19:
         return await db.channels.get_by_chat_id(int(value))
     username = value.removeprefix("@").casefold()
     return next(

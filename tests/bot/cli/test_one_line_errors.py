@@ -91,7 +91,7 @@ def test_a_usage_error_names_the_command_and_its_help(capsys):
     code, _, err = run(capsys, ["search", "x", "--limit", "ten"])
     assert code == 2
     assert err == (
-        "newsbot: error: search: argument --limit: invalid int value: 'ten' "
+        "newsbot: error: search: argument --limit: not a whole number: 'ten' "
         "(see `newsbot search --help`)\n"
     )
 

@@ -213,7 +213,7 @@ async def test_list_shows_articles_last_result_and_next_fetch(capsys):
     assert code == 0
     header, first, second = out.splitlines()
     assert header.split() == [
-        "ID", "STATE", "NAME", "ARTICLES", "LAST", "FETCH", "NEXT", "RESULT", "URL"
+        "ID", "STATE", "NAME", "ARTICLES", "LAST", "FETCH", "NEXT", "SKIPPED", "RESULT", "URL"
     ]  # fmt: skip
     assert first.split()[:5] == ["1", "ok", "Valley", "Courier", "2"]
     assert "failed: HTTP 500" in second

@@ -14,6 +14,7 @@ from bot.context import BotData
 from bot.ops.settings import Settings
 from bot.transport.pacing import Pacer, PacingLimits
 from bot.transport.ratelimiter import PacingRateLimiter
+from bot.transport.updates import CleanUpdateQueue
 from emulator import EmulatorConfig, FloodLimits
 from emulator.client import EmulatorError
 from handlers import all_handlers
@@ -80,7 +81,9 @@ async def admin_bot(
     async with bot_app(
         handlers=handlers,
         rate_limiter=PacingRateLimiter(Pacer(PacingLimits(time_scale=TIME_SCALE))),
-        configure=lambda builder: builder.context_types(ContextTypes(bot_data=BotData)),
+        configure=lambda builder: builder.context_types(
+            ContextTypes(bot_data=BotData)
+        ).update_queue(CleanUpdateQueue()),  # as build_application does
     ) as harness:
         data = harness.application.bot_data
         data.attach(

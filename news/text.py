@@ -1,0 +1,26 @@
+"""Text that can be stored and sent: lone UTF-16 surrogates replaced.
+
+A lone surrogate (U+D800..U+DFFF) is a valid Python `str` character that no UTF-8 encoder
+accepts: a JSON `"\\ud800"`, a character reference `&#xD800;` or a Telegram update can carry
+one, and it raises `UnicodeEncodeError` wherever the text is written (SQLite, hashes, the Bot
+API). Text from outside passes through `scrub_surrogates` before it is stored or echoed.
+"""
+
+from __future__ import annotations
+
+import re
+
+REPLACEMENT = "\ufffd"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogates(text: str) -> bool:
+    """Tell whether `text` holds a lone surrogate (it cannot be encoded as UTF-8)."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def scrub_surrogates(text: str) -> str:
+    """Return `text` with every lone surrogate replaced by U+FFFD."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(REPLACEMENT, text)
