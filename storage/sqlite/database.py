@@ -59,6 +59,15 @@ _PRAGMAS: Final = (
     "PRAGMA temp_store = MEMORY",
     "PRAGMA wal_autocheckpoint = 4000",  # checkpoint every ~16 MB of WAL, not every 4 MB
 )
+# Reads outside transactions run on these connections, so they never wait for the writer
+# (storage.sqlite.session); two let two inline searches run at once beside an ingest.
+READERS: Final = 2
+_READER_PRAGMAS: Final = (
+    "PRAGMA query_only = ON",  # a statement misrouted here fails instead of writing
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    f"PRAGMA cache_size = -{CACHE_SIZE_KIB}",
+    "PRAGMA temp_store = MEMORY",
+)
 
 
 class SQLiteDatabase:
@@ -173,13 +182,36 @@ async def open_sqlite(path: Path | str, *, create: bool = True) -> SQLiteDatabas
         connection = await aiosqlite.connect(location, isolation_level=None)
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot open database {location}: {exc}") from exc
+    connection.row_factory = sqlite3.Row
+    session = Session(connection)
     try:
-        connection.row_factory = sqlite3.Row
-        session = Session(connection)
         for pragma in _PRAGMAS:
             await session.fetchall(pragma)
         await migrate(session)
+        mode = await session.fetchone("PRAGMA journal_mode")
+        if location != MEMORY and mode is not None and mode[0] == "wal":
+            for _ in range(READERS):
+                session.add_readers([await _open_reader(location)])
     except BaseException:
-        await asyncio.shield(connection.close())
+        await asyncio.shield(session.close())
         raise
     return SQLiteDatabase(session, location)
+
+
+async def _open_reader(location: str) -> aiosqlite.Connection:
+    """Open one `query_only` reader connection on the database file at `location`."""
+    try:
+        reader = await aiosqlite.connect(location, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {location}: {exc}") from exc
+    try:
+        reader.row_factory = sqlite3.Row
+        for pragma in _READER_PRAGMAS:
+            await reader.execute_fetchall(pragma)
+    except sqlite3.Error as exc:
+        await asyncio.shield(reader.close())
+        raise DatabaseError(f"cannot open database {location}: {exc}") from exc
+    except BaseException:
+        await asyncio.shield(reader.close())
+        raise
+    return reader
