@@ -78,7 +78,9 @@ async def test_a_second_run_on_the_same_file_refuses_with_one_line(
         assert "DATABASE_URL" in err
         assert emulator.token not in err
         # CLI commands work beside the running bot, on the same file
-        code, _, err = await newsbot(env, tmp_path, "sources", "add", "https://a.example/feed")
+        code, _, err = await newsbot(
+            env, tmp_path, "sources", "add", "--no-check", "https://a.example/feed"
+        )
         assert code == 0, err
         code, out, err = await newsbot(env, tmp_path, "sources", "list")
         assert code == 0, err
