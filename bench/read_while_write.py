@@ -31,8 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.inline import CACHE, KINDS, PAGE, Latency, queries
 from bench.ingest import serve, synthetic_folder
+from bench.inline import CACHE, KINDS, PAGE, Latency, queries
 from bot.app.runtime import ingest_executor, ingest_worker_count
 from bot.ops.settings import Settings
 from bot.services.ingest import Ingestor
@@ -55,7 +55,9 @@ class Phase:
 
     def line(self) -> str:
         """One printed line."""
-        ingest = f", ingested {self.entries:,} entries in {self.seconds:.1f}s" if self.entries else ""
+        ingest = ""
+        if self.entries:
+            ingest = f", ingested {self.entries:,} entries in {self.seconds:.1f}s"
         return (
             f"  {self.name:<18} {self.latency}   ({self.latency.count} queries{ingest}; "
             f"process CPU {self.cpu_percent:.0f}%, load {self.load:.2f})"
@@ -98,7 +100,9 @@ async def ingest(db: Database, urls: list[str], workers: int) -> int:
     return report.inserted
 
 
-async def searches(db: Database, texts: list[str], every: float, done: asyncio.Event) -> list[float]:
+async def searches(
+    db: Database, texts: list[str], every: float, done: asyncio.Event
+) -> list[float]:
     """Search one text every `every` seconds until `done`; return each one's latency,
     counted from when it was due (so a stalled event loop counts too)."""
     timings: list[float] = []

@@ -13,8 +13,33 @@ from storage.sqlite.search import fts_match
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=600)
 # Query-language pieces glued with odd separators, so the grammar's corners come up often.
 PIECES = st.sampled_from(
-    ['"', "#", "source:", 'source:"', "saved", "*", "-", "NEAR(", ")", "OR", "AND", "_", "'",
-     "don't", "#Syria", "x", "ab", "abc", "\u0301", "İ", "ß", "²", "\ud800", "\x00", "🦀"]
+    [
+        '"',
+        "#",
+        "source:",
+        'source:"',
+        "saved",
+        "*",
+        "-",
+        "NEAR(",
+        ")",
+        "OR",
+        "AND",
+        "_",
+        "'",
+        "don't",
+        "#Syria",
+        "x",
+        "ab",
+        "abc",
+        "\u0301",
+        "İ",
+        "ß",
+        "²",
+        "\ud800",
+        "\x00",
+        "🦀",
+    ]
 )
 SEPARATORS = st.sampled_from(["", " ", "  ", "\t", "\n", "\u3000", "\u00a0"])
 QUERY_LIKE = st.lists(st.tuples(PIECES, SEPARATORS), max_size=30).map(
@@ -32,7 +57,8 @@ def assert_valid(query: SearchQuery) -> None:
         assert " ".join(tokenize(text)) == text, query  # tokens only: nothing to interpret
     terms = len(query.words) + len(query.phrases) + (query.prefix is not None)
     assert terms <= MAX_TERMS, query
-    assert len(query.tags) <= MAX_FILTERS and len(query.sources) <= MAX_FILTERS, query
+    assert len(query.tags) <= MAX_FILTERS, query
+    assert len(query.sources) <= MAX_FILTERS, query
     assert all(tag and normalize_tag(tag) == tag for tag in query.tags), query
     assert all(source and source == " ".join(source.split()) for source in query.sources)
     for value in (*query.words, *query.phrases, *query.tags, *query.sources, query.prefix or ""):

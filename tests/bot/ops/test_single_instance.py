@@ -28,6 +28,11 @@ def bot_env(emulator: RunningEmulator, database: Path) -> dict[str, str]:
     }
 
 
+def text_of(log: Path) -> str:
+    """Return what a bot process logged so far."""
+    return log.read_text(errors="replace")
+
+
 @asynccontextmanager
 async def running_bot(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.subprocess.Process]:
     """Start `newsbot run` as a process and yield it once it logged `event=started`."""
@@ -37,8 +42,8 @@ async def running_bot(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.s
         )
     try:
         async with asyncio.timeout(30):
-            while "event=started" not in log.read_text(errors="replace"):
-                assert bot.returncode is None, log.read_text(errors="replace")
+            while "event=started" not in text_of(log):
+                assert bot.returncode is None, text_of(log)
                 await asyncio.sleep(0.1)  # polling the log for start-up, not an assertion
         yield bot
     finally:
@@ -106,19 +111,18 @@ def test_the_lock_names_its_holder_and_is_released_on_exit(tmp_path: Path) -> No
     with single_instance(database) as path:
         assert path == lock_path(database) == tmp_path / "bot.sqlite3.lock"
         assert path.read_text() == f"{os.getpid()}\n"
-        with pytest.raises(InstanceLockedError, match=rf"\(pid {os.getpid()}\) is already using"):
-            with single_instance(database):
-                pass  # pragma: no cover - the lock is held
+        held = rf"\(pid {os.getpid()}\) is already using"
+        with pytest.raises(InstanceLockedError, match=held), single_instance(database):
+            pass  # pragma: no cover - the lock is held
     with single_instance(database):  # released: taken again
         pass
-    with single_instance(tmp_path / "other.sqlite3"):  # another file, another lock
-        with single_instance(database):
-            pass
+    with single_instance(tmp_path / "other.sqlite3"), single_instance(database):
+        pass  # another file, another lock
 
 
 def test_an_unwritable_folder_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(InstanceLockedError, match="cannot create the lock file"):
-        with single_instance(blocker / "bot.sqlite3"):
-            pass  # pragma: no cover - refused
+    refused = "cannot create the lock file"
+    with pytest.raises(InstanceLockedError, match=refused), single_instance(blocker / "db"):
+        pass  # pragma: no cover - refused

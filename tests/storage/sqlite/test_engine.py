@@ -175,7 +175,7 @@ async def test_a_reader_connection_refuses_writes(tmp_path: Path) -> None:
     async with await open_sqlite(tmp_path / "live.sqlite3") as db:
         # a write that slipped past the routing fails loudly instead of writing
         with pytest.raises(DatabaseError, match="readonly"):
-            await db.session._read("DELETE FROM sources", ())  # noqa: SLF001
+            await db.session._read("DELETE FROM sources", ())
         # a WITH that writes goes to the writer
         await db.session.fetchall(
             "WITH n AS (SELECT 'https://w.example/feed' AS url) "
