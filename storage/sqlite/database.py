@@ -65,13 +65,14 @@ READERS: Final = 2
 _READER_PRAGMAS: Final = (
     "PRAGMA query_only = ON",  # a statement misrouted here fails instead of writing
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
-    f"PRAGMA cache_size = -{CACHE_SIZE_KIB}",
+    # the readers split between them the read cache the single connection had
+    f"PRAGMA cache_size = -{CACHE_SIZE_KIB // max(READERS, 1)}",
     "PRAGMA temp_store = MEMORY",
 )
 
 
 class SQLiteDatabase:
-    """`storage.protocols.Database` on one aiosqlite connection (`Session`)."""
+    """`storage.protocols.Database` on a writer and reader connections (`Session`)."""
 
     def __init__(self, session: Session, path: str) -> None:
         """Wrap an already set-up session; use `open_database` instead of calling this."""
