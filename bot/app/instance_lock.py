@@ -22,8 +22,10 @@ class InstanceLockedError(Exception):
 
 
 def lock_path(database: Path) -> Path:
-    """Return the lock file that guards the SQLite database file `database`."""
-    return database.with_name(database.name + ".lock")
+    """Return the lock file that guards the SQLite database file `database` (beside the
+    file itself, so two spellings of one path, or a symlink, share one lock)."""
+    real = database.resolve()
+    return real.with_name(real.name + ".lock")
 
 
 @contextlib.contextmanager

@@ -118,6 +118,14 @@ def test_the_lock_names_its_holder_and_is_released_on_exit(tmp_path: Path) -> No
         pass
     with single_instance(tmp_path / "other.sqlite3"), single_instance(database):
         pass  # another file, another lock
+    (tmp_path / "link.sqlite3").symlink_to(database)
+    other_name = tmp_path / "sub" / ".." / "link.sqlite3"  # the same file by another name
+    with (
+        single_instance(database),
+        pytest.raises(InstanceLockedError),
+        single_instance(other_name),
+    ):
+        pass  # pragma: no cover - refused
 
 
 def test_an_unwritable_folder_is_one_line(tmp_path: Path) -> None:
