@@ -44,6 +44,7 @@ MIN_PREFIX_CHARS = 3
 the full-text index keeps 3-letter prefixes only (see storage migration 6)."""
 
 _TOKEN = re.compile(r"[^\W_]+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # from Telegram's JSON ("\ud800"); not text
 _PIECE = re.compile(
     r"""
     (?P<source>source:(?:"(?P<source_quoted>[^"]*)"?|(?P<source_bare>\S*)))
@@ -89,8 +90,11 @@ class SearchQuery:
 
 
 def parse_query(text: str) -> SearchQuery:
-    """Parse user-typed search text into a `SearchQuery`; never raises on any string."""
-    text = unicodedata.normalize("NFC", text[:MAX_QUERY_CHARS])
+    """Parse user-typed search text into a `SearchQuery`; never raises on any string.
+
+    Lone surrogates (which no database can store) become U+FFFD, so every part encodes.
+    """
+    text = unicodedata.normalize("NFC", _LONE_SURROGATE.sub("\ufffd", text[:MAX_QUERY_CHARS]))
     saved = False
     words: list[str] = []
     phrases: list[str] = []

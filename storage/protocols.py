@@ -833,7 +833,9 @@ class Database(Protocol):
         """Return a context manager running its block in one transaction.
 
         Repository calls made by the same task (and tasks it starts) inside the block join
-        it; a nested block is a savepoint; an exception rolls everything back.
+        it and see its uncommitted rows; a nested block is a savepoint; an exception rolls
+        everything back. Other tasks never see a part of it: their reads see the state
+        before it or after it (engines with read connections answer at once, from before).
         """
         ...
 

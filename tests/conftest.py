@@ -10,6 +10,9 @@ import pytest
 
 from emulator import EmulatorConfig, RunningEmulator, running_emulator
 from tests.support.e2e import Harness, start_bot
+from tests.support.properties import register_profiles
+
+register_profiles()  # hypothesis: `ci` unless HYPOTHESIS_PROFILE says otherwise
 
 # PostgreSQL fixtures (postgres_server, postgres_url): a throwaway cluster per test process.
 pytest_plugins = ("tests.support.postgres_plugin",)

@@ -59,10 +59,20 @@ _PRAGMAS: Final = (
     "PRAGMA temp_store = MEMORY",
     "PRAGMA wal_autocheckpoint = 4000",  # checkpoint every ~16 MB of WAL, not every 4 MB
 )
+# Reads outside transactions run on these connections, so they never wait for the writer
+# (storage.sqlite.session); two let two inline searches run at once beside an ingest.
+READERS: Final = 2
+_READER_PRAGMAS: Final = (
+    "PRAGMA query_only = ON",  # a statement misrouted here fails instead of writing
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    # the readers split between them the read cache the single connection had
+    f"PRAGMA cache_size = -{CACHE_SIZE_KIB // max(READERS, 1)}",
+    "PRAGMA temp_store = MEMORY",
+)
 
 
 class SQLiteDatabase:
-    """`storage.protocols.Database` on one aiosqlite connection (`Session`)."""
+    """`storage.protocols.Database` on a writer and reader connections (`Session`)."""
 
     def __init__(self, session: Session, path: str) -> None:
         """Wrap an already set-up session; use `open_database` instead of calling this."""
@@ -174,14 +184,18 @@ async def open_sqlite(path: Path | str, *, create: bool = True) -> SQLiteDatabas
         connection = await aiosqlite.connect(location, isolation_level=None)
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot open database {location}: {exc}") from exc
+    connection.row_factory = sqlite3.Row
+    session = Session(connection)
     try:
-        connection.row_factory = sqlite3.Row
-        session = Session(connection)
         for pragma in _PRAGMAS:
             await session.fetchall(pragma)
         await migrate(session)
+        mode = await session.fetchone("PRAGMA journal_mode")
+        if location != MEMORY and mode is not None and mode[0] == "wal":
+            for _ in range(READERS):
+                session.add_readers([await _open_reader(location)])
     except BaseException:
-        await asyncio.shield(connection.close())
+        await asyncio.shield(session.close())
         raise
     return SQLiteDatabase(session, location)
 
@@ -197,3 +211,22 @@ def _can_open(location: str) -> None:
     except sqlite3.Error as exc:
         why = "it is a folder" if Path(location).is_dir() else str(exc)
         raise DatabaseError(f"cannot open database {location}: {why}") from None
+
+
+async def _open_reader(location: str) -> aiosqlite.Connection:
+    """Open one `query_only` reader connection on the database file at `location`."""
+    try:
+        reader = await aiosqlite.connect(location, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {location}: {exc}") from exc
+    try:
+        reader.row_factory = sqlite3.Row
+        for pragma in _READER_PRAGMAS:
+            await reader.execute_fetchall(pragma)
+    except sqlite3.Error as exc:
+        await asyncio.shield(reader.close())
+        raise DatabaseError(f"cannot open database {location}: {exc}") from exc
+    except BaseException:
+        await asyncio.shield(reader.close())
+        raise
+    return reader

@@ -1,12 +1,19 @@
-"""The one aiosqlite connection behind every repository, with task-aware transactions.
+"""The aiosqlite connections behind every repository, with task-aware transactions.
 
-All repositories share one connection (SQLite has one writer anyway). A transaction
+All writes share one writer connection (SQLite has one writer anyway). A transaction
 belongs to the code that opened it (and tasks it starts inside the block): while it is
-open, statements from other tasks wait, so they never run inside somebody else's
-transaction nor read its uncommitted rows. Do not run concurrent writes inside one
-transaction. A transaction opened inside another one becomes a SAVEPOINT, so a repository
-method that needs atomicity can be called alone or inside a caller's
-`Database.transaction()` alike.
+open, writes from other tasks wait, so they never run inside somebody else's transaction.
+Do not run concurrent writes inside one transaction. A transaction opened inside another
+one becomes a SAVEPOINT, so a repository method that needs atomicity can be called alone
+or inside a caller's `Database.transaction()` alike.
+
+Reads never wait for writers. A read-only statement (`SELECT`, or `WITH` that writes
+nothing) from code outside the open transaction runs on one of the reader connections
+(`PRAGMA query_only`), which WAL lets read the last committed state while the writer holds
+its transaction; so an inline search does not stall behind an ingest. Code inside the
+transaction reads on the writer and sees its own uncommitted rows. Without readers (an
+in-memory database cannot share its pages between connections) everything runs on the
+writer, as before.
 
 Every `sqlite3` exception is translated into a `storage.errors` exception here.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -35,6 +43,25 @@ from storage.sqlite.dialect import SQLiteDialect
 Parameters = Mapping[str, Any] | Sequence[Any]
 _T = TypeVar("_T")
 
+# The first keyword of a statement, after any leading comments.
+_FIRST_KEYWORD = re.compile(r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
+_WRITE_KEYWORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def reads_only(sql: str) -> bool:
+    """Return whether a statement only reads: a `SELECT`, or a `WITH` naming no write verb.
+
+    Conservative: a statement it cannot vouch for runs on the writer. A wrong "yes" would
+    fail loudly, not silently, because reader connections are `query_only`.
+    """
+    match = _FIRST_KEYWORD.match(sql)
+    if match is None:
+        return False
+    keyword = match.group(1).upper()
+    if keyword == "SELECT":
+        return True
+    return keyword == "WITH" and _WRITE_KEYWORD.search(sql) is None
+
 
 def translate_error(exc: sqlite3.Error) -> StorageError:
     """Return the storage error that stands for a `sqlite3` exception."""
@@ -47,12 +74,17 @@ def translate_error(exc: sqlite3.Error) -> StorageError:
 
 
 class Session:
-    """Serialises access to one aiosqlite connection; see the module docstring."""
+    """Serialises writes on one aiosqlite connection, reads on readers; see the module."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        """Wrap an open connection in autocommit mode (`isolation_level=None`)."""
+    def __init__(
+        self, connection: aiosqlite.Connection, readers: Sequence[aiosqlite.Connection] = ()
+    ) -> None:
+        """Wrap open connections in autocommit mode (`isolation_level=None`): the writer and
+        any `query_only` readers of the same database file."""
         self._connection = connection
         self.dialect: Dialect = SQLiteDialect()
+        self._readers = list(readers)
+        self._busy = [0] * len(self._readers)  # statements in flight on each reader
         self._lock = asyncio.Lock()
         self._open: object | None = None  # marker of the transaction now open, if any
         self._marker: contextvars.ContextVar[object | None] = contextvars.ContextVar(
@@ -62,8 +94,19 @@ class Session:
 
     @property
     def connection(self) -> aiosqlite.Connection:
-        """Return the underlying connection (for backup and close only)."""
+        """Return the writer connection (for backup and close only)."""
         return self._connection
+
+    @property
+    def reader_count(self) -> int:
+        """Return how many reader connections serve reads outside transactions."""
+        return len(self._readers)
+
+    def add_readers(self, readers: Iterable[aiosqlite.Connection]) -> None:
+        """Serve reads outside transactions on these `query_only` connections from now on."""
+        for reader in readers:
+            self._readers.append(reader)
+            self._busy.append(0)
 
     def _holds_transaction(self) -> bool:
         """Return whether the running code is inside the open transaction.
@@ -163,7 +206,10 @@ class Session:
         await self.call(run, sql, rows)
 
     async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
-        """Run a query and return all its rows."""
+        """Run a query and return all its rows (on a reader when it only reads and the
+        running code is outside the open transaction)."""
+        if self._readers and not self._holds_transaction() and reads_only(sql):
+            return await self._read(sql, parameters)
 
         async def run(sql: str, parameters: Parameters) -> list[sqlite3.Row]:
             rows = await self._connection.execute_fetchall(sql, parameters)
@@ -171,12 +217,27 @@ class Session:
 
         return await self.call(run, sql, parameters)
 
+    async def _read(self, sql: str, parameters: Parameters) -> list[sqlite3.Row]:
+        """Run a read-only query on the least busy reader, without waiting for the writer."""
+        index = min(range(len(self._readers)), key=self._busy.__getitem__)
+        self._busy[index] += 1
+        try:
+            rows = await self._run(self._readers[index].execute_fetchall, sql, parameters)
+        finally:
+            self._busy[index] -= 1
+        return list(rows)
+
     async def fetchone(self, sql: str, parameters: Parameters = ()) -> sqlite3.Row | None:
         """Run a query and return its first row, or None."""
         rows = await self.fetchall(sql, parameters)
         return rows[0] if rows else None
 
     async def close(self) -> None:
-        """Close the connection once other tasks' work is done."""
+        """Close the connections once other tasks' transactions are done."""
         async with self._lock:
-            await self._connection.close()
+            readers, self._readers, self._busy = self._readers, [], []
+            try:
+                for reader in readers:
+                    await reader.close()
+            finally:
+                await self._connection.close()

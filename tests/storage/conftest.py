@@ -1,9 +1,10 @@
-"""Fixtures for storage tests: an in-memory database and article drafts of our own."""
+"""Fixtures for storage tests: a database (in memory and in a file) and article drafts."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +19,9 @@ NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 DraftFactory = Callable[..., ArticleDraft]
 
 
-ENGINES = ("sqlite",)
-"""The contract suite runs on every engine: the same tests, unchanged."""
+ENGINES = ("sqlite", "sqlite-file")
+"""The contract suite runs on every engine: the same tests, unchanged. SQLite runs twice: in
+memory (one connection) and in a file (a writer and reader connections, storage.sqlite.session)."""
 
 
 async def _migrated(url: str) -> None:
@@ -29,10 +31,11 @@ async def _migrated(url: str) -> None:
 
 
 @pytest.fixture(params=ENGINES)
-async def db(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """Yield a fresh, empty store on each engine, closed afterwards."""
-    if request.param == "sqlite":
-        database = await open_database(":memory:")
+    if request.param.startswith("sqlite"):
+        in_file = request.param == "sqlite-file"
+        database = await open_database(tmp_path / "contract.sqlite3" if in_file else ":memory:")
         try:
             yield database
         finally:

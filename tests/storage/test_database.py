@@ -43,13 +43,14 @@ async def test_nested_failure_rolls_back_only_the_inner_block(db: Database) -> N
     assert urls == ["https://a.example/feed", "https://c.example/feed"]
 
 
-async def test_other_tasks_wait_for_an_open_transaction(db: Database) -> None:
+async def test_other_tasks_never_see_part_of_an_open_transaction(db: Database) -> None:
     inside = asyncio.Event()
     release = asyncio.Event()
 
     async def writer() -> None:
         async with db.transaction():
             await db.sources.add("https://a.example/feed")
+            assert len(await db.sources.list()) == 1  # its own uncommitted row
             inside.set()
             await release.wait()
             await db.sources.add("https://b.example/feed")
@@ -57,11 +58,13 @@ async def test_other_tasks_wait_for_an_open_transaction(db: Database) -> None:
     task = asyncio.create_task(writer())
     await inside.wait()
     reader = asyncio.create_task(db.sources.list())
-    await asyncio.sleep(0.05)
-    assert not reader.done()  # it must not see the half-written transaction
+    await asyncio.wait([reader], timeout=0.05)  # one engine answers now, the other waits
     release.set()
-    await task
-    assert len(await reader) == 2
+    async with asyncio.timeout(5):  # a deadlock would hang here
+        await task
+        seen = len(await reader)
+    assert seen in (0, 2)  # before the transaction or after it, never half of it
+    assert len(await db.sources.list()) == 2
 
 
 async def test_tasks_started_inside_a_transaction_join_it(db: Database) -> None:

@@ -7,6 +7,7 @@ import argparse
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app.application import build_application
+from bot.app.instance_lock import InstanceLockedError, single_instance
 from bot.app.integrity import DamagedDatabaseError
 from bot.app.lifecycle import run_until_stopped
 from bot.cli.checks import refused_token
@@ -35,8 +36,9 @@ async def run_bot(settings: Settings, args: argparse.Namespace) -> int:  # noqa:
         raise MissingTokenCommandError(NO_TOKEN)
     application = build_application(settings)
     try:
-        await run_until_stopped(application)
-    except DamagedDatabaseError as exc:
+        with single_instance(settings.database_path):  # one bot per SQLite file
+            await run_until_stopped(application)
+    except (DamagedDatabaseError, InstanceLockedError) as exc:
         raise CommandError(str(exc)) from None
     except InvalidToken as exc:
         raise CommandError(refused_token(settings, exc)) from None

@@ -5,6 +5,7 @@ The storage contract itself is tested engine-independently in `tests/storage/`.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,9 +15,11 @@ import pytest
 from news.entities import OutboxState
 from news.query import parse_query
 from storage import open_database
-from storage.sqlite.database import SQLiteDatabase, open_sqlite
+from storage.errors import DatabaseError
+from storage.sqlite.database import READERS, SQLiteDatabase, open_sqlite
 from storage.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version, split_statements
 from storage.sqlite.search import fts_match
+from storage.sqlite.session import reads_only
 from tests.storage.conftest import NOW, DraftFactory
 from tests.storage.test_search import HOSTILE_QUERIES, QUOTED_TERMS
 
@@ -128,3 +131,74 @@ async def test_backup_of_memory_database(tmp_path: Path) -> None:
         target = await db.backup(tmp_path / "copy.sqlite3")
     async with await open_database(target) as copy:
         assert len(await copy.sources.list()) == 1
+
+
+async def test_reads_do_not_wait_for_an_open_transaction(
+    tmp_path: Path, make_draft: DraftFactory
+) -> None:
+    # issue 15.3: one shared connection made every read wait for the ingest's transaction
+    async with await open_sqlite(tmp_path / "live.sqlite3") as db:
+        source = await db.sources.add("https://a.example/feed")
+        await db.articles.upsert_many(source.id, [make_draft(1)], fetched_at=NOW)
+        inside, release = asyncio.Event(), asyncio.Event()
+
+        async def ingest() -> list[int]:
+            async with db.transaction():
+                await db.articles.upsert_many(source.id, [make_draft(2)], fetched_at=NOW)
+                own = await db.search.article_ids("harbour")  # its uncommitted row too
+                inside.set()
+                await release.wait()
+            return own
+
+        task = asyncio.create_task(ingest())
+        try:
+            await inside.wait()
+            async with asyncio.timeout(5):  # before the fix: waits for `release`, forever
+                during = await db.search.article_ids("harbour")
+                counted = await db.articles.count()
+        finally:
+            release.set()
+        assert len(await task) == 2
+        assert (len(during), counted) == (1, 1)  # the committed state, not half the ingest
+        assert len(await db.search.article_ids("harbour")) == 2
+        assert db.session.reader_count == READERS
+
+
+async def test_memory_database_keeps_one_connection() -> None:
+    async with await open_sqlite(":memory:") as db:  # its pages cannot be shared
+        assert db.session.reader_count == 0
+        await db.sources.add("https://a.example/feed")
+        assert len(await db.sources.list()) == 1
+
+
+async def test_a_reader_connection_refuses_writes(tmp_path: Path) -> None:
+    async with await open_sqlite(tmp_path / "live.sqlite3") as db:
+        # a write that slipped past the routing fails loudly instead of writing
+        with pytest.raises(DatabaseError, match="readonly"):
+            await db.session._read("DELETE FROM sources", ())
+        # a WITH that writes goes to the writer
+        await db.session.fetchall(
+            "WITH n AS (SELECT 'https://w.example/feed' AS url) "
+            "INSERT INTO sources (url, name, created_at) SELECT url, 'w', 0 FROM n"
+        )
+        assert [s.url for s in await db.sources.list()] == ["https://w.example/feed"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT 1", True),
+        ("  -- a comment\n /* and another */ select id FROM articles", True),
+        ("WITH t AS (SELECT 1) SELECT * FROM t", True),
+        ("SELECT updated_at FROM articles", True),
+        ("WITH t AS (SELECT 1) INSERT INTO x SELECT * FROM t", False),
+        ("WITH t AS (SELECT 1) DELETE FROM x WHERE id IN t", False),
+        ("INSERT INTO x VALUES (1) RETURNING id", False),
+        ("UPDATE x SET a = 1 RETURNING a", False),
+        ("PRAGMA quick_check", False),
+        ("", False),
+        ("-- only a comment", False),
+    ],
+)
+def test_only_statements_that_read_go_to_readers(sql: str, expected: bool) -> None:
+    assert reads_only(sql) is expected
