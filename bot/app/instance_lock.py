@@ -35,6 +35,12 @@ def single_instance(database: Path) -> Iterator[Path]:
     path = lock_path(database)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # the same words as the database's own check
+        blocked = exc.filename if exc.filename is not None else path.parent
+        raise InstanceLockedError(
+            f"cannot create the folder of the database {blocked}: {exc.strerror}"
+        ) from None
+    try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise InstanceLockedError(f"cannot create the lock file {path}: {exc.strerror}") from None

@@ -227,7 +227,33 @@ _SOURCE_SKIPPED_ENTRIES_V2: Final = """
 ALTER TABLE sources ADD COLUMN skipped_entries BIGINT NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: Final[tuple[str, ...]] = (_V1, _SOURCE_SKIPPED_ENTRIES_V2)
+_HEADLINE_TERMS_V3: Final = """
+-- The words of titles and tags, for completing an unfinished last word as the user types
+-- (SQLite's headlines_vocab): a B-tree range in byte order finds a prefix's words at once.
+-- Kept by a trigger on insert and update; words of deleted articles stay (a completion
+-- that no longer matches anything only widens the OR).
+CREATE TABLE headline_terms (term TEXT COLLATE "C" PRIMARY KEY);
+
+CREATE FUNCTION newsbot_headline_terms() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    INSERT INTO headline_terms (term)
+    SELECT unnest(tsvector_to_array(
+        to_tsvector('simple', newsbot_unaccent(NEW.title || ' ' || NEW.tags))))
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$body$;
+
+CREATE TRIGGER articles_headline_terms AFTER INSERT OR UPDATE OF title, tags ON articles
+    FOR EACH ROW EXECUTE FUNCTION newsbot_headline_terms();
+
+INSERT INTO headline_terms (term)
+SELECT DISTINCT unnest(tsvector_to_array(
+    to_tsvector('simple', newsbot_unaccent(title || ' ' || tags)))) FROM articles
+ON CONFLICT DO NOTHING;
+"""
+
+MIGRATIONS: Final[tuple[str, ...]] = (_V1, _SOURCE_SKIPPED_ENTRIES_V2, _HEADLINE_TERMS_V3)
 """Each entry moves the schema one version forward; never edit a released one."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -14,7 +14,8 @@ expression goes through `newsbot_unaccent`, as the indexed text does.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -31,6 +32,8 @@ RECENCY_HALF_LIFE: Final = timedelta(hours=72)
 MAX_LIMIT: Final = 100
 RANKING_POOL: Final = 200
 SNIPPET_CHARS: Final = 200
+MAX_COMPLETIONS: Final = 20
+PREFIX_INDEX_CHARS: Final = 3
 
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + GREATEST(0, :now - a.story_at) / CAST(:half_life AS float8)))"
@@ -38,13 +41,19 @@ _QUERY: Final = "to_tsquery('simple', newsbot_unaccent(CAST(:{name} AS text)))"
 _IDS: Final = "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:{name} AS jsonb))"
 
 
-def tsquery_text(query: SearchQuery, weight: str = "") -> str | None:
+def tsquery_text(
+    query: SearchQuery, weight: str = "", completions: Sequence[str] = ()
+) -> str | None:
     """Return the `to_tsquery` text for a query's words, phrases and prefix (None: none).
 
     `weight` ("A" title, "B" tags) restricts every lexeme to that part of the article.
+    Given `completions` (the headline words the prefix stands for), the prefix becomes
+    `('w1' | 'w2' ...)`, as on SQLite.
     """
     runs = [_run(text.split(), weight) for text in (*query.words, *query.phrases)]
-    if query.prefix:
+    if query.prefix and completions:
+        runs.append(" | ".join(_run([word], weight) for word in completions))
+    elif query.prefix:
         runs.append(_run(query.prefix.split(), weight, prefix=True))
     runs = [run for run in runs if run]
     return " & ".join(f"({run})" for run in runs) or None
@@ -112,18 +121,50 @@ async def _rank(
     filters = await _filters(session, query, user_id, parameters)
     if filters is None:
         return [], None
-    match = tsquery_text(query)
+    settled = await _settle_prefix(session, query)
+    completions = await _completions(session, settled)
+    match = tsquery_text(settled, completions=completions)
     if match is None:
         return await _latest(session, query, filters, parameters), None
     if parameters["offset"] >= RANKING_POOL:
         return [], match
     parameters.update(
         match=match,
-        title_match=tsquery_text(query, "A"),
-        tags_match=tsquery_text(query, "B"),
+        title_match=tsquery_text(settled, "A", completions),
+        tags_match=tsquery_text(settled, "B", completions),
         pool=RANKING_POOL,
     )
     return await _ranked(session, filters, parameters), match
+
+
+async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
+    """Match a finished last word (one that is itself an indexed word) as a word."""
+    prefix = query.prefix
+    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
+        return query
+    known = await session.fetchone(
+        f"SELECT 1 FROM articles AS a WHERE a.search @@ {_QUERY.format(name='term')} LIMIT 1",
+        {"term": _run([prefix], "")},
+    )
+    if known is None:
+        return query
+    return replace(query, words=(*query.words, prefix), prefix=None)
+
+
+async def _completions(session: Session, query: SearchQuery) -> tuple[str, ...]:
+    """Return the headline words an unfinished last word completes to, or () to match it
+    as a prefix over everything (a short prefix, or too many or no completions)."""
+    prefix = query.prefix
+    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
+        return ()
+    rows = await session.fetchall(
+        "SELECT term FROM headline_terms WHERE term >= newsbot_unaccent(CAST(:low AS text)) "
+        "AND term < newsbot_unaccent(CAST(:low AS text)) || chr(1114111) "
+        "ORDER BY term LIMIT :most",
+        {"low": prefix, "most": MAX_COMPLETIONS + 1},
+    )
+    terms = tuple(str(row["term"]) for row in rows if "'" not in str(row["term"]))
+    return terms if len(terms) <= MAX_COMPLETIONS else ()
 
 
 async def _latest(

@@ -173,6 +173,14 @@ class _Pinned:
     depth: int = 0
 
 
+_READS: Final = re.compile(r"\s*(SELECT|SET|SHOW|VALUES)\b", re.IGNORECASE)
+
+
+def _writes(statement: str) -> bool:
+    """Return whether a statement may write (anything but a plain read)."""
+    return _READS.match(statement) is None
+
+
 class Session:
     """Runs statements on a pool; see the module docstring."""
 
@@ -263,13 +271,31 @@ class Session:
             with self._translating():
                 return await pinned.connection.execute(sql)
 
-    async def call(self, call: Callable[[Connection], Awaitable[Any]]) -> Any:
-        """Await `call(connection)` on the transaction's connection, or on a free one."""
+    async def call(
+        self, call: Callable[[Connection], Awaitable[Any]], *, guarded: bool = False
+    ) -> Any:
+        """Await `call(connection)` on the transaction's connection, or on a free one.
+
+        `guarded` (a statement that writes) runs inside a transaction in its own savepoint:
+        a statement that fails there (a duplicate key) is undone alone and the transaction
+        goes on, as it does on SQLite, instead of being aborted as a whole.
+        """
         pinned = self._pinned()
         if pinned is not None:
             async with pinned.lock:
                 with self._translating():
-                    return await call(pinned.connection)
+                    if not guarded:
+                        return await call(pinned.connection)
+                    await pinned.connection.execute("SAVEPOINT newsbot_statement")
+                    try:
+                        result = await call(pinned.connection)
+                    except BaseException:
+                        await asyncio.shield(
+                            pinned.connection.execute("ROLLBACK TO SAVEPOINT newsbot_statement")
+                        )
+                        raise
+                    await pinned.connection.execute("RELEASE SAVEPOINT newsbot_statement")
+                    return result
         with self._translating():
             async with self._pool.acquire() as connection:
                 return await call(connection)
@@ -281,7 +307,7 @@ class Session:
         async def run(connection: Connection) -> str:
             return await connection.execute(statement, *arguments)
 
-        return _changed(await self.call(run))
+        return _changed(await self.call(run, guarded=_writes(statement)))
 
     async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
         """Run one statement for each parameter set, pipelined in one round trip.
@@ -296,7 +322,7 @@ class Session:
         async def run(connection: Connection) -> None:
             await connection.executemany(statement, [arguments for _, arguments in batch])
 
-        await self.call(run)
+        await self.call(run, guarded=_writes(statement))
 
     async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
         """Run a query and return all its rows (`row["name"]` or `row[0]`)."""
@@ -305,7 +331,7 @@ class Session:
         async def run(connection: Connection) -> list[Row]:
             return await connection.fetch(statement, *arguments)
 
-        rows: list[Row] = await self.call(run)
+        rows: list[Row] = await self.call(run, guarded=_writes(statement))
         return rows
 
     async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
@@ -315,7 +341,7 @@ class Session:
         async def run(connection: Connection) -> Row | None:
             return await connection.fetchrow(statement, *arguments)
 
-        row: Row | None = await self.call(run)
+        row: Row | None = await self.call(run, guarded=_writes(statement))
         return row
 
     async def close(self) -> None:

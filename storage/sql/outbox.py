@@ -107,7 +107,8 @@ class SQLOutboxRepository:
     ) -> OutboxItem:
         return await self._update(
             item_id,
-            "state = :pending, attempts = max(attempts - 1, 0), available_at = :retry_at, "
+            f"state = :pending, attempts = {self._session.dialect.greatest('attempts - 1', '0')}, "
+            "available_at = :retry_at, "
             "last_error = coalesce(:error, last_error)",
             {
                 "pending": OutboxState.PENDING.value,
@@ -158,8 +159,9 @@ class SQLOutboxRepository:
     async def channels_with_work(self, *, now: datetime | None = None) -> list[int]:
         rows = await self._session.fetchall(
             "SELECT c.id FROM channels AS c WHERE c.paused = 0 AND ("
-            "coalesce((SELECT coalesce(o.available_at, 0) <= :now FROM outbox AS o "
-            "WHERE o.channel_id = c.id AND o.state = :pending ORDER BY o.id LIMIT 1), 0) "
+            "coalesce((SELECT CASE WHEN coalesce(o.available_at, 0) <= :now THEN 1 ELSE 0 END "
+            "FROM outbox AS o WHERE o.channel_id = c.id AND o.state = :pending "
+            "ORDER BY o.id LIMIT 1), 0) = 1 "
             "OR EXISTS (SELECT 1 FROM outbox AS o WHERE o.channel_id = c.id "
             "AND o.edit_requested_at IS NOT NULL AND o.state = :sent "
             "AND coalesce(o.available_at, 0) <= :now)) ORDER BY c.id",

@@ -31,12 +31,13 @@ _TOP_STORIES: Final = f"""
 WITH events AS ({_EVENTS}),
 per_article AS (
     SELECT e.article_id, a.story_id, a.story_at,
-           sum(e.saves) AS saves, sum(e.shares) AS shares, sum(e.comments) AS comments,
+           CAST(sum(e.saves) AS INTEGER) AS saves, CAST(sum(e.shares) AS INTEGER) AS shares,
+           CAST(sum(e.comments) AS INTEGER) AS comments,
            sum((e.saves * :save_weight + e.shares * :share_weight
                 + e.comments * :comment_weight)
                / (1.0 + (:now - e.at) * 1.0 / :half_life)) AS score
     FROM events AS e JOIN articles AS a ON a.id = e.article_id
-    GROUP BY e.article_id
+    GROUP BY e.article_id, a.story_id, a.story_at
 ),
 ranked AS (
     SELECT *, row_number() OVER (
@@ -45,7 +46,8 @@ ranked AS (
     FROM per_article
 )
 SELECT max(CASE WHEN place = 1 THEN article_id END) AS article_id,
-       sum(saves) AS saves, sum(shares) AS shares, sum(comments) AS comments,
+       CAST(sum(saves) AS INTEGER) AS saves, CAST(sum(shares) AS INTEGER) AS shares,
+       CAST(sum(comments) AS INTEGER) AS comments,
        sum(score) AS score, max(story_at) AS story_at
 FROM ranked GROUP BY story_id
 ORDER BY score DESC, story_at DESC, article_id LIMIT :limit

@@ -19,7 +19,7 @@ NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 DraftFactory = Callable[..., ArticleDraft]
 
 
-ENGINES = ("sqlite", "sqlite-file")
+ENGINES = ("sqlite", "sqlite-file", "postgresql")
 """The contract suite runs on every engine: the same tests, unchanged. SQLite runs twice: in
 memory (one connection) and in a file (a writer and reader connections, storage.sqlite.session)."""
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from storage.errors import DatabaseError
-from storage.sqlite.migrations import SCHEMA_VERSION
 from tests.storage.conftest import NOW
 
 
@@ -19,7 +18,8 @@ async def test_an_empty_store(db):
     assert status.last_publish_ok_at is None
     assert await db.status.integrity_problems() == []
     counts = await db.status.counts()
-    assert counts.schema_version == SCHEMA_VERSION
+    engine = await db.status.engine()
+    assert counts.schema_version == engine.schema_version > 0  # each engine checks its number
     assert (counts.sources, counts.articles, counts.channels, counts.pending_posts) == (0, 0, 0, 0)
 
 

@@ -118,12 +118,13 @@ async def test_fetch_on_a_terminal_keeps_logs_and_bar_apart_and_says_what_it_que
         server.add("/down.xml", status=500)
         add = ["sources", "add", server.url("/alder.xml"), "--channel", "@alder_news"]
         assert await asyncio.to_thread(main, [*add, "--backfill", "3"]) == 0
-        for path in ("/birch.xml", "/down.xml"):
-            assert await asyncio.to_thread(main, ["sources", "add", server.url(path)]) == 0
+        assert await asyncio.to_thread(main, ["sources", "add", server.url("/birch.xml")]) == 0
+        down = ["sources", "add", server.url("/down.xml"), "--no-check"]  # failing: unchecked
+        assert await asyncio.to_thread(main, down) == 0
         capsys.readouterr()
         terminal = Terminal()
         monkeypatch.setattr(sys, "stderr", terminal)
-        await asyncio.to_thread(main, ["fetch"])
+        assert await asyncio.to_thread(main, ["fetch"]) == 1  # one source failed
 
     out = capsys.readouterr().out
     assert "3 posts queued for channels; `newsbot run` sends them" in out
@@ -136,7 +137,10 @@ async def test_fetch_on_a_terminal_keeps_logs_and_bar_apart_and_says_what_it_que
     assert sum("event=ingested" in line for line in logs) == 2
     assert sum("event=fetch_failed" in line for line in logs) == 1
     assert all(not BAR.search(line) for line in logs)
-    assert sorted(shown) == sorted(bars + logs)  # nothing else, nothing mixed
+    errors = [line for line in shown if line.startswith("newsbot: error: source")]
+    assert len(errors) == 1
+    assert "failed" in errors[0]
+    assert sorted(shown) == sorted(bars + logs + errors)  # nothing else, nothing mixed
 
 
 def test_the_queued_line_names_the_count_and_who_sends():
