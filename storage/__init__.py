@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from storage.protocols import Database
 
-__all__ = ["Database", "is_postgresql_url", "open_database", "opened_database"]
+__all__ = ["Database", "is_postgresql_url", "open_database", "opened_database", "redacted_url"]
 
 
 async def open_database(location: Path | str, *, create: bool = True) -> Database:
@@ -34,6 +35,15 @@ async def open_database(location: Path | str, *, create: bool = True) -> Databas
     from storage.sqlite.database import open_sqlite
 
     return await open_sqlite(location, create=create)
+
+
+def redacted_url(url: str) -> str:
+    """Return a PostgreSQL URL as people may see it: without its password."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
 
 def is_postgresql_url(location: Path | str) -> bool:

@@ -87,7 +87,7 @@ async def _post_init(application: NewsApplication) -> None:
     settings = application.bot_data.settings
     resources = contextlib.AsyncExitStack()
     application.bot_data.resources = resources  # closed by post_shutdown, even after a failure
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database_location)
     resources.push_async_callback(db.close)
     engine = await db.status.engine()
     log.info(
@@ -99,7 +99,7 @@ async def _post_init(application: NewsApplication) -> None:
             "database": db.location,
         },
     )
-    await check_at_start(db, settings.database_path)
+    await check_at_start(db, db.location)
     fetcher = await resources.enter_async_context(Fetcher(fetch_policy(settings)))
     executor = ingest_executor(settings)
     if executor is not None:

@@ -37,7 +37,7 @@ async def database(settings: Settings, *, create: bool = False) -> AsyncIterator
     database, raise `NotFoundError` saying where they looked and how one is made.
     """
     try:
-        db = await open_database(settings.database_path, create=create)
+        db = await open_database(settings.database_location, create=create)
     except NotFoundError as exc:
         raise NotFoundError(
             f"{exc} (DATABASE_PATH): nothing is stored yet; `newsbot sources add URL`, "

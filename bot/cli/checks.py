@@ -21,7 +21,7 @@ from bot.delivery.channel_check import ChannelCheckError, check_channel
 from bot.ops.redact import redact_secrets
 from bot.ops.settings import Settings
 from bot.transport.http import AiohttpRequest
-from storage import open_database
+from storage import open_database, redacted_url
 from storage.errors import StorageError
 
 
@@ -97,7 +97,7 @@ def check_inline(me: User) -> CheckResult:
 async def check_channels(settings: Settings) -> list[CheckResult]:
     """One line per added channel: may the bot post there, and edit its posts?"""
     assert settings.telegram_bot_token is not None  # checked by check_token first
-    async with await open_database(settings.database_path, create=False) as db:
+    async with await open_database(settings.database_location, create=False) as db:
         channels = await db.channels.list()
     if not channels:
         return [CheckResult("channels", CheckStatus.OK, "none added yet (newsbot channels add)")]
@@ -129,19 +129,27 @@ def check_settings(settings: Settings) -> CheckResult:
     mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
     health = f"{settings.health_listen}:{settings.health_port}" if settings.health_port else "off"
     detail = (
-        f"{mode}; database {settings.database_path}; health/metrics {health}; "
+        f"{mode}; database {shown_location(settings)}; health/metrics {health}; "
         f"{len(settings.admin_ids)} admin(s); Bot API {settings.telegram_api_base_url}"
     )
     return CheckResult("settings", CheckStatus.OK, detail)
 
 
+def shown_location(settings: Settings) -> str:
+    """Return where the store is, as people may see it (a URL without its password)."""
+    if settings.database_url is not None:
+        return redacted_url(settings.database_url.get_secret_value())
+    return str(settings.database_path)
+
+
 async def check_database(settings: Settings) -> CheckResult:
     """Open (creating and migrating as `run` would), run quick_check, count the rows."""
-    path = settings.database_path
+    path = shown_location(settings)
     try:
-        async with await open_database(path) as db:
+        async with await open_database(settings.database_location) as db:
             problems = await db.status.integrity_problems()
             counts = await db.status.counts()
+            engine = await db.status.engine()
     except (StorageError, OSError) as exc:
         return CheckResult("database", CheckStatus.FAIL, f"{path}: {exc}")
     if problems:
@@ -150,7 +158,7 @@ async def check_database(settings: Settings) -> CheckResult:
     return CheckResult(
         "database",
         CheckStatus.OK,
-        f"{path}: schema {counts.schema_version}, {counts.sources} sources "
+        f"{path}: {engine.engine}, schema {counts.schema_version}, {counts.sources} sources "
         f"({counts.active_sources} active), {counts.articles} articles, "
         f"{counts.channels} channels, {counts.pending_posts} posts pending",
     )

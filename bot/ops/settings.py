@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = TELEGRAM_DEFAULT_BASE_URL
     database_path: Path = Path("./data/newsbot.sqlite3")
+    database_url: SecretStr | None = None
+    """`postgresql://user:password@host:port/database`: PostgreSQL instead of the SQLite file."""
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     poll_interval_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)
     fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=600)
@@ -118,6 +120,18 @@ class Settings(BaseSettings):
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @property
+    def database_location(self) -> Path | str:
+        """Where the store is: the PostgreSQL URL when `DATABASE_URL` is set, else the file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
+
+    @property
+    def uses_postgresql(self) -> bool:
+        """Return whether the store is PostgreSQL (several processes may share it)."""
+        return self.database_url is not None
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Self:

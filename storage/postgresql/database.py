@@ -7,10 +7,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from storage import redacted_url
 from storage.postgresql.migrations import migrate
 from storage.postgresql.related import PostgreSQLRelatedRepository
 from storage.postgresql.search import PostgreSQLSearchRepository
-from storage.postgresql.session import Session, open_session, redacted_url
+from storage.postgresql.session import Session, open_session
 from storage.postgresql.status import PostgreSQLStatusRepository
 from storage.protocols import (
     AlertRepository,

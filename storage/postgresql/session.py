@@ -387,12 +387,6 @@ def _target(url: str) -> _Target:
     )
 
 
-def redacted_url(url: str) -> str:
-    """Return the URL as people may see it: user, host, port and database, no password."""
-    target = _target(url)
-    return f"postgresql://{target.user}@{target}/{target.database}"
-
-
 async def open_pool(
     url: str,
     *,

@@ -21,9 +21,7 @@ from bot.ops.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose.sqlite.yml")
-PENDING_SETTINGS = {"DATABASE_URL"}
-"""Read by the PostgreSQL engine's settings (docs/postgresql.md); may not be a field yet."""
-SETTINGS = {name.upper() for name in Settings.model_fields} | PENDING_SETTINGS
+SETTINGS = {name.upper() for name in Settings.model_fields}
 
 
 def dockerfile() -> list[tuple[str, str]]:

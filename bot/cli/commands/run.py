@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -36,7 +37,9 @@ async def run_bot(settings: Settings, args: argparse.Namespace) -> int:  # noqa:
         raise MissingTokenCommandError(NO_TOKEN)
     application = build_application(settings)
     try:
-        with single_instance(settings.database_path):  # one bot per SQLite file
+        with contextlib.ExitStack() as stack:
+            if not settings.uses_postgresql:  # SQLite serves one bot process per file
+                stack.enter_context(single_instance(settings.database_path))
             await run_until_stopped(application)
     except (DamagedDatabaseError, InstanceLockedError) as exc:
         raise CommandError(str(exc)) from None
