@@ -131,6 +131,16 @@ def test_the_lock_names_its_holder_and_is_released_on_exit(tmp_path: Path) -> No
 def test_an_unwritable_folder_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    refused = "cannot create the lock file"
+    refused = "cannot create the folder of the database .*file: File exists"
     with pytest.raises(InstanceLockedError, match=refused), single_instance(blocker / "db"):
+        pass  # pragma: no cover - refused
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    database = tmp_path / "news.sqlite3"
+    (tmp_path / "news.sqlite3.lock").mkdir()  # a folder where the lock file should be
+    with (
+        pytest.raises(InstanceLockedError, match="cannot create the lock file"),
+        single_instance(database),
+    ):
         pass  # pragma: no cover - refused
