@@ -16,24 +16,26 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery, parse_query
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
 from storage.sql.codec import to_micros
+from storage.sql.ranking import (
+    HALF_LIFE_MICROS,
+    MAX_COMPLETIONS,
+    MAX_LIMIT,
+    PREFIX_INDEX_CHARS,
+    RANKING_POOL,
+    TAGS_WEIGHT,
+    TITLE_WEIGHT,
+    lede,
+)
+from storage.sql.search import SQLSearchRepository
 from storage.sql.session import Row, Session
 from storage.sql.sources import source_ids_named
-
-TITLE_WEIGHT: Final = 10.0
-TAGS_WEIGHT: Final = 5.0
-RECENCY_HALF_LIFE: Final = timedelta(hours=72)
-MAX_LIMIT: Final = 100
-RANKING_POOL: Final = 200
-SNIPPET_CHARS: Final = 200
-MAX_COMPLETIONS: Final = 20
-PREFIX_INDEX_CHARS: Final = 3
 
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + GREATEST(0, :now - a.story_at) / CAST(:half_life AS float8)))"
@@ -116,7 +118,7 @@ async def _rank(
         "limit": limit,
         "offset": max(0, offset),
         "now": to_micros(now or datetime.now(UTC)),
-        "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
+        "half_life": HALF_LIFE_MICROS,
     }
     filters = await _filters(session, query, user_id, parameters)
     if filters is None:
@@ -240,7 +242,7 @@ async def _load(
         SearchHit(
             article=article_from_row(row),
             score=score,
-            snippet=_snippet(row) if snippet_match is not None else _lede(row),
+            snippet=_snippet(row) if snippet_match is not None else lede(row),
         )
         for article_id, score in ranked
         if (row := by_id.get(article_id)) is not None
@@ -250,16 +252,7 @@ async def _load(
 def _snippet(row: Row) -> str:
     """Return the highlighted fragment, or the lede when the match is only in the title."""
     text = " ".join(str(row["snippet"] or "").split())
-    return text or _lede(row)
-
-
-def _lede(row: Row) -> str:
-    """Return the start of an article's summary (or body) as its snippet."""
-    text = " ".join(str(row["summary"] or row["body"]).split())
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return cut + "…"
+    return text or lede(row)
 
 
 async def _matching_ids(
@@ -286,40 +279,6 @@ async def _matching_ids(
     return {row["id"] for row in rows}
 
 
-class PostgreSQLSearchRepository:
-    """`SearchRepository` on one PostgreSQL session."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    async def articles(
-        self,
-        query: SearchQuery | str,
-        *,
-        limit: int = 20,
-        offset: int = 0,
-        user_id: int | None = None,
-        now: datetime | None = None,
-        snippets: bool = False,
-    ) -> list[SearchHit]:
-        ranked, match = await _rank(self._session, query, limit, offset, user_id, now)
-        if not ranked:
-            return []
-        return await _load(self._session, ranked, match if snippets else None)
-
-    async def article_ids(
-        self,
-        query: SearchQuery | str,
-        *,
-        limit: int = 20,
-        offset: int = 0,
-        user_id: int | None = None,
-        now: datetime | None = None,
-    ) -> list[tuple[int, float]]:
-        ranked, _ = await _rank(self._session, query, limit, offset, user_id, now)
-        return ranked
-
-    async def matching_ids(
-        self, query: SearchQuery, article_ids: Collection[int], *, user_id: int | None = None
-    ) -> set[int]:
-        return await _matching_ids(self._session, query, article_ids, user_id)
+def postgresql_search(session: Session) -> SQLSearchRepository:
+    """Return the `SearchRepository` of this engine over `session`."""
+    return SQLSearchRepository(session, _rank, _load, _matching_ids)

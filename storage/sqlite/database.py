@@ -3,46 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sqlite3
 from pathlib import Path
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 import aiosqlite
 
 from storage.errors import AlreadyExistsError, DatabaseError, NotFoundError
-from storage.protocols import (
-    AlertRepository,
-    ArticleRepository,
-    BookmarkRepository,
-    ChannelRepository,
-    DiscussionRepository,
-    FollowRepository,
-    OutboxRepository,
-    RelatedRepository,
-    SearchRepository,
-    ShareRepository,
-    SourceRepository,
-    StatusRepository,
-    TrendingRepository,
-    UserRepository,
-)
-from storage.sql.alerts import SQLAlertRepository
-from storage.sql.articles import SQLArticleRepository
-from storage.sql.bookmarks import SQLBookmarkRepository
-from storage.sql.channels import SQLChannelRepository
-from storage.sql.discussion import SQLDiscussionRepository
-from storage.sql.follows import SQLFollowRepository
-from storage.sql.outbox import SQLOutboxRepository
-from storage.sql.shares import SQLShareRepository
-from storage.sql.sources import SQLSourceRepository
-from storage.sql.trending import SQLTrendingRepository
-from storage.sql.users import SQLUserRepository
+from storage.sql.database import SQLDatabase
 from storage.sqlite.migrations import migrate
 from storage.sqlite.related import SQLiteRelatedRepository
-from storage.sqlite.search import SQLiteSearchRepository
+from storage.sqlite.search import sqlite_search
 from storage.sqlite.session import Session
 from storage.sqlite.status import SQLiteStatusRepository
 
@@ -71,39 +43,25 @@ _READER_PRAGMAS: Final = (
 )
 
 
-class SQLiteDatabase:
+class SQLiteDatabase(SQLDatabase):
     """`storage.protocols.Database` on a writer and reader connections (`Session`)."""
 
     def __init__(self, session: Session, path: str) -> None:
         """Wrap an already set-up session; use `open_database` instead of calling this."""
-        self._session = session
+        super().__init__(
+            session,
+            path,
+            search=sqlite_search(session),
+            related=SQLiteRelatedRepository(session),
+            status=SQLiteStatusRepository(session),
+        )
+        self._session: Session = session
         self._path = path
-        self.sources: SourceRepository = SQLSourceRepository(session)
-        self.articles: ArticleRepository = SQLArticleRepository(session)
-        self.channels: ChannelRepository = SQLChannelRepository(session)
-        self.outbox: OutboxRepository = SQLOutboxRepository(session)
-        self.users: UserRepository = SQLUserRepository(session)
-        self.bookmarks: BookmarkRepository = SQLBookmarkRepository(session)
-        self.shares: ShareRepository = SQLShareRepository(session)
-        self.discussion: DiscussionRepository = SQLDiscussionRepository(session)
-        self.follows: FollowRepository = SQLFollowRepository(session)
-        self.alerts: AlertRepository = SQLAlertRepository(session)
-        self.search: SearchRepository = SQLiteSearchRepository(session)
-        self.trending: TrendingRepository = SQLTrendingRepository(session)
-        self.related: RelatedRepository = SQLiteRelatedRepository(session)
-        self.status: StatusRepository = SQLiteStatusRepository(session)
 
     @property
     def session(self) -> Session:
         """Return the session the repositories share (for the engine's own tests)."""
         return self._session
-
-    @property
-    def location(self) -> str:
-        return self._path
-
-    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
-        return self._session.transaction()
 
     async def backup(self, path: Path | str, *, overwrite: bool = False) -> Path:
         # SQLite's backup API into a temporary file beside `path`, then a rename.
@@ -122,20 +80,6 @@ class SQLiteDatabase:
             await self._session.call(self._session.connection.backup, copy)
         finally:
             copy.close()
-
-    async def close(self) -> None:
-        await self._session.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 def _backup_paths(target: Path, database: str, *, overwrite: bool) -> tuple[Path, Path]:

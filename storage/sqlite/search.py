@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery, parse_query
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
 from storage.sql.codec import to_micros
+from storage.sql.ranking import (
+    HALF_LIFE_MICROS,
+    MAX_COMPLETIONS,
+    MAX_LIMIT,
+    PREFIX_INDEX_CHARS,
+    RANKING_POOL,
+    TAGS_WEIGHT,
+    TITLE_WEIGHT,
+    lede,
+)
+from storage.sql.search import SQLSearchRepository
 from storage.sql.sources import source_ids_named
 from storage.sqlite.session import Session
 
-TITLE_WEIGHT: Final = 10.0
-"""Added to the text relevance (1) when every query term is in the title."""
-TAGS_WEIGHT: Final = 5.0
-"""Added when every query term is in the tags."""
-RECENCY_HALF_LIFE: Final = timedelta(hours=72)
-"""An article this much older than another scores half as much for the same text match."""
-MAX_LIMIT: Final = 100
-RANKING_POOL: Final = 200
-"""Text queries rank the this-many newest matches anywhere, in titles and in tags;
-results past this position are not returned."""
-MAX_COMPLETIONS: Final = 20
-"""More headline words than this for an unfinished word: FTS5 expands the prefix itself."""
-PREFIX_INDEX_CHARS: Final = 3
-"""Prefix length the full-text index keeps (storage migration 6)."""
 SNIPPET_TOKENS: Final = 24
-SNIPPET_CHARS: Final = 200
 
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + max(0, :now - a.story_at) / :half_life))"
@@ -78,7 +73,7 @@ async def _rank(
         "limit": limit,
         "offset": max(0, offset),
         "now": to_micros(now or datetime.now(UTC)),
-        "half_life": RECENCY_HALF_LIFE // timedelta(microseconds=1),
+        "half_life": HALF_LIFE_MICROS,
     }
     filters = await _filters(session, query, user_id, parameters)
     if filters is None:
@@ -119,7 +114,7 @@ async def _load(
         SearchHit(
             article=article_from_row(row),
             score=score,
-            snippet=row["snippet"] if snippet_match is not None else _lede(row),
+            snippet=row["snippet"] if snippet_match is not None else lede(row),
         )
         for article_id, score in ranked
         if (row := by_id.get(article_id)) is not None
@@ -278,15 +273,6 @@ async def _ranked(
     return [(row["id"], row["score"]) for row in top]
 
 
-def _lede(row: sqlite3.Row) -> str:
-    """Return the start of an article's summary (or body) as its snippet."""
-    text = " ".join(str(row["summary"] or row["body"]).split())
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
 async def _matching_ids(
     session: Session, query: SearchQuery, article_ids: Collection[int], user_id: int | None
 ) -> set[int]:
@@ -319,40 +305,6 @@ async def _matching_ids(
     return {row["id"] for row in rows}
 
 
-class SQLiteSearchRepository:
-    """`SearchRepository` on one SQLite session."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    async def articles(
-        self,
-        query: SearchQuery | str,
-        *,
-        limit: int = 20,
-        offset: int = 0,
-        user_id: int | None = None,
-        now: datetime | None = None,
-        snippets: bool = False,
-    ) -> list[SearchHit]:
-        ranked, match = await _rank(self._session, query, limit, offset, user_id, now)
-        if not ranked:
-            return []
-        return await _load(self._session, ranked, match if snippets else None)
-
-    async def article_ids(
-        self,
-        query: SearchQuery | str,
-        *,
-        limit: int = 20,
-        offset: int = 0,
-        user_id: int | None = None,
-        now: datetime | None = None,
-    ) -> list[tuple[int, float]]:
-        ranked, _ = await _rank(self._session, query, limit, offset, user_id, now)
-        return ranked
-
-    async def matching_ids(
-        self, query: SearchQuery, article_ids: Collection[int], *, user_id: int | None = None
-    ) -> set[int]:
-        return await _matching_ids(self._session, query, article_ids, user_id)
+def sqlite_search(session: Session) -> SQLSearchRepository:
+    """Return the `SearchRepository` of this engine over `session`."""
+    return SQLSearchRepository(session, _rank, _load, _matching_ids)
