@@ -53,6 +53,8 @@ class BotData:
     clock: Clock = utc_now
     """The time jobs go by (tests move an injected one)."""
     metrics: BotMetrics = field(default_factory=BotMetrics)
+    webapp_port: int | None = None
+    """The port the Mini App's server is bound to (None: WEBAPP_URL unset)."""
     integrity_problems: list[str] = field(default_factory=list)
     """What the last periodic integrity check found (empty: intact, or not run yet)."""
     """This application's Prometheus metrics (its own registry), served on HEALTH_PORT."""

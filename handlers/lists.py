@@ -14,11 +14,12 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
-from bot.ops.i18n import N_
+from bot.ops.i18n import N_, Texts
 from bot.services.reading_list import ListKind, ListPage, ListView, decode_list_data, list_view
 from bot.transport.errors import is_not_modified
 from bot.transport.send import inline_markup
 from handlers.common import STALE_BUTTON, remember_user, texts
+from handlers.webapp import open_app_button
 
 SEARCH_USAGE: Final = N_(
     "Usage: /search WORDS — for example /search ferry timetable or /search #harbour"
@@ -29,9 +30,16 @@ ALREADY_REMOVED: Final = N_("It was already removed")
 LIST_DATA_PATTERN: Final = r"^(bl|bx|sr):"
 
 
-def _markup(view: ListView) -> InlineKeyboardMarkup | None:
-    """Return the view's buttons as PTB markup (None when there are none)."""
-    return inline_markup(view.keyboard) if view.keyboard else None
+def _markup(
+    view: ListView, page: ListPage, context: Context, language: Texts
+) -> InlineKeyboardMarkup | None:
+    """Return the view's buttons as PTB markup (None when there are none), with the
+    `Open reading list` web-app button under the bookmarks when the Mini App is on."""
+    rows = list(inline_markup(view.keyboard).inline_keyboard) if view.keyboard else []
+    url = context.bot_data.settings.webapp_url
+    if page.kind is ListKind.BOOKMARKS and url is not None:
+        rows.append((open_app_button(url, language),))
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def _reply_with_list(update: Update, context: Context, page: ListPage) -> None:
@@ -40,11 +48,12 @@ async def _reply_with_list(update: Update, context: Context, page: ListPage) -> 
     user = update.effective_user
     if message is None or user is None:
         return
-    view = await list_view(context.bot_data.db, page, user.id, language=texts(update))
+    language = texts(update)
+    view = await list_view(context.bot_data.db, page, user.id, language=language)
     await message.reply_text(
         view.html,
         parse_mode=ParseMode.HTML,
-        reply_markup=_markup(view),
+        reply_markup=_markup(view, page, context, language),
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
 
@@ -92,7 +101,7 @@ async def turn_list_page(update: Update, context: Context) -> None:
         await query.edit_message_text(
             view.html,
             parse_mode=ParseMode.HTML,
-            reply_markup=_markup(view),
+            reply_markup=_markup(view, action.page, context, language),
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
     except BadRequest as exc:

@@ -205,6 +205,8 @@ class Bookmark:
     user_id: int
     article_id: int
     created_at: datetime
+    read_at: datetime | None = None
+    """When the user marked it read (None: unread)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +249,8 @@ class Follow:
     paused: bool
     """True while the user blocks the bot: nothing is matched or sent for it."""
     created_at: datetime
+    muted: bool = False
+    """True while the user paused it themselves: nothing is matched for it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,7 +68,7 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
          "last_seen_at"),
         "id",
     ),
-    ("bookmarks", ("user_id", "article_id", "created_at"), "user_id, article_id"),
+    ("bookmarks", ("user_id", "article_id", "created_at", "read_at"), "user_id, article_id"),
     ("shares", ("id", "user_id", "article_id", "result_id", "chosen_at"), "id"),
     (
         "discussion_threads",
@@ -80,7 +80,11 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         ("chat_id", "message_id", "article_id", "user_id", "created_at"),
         "chat_id, message_id",
     ),
-    ("follows", ("id", "user_id", "query", "query_key", "paused", "created_at"), "id"),
+    (
+        "follows",
+        ("id", "user_id", "query", "query_key", "paused", "created_at", "muted"),
+        "id",
+    ),
     ("alert_queue", ("article_id",), "article_id"),
     (
         "alerts",

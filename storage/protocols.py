@@ -22,7 +22,7 @@ import builtins
 import contextlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
@@ -205,6 +205,11 @@ class ArticleRepository(Protocol):
     async def count(self, *, since: datetime | None = None, source_id: int | None = None) -> int:
         """Return the number of stored articles (first fetched at or after `since`, of one
         source: when given)."""
+        ...
+
+    async def daily_counts(self, *, since: datetime) -> dict[date, int]:
+        """Return how many articles have their story time on each UTC day from `since` on
+        (days without any are left out)."""
         ...
 
 
@@ -404,6 +409,16 @@ class OutboxRepository(Protocol):
         """Return how many rows were sent (at or after `since` when given)."""
         ...
 
+    async def daily_sent(self, *, since: datetime) -> dict[date, int]:
+        """Return how many rows were sent on each UTC day from `since` on (days without
+        any are left out)."""
+        ...
+
+    async def sent_by_channel(self, *, since: datetime) -> dict[int, int]:
+        """Return how many rows each channel had sent at or after `since` (channels with
+        none are left out)."""
+        ...
+
     async def recent_failures(self, limit: int = 5) -> builtins.list[OutboxItem]:
         """Return up to `limit` rows that failed for good, newest first."""
         ...
@@ -461,6 +476,23 @@ class BookmarkRepository(Protocol):
         self, user_id: int, limit: int = 20, offset: int = 0
     ) -> builtins.list[Bookmark]:
         """Return the user's bookmarks, most recently saved first."""
+        ...
+
+    async def get(self, user_id: int, article_id: int) -> Bookmark | None:
+        """Return the user's bookmark of the article, or None."""
+        ...
+
+    async def set_read(
+        self, user_id: int, article_id: int, read: bool, *, now: datetime | None = None
+    ) -> Bookmark | None:
+        """Mark the user's bookmark read (at `now`) or unread again and return it; None when
+        the user has not saved the article (nothing is changed)."""
+        ...
+
+    async def restore(self, bookmark: Bookmark) -> bool:
+        """Put back a removed bookmark as it was (saved and read times kept, so an undo
+        returns it to its place in the list); return False if it is saved already.
+        `NotFoundError` if the user or article does not exist."""
         ...
 
     async def count_all(self) -> int:
@@ -555,13 +587,19 @@ class FollowRepository(Protocol):
         this id (another user's follows are never touched)."""
         ...
 
+    async def set_muted(self, user_id: int, follow_id: int, muted: bool) -> Follow | None:
+        """Pause (`muted`) or resume one of the user's follows as they choose and return it;
+        None when the user has no follow with this id (another user's are never touched).
+        A muted follow matches nothing until resumed."""
+        ...
+
     async def set_paused_for_user(self, user_id: int, paused: bool) -> int:
         """Pause (the user blocked the bot) or resume all the user's follows; return how
         many changed."""
         ...
 
     async def active(self) -> builtins.list[Follow]:
-        """Return every unpaused follow, oldest first."""
+        """Return every follow neither paused nor muted, oldest first."""
         ...
 
 

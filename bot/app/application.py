@@ -15,6 +15,7 @@ from bot.app.health.server import HealthServer
 from bot.app.integrity import check_at_start
 from bot.app.jobs import schedule_jobs
 from bot.app.runtime import fetch_policy, ingest_executor
+from bot.app.webapp import WebAppServer
 from bot.context import BotData, Context, NewsApplication
 from bot.delivery.alert_sender import AlertSender
 from bot.delivery.setup import build_notifier, build_publisher, pacing_limits
@@ -27,6 +28,7 @@ from bot.transport.updates import CleanUpdateQueue, PerChatUpdateProcessor
 from handlers import all_handlers
 from handlers.admin.menu import set_admin_commands
 from handlers.commands import set_bot_commands
+from handlers.webapp import set_menu_button
 from news.fetch import Fetcher
 from storage import open_database
 
@@ -111,6 +113,7 @@ async def _post_init(application: NewsApplication) -> None:
     await _start_publisher(application)
     _start_alerts(application)
     await _start_health_server(application)
+    await _start_webapp(application)
     await set_bot_commands(application.bot)
     await set_admin_commands(application.bot, settings.admin_ids)
     # Everything built so far (modules, handlers, settings) lives as long as the process:
@@ -158,6 +161,19 @@ async def _start_health_server(application: NewsApplication) -> None:
     server = HealthServer(data, data.settings.health_listen, port)
     await server.start()
     data.resources.push_async_callback(server.stop)
+
+
+async def _start_webapp(application: NewsApplication) -> None:
+    """Serve the Mini App and point the chat menu button at it when WEBAPP_URL is set."""
+    data = application.bot_data
+    settings = data.settings
+    if settings.webapp_url is None or settings.telegram_bot_token is None:
+        return
+    server = WebAppServer(data, bot_token=settings.telegram_bot_token.get_secret_value())
+    await server.start()
+    data.resources.push_async_callback(server.stop)
+    data.webapp_port = server.port
+    await set_menu_button(application.bot, settings.webapp_url)
 
 
 async def _post_stop(application: NewsApplication) -> None:

@@ -6,6 +6,7 @@ import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 from pydantic import (
@@ -19,6 +20,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+TELEGRAM_WEB_APP_SCRIPT = "https://telegram.org/js/telegram-web-app.js"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class Settings(BaseSettings):
@@ -78,6 +81,17 @@ class Settings(BaseSettings):
     health_port: int | None = Field(default=None, ge=1, le=65535)
     """Port of the /healthz and /metrics HTTP server; unset: no server."""
     health_listen: str = "127.0.0.1"
+    webapp_url: str | None = None
+    """Public URL of the Mini App (https; http only on a loopback host); unset: no Mini App."""
+    webapp_listen: str = "127.0.0.1"
+    webapp_port: int = Field(default=8088, ge=0, le=65535)
+    """Port of the Mini App's web server (0: any free port, for tests)."""
+    webapp_auth_max_age_seconds: int = Field(default=24 * 3600, ge=10, le=30 * 24 * 3600)
+    """Launch data (initData) older than this is refused: the user reopens the app."""
+    webapp_requests_per_minute: int = Field(default=120, ge=1, le=100_000)
+    """Mini App API requests one user may make per minute (beyond a burst of 20)."""
+    webapp_script_url: str = TELEGRAM_WEB_APP_SCRIPT
+    """Where the page loads `telegram-web-app.js` from (the emulator serves a stand-in)."""
     follows_per_user: int = Field(default=20, ge=1, le=1000)
     """Most /follow alerts one user may keep."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -110,6 +124,29 @@ class Settings(BaseSettings):
         """Require an https URL (Telegram delivers webhooks over HTTPS only)."""
         if value is not None and not value.startswith("https://"):
             raise ValueError("must start with https://")
+        return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _check_webapp_url(cls, value: str | None) -> str | None:
+        """Require https (Telegram opens Mini Apps over HTTPS only), or http on loopback."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if not parts.hostname:
+            raise ValueError("must be an absolute URL such as https://news.example/app/")
+        if parts.scheme == "https":
+            return value
+        if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+            return value
+        raise ValueError("must start with https:// (http:// only on a loopback address)")
+
+    @field_validator("webapp_script_url")
+    @classmethod
+    def _check_script_url(cls, value: str) -> str:
+        """Require an http(s) URL."""
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
         return value
 
     @field_validator("webhook_secret_token")

@@ -253,7 +253,20 @@ SELECT DISTINCT unnest(tsvector_to_array(
 ON CONFLICT DO NOTHING;
 """
 
-MIGRATIONS: Final[tuple[str, ...]] = (_V1, _SOURCE_SKIPPED_ENTRIES_V2, _HEADLINE_TERMS_V3)
+_MINI_APP_V4: Final = """
+-- The Mini App: a bookmark can be marked read (NULL: unread), a follow paused by its user
+-- (unlike `paused`, which follows the user blocking the bot), posts counted per day sent.
+ALTER TABLE bookmarks ADD COLUMN read_at BIGINT;
+ALTER TABLE follows ADD COLUMN muted SMALLINT NOT NULL DEFAULT 0 CHECK (muted IN (0, 1));
+CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE sent_at IS NOT NULL;
+"""
+
+MIGRATIONS: Final[tuple[str, ...]] = (
+    _V1,
+    _SOURCE_SKIPPED_ENTRIES_V2,
+    _HEADLINE_TERMS_V3,
+    _MINI_APP_V4,
+)
 """Each entry moves the schema one version forward; never edit a released one."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -53,7 +53,7 @@ class SQLAlertRepository:
             "INSERT INTO alert_queue (article_id) SELECT a.id FROM articles AS a "
             f"WHERE a.id IN ({self._session.dialect.values('ids')}) "
             "AND a.story_at >= a.fetched_at - :max_age "
-            "AND EXISTS (SELECT 1 FROM follows WHERE paused = 0) "
+            "AND EXISTS (SELECT 1 FROM follows WHERE paused = 0 AND muted = 0) "
             "ON CONFLICT (article_id) DO NOTHING",
             {"ids": ids, "max_age": max_age // _MICROSECOND},
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from news.dedupe import NEAR_DUPLICATE_DISTANCE, canonical_url, hamming
@@ -22,6 +22,8 @@ from news.models import ArticleDraft
 from news.tags import normalize_tag
 from storage.errors import ConstraintError, NotFoundError
 from storage.sql.codec import (
+    MICROS_PER_DAY,
+    day_from_number,
     from_micros,
     from_micros_or_none,
     related_from_json,
@@ -446,6 +448,15 @@ class SQLArticleRepository:
             {"since": to_micros_or_none(since), "source_id": source_id},
         )
         return int(row[0]) if row is not None else 0
+
+    async def daily_counts(self, *, since: datetime) -> dict[date, int]:
+        rows = await self._session.fetchall(
+            f"SELECT story_at / {MICROS_PER_DAY} AS day, count(*) AS n FROM articles "
+            "WHERE story_at >= :since GROUP BY story_at / "
+            f"{MICROS_PER_DAY}",
+            {"since": to_micros(since)},
+        )
+        return {day_from_number(row["day"]): int(row["n"]) for row in rows}
 
 
 def _closest(item: _Prepared, by_band: list[dict[int, list[Row]]], window: int) -> int | None:

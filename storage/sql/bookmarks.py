@@ -8,10 +8,10 @@ from typing import Final
 
 from news.entities import Bookmark
 from storage.errors import ConstraintError, NotFoundError
-from storage.sql.codec import from_micros, to_micros
+from storage.sql.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
 from storage.sql.session import Row, Session
 
-_COLUMNS: Final = "user_id, article_id, created_at"
+_COLUMNS: Final = "user_id, article_id, created_at, read_at"
 
 
 def bookmark_from_row(row: Row) -> Bookmark:
@@ -20,6 +20,7 @@ def bookmark_from_row(row: Row) -> Bookmark:
         user_id=row["user_id"],
         article_id=row["article_id"],
         created_at=from_micros(row["created_at"]),
+        read_at=from_micros_or_none(row["read_at"]),
     )
 
 
@@ -72,6 +73,44 @@ class SQLBookmarkRepository:
             {"user_id": user_id, "limit": max(0, limit), "offset": max(0, offset)},
         )
         return [bookmark_from_row(row) for row in rows]
+
+    async def get(self, user_id: int, article_id: int) -> Bookmark | None:
+        row = await self._session.fetchone(
+            f"SELECT {_COLUMNS} FROM bookmarks "
+            "WHERE user_id = :user_id AND article_id = :article_id",
+            {"user_id": user_id, "article_id": article_id},
+        )
+        return None if row is None else bookmark_from_row(row)
+
+    async def set_read(
+        self, user_id: int, article_id: int, read: bool, *, now: datetime | None = None
+    ) -> Bookmark | None:
+        read_at = to_micros(now or datetime.now(UTC)) if read else None
+        row = await self._session.fetchone(
+            "UPDATE bookmarks SET read_at = CAST(:read_at AS BIGINT) "
+            f"WHERE user_id = :user_id AND article_id = :article_id RETURNING {_COLUMNS}",
+            {"user_id": user_id, "article_id": article_id, "read_at": read_at},
+        )
+        return None if row is None else bookmark_from_row(row)
+
+    async def restore(self, bookmark: Bookmark) -> bool:
+        try:
+            rows = await self._session.fetchall(
+                "INSERT INTO bookmarks (user_id, article_id, created_at, read_at) "
+                "VALUES (:user_id, :article_id, :created_at, CAST(:read_at AS BIGINT)) "
+                "ON CONFLICT (user_id, article_id) DO NOTHING RETURNING article_id",
+                {
+                    "user_id": bookmark.user_id,
+                    "article_id": bookmark.article_id,
+                    "created_at": to_micros(bookmark.created_at),
+                    "read_at": to_micros_or_none(bookmark.read_at),
+                },
+            )
+        except ConstraintError:
+            raise NotFoundError(
+                f"cannot restore: no user {bookmark.user_id} or no article {bookmark.article_id}"
+            ) from None
+        return bool(rows)
 
     async def count_all(self) -> int:
         row = await self._session.fetchone("SELECT count(*) FROM bookmarks")

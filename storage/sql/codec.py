@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from news.dedupe import to_signed64, to_unsigned64
 from news.models import RelatedLink
@@ -42,6 +42,16 @@ def from_micros(value: int) -> datetime:
 def from_micros_or_none(value: int | None) -> datetime | None:
     """Return `from_micros(value)`, or None for NULL."""
     return None if value is None else from_micros(value)
+
+
+MICROS_PER_DAY = 86_400_000_000
+"""Stored times are UTC microseconds: `value / MICROS_PER_DAY` (integer division) numbers
+the UTC day on both engines."""
+
+
+def day_from_number(number: int) -> date:
+    """Return the UTC day numbered `number` (days since 1970-01-01)."""
+    return date(1970, 1, 1) + timedelta(days=int(number))
 
 
 def simhash_to_db(simhash: int) -> int:

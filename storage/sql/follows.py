@@ -11,7 +11,7 @@ from storage.errors import ConstraintError, NotFoundError
 from storage.sql.codec import from_micros, to_micros
 from storage.sql.session import Row, Session
 
-_COLUMNS: Final = "id, user_id, query, query_key, paused, created_at"
+_COLUMNS: Final = "id, user_id, query, query_key, paused, created_at, muted"
 
 
 def follow_from_row(row: Row) -> Follow:
@@ -23,6 +23,7 @@ def follow_from_row(row: Row) -> Follow:
         query_key=row["query_key"],
         paused=bool(row["paused"]),
         created_at=from_micros(row["created_at"]),
+        muted=bool(row["muted"]),
     )
 
 
@@ -93,6 +94,14 @@ class SQLFollowRepository:
         )
         return bool(rows)
 
+    async def set_muted(self, user_id: int, follow_id: int, muted: bool) -> Follow | None:
+        row = await self._session.fetchone(
+            "UPDATE follows SET muted = :muted WHERE id = :id AND user_id = :user_id "
+            f"RETURNING {_COLUMNS}",
+            {"id": follow_id, "user_id": user_id, "muted": int(muted)},
+        )
+        return None if row is None else follow_from_row(row)
+
     async def set_paused_for_user(self, user_id: int, paused: bool) -> int:
         return await self._session.execute(
             "UPDATE follows SET paused = :paused WHERE user_id = :user_id AND paused != :paused",
@@ -101,6 +110,6 @@ class SQLFollowRepository:
 
     async def active(self) -> builtins.list[Follow]:
         rows = await self._session.fetchall(
-            f"SELECT {_COLUMNS} FROM follows WHERE paused = 0 ORDER BY id"
+            f"SELECT {_COLUMNS} FROM follows WHERE paused = 0 AND muted = 0 ORDER BY id"
         )
         return [follow_from_row(row) for row in rows]

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from news.entities import OutboxItem, OutboxState, PostedAs
 from storage.errors import ConstraintError, NotFoundError
-from storage.sql.codec import from_micros, from_micros_or_none, to_micros, to_micros_or_none
+from storage.sql.codec import (
+    MICROS_PER_DAY,
+    day_from_number,
+    from_micros,
+    from_micros_or_none,
+    to_micros,
+    to_micros_or_none,
+)
 from storage.sql.session import Row, Session
 
 _COLUMNS: Final = (
@@ -278,6 +285,22 @@ class SQLOutboxRepository:
             {"sent": OutboxState.SENT.value, "since": to_micros_or_none(since)},
         )
         return int(row[0]) if row is not None else 0
+
+    async def daily_sent(self, *, since: datetime) -> dict[date, int]:
+        rows = await self._session.fetchall(
+            f"SELECT sent_at / {MICROS_PER_DAY} AS day, count(*) AS n FROM outbox "
+            f"WHERE sent_at IS NOT NULL AND sent_at >= :since GROUP BY sent_at / {MICROS_PER_DAY}",
+            {"since": to_micros(since)},
+        )
+        return {day_from_number(row["day"]): int(row["n"]) for row in rows}
+
+    async def sent_by_channel(self, *, since: datetime) -> dict[int, int]:
+        rows = await self._session.fetchall(
+            "SELECT channel_id, count(*) AS n FROM outbox "
+            "WHERE sent_at IS NOT NULL AND sent_at >= :since GROUP BY channel_id",
+            {"since": to_micros(since)},
+        )
+        return {int(row["channel_id"]): int(row["n"]) for row in rows}
 
     async def recent_failures(self, limit: int = 5) -> list[OutboxItem]:
         rows = await self._session.fetchall(

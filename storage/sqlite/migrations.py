@@ -364,6 +364,15 @@ _SOURCE_SKIPPED_ENTRIES_V13: Final = """
 ALTER TABLE sources ADD COLUMN skipped_entries INTEGER NOT NULL DEFAULT 0;
 """
 
+_MINI_APP_V14: Final = """
+-- The Mini App: a bookmark can be marked read (NULL: unread), a follow paused by its user
+-- (unlike `paused`, which follows the user blocking the bot and is lifted when they come
+-- back), and the admin chart counts posts per day by when they were sent.
+ALTER TABLE bookmarks ADD COLUMN read_at INTEGER;
+ALTER TABLE follows ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1));
+CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE sent_at IS NOT NULL;
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -378,6 +387,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _STORY_TIME_BY_ID_V11,
     _HEADLINES_VOCAB_V12,
     _SOURCE_SKIPPED_ENTRIES_V13,
+    _MINI_APP_V14,
 )
 """Forward migrations; the schema version is their count."""
 

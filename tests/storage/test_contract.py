@@ -19,7 +19,7 @@ from typing import Any, get_type_hints
 import pytest
 
 import storage.protocols as protocols
-from news.entities import AlertMatch, Article, ChannelStyle
+from news.entities import AlertMatch, Article, Bookmark, ChannelStyle
 from news.models import ArticleDraft
 from news.query import SearchQuery, parse_query
 from storage import Database
@@ -58,6 +58,7 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         ChannelStyle: ChannelStyle.TEXT,
         SearchQuery: parse_query("harbour"),
         Path: Path("unused"),
+        Bookmark: Bookmark(1, 1, NOW),
     }
     if annotation in simple:
         return simple[annotation]

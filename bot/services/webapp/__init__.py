@@ -1,0 +1,1 @@
+"""The Mini App's use cases: launch-data checks, the reading list, alerts, admin views."""
