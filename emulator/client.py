@@ -16,6 +16,16 @@ JSON = dict[str, Any]
 REQUEST_TIMEOUT_SECONDS = 75.0
 
 
+@dataclass(frozen=True, slots=True)
+class WebAppLaunch:
+    """A Mini App opened as a user: the URL to load and the launch's id."""
+
+    url: str
+    """The app's URL with the launch parameters (signed initData, theme) in the fragment."""
+    query_id: str
+    init_data: str
+
+
 class EmulatorError(Exception):
     """The control API refused a request; `status` is its HTTP status."""
 
@@ -455,6 +465,44 @@ class EmulatorClient:
         if len(found) < count:
             raise TimeoutError(f"chat {chat_id} has {len(found)} messages, wanted {count}")
         return found
+
+    # ---- Mini Apps ------------------------------------------------------------------
+    async def open_web_app(
+        self,
+        user_id: int,
+        *,
+        url: str | None = None,
+        theme: str = "light",
+        auth_date: int | None = None,
+    ) -> WebAppLaunch:
+        """Open a Mini App as a user (`url`, or the bot's menu button); return the URL to
+        load in a browser and the launch's query_id."""
+        body: JSON = {"user_id": user_id, "theme": theme}
+        if url is not None:
+            body["url"] = url
+        if auth_date is not None:
+            body["auth_date"] = auth_date
+        data = await self._call("POST", "web-apps", body)
+        return WebAppLaunch(data["url"], data["query_id"], data["init_data"])
+
+    async def web_app_events(
+        self, query_id: str, *, wait_for: str | None = None, within: float = 5.0
+    ) -> list[JSON]:
+        """Return what the page of a launch asked of Telegram, oldest first; with
+        `wait_for`, wait until an event of that type arrives (TimeoutError if none)."""
+        query: JSON = {"event": wait_for, "wait": within} if wait_for else {}
+        data = await self._call("GET", f"web-apps/{query_id}", query=query)
+        events = [dict(event) for event in data["events"]]
+        if wait_for and not any(event["type"] == wait_for for event in events):
+            raise TimeoutError(f"the page sent no {wait_for} within {within} s")
+        return events
+
+    async def chat_menu_button(self, token: str, chat_id: int | None = None) -> JSON:
+        """Return the menu button the bot set for a private chat (or the default one)."""
+        url = f"{self.base_url}/bot{token}/getChatMenuButton"
+        body = {} if chat_id is None else {"chat_id": chat_id}
+        async with self._open().post(url, json=body) as response:
+            return dict((await response.json())["result"])
 
     async def inline_message(self, inline_message_id: str) -> MessageView:
         """Return a message sent via the bot in inline mode."""

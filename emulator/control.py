@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_
 
 from aiohttp import web
 
-from emulator import interactions, simulate
+from emulator import interactions, simulate, webapp
 from emulator.botapi import EMULATOR_KEY
 from emulator.core import Emulator
 from emulator.errors import ApiError, ControlError
@@ -452,6 +452,36 @@ class ControlRoutes:
             body=stored.data, content_type=stored.mime_type or "application/octet-stream"
         )
 
+    async def open_web_app(self, request: web.Request) -> JSON:
+        """POST /control/web-apps: open a Mini App as a user (its url, or the menu button's);
+        answers the URL to load, with signed launch data and theme params in its fragment."""
+        data = await _body(request)
+        url = data.get("url")
+        if url is not None and not isinstance(url, str):
+            raise ControlError("url must be a string")
+        theme = data.get("theme", "light")
+        return webapp.open_web_app(
+            self.emu(request),
+            _int(data.get("user_id"), "user_id"),
+            url=url,
+            theme=str(theme),
+            auth_date=_optional_int(data.get("auth_date"), "auth_date"),
+        )
+
+    async def web_app(self, request: web.Request) -> JSON:
+        """GET /control/web-apps/{query_id}[?event=TYPE&wait=S]: a launch and what its page
+        asked of Telegram (waiting up to S seconds for an event of TYPE)."""
+        emu = self.emu(request)
+        session = emu.world.web_app_sessions.get(request.match_info["query_id"])
+        if session is None:
+            raise ControlError("no such Mini App launch", status=404)
+        wanted = request.query.get("event")
+        if wanted:
+            await emu.wait_until(
+                lambda: any(e["type"] == wanted for e in session.events), _wait_seconds(request)
+            )
+        return webapp.session_json(session)
+
     async def add_fault(self, request: web.Request) -> JSON:
         """POST /control/faults: plan a fault for the next calls of a method."""
         data = await _body(request)
@@ -556,6 +586,7 @@ ROUTE_BODIES: dict[str, str] = {
     ),
     "/control/inline-queries": '{"user_id", "query", "offset"?, "chat_type"?}',
     "/control/inline-queries/{query_id}/choose": '{"result_id", "chat_id"?}',
+    "/control/web-apps": '{"user_id", "url"?, "theme"?: "light"|"dark", "auth_date"?}',
     "/control/faults": (
         '{"method", "kind"?, "times"?, "error_code"?, "description"?, "retry_after"?}'
     ),
@@ -607,6 +638,8 @@ def add_control_routes(app: web.Application) -> None:
         ("POST", "/control/inline-queries", routes.inline_query),
         ("GET", "/control/inline-queries/{query_id}", routes.inline_answer),
         ("POST", "/control/inline-queries/{query_id}/choose", routes.choose),
+        ("POST", "/control/web-apps", routes.open_web_app),
+        ("GET", "/control/web-apps/{query_id}", routes.web_app),
         ("POST", "/control/faults", routes.add_fault),
         ("GET", "/control/faults", routes.faults),
         ("DELETE", "/control/faults", routes.clear_faults),

@@ -8,7 +8,7 @@ from typing import Any
 
 from emulator.entities import FormattedText, trim_formatted
 from emulator.errors import ApiError, bad_request
-from emulator.markup import ReplyMarkup, parse_reply_markup
+from emulator.markup import ReplyMarkup, check_markup_for_chat, parse_reply_markup
 from emulator.text_rules import MAX_TEXT_LENGTH, caption_text, parse_formatted
 
 MAX_RESULTS = 50
@@ -108,6 +108,7 @@ def prepare_result(item: object) -> PreparedResult:
         item.get("caption_entities"),
     )
     markup = parse_reply_markup(item.get("reply_markup"), inline_only=True)
+    check_markup_for_chat(markup, None)  # sent via inline mode: may land in any chat
     photo_url = _optional_str(item.get("photo_url"))
     return PreparedResult(result_id, kind, text, caption, photo_url, markup, item)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from emulator.errors import ApiError, bad_request
 from emulator.links import LinkError, normalize_link
@@ -37,6 +38,11 @@ class ReplyMarkup:
 
     inline_keyboard: InlineKeyboard | None = None
     other: dict[str, Any] | None = None
+
+    @property
+    def has_web_app(self) -> bool:
+        """Tell whether an inline button opens a Mini App (`web_app`)."""
+        return any("web_app" in button for row in self.inline_keyboard or () for button in row)
 
     def to_api(self) -> dict[str, Any] | None:
         """Return the markup as it appears in a Message (inline keyboards only)."""
@@ -114,12 +120,37 @@ def _inline_button(button: object) -> dict[str, Any]:
         raise _button_error(f'Field "{action}" must be of type String')
     if action == "callback_data" and len(value.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES:
         raise bad_request("BUTTON_DATA_INVALID")
+    if action == "web_app":
+        value = {"url": check_web_app_url(value, "inline keyboard button Web App URL")}
     if action == "url":
         try:
             value = normalize_link(value)
         except LinkError as exc:
             raise bad_request(f"inline keyboard button URL '{value}' is invalid: {exc}") from None
     return {"text": text, action: value}
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def check_web_app_url(info: object, what: str) -> str:
+    """Check a WebAppInfo: an object whose `url` is https (http on a loopback host too, as
+    Telegram's test environment allows for local Mini Apps); return the URL."""
+    url = info.get("url") if isinstance(info, dict) else None
+    if not isinstance(url, str) or not url:
+        raise bad_request('can\'t parse WebAppInfo: Field "url" must be of type String')
+    parts = urlsplit(url)
+    loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    if not (parts.scheme == "https" and parts.hostname) and not loopback:
+        raise bad_request(f"{what} '{url}' is invalid: Only HTTPS links are allowed")
+    return url
+
+
+def check_markup_for_chat(markup: ReplyMarkup | None, chat_type: str | None) -> None:
+    """Refuse Mini App buttons outside a private chat with the bot (Telegram's rule);
+    `chat_type` None: a message sent via inline mode, which may land anywhere."""
+    if markup is not None and markup.has_web_app and chat_type != "private":
+        raise bad_request("BUTTON_TYPE_INVALID")
 
 
 def _has_action(button: dict[str, Any], name: str) -> bool:

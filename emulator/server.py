@@ -9,9 +9,11 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from importlib import resources
 
 from aiohttp import web
 
+from emulator import webapp
 from emulator.botapi import EMULATOR_KEY, REGISTRY_KEY, add_bot_api_routes
 from emulator.client import EmulatorClient
 from emulator.control import add_control_routes
@@ -30,7 +32,31 @@ def create_app(emulator: Emulator) -> web.Application:
     app[REGISTRY_KEY] = build_registry()
     add_bot_api_routes(app)
     add_control_routes(app)
+    add_web_app_routes(app)
     return app
+
+
+def add_web_app_routes(app: web.Application) -> None:
+    """Serve the stand-in `telegram-web-app.js` and take the events pages post with it."""
+    script = resources.files("emulator").joinpath("static", "telegram-web-app.js")
+    body = script.read_text(encoding="utf-8")
+    cors = {"Access-Control-Allow-Origin": "*"}
+
+    async def serve_script(_request: web.Request) -> web.Response:
+        """GET /js/telegram-web-app.js: the stand-in for Telegram's script."""
+        return web.Response(
+            text=body,
+            content_type="application/javascript",
+            headers={"Cache-Control": "no-cache", **cors},
+        )
+
+    async def take_event(request: web.Request) -> web.Response:
+        """POST /web-app-events: one event a page sent to "Telegram" (204; 400 if refused)."""
+        recorded = webapp.record_event(app[EMULATOR_KEY], await request.read())
+        return web.Response(status=204 if recorded else 400, headers=cors)
+
+    app.router.add_get("/js/telegram-web-app.js", serve_script)
+    app.router.add_post("/web-app-events", take_event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +161,7 @@ async def _serve(
         announce(f"  TELEGRAM_API_BASE_URL={running.api_base_url}")
         shown = running.token if running.token == DEFAULT_TOKEN else "<your configured token>"
         announce(f"  TELEGRAM_BOT_TOKEN={shown}")
+        announce(f"  WEBAPP_SCRIPT_URL={running.base_url}/js/telegram-web-app.js")
         announce(
             f"  control API: {running.base_url}/control/ (GET it for the routes; "
             "how to drive it by hand: docs/emulator.md)"

@@ -230,6 +230,16 @@ class CallbackQueryRecord:
     answer: dict[str, Any] | None = None
 
 
+@dataclass
+class WebAppSession:
+    """A Mini App a user opened: who, and what the page asked of Telegram since."""
+
+    query_id: str
+    user_id: int
+    url: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
 class World:
     """Every object the emulator knows, with id allocation and lookups."""
 
@@ -248,6 +258,10 @@ class World:
         self.photo_sets: dict[str, tuple[PhotoSize, ...]] = {}
         self.documents: dict[str, DocumentInfo] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
+        self.menu_buttons: dict[int, dict[str, Any]] = {}
+        """setChatMenuButton: per private chat id, and the default under 0."""
+        self.web_app_sessions: dict[str, WebAppSession] = {}
+        """Mini Apps opened through the control API, by the query_id of their launch data."""
         self._user_ids = itertools.count(_FIRST_USER_ID)
         self._group_ids = itertools.count(_FIRST_GROUP_ID)
         self._channel_ids = itertools.count(_FIRST_CHANNEL_ID)

@@ -6,6 +6,7 @@ import re
 
 from emulator.core import Emulator
 from emulator.errors import bad_request
+from emulator.markup import check_web_app_url
 from emulator.methods.base import Handler, canonical_json
 from emulator.params import Params
 from emulator.wire import bot_user_json
@@ -60,6 +61,57 @@ async def delete_my_commands(emu: Emulator, params: Params) -> object:
     return True
 
 
+MENU_BUTTON_TYPES = ("commands", "web_app", "default")
+MAX_MENU_BUTTON_TEXT = 64
+
+
+def _menu_chat(emu: Emulator, params: Params) -> int:
+    """Return the private chat a menu-button call names, or 0 for the default."""
+    raw = params.raw("chat_id")
+    if raw is None or raw == "":
+        return 0
+    chat_id = params.integer("chat_id")
+    chat = emu.world.chats.get(chat_id or 0)
+    if chat is None:
+        raise bad_request("chat not found")
+    if chat.type != "private":
+        raise bad_request("CHAT_TYPE_INVALID")  # menu buttons are for private chats only
+    return chat.id
+
+
+async def set_chat_menu_button(emu: Emulator, params: Params) -> object:
+    """setChatMenuButton: a private chat's (or the default) menu button: the command list,
+    a Mini App (text and an https WebAppInfo), or the default."""
+    chat_id = _menu_chat(emu, params)
+    raw = params.json_value("menu_button", error="can't parse MenuButton JSON object")
+    button = raw if raw is not None else {"type": "default"}
+    if not isinstance(button, dict) or button.get("type") not in MENU_BUTTON_TYPES:
+        raise bad_request("can't parse MenuButton: unsupported type")
+    if button["type"] == "web_app":
+        text = button.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise bad_request('can\'t parse MenuButton: Field "text" must be of type String')
+        if len(text) > MAX_MENU_BUTTON_TEXT:
+            raise bad_request("BUTTON_TEXT_INVALID")
+        url = check_web_app_url(button.get("web_app"), "menu button Web App URL")
+        button = {"type": "web_app", "text": text, "web_app": {"url": url}}
+    else:
+        button = {"type": button["type"]}
+    if button["type"] == "default":
+        emu.world.menu_buttons.pop(chat_id, None)
+    else:
+        emu.world.menu_buttons[chat_id] = button
+    emu.notify()
+    return True
+
+
+async def get_chat_menu_button(emu: Emulator, params: Params) -> object:
+    """getChatMenuButton: the chat's own button, else the default one."""
+    chat_id = _menu_chat(emu, params)
+    buttons = emu.world.menu_buttons
+    return buttons.get(chat_id) or buttons.get(0) or {"type": "default"}
+
+
 async def get_file(emu: Emulator, params: Params) -> object:
     """getFile: the File object with the path to download it from."""
     stored = emu.world.files.get(params.text("file_id") or "")
@@ -81,4 +133,6 @@ METHODS: dict[str, Handler] = {
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,
     "getFile": get_file,
+    "setChatMenuButton": set_chat_menu_button,
+    "getChatMenuButton": get_chat_menu_button,
 }

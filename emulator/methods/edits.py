@@ -5,7 +5,7 @@ from __future__ import annotations
 from emulator.access import bot_can_read, bot_is_admin
 from emulator.core import Emulator
 from emulator.errors import bad_request
-from emulator.markup import ReplyMarkup, parse_reply_markup
+from emulator.markup import ReplyMarkup, check_markup_for_chat, parse_reply_markup
 from emulator.methods.base import NOT_MODIFIED, Handler, target_chat
 from emulator.params import Params
 from emulator.state import Chat, Message, unix_now
@@ -34,6 +34,14 @@ def _edit_target(emu: Emulator, params: Params) -> tuple[Message, bool]:
     return message, False
 
 
+def _check_markup_where(
+    emu: Emulator, markup: ReplyMarkup | None, message: Message, inline: bool
+) -> None:
+    """Mini App buttons only in the private chat with the bot (never inline messages)."""
+    chat = None if inline else emu.world.chats.get(message.chat_id)
+    check_markup_for_chat(markup, chat.type if chat is not None else None)
+
+
 def _may_edit_others(emu: Emulator, chat: Chat) -> bool:
     """Channel administrators with can_edit_messages may edit other posts."""
     status = emu.world.bot_status(chat)
@@ -60,6 +68,7 @@ async def edit_message_text(emu: Emulator, params: Params) -> object:
     )
     markup = parse_reply_markup(params.raw("reply_markup"), inline_only=True)
     message, inline = _edit_target(emu, params)
+    _check_markup_where(emu, markup, message, inline)
     if message.text is None:
         raise bad_request("there is no text in the message to edit")
     if message.text == text and message.reply_markup == markup:
@@ -76,6 +85,7 @@ async def edit_message_caption(emu: Emulator, params: Params) -> object:
     )
     markup = parse_reply_markup(params.raw("reply_markup"), inline_only=True)
     message, inline = _edit_target(emu, params)
+    _check_markup_where(emu, markup, message, inline)
     if message.text is not None:
         raise bad_request("there is no caption in the message to edit")
     if message.caption == caption and message.reply_markup == markup:
@@ -89,6 +99,7 @@ async def edit_message_reply_markup(emu: Emulator, params: Params) -> object:
     """editMessageReplyMarkup: replace or remove the inline keyboard."""
     markup: ReplyMarkup | None = parse_reply_markup(params.raw("reply_markup"), inline_only=True)
     message, inline = _edit_target(emu, params)
+    _check_markup_where(emu, markup, message, inline)
     if message.reply_markup == markup:
         raise bad_request(NOT_MODIFIED)
     message.remember_version()

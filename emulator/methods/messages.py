@@ -9,7 +9,7 @@ from emulator.access import bot_can_read, check_can_send, resolve_chat
 from emulator.core import Emulator
 from emulator.delivery import publish_channel_post
 from emulator.errors import bad_request
-from emulator.markup import parse_reply_markup
+from emulator.markup import check_markup_for_chat, parse_reply_markup
 from emulator.media import document_from_param, photo_from_param
 from emulator.methods.base import Handler, ReplyTarget, file_param, reply_target, target_chat
 from emulator.params import Params
@@ -65,6 +65,7 @@ async def send_message(emu: Emulator, params: Params) -> object:
     markup = parse_reply_markup(params.raw("reply_markup"))
     chat = target_chat(emu, params)
     check_can_send(emu.world, chat)
+    check_markup_for_chat(markup, chat.type)
     reply = reply_target(emu, chat, params)
     message = post_bot_message(emu, chat, params, reply, text=text, reply_markup=markup)
     return message_json(emu.world, message)
@@ -94,6 +95,7 @@ def _send_with_caption(emu: Emulator, params: Params, **media: Callable[[], obje
     markup = parse_reply_markup(params.raw("reply_markup"))
     chat = target_chat(emu, params)
     check_can_send(emu.world, chat)
+    check_markup_for_chat(markup, chat.type)
     reply = reply_target(emu, chat, params)
     read = {name: load() for name, load in media.items()}
     message = post_bot_message(
@@ -129,6 +131,7 @@ async def copy_message(emu: Emulator, params: Params) -> object:
         )
     chat = target_chat(emu, params)
     check_can_send(emu.world, chat)
+    check_markup_for_chat(markup, chat.type)
     reply = reply_target(emu, chat, params)
     message = post_bot_message(emu, chat, params, reply, reply_markup=markup, **content)
     return {"message_id": message.message_id}
