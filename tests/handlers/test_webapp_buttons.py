@@ -24,9 +24,7 @@ async def test_bookmarks_carry_an_open_reading_list_button_when_the_app_is_on(
         [_, turned] = await harness.client.messages(ann.id, from_bot=True)
 
     for message in (first, turned):
-        assert message.buttons[-1] == [
-            {"text": "Открыть список чтения", "web_app": {"url": APP}}
-        ]
+        assert message.buttons[-1] == [{"text": "Открыть список чтения", "web_app": {"url": APP}}]
 
 
 async def test_no_web_app_button_without_webapp_url(bot_app, db, tides):  # noqa: F811
