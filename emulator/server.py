@@ -40,7 +40,7 @@ def add_web_app_routes(app: web.Application) -> None:
     """Serve the stand-in `telegram-web-app.js` and take the events pages post with it."""
     script = resources.files("emulator").joinpath("static", "telegram-web-app.js")
     body = script.read_text(encoding="utf-8")
-    cors = {"Access-Control-Allow-Origin": "*"}
+    cors = {"Access-Control-Allow-Origin": "*", "Timing-Allow-Origin": "*"}
 
     async def serve_script(_request: web.Request) -> web.Response:
         """GET /js/telegram-web-app.js: the stand-in for Telegram's script."""
