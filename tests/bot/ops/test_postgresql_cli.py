@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.cli.main import main
+from storage.postgresql.migrations import SCHEMA_VERSION
 from tests.support.postgres_plugin import PostgresServer
 
 PASSWORD_MARK = "pw-Never-Shown-91"
@@ -36,7 +37,7 @@ async def test_check_reports_the_engine_version_and_schema(
     [line] = [line for line in output.splitlines() if line.split()[1:2] == ["database"]]
     assert line.startswith("ok")
     assert "PostgreSQL 15" in line
-    assert "schema 3" in line
+    assert f"schema {SCHEMA_VERSION}" in line
     password = postgres_url.split(":")[2].split("@")[0]
     assert password not in output
     assert not (tmp_path / "unused.sqlite3").exists()  # the SQLite file is not touched
