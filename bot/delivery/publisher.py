@@ -28,6 +28,14 @@ sends one row at a time, so after `kill -9` at most one row per channel is left 
 `sending`; `reset_sending_on_start` returns it to pending and it is posted again — posted
 twice only when Telegram had already accepted it. On stop, in-flight sends finish (they run
 shielded from cancellation) and nothing is left in `sending`.
+
+Several processes (with a `LeaseKeeper`): a worker runs only while its process holds the
+channel's lease (`publish:<channel id>`), so each channel is worked — and its chat paced —
+by one process at a time. Taking a channel over, a worker first returns the row a dead
+holder left in `sending` to pending (posted again: at most one duplicate per channel) and
+seeds the chat's pacing window with the channel's sends of the last window, so the new
+holder keeps the per-chat limit across the handover; the worker gives the lease up when
+the channel has no more work.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.delivery.notices import AdminNotifier
+from bot.services.leases import LeaseKeeper
 from bot.services.post_content import post_content
 from bot.transport.errors import FailureKind, SendFailure, classify_error
 from bot.transport.pacing import Pacer
@@ -125,14 +134,17 @@ class Publisher:
         *,
         notifier: AdminNotifier | None = None,
         clock: Clock = utc_now,
+        leases: LeaseKeeper | None = None,
     ) -> None:
-        """Publish with `bot` from `db`'s outbox, paced by `pacer`."""
+        """Publish with `bot` from `db`'s outbox, paced by `pacer`; with `leases`, only the
+        channels whose lease this process holds."""
         self._bot = bot
         self._db = db
         self._pacer = pacer
         self._config = config or PublisherConfig()
         self._notifier = notifier
         self._clock = clock
+        self._leases = leases
         self.stats = PublishStats()
         self.observe_request: RequestObserver | None = None
         """Set to time each Bot API send and edit (the metrics' latency histogram)."""
@@ -189,7 +201,7 @@ class Publisher:
                 log.exception("publisher_poll_failed")
                 channel_ids = []
             for channel_id in channel_ids:
-                if channel_id not in self._workers:
+                if channel_id not in self._workers and await self._take(channel_id):
                     worker = asyncio.create_task(
                         self._serve_channel(channel_id), name=f"publish-channel-{channel_id}"
                     )
@@ -207,9 +219,47 @@ class Publisher:
             log.error("publisher_worker_crashed", exc_info=worker.exception())
         self._wake.set()
 
+    async def _take(self, channel_id: int) -> bool:
+        """Take a channel's lease (always, without leases); False if another process has it.
+
+        A channel taken over has its row left in `sending` returned to pending and its
+        chat's pacing window filled with the sends of the last window.
+        """
+        if self._leases is None:
+            return True
+        try:
+            if not await self._leases.acquire(lease_name(channel_id)):
+                return False
+            channel = await self._db.channels.get(channel_id)
+            returned = await self._db.outbox.reset_sending(channel_id)
+            now = self._clock()
+            _, window = self._pacer.limits.channel_window
+            sent = await self._db.outbox.recent_sends(
+                channel_id, since=now - timedelta(seconds=window)
+            )
+        except Exception:  # the database away, or the channel removed: look again later
+            log.warning("channel_take_failed", extra={"channel_id": channel_id}, exc_info=True)
+            return False
+        self._pacer.seed(channel.chat_id, [(now - at).total_seconds() for at in sent])
+        if returned:
+            log.warning(
+                "outbox_recovered",
+                extra={"rows": returned, "channel_id": channel_id, "cause": "taken over"},
+            )
+        return True
+
     async def _serve_channel(self, channel_id: int) -> None:
+        """Work a channel while it has work (and its lease is ours), then give it up."""
+        await self._work_channel(channel_id)
+        if self._leases is not None:
+            await self._leases.release(lease_name(channel_id))
+
+    async def _work_channel(self, channel_id: int) -> None:
         """Post a channel's rows one at a time until none is claimable or it is paused."""
         while True:
+            if self._leases is not None and not self._leases.holds(lease_name(channel_id)):
+                log.warning("channel_lease_lost", extra={"channel_id": channel_id})
+                return
             try:
                 channel = await self._db.channels.get(channel_id)
             except NotFoundError:
@@ -466,6 +516,11 @@ class Publisher:
         else:
             log.warning("edit_held", extra=post_fields(channel, item, error=failure.description))
             await self._hold_everything(failure.description)
+
+
+def lease_name(channel_id: int) -> str:
+    """Return the name of the lease on a channel's outbox."""
+    return f"publish:{channel_id}"
 
 
 def render_edit(content: PostContent, style: ChannelStyle, kind: PostedAs) -> RenderedPost:

@@ -364,6 +364,18 @@ _SOURCE_SKIPPED_ENTRIES_V13: Final = """
 ALTER TABLE sources ADD COLUMN skipped_entries INTEGER NOT NULL DEFAULT 0;
 """
 
+_LEASES_V14: Final = """
+-- Named leases with an expiry (microseconds of the database's clock): who polls, who works a
+-- channel's outbox, who runs a daily job. On SQLite one process holds them all (the run
+-- lock); the table exists so that the same code runs on both engines.
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX leases_holder ON leases (holder);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -378,6 +390,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _STORY_TIME_BY_ID_V11,
     _HEADLINES_VOCAB_V12,
     _SOURCE_SKIPPED_ENTRIES_V13,
+    _LEASES_V14,
 )
 """Forward migrations; the schema version is their count."""
 

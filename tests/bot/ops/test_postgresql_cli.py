@@ -36,7 +36,7 @@ async def test_check_reports_the_engine_version_and_schema(
     [line] = [line for line in output.splitlines() if line.split()[1:2] == ["database"]]
     assert line.startswith("ok")
     assert "PostgreSQL 15" in line
-    assert "schema 3" in line
+    assert "schema 4" in line
     password = postgres_url.split(":")[2].split("@")[0]
     assert password not in output
     assert not (tmp_path / "unused.sqlite3").exists()  # the SQLite file is not touched
