@@ -62,7 +62,7 @@ from bot.transport.send import SentPost, edit_post, post_digest, send_post
 from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs
 from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
 from storage import Database
-from storage.errors import NotFoundError
+from storage.errors import NotFoundError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,12 @@ _T = TypeVar("_T")
 RequestObserver = Callable[[str, float], None]
 """Told `("post" | "edit", seconds)` after every send or edit call, whatever its outcome."""
 UNAUTHORIZED_PAUSE_SECONDS = 60.0
+RECORD_FIRST_WAIT_SECONDS = 0.2
+RECORD_MAX_WAIT_SECONDS = 5.0
+FAILURE_MAX_WAIT_SECONDS = 10.0
+"""Longest wait of a channel's worker between steps that failed (the database away)."""
+RECORD_PATIENCE_SECONDS = 120.0
+"""How long a send's outcome is retried while the database is away."""
 CAPTION_STAND_IN = "https://telegram.invalid/photo.jpg"
 """Any http(s) URL renders the caption layout; an edit never changes the photo itself."""
 
@@ -210,6 +216,11 @@ class Publisher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
 
+    def _failure_wait(self, failures: int) -> float:
+        """Return the wait after `failures` failed steps in a row: from `poll_seconds`,
+        doubled each time, at most `FAILURE_MAX_WAIT_SECONDS` (the database is away)."""
+        return min(FAILURE_MAX_WAIT_SECONDS, self._config.poll_seconds * 2.0 ** (failures - 1))
+
     def _worker_done(self, worker: asyncio.Task[None]) -> None:
         """Forget a finished worker (logging a crash) and let the supervisor look again."""
         for channel_id, task in list(self._workers.items()):
@@ -256,6 +267,7 @@ class Publisher:
 
     async def _work_channel(self, channel_id: int) -> None:
         """Post a channel's rows one at a time until none is claimable or it is paused."""
+        failures = 0
         while True:
             if self._leases is not None and not self._leases.holds(lease_name(channel_id)):
                 log.warning("channel_lease_lost", extra={"channel_id": channel_id})
@@ -273,9 +285,12 @@ class Publisher:
             try:
                 if not await asyncio.shield(step):  # a stop lets the claimed send finish
                     return
-            except Exception:  # the database failed mid-step: log, pause, carry on
+            except Exception:  # the database failed mid-step: log, back off, carry on
                 log.exception("publish_step_failed", extra={"channel_id": channel_id})
-                await asyncio.sleep(self._config.poll_seconds)
+                failures += 1
+                await asyncio.sleep(self._failure_wait(failures))
+            else:
+                failures = 0
 
     async def _step(self, channel: Channel) -> bool:
         """Edit one changed post or post one row; return False when there was nothing."""
@@ -314,7 +329,8 @@ class Publisher:
             failure = SendFailure(FailureKind.UNCERTAIN, f"internal error: {error!r}")
             await self._record_failure(channel, item, failure)
             return
-        await self._db.outbox.mark_sent(
+        await self._stored(
+            self._db.outbox.mark_sent,
             item.id,
             message_id=sent.message_id,
             sent_at=self._clock(),
@@ -361,6 +377,28 @@ class Publisher:
             if self.observe_request is not None:
                 self.observe_request(kind, time.perf_counter() - started)
 
+    async def _stored(
+        self, method: Callable[..., Awaitable[_T]], *args: object, **kwargs: object
+    ) -> _T:
+        """Record a send's outcome, trying again while the database is away (restarted,
+        unreachable): a row must not stay in `sending` for a send that happened. Bounded:
+        after `RECORD_PATIENCE_SECONDS` the error is raised (the row is then returned to
+        pending when the channel is next taken, or at the next start)."""
+        waited = 0.0
+        delay = RECORD_FIRST_WAIT_SECONDS
+        while True:
+            try:
+                return await method(*args, **kwargs)
+            except NotFoundError:
+                raise
+            except StorageError:
+                if waited >= RECORD_PATIENCE_SECONDS:
+                    raise
+                log.warning("outcome_not_recorded", extra={"retry_in": delay}, exc_info=True)
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, RECORD_MAX_WAIT_SECONDS)
+
     async def _record_failure(
         self, channel: Channel, item: OutboxItem, failure: SendFailure
     ) -> None:
@@ -371,8 +409,11 @@ class Publisher:
         if kind is FailureKind.FLOOD:
             wait = failure.retry_after or 1.0
             self._pacer.hold(channel.chat_id, wait)
-            await outbox.release(
-                item.id, retry_at=now + timedelta(seconds=wait), error=failure.description
+            await self._stored(
+                outbox.release,
+                item.id,
+                retry_at=now + timedelta(seconds=wait),
+                error=failure.description,
             )
             self.stats.flood_waits += 1
             log.info("post_flood_wait", extra=post_fields(channel, item, retry_after=wait))
@@ -383,30 +424,34 @@ class Publisher:
                 self.stats.uncertain += 1
                 log.warning("send_outcome_unknown", extra=fields)
             if item.attempts >= self._config.max_attempts:
-                await outbox.mark_failed(item.id, error=error)
+                await self._stored(outbox.mark_failed, item.id, error=error)
                 self.stats.failed += 1
                 log.error("post_gave_up", extra=fields)
             else:
                 delay = self._backoff(item.attempts)
-                await outbox.mark_failed(
-                    item.id, error=error, retry_at=now + timedelta(seconds=delay)
+                await self._stored(
+                    outbox.mark_failed,
+                    item.id,
+                    error=error,
+                    retry_at=now + timedelta(seconds=delay),
                 )
                 self.stats.retried += 1
                 log.info("post_retry", extra={**fields, "retry_in": round(delay, 1)})
         elif kind is FailureKind.REJECTED:
-            await outbox.mark_failed(item.id, error=failure.description)
+            await self._stored(outbox.mark_failed, item.id, error=failure.description)
             self.stats.failed += 1
             log.warning(
                 "post_rejected", extra=post_fields(channel, item, error=failure.description)
             )
         elif kind is FailureKind.CHAT_UNAVAILABLE:
-            await outbox.release(item.id, error=failure.description)
+            await self._stored(outbox.release, item.id, error=failure.description)
             log.warning("post_held", extra=post_fields(channel, item, error=failure.description))
             await self._pause_channel(channel, failure.description)
         else:
             log.warning("post_held", extra=post_fields(channel, item, error=failure.description))
             await self._hold_everything(failure.description)
-            await outbox.release(
+            await self._stored(
+                outbox.release,
                 item.id,
                 retry_at=now + timedelta(seconds=UNAUTHORIZED_PAUSE_SECONDS),
                 error=failure.description,
