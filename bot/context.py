@@ -16,6 +16,7 @@ from bot.metrics import BotMetrics
 from bot.ops.settings import Settings
 from bot.services.ingest import Clock, utc_now
 from bot.services.inline.cache import RenderedResults
+from bot.services.leases import LeaseKeeper
 from bot.services.seen_users import SeenUsers
 from bot.transport.pacing import Pacer
 from news.fetch import Fetcher
@@ -44,6 +45,9 @@ class BotData:
     alerts: AlertSender | None = None
     """Matches new articles against /follow searches and messages users; started in
     post_init, stopped in post_stop."""
+    leases: LeaseKeeper | None = None
+    """This process's leases on shared work (polling, channels, daily jobs); set in
+    post_init."""
     rendered_results: RenderedResults = field(default_factory=RenderedResults)
     seen_users: SeenUsers = field(default_factory=SeenUsers)
     """Users written to the database lately (see bot.services.seen_users)."""

@@ -121,6 +121,15 @@ class SourceRepository(Protocol):
         the most overdue first."""
         ...
 
+    async def claim_due(
+        self, now: datetime, *, until: datetime, limit: int = 1000
+    ) -> builtins.list[Source]:
+        """Return the sources `due(now)` would (at most `limit`), and move each one's next
+        fetch to `until` in the same statement: whichever process asks next does not get
+        them again before `until` (by then the fetch is recorded, or its process died and
+        another fetches it). The sources returned are as they were before the claim."""
+        ...
+
     async def record_success(
         self,
         source_id: int,
@@ -342,6 +351,16 @@ class OutboxRepository(Protocol):
 
     async def reset_sending_on_start(self) -> int:
         """Return rows left in sending by a crash to pending; return how many."""
+        ...
+
+    async def reset_sending(self, channel_id: int) -> int:
+        """Return one channel's rows left in sending to pending (a process that takes the
+        channel over after its last worker died); return how many."""
+        ...
+
+    async def recent_sends(self, channel_id: int, *, since: datetime) -> builtins.list[datetime]:
+        """Return when the channel's rows sent at or after `since` were sent, oldest first
+        (a process taking a channel over paces it from the sends of the one before)."""
         ...
 
     async def pending_count(self, channel_id: int | None = None) -> int:
@@ -667,9 +686,10 @@ class AlertRepository(Protocol):
         """Give up every unsent alert of the user; return how many."""
         ...
 
-    async def drop_sending_on_start(self) -> int:
+    async def drop_sending_on_start(self, *, claimed_before: datetime | None = None) -> int:
         """Give up alerts a crash left in sending (they may have been sent); return how
-        many."""
+        many. With `claimed_before`, only those claimed before then (several processes:
+        the others' sends in flight are left alone)."""
         ...
 
     async def state_counts(self, user_id: int | None = None) -> dict[AlertState, int]:
@@ -839,6 +859,38 @@ class StatusRepository(Protocol):
         ...
 
 
+class LeaseRepository(Protocol):
+    """Named leases with an expiry, on the database's own clock: one holder per name.
+
+    What several processes on one database share out: who polls for updates, who works a
+    channel's outbox, who runs a daily job. A holder renews its leases well before they
+    expire; when its process dies they expire and another takes them.
+    """
+
+    async def acquire(self, name: str, holder: str, *, seconds: float) -> bool:
+        """Take (or keep) the lease `name` for `seconds` if it is free, expired or held by
+        `holder` already; return whether `holder` holds it now."""
+        ...
+
+    async def renew(self, holder: str, *, seconds: float) -> builtins.list[str]:
+        """Extend every unexpired lease of `holder` by `seconds` from now; return their
+        names (a lease that expired meanwhile is not renewed: another may hold it)."""
+        ...
+
+    async def release(self, name: str, holder: str) -> bool:
+        """Give up the lease `name` if `holder` holds it; return whether it did."""
+        ...
+
+    async def release_all(self, holder: str | None = None) -> int:
+        """Give up every lease of `holder` (every lease of anyone when None); return how
+        many."""
+        ...
+
+    async def holders(self, prefix: str) -> dict[str, str]:
+        """Return the unexpired leases whose name starts with `prefix`: name → holder."""
+        ...
+
+
 class Database(Protocol):
     """An open newsbot store: its repositories, transactions, backup and close.
 
@@ -860,6 +912,7 @@ class Database(Protocol):
     trending: TrendingRepository
     related: RelatedRepository
     status: StatusRepository
+    leases: LeaseRepository
 
     @property
     def location(self) -> str:

@@ -21,6 +21,7 @@ from bot.delivery.alert_sender import AlertSender
 from bot.delivery.setup import build_notifier, build_publisher, pacing_limits
 from bot.ops.settings import Settings
 from bot.ops.version import newsbot_version
+from bot.services.leases import LeaseKeeper
 from bot.transport.http import with_aiohttp
 from bot.transport.pacing import Pacer
 from bot.transport.ratelimiter import PacingRateLimiter
@@ -110,6 +111,7 @@ async def _post_init(application: NewsApplication) -> None:
         )
         application.bot_data.ingest_executor = executor
     application.bot_data.attach(db=db, fetcher=fetcher)
+    await _start_leases(application)
     await _start_publisher(application)
     _start_alerts(application)
     await _start_health_server(application)
@@ -122,18 +124,44 @@ async def _post_init(application: NewsApplication) -> None:
     gc.freeze()
 
 
-async def _start_publisher(application: NewsApplication) -> None:
-    """Return posts a crash left in `sending` to pending, then start the publisher."""
+async def _start_leases(application: NewsApplication) -> None:
+    """Register this process in the database and keep its leases (`bot.services.leases`).
+
+    On SQLite the process is alone (the run lock): a previous run's leases are cleared.
+    With PostgreSQL, the overall send budget is split between the live processes.
+    """
     data = application.bot_data
-    returned = await data.db.outbox.reset_sending_on_start()
-    if returned:
-        log.warning(
-            "outbox_recovered", extra={"rows": returned, "cause": "in flight at the last stop"}
-        )
+    keeper = LeaseKeeper(data.db, exclusive=not data.settings.uses_postgresql)
+    pacer = data.pacer
+    if pacer is not None:
+        keeper.on_renewed = lambda kept: pacer.share_overall(kept.processes)
+    await keeper.start()
+    data.resources.push_async_callback(keeper.stop)  # after the publisher stopped
+    data.leases = keeper
+    log.info("leases_started", extra={"holder": keeper.holder, "processes": keeper.processes})
+
+
+async def _start_publisher(application: NewsApplication) -> None:
+    """Return posts a crash left in `sending` to pending (alone on the database: with
+    several processes, each channel's are returned when its lease is taken), then start
+    the publisher."""
+    data = application.bot_data
+    if data.leases is None or data.leases.exclusive:
+        returned = await data.db.outbox.reset_sending_on_start()
+        if returned:
+            log.warning(
+                "outbox_recovered",
+                extra={"rows": returned, "cause": "in flight at the last stop"},
+            )
     pacer = data.pacer or Pacer(pacing_limits(data.settings))
     data.notifier = build_notifier(data.settings, application.bot, data.db, pacer)
     publisher = build_publisher(
-        data.settings, application.bot, data.db, pacer, notifier=data.notifier
+        data.settings,
+        application.bot,
+        data.db,
+        pacer,
+        notifier=data.notifier,
+        leases=data.leases,
     )
     data.resources.push_async_callback(publisher.stop)  # if post_stop never ran
     data.publisher = publisher
@@ -146,7 +174,7 @@ def _start_alerts(application: NewsApplication) -> None:
     """Start the alert sender (it drops alerts a crash left mid-send, then runs)."""
     data = application.bot_data
     pacer = data.pacer or Pacer(pacing_limits(data.settings))
-    sender = AlertSender(application.bot, data.db, pacer)
+    sender = AlertSender(application.bot, data.db, pacer, shared=data.settings.uses_postgresql)
     data.resources.push_async_callback(sender.stop)  # if post_stop never ran
     data.alerts = sender
     sender.start()

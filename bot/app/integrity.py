@@ -51,11 +51,19 @@ async def check_at_start(db: Database, path: Path | str) -> None:
         raise DamagedDatabaseError(damaged_message(path, problems))
 
 
+async def _first_to_tell(context: Context) -> bool:
+    """Tell whether this process tells the admins (several on one database: the first)."""
+    leases = context.bot_data.leases
+    if leases is None:
+        return True
+    return await leases.claim_once("integrity-notice", CHECK_INTERVAL.total_seconds() / 2)
+
+
 async def check_integrity(context: Context) -> None:
     """Run the whole integrity check; record the result, tell the admins about damage."""
     data = context.bot_data
     problems = await data.db.status.integrity_problems()
     data.integrity_problems = problems
-    if problems and data.notifier is not None:
+    if problems and data.notifier is not None and await _first_to_tell(context):
         await data.notifier.database_damaged(problems)
     log.info("integrity_checked", extra={"problems": len(problems)})

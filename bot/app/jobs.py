@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.app.integrity import CHECK_INTERVAL, FIRST_CHECK, check_integrity
-from bot.app.runtime import make_ingestor
+from bot.app.runtime import claim_seconds, make_ingestor
 from bot.context import Context, NewsApplication
 from bot.delivery.notices import AdminNotifier
 from bot.services.ingest import CycleReport
@@ -41,13 +41,14 @@ def schedule_jobs(application: NewsApplication, *, first: timedelta) -> None:
 
 
 async def ingest_due_sources(context: Context) -> None:
-    """Fetch every source whose next fetch time has come, within the cycle time limit."""
+    """Fetch every source whose next fetch time has come (claimed, so that several
+    processes on one database fetch each source once), within the cycle time limit."""
     data = context.bot_data
     settings = data.settings
     ingestor = make_ingestor(
         settings, data.db, data.fetcher, data.ingest_executor, clock=data.clock
     )
-    sources = await ingestor.due_sources()
+    sources = await ingestor.claim_due_sources(claim_seconds(settings))
     if not sources:
         return
     report = await ingestor.run_cycle(

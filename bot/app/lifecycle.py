@@ -3,6 +3,12 @@
 Updates arrive by long polling, or by webhook when WEBHOOK_URL is set: PTB's webhook server
 listens on WEBHOOK_LISTEN:WEBHOOK_PORT at the URL's path (a reverse proxy terminates TLS
 in front of it) and refuses, with 403, any request without the secret token.
+
+Several processes on one PostgreSQL database: in webhook mode every process serves (the
+proxy spreads the requests); in polling mode only the holder of the `updates` lease polls
+(Telegram allows one getUpdates at a time), the others stand by and try to take the lease
+every few seconds, so one of them polls within `LEASE_SECONDS + RENEW_SECONDS` (11.5 s)
+after the poller died.
 """
 
 from __future__ import annotations
@@ -13,18 +19,22 @@ import logging
 import re
 import signal
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from urllib.parse import urlsplit
 
 from telegram.ext import Updater
 
 from bot.context import NewsApplication
 from bot.ops.settings import Settings
+from bot.services.leases import LeaseKeeper
 
 log = logging.getLogger(__name__)
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-UpdateSource = Callable[[NewsApplication, Updater], Awaitable[dict[str, object]]]
-"""Starts the updater taking updates; returns the mode's fields for the `started` event."""
+UpdateSource = Callable[[NewsApplication, Updater, AsyncExitStack], Awaitable[dict[str, object]]]
+"""Starts the updater taking updates (what it starts beside, it stops through the stack);
+returns the mode's fields for the `started` event."""
+UPDATES_LEASE = "updates"
 
 
 async def run_until_stopped(
@@ -91,26 +101,87 @@ async def _serve_until(
     updater = application.updater
     if updater is None:
         raise RuntimeError("the application was built without an updater")
-    mode = await source(application, updater)
-    try:
-        await application.start()
-        log.info("started", extra={**mode, "bot": application.bot.username})
-        await stop.wait()
-        log.info("stopping")
-    finally:
-        await updater.stop()
+    async with AsyncExitStack() as beside:
+        mode = await source(application, updater, beside)
+        try:
+            await application.start()
+            log.info("started", extra={**mode, "bot": application.bot.username})
+            await stop.wait()
+            log.info("stopping")
+        finally:
+            await beside.aclose()
+            if updater.running:
+                await updater.stop()
     await application.stop()
     if application.post_stop is not None:
         await application.post_stop(application)
 
 
-async def _polling(_application: NewsApplication, updater: Updater) -> dict[str, object]:
-    """Start long polling (which removes any webhook Telegram has for the bot)."""
-    await updater.start_polling(drop_pending_updates=False)
-    return {"mode": "polling"}
+async def _polling(
+    application: NewsApplication, updater: Updater, beside: AsyncExitStack
+) -> dict[str, object]:
+    """Start long polling (which removes any webhook Telegram has for the bot); with other
+    processes on the database, only while this one holds the `updates` lease."""
+    leases = application.bot_data.leases
+    if leases is None or leases.exclusive:
+        await updater.start_polling(drop_pending_updates=False)
+        return {"mode": "polling"}
+    leader = PollingLeader(updater, leases)
+    await leader.step()
+    leader.start()
+    beside.push_async_callback(leader.stop)
+    return {"mode": "polling", "polling": updater.running}
 
 
-async def _webhook(application: NewsApplication, updater: Updater) -> dict[str, object]:
+class PollingLeader:
+    """Polls while this process holds the `updates` lease; stands by otherwise."""
+
+    def __init__(self, updater: Updater, leases: LeaseKeeper) -> None:
+        """Poll with `updater` when `leases` gets the `updates` lease."""
+        self._updater = updater
+        self._leases = leases
+        self._task: asyncio.Task[None] | None = None
+
+    async def step(self) -> None:
+        """Start polling on taking the lease; stop when it was lost."""
+        if self._updater.running:
+            if not self._leases.holds(UPDATES_LEASE):
+                await self._updater.stop()
+                log.warning("polling_stopped", extra={"cause": "lease lost"})
+        elif await self._leases.acquire(UPDATES_LEASE):
+            await self._updater.start_polling(drop_pending_updates=False)
+            log.info("polling_started", extra={"holder": self._leases.holder})
+        else:
+            log.debug("polling_standby")
+
+    def start(self) -> None:
+        """Look again every few seconds in the background."""
+        self._task = asyncio.create_task(self._run(), name="polling-leader")
+
+    async def stop(self) -> None:
+        """Stop looking; give the lease up so that a standby process polls at once."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._updater.running:
+            await self._updater.stop()
+        await self._leases.release(UPDATES_LEASE)
+
+    async def _run(self) -> None:
+        """Step every renewal period; a database failure is logged and tried again."""
+        while True:
+            await asyncio.sleep(self._leases.renew_seconds)
+            try:
+                await self.step()
+            except Exception:  # the database away: try again at the next period
+                log.warning("polling_leader_failed", exc_info=True)
+
+
+async def _webhook(
+    application: NewsApplication, updater: Updater, _beside: AsyncExitStack
+) -> dict[str, object]:
     """Start the webhook server and register WEBHOOK_URL with its secret at Telegram."""
     settings = application.bot_data.settings
     url, secret = webhook_parameters(settings)

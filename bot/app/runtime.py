@@ -73,6 +73,12 @@ def ingest_executor(settings: Settings) -> ProcessPoolExecutor | None:
     )
 
 
+def claim_seconds(settings: Settings) -> float:
+    """How long an ingestion cycle's claim on its sources lasts: twice the cycle's time
+    limit, so a claim runs out only when its process died (then another one fetches)."""
+    return max(60.0, 2 * settings.fetch_cycle_timeout_seconds)
+
+
 def make_ingestor(
     settings: Settings,
     db: Database,

@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 UNAUTHORIZED_WAIT_SECONDS = 60.0
+STALE_CLAIM_SECONDS: Final = 600.0
+"""With several processes, alerts in sending longer than this were cut off by a crash."""
 AIOHTTP_NEVER_SENT: Final = frozenset(
     {
         "aiohttp.ClientConnectorError",
@@ -119,13 +121,16 @@ class AlertSender:
         config: AlertConfig | None = None,
         *,
         clock: Clock = utc_now,
+        shared: bool = False,
     ) -> None:
-        """Send with `bot` the alerts stored in `db`, paced by `pacer`."""
+        """Send with `bot` the alerts stored in `db`, paced by `pacer`; `shared`: other
+        processes send from the same database (only their stale claims are dropped)."""
         self._bot = bot
         self._db = db
         self._pacer = pacer
         self._config = config or AlertConfig()
         self._clock = clock
+        self._shared = shared
         self.stats = AlertStats()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -165,9 +170,17 @@ class AlertSender:
         """Stop cleanly."""
         await self.stop()
 
+    async def _drop_cut_off(self) -> int:
+        """Drop alerts a crash left in sending: all of them when this process is alone;
+        with other processes, those claimed longer ago than any send can take."""
+        if not self._shared:
+            return await self._db.alerts.drop_sending_on_start()
+        before = self._clock() - timedelta(seconds=STALE_CLAIM_SECONDS)
+        return await self._db.alerts.drop_sending_on_start(claimed_before=before)
+
     async def _run(self) -> None:
         """Drop what a crash left mid-send, then run a round whenever woken or polled."""
-        dropped = await self._db.alerts.drop_sending_on_start()
+        dropped = await self._drop_cut_off()
         if dropped:
             log.warning(
                 "alerts_dropped_on_start", extra={"alerts": dropped, "cause": "cut off mid-send"}

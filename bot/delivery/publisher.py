@@ -28,6 +28,14 @@ sends one row at a time, so after `kill -9` at most one row per channel is left 
 `sending`; `reset_sending_on_start` returns it to pending and it is posted again — posted
 twice only when Telegram had already accepted it. On stop, in-flight sends finish (they run
 shielded from cancellation) and nothing is left in `sending`.
+
+Several processes (with a `LeaseKeeper`): a worker runs only while its process holds the
+channel's lease (`publish:<channel id>`), so each channel is worked — and its chat paced —
+by one process at a time. Taking a channel over, a worker first returns the row a dead
+holder left in `sending` to pending (posted again: at most one duplicate per channel) and
+seeds the chat's pacing window with the channel's sends of the last window, so the new
+holder keeps the per-chat limit across the handover; the worker gives the lease up when
+the channel has no more work.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.delivery.notices import AdminNotifier
+from bot.services.leases import LeaseKeeper
 from bot.services.post_content import post_content
 from bot.transport.errors import FailureKind, SendFailure, classify_error
 from bot.transport.pacing import Pacer
@@ -53,7 +62,7 @@ from bot.transport.send import SentPost, edit_post, post_digest, send_post
 from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs
 from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
 from storage import Database
-from storage.errors import NotFoundError
+from storage.errors import NotFoundError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +71,12 @@ _T = TypeVar("_T")
 RequestObserver = Callable[[str, float], None]
 """Told `("post" | "edit", seconds)` after every send or edit call, whatever its outcome."""
 UNAUTHORIZED_PAUSE_SECONDS = 60.0
+RECORD_FIRST_WAIT_SECONDS = 0.2
+RECORD_MAX_WAIT_SECONDS = 5.0
+FAILURE_MAX_WAIT_SECONDS = 10.0
+"""Longest wait of a channel's worker between steps that failed (the database away)."""
+RECORD_PATIENCE_SECONDS = 120.0
+"""How long a send's outcome is retried while the database is away."""
 CAPTION_STAND_IN = "https://telegram.invalid/photo.jpg"
 """Any http(s) URL renders the caption layout; an edit never changes the photo itself."""
 
@@ -125,14 +140,17 @@ class Publisher:
         *,
         notifier: AdminNotifier | None = None,
         clock: Clock = utc_now,
+        leases: LeaseKeeper | None = None,
     ) -> None:
-        """Publish with `bot` from `db`'s outbox, paced by `pacer`."""
+        """Publish with `bot` from `db`'s outbox, paced by `pacer`; with `leases`, only the
+        channels whose lease this process holds."""
         self._bot = bot
         self._db = db
         self._pacer = pacer
         self._config = config or PublisherConfig()
         self._notifier = notifier
         self._clock = clock
+        self._leases = leases
         self.stats = PublishStats()
         self.observe_request: RequestObserver | None = None
         """Set to time each Bot API send and edit (the metrics' latency histogram)."""
@@ -189,7 +207,7 @@ class Publisher:
                 log.exception("publisher_poll_failed")
                 channel_ids = []
             for channel_id in channel_ids:
-                if channel_id not in self._workers:
+                if channel_id not in self._workers and await self._take(channel_id):
                     worker = asyncio.create_task(
                         self._serve_channel(channel_id), name=f"publish-channel-{channel_id}"
                     )
@@ -197,6 +215,11 @@ class Publisher:
                     worker.add_done_callback(self._worker_done)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
+
+    def _failure_wait(self, failures: int) -> float:
+        """Return the wait after `failures` failed steps in a row: from `poll_seconds`,
+        doubled each time, at most `FAILURE_MAX_WAIT_SECONDS` (the database is away)."""
+        return min(FAILURE_MAX_WAIT_SECONDS, self._config.poll_seconds * 2.0 ** (failures - 1))
 
     def _worker_done(self, worker: asyncio.Task[None]) -> None:
         """Forget a finished worker (logging a crash) and let the supervisor look again."""
@@ -207,9 +230,48 @@ class Publisher:
             log.error("publisher_worker_crashed", exc_info=worker.exception())
         self._wake.set()
 
+    async def _take(self, channel_id: int) -> bool:
+        """Take a channel's lease (always, without leases); False if another process has it.
+
+        A channel taken over has its row left in `sending` returned to pending and its
+        chat's pacing window filled with the sends of the last window.
+        """
+        if self._leases is None:
+            return True
+        try:
+            if not await self._leases.acquire(lease_name(channel_id)):
+                return False
+            channel = await self._db.channels.get(channel_id)
+            returned = await self._db.outbox.reset_sending(channel_id)
+            now = self._clock()
+            _, window = self._pacer.limits.channel_window
+            sent = await self._db.outbox.recent_sends(
+                channel_id, since=now - timedelta(seconds=window)
+            )
+        except Exception:  # the database away, or the channel removed: look again later
+            log.warning("channel_take_failed", extra={"channel_id": channel_id}, exc_info=True)
+            return False
+        self._pacer.seed(channel.chat_id, [(now - at).total_seconds() for at in sent])
+        if returned:
+            log.warning(
+                "outbox_recovered",
+                extra={"rows": returned, "channel_id": channel_id, "cause": "taken over"},
+            )
+        return True
+
     async def _serve_channel(self, channel_id: int) -> None:
+        """Work a channel while it has work (and its lease is ours), then give it up."""
+        await self._work_channel(channel_id)
+        if self._leases is not None:
+            await self._leases.release(lease_name(channel_id))
+
+    async def _work_channel(self, channel_id: int) -> None:
         """Post a channel's rows one at a time until none is claimable or it is paused."""
+        failures = 0
         while True:
+            if self._leases is not None and not self._leases.holds(lease_name(channel_id)):
+                log.warning("channel_lease_lost", extra={"channel_id": channel_id})
+                return
             try:
                 channel = await self._db.channels.get(channel_id)
             except NotFoundError:
@@ -223,9 +285,12 @@ class Publisher:
             try:
                 if not await asyncio.shield(step):  # a stop lets the claimed send finish
                     return
-            except Exception:  # the database failed mid-step: log, pause, carry on
+            except Exception:  # the database failed mid-step: log, back off, carry on
                 log.exception("publish_step_failed", extra={"channel_id": channel_id})
-                await asyncio.sleep(self._config.poll_seconds)
+                failures += 1
+                await asyncio.sleep(self._failure_wait(failures))
+            else:
+                failures = 0
 
     async def _step(self, channel: Channel) -> bool:
         """Edit one changed post or post one row; return False when there was nothing."""
@@ -264,7 +329,8 @@ class Publisher:
             failure = SendFailure(FailureKind.UNCERTAIN, f"internal error: {error!r}")
             await self._record_failure(channel, item, failure)
             return
-        await self._db.outbox.mark_sent(
+        await self._stored(
+            self._db.outbox.mark_sent,
             item.id,
             message_id=sent.message_id,
             sent_at=self._clock(),
@@ -311,6 +377,28 @@ class Publisher:
             if self.observe_request is not None:
                 self.observe_request(kind, time.perf_counter() - started)
 
+    async def _stored(
+        self, method: Callable[..., Awaitable[_T]], *args: object, **kwargs: object
+    ) -> _T:
+        """Record a send's outcome, trying again while the database is away (restarted,
+        unreachable): a row must not stay in `sending` for a send that happened. Bounded:
+        after `RECORD_PATIENCE_SECONDS` the error is raised (the row is then returned to
+        pending when the channel is next taken, or at the next start)."""
+        waited = 0.0
+        delay = RECORD_FIRST_WAIT_SECONDS
+        while True:
+            try:
+                return await method(*args, **kwargs)
+            except NotFoundError:
+                raise
+            except StorageError:
+                if waited >= RECORD_PATIENCE_SECONDS:
+                    raise
+                log.warning("outcome_not_recorded", extra={"retry_in": delay}, exc_info=True)
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, RECORD_MAX_WAIT_SECONDS)
+
     async def _record_failure(
         self, channel: Channel, item: OutboxItem, failure: SendFailure
     ) -> None:
@@ -321,8 +409,11 @@ class Publisher:
         if kind is FailureKind.FLOOD:
             wait = failure.retry_after or 1.0
             self._pacer.hold(channel.chat_id, wait)
-            await outbox.release(
-                item.id, retry_at=now + timedelta(seconds=wait), error=failure.description
+            await self._stored(
+                outbox.release,
+                item.id,
+                retry_at=now + timedelta(seconds=wait),
+                error=failure.description,
             )
             self.stats.flood_waits += 1
             log.info("post_flood_wait", extra=post_fields(channel, item, retry_after=wait))
@@ -333,30 +424,34 @@ class Publisher:
                 self.stats.uncertain += 1
                 log.warning("send_outcome_unknown", extra=fields)
             if item.attempts >= self._config.max_attempts:
-                await outbox.mark_failed(item.id, error=error)
+                await self._stored(outbox.mark_failed, item.id, error=error)
                 self.stats.failed += 1
                 log.error("post_gave_up", extra=fields)
             else:
                 delay = self._backoff(item.attempts)
-                await outbox.mark_failed(
-                    item.id, error=error, retry_at=now + timedelta(seconds=delay)
+                await self._stored(
+                    outbox.mark_failed,
+                    item.id,
+                    error=error,
+                    retry_at=now + timedelta(seconds=delay),
                 )
                 self.stats.retried += 1
                 log.info("post_retry", extra={**fields, "retry_in": round(delay, 1)})
         elif kind is FailureKind.REJECTED:
-            await outbox.mark_failed(item.id, error=failure.description)
+            await self._stored(outbox.mark_failed, item.id, error=failure.description)
             self.stats.failed += 1
             log.warning(
                 "post_rejected", extra=post_fields(channel, item, error=failure.description)
             )
         elif kind is FailureKind.CHAT_UNAVAILABLE:
-            await outbox.release(item.id, error=failure.description)
+            await self._stored(outbox.release, item.id, error=failure.description)
             log.warning("post_held", extra=post_fields(channel, item, error=failure.description))
             await self._pause_channel(channel, failure.description)
         else:
             log.warning("post_held", extra=post_fields(channel, item, error=failure.description))
             await self._hold_everything(failure.description)
-            await outbox.release(
+            await self._stored(
+                outbox.release,
                 item.id,
                 retry_at=now + timedelta(seconds=UNAUTHORIZED_PAUSE_SECONDS),
                 error=failure.description,
@@ -466,6 +561,11 @@ class Publisher:
         else:
             log.warning("edit_held", extra=post_fields(channel, item, error=failure.description))
             await self._hold_everything(failure.description)
+
+
+def lease_name(channel_id: int) -> str:
+    """Return the name of the lease on a channel's outbox."""
+    return f"publish:{channel_id}"
 
 
 def render_edit(content: PostContent, style: ChannelStyle, kind: PostedAs) -> RenderedPost:

@@ -7,6 +7,7 @@ from telegram import Bot
 from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher, PublisherConfig
 from bot.ops.settings import Settings
+from bot.services.leases import LeaseKeeper
 from bot.transport.pacing import Pacer, PacingLimits
 from storage import Database
 
@@ -51,7 +52,9 @@ def build_publisher(
     pacer: Pacer,
     *,
     notifier: AdminNotifier | None = None,
+    leases: LeaseKeeper | None = None,
 ) -> Publisher:
-    """A publisher (not started) that tells the admins about lost channels."""
+    """A publisher (not started) that tells the admins about lost channels; with `leases`,
+    it works only the channels whose lease this process holds."""
     notifier = notifier or build_notifier(settings, bot, db, pacer)
-    return Publisher(bot, db, pacer, publisher_config(settings), notifier=notifier)
+    return Publisher(bot, db, pacer, publisher_config(settings), notifier=notifier, leases=leases)

@@ -152,6 +152,13 @@ class Ingestor:
         """Sources whose next fetch time has come."""
         return await self._db.sources.due(self._clock())
 
+    async def claim_due_sources(self, claim_seconds: float) -> list[Source]:
+        """Sources whose next fetch time has come, claimed for `claim_seconds`: another
+        process (or job) asking meanwhile does not get them; the cycle's outcome then
+        sets each one's next fetch (a claim left by a dead process simply runs out)."""
+        now = self._clock()
+        return await self._db.sources.claim_due(now, until=now + timedelta(seconds=claim_seconds))
+
     async def run_cycle(
         self,
         sources: Sequence[Source],

@@ -115,6 +115,13 @@ class SlidingWindow:
             now = self._done[-1]  # keep the deque sorted even if a clock goes backwards
         self._done.append(now)
 
+    def adopt(self, times: list[float], now: float) -> None:
+        """Take `times` (sorted) as the sends answered so far, if they are more than the
+        window remembers (another record of the same sends, made elsewhere)."""
+        self._expire(now)
+        if len(times) > len(self._done):
+            self._done = deque(times)
+
     def idle(self, now: float) -> bool:
         """Tell whether the window holds nothing that still counts."""
         self._expire(now)
@@ -184,6 +191,19 @@ class Pacer:
             self._sends_since_prune += 1
             if self._sends_since_prune >= PRUNE_EVERY:
                 self._prune(now)
+
+    def seed(self, chat_id: ChatKey, ages: list[float]) -> None:
+        """Count sends made `ages` seconds ago to `chat_id` by someone else (the process
+        that paced this chat before): the window keeps whichever record holds more."""
+        now = self._clock()
+        window = self._window(chat_id)
+        times = sorted(now - age for age in ages if 0 <= age < window.seconds)
+        window.adopt(times, now)
+
+    def share_overall(self, processes: int) -> None:
+        """Keep this process to its share of the overall limit: `processes` send at once."""
+        self._overall.capacity = max(1, self.limits.overall_per_second // max(1, processes))
+        self._notify()
 
     def hold(self, chat_id: ChatKey, seconds: float) -> None:
         """Honour a 429 for `chat_id`: nothing goes there for `seconds`; when several chats

@@ -35,6 +35,12 @@ class PostgreSQLDialect:
     def greatest(self, first: str, second: str) -> str:
         return f"GREATEST({first}, {second})"
 
+    def clock(self) -> str:
+        return "CAST(extract(epoch FROM clock_timestamp()) * 1000000 AS BIGINT)"
+
+    def skip_locked(self) -> str:
+        return "FOR UPDATE SKIP LOCKED"
+
     async def reserve_ids(self, session: Session, table: str, count: int) -> list[int]:
         if count == 0:
             return []

@@ -261,11 +261,25 @@ ALTER TABLE follows ADD COLUMN muted SMALLINT NOT NULL DEFAULT 0 CHECK (muted IN
 CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE sent_at IS NOT NULL;
 """
 
+_LEASES_V5: Final = """
+-- Named leases with an expiry (microseconds of the server's clock), shared by every process
+-- on this database: the one that polls for updates, the one that works a channel's outbox,
+-- the one that runs a daily job; and one `process:…` lease per live process (the overall
+-- send budget is split between them).
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX leases_holder ON leases (holder);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
     _HEADLINE_TERMS_V3,
     _MINI_APP_V4,
+    _LEASES_V5,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -15,6 +15,13 @@ once per statement text into PostgreSQL's `$1, $2, ...` (skipping literals, quot
 comments and `::` casts). A statement given a sequence instead of a mapping is sent as is
 (`$n` placeholders).
 
+A lost server (restarted, failed over) costs a failed statement per pooled connection: on
+the first connection error every pooled connection is expired (the next statements open
+fresh ones), and a read outside a transaction — idempotent — is tried again with bounded
+backoff (`READ_RETRY_DELAYS`, 7.5 s in all) before the error is raised. A write is never
+retried here: its caller knows whether trying again is safe (the publisher records a
+send's outcome until it sticks; loops back off and come again).
+
 Every asyncpg and socket exception is translated into a `storage.errors` exception here;
 no message ever contains the password. `open_pool(url)` names what is wrong with a URL in
 one line: unreachable server, refused credentials, missing database, server older than 13.
@@ -78,6 +85,20 @@ _DRIVER_ERRORS: Final = (
     InternalClientError,
     OSError,
     TimeoutError,
+)
+
+READ_RETRY_DELAYS: Final = (0.0, 0.25, 0.5, 1.0, 2.0, 3.75)
+"""Waits before each new try of a read that lost its connection (then it fails)."""
+
+# Connection-level failures: the statement met a dead connection or a server going away.
+_CONNECTION_ERRORS: Final = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    InternalClientError,
+    OSError,
 )
 
 # Statuses whose trailing number is the count of rows changed (`INSERT 0 5`, `UPDATE 3`).
@@ -296,9 +317,20 @@ class Session:
                         raise
                     await pinned.connection.execute("RELEASE SAVEPOINT newsbot_statement")
                     return result
-        with self._translating():
-            async with self._pool.acquire() as connection:
-                return await call(connection)
+        delays = iter(() if guarded else READ_RETRY_DELAYS)
+        while True:
+            try:
+                with self._translating():
+                    async with self._pool.acquire() as connection:
+                        return await call(connection)
+            except StorageError as error:
+                if not isinstance(error.__cause__, _CONNECTION_ERRORS):
+                    raise
+                await self._pool.expire_connections()  # the others are as dead: reconnect
+                delay = next(delays, None)
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
 
     async def execute(self, sql: str, parameters: Parameters = ()) -> int:
         """Run one statement; return the number of rows it changed (-1 for others)."""

@@ -125,7 +125,8 @@ class SQLAlertRepository:
         parameters = {"user_id": user_id, "now": to_micros(now or datetime.now(UTC))}
         async with self._session.transaction():
             claimed = await self._session.fetchall(
-                "UPDATE alerts SET state = 'sending' WHERE user_id = :user_id "
+                "UPDATE alerts SET state = 'sending', available_at = :now "
+                "WHERE user_id = :user_id "
                 "AND state = 'pending' AND (available_at IS NULL OR available_at <= :now) "
                 "RETURNING article_id",
                 parameters,
@@ -193,9 +194,12 @@ class SQLAlertRepository:
             {"user_id": user_id},
         )
 
-    async def drop_sending_on_start(self) -> int:
+    async def drop_sending_on_start(self, *, claimed_before: datetime | None = None) -> int:
+        # A claim stamps `available_at` with its time (a sending alert is not waiting).
         return await self._session.execute(
-            "UPDATE alerts SET state = 'dropped' WHERE state = 'sending'"
+            "UPDATE alerts SET state = 'dropped' WHERE state = 'sending' "
+            "AND (CAST(:before AS BIGINT) IS NULL OR coalesce(available_at, 0) < :before)",
+            {"before": None if claimed_before is None else to_micros(claimed_before)},
         )
 
     async def state_counts(self, user_id: int | None = None) -> dict[AlertState, int]:

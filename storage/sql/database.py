@@ -17,6 +17,7 @@ from storage.protocols import (
     ChannelRepository,
     DiscussionRepository,
     FollowRepository,
+    LeaseRepository,
     OutboxRepository,
     RelatedRepository,
     SearchRepository,
@@ -32,6 +33,7 @@ from storage.sql.bookmarks import SQLBookmarkRepository
 from storage.sql.channels import SQLChannelRepository
 from storage.sql.discussion import SQLDiscussionRepository
 from storage.sql.follows import SQLFollowRepository
+from storage.sql.leases import SQLLeaseRepository
 from storage.sql.outbox import SQLOutboxRepository
 from storage.sql.shares import SQLShareRepository
 from storage.sql.sources import SQLSourceRepository
@@ -63,6 +65,7 @@ class SQLDatabase:
         self.shares: ShareRepository = SQLShareRepository(session)
         self.discussion: DiscussionRepository = SQLDiscussionRepository(session)
         self.follows: FollowRepository = SQLFollowRepository(session)
+        self.leases: LeaseRepository = SQLLeaseRepository(session)
         self.alerts: AlertRepository = SQLAlertRepository(session)
         self.trending: TrendingRepository = SQLTrendingRepository(session)
         self.search = search

@@ -140,6 +140,29 @@ class SQLOutboxRepository:
             {"pending": OutboxState.PENDING.value, "sending": OutboxState.SENDING.value},
         )
 
+    async def reset_sending(self, channel_id: int) -> int:
+        return await self._session.execute(
+            "UPDATE outbox SET state = :pending WHERE channel_id = :channel_id "
+            "AND state = :sending",
+            {
+                "pending": OutboxState.PENDING.value,
+                "sending": OutboxState.SENDING.value,
+                "channel_id": channel_id,
+            },
+        )
+
+    async def recent_sends(self, channel_id: int, *, since: datetime) -> list[datetime]:
+        rows = await self._session.fetchall(
+            "SELECT sent_at FROM outbox WHERE channel_id = :channel_id AND state = :sent "
+            "AND sent_at >= :since ORDER BY sent_at",
+            {
+                "channel_id": channel_id,
+                "sent": OutboxState.SENT.value,
+                "since": to_micros(since),
+            },
+        )
+        return [from_micros(row["sent_at"]) for row in rows]
+
     async def pending_count(self, channel_id: int | None = None) -> int:
         if channel_id is None:
             row = await self._session.fetchone(

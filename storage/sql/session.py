@@ -48,6 +48,17 @@ class Dialect(Protocol):
         """Return an expression for the larger of two values (NULL if either is NULL)."""
         ...
 
+    def clock(self) -> str:
+        """Return an expression for the database's current time, in INTEGER microseconds
+        since the epoch (leases expire by one clock, whichever machine asks)."""
+        ...
+
+    def skip_locked(self) -> str:
+        """Return the clause that makes a `SELECT` of rows to claim pass over rows another
+        transaction is claiming (`FOR UPDATE SKIP LOCKED`; empty where one writer at a time
+        holds the whole database)."""
+        ...
+
     async def reserve_ids(self, session: Session, table: str, count: int) -> list[int]:
         """Return `count` new ids for `table` (inside the caller's transaction)."""
         ...

@@ -195,6 +195,25 @@ class SQLSourceRepository:
         )
         return [source_from_row(row) for row in rows]
 
+    async def claim_due(
+        self, now: datetime, *, until: datetime, limit: int = 1000
+    ) -> builtins.list[Source]:
+        due = "(next_fetch_at IS NULL OR next_fetch_at <= :now)"
+        async with self._session.transaction():
+            rows = await self._session.fetchall(
+                f"SELECT {_COLUMNS} FROM sources WHERE active = 1 AND paused = 0 AND {due} "
+                "ORDER BY next_fetch_at IS NOT NULL, next_fetch_at, id LIMIT :limit "
+                f"{self._session.dialect.skip_locked()}",
+                {"now": to_micros(now), "limit": max(0, limit)},
+            )
+            if rows:
+                await self._session.execute(
+                    "UPDATE sources SET next_fetch_at = :until "
+                    f"WHERE id IN ({self._session.dialect.values('ids')})",
+                    {"until": to_micros(until), "ids": json.dumps([row["id"] for row in rows])},
+                )
+        return [source_from_row(row) for row in rows]
+
     async def record_success(
         self,
         source_id: int,

@@ -41,6 +41,12 @@ class SQLiteDialect:
     def greatest(self, first: str, second: str) -> str:
         return f"max({first}, {second})"
 
+    def clock(self) -> str:
+        return "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
+
+    def skip_locked(self) -> str:
+        return ""  # a write transaction holds the whole database: nobody claims beside it
+
     async def reserve_ids(self, session: Session, table: str, count: int) -> list[int]:
         if count == 0:
             return []

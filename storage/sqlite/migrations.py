@@ -373,6 +373,18 @@ ALTER TABLE follows ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN 
 CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE sent_at IS NOT NULL;
 """
 
+_LEASES_V15: Final = """
+-- Named leases with an expiry (microseconds of the database's clock): who polls, who works a
+-- channel's outbox, who runs a daily job. On SQLite one process holds them all (the run
+-- lock); the table exists so that the same code runs on both engines.
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX leases_holder ON leases (holder);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -388,6 +400,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _HEADLINES_VOCAB_V12,
     _SOURCE_SKIPPED_ENTRIES_V13,
     _MINI_APP_V14,
+    _LEASES_V15,
 )
 """Forward migrations; the schema version is their count."""
 

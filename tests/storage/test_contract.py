@@ -114,6 +114,7 @@ def test_the_contract_covers_every_repository() -> None:
         "trending",
         "related",
         "status",
+        "leases",
     }
     assert len(CASES) > 80
 

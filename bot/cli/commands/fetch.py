@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.app.runtime import database, ingestion
+from bot.app.runtime import claim_seconds, database, ingestion
 from bot.cli.commands.base import CommandError, record_id
 from bot.cli.output import ProgressBar, fail, print_table, shorten
 from bot.ops.settings import Settings
@@ -41,7 +41,7 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
                         "articles and is never fetched"
                     )
         elif args.due:
-            sources = await ingestor.due_sources()
+            sources = await ingestor.claim_due_sources(claim_seconds(settings))
         else:
             sources = [
                 s for s in await db.sources.list() if s.active and not s.paused and is_fetched(s)

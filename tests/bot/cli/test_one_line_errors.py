@@ -36,6 +36,7 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], int]]] = {
     "opml import": [(["opml", "import", "missing.opml"], 1)],
     "opml export": [(["opml", "export", "--bogus"], 2)],
     "db backup": [(["db", "backup", "notdir/x.sqlite3"], 1)],
+    "db copy": [(["db", "copy", "--to", "other.sqlite3"], 1), (["db", "copy"], 2)],
     "emulator": [(["emulator", "--port", "99999"], 2), (["emulator", "--port", "http"], 2)],
 }
 

@@ -149,3 +149,26 @@ async def test_waiting_senders_go_out_no_faster_than_the_window() -> None:
     assert answered[-1] - started >= 0.6  # sends 3-4 wait one window, 5 waits two
     for earlier, later in zip(answered, answered[2:], strict=False):
         assert later - earlier >= 0.3 - 0.001
+
+
+def test_a_chat_taken_over_is_paced_from_the_sends_made_before() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(), clock=clock)
+    # Another process sent 20 posts to the channel over the last 30 s, the oldest 30 s ago.
+    pacer.seed(CHANNEL, [30.0 - n * 1.5 for n in range(20)])
+    assert pacer.delay(CHANNEL) == pytest.approx(30.0)  # the oldest leaves the minute at 60
+    pacer.seed(CHANNEL, [10.0])  # a shorter record changes nothing
+    assert pacer.delay(CHANNEL) == pytest.approx(30.0)
+    assert pacer.delay(OTHER_CHANNEL) == 0.0
+
+
+async def test_the_overall_limit_is_shared_between_processes() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
+    pacer.share_overall(3)
+    for n in range(10):
+        async with pacer.slot(USER + n):
+            pass
+    assert pacer.delay(USER + 99) == pytest.approx(1.0)  # 10 of 30 per second: this share
+    pacer.share_overall(1)
+    assert pacer.delay(USER + 99) == 0.0

@@ -1,0 +1,94 @@
+"""What several processes on one database share out: leases, source claims, channel takeover.
+
+On every engine, so that SQLite runs the same code path (trivially: one process holds all).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from news.entities import OutboxState
+from storage import Database
+from tests.storage.conftest import NOW, DraftFactory
+
+
+async def test_a_lease_has_one_holder_until_released(db: Database) -> None:
+    assert await db.leases.acquire("updates", "a", seconds=30)
+    assert not await db.leases.acquire("updates", "b", seconds=30)
+    assert await db.leases.acquire("updates", "a", seconds=30)  # kept by its holder
+    assert await db.leases.holders("upd") == {"updates": "a"}
+    assert not await db.leases.release("updates", "b")
+    assert await db.leases.release("updates", "a")
+    assert await db.leases.acquire("updates", "b", seconds=30)
+
+
+async def test_an_expired_lease_is_taken_over_and_not_renewed(db: Database) -> None:
+    # Leases run on the database's own clock: a negative lifetime is one already over.
+    assert await db.leases.acquire("publish:1", "a", seconds=-1)
+    assert await db.leases.acquire("publish:2", "a", seconds=30)
+    assert await db.leases.holders("publish:") == {"publish:2": "a"}
+    assert await db.leases.acquire("publish:1", "b", seconds=30)
+    assert await db.leases.renew("a", seconds=30) == ["publish:2"]
+    assert await db.leases.holders("publish:") == {"publish:1": "b", "publish:2": "a"}
+
+
+async def test_release_all_of_a_holder_or_everyone(db: Database) -> None:
+    for name, holder in (("x", "a"), ("y", "a"), ("z", "b")):
+        assert await db.leases.acquire(name, holder, seconds=30)
+    assert await db.leases.release_all("a") == 2
+    assert await db.leases.holders("") == {"z": "b"}
+    assert await db.leases.release_all() == 1
+    assert await db.leases.holders("") == {}
+
+
+async def test_racing_processes_get_a_lease_once(db: Database) -> None:
+    won = await asyncio.gather(
+        *(db.leases.acquire("updates", f"p{n}", seconds=30) for n in range(8))
+    )
+    assert won.count(True) == 1
+
+
+async def test_a_claimed_source_is_not_due_again_until_the_claim_ends(db: Database) -> None:
+    first = await db.sources.add("https://one.example/rss")
+    second = await db.sources.add("https://two.example/rss")
+    until = NOW + timedelta(minutes=5)
+    claimed = await db.sources.claim_due(NOW, until=until, limit=1)
+    assert [s.id for s in claimed] == [first.id]
+    assert [s.id for s in await db.sources.claim_due(NOW, until=until)] == [second.id]
+    assert await db.sources.claim_due(NOW + timedelta(minutes=4), until=until) == []
+    again = await db.sources.claim_due(until, until=until + timedelta(minutes=5))
+    assert {s.id for s in again} == {first.id, second.id}  # a claim that was never recorded
+
+
+async def test_concurrent_claims_share_out_the_due_sources(db: Database) -> None:
+    for n in range(12):
+        await db.sources.add(f"https://s{n}.example/rss")
+    until = NOW + timedelta(minutes=5)
+    batches = await asyncio.gather(
+        *(db.sources.claim_due(NOW, until=until, limit=5) for _ in range(4))
+    )
+    ids = [source.id for batch in batches for source in batch]
+    assert len(ids) == 12
+    assert len(set(ids)) == 12
+
+
+async def test_taking_a_channel_over_returns_its_sending_row(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source = await db.sources.add("https://feeds.example/harbour.xml")
+    result = await db.articles.upsert_many(
+        source.id, [make_draft(n) for n in (1, 2, 3)], fetched_at=NOW
+    )
+    one, two = (await db.channels.add(-101)).id, (await db.channels.add(-102)).id
+    await db.outbox.add_many([(a, c) for a in result.inserted for c in (one, two)])
+    sent = await db.outbox.claim_next(one, now=NOW)
+    assert sent is not None
+    await db.outbox.mark_sent(sent.id, message_id=5, sent_at=NOW)
+    assert await db.outbox.claim_next(one, now=NOW) is not None  # left in sending
+    assert await db.outbox.claim_next(two, now=NOW) is not None  # another process's send
+    assert await db.outbox.reset_sending(one) == 1
+    assert (await db.outbox.state_counts(one))[OutboxState.SENDING] == 0
+    assert (await db.outbox.state_counts(two))[OutboxState.SENDING] == 1
+    assert await db.outbox.recent_sends(one, since=NOW - timedelta(minutes=1)) == [NOW]
+    assert await db.outbox.recent_sends(one, since=NOW + timedelta(seconds=1)) == []
