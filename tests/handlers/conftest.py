@@ -16,8 +16,9 @@ from bot.transport.updates import CleanUpdateQueue
 from handlers import all_handlers
 from news.entities import Article, Source
 from news.models import ArticleDraft
-from storage import Database, open_database
+from storage import Database
 from tests.factories import add_source, store
+from tests.support import engines
 
 
 @dataclass
@@ -35,13 +36,13 @@ class NewsDesk:
         return await store(self.db, source, *drafts)
 
 
-@pytest.fixture
-async def db() -> AsyncIterator[Database]:
-    database = await open_database(":memory:")
-    try:
-        yield database
-    finally:
-        await database.close()
+engine = engines.engine  # the store's engine (fixture)
+db = engines.db  # a fresh store on it (fixture)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the inline, bookmark and publishing suites on SQLite and on PostgreSQL."""
+    engines.parametrize_engines(metafunc)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from news.models import ArticleDraft
-from storage import Database, open_database
+from storage import Database
 from tests.factories import draft
-from tests.support.postgres_plugin import PostgresServer
+from tests.support.engines import fresh_store
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -24,31 +24,11 @@ ENGINES = ("sqlite", "sqlite-file", "postgresql")
 memory (one connection) and in a file (a writer and reader connections, storage.sqlite.session)."""
 
 
-async def _migrated(url: str) -> None:
-    """Build the PostgreSQL schema at `url` (the template every test database copies)."""
-    database = await open_database(url)
-    await database.close()
-
-
 @pytest.fixture(params=ENGINES)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """Yield a fresh, empty store on each engine, closed afterwards."""
-    if request.param.startswith("sqlite"):
-        in_file = request.param == "sqlite-file"
-        database = await open_database(tmp_path / "contract.sqlite3" if in_file else ":memory:")
-        try:
-            yield database
-        finally:
-            await database.close()
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    template = await server.template("newsbot_migrated", _migrated)
-    async with server.database(template=template) as url:
-        database = await open_database(url)
-        try:
-            yield database
-        finally:
-            await database.close()
+    async with fresh_store(request.param, request, tmp_path) as database:
+        yield database
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ from bot.transport.pacing import Pacer, PacingLimits
 from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
 from news.entities import Channel, ChannelStyle, OutboxItem, OutboxState, Source
 from news.models import ArticleDraft, RelatedLink
-from storage import Database, open_database
+from storage import Database
 from tests.factories import PUBLISHED
 from tests.factories import draft as factory_draft
+from tests.support import engines
 from tests.support.reads import outbox_rows
 
 TIME_SCALE = 0.02
@@ -162,14 +163,13 @@ def emulator_config() -> EmulatorConfig:
     return EmulatorConfig(flood=FloodLimits(time_scale=TIME_SCALE))
 
 
-@pytest.fixture
-async def db() -> AsyncIterator[Database]:
-    """A fresh in-memory database."""
-    database = await open_database(":memory:")
-    try:
-        yield database
-    finally:
-        await database.close()
+engine = engines.engine  # the store's engine (fixture)
+db = engines.db  # a fresh store on it (fixture)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the inline, bookmark and publishing suites on SQLite and on PostgreSQL."""
+    engines.parametrize_engines(metafunc)
 
 
 @pytest.fixture
