@@ -73,6 +73,15 @@ GENERIC_WORDS = _words(
     """
 )
 
+# Words of news headlines that say little about which story it is ("X says ...", "new",
+# "amid", "latest"): never headline terms when relating two stories (news.related).
+HEADLINE_FILLER = _words(
+    """
+    says said new year years day first two three four five six people world news latest
+    round more over after amid face faces report top how why what see look back
+    """
+)
+
 # Words that introduce a person's name: "Defense Minister Hulusi Akar" -> "Hulusi Akar".
 ROLE_WORDS = _words(
     """
