@@ -1,9 +1,9 @@
 """Whether two stories share a subject, from their headlines and summaries (pure, no storage).
 
 An article's *headline terms* are its headline's words, case and accents folded, a plural
-``s`` dropped (``talks`` -> ``talk``), leaving out function words, calendar words, words
-under three letters and the filler of news headlines (``says``, ``new``, ``year``, ``amid``:
-:data:`news.words.HEADLINE_FILLER`); numbers of two or more digits are kept. Two stories share
+ending dropped (``talks`` -> ``talk``, ``ferries`` -> ``ferry``), leaving out function
+words, calendar words, words under three letters and the filler of news headlines
+(``says``, ``new``, ``year``, ``amid``: :data:`news.words.HEADLINE_FILLER`); numbers of two or more digits are kept. Two stories share
 a subject when *each* headline's terms are mentioned by the other story (its headline or its
 summary), enough of them:
 
@@ -63,10 +63,11 @@ def key_terms(title: str, tags: Iterable[str] = ()) -> tuple[str, ...]:
 
 
 def _stem(term: str) -> str:
-    """Drop a plural ``s`` from words of five letters or more (not ``ss``)."""
-    if len(term) >= 5 and term[-1] == "s" and term[-2] != "s":
-        return term[:-1]
-    return term
+    """Drop a plural ending from words of five letters or more: ``ferries`` -> ``ferry``,
+    ``talks`` -> ``talk`` (not ``ss``: ``congress``)."""
+    if len(term) < 5 or term[-1] != "s" or term[-2] == "s":
+        return term
+    return term[:-3] + "y" if term.endswith("ies") else term[:-1]
 
 
 def headline_terms(title: str) -> frozenset[str]:
