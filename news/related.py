@@ -3,9 +3,9 @@
 An article's *headline terms* are its headline's words, case and accents folded, a plural
 ending dropped (``talks`` -> ``talk``, ``ferries`` -> ``ferry``), leaving out function
 words, calendar words, words under three letters and the filler of news headlines
-(``says``, ``new``, ``year``, ``amid``: :data:`news.words.HEADLINE_FILLER`); numbers of two or more digits are kept. Two stories share
-a subject when *each* headline's terms are mentioned by the other story (its headline or its
-summary), enough of them:
+(``says``, ``new``, ``year``, ``amid``: :data:`news.words.HEADLINE_FILLER`); numbers of two
+or more digits are kept. Two stories share a subject when *each* headline's terms are
+mentioned by the other story (its headline or its summary), enough of them:
 
     a = terms of A's headline found in B;  b = terms of B's headline found in A
     related when min(a, b) >= 3, or min(a, b) >= 2 and mean(a / |A|, b / |B|) >= 0.35
