@@ -2,8 +2,9 @@
 follows up; rendered as the Telegram HTML the bot posts under a story in its comments.
 
 - Same story: the article's near-duplicates (one `story_id`, news.dedupe) from other
-  sources that also share its subject (`news.related.subject_overlap`: stories merged before
-  that check existed are filtered here), earliest first, one per source.
+  sources that also share most of its subject (`news.related.is_same_story`: stories merged
+  before that check existed, or joined through a third article, are filtered here),
+  earliest first, one per source.
 - Earlier coverage: articles of the 72 hours before it, found by its headline and tag words,
   that share its subject (`news.related.subject_overlap`: each headline's terms mentioned by
   the other story, enough of them), best match first, one per story; its own story
@@ -22,7 +23,7 @@ from typing import Final
 from bot.ops.i18n import N_, Texts, texts_for
 from news.dedupe import canonical_url
 from news.entities import Article
-from news.related import is_related, key_terms, subject_overlap
+from news.related import is_related, is_same_story, key_terms, subject_overlap
 from news.render import clean_text, escape_html, format_time, http_url, truncate_words
 from storage import Database
 from storage.errors import NotFoundError
@@ -77,7 +78,7 @@ async def _same_story(db: Database, article: Article) -> list[Article]:
         url = canonical_url(other.url)
         if other.source_id in seen_sources or url in seen_urls:
             continue
-        if not is_related(
+        if not is_same_story(
             subject_overlap(article.title, article.summary, other.title, other.summary)
         ):
             continue

@@ -19,7 +19,7 @@ from typing import Any, Final
 from news.dedupe import NEAR_DUPLICATE_DISTANCE, canonical_url, hamming
 from news.entities import Article, ArticleVersion, UpsertResult
 from news.models import ArticleDraft
-from news.related import is_related, subject_overlap
+from news.related import is_same_story, subject_overlap
 from news.tags import normalize_tag
 from storage.errors import ConstraintError, NotFoundError
 from storage.sql.codec import (
@@ -44,8 +44,8 @@ NEAR_DUPLICATE_MAX_DISTANCE: Final = NEAR_DUPLICATE_DISTANCE
 
 NEAR_DUPLICATE_WINDOW: Final = timedelta(hours=72)
 """... when their story times are at most this far apart, and their headlines and summaries
-share a subject (`news.related.subject_overlap`): SimHash alone joins short texts that only
-share common words."""
+share most of a subject (`news.related.is_same_story`): SimHash alone joins short texts that
+only share common words."""
 
 ARTICLE_COLUMNS: Final = (
     "id, source_id, guid, url, title, summary, body, image_url, author, published_at, "
@@ -481,6 +481,6 @@ def _closest(item: _Prepared, by_band: list[dict[int, list[Row]]], window: int) 
 def _same_subject(item: _Prepared, row: Row) -> bool:
     """Tell whether a draft and a stored article share a subject (headlines, summaries)."""
     values = item.values
-    return is_related(
+    return is_same_story(
         subject_overlap(values["title"], values["summary"], row["title"], row["summary"])
     )
