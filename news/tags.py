@@ -176,6 +176,8 @@ def _name_from_index_form(text: str) -> str:
     if "," in first or not last or not first:
         return text
     last_words, first_words = last.split(), first.split()
+    suffixes = [word for word in first_words if word.rstrip(".").lower() in _NAME_SUFFIXES]
+    first_words = [word for word in first_words if word not in suffixes]
     if not 1 <= len(last_words) <= 3 or not 1 <= len(first_words) <= 4:
         return text
     if not all(_is_name_word(word) for word in last_words + first_words):
@@ -187,7 +189,10 @@ def _name_from_index_form(text: str) -> str:
         return text
     if normalize_tag(first) in _PLACES or normalize_tag(" ".join(given)) in _PLACES:
         return text  # "Paris, France"
-    return " ".join([*given, *last_words])
+    return " ".join([*given, *last_words, *suffixes])
+
+
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def _is_name_word(word: str) -> bool:

@@ -272,6 +272,7 @@ def test_machine_made_categories(text: str, machine: bool) -> None:
         ("Putin, Vladimir V", "Vladimir Putin"),
         ("Trump, Donald J", "Donald Trump"),
         ("Rubio, Marco", "Marco Rubio"),
+        ("Biden, Joseph R Jr", "Joseph Biden Jr"),
         ("Vance, J D", "JD Vance"),
         ("J. D. Vance", "JD Vance"),
         ("JD Vance", "JD Vance"),
