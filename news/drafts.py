@@ -19,7 +19,13 @@ from news.clean import truncate as truncate_text
 from news.dedupe import article_simhash, canonical_url, content_hash
 from news.models import ArticleDraft, ParsedEntry, RelatedLink
 from news.render.html import http_url
-from news.tags import derive_tags, merge_tags
+from news.tags import (
+    common_categories,
+    derive_tags,
+    merge_tags,
+    source_name_keys,
+    useful_categories,
+)
 from news.text import has_surrogates, scrub_surrogates
 
 logger = logging.getLogger(__name__)
@@ -35,12 +41,15 @@ def build_drafts(
     *,
     source_tags: Sequence[str] = (),
     fallback_url: str | None = None,
+    source_names: Sequence[str | None] = (),
 ) -> list[ArticleDraft]:
     """Clean one source's batch of entries into drafts, in the same order.
 
     The drafts of :func:`draft_batch`, without its count of unreadable entries.
     """
-    return draft_batch(entries, source_tags=source_tags, fallback_url=fallback_url)[0]
+    return draft_batch(
+        entries, source_tags=source_tags, fallback_url=fallback_url, source_names=source_names
+    )[0]
 
 
 def draft_batch(
@@ -48,6 +57,7 @@ def draft_batch(
     *,
     source_tags: Sequence[str] = (),
     fallback_url: str | None = None,
+    source_names: Sequence[str | None] = (),
 ) -> tuple[list[ArticleDraft], int]:
     """Clean one source's batch of entries into drafts; return them and how many failed.
 
@@ -61,8 +71,11 @@ def draft_batch(
     only when the batch has a single entry (an article page), since in a feed it would
     make every link-less entry the same article — else ``urn:newsbot:<hash>``.
     guid = the entry's guid, else the URL (unless a urn), else sha256 of title + date.
-    Tags = the entry's categories, else up to five derived from the text, then
-    ``source_tags``; one per normalised key.
+    Tags = the entry's categories that help readers (`news.tags.useful_categories`: not a
+    kind of page such as ``News``, not a code, not on more than half of a batch of eight
+    or more entries, not the source's own name — ``source_names``: its name, the feed's
+    title, its URL), else up to five derived from the text, then ``source_tags``; each in
+    its `news.tags.canonical_tag` form, one per normalised key.
 
     Lone surrogates in any field become U+FFFD first (they cannot be stored). Entries with
     neither a title nor any text are skipped (logged at INFO with a count): there is nothing
@@ -81,6 +94,8 @@ def draft_batch(
             logger.info("entry_unreadable", exc_info=True)
             continue
         readable.append((entry, content or summary, summary if content else ""))
+    dropped = common_categories([entry.categories for entry, _, _ in readable])
+    dropped |= source_name_keys(source_names)
     bodies = drop_boilerplate([body for _, body, _ in readable])
     summaries = drop_boilerplate([summary for _, _, summary in readable])
     single = len(entries) == 1
@@ -94,6 +109,7 @@ def draft_batch(
                 feed_summary,
                 source_tags=source_tags,
                 fallback_url=fallback_url if single else None,
+                dropped=dropped,
             )
         except Exception:  # this entry alone is unreadable: count it, keep the batch
             failed += 1
@@ -147,6 +163,7 @@ def _draft(
     *,
     source_tags: Sequence[str],
     fallback_url: str | None,
+    dropped: frozenset[str] = frozenset(),
 ) -> ArticleDraft | None:
     title = " ".join(plain_to_text(entry.title).split())  # plain text: never tag-stripped
     if not title and not body:
@@ -159,7 +176,8 @@ def _draft(
     guid = (entry.guid or "").strip()
     if not guid:
         guid = url if not url.startswith(URN_PREFIX) else _fallback_guid(title, entry)
-    derived = [] if entry.categories else derive_tags(title, body)
+    categories = useful_categories(entry.categories, dropped=dropped)
+    derived = [] if categories else derive_tags(title, body)
     return ArticleDraft(
         guid=guid,
         url=url,
@@ -170,7 +188,7 @@ def _draft(
         author=(entry.author or "").strip() or None,
         published_at=entry.published_at,
         language=entry.language,
-        tags=merge_tags(entry.categories, derived, source_tags),
+        tags=merge_tags(categories, derived, source_tags),
         related=[_web_link(link) for link in entry.related],
         content_hash=digest,
         simhash=article_simhash(title, body),

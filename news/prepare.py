@@ -29,11 +29,20 @@ class PreparedDocument:
 
 
 def drafts_from_document(
-    document: ParsedDocument, *, source_tags: Sequence[str] = (), page_url: str | None = None
+    document: ParsedDocument,
+    *,
+    source_tags: Sequence[str] = (),
+    page_url: str | None = None,
+    source_name: str | None = None,
 ) -> PreparedDocument:
-    """Clean a parsed document's entries into drafts."""
-    fallback = (page_url or document.link) if document.kind in _SINGLE_ARTICLE_KINDS else None
-    drafts, failed = draft_batch(document.entries, source_tags=source_tags, fallback_url=fallback)
+    """Clean a parsed document's entries into drafts (categories naming the source — its
+    name, the feed's title or site — are not tags)."""
+    single = document.kind in _SINGLE_ARTICLE_KINDS
+    fallback = (page_url or document.link) if single else None
+    names = [source_name] if single else [source_name, document.title, document.link, page_url]
+    drafts, failed = draft_batch(
+        document.entries, source_tags=source_tags, fallback_url=fallback, source_names=names
+    )
     skipped = document.skipped + failed
     return PreparedDocument(
         document.kind, len(document.entries) + document.skipped, drafts, skipped
@@ -46,7 +55,10 @@ def prepare_document(
     content_type: str | None,
     url: str | None,
     source_tags: Sequence[str] = (),
+    source_name: str | None = None,
 ) -> PreparedDocument:
     """Parse `content` and clean its entries into drafts (raises `ParseError`)."""
     document = parse_document(content, content_type=content_type, url=url)
-    return drafts_from_document(document, source_tags=source_tags, page_url=url)
+    return drafts_from_document(
+        document, source_tags=source_tags, page_url=url, source_name=source_name
+    )

@@ -14,10 +14,17 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from news.words import CALENDAR_AND_LABELS, DEMONYMS, FUNCTION_WORDS, GENERIC_WORDS, ROLE_WORDS
+from news.words import (
+    CALENDAR_AND_LABELS,
+    DEMONYMS,
+    FUNCTION_WORDS,
+    GENERIC_CATEGORIES,
+    GENERIC_WORDS,
+    ROLE_WORDS,
+)
 
 MAX_TAG_KEY_CHARS = 64  # longer "categories" are sentences or URLs, not tags
 
@@ -76,14 +83,15 @@ def merge_tags(
 ) -> list[str]:
     """Merge tag lists in that order, one per :func:`normalize_tag` key, first text kept.
 
-    Texts are whitespace-collapsed and lose a leading ``#``; empty ones, URLs and ones whose
-    key is longer than :data:`MAX_TAG_KEY_CHARS` are skipped.
+    Texts are whitespace-collapsed, lose a leading ``#`` and take their
+    :func:`canonical_tag` form; empty ones, URLs and ones whose key is longer than
+    :data:`MAX_TAG_KEY_CHARS` are skipped.
     """
     merged: list[str] = []
     seen: set[str] = set()
     for group in (categories, derived, source_tags):
         for raw in group:
-            text = " ".join(raw.split()).lstrip("#").strip()
+            text = canonical_tag(raw)
             if not text or "://" in text:
                 continue
             key = normalize_tag(text)
@@ -94,6 +102,180 @@ def merge_tags(
             if limit is not None and len(merged) >= limit:
                 return merged
     return merged
+
+
+# ---------------------------------------------------------------------------------------
+# Categories that help readers
+# ---------------------------------------------------------------------------------------
+
+_MACHINE_SEPARATORS = re.compile(r"[-_:/.|=]")
+_HEX_ID = re.compile(r"[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-")
+_LONG_NUMBER = re.compile(r"\d{4,}")
+_NAME_PART = re.compile(r"^[^\W\d_][\w'’.-]*$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$")
+
+
+def looks_machine_made(text: str) -> bool:
+    """Tell whether a category is a code, not a word: ``internal-open-access-from-nl``,
+    ``a3f9c2d1e8``, ``12345``, ``story_88231``, ``FROM_FILE_P``.
+
+    Machine-made: no letter at all (digits only); a hex id; a lower-case slug of three or
+    more parts joined by ``-``, ``_``, ``:``, ``/`` or ``.`` without spaces; any ``_``
+    or ``=`` (identifiers, key=value pairs); a run of four or more digits glued to letters
+    without a space (``story88231``, ``id-2024``). ``COVID-19``, ``G7``, ``F-35``,
+    ``Olympic Games (2026)`` and ``9/11`` are words.
+    """
+    text = text.strip().lstrip("#")
+    if not text:
+        return False
+    if not any(char.isalpha() for char in text):
+        return text.isdigit()
+    if "_" in text or "=" in text:
+        return True
+    folded = text.casefold()
+    if _HEX_ID.search(folded) and any(char.isdigit() for char in folded):
+        return True
+    if " " in text:
+        return False
+    if text == folded and len(_MACHINE_SEPARATORS.findall(text)) >= 2:
+        return True
+    return bool(_LONG_NUMBER.search(text))
+
+
+def is_generic_category(text: str) -> bool:
+    """Tell whether a category names a kind of page (``News``, ``Top Stories``, ``PAID``)."""
+    return normalize_tag(text) in GENERIC_CATEGORIES
+
+
+def canonical_tag(text: str) -> str:
+    """Return the form of a tag that sources agree on.
+
+    Whitespace collapsed and a leading ``#`` dropped; a person indexed ``Last, First``
+    (``"Putin, Vladimir V"``) turned into the name as written in text, without middle
+    initials (``"Vladimir Putin"``, as other sources and :func:`derive_tags` write it);
+    initials run together (``"J. D. Vance"`` -> ``"JD Vance"``); a trailing possessive
+    dropped (``"Syria's"`` -> ``"Syria"``). Other commas are kept: ``"Demonstrations,
+    Protests and Riots"`` and ``"Paris, France"`` are not names of people.
+    """
+    text = " ".join(text.split()).lstrip("#").strip()
+    if "," in text:
+        text = _name_from_index_form(text)
+    words = text.split(" ")
+    if len(words) > 1:
+        words = _joined_initials(words)
+        text = " ".join(words)
+    for ending in ("'s", "’s"):
+        if text.endswith(ending) and len(text) > len(ending) + 1:
+            text = text[: -len(ending)]
+    return text
+
+
+def _name_from_index_form(text: str) -> str:
+    """``"Trump, Donald J"`` -> ``"Donald Trump"``; anything else is returned unchanged."""
+    last, _, first = (part.strip() for part in text.partition(","))
+    if "," in first or not last or not first:
+        return text
+    last_words, first_words = last.split(), first.split()
+    suffixes = [word for word in first_words if word.rstrip(".").lower() in _NAME_SUFFIXES]
+    first_words = [word for word in first_words if word not in suffixes]
+    if not 1 <= len(last_words) <= 3 or not 1 <= len(first_words) <= 4:
+        return text
+    if not all(_is_name_word(word) for word in last_words + first_words):
+        return text
+    given = [word for word in first_words if not _INITIALS.match(word)]
+    if not given:  # "Vance, J D": initials are the given name
+        given = ["".join(word.replace(".", "") for word in first_words)]
+    elif first_words[0] != given[0]:  # "Smith, J Robert": the initial leads, keep it
+        return text
+    if normalize_tag(first) in _PLACES or normalize_tag(" ".join(given)) in _PLACES:
+        return text  # "Paris, France"
+    return " ".join([*given, *last_words, *suffixes])
+
+
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _is_name_word(word: str) -> bool:
+    return (
+        bool(_NAME_PART.match(word)) and word[0].isupper() and word.lower() not in _CONNECTOR_WORDS
+    )
+
+
+def _joined_initials(words: list[str]) -> list[str]:
+    """Run single-letter initials together: ``["J.", "D.", "Vance"]`` -> ``["JD", "Vance"]``."""
+    joined: list[str] = []
+    run: list[str] = []
+    for word in words:
+        bare = word.rstrip(".")
+        if len(bare) == 1 and bare.isupper() and (word.endswith(".") or run):
+            run.append(bare)
+            continue
+        if run:
+            joined.append("".join(run))
+            run = []
+        joined.append(word)
+    if run:
+        joined.append("".join(run))
+    return joined
+
+
+def common_categories(
+    category_lists: Sequence[Sequence[str]], *, min_entries: int = 8, share: float = 0.5
+) -> frozenset[str]:
+    """Return the keys of categories on more than ``share`` of a batch's entries.
+
+    A category on most of one source's items (``International`` on every item) tells a
+    reader nothing about any of them. Only batches of at least ``min_entries`` entries
+    decide: three items that share a subject are not a pattern.
+    """
+    if len(category_lists) < min_entries:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for categories in category_lists:
+        for key in {normalize_tag(canonical_tag(text)) for text in categories}:
+            counts[key] = counts.get(key, 0) + 1
+    limit = share * len(category_lists)
+    return frozenset(key for key, count in counts.items() if key and count > limit)
+
+
+def source_name_keys(names: Iterable[str | None]) -> frozenset[str]:
+    """Return the tag keys that name a source itself: each name, and each part of it split
+    at `` - ``, ``:``, ``>``, ``|`` or a dash (``"WSJ.com: World News"`` -> ``wsj_com``,
+    ``world_news``), and a web host's main label (``www.nytimes.com`` -> ``nytimes``)."""
+    keys: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        if "://" in name:
+            host = name.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+            labels = [label for label in host.split(".") if label not in {"www", "feeds", "rss"}]
+            if len(labels) >= 2:
+                keys.add(normalize_tag(labels[-2]))
+            continue
+        keys.add(normalize_tag(name))
+        for part in _TITLE_PARTS.split(name):
+            keys.add(normalize_tag(part))
+    keys.discard("")
+    return frozenset(keys)
+
+
+_TITLE_PARTS = re.compile(r"\s+[-–—>|:]\s+|:\s+|\s*>\s*|\s*\|\s*")
+
+
+def useful_categories(
+    categories: Iterable[str], *, dropped: frozenset[str] = frozenset()
+) -> list[str]:
+    """Return the categories that help readers, in order: not a kind of page
+    (:func:`is_generic_category`), not a code (:func:`looks_machine_made`), and whose key
+    is not in ``dropped`` (common to most of the source's items, or the source's name)."""
+    kept = []
+    for text in categories:
+        if looks_machine_made(text) or is_generic_category(text):
+            continue
+        if normalize_tag(canonical_tag(text)) in dropped:
+            continue
+        kept.append(text)
+    return kept
 
 
 # ---------------------------------------------------------------------------------------
@@ -169,6 +351,8 @@ def derive_tags(title: str, text: str, *, limit: int = 5) -> list[str]:
       (``Vladimir Putin`` ... ``Putin`` -> ``Putin``);
     * nationality adjectives add weight to the place they name when the text also names
       that place (``Turkish`` -> ``Turkey``), and are never tags themselves;
+    * a single word also written in lower case in the title or text ("Block" ... "a
+      block") is a common word, not a name (acronyms aside);
     * a tag needs a score of :data:`MIN_SCORE`; ties keep the order of first mention.
     """
     if limit < 1:
@@ -189,9 +373,20 @@ def derive_tags(title: str, text: str, *, limit: int = 5) -> list[str]:
         if found is not None and found.confirmed:
             found.weight += evidence.weight
             found.first = min(found.first, evidence.first)
-    scored = [(c.score, c.first, c.text) for c in merged.values()]
+    common = _common_words(title, text)
+    scored = [
+        (c.score, c.first, c.text)
+        for c in merged.values()
+        if not (c.text.lower() in common and not _is_acronym(c.text))
+    ]
     chosen = sorted((s for s in scored if s[0] >= MIN_SCORE), key=lambda s: (-s[0], s[1]))
     return [name for _, _, name in chosen[:limit]]
+
+
+def _common_words(title: str, text: str) -> set[str]:
+    """Return the words written in lower case somewhere in the title or text: a capitalised
+    word that is also written so ("Block" ... "a block") is a common word, not a name."""
+    return {word for word in _TITLE_WORD.findall(f"{title}\n{text}") if word[0].islower()}
 
 
 def _is_title_case(title: str) -> bool:
@@ -355,3 +550,8 @@ def _merge_by_key(candidates: dict[str, _Candidate]) -> dict[str, _Candidate]:
         else:
             existing.absorb(candidate)
     return merged
+
+
+_PLACES = frozenset(normalize_tag(place) for place in DEMONYMS.values()) | frozenset(
+    {"usa", "us", "uk", "dc", "d_c", "united_states", "united_kingdom"}
+)

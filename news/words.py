@@ -73,6 +73,29 @@ GENERIC_WORDS = _words(
     """
 )
 
+# Tag keys (news.tags.normalize_tag) of feed categories that name a kind of page, not a
+# subject: never tags.
+GENERIC_CATEGORIES = _words(
+    """
+    news world world_news international international_news top_stories top_news top_story
+    headlines latest latest_news breaking breaking_news local_news national_news us_news
+    sports_news home homepage front_page frontpage featured feature features general misc
+    miscellaneous other others uncategorized uncategorised none null default all main
+    articles article stories story posts post blog blogs show_types tv_shows shows
+    video videos audio podcast podcasts photos gallery rss feed feeds paid free premium
+    subscriber subscribers sponsored advertisement opinion analysis live more
+    """
+)
+
+# Words of news headlines that say little about which story it is ("X says ...", "new",
+# "amid", "latest"): never headline terms when relating two stories (news.related).
+HEADLINE_FILLER = _words(
+    """
+    says said new year years day first two three four five six people world news latest
+    round more over after amid face faces report top how why what see look back
+    """
+)
+
 # Words that introduce a person's name: "Defense Minister Hulusi Akar" -> "Hulusi Akar".
 ROLE_WORDS = _words(
     """

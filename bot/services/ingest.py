@@ -242,7 +242,7 @@ class Ingestor:
         self, source: Source, document: ParsedDocument, *, started: float | None = None
     ) -> SourceOutcome:
         """Clean a parsed document's entries and store them as `source`'s articles."""
-        prepared = drafts_from_document(document, source_tags=source.tags)
+        prepared = drafts_from_document(document, source_tags=source.tags, source_name=source.name)
         return await self._store(source, prepared, started=started)
 
     async def _prepare(self, result: FetchResult, source: Source) -> PreparedDocument:
@@ -253,6 +253,7 @@ class Ingestor:
             content_type=result.content_type,
             url=result.final_url,
             source_tags=source.tags,
+            source_name=source.name,
         )
         if self._executor is None:
             return work()

@@ -2,10 +2,13 @@
 follows up; rendered as the Telegram HTML the bot posts under a story in its comments.
 
 - Same story: the article's near-duplicates (one `story_id`, news.dedupe) from other
-  sources, earliest first, one per source.
-- Earlier coverage: articles of the 72 hours before it that share enough of its headline
-  and tag words (`news.related`: at least 2 key terms and 30% of them), best match first,
-  one per story; its own story (near-duplicates, same source or not) is left out.
+  sources that also share most of its subject (`news.related.is_same_story`: stories merged
+  before that check existed, or joined through a third article, are filtered here),
+  earliest first, one per source.
+- Earlier coverage: articles of the 72 hours before it, found by its headline and tag words,
+  that share its subject (`news.related.subject_overlap`: each headline's terms mentioned by
+  the other story, enough of them), best match first, one per story; its own story
+  (near-duplicates, same source or not) is left out.
 
 At most `MAX_RELATED` links in all; nothing related gives None (the bot stays silent).
 """
@@ -20,7 +23,7 @@ from typing import Final
 from bot.ops.i18n import N_, Texts, texts_for
 from news.dedupe import canonical_url
 from news.entities import Article
-from news.related import is_related, key_terms, relevance
+from news.related import is_related, is_same_story, key_terms, subject_overlap
 from news.render import clean_text, escape_html, format_time, http_url, truncate_words
 from storage import Database
 from storage.errors import NotFoundError
@@ -75,6 +78,10 @@ async def _same_story(db: Database, article: Article) -> list[Article]:
         url = canonical_url(other.url)
         if other.source_id in seen_sources or url in seen_urls:
             continue
+        if not is_same_story(
+            subject_overlap(article.title, article.summary, other.title, other.summary)
+        ):
+            continue
         seen_sources.add(other.source_id)
         seen_urls.add(url)
         found.append(other)
@@ -100,7 +107,7 @@ async def _earlier(db: Database, article: Article, shown_urls: set[str]) -> list
         url = canonical_url(candidate.url)
         if candidate.story_id in seen_stories or url in seen_urls:
             continue
-        score = relevance(terms, candidate.title, candidate.summary, candidate.tags)
+        score = subject_overlap(article.title, article.summary, candidate.title, candidate.summary)
         if not is_related(score):
             continue
         seen_stories.add(candidate.story_id)

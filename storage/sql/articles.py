@@ -19,6 +19,7 @@ from typing import Any, Final
 from news.dedupe import NEAR_DUPLICATE_DISTANCE, canonical_url, hamming
 from news.entities import Article, ArticleVersion, UpsertResult
 from news.models import ArticleDraft
+from news.related import is_same_story, subject_overlap
 from news.tags import normalize_tag
 from storage.errors import ConstraintError, NotFoundError
 from storage.sql.codec import (
@@ -42,7 +43,9 @@ NEAR_DUPLICATE_MAX_DISTANCE: Final = NEAR_DUPLICATE_DISTANCE
 """Articles whose SimHashes differ in at most this many bits are one story."""
 
 NEAR_DUPLICATE_WINDOW: Final = timedelta(hours=72)
-"""... when their story times are at most this far apart."""
+"""... when their story times are at most this far apart, and their headlines and summaries
+share most of a subject (`news.related.is_same_story`): SimHash alone joins short texts that
+only share common words."""
 
 ARTICLE_COLUMNS: Final = (
     "id, source_id, guid, url, title, summary, body, image_url, author, published_at, "
@@ -86,7 +89,7 @@ def _find_existing(dialect: Dialect) -> str:
 def _find_candidates(dialect: Dialect) -> str:
     """Return the query for other sources' articles sharing a SimHash band in the window."""
     return " UNION ".join(
-        f"SELECT id, story_id, simhash, story_at FROM articles "
+        f"SELECT id, story_id, simhash, story_at, title, summary FROM articles "
         f"WHERE band{band} IN ({dialect.values(f'band{band}')}) "
         f"AND story_at BETWEEN :since AND :until AND source_id != :source_id"
         for band in range(4)
@@ -468,8 +471,16 @@ def _closest(item: _Prepared, by_band: list[dict[int, list[Row]]], window: int) 
             if abs(row["story_at"] - story_at) > window:
                 continue
             distance = hamming(item.simhash, row["simhash"])
-            if distance <= NEAR_DUPLICATE_MAX_DISTANCE:
+            if distance <= NEAR_DUPLICATE_MAX_DISTANCE and _same_subject(item, row):
                 key = (distance, row["story_id"])
                 if best is None or key < best:
                     best = key
     return None if best is None else best[1]
+
+
+def _same_subject(item: _Prepared, row: Row) -> bool:
+    """Tell whether a draft and a stored article share a subject (headlines, summaries)."""
+    values = item.values
+    return is_same_story(
+        subject_overlap(values["title"], values["summary"], row["title"], row["summary"])
+    )

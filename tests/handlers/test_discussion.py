@@ -109,7 +109,11 @@ async def discussion(bot_app, emulator, db, *, replies: bool = True) -> AsyncIte
 
 async def test_the_linked_group_gets_related_coverage_in_the_thread(bot_app, emulator, db):
     [main] = await store(db, "Harbour Log", draft("main", STORM, tags=("Harbour", "Storm")))
-    [copy] = await store(db, "Coast Courier", draft("copy", "Storm hits pier", story="main"))
+    [copy] = await store(
+        db,
+        "Coast Courier",
+        draft("copy", "Storm damages harbour pier, ferries halt", story="main"),
+    )
     [earlier] = await store(
         db, "Island Times", draft("earlier", "Harbour pier inspection before storm", hours=-30)
     )
@@ -121,7 +125,7 @@ async def test_the_linked_group_gets_related_coverage_in_the_thread(bot_app, emu
     assert reply.reply_to_message_id == forwarded["message_id"]
     assert reply.raw.get("message_thread_id") == forwarded["message_id"]
     assert reply.text == (
-        "Also reported by\n• Storm hits pier — Coast Courier\n\n"
+        "Also reported by\n• Storm damages harbour pier, ferries halt — Coast Courier\n\n"
         "Earlier coverage\n• Harbour pier inspection before storm — Island Times, 29 Nov 2026"
     )
     links = [e["url"] for e in reply.entities if e["type"] == "text_link"]
@@ -145,7 +149,11 @@ async def test_silent_when_the_channel_setting_is_off_but_comments_still_count(
     bot_app, emulator, db
 ):
     [main] = await store(db, "Harbour Log", draft("main", STORM, tags=("Harbour", "Storm")))
-    await store(db, "Coast Courier", draft("copy", "Storm hits pier", story="main"))
+    await store(
+        db,
+        "Coast Courier",
+        draft("copy", "Storm damages harbour pier, ferries halt", story="main"),
+    )
     async with discussion(bot_app, emulator, db, replies=False) as talk:
         forwarded = await talk.publish(main)
         await talk.thread_recorded(forwarded["message_id"])
@@ -160,7 +168,11 @@ async def test_silent_when_the_channel_setting_is_off_but_comments_still_count(
 
 async def test_posts_the_bot_did_not_publish_are_ignored(bot_app, emulator, db):
     [main] = await store(db, "Harbour Log", draft("main", STORM, tags=("Harbour", "Storm")))
-    await store(db, "Coast Courier", draft("copy", "Storm hits pier", story="main"))
+    await store(
+        db,
+        "Coast Courier",
+        draft("copy", "Storm damages harbour pier, ferries halt", story="main"),
+    )
     async with discussion(bot_app, emulator, db) as talk:
         by_person = await emulator.client.post_to_channel(talk.channel.chat_id, STORM)
         copies = await talk.harness.client.messages(talk.group_id)
@@ -179,7 +191,11 @@ async def test_comments_are_counted_once_and_never_the_bots_own_or_the_forward(
     bot_app, emulator, db
 ):
     [main] = await store(db, "Harbour Log", draft("main", STORM, tags=("Harbour", "Storm")))
-    await store(db, "Coast Courier", draft("copy", "Storm hits pier", story="main"))
+    await store(
+        db,
+        "Coast Courier",
+        draft("copy", "Storm damages harbour pier, ferries halt", story="main"),
+    )
     [other] = await store(db, "Harbour Log", draft("other", "Sheep fair opens in the hills"))
     async with discussion(bot_app, emulator, db) as talk:
         forwarded = await talk.publish(main)
@@ -222,7 +238,11 @@ async def test_comments_are_counted_once_and_never_the_bots_own_or_the_forward(
 async def test_posts_sent_by_the_publisher_get_their_reply(bot_app, emulator, db):
     [main] = await store(db, "Harbour Log", draft("main", STORM, tags=("Harbour", "Storm")))
     [lonely] = await store(db, "Harbour Log", draft("lonely", "Sheep fair opens in the hills"))
-    await store(db, "Coast Courier", draft("copy", "Storm hits pier", story="main"))
+    await store(
+        db,
+        "Coast Courier",
+        draft("copy", "Storm damages harbour pier, ferries halt", story="main"),
+    )
     async with discussion(bot_app, emulator, db) as talk:
         settings = Settings(_env_file=None)
         publisher = build_publisher(settings, talk.harness.bot, db, Pacer(pacing_limits(settings)))
@@ -242,7 +262,10 @@ async def test_posts_sent_by_the_publisher_get_their_reply(bot_app, emulator, db
     assert len(forwards) == 2
     assert [r.message_id for r in replies] == [reply.message_id]
     assert reply.reply_to_message_id == forwards[0].message_id
-    assert reply.text == "Also reported by\n• Storm hits pier — Coast Courier"
+    assert (
+        reply.text
+        == "Also reported by\n• Storm damages harbour pier, ferries halt — Coast Courier"
+    )
 
 
 GROUP_CHAT = Chat(-100777, Chat.SUPERGROUP, title="Harbour talk")

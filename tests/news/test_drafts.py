@@ -112,6 +112,32 @@ def test_categories_win_over_derived_tags() -> None:
     assert without.tags == ["Port Ellery"]
 
 
+def test_categories_that_carry_no_information_give_way_to_derived_tags() -> None:
+    """A label on most of a source's items, a code, a kind of page or the source's own
+    name is no tag; an entry left without categories gets tags from its text."""
+    text = "Port Ellery shut the bridge. Port Ellery officials met. Port Ellery waits."
+    entries = [
+        entry(
+            guid=f"hh-{n}",
+            url=f"https://harbourherald.example/news/{n}",
+            content=text,
+            categories=["Harbour Digest", "internal-open-access-x1", "News"]
+            + (["Roads"] if n == 0 else []),
+        )
+        for n in range(8)
+    ]
+    entries.append(entry(guid="hh-9", content=text, categories=["Harbour Herald", "Tides"]))
+    drafts = build_drafts(entries, source_names=["Harbour Herald"])
+    assert drafts[0].tags == ["Roads"]
+    assert drafts[1].tags == ["Port Ellery"]
+    assert drafts[-1].tags == ["Tides"]
+
+
+def test_names_indexed_last_first_are_shown_as_written() -> None:
+    [draft] = build_drafts([entry(categories=["Putin, Vladimir V", "Vance, J D"])])
+    assert draft.tags == ["Vladimir Putin", "JD Vance"]
+
+
 def test_boilerplate_recurring_across_the_batch_is_dropped() -> None:
     entries = [
         entry(guid=f"hh-{n}", url=f"https://harbourherald.example/{n}",

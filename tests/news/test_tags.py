@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from news.tags import MAX_TAG_KEY_CHARS, derive_tags, display_tag, merge_tags, normalize_tag
+from news.tags import (
+    MAX_TAG_KEY_CHARS,
+    canonical_tag,
+    common_categories,
+    derive_tags,
+    display_tag,
+    is_generic_category,
+    looks_machine_made,
+    merge_tags,
+    normalize_tag,
+    source_name_keys,
+    useful_categories,
+)
 
 # A story of the seed's shape (two leaders, a disputed place, two countries, capitals),
 # written for these tests; people and the valley are invented.
@@ -224,3 +236,87 @@ def test_diacritic_variants_are_one_tag() -> None:
 def test_no_capitalised_words_no_tags() -> None:
     assert derive_tags("", "") == []
     assert derive_tags("a quiet day", "nothing happened here at all.") == []
+
+
+# --- categories that help readers ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "machine"),
+    [
+        ("internal-open-access-from-nl", True),
+        ("a3f9c2d1e8b7", True),
+        ("5e1f0c2a-77b1-4c1e-9d7a-2f1e0b9c3d4e", True),
+        ("12345", True),
+        ("story_88231", True),
+        ("FROM_FILE_P", True),
+        ("section=world", True),
+        ("story88231", True),
+        ("COVID-19", False),
+        ("G7", False),
+        ("F-35", False),
+        ("9/11", False),
+        ("Olympic Games (2026)", False),
+        ("yt-dlp", False),
+        ("aws:amazon s3", False),
+        ("Al-Qaeda", False),
+    ],
+)
+def test_machine_made_categories(text: str, machine: bool) -> None:
+    assert looks_machine_made(text) is machine
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Putin, Vladimir V", "Vladimir Putin"),
+        ("Trump, Donald J", "Donald Trump"),
+        ("Rubio, Marco", "Marco Rubio"),
+        ("Biden, Joseph R Jr", "Joseph Biden Jr"),
+        ("Vance, J D", "JD Vance"),
+        ("J. D. Vance", "JD Vance"),
+        ("JD Vance", "JD Vance"),
+        ("Demonstrations, Protests and Riots", "Demonstrations, Protests and Riots"),
+        ("Paris, France", "Paris, France"),
+        ("Washington, DC", "Washington, DC"),
+        ("Syria's", "Syria"),
+        ("Pauline Hanson's One Nation", "Pauline Hanson's One Nation"),
+        ("  #Gaza   Strip ", "Gaza Strip"),
+    ],
+)
+def test_canonical_tag(text: str, canonical: str) -> None:
+    assert canonical_tag(text) == canonical
+
+
+def test_index_form_names_agree_with_names_written_in_text() -> None:
+    from_index = merge_tags(["Putin, Vladimir V", "Zelensky, Volodymyr"], [], [])
+    from_text = merge_tags(["Vladimir Putin", "Volodymyr Zelensky"], [], [])
+    assert from_index == from_text == ["Vladimir Putin", "Volodymyr Zelensky"]
+    assert normalize_tag(from_index[0]) == "vladimir_putin"
+
+
+def test_generic_and_machine_categories_are_not_useful() -> None:
+    categories = ["News", "TOP STORIES", "PAID", "internal-open-access-from-nl", "Iran", "World"]
+    assert useful_categories(categories) == ["Iran"]
+    assert is_generic_category("World News")
+    assert not is_generic_category("World Bank")
+
+
+def test_categories_on_most_of_a_batch_are_dropped() -> None:
+    batch = [["International", "Iran"], ["International"], ["International", "Peru"]] * 3
+    assert common_categories(batch) == {"international"}
+    assert common_categories(batch[:6]) == frozenset()  # too few entries to tell
+    assert useful_categories(["International", "Iran"], dropped={"international"}) == ["Iran"]
+
+
+def test_source_names_and_their_parts_are_keys() -> None:
+    keys = source_name_keys(["WSJ.com: World News", "https://www.aljazeera.com/", None, "World"])
+    assert {"wsj_com", "world_news", "aljazeera", "world"} <= keys
+
+
+def test_words_also_written_in_lower_case_are_not_names() -> None:
+    text = (
+        "Block the port first. Block the gate next. Then a block of flats was cleared. "
+        "Ruiz said so, and Ruiz left."
+    )
+    assert derive_tags("", text) == ["Ruiz"]

@@ -187,6 +187,29 @@ async def test_earlier_in_stories_gives_each_article_its_predecessors_newest_fir
     assert await db.articles.earlier_in_stories(articles, 0) == {}
 
 
+async def test_near_fingerprints_of_different_subjects_are_not_one_story(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    """SimHash of short texts can be close by chance: the headlines must share a subject."""
+    alpha = await _source(db, "alpha")
+    beta = await _source(db, "beta")
+    await db.articles.upsert_many(alpha, [make_draft(1, simhash=BASE_HASH)], fetched_at=NOW)
+    other = await db.articles.upsert_many(
+        beta,
+        [
+            make_draft(
+                2,
+                title="Skaters answer critics after the final at the ice rink",
+                summary="A short interview.",
+                simhash=BASE_HASH ^ 0b11,
+            )
+        ],
+        fetched_at=NOW,
+    )
+    article = await db.articles.get(other.inserted[0])
+    assert article.story_id == article.id
+
+
 @pytest.mark.parametrize(
     ("flipped_bits", "hours_apart"),
     [

@@ -33,7 +33,7 @@ async def world(db):
     stored = await db.articles.upsert_many(log.id, [draft("main", "Pier closed")], fetched_at=T)
     [main] = stored.inserted
     await db.articles.upsert_many(
-        courier.id, [draft("copy", "Pier shut", story="main")], fetched_at=T
+        courier.id, [draft("copy", "Pier closed to the public", story="main")], fetched_at=T
     )
     channel = await db.channels.add(CHANNEL_CHAT, title="Harbour news")
     await db.outbox.add_many([(main, channel.id)])
@@ -60,8 +60,8 @@ async def test_a_sent_post_opens_its_thread_once(db, world):
     assert started is not None
     assert started.article_id == main
     assert started.reply_html == (
-        '<b>Also reported by</b>\n• <a href="https://copy.example/news">Pier shut</a>'
-        " — Coast Courier"
+        '<b>Also reported by</b>\n• <a href="https://copy.example/news">'
+        "Pier closed to the public</a> — Coast Courier"
     )
     assert started.channel.discussion_chat_id == GROUP
     assert await db.discussion.thread_article(GROUP, 5) == main

@@ -119,3 +119,38 @@ async def test_at_most_five_links_with_earlier_coverage_kept(db):
     assert kinds == [RelatedKind.SAME_STORY] * 3 + [RelatedKind.EARLIER] * 2
     # equally relevant earlier stories: the newest first
     assert [r.article.id for r in related[3:]] == earlier[:2]
+
+
+async def test_stories_sharing_a_name_and_a_common_word_are_not_related(db):
+    """The issue's case: under a Venezuela story, unrelated stories that only share a
+    frequent name and a common word (or broad tags) were listed as earlier coverage."""
+    title = "Under pressure from Marlow, Venezuela's acting president keeps her options open"
+    tags = ("Marlow", "United States International Relations", "Venezuela")
+    [main] = await store(db, "Harbour Log", draft("main", title, tags=tags))
+    await store(
+        db,
+        "Valley Post",
+        draft(
+            "kyiv",
+            "Zelensky says Marlow exerts undue pressure on him over a peace plan",
+            hours=-20,
+            tags=("Marlow", "United States International Relations"),
+        ),
+        draft(
+            "tehran",
+            "Iran studies Marlow's offer as pressure mounts on its nuclear programme",
+            hours=-30,
+            tags=("Marlow", "United States International Relations", "Iran"),
+        ),
+    )
+    [follow_up] = await store(
+        db,
+        "Island Times",
+        draft(
+            "caracas",
+            "Venezuela's acting president keeps options open as Marlow presses",
+            hours=-2,
+        ),
+    )
+    related = await find_related(db, await db.articles.get(main))
+    assert [r.article.id for r in related] == [follow_up]
