@@ -5,7 +5,8 @@
     python -m bench.ingest --corpus ../shared/corpus/feeds     # real feeds
 
 Prints entries/s, peak RSS and database size; with --vs-reader also reader's figures (its
-`update_feeds()` then `update_search()`, so both sides end searchable) and the ratio.
+`update_feeds()` then `update_search()`, so both sides end searchable) and the ratio; the
+machine's load before and after. `--hog` runs both sides beside a busy-looping process.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bench.machine import cpu_hog, load_line
 from bench.synth import rss_feed
 from bot.app.runtime import ingest_executor, ingest_worker_count
 from bot.ops.settings import Settings
@@ -158,6 +160,7 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     size_mb = sum(p.stat().st_size for p in files) / 1e6
     print(f"input: {label}, {len(files)} feeds, {size_mb:.1f} MB")
+    print(load_line() + (", with a CPU hog beside both" if args.hog else ""), flush=True)
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         workdir = Path(tmp)
         async with serve(folder) as base:
@@ -182,6 +185,7 @@ async def main_async(args: argparse.Namespace) -> None:
                     f"{theirs['total_seconds']:.2f}s = {rate:,.0f} entries/s"
                 )
                 print(f"ratio newsbot/reader (end to end): {ours_rate / rate:.1f}x")
+    print(load_line())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -196,7 +200,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--cache", default=str(CACHE), help="where generated feeds are kept")
     parser.add_argument("--vs-reader", action="store_true", help="also run `reader`, same feeds")
-    asyncio.run(main_async(parser.parse_args(argv)))
+    parser.add_argument("--hog", action="store_true", help="run beside a busy-looping process")
+    args = parser.parse_args(argv)
+    if args.hog:
+        with cpu_hog():
+            asyncio.run(main_async(args))
+    else:
+        asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

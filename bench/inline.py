@@ -9,15 +9,19 @@
 2. End to end: the emulator in its own process, the bot in another; simulated users send
    inline queries through the emulator's control API and wait for the answer (inline update
    in, answerInlineQuery out). newsbot (real application, real search, 50 rendered results)
-   beside a bare PTB bot answering 50 static results with PTB's default HTTP layer, at a
-   fixed concurrency (answers/s, p50/p99) and at an offered rate (p50/p99); the bot
-   process's peak RSS.
+   beside two bare PTB bots answering 50 static results with PTB's default HTTP layer: one
+   handling updates concurrently (the fair baseline) and one handling them one at a time
+   (PTB's default; the baseline before issue 18). Each at a fixed concurrency (answers/s,
+   p50/p99) and at an offered rate (p50/p99; by default half of what the concurrent
+   baseline answered at the fixed concurrency, a load it can still serve); each bot
+   process's peak RSS; the machine's load before and after.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -25,10 +29,13 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 from bench.inline_data import Dataset, dataset
+from bench.machine import load_line
 from bench.processes import emulator_process
 from bench.synth import PEOPLE, PLACES, TOPICS, vocabulary
 from emulator import EmulatorClient
@@ -111,12 +118,28 @@ async def search_only(data: Dataset, per_kind: int) -> dict[str, Latency]:
     return results
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the emulator, the bot and this (the users') process."""
+    used = {"emulator": 0.0, "bot": 0.0, "users": sum(os.times()[:2])}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            command = " ".join(child.cmdline())
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        role = "bot" if "inline_bot" in command else "emulator" if "emulator" in command else None
+        if role is not None:
+            used[role] += times.user + times.system
+    return used
+
+
 @dataclass(frozen=True, slots=True)
 class EndToEnd:
     """One bot's figures end to end."""
 
     closed: Latency
     answers_per_second: float
+    cpu_ms_per_answer: dict[str, float]  # at the fixed concurrency: bot, emulator, users
     offered: Latency
     offered_rate: float
     unanswered: int
@@ -126,10 +149,15 @@ class EndToEnd:
 
 @asynccontextmanager
 async def bot_process(
-    mode: str, api: str, db: Path | None, http: str | None, profile: Path | None = None
+    mode: str,
+    api: str,
+    db: Path | None,
+    http: str | None,
+    profile: Path | None = None,
+    *options: str,
 ) -> AsyncIterator[list[str]]:
     """Run bench.inline_bot in its own process; yield a list that gets its last lines."""
-    command = [sys.executable, "-m", "bench.inline_bot", mode, "--api", api]
+    command = [sys.executable, "-m", "bench.inline_bot", mode, "--api", api, *options]
     if db is not None:
         command += ["--db", str(db)]
     if http is not None:
@@ -200,36 +228,98 @@ async def open_loop(
     return timings, sizes
 
 
+@dataclass(frozen=True, slots=True)
+class BotRun:
+    """One bot to measure: its label, mode, database, HTTP layer and extra options."""
+
+    label: str
+    mode: str
+    db: Path | None
+    http: str | None
+    options: tuple[str, ...] = ()
+
+
+BARE_CONCURRENT = "bare PTB, concurrent"
+BARE_SEQUENTIAL = "bare PTB, sequential"
+NEWSBOT = "newsbot (aiohttp)"
+
+
+@dataclass(slots=True)
+class Sample:
+    """What one bot did in one or more rounds, before it is summarised."""
+
+    closed: list[float] = field(default_factory=list)
+    closed_seconds: float = 0.0
+    offered: list[float] = field(default_factory=list)
+    sizes: list[int | None] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
+    peak_rss_kib: int = 0
+
+    def add(self, other: Sample) -> None:
+        """Add another round's figures to these."""
+        self.closed += other.closed
+        self.closed_seconds += other.closed_seconds
+        self.offered += other.offered
+        self.sizes += other.sizes
+        for role, seconds in other.cpu.items():
+            self.cpu[role] = self.cpu.get(role, 0.0) + seconds
+        self.peak_rss_kib = max(self.peak_rss_kib, other.peak_rss_kib)
+
+    def summary(self, rate: float) -> EndToEnd:
+        """The figures of every round together."""
+        return EndToEnd(
+            closed=Latency.of(self.closed),
+            answers_per_second=len(self.closed) / self.closed_seconds,
+            cpu_ms_per_answer={
+                role: 1000 * seconds / max(1, len(self.closed))
+                for role, seconds in self.cpu.items()
+            },
+            offered=Latency.of(self.offered),
+            offered_rate=rate,
+            unanswered=sum(size is None for size in self.sizes),
+            empty=sum(size == 0 for size in self.sizes),
+            peak_rss_mib=self.peak_rss_kib / 1024,
+        )
+
+
 async def measure_bot(
-    mode: str,
+    run: BotRun,
     api_root: str,
-    db: Path | None,
-    http: str | None,
     args: argparse.Namespace,
     texts: list[str],
-) -> EndToEnd:
-    """Run one bot and measure it at the fixed concurrency and at the offered rate."""
+    rate: float | None,
+    round_number: int = 0,
+) -> tuple[Sample, float]:
+    """Run one bot and measure it at the fixed concurrency, then at the offered `rate` (None:
+    half of the answers/s it reached at the fixed concurrency); return it and the rate."""
+    texts = texts[round_number * 97 :] + texts[: round_number * 97]  # other queries each round
     async with EmulatorClient(api_root) as client:
         users = [(await client.create_user(f"Reader {n}")).id for n in range(args.concurrency)]
-        profile = Path(args.profile) / f"{mode}-{http}.prof" if args.profile else None
-        async with bot_process(mode, f"{api_root}/bot", db, http, profile) as tail:
-            for text in texts[:20]:  # warm-up
+        name = run.label.replace(" ", "-").replace(",", "").replace("(", "").replace(")", "")
+        profile = Path(args.profile) / f"{name}-{round_number}.prof" if args.profile else None
+        async with bot_process(
+            run.mode, f"{api_root}/bot", run.db, run.http, profile, *run.options
+        ) as tail:
+            for text in texts[-20:]:  # warm-up
                 await ask(client, users[0], text)
+            cpu_before = cpu_seconds()
             timings, sizes, took = await closed_loop(
                 client, users, texts, args.concurrency, args.seconds
             )
-            offered, offered_sizes = await open_loop(client, users, texts, args.rate, args.seconds)
+            cpu_after = cpu_seconds()
+            if rate is None:
+                rate = float(max(1, round(len(timings) / took / 2)))
+            offered, offered_sizes = await open_loop(client, users, texts, rate, args.seconds)
         rss = next((int(x.split("=")[1]) for x in tail if x.startswith("peak_rss_kib=")), 0)
-    every = sizes + offered_sizes
-    return EndToEnd(
-        closed=Latency.of(timings),
-        answers_per_second=len(timings) / took,
-        offered=Latency.of(offered),
-        offered_rate=args.rate,
-        unanswered=sum(size is None for size in every),
-        empty=sum(size == 0 for size in every),
-        peak_rss_mib=rss / 1024,
+    sample = Sample(
+        closed=timings,
+        closed_seconds=took,
+        offered=offered,
+        sizes=sizes + offered_sizes,
+        cpu={role: cpu_after[role] - cpu_before[role] for role in cpu_before},
+        peak_rss_kib=rss,
     )
+    return sample, rate
 
 
 def e2e_texts(count: int) -> list[str]:
@@ -239,24 +329,33 @@ def e2e_texts(count: int) -> list[str]:
 
 
 async def end_to_end(data: Dataset, args: argparse.Namespace) -> dict[str, EndToEnd]:
-    """newsbot (aiohttp layer) beside a bare PTB bot (httpx layer) on the same emulator."""
+    """newsbot (aiohttp layer) beside bare PTB bots (httpx layer) on the same emulator; the
+    concurrent baseline first, as its throughput sets the offered rate (unless given)."""
     async with await open_database(data.path) as db:  # no source may be fetched by the bot
         for source in await db.sources.list():
             await db.sources.set_paused(source.id, True)
     texts = e2e_texts(400)
-    results: dict[str, EndToEnd] = {}
-    runs: list[tuple[str, str, Path | None, str | None]] = [
-        ("bare PTB (httpx)", "bare", None, "httpx"),
-        ("newsbot (aiohttp)", "news", data.path, "aiohttp"),
+    runs = [
+        BotRun(BARE_CONCURRENT, "bare", None, "httpx"),
+        BotRun(NEWSBOT, "news", data.path, "aiohttp"),
+        BotRun(BARE_SEQUENTIAL, "bare", None, "httpx", ("--sequential",)),
     ]
     if args.all_layers:
-        runs += [("bare PTB (aiohttp)", "bare", None, "aiohttp"),
-                 ("newsbot (httpx)", "news", data.path, "httpx")]  # fmt: skip
+        runs += [BotRun("bare PTB, concurrent (aiohttp)", "bare", None, "aiohttp"),
+                 BotRun("newsbot (httpx)", "news", data.path, "httpx")]  # fmt: skip
+    rate: float | None = args.rate
+    samples = {run.label: Sample() for run in runs}
     with tempfile.TemporaryDirectory() as workdir:
         async with emulator_process(Path(workdir), "--no-flood-limits") as api_root:
-            for label, mode, db_path, http in runs:
-                results[label] = await measure_bot(mode, api_root, db_path, http, args, texts)
-    return results
+            # Round-robin: every bot sees the same machine, however the load from others moves.
+            for round_number in range(args.rounds):
+                for run in runs:
+                    sample, rate = await measure_bot(
+                        run, api_root, args, texts, rate, round_number
+                    )
+                    samples[run.label].add(sample)
+    assert rate is not None
+    return {label: sample.summary(rate) for label, sample in samples.items()}
 
 
 def print_search(size: int, figures: dict[str, Latency]) -> None:
@@ -270,29 +369,39 @@ def print_search(size: int, figures: dict[str, Latency]) -> None:
 
 def print_e2e(size: int, figures: dict[str, EndToEnd], args: argparse.Namespace) -> None:
     """Print the end-to-end table and the ratio."""
+    rate = figures[BARE_CONCURRENT].offered_rate
     print(
-        f"\nend to end, {size:,} articles, {args.concurrency} users asking at once for "
-        f"{args.seconds:g} s, then {args.rate:g} queries/s offered for {args.seconds:g} s:"
+        f"\nend to end, {size:,} articles, {args.rounds} rounds of each bot in turn: "
+        f"{args.concurrency} users asking at once for {args.seconds:g} s, then {rate:g} "
+        f"queries/s offered for {args.seconds:g} s:"
     )
     for label, row in figures.items():
         print(
-            f"  {label:20} {row.answers_per_second:7.1f} answers/s   closed: {row.closed}\n"
-            f"  {'':20} offered {row.offered_rate:g}/s: {row.offered}   "
-            f"unanswered {row.unanswered}, empty {row.empty}, peak RSS {row.peak_rss_mib:.0f} MiB"
+            f"  {label:22} {row.answers_per_second:7.1f} answers/s   closed: {row.closed}\n"
+            f"  {'':22} offered {row.offered_rate:g}/s: {row.offered}   "
+            f"unanswered {row.unanswered}, empty {row.empty}, "
+            f"peak RSS {row.peak_rss_mib:.0f} MiB\n  {'':22} CPU per answer: "
+            + ", ".join(f"{role} {ms:.2f} ms" for role, ms in row.cpu_ms_per_answer.items())
         )
-    bare = figures["bare PTB (httpx)"].answers_per_second
-    news = figures["newsbot (aiohttp)"].answers_per_second
-    print(f"  ratio newsbot / bare PTB: {news / bare:.2f}x (target >= 1.5x)")
+    news = figures[NEWSBOT].answers_per_second
+    for baseline, target in (
+        (BARE_CONCURRENT, " (target >= 2.0x at 100k)"),
+        (BARE_SEQUENTIAL, ""),
+    ):
+        bare = figures[baseline].answers_per_second
+        print(f"  ratio newsbot / {baseline}: {news / bare:.2f}x{target}")
 
 
 async def main_async(args: argparse.Namespace) -> None:
     """Run both parts for every size."""
     sizes = [int(s) for s in args.sizes.split(",")]
+    print(load_line(), flush=True)
     for size in sizes:
         data = await dataset(Path(args.cache), size)
         print_search(size, await search_only(data, args.per_kind))
         if not args.search_only:
             print_e2e(size, await end_to_end(data, args), args)
+        print(load_line(), flush=True)
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -301,8 +410,14 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated")
     parser.add_argument("--per-kind", type=int, default=300, help="queries per kind, search only")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--rate", type=float, default=100.0, help="offered queries per second")
+    parser.add_argument("--seconds", type=float, default=5.0, help="of each phase, each round")
+    parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds of the bots")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="offered queries per second (default: half the concurrent baseline's answers/s)",
+    )
     parser.add_argument("--search-only", action="store_true")
     parser.add_argument("--all-layers", action="store_true", help="also swap the HTTP layers")
     parser.add_argument("--cache", default=str(CACHE))
@@ -311,6 +426,7 @@ def run(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.tiny:
         args.sizes, args.per_kind, args.seconds, args.rate = "2000", 20, 1.0, 20.0
+        args.rounds = 1
         args.concurrency = 4
     asyncio.run(main_async(args))
 

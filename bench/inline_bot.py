@@ -1,10 +1,12 @@
 """The bot side of bench/inline.py, run in its own process: newsbot, or a bare PTB bot.
 
     python -m bench.inline_bot news --api URL --db PATH [--http aiohttp|httpx]
-    python -m bench.inline_bot bare --api URL [--http httpx|aiohttp]
+    python -m bench.inline_bot bare --api URL [--http httpx|aiohttp] [--sequential]
 
 `news` is the real application (`build_application`) on a benchmark database; `bare` is
-the smallest PTB bot that answers every inline query with the same 50 static results.
+the smallest PTB bot that answers every inline query with the same 50 static results,
+handling updates concurrently (`concurrent_updates(True)`: up to 256 at once, as newsbot
+does) unless `--sequential` asks for PTB's default of one update at a time.
 Prints `ready` once polling, and on SIGTERM stops and prints `peak_rss_kib=N`.
 """
 
@@ -56,7 +58,9 @@ def static_results() -> list[InlineQueryResultArticle]:
     ]
 
 
-def bare_application(api: str, http: str) -> Application[Any, Any, Any, Any, Any, Any]:
+def bare_application(
+    api: str, http: str, *, concurrent: bool = True
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bare PTB bot: one InlineQueryHandler answering static results."""
     results = static_results()
 
@@ -66,6 +70,7 @@ def bare_application(api: str, http: str) -> Application[Any, Any, Any, Any, Any
             await update.inline_query.answer(results, cache_time=0)
 
     builder = ApplicationBuilder().token(DEFAULT_TOKEN).base_url(api)
+    builder = builder.concurrent_updates(concurrent)
     if http == "aiohttp":
         builder = with_aiohttp(builder)
     application = builder.build()
@@ -124,11 +129,16 @@ def main() -> None:
     parser.add_argument("--http", choices=("aiohttp", "httpx"), default=None)
     parser.add_argument("--db", type=Path, help="benchmark database (news mode)")
     parser.add_argument("--profile", type=Path, help="write cProfile stats here at the end")
+    parser.add_argument(
+        "--sequential", action="store_true", help="bare: one update at a time (PTB's default)"
+    )
     args = parser.parse_args()
     if args.mode == "news":
         running = serve_news(news_application(args.api, args.http or "aiohttp", args.db))
     else:
-        running = serve(bare_application(args.api, args.http or "httpx"))
+        running = serve(
+            bare_application(args.api, args.http or "httpx", concurrent=not args.sequential)
+        )
     if args.profile is None:
         asyncio.run(running)
     else:

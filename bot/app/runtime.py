@@ -14,8 +14,7 @@ from bot.app.parent_watch import watch_parent
 from bot.ops.settings import Settings
 from bot.services.ingest import Clock, Ingestor, utc_now
 from news.fetch import Fetcher, FetchPolicy
-from storage import Database, open_database
-from storage.errors import NotFoundError
+from storage import Database
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -27,26 +26,6 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         concurrency=settings.fetch_concurrency,
         per_host_concurrency=settings.fetch_per_host_concurrency,
     )
-
-
-@asynccontextmanager
-async def database(settings: Settings, *, create: bool = False) -> AsyncIterator[Database]:
-    """Open the configured database (migrated) and close it afterwards.
-
-    Only commands that store something new pass `create=True`; the others, finding no
-    database, raise `NotFoundError` saying where they looked and how one is made.
-    """
-    try:
-        db = await open_database(settings.database_location, create=create)
-    except NotFoundError as exc:
-        raise NotFoundError(
-            f"{exc} (DATABASE_PATH): nothing is stored yet; `newsbot sources add URL`, "
-            "`newsbot channels add` or `newsbot run` creates it"
-        ) from None
-    try:
-        yield db
-    finally:
-        await db.close()
 
 
 def ingest_worker_count(settings: Settings) -> int:

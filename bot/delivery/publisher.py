@@ -113,6 +113,10 @@ class PublisherConfig:
     """How often the supervisor looks for work when nobody wakes it."""
     send_timeout_seconds: float = 20.0
     """How long a send may wait for Telegram's answer before its outcome is unknown."""
+    prepare_ahead_seconds: float = 0.25
+    """How long before a channel's window opens its next post is claimed and rendered, so
+    that the send goes out when the window opens rather than a claim and a render later
+    (time that grows on a busy machine); a stop waits at most this long for the send."""
 
 
 @dataclass(slots=True)
@@ -278,7 +282,7 @@ class Publisher:
                 return  # removed meanwhile; its rows went with it
             if channel.paused:
                 return
-            await self._pacer.wait_ready(channel.chat_id)
+            await self._pacer.wait_ready(channel.chat_id, lead=self._config.prepare_ahead_seconds)
             step = asyncio.ensure_future(self._step(channel))
             self._in_flight.add(step)
             step.add_done_callback(self._in_flight.discard)

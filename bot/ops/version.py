@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 
 def newsbot_version() -> str:
     """The installed distribution's version; `unknown` when run from a tree never installed."""
+    # importlib.metadata costs tens of milliseconds to import: only `--version` and the
+    # health endpoint ask, so it is not imported with the CLI.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("newsbot")
     except PackageNotFoundError:

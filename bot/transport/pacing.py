@@ -166,10 +166,17 @@ class Pacer:
             return None
         return max(held, overall, chat, 0.0)
 
-    async def wait_ready(self, chat_id: ChatKey) -> None:
-        """Wait until a message may go to `chat_id` (without taking the place)."""
-        while (delay := self.delay(chat_id)) != 0.0:
-            await self._pause(delay)
+    async def wait_ready(self, chat_id: ChatKey, *, lead: float = 0.0) -> None:
+        """Wait until a message may go to `chat_id` within `lead` seconds (without taking
+        the place): a sender that prepares its message first (a claim, a render) asks with
+        a lead, so that preparing happens while the window is still closed and the send
+        itself waits in `slot` only for what is left, not for its own preparation too.
+
+        Every wake-up recomputes the deadline from the windows' clock, so time lost to a
+        late wake-up (a busy machine) is not added to the next wait.
+        """
+        while (delay := self.delay(chat_id)) is None or delay > lead:
+            await self._pause(None if delay is None else delay - lead)
 
     @contextlib.asynccontextmanager
     async def slot(self, chat_id: ChatKey) -> AsyncIterator[None]:

@@ -43,6 +43,8 @@ def test_tiny_inline_benchmark_answers_every_query(tmp_path):
     for kind in KINDS:
         assert re.search(rf"  {kind} +p50 +[\d.]+ ms", run.stdout), run.stdout
     rows = re.findall(r"unanswered (\d+), empty (\d+), peak RSS (\d+) MiB", run.stdout)
-    assert len(rows) == 2, run.stdout  # the bare bot and newsbot
+    assert len(rows) == 3, run.stdout  # the two bare bots and newsbot
     assert all(unanswered == "0" for unanswered, _, _ in rows), run.stdout
-    assert re.search(r"ratio newsbot / bare PTB: [\d.]+x", run.stdout), run.stdout
+    assert re.search(r"ratio newsbot / bare PTB, concurrent: [\d.]+x", run.stdout), run.stdout
+    assert re.search(r"ratio newsbot / bare PTB, sequential: [\d.]+x", run.stdout), run.stdout
+    assert run.stdout.startswith("load average "), run.stdout

@@ -52,5 +52,7 @@ def test_tiny_publishing_benchmark_delivers_everything_without_429() -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "= 120 posts" in run.stdout
-    assert "429 answers: 0 (target 0); lost: 0 (must be 0); repeated: 0" in run.stdout
-    assert re.search(r"achieved / allowed: [01]\.\d{3}", run.stdout), run.stdout
+    assert run.stdout.count("429 answers: 0 (target 0); lost: 0 (must be 0); repeated: 0") == 2
+    for case in ("as the machine is", "beside a CPU hog"):  # both runs, one invocation
+        assert re.search(rf"{case} \(load average [\d. ]+ on \d+ cores\)", run.stdout)
+        assert re.search(rf"achieved / allowed, {case}: [01]\.\d{{3}}", run.stdout), run.stdout

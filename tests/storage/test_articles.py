@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -361,3 +362,28 @@ async def test_guid_and_url_matches_of_one_article_in_one_batch(
     assert result.updated == stored.inserted
     assert result.unchanged == 1
     assert result.inserted == ()
+
+
+async def test_a_feeds_worth_of_drafts_is_prepared_off_the_event_loop(
+    db: Database, make_draft: DraftFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.sql import articles
+
+    threads: list[threading.Thread] = []
+    prepare = articles._prepare
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(articles, "_prepare", watched)
+    source_id = await _source(db)
+    batch = [make_draft(n) for n in range(articles.PREPARE_IN_THREAD_FROM)]
+
+    result = await db.articles.upsert_many(source_id, batch, fetched_at=NOW)
+
+    assert len(result.inserted) == len(batch)
+    assert len(threads) == len(batch)
+    assert threading.main_thread() not in threads  # the event loop's thread stayed free
+    await db.articles.upsert_many(source_id, [make_draft(999)], fetched_at=NOW)
+    assert threads[-1] is threading.main_thread()  # one draft: no thread hop

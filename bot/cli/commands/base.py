@@ -1,14 +1,16 @@
-"""What every CLI command module shares: the handler type and the command error."""
+"""What every CLI command module shares: the handler type, the command errors and the
+argument types. Light to import: the parsers (`bot.cli.parsers`) use it at start-up."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from bot.ops.settings import Settings
+if TYPE_CHECKING:  # typing only: the settings module imports pydantic
+    from bot.ops.settings import Settings
 
-CommandHandler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
+CommandHandler = Callable[["Settings", argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 MAX_ID = 2**63 - 1
@@ -40,11 +42,8 @@ class CommandError(Exception):
     """A command could not do what was asked; the message is shown as one line."""
 
 
-class CommandModule(Protocol):
-    """A module that adds its sub-commands to the CLI."""
-
-    def register(self, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-        """Add this module's sub-commands, each with `handler` set as a default."""
+class MissingTokenCommandError(CommandError):
+    """Raised when a command needs a token and has none; the CLI exits with the usage code."""
 
 
 def port_number(text: str) -> int:

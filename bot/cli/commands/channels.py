@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.app.runtime import database
+from bot.app.store import database
 from bot.cli.commands.base import CommandError
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.delivery.channel_check import (
@@ -22,42 +22,6 @@ from bot.ops.settings import Settings
 from news.entities import Channel, ChannelStyle
 from storage import Database
 from storage.errors import NotFoundError
-
-STYLES = tuple(style.value for style in ChannelStyle)
-ON_OFF = ("on", "off")
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `channels` and its sub-commands."""
-    parser = commands.add_parser("channels", help="manage the channels the bot posts into")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    add = actions.add_parser(
-        "add", help="add a channel after checking with Telegram that the bot may post there"
-    )
-    add.add_argument("channel", metavar="@NAME|CHAT_ID")
-    add.add_argument(
-        "--style", choices=STYLES, help="how posts look (default: text; kept when re-adding)"
-    )
-    add.set_defaults(handler=add_channel)
-
-    listing = actions.add_parser("list", help="list channels with their pending posts")
-    listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    listing.set_defaults(handler=list_channels)
-
-    change = actions.add_parser("set", help="change a channel's settings")
-    change.add_argument("channel", metavar="ID|@NAME")
-    change.add_argument(
-        "--discussion",
-        choices=ON_OFF,
-        required=True,
-        help="reply with related coverage under posts in the linked discussion group",
-    )
-    change.set_defaults(handler=set_channel)
-
-    remove = actions.add_parser("remove", help="forget a channel, its routes and queued posts")
-    remove.add_argument("channel", metavar="ID|@NAME")
-    remove.set_defaults(handler=remove_channel)
 
 
 @asynccontextmanager

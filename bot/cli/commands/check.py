@@ -10,21 +10,6 @@ from bot.cli.output import print_json_lines
 from bot.ops.settings import Settings
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `check`."""
-    parser = commands.add_parser(
-        "check", help="check the settings, the database, the token (getMe) and the webhook"
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object per check")
-    parser.add_argument(
-        "--has-token",
-        action="store_true",
-        help="only say by the exit code whether TELEGRAM_BOT_TOKEN is configured "
-        "(environment or .env): 0 yes, 1 no (`make demo` asks this)",
-    )
-    parser.set_defaults(handler=check)
-
-
 async def check(settings: Settings, args: argparse.Namespace) -> int:
     """Run every check and print one line each; return 1 if any failed."""
     if args.has_token:

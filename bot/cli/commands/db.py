@@ -11,31 +11,11 @@ import argparse
 import time
 from pathlib import Path
 
-from bot.app.runtime import database
+from bot.app.store import database
 from bot.cli.commands.base import CommandError
 from bot.ops.settings import Settings
 from storage import is_postgresql_url, opened_database, redacted_url
 from storage.copy import copy_store
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `db backup`."""
-    parser = commands.add_parser("db", help="database maintenance")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    backup = actions.add_parser(
-        "backup", help="copy the database while the bot runs (consistent snapshot)"
-    )
-    backup.add_argument("path", type=Path, metavar="PATH")
-    backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    backup.set_defaults(handler=backup_database)
-    copy = actions.add_parser(
-        "copy",
-        help="copy the whole database into an empty PostgreSQL database (counts verified)",
-    )
-    copy.add_argument(
-        "--to", required=True, metavar="URL", help="the target: postgresql://user:pw@host/db"
-    )
-    copy.set_defaults(handler=copy_database)
 
 
 async def backup_database(settings: Settings, args: argparse.Namespace) -> int:

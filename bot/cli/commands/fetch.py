@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from bot.app.runtime import claim_seconds, database, ingestion
-from bot.cli.commands.base import CommandError, record_id
+from bot.app.runtime import claim_seconds, ingestion
+from bot.app.store import database
+from bot.cli.commands.base import CommandError
 from bot.cli.output import ProgressBar, fail, print_table, shorten
 from bot.ops.settings import Settings
 from bot.services.admin.sources import is_fetched
 from bot.services.ingest import OutcomeStatus, SourceOutcome
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `fetch`."""
-    parser = commands.add_parser("fetch", help="run one ingestion cycle now")
-    parser.add_argument(
-        "--source",
-        type=record_id,
-        action="append",
-        metavar="ID",
-        help="only this source (repeatable)",
-    )
-    parser.add_argument(
-        "--due", action="store_true", help="only sources whose next fetch time has come"
-    )
-    parser.set_defaults(handler=fetch)
 
 
 async def fetch(settings: Settings, args: argparse.Namespace) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 
-from bot.app.runtime import database, ingestion
+from bot.app.runtime import ingestion
+from bot.app.store import database
 from bot.cli.commands.base import CommandError
 from bot.ops.settings import Settings
 from bot.services.local_sources import import_source
@@ -23,19 +23,6 @@ CONTENT_TYPES = {
     ".rss": "application/rss+xml",
     ".atom": "application/atom+xml",
 }
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `import`."""
-    parser = commands.add_parser(
-        "import",
-        help="store articles from files: scraped .txt, .html pages, .json article lists, feeds",
-    )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument(
-        "--source", default="imported", metavar="NAME", help="source to file them under"
-    )
-    parser.set_defaults(handler=import_files)
 
 
 async def import_files(settings: Settings, args: argparse.Namespace) -> int:

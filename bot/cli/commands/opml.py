@@ -7,23 +7,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.app.runtime import database
+from bot.app.store import database
 from bot.cli.commands.base import CommandError
 from bot.ops.settings import Settings
 from bot.services.local_sources import IMPORT_SCHEME
 from news.opml import Subscription, parse_opml, render_opml
 from storage.errors import AlreadyExistsError
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `opml import` and `opml export`."""
-    parser = commands.add_parser("opml", help="import or export sources as OPML")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    importing = actions.add_parser("import", help="add every feed of an OPML file")
-    importing.add_argument("file", type=Path, metavar="FILE")
-    importing.set_defaults(handler=import_opml)
-    exporting = actions.add_parser("export", help="print the sources as OPML 2.0")
-    exporting.set_defaults(handler=export_opml)
 
 
 async def import_opml(settings: Settings, args: argparse.Namespace) -> int:

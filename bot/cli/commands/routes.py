@@ -5,67 +5,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from bot.app.runtime import database
-from bot.cli.commands.base import CommandError, record_id
+from bot.app.store import database
+from bot.cli.commands.base import CommandError
 from bot.cli.commands.channels import channel_label, find_channel
 from bot.cli.output import print_json_lines, print_table, shorten
 from bot.ops.settings import Settings
 from news.entities import Route
 from news.routing import fold_words
 from news.tags import normalize_tag
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `routes` and its sub-commands."""
-    parser = commands.add_parser(
-        "routes",
-        help="choose which sources post to which channels",
-        description="An article goes to a channel when its source is routed there and it "
-        "passes the route's filters: at least one --include word (when given), no --exclude "
-        "word, at least one --tag (when given). Words match whole words and phrases of the "
-        "title and text, ignoring case and accents; tags match exactly.",
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    add = actions.add_parser("add", help="route a source to a channel (replaces its filters)")
-    add.add_argument("source", type=record_id, metavar="SOURCE_ID")
-    add.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
-    add_filter_options(add)
-    add.set_defaults(handler=add_route)
-
-    listing = actions.add_parser("list", help="list routes with their filters")
-    listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    listing.set_defaults(handler=list_routes)
-
-    remove = actions.add_parser("remove", help="stop sending a source to a channel")
-    remove.add_argument("source", type=record_id, metavar="SOURCE_ID")
-    remove.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
-    remove.set_defaults(handler=remove_route)
-
-
-def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    """Add the repeatable --include, --exclude and --tag options."""
-    parser.add_argument(
-        "--include",
-        action="append",
-        default=[],
-        metavar="WORD",
-        help="post only articles with this word or phrase (repeatable: any of them)",
-    )
-    parser.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="WORD",
-        help="never post articles with this word or phrase (repeatable; wins over the rest)",
-    )
-    parser.add_argument(
-        "--tag",
-        action="append",
-        default=[],
-        metavar="TAG",
-        help="post only articles with this tag (repeatable: any of them)",
-    )
 
 
 def check_filters(include: Sequence[str], exclude: Sequence[str], tags: Sequence[str]) -> None:

@@ -12,23 +12,11 @@ from bot.app.instance_lock import InstanceLockedError, single_instance
 from bot.app.integrity import DamagedDatabaseError
 from bot.app.lifecycle import run_until_stopped
 from bot.cli.checks import refused_token
-from bot.cli.commands.base import CommandError
+from bot.cli.commands.base import CommandError, MissingTokenCommandError
 from bot.ops.redact import redact_secrets
 from bot.ops.settings import Settings
 
 NO_TOKEN = "TELEGRAM_BOT_TOKEN is not set; run `newsbot demo` to try the bot locally"
-
-
-class MissingTokenCommandError(CommandError):
-    """Raised when `run` has no token; the CLI exits with the usage code."""
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `run`."""
-    parser = commands.add_parser(
-        "run", help="run the bot (long polling, or a webhook if WEBHOOK_URL is set)"
-    )
-    parser.set_defaults(handler=run_bot)
 
 
 async def run_bot(settings: Settings, args: argparse.Namespace) -> int:  # noqa: ARG001  # every handler takes the parsed args

@@ -4,39 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from bot.app.runtime import database
-from bot.cli.commands.base import CommandError, record_id, whole_number
+from bot.app.store import database
+from bot.cli.commands.base import CommandError
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
+from bot.cli.parsers.search import MAX_LIMIT
 from bot.ops.settings import Settings
 from news.entities import Channel, OutboxItem, OutboxState, SearchHit
 from news.render.buttons import decode_share_query
-
-MAX_LIMIT = 500
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `search` and `articles show`."""
-    search = commands.add_parser(
-        "search",
-        help='search stored articles: words, prefix, #tag, "phrase", source:NAME, id:N',
-    )
-    search.add_argument("query", nargs="*", metavar="QUERY")
-    search.add_argument(
-        "--limit",
-        type=whole_number,
-        default=20,
-        metavar="N",
-        help=f"at most N results (1-{MAX_LIMIT})",
-    )
-    search.add_argument("--json", action="store_true", help="one JSON object per line")
-    search.set_defaults(handler=search_command)
-
-    articles = commands.add_parser("articles", help="read stored articles")
-    actions = articles.add_subparsers(dest="action", metavar="ACTION", required=True)
-    show = actions.add_parser("show", help="show one article with every field")
-    show.add_argument("id", type=record_id, metavar="ID")
-    show.add_argument("--json", action="store_true", help="print it as one JSON object")
-    show.set_defaults(handler=show_article)
 
 
 async def search_command(settings: Settings, args: argparse.Namespace) -> int:

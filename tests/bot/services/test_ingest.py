@@ -9,8 +9,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from bot.services.ingest import Ingestor, OutcomeStatus
-from news.fetch import Fetcher, FetchPolicy
+from bot.services.ingest import SOURCES_IN_FLIGHT, Ingestor, OutcomeStatus
+from news.fetch import Fetcher, FetchPolicy, FetchResult
 from storage import Database, open_database
 from tests.support.feedserver import FeedServer
 from tests.support.reads import outbox_rows
@@ -366,3 +366,50 @@ async def test_a_story_already_queued_to_a_channel_is_not_queued_again(db, serve
     assert [i.channel_id for i in await db.outbox.for_article(two.inserted_ids[0])] == [
         courier_only.id
     ]
+
+
+class CountingFetcher:
+    """Answers every feed at once from memory, counting the bodies a cycle holds: fetched
+    and not yet stored (a source's outcome is reported once it is stored)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.held = 0
+        self.most_held = 0
+
+    async def fetch(self, url: str, **_conditional: str | None) -> FetchResult:
+        self.held += 1
+        self.most_held = max(self.most_held, self.held)
+        return FetchResult(
+            url=url,
+            final_url=url,
+            status=200,
+            not_modified=False,
+            content=self.body,
+            content_type="application/rss+xml",
+            etag=None,
+            last_modified=None,
+            max_age=None,
+            retry_after=None,
+            elapsed=0.0,
+        )
+
+    def stored(self, _outcome) -> None:
+        self.held -= 1
+
+
+async def test_a_cycle_holds_a_bounded_number_of_sources_whatever_its_size(db):
+    body = rss([("f-1", "https://gazette.example/ferry", "Night ferry suspended", FERRY)])
+    fetcher = CountingFetcher(body)
+    for n in range(4 * SOURCES_IN_FLIGHT):
+        await db.sources.add(f"https://feeds.example/{n}.xml")
+    ingestor = make_ingestor(db, fetcher)  # type: ignore[arg-type]  # a fake fetcher
+
+    report = await ingestor.run_cycle(
+        await db.sources.list(), timeout_seconds=30, on_done=fetcher.stored
+    )
+
+    assert report.failed == 0
+    assert len(report.outcomes) == 4 * SOURCES_IN_FLIGHT
+    # the bound, plus sources stored but not yet reported: not all 32 at once
+    assert fetcher.most_held < 2 * SOURCES_IN_FLIGHT

@@ -172,3 +172,19 @@ async def test_the_overall_limit_is_shared_between_processes() -> None:
     assert pacer.delay(USER + 99) == pytest.approx(1.0)  # 10 of 30 per second: this share
     pacer.share_overall(1)
     assert pacer.delay(USER + 99) == 0.0
+
+
+async def test_a_sender_with_a_lead_is_let_through_to_prepare_before_the_window_opens() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(), clock=clock)
+    for _ in range(20):
+        async with pacer.slot(CHANNEL):
+            pass
+    clock.now += 59.6  # the channel's window opens in 0.4 s
+
+    # within the lead: let through now, to claim and render while the window is closed
+    await asyncio.wait_for(pacer.wait_ready(CHANNEL, lead=0.5), timeout=1)
+    # without one, still waiting (the send itself goes only when the window opens)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(pacer.wait_ready(CHANNEL), timeout=0.05)
+    assert pacer.delay(CHANNEL) == pytest.approx(0.4)
