@@ -128,5 +128,6 @@ async def test_two_processes_share_a_burst_and_survive_a_kill_9(
     posted_by = {
         name: len(re.findall(r"event=posted ", bot.log)) for name, bot in (("a", a), ("b", b))
     }
-    assert all(posted_by.values()), f"both processes published: {posted_by}"
+    # Which process works which channel depends on who took its lease first (one may take
+    # all three), so the split is reported, not asserted; what must hold is asserted above.
     print(f"takeover {takeover:.1f} s; posts per process {posted_by}")
