@@ -159,6 +159,8 @@ class Publisher:
         self.observe_request: RequestObserver | None = None
         """Set to time each Bot API send and edit (the metrics' latency histogram)."""
         self._wake = asyncio.Event()
+        self.looks = 0
+        """How many times the publisher has looked for channels with work (a test barrier)."""
         self._supervisor: asyncio.Task[None] | None = None
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._in_flight: set[asyncio.Future[bool]] = set()
@@ -217,6 +219,7 @@ class Publisher:
                     )
                     self._workers[channel_id] = worker
                     worker.add_done_callback(self._worker_done)
+            self.looks += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 from emulator import RunningEmulator
 from news.entities import ChannelStyle, OutboxState, PostedAs
 from news.models import RelatedLink
 from news.render import SAVE_LABEL, SHARE_LABEL
-from tests.bot.delivery.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
+from tests.bot.delivery.conftest import (
+    FAST,
+    NewsWorld,
+    article_id_of,
+    draft,
+    eventually,
+    wait_for_calls,
+)
 
 CHANNEL_POST_LIMIT = 20  # Telegram: 20 messages per minute to one channel
 
@@ -150,7 +156,8 @@ async def test_new_rows_go_out_when_the_publisher_is_woken(world: NewsWorld, mak
     channel = await world.add_channel("Woken")
     publisher = make_publisher(config=replace(FAST, poll_seconds=60.0))  # only a wake helps
     async with publisher:
-        await asyncio.sleep(0.1)  # the first look found nothing; the next is a minute away
+        await eventually(lambda: _at_least(publisher.looks, 1), what="the first look")
+        # the first look found nothing; the next is a minute away
         ids = await world.add_articles([draft(1)])
         await world.queue(ids, [channel])
         publisher.wake()
@@ -165,7 +172,7 @@ async def test_paused_channel_gets_nothing_until_resumed(world: NewsWorld, make_
     await world.db.channels.set_paused(channel.id, True)
 
     async with make_publisher() as publisher:
-        await asyncio.sleep(0.3)
+        await eventually(lambda: _at_least(publisher.looks, 2), what="two looks while paused")
         assert await world.posts(channel) == []
         await world.db.channels.set_paused(channel.id, False)
         publisher.wake()
@@ -193,3 +200,8 @@ async def test_stop_waits_for_the_send_in_flight_and_leaves_nothing_sending(
     [first, _] = await world.rows()
     assert first.last_error is not None
     assert first.last_error.startswith("UNCERTAIN")
+
+
+async def _at_least(value: int, wanted: int) -> bool:
+    """A check for `eventually`: the counter has reached `wanted`."""
+    return value >= wanted
