@@ -35,6 +35,8 @@ class WebhookDelivery:
         self.settings: WebhookSettings | None = None
         self.last_error_date: int | None = None
         self.last_error_message: str | None = None
+        self.refused_deliveries = 0
+        """Deliveries the webhook did not accept since it was set (an observable count)."""
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -48,6 +50,7 @@ class WebhookDelivery:
         self.settings = settings
         self.last_error_date = None
         self.last_error_message = None
+        self.refused_deliveries = 0
         self._task = asyncio.create_task(self._deliver_forever(settings), name="webhook")
 
     async def stop(self) -> None:
@@ -108,4 +111,5 @@ class WebhookDelivery:
             message = f"Connection error: {type(exc).__name__}"
         self.last_error_date = unix_now()
         self.last_error_message = message
+        self.refused_deliveries += 1
         return False

@@ -8,10 +8,12 @@ import signal
 import pytest
 
 from emulator import EmulatorConfig, FloodLimits, RunningEmulator
+from news.entities import AlertState
 from news.follows import parse_follow
 from storage import open_database
 from tests.bot.delivery.test_run_publishing import RUN_SCALE, bot_env, running_bot, stop_with
 from tests.support.feedserver import FeedServer
+from tests.support.reads import alerts_of
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Dale Post</title>
 <item><guid>dp-1</guid><link>https://dale.example/mill</link>
@@ -49,15 +51,19 @@ async def test_ingested_story_is_alerted_to_its_follower_once(emulator: RunningE
                 if alert is not None:
                     break
                 await asyncio.sleep(0.1)
-            await asyncio.sleep(0.5)  # room for a wrong second alert to show up
+            # A wrong second alert would be sent before the stop completes (the sender
+            # drains on SIGTERM) or left queued: both are checked below.
             code = await stop_with(bot, signal.SIGTERM)
             log = bot.log
     messages = await emulator.client.messages(ann.id, from_bot=True)
+    async with await open_database(db_path) as db:
+        alerts = await alerts_of(db, ann.id)
 
     assert alert is not None, log[-3000:]
     assert "1. Old mill turns into a lending library · Dale Post" in alert.text
     assert "Bees" not in alert.text
     assert sum((m.text or "").startswith("🔔") for m in messages) == 1
+    assert [alert.state for alert in alerts] == [AlertState.SENT]
     assert code == 0
     assert "event=alert_sent" in log
     assert "event=alert_sender_stopped" in log

@@ -45,6 +45,15 @@ async def wait_for_delivery_error(
             await asyncio.sleep(0.05)
 
 
+async def wait_for_refusals(emulator: RunningEmulator, count: int, within: float = 5.0) -> None:
+    """Wait until the emulator's webhook delivery was refused `count` times."""
+    async with asyncio.timeout(within):
+        while True:
+            if emulator.emulator.webhook.refused_deliveries >= count:
+                return
+            await asyncio.sleep(0.02)
+
+
 def test_webhook_path_is_the_url_path_escaped_for_tornado():
     assert webhook_path("https://bot.example/tg/updates") == "/tg/updates"
     assert webhook_path("https://bot.example") == "/"
@@ -89,5 +98,5 @@ async def test_a_wrong_secret_is_refused_with_403_and_nothing_is_answered(
         info = await wait_for_delivery_error(emulator)
         assert info["last_error_message"].startswith("Wrong response from the webhook: 403")
         assert info["pending_update_count"] == 1  # refused, so still queued at Telegram
-        await asyncio.sleep(0.3)  # several more refused attempts
+        await wait_for_refusals(emulator, 3)  # several more refused attempts
         assert await emulator.client.messages(bob.id, from_bot=True) == []
