@@ -16,24 +16,19 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from news.entities import SearchHit
-from news.query import SearchQuery, parse_query
+from news.query import SearchQuery
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
-from storage.sql.codec import to_micros
 from storage.sql.ranking import (
-    HALF_LIFE_MICROS,
     MAX_COMPLETIONS,
-    MAX_LIMIT,
     PREFIX_INDEX_CHARS,
-    RANKING_POOL,
     TAGS_WEIGHT,
     TITLE_WEIGHT,
     lede,
 )
-from storage.sql.search import SQLSearchRepository
+from storage.sql.search import EngineText, SQLSearchRepository
 from storage.sql.session import Row, Session
 from storage.sql.sources import source_ids_named
 
@@ -101,42 +96,15 @@ async def _filters(
     return conditions
 
 
-async def _rank(
-    session: Session,
-    text: SearchQuery | str,
-    limit: int,
-    offset: int,
-    user_id: int | None,
-    now: datetime | None,
-) -> tuple[list[tuple[int, float]], str | None]:
-    """Return the page's (id, score) pairs and the tsquery text used (None: no text)."""
-    query = parse_query(text) if isinstance(text, str) else text
-    limit = min(limit, MAX_LIMIT)
-    if limit <= 0 or (query.saved and user_id is None):
-        return [], None
-    parameters: dict[str, Any] = {
-        "limit": limit,
-        "offset": max(0, offset),
-        "now": to_micros(now or datetime.now(UTC)),
-        "half_life": HALF_LIFE_MICROS,
-    }
-    filters = await _filters(session, query, user_id, parameters)
-    if filters is None:
-        return [], None
-    settled = await _settle_prefix(session, query)
-    completions = await _completions(session, settled)
-    match = tsquery_text(settled, completions=completions)
-    if match is None:
-        return await _latest(session, query, filters, parameters), None
-    if parameters["offset"] >= RANKING_POOL:
-        return [], match
-    parameters.update(
-        match=match,
-        title_match=tsquery_text(settled, "A", completions),
-        tags_match=tsquery_text(settled, "B", completions),
-        pool=RANKING_POOL,
-    )
-    return await _ranked(session, filters, parameters), match
+def _match(
+    query: SearchQuery, completions: Sequence[str], parameters: dict[str, Any]
+) -> str | None:
+    """Return the tsquery text; set the title (weight A) and tags (weight B) pools' ones."""
+    match = tsquery_text(query, completions=completions)
+    if match is not None:
+        parameters["title_match"] = tsquery_text(query, "A", completions)
+        parameters["tags_match"] = tsquery_text(query, "B", completions)
+    return match
 
 
 async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
@@ -167,29 +135,6 @@ async def _completions(session: Session, query: SearchQuery) -> tuple[str, ...]:
     )
     terms = tuple(str(row["term"]) for row in rows if "'" not in str(row["term"]))
     return terms if len(terms) <= MAX_COMPLETIONS else ()
-
-
-async def _latest(
-    session: Session, query: SearchQuery, filters: list[str], parameters: dict[str, Any]
-) -> list[tuple[int, float]]:
-    """Return the newest articles passing the filters, scored by recency."""
-    if query.tags:
-        if parameters["offset"] >= RANKING_POOL:
-            return []
-        parameters["pool"] = RANKING_POOL
-        others = " ".join(f"AND {f.format(id='t.article_id')}" for f in filters[1:])
-        where = (
-            "WHERE a.id IN (SELECT t.article_id FROM article_tags AS t "
-            f"WHERE t.key = :tag0 {others} ORDER BY t.article_id DESC LIMIT :pool)"
-        )
-    else:
-        where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
-    rows = await session.fetchall(
-        f"SELECT a.id AS id, {_RECENCY} AS score FROM articles AS a {where} "
-        "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
-        parameters,
-    )
-    return [(row["id"], float(row["score"])) for row in rows]
 
 
 async def _ranked(
@@ -279,6 +224,16 @@ async def _matching_ids(
     return {row["id"] for row in rows}
 
 
+_ENGINE: Final = EngineText(
+    recency=_RECENCY,
+    filters=_filters,
+    settle_prefix=_settle_prefix,
+    completions=_completions,
+    match=_match,
+    ranked=_ranked,
+)
+
+
 def postgresql_search(session: Session) -> SQLSearchRepository:
     """Return the `SearchRepository` of this engine over `session`."""
-    return SQLSearchRepository(session, _rank, _load, _matching_ids)
+    return SQLSearchRepository(session, _ENGINE, _load, _matching_ids)

@@ -1,21 +1,111 @@
-"""`SearchRepository` over an engine's full-text search: the engine ranks, this serves pages."""
+"""`SearchRepository` over an engine's full-text search: one page rule, the engine's matching.
+
+A page is ranked the same way on every engine: the query's filters become conditions on the
+article id, an unfinished last word is settled or completed from headline words, and then
+either the engine's text ranking (`EngineText.ranked`) or, with no text, the newest
+articles passing the filters (`latest`) fill the page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from news.entities import SearchHit
-from news.query import SearchQuery
+from news.query import SearchQuery, parse_query
+from storage.sql.codec import to_micros
+from storage.sql.ranking import HALF_LIFE_MICROS, MAX_LIMIT, RANKING_POOL
 
 Ranked = list[tuple[int, float]]
-Rank = Callable[
-    [Any, SearchQuery | str, int, int, int | None, datetime | None],
-    Awaitable[tuple[Ranked, str | None]],
-]
-"""(session, query, limit, offset, user id, now) → the page's (id, score) pairs and the
-engine's match expression (None: the query had no text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineText:
+    """What an engine brings to ranking: its filters, prefix handling, match and ranking."""
+
+    recency: str
+    """SQL for an article `a`'s recency factor from `:now` and `:half_life`."""
+    filters: Callable[[Any, SearchQuery, int | None, dict[str, Any]], Awaitable[list[str] | None]]
+    """(session, query, user id, parameters) → conditions on `{id}` (None: nothing matches)."""
+    settle_prefix: Callable[[Any, SearchQuery], Awaitable[SearchQuery]]
+    """(session, query) → the query with a finished-looking last word settled."""
+    completions: Callable[[Any, SearchQuery], Awaitable[tuple[str, ...]]]
+    """(session, query) → headline words completing the unfinished last word."""
+    match: Callable[[SearchQuery, Sequence[str], dict[str, Any]], str | None]
+    """(query, completions, parameters) → the engine's match expression (None: no text);
+    sets the parameters the engine's `ranked` reads."""
+    ranked: Callable[[Any, list[str], dict[str, Any]], Awaitable[Ranked]]
+    """(session, filters, parameters) → the best text matches of the page, by score."""
+
+
+async def rank_page(
+    engine: EngineText,
+    session: Any,
+    text: SearchQuery | str,
+    limit: int,
+    offset: int,
+    user_id: int | None,
+    now: datetime | None,
+) -> tuple[Ranked, str | None]:
+    """Return the page's (id, score) pairs and the match expression used (None: no text)."""
+    query = parse_query(text) if isinstance(text, str) else text
+    limit = min(limit, MAX_LIMIT)
+    if limit <= 0 or (query.saved and user_id is None):
+        return [], None
+    parameters: dict[str, Any] = {
+        "limit": limit,
+        "offset": max(0, offset),
+        "now": to_micros(now or datetime.now(UTC)),
+        "half_life": HALF_LIFE_MICROS,
+    }
+    filters = await engine.filters(session, query, user_id, parameters)
+    if filters is None:
+        return [], None
+    settled = await engine.settle_prefix(session, query)
+    match = engine.match(settled, await engine.completions(session, settled), parameters)
+    if match is None:
+        return await latest(session, query, filters, parameters, engine.recency), None
+    if parameters["offset"] >= RANKING_POOL:
+        return [], match
+    parameters["match"] = match
+    parameters["pool"] = RANKING_POOL
+    return await engine.ranked(session, filters, parameters), match
+
+
+async def latest(
+    session: Any,
+    query: SearchQuery,
+    filters: list[str],
+    parameters: dict[str, Any],
+    recency: str,
+) -> Ranked:
+    """Return the newest articles passing the filters (ids), scored by recency.
+
+    With tags, the tag index is read newest id first and stops after `RANKING_POOL`
+    articles carrying every tag, which are then ordered by story time: a common tag costs
+    no more than a rare one (otherwise every article with the tag is sorted).
+    """
+    if query.tags:
+        if parameters["offset"] >= RANKING_POOL:
+            return []
+        parameters["pool"] = RANKING_POOL
+        others = " ".join(f"AND {f.format(id='t.article_id')}" for f in filters[1:])
+        where = (
+            "WHERE a.id IN (SELECT t.article_id FROM article_tags AS t "
+            f"WHERE t.key = :tag0 {others} ORDER BY t.article_id DESC LIMIT :pool)"
+        )
+    else:
+        where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
+    rows = await session.fetchall(
+        f"SELECT a.id AS id, {recency} AS score FROM articles AS a {where} "
+        "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
+        parameters,
+    )
+    return [(row["id"], float(row["score"])) for row in rows]
+
+
 Load = Callable[[Any, Ranked, str | None], Awaitable[list[SearchHit]]]
 """(session, ranked, match for snippets or None) → the hits, in rank order."""
 Match = Callable[[Any, SearchQuery, Collection[int], int | None], Awaitable[set[int]]]
@@ -23,11 +113,11 @@ Match = Callable[[Any, SearchQuery, Collection[int], int | None], Awaitable[set[
 
 
 class SQLSearchRepository:
-    """`SearchRepository` built from one engine's rank, load and match functions."""
+    """`SearchRepository` built from one engine's text ranking, load and match functions."""
 
-    def __init__(self, session: Any, rank: Rank, load: Load, match: Match) -> None:
+    def __init__(self, session: Any, engine: EngineText, load: Load, match: Match) -> None:
         self._session = session
-        self._rank = rank
+        self._engine = engine
         self._load = load
         self._match = match
 
@@ -41,7 +131,9 @@ class SQLSearchRepository:
         now: datetime | None = None,
         snippets: bool = False,
     ) -> list[SearchHit]:
-        ranked, match = await self._rank(self._session, query, limit, offset, user_id, now)
+        ranked, match = await rank_page(
+            self._engine, self._session, query, limit, offset, user_id, now
+        )
         if not ranked:
             return []
         return await self._load(self._session, ranked, match if snippets else None)
@@ -55,7 +147,9 @@ class SQLSearchRepository:
         user_id: int | None = None,
         now: datetime | None = None,
     ) -> list[tuple[int, float]]:
-        ranked, _ = await self._rank(self._session, query, limit, offset, user_id, now)
+        ranked, _ = await rank_page(
+            self._engine, self._session, query, limit, offset, user_id, now
+        )
         return ranked
 
     async def matching_ids(

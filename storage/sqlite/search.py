@@ -5,24 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from news.entities import SearchHit
-from news.query import SearchQuery, parse_query
+from news.query import SearchQuery
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
-from storage.sql.codec import to_micros
 from storage.sql.ranking import (
-    HALF_LIFE_MICROS,
     MAX_COMPLETIONS,
-    MAX_LIMIT,
     PREFIX_INDEX_CHARS,
-    RANKING_POOL,
     TAGS_WEIGHT,
     TITLE_WEIGHT,
     lede,
 )
-from storage.sql.search import SQLSearchRepository
+from storage.sql.search import EngineText, SQLSearchRepository
 from storage.sql.sources import source_ids_named
 from storage.sqlite.session import Session
 
@@ -56,37 +51,15 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-async def _rank(
-    session: Session,
-    text: SearchQuery | str,
-    limit: int,
-    offset: int,
-    user_id: int | None,
-    now: datetime | None,
-) -> tuple[list[tuple[int, float]], str | None]:
-    """Return the page's (id, score) pairs and the MATCH expression used (None: no text)."""
-    query = parse_query(text) if isinstance(text, str) else text
-    limit = min(limit, MAX_LIMIT)
-    if limit <= 0 or (query.saved and user_id is None):
-        return [], None
-    parameters: dict[str, Any] = {
-        "limit": limit,
-        "offset": max(0, offset),
-        "now": to_micros(now or datetime.now(UTC)),
-        "half_life": HALF_LIFE_MICROS,
-    }
-    filters = await _filters(session, query, user_id, parameters)
-    if filters is None:
-        return [], None
-    settled = await _settle_prefix(session, query)
-    match = fts_match(settled, await _completions(session, settled))
-    if match is None:
-        return await _latest(session, query, filters, parameters), None
-    if parameters["offset"] >= RANKING_POOL:
-        return [], match
-    parameters["match"] = match
-    parameters["pool"] = RANKING_POOL
-    return await _ranked(session, filters, parameters), match
+def _match(
+    query: SearchQuery, completions: Sequence[str], parameters: dict[str, Any]
+) -> str | None:
+    """Return the FTS5 MATCH expression; set the title and tags pools' expressions."""
+    match = fts_match(query, completions)
+    if match is not None:
+        parameters["title_match"] = f"{{title}} : ({match})"
+        parameters["tags_match"] = f"{{tags}} : ({match})"
+    return match
 
 
 async def _load(
@@ -208,34 +181,6 @@ async def _filters(
     return conditions
 
 
-async def _latest(
-    session: Session, query: SearchQuery, filters: list[str], parameters: dict[str, Any]
-) -> list[tuple[int, float]]:
-    """Return the newest articles passing the filters (ids), scored by recency.
-
-    With tags, the tag index is read newest id first and stops after `RANKING_POOL`
-    articles carrying every tag, which are then ordered by story time: a common tag costs
-    no more than a rare one (otherwise every article with the tag is sorted).
-    """
-    if query.tags:
-        if parameters["offset"] >= RANKING_POOL:
-            return []
-        parameters["pool"] = RANKING_POOL
-        others = " ".join(f"AND {f.format(id='t.article_id')}" for f in filters[1:])
-        where = (
-            "WHERE a.id IN (SELECT t.article_id FROM article_tags AS t "
-            f"WHERE t.key = :tag0 {others} ORDER BY t.article_id DESC LIMIT :pool)"
-        )
-    else:
-        where = "WHERE " + " AND ".join(f.format(id="a.id") for f in filters) if filters else ""
-    rows = await session.fetchall(
-        f"SELECT a.id AS id, {_RECENCY} AS score FROM articles AS a {where} "
-        "ORDER BY a.story_at DESC, a.id DESC LIMIT :limit OFFSET :offset",
-        parameters,
-    )
-    return [(row["id"], row["score"]) for row in rows]
-
-
 async def _ranked(
     session: Session, filters: list[str], parameters: dict[str, Any]
 ) -> list[tuple[int, float]]:
@@ -251,9 +196,6 @@ async def _ranked(
     # `+rowid`: filter the matches; a bare rowid would make FTS5 re-run the MATCH once per
     # filtered id (seconds for a common tag).
     conditions = " ".join(f"AND {f.format(id='+rowid')}" for f in filters)
-    match = parameters["match"]
-    parameters["title_match"] = f"{{title}} : ({match})"
-    parameters["tags_match"] = f"{{tags}} : ({match})"
     pool = (
         "SELECT rowid AS id FROM {index} WHERE {index} MATCH :{expression} "
         f"{conditions} ORDER BY rowid DESC LIMIT :pool"
@@ -305,6 +247,16 @@ async def _matching_ids(
     return {row["id"] for row in rows}
 
 
+_ENGINE: Final = EngineText(
+    recency=_RECENCY,
+    filters=_filters,
+    settle_prefix=_settle_prefix,
+    completions=_completions,
+    match=_match,
+    ranked=_ranked,
+)
+
+
 def sqlite_search(session: Session) -> SQLSearchRepository:
     """Return the `SearchRepository` of this engine over `session`."""
-    return SQLSearchRepository(session, _rank, _load, _matching_ids)
+    return SQLSearchRepository(session, _ENGINE, _load, _matching_ids)
