@@ -44,14 +44,18 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         "channels",
         (
             "id", "chat_id", "username", "title", "style", "paused", "discussion_chat_id",
-            "created_at", "discussion_replies",
+            "created_at", "discussion_replies", "timezone", "quiet_start", "quiet_end",
         ),
         "id",
     ),
     (
         "routes",
-        ("source_id", "channel_id", "include_words", "exclude_words", "tags", "created_at"),
-        "source_id, channel_id",
+        (
+            "id", "source_id", "channel_id", "include_words", "exclude_words", "tags",
+            "created_at", "template", "link_preview", "silent", "topic_id", "topic_name",
+            "topic_error",
+        ),
+        "id",
     ),
     (
         "outbox",

@@ -8,7 +8,15 @@ from typing import Any, Final
 from storage.sql.session import Session, ValueKind
 
 _TYPES: Final[dict[str, str]] = {"int": "BIGINT", "text": "TEXT"}
-_IDENTITY_TABLES: Final = ("sources", "articles", "channels", "outbox", "shares", "follows")
+_IDENTITY_TABLES: Final = (
+    "sources",
+    "articles",
+    "channels",
+    "routes",
+    "outbox",
+    "shares",
+    "follows",
+)
 
 
 class PostgreSQLDialect:
