@@ -131,3 +131,34 @@ async def test_copy_wants_a_postgresql_url(tmp_path, capsys):
     assert code == 1
     assert "PostgreSQL URL" in output
     assert not (tmp_path / "other.sqlite3").exists()
+
+
+async def test_copy_in_batches_keeps_every_row_and_the_indexes(
+    tmp_path, postgres_url, capsys, monkeypatch
+):
+    monkeypatch.setattr("storage.copy.BATCH", 2)  # every table past its first batch
+    await fill(tmp_path / "news.sqlite3")
+    async with opened_database(tmp_path / "news.sqlite3") as db:
+        source = (await db.sources.list())[0]
+        await store(db, source, *(draft(n, f"Quay works, part {n}") for n in range(10, 15)))
+    code, output = await run(capsys, "db", "copy", "--to", postgres_url)
+    assert code == 0, output
+    per_table = dict(line.split() for line in output.strip().splitlines()[:-1])
+    assert per_table["articles"] == "8"
+    assert int(per_table["article_tags"]) >= 1
+
+    async with opened_database(postgres_url) as db:
+        hits = await db.search.articles("quay wor")  # the prefix needs the headline terms
+        assert len(hits) == 5
+        names = {
+            row["indexname"]
+            for row in await db.session.fetchall(  # type: ignore[attr-defined]
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'articles'"
+            )
+        }
+        assert {"articles_search", "articles_recent", "articles_band0"} <= names
+        trigger = await db.session.fetchone(  # type: ignore[attr-defined]
+            "SELECT CAST(tgenabled AS text) AS tgenabled FROM pg_trigger "
+            "WHERE tgname = 'articles_headline_terms'"
+        )
+        assert trigger["tgenabled"] == "O"  # enabled again after the load
