@@ -98,9 +98,9 @@ async def add_route(settings: Settings, args: argparse.Namespace) -> int:
             route = await apply_options(db, route, changes, bot)
     verb = "updated route" if existed else "routed"
     print(
-        f"{verb} {route.id}: source {source.id} ({source.name}) to channel {channel.id} "
-        f"({channel_label(channel)}): {describe_filters(route)}; "
-        f"options {describe_options(route.options)}"
+        f"{verb} source {source.id} ({source.name}) to channel {channel.id} "
+        f"({channel_label(channel)}): {describe_filters(route)} "
+        f"(route {route.id}, options: {describe_options(route.options)})"
     )
     return 0
 
