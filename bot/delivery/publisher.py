@@ -27,7 +27,9 @@ Crash safety: a row is `sending` only while its one request is in flight, and a 
 sends one row at a time, so after `kill -9` at most one row per channel is left in
 `sending`; `reset_sending_on_start` returns it to pending and it is posted again — posted
 twice only when Telegram had already accepted it. On stop, in-flight sends finish (they run
-shielded from cancellation) and nothing is left in `sending`.
+shielded from cancellation) and nothing is left in `sending`. The database lost mid-step (a
+restarted server): the worker returns its row to pending before its next step, so the row
+neither waits in `sending` for a restart nor fails as if its article were broken.
 
 Several processes (with a `LeaseKeeper`): a worker runs only while its process holds the
 channel's lease (`publish:<channel id>`), so each channel is worked — and its chat paced —
@@ -283,12 +285,33 @@ class Publisher:
             await self._leases.release(lease_name(channel_id))
 
     async def _work_channel(self, channel_id: int) -> None:
-        """Post a channel's rows one at a time until none is claimable or it is paused."""
+        """Post a channel's rows one at a time until none is claimable or it is paused.
+
+        A step that failed (the database away) may have left its claimed row in `sending`;
+        nothing else sends for this channel, so the row is returned to pending before the
+        next step, or it would wait for the next take-over or start (posted again only if
+        its send had happened: the at-most-one duplicate of an unrecorded outcome).
+        """
         failures = 0
+        unsettled = False
         while True:
             if self._leases is not None and not self._leases.holds(lease_name(channel_id)):
                 log.warning("channel_lease_lost", extra={"channel_id": channel_id})
                 return
+            if unsettled:
+                try:
+                    returned = await self._db.outbox.reset_sending(channel_id)
+                except Exception:  # still away: back off and try again
+                    log.warning("outbox_reset_failed", extra={"channel_id": channel_id})
+                    failures += 1
+                    await asyncio.sleep(self._failure_wait(failures))
+                    continue
+                unsettled = False
+                if returned:
+                    log.warning(
+                        "outbox_recovered",
+                        extra={"rows": returned, "channel_id": channel_id, "cause": "step failed"},
+                    )
             try:
                 channel = await self._db.channels.get(channel_id)
             except NotFoundError:
@@ -305,6 +328,7 @@ class Publisher:
             except Exception:  # the database failed mid-step: log, back off, carry on
                 log.exception("publish_step_failed", extra={"channel_id": channel_id})
                 failures += 1
+                unsettled = True
                 await asyncio.sleep(self._failure_wait(failures))
             else:
                 failures = 0
@@ -349,6 +373,8 @@ class Publisher:
             post = render_routed(content, style=channel.style, options=options)
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
+        except StorageError:
+            raise  # the database away, not a broken article: the worker returns the row
         except Exception as error:  # a broken article fails its row, never the loop
             log.exception("publish_render_failed", extra=post_fields(channel, item))
             await self._db.outbox.mark_failed(item.id, error=f"internal error: {error!r}")
