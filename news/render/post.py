@@ -13,7 +13,10 @@ out)::
     Also: <a href="URL1">Earlier headline</a>
     Also: <a href="URL2">Another one</a>
 
-`compact` is the linked title and the source name on the next line. Dates are UTC. Only
+In the `photo` style an article with 2-10 usable images is an album: the same layout is the
+caption of its first photo, and a follow-up message (the source's name linked to the
+article) carries the buttons, since an album cannot. `compact` is the linked title and the
+source name on the next line. Dates are UTC. Only
 http(s) URLs are linked; a title whose URL is not is shown bold without a link, a related
 headline without one is shown as plain text.
 
