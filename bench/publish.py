@@ -13,31 +13,29 @@ ideal sender that never waits longer than the limits demand: target >= 0.95), th
 429 answers (target 0), and posts lost (must be 0) or repeated. Every `--album-every`-th
 article (default 4th) has `--album-photos` images (default 4) and goes out as an album on
 the photo-style channels (a media group counted as its photos, then its follow-up with the
-buttons); the emulator fetches the photos from an image server in this process, as
-Telegram fetches photo URLs. It runs twice in one go:
-as the machine is, then with a busy-looping process beside it (a CPU hog: the "busy machine"
-case), and prints the machine's load with each.
+buttons); the emulator fetches the photos as Telegram fetches photo URLs (they are served
+by `bench.serve_feeds` in its own process). It runs twice in one go: as the machine is,
+then with a busy-looping process beside it (a CPU hog: the "busy machine" case), and prints
+the machine's load with each.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import re
 import sys
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiohttp import web
 from telegram import Bot
 
+from bench.ingest import serve as serve_folder
 from bench.machine import cpu_hog, load_line
 from bench.processes import emulator_process
 from bot.delivery.publisher import Publisher, PublisherConfig
@@ -51,7 +49,7 @@ from storage import Database, open_database
 from tests.support.images import png_bytes
 
 SAVE_DATA = re.compile(r"s1:(\d+)")
-PHOTO_OF = re.compile(r"/img/(\d+)-\d+\.png$")
+PHOTO_OF = re.compile(r"/img-(\d+)-\d+\.png$")
 PUBLISHED = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -171,7 +169,7 @@ def album_images(workload: Workload, article: int, images_url: str) -> list[str]
     """Return the image URLs of article number `article` (none unless it is an album)."""
     if not workload.is_album(article):
         return []
-    return [f"{images_url}/img/{article}-{k}.png" for k in range(workload.album_photos)]
+    return [f"{images_url}/img-{article}-{k}.png" for k in range(workload.album_photos)]
 
 
 async def prepare(
@@ -223,25 +221,13 @@ async def count_posts(
     return posts, Counter((chat, article) for (chat, _), article in albums.items())
 
 
-@contextlib.asynccontextmanager
-async def image_server() -> AsyncIterator[str]:
-    """Serve the albums' photos (one small PNG at every /img/ path) on 127.0.0.1."""
+def write_images(folder: Path, workload: Workload) -> None:
+    """Write the albums' photos (a small PNG each) for `bench.serve_feeds` to serve."""
+    folder.mkdir()
     body = png_bytes(64, 48)
-
-    async def photo(_: web.Request) -> web.Response:
-        return web.Response(body=body, content_type="image/png")
-
-    app = web.Application()
-    app.router.add_get("/img/{name}", photo)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        port = runner.addresses[0][1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    for article in range(workload.articles):
+        for url in album_images(workload, article, ""):
+            (folder / url.removeprefix("/")).write_bytes(body)
 
 
 async def run(workload: Workload) -> dict[str, float]:
@@ -249,8 +235,9 @@ async def run(workload: Workload) -> dict[str, float]:
     limits = PacingLimits(time_scale=workload.time_scale)
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-publish-") as tmp:
         workdir = Path(tmp)
+        write_images(workdir / "images", workload)
         async with (
-            image_server() as images_url,
+            serve_folder(workdir / "images") as images_url,
             emulator_process(workdir) as base_url,
             EmulatorClient(base_url) as client,
         ):
