@@ -31,6 +31,12 @@ shielded from cancellation) and nothing is left in `sending`. The database lost 
 restarted server): the worker returns its row to pending before its next step, so the row
 neither waits in `sending` for a restart nor fails as if its article were broken.
 
+Albums (a `photo` channel, an article with 2-10 images): `sendMediaGroup`, paced as its
+photos, then a follow-up message with the buttons (an album cannot carry them). The album's
+message ids are committed on the row as soon as Telegram answers, the row still `sending`;
+a row claimed with its album recorded sends only the follow-up, so an album is one unit:
+after `kill -9` at most the one request in flight repeats, as for any post.
+
 Several processes (with a `LeaseKeeper`): a worker runs only while its process holds the
 channel's lease (`publish:<channel id>`), so each channel is worked — and its chat paced —
 by one process at a time. Taking a channel over, a worker first returns the row a dead
