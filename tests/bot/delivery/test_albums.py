@@ -11,7 +11,7 @@ import pytest
 
 from bot.services.ingest import Ingestor
 from emulator import RunningEmulator
-from news.entities import Channel, ChannelStyle, OutboxState, PostedAs, Source
+from news.entities import Channel, ChannelStyle, OutboxState, PostedAs, RouteOptions, Source
 from news.fetch import Fetcher, FetchPolicy
 from news.models import DocumentKind, ParsedDocument, ParsedEntry
 from news.render import SAVE_LABEL, SHARE_LABEL
@@ -252,3 +252,30 @@ async def test_albums_are_paced_as_their_photos_without_a_429(
     assert len(posts) == sum(3 + n for n in range(1, 7))  # 33 photos + 6 follow-ups
     assert [article_id_of(p) for p in posts if p.text is not None] == ids
     assert (await emulator.client.stats()).too_many_requests == 0
+
+
+async def test_an_album_and_its_follow_up_go_to_the_route_topic_silently(
+    world: NewsWorld, images: FeedServer, make_publisher
+):
+    urls = serve_images(images, 2)
+    chat = await world.emulator.client.create_group(
+        "Harbour Forum", bot_status="administrator", bot_rights={}, forum=True
+    )
+    channel = await world.db.channels.add(chat.id, title="Forum", style=ChannelStyle.PHOTO)
+    topic = await world.emulator.client.open_topic(chat.id, "Ferries")
+    [article_id] = await world.add_articles([_with_images(1, urls)])
+    assert world.source is not None
+    route = await world.db.channels.route(world.source.id, channel.id)
+    await world.db.channels.set_route_options(
+        route.id, RouteOptions(topic_id=topic, topic_name="Ferries", silent=True)
+    )
+    await world.queue([article_id], [channel])
+
+    async with make_publisher():
+        await world.wait_until_settled()
+
+    posts = [p for p in await world.posts(channel) if p.photo_url or p.button_texts]
+    assert [p.photo_url for p in posts[:2]] == urls
+    assert posts[2].button_texts == [SAVE_LABEL, SHARE_LABEL]
+    assert [p.message_thread_id for p in posts] == [topic] * 3
+    assert all(p.disable_notification for p in posts)
