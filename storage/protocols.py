@@ -362,9 +362,19 @@ class OutboxRepository(Protocol):
         sent_at: datetime | None = None,
         posted_as: PostedAs | None = None,
         posted_digest: str | None = None,
+        buttons_message_id: int | None = None,
     ) -> OutboxItem:
         """Record that the row was posted as `message_id` (how, and a digest of what, for
-        later edits). A pending edit request is kept."""
+        later edits; for an album, the follow-up message with its buttons). A pending edit
+        request is kept."""
+        ...
+
+    async def mark_album_posted(
+        self, item_id: int, *, album: Sequence[str], message_ids: Sequence[int]
+    ) -> OutboxItem:
+        """Record that a claimed row's media group went out (its photo URLs and the ids of
+        its messages, the first becoming `message_id`); the row stays `sending` until its
+        follow-up is sent, and a claim of it later sends only the follow-up."""
         ...
 
     async def release(
@@ -446,7 +456,8 @@ class OutboxRepository(Protocol):
 
     async def find_posted(self, channel_id: int, message_id: int) -> OutboxItem | None:
         """Return the row whose post in the channel has this Telegram message id (how a
-        forwarded channel post is traced back to its article), or None."""
+        forwarded channel post is traced back to its article), or None. An album's first
+        message and its follow-up both lead to the row."""
         ...
 
     async def queued_stories(

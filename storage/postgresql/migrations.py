@@ -292,6 +292,17 @@ ALTER TABLE channels ADD COLUMN quiet_start SMALLINT CHECK (quiet_start BETWEEN 
 ALTER TABLE channels ADD COLUMN quiet_end SMALLINT CHECK (quiet_end BETWEEN 0 AND 23);
 """
 
+_ALBUMS_V7: Final = """
+-- Albums: an article's images in order (JSON array of http(s) URLs, at most 10), and a row
+-- posted as a media group: the photo URLs it sent and the message ids of its items (JSON
+-- arrays; `message_id` is the first, the one with the caption), recorded as soon as
+-- Telegram answers the media group, then the follow-up message that carries the buttons.
+ALTER TABLE articles ADD COLUMN image_urls TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album_message_ids TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN buttons_message_id BIGINT;
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
@@ -299,6 +310,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _MINI_APP_V4,
     _LEASES_V5,
     _ROUTE_OPTIONS_V6,
+    _ALBUMS_V7,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -419,6 +419,17 @@ ALTER TABLE channels ADD COLUMN quiet_start INTEGER CHECK (quiet_start BETWEEN 0
 ALTER TABLE channels ADD COLUMN quiet_end INTEGER CHECK (quiet_end BETWEEN 0 AND 23);
 """
 
+_ALBUMS_V17: Final = """
+-- Albums: an article's images in order (JSON array of http(s) URLs, at most 10), and a row
+-- posted as a media group: the photo URLs it sent and the message ids of its items (JSON
+-- arrays; `message_id` is the first, the one with the caption), recorded as soon as
+-- Telegram answers the media group, then the follow-up message that carries the buttons.
+ALTER TABLE articles ADD COLUMN image_urls TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album_message_ids TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN buttons_message_id INTEGER;
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -436,6 +447,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _MINI_APP_V14,
     _LEASES_V15,
     _ROUTE_OPTIONS_V16,
+    _ALBUMS_V17,
 )
 """Forward migrations; the schema version is their count."""
 
