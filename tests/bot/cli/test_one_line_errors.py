@@ -28,11 +28,6 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], int]]] = {
     "channels remove": [(["channels", "remove", "99"], 1)],
     "routes add": [(["routes", "add", "99", "99"], 1)],
     "routes list": [(["routes", "list", "--bogus"], 2)],
-    "routes set": [
-        (["routes", "set", "99", "--silent", "on"], 1),
-        (["routes", "set", "1", "--link-preview", "huge"], 2),
-    ],
-    "routes preview": [(["routes", "preview", "99"], 1), (["routes", "preview", "x"], 2)],
     "routes remove": [(["routes", "remove", "99", "99"], 1)],
     "routes set": [(["routes", "set", "99", "--silent", "on"], 1), (["routes", "set", "x"], 2)],
     "routes preview": [(["routes", "preview", "99"], 1)],
