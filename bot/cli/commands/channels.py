@@ -157,8 +157,10 @@ async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
                 quiet_hours=channel.quiet_hours if quiet is None else hours,
             )
     state = "on" if channel.discussion_replies else "off"
-    schedule = "" if timezone is None and quiet is None else f"; {describe_schedule(channel)}"
-    print(f"channel {channel.id} {channel_label(channel)}: discussion replies {state}{schedule}")
+    print(
+        f"channel {channel.id} {channel_label(channel)}: discussion replies {state}; "
+        f"{describe_schedule(channel)}"
+    )
     return 0
 
 
