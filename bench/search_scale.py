@@ -1,0 +1,250 @@
+"""Search at scale: p50/p99 of every query kind at 100k, 1M and 10M articles on SQLite.
+
+    python -m bench.search_scale                          # 100k x 1, 10, 100 (built once)
+    python -m bench.search_scale --copies 1,10 --per-kind 200
+    python -m bench.search_scale --tiny                   # seconds, as CI runs it
+
+The databases are built by `bench.scale_data` from the cached 100k set of the inline
+benchmark (`bench.inline_data`): copies of it renumbered and moved back in time, stored
+with the same SQL, indexes and full-text settings ingestion uses. Each size is measured
+the same way: `db.search.articles` (what inline mode runs, 50 a page) for each kind of
+query, after a warm-up pass of as many other queries of the kind; one user holds 1,000
+bookmarks spread over the archive for `saved`. Prints p50/p99 per kind and size, the p99
+ratio of each size to the smallest, the database's size and the process's memory.
+`--tiny` also checks the fast build against ingestion through the real repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Final
+
+import psutil
+
+from bench.inline import PAGE, Latency, queries
+from bench.inline_data import (
+    BATCH,
+    NEWEST,
+    SOURCES,
+    article_time,
+    dataset,
+    make_draft,
+    populate,
+)
+from bench.machine import load_line
+from bench.scale_data import build, replica_draft, shift
+from bench.synth import PEOPLE, ArticleFactory, vocabulary
+from news.models import ArticleDraft
+from storage import open_database
+from storage.protocols import Database
+from storage.sqlite.database import open_sqlite
+
+CACHE: Final = Path(__file__).with_name(".cache")
+USER_ID: Final = 4242
+BOOKMARKS: Final = 1_000
+
+
+def kinds(seed: int) -> dict[str, Callable[[int], list[str]]]:
+    """Return the query generators by kind: count → that many queries."""
+    general = vocabulary(20_000)
+
+    def phrase(count: int) -> list[str]:
+        rng = random.Random(f"phrase-{seed}")
+        return [f'"{rng.choice(PEOPLE)} and {rng.choice(PEOPLE)}"'.lower() for _ in range(count)]
+
+    def source(count: int) -> list[str]:
+        rng = random.Random(f"source-{seed}")
+        words = queries("word", count, seed)
+        return [f'source:"Wire {rng.randrange(SOURCES)}" {word}' for word in words]
+
+    def source_only(count: int) -> list[str]:
+        rng = random.Random(f"source-only-{seed}")
+        return [f"source:{rng.randrange(1, SOURCES + 1)}" for _ in range(count)]
+
+    def saved(count: int) -> list[str]:
+        rng = random.Random(f"saved-{seed}")
+        return ["saved " + general[rng.randint(50, 2_000)] for _ in range(count)]
+
+    return {
+        "word": lambda count: queries("word", count, seed),
+        "prefix": lambda count: queries("prefix", count, seed),
+        "#tag": lambda count: queries("tag", count, seed),
+        "two words": lambda count: queries("two-word", count, seed),
+        "phrase": phrase,
+        "source: + word": source,
+        "source: only": source_only,
+        "saved + word": saved,
+    }
+
+
+async def bookmark(db: Database) -> None:
+    """Give `USER_ID` `BOOKMARKS` bookmarks spread over the archive (once)."""
+    await db.users.upsert(USER_ID, username=None, first_name="Bench", language_code="en")
+    if await db.bookmarks.count_all():
+        return
+    total = await db.articles.count()
+    step = max(1, total // BOOKMARKS)
+    async with db.transaction():
+        for n in range(min(BOOKMARKS, total)):
+            await db.bookmarks.add(USER_ID, 1 + n * step, now=NEWEST - timedelta(minutes=n))
+
+
+async def measure(path: Path, per_kind: int) -> dict[str, Latency]:
+    """Time each kind of query on the database at `path` (after a warm-up of each kind)."""
+    results: dict[str, Latency] = {}
+    async with await open_database(path) as db:
+        await bookmark(db)
+        measured, warm = kinds(5), kinds(99)
+        for kind, make in measured.items():
+            for text in warm[kind](per_kind):
+                await db.search.articles(text, limit=PAGE, user_id=USER_ID)
+            timings = []
+            for text in make(per_kind):
+                started = time.perf_counter()
+                await db.search.articles(text, limit=PAGE, user_id=USER_ID)
+                timings.append(time.perf_counter() - started)
+            results[kind] = Latency.of(timings)
+    return results
+
+
+def size_of(path: Path) -> int:
+    """Return the bytes of a database file with its WAL."""
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def print_table(rows: dict[int, dict[str, Latency]], sizes: dict[int, int]) -> None:
+    """Print p50/p99 by kind and size, and each size's p99 over the smallest's."""
+    counts = sorted(rows)
+    print("\n" + f"{'p50 / p99 ms':16}" + "".join(f"{n:>22,}" for n in counts))
+    for kind in rows[counts[0]]:
+        cells = "".join(f"{rows[n][kind].p50:>13.2f} / {rows[n][kind].p99:6.2f}" for n in counts)
+        ratios = "  ".join(
+            f"x{rows[n][kind].p99 / rows[counts[0]][kind].p99:.1f}" for n in counts[1:]
+        )
+        print(f"{kind:16}{cells}   p99 ratio to {counts[0]:,}: {ratios}")
+    print(f"{'database':16}" + "".join(f"{sizes[n] / 2**30:>19.2f} GiB" for n in counts))
+
+
+async def scale(base: Path, cache: Path, copies: list[int], per_kind: int) -> None:
+    """Build each size from `base` and measure it; print the table."""
+    rows: dict[int, dict[str, Latency]] = {}
+    sizes: dict[int, int] = {}
+    base_count = int(base.stem.rsplit("-", 1)[-1])
+    for count in copies:
+        total = base_count * count
+        path = cache / f"search-scale-{total}.sqlite3"
+        if not path.exists():
+            print(f"building {total:,} articles into {path}", flush=True)
+            await build(base, path, count)
+        print(load_line(), flush=True)
+        rows[total] = await measure(path, per_kind)
+        sizes[total] = size_of(path)
+        rss = psutil.Process().memory_info().rss / 2**20
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"{total:,} articles: {sizes[total] / 2**30:.2f} GiB, "
+            f"RSS {rss:.0f} MiB (peak {peak:.0f} MiB); {load_line()}",
+            flush=True,
+        )
+        for kind, latency in rows[total].items():
+            print(f"  {kind:16} {latency}", flush=True)
+    print_table(rows, sizes)
+
+
+def base_drafts(base: int, seed: int = 11) -> list[ArticleDraft]:
+    """Return the drafts `populate` stores for a base of `base` articles."""
+    factory, rng = ArticleFactory(seed), random.Random(seed)
+    return [make_draft(factory, rng, number, base) for number in range(base)]
+
+
+async def ingest_replicas(db: Database, base: int, copies: int) -> None:
+    """Store `copies` copies of the base through the repository, batched as `populate` does."""
+    source_ids = [
+        (await db.sources.add(f"https://feeds.example/{n}.xml", name=f"Wire {n}")).id
+        for n in range(SOURCES)
+    ]
+    drafts = base_drafts(base)
+    for copy in range(copies):
+        back = shift(copy, copies, base)
+        for first in range(0, base, BATCH):
+            numbers = range(first, min(base, first + BATCH))
+            by_source: dict[int, list[ArticleDraft]] = {}
+            for number in numbers:
+                draft = replica_draft(drafts[number], copy, copies, base)
+                by_source.setdefault(source_ids[number % SOURCES], []).append(draft)
+            for source_id, batch in by_source.items():
+                fetched = article_time(numbers[-1], base) - back
+                await db.articles.upsert_many(source_id, batch, fetched_at=fetched)
+
+
+async def verify(folder: Path, base: int, copies: int, per_kind: int) -> int:
+    """Check a fast-built database against real ingestion: rows and search results equal.
+
+    Returns the number of queries compared; raises AssertionError on any difference.
+    """
+    base_db = await open_sqlite(folder / f"base-{base}.sqlite3")
+    try:
+        await populate(base_db, base, report=False)
+    finally:
+        await base_db.close()
+    fast = await build(folder / f"base-{base}.sqlite3", folder / "fast.sqlite3", copies)
+    async with (
+        await open_database(fast) as built,
+        await open_database(folder / "ingested.sqlite3") as ingested,
+    ):
+        await ingest_replicas(ingested, base, copies)
+        for table, order in (("articles", "id"), ("article_tags", "article_id, key")):
+            sql = f"SELECT * FROM {table} ORDER BY {order}"
+            got = [tuple(row) for row in await built.session.fetchall(sql)]  # type: ignore[attr-defined]
+            want = [tuple(row) for row in await ingested.session.fetchall(sql)]  # type: ignore[attr-defined]
+            assert got == want, f"{table} differs from ingestion"
+        compared = 0
+        for make in kinds(3).values():
+            for text in make(per_kind):
+                for offset in (0, PAGE):
+                    got_ids = await built.search.article_ids(
+                        text, limit=PAGE, offset=offset, now=NEWEST
+                    )
+                    want_ids = await ingested.search.article_ids(
+                        text, limit=PAGE, offset=offset, now=NEWEST
+                    )
+                    assert got_ids == want_ids, f"search {text!r} differs from ingestion"
+                    compared += 1
+    return compared
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    """Verify (tiny) or build and measure every size."""
+    print(load_line(), flush=True)
+    if args.tiny:
+        with tempfile.TemporaryDirectory() as folder:
+            compared = await verify(Path(folder), 400, 3, 8)
+            print(f"fast build = ingestion: rows equal, {compared} searches equal")
+            await scale(Path(folder) / "base-400.sqlite3", Path(folder), [1, 3], 10)
+        return
+    base = (await dataset(Path(args.cache), args.base)).path
+    await scale(base, Path(args.cache), [int(c) for c in args.copies.split(",")], args.per_kind)
+    print(load_line(), flush=True)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", type=int, default=100_000, help="articles of the base set")
+    parser.add_argument("--copies", default="1,10,100", help="comma-separated sizes in bases")
+    parser.add_argument("--per-kind", type=int, default=300, help="queries per kind")
+    parser.add_argument("--cache", default=str(CACHE))
+    parser.add_argument("--tiny", action="store_true", help="a few seconds, with the check")
+    asyncio.run(main_async(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    run()
