@@ -10,6 +10,10 @@ the stored rows with the schema's own tokenizer, prefix and automerge settings (
 migrations made the schema). `replica_draft` is the same rule in Python: ingesting its
 drafts through the real repository gives the same rows and search results
 (`tests/bench/test_bench_search_scale.py` checks it).
+
+`lede_only` keeps each body's first paragraph only (the lede, which is also the summary):
+half the text to index and store, for when the full 10M set does not fit the disk or the
+time at hand (about 5 GB and 500 s of indexing a million full articles on this machine).
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from pathlib import Path
 from typing import Final
 
 from bench.inline_data import SECONDS_APART, SOURCES
+from news.dedupe import content_hash
 from news.models import ArticleDraft
 from storage.sqlite.database import open_sqlite
 
 BASE_URL: Final = "https://news.example/"
+FLUSH_BYTES: Final = 64 * 2**20
 _TIMES: Final = ("story_at", "published_at", "fetched_at", "updated_at")
 _KEPT: Final = (
     "source_id",
@@ -51,10 +57,18 @@ def shift(copy: int, copies: int, base: int) -> timedelta:
     return timedelta(seconds=SECONDS_APART * (copies - 1 - copy) * base)
 
 
-def replica_draft(draft: ArticleDraft, copy: int, copies: int, base: int) -> ArticleDraft:
+def replica_draft(
+    draft: ArticleDraft, copy: int, copies: int, base: int, *, lede_only: bool = False
+) -> ArticleDraft:
     """Return copy `copy` of a base article's draft (what the SQL of `build` writes)."""
     number = int(draft.guid.removeprefix("bench-")) + copy * base
     back = shift(copy, copies, base)
+    if lede_only:
+        draft = replace(
+            draft,
+            body=draft.summary,
+            content_hash=content_hash(draft.title, draft.summary, draft.summary),
+        )
     return replace(
         draft,
         guid=f"bench-{number}",
@@ -64,7 +78,7 @@ def replica_draft(draft: ArticleDraft, copy: int, copies: int, base: int) -> Art
     )
 
 
-def _copy_sql(copy: int, copies: int, base: int) -> str:
+def _copy_sql(copy: int, copies: int, base: int, *, lede_only: bool) -> str:
     """Return the `INSERT … SELECT` writing copy `copy` of the base articles."""
     offset = copy * base
     back = int(shift(copy, copies, base) / timedelta(microseconds=1))
@@ -79,6 +93,9 @@ def _copy_sql(copy: int, copies: int, base: int) -> str:
         **{column: f"{column} - {back}" for column in _TIMES},
         **{column: column for column in _KEPT},
     }
+    if lede_only:
+        renumbered["body"] = "summary"
+        renumbered["content_hash"] = "newsbot_content_hash(title, summary, summary)"
     return (
         f"INSERT INTO articles ({', '.join(renumbered)}) "
         f"SELECT {', '.join(renumbered.values())} FROM base.articles ORDER BY id"
@@ -90,7 +107,7 @@ def _say(started: float, text: str) -> None:
     print(f"  [{time.perf_counter() - started:7.1f} s] {text}", flush=True)
 
 
-def _fill(path: Path, base: Path, copies: int) -> None:
+def _fill(path: Path, base: Path, copies: int, lede_only: bool) -> None:
     """Write `copies` copies of the base's articles into the migrated, empty `path`."""
     started = time.perf_counter()
     con = sqlite3.connect(f"file:{path}", uri=True, isolation_level=None)
@@ -102,6 +119,7 @@ def _fill(path: Path, base: Path, copies: int) -> None:
             "temp_store = FILE",
         ):
             con.execute(f"PRAGMA {pragma}")
+        con.create_function("newsbot_content_hash", 3, content_hash, deterministic=True)
         con.execute("ATTACH DATABASE ? AS base", (f"file:{base}?mode=ro",))
         count, top = con.execute("SELECT count(*), max(id) FROM base.articles").fetchone()
         if count != top or count % SOURCES:
@@ -117,7 +135,7 @@ def _fill(path: Path, base: Path, copies: int) -> None:
         con.execute("COMMIT")
         for copy in range(copies):
             con.execute("BEGIN")
-            con.execute(_copy_sql(copy, copies, count))
+            con.execute(_copy_sql(copy, copies, count, lede_only=lede_only))
             con.execute(
                 f"INSERT INTO article_tags (article_id, key, name) "
                 f"SELECT article_id + {copy * count}, key, name FROM base.article_tags "
@@ -134,7 +152,12 @@ def _fill(path: Path, base: Path, copies: int) -> None:
             con.execute(sql)
             _say(started, f"index {name}")
         for index in ("headlines_fts", "articles_fts"):
+            # Terms are flushed to a new segment every FLUSH_BYTES instead of 1 MB during the
+            # rebuild: fewer, larger segments (where automerge takes ingestion's), less
+            # merging on the way; the setting is removed after, as ingestion never sets it.
+            con.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('hashsize', {FLUSH_BYTES})")
             con.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+            con.execute(f"DELETE FROM {index}_config WHERE k = 'hashsize'")
             _say(started, f"{index} rebuilt")
         con.execute("DETACH DATABASE base")
         con.execute("PRAGMA journal_mode = WAL")
@@ -151,13 +174,13 @@ def _prepare(target: Path, partial: Path) -> bool:
     return False
 
 
-async def build(base: Path, target: Path, copies: int) -> Path:
+async def build(base: Path, target: Path, copies: int, *, lede_only: bool = False) -> Path:
     """Build `target` from `copies` copies of `base` (once: an existing target is kept)."""
     partial = target.with_suffix(".partial")
     if await asyncio.to_thread(_prepare, target, partial):
         return target
     db = await open_sqlite(partial)  # the schema, by the migrations
     await db.close()
-    await asyncio.to_thread(_fill, partial, base, copies)
+    await asyncio.to_thread(_fill, partial, base, copies, lede_only)
     partial.rename(target)
     return target

@@ -115,6 +115,11 @@ async def measure(path: Path, per_kind: int) -> dict[str, Latency]:
     return results
 
 
+def scale_path(cache: Path, total: int, *, lede_only: bool) -> Path:
+    """Return where the database of `total` articles is built."""
+    return cache / f"search-scale{'-lede' if lede_only else ''}-{total}.sqlite3"
+
+
 def size_of(path: Path) -> int:
     """Return the bytes of a database file with its WAL."""
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
@@ -133,17 +138,19 @@ def print_table(rows: dict[int, dict[str, Latency]], sizes: dict[int, int]) -> N
     print(f"{'database':16}" + "".join(f"{sizes[n] / 2**30:>19.2f} GiB" for n in counts))
 
 
-async def scale(base: Path, cache: Path, copies: list[int], per_kind: int) -> None:
+async def scale(
+    base: Path, cache: Path, copies: list[int], per_kind: int, *, lede_only: bool = False
+) -> None:
     """Build each size from `base` and measure it; print the table."""
     rows: dict[int, dict[str, Latency]] = {}
     sizes: dict[int, int] = {}
     base_count = int(base.stem.rsplit("-", 1)[-1])
     for count in copies:
         total = base_count * count
-        path = cache / f"search-scale-{total}.sqlite3"
+        path = scale_path(cache, total, lede_only=lede_only)
         if not path.exists():
             print(f"building {total:,} articles into {path}", flush=True)
-            await build(base, path, count)
+            await build(base, path, count, lede_only=lede_only)
         print(load_line(), flush=True)
         rows[total] = await measure(path, per_kind)
         sizes[total] = size_of(path)
@@ -165,7 +172,7 @@ def base_drafts(base: int, seed: int = 11) -> list[ArticleDraft]:
     return [make_draft(factory, rng, number, base) for number in range(base)]
 
 
-async def ingest_replicas(db: Database, base: int, copies: int) -> None:
+async def ingest_replicas(db: Database, base: int, copies: int, *, lede_only: bool) -> None:
     """Store `copies` copies of the base through the repository, batched as `populate` does."""
     source_ids = [
         (await db.sources.add(f"https://feeds.example/{n}.xml", name=f"Wire {n}")).id
@@ -178,29 +185,34 @@ async def ingest_replicas(db: Database, base: int, copies: int) -> None:
             numbers = range(first, min(base, first + BATCH))
             by_source: dict[int, list[ArticleDraft]] = {}
             for number in numbers:
-                draft = replica_draft(drafts[number], copy, copies, base)
+                draft = replica_draft(drafts[number], copy, copies, base, lede_only=lede_only)
                 by_source.setdefault(source_ids[number % SOURCES], []).append(draft)
             for source_id, batch in by_source.items():
                 fetched = article_time(numbers[-1], base) - back
                 await db.articles.upsert_many(source_id, batch, fetched_at=fetched)
 
 
-async def verify(folder: Path, base: int, copies: int, per_kind: int) -> int:
+async def verify(
+    folder: Path, base: int, copies: int, per_kind: int, *, lede_only: bool = False
+) -> int:
     """Check a fast-built database against real ingestion: rows and search results equal.
 
     Returns the number of queries compared; raises AssertionError on any difference.
     """
-    base_db = await open_sqlite(folder / f"base-{base}.sqlite3")
-    try:
-        await populate(base_db, base, report=False)
-    finally:
-        await base_db.close()
-    fast = await build(folder / f"base-{base}.sqlite3", folder / "fast.sqlite3", copies)
+    base_path = folder / f"base-{base}.sqlite3"
+    if not base_path.exists():
+        base_db = await open_sqlite(base_path)
+        try:
+            await populate(base_db, base, report=False)
+        finally:
+            await base_db.close()
+    name = "lede" if lede_only else "full"
+    fast = await build(base_path, folder / f"fast-{name}.sqlite3", copies, lede_only=lede_only)
     async with (
         await open_database(fast) as built,
-        await open_database(folder / "ingested.sqlite3") as ingested,
+        await open_database(folder / f"ingested-{name}.sqlite3") as ingested,
     ):
-        await ingest_replicas(ingested, base, copies)
+        await ingest_replicas(ingested, base, copies, lede_only=lede_only)
         for table, order in (("articles", "id"), ("article_tags", "article_id, key")):
             sql = f"SELECT * FROM {table} ORDER BY {order}"
             got = [tuple(row) for row in await built.session.fetchall(sql)]  # type: ignore[attr-defined]
@@ -226,12 +238,22 @@ async def main_async(args: argparse.Namespace) -> None:
     print(load_line(), flush=True)
     if args.tiny:
         with tempfile.TemporaryDirectory() as folder:
-            compared = await verify(Path(folder), 400, 3, 8)
-            print(f"fast build = ingestion: rows equal, {compared} searches equal")
+            for lede_only in (False, True):
+                compared = await verify(Path(folder), 400, 3, 8, lede_only=lede_only)
+                print(
+                    f"fast build = ingestion{' (lede only)' if lede_only else ''}: "
+                    f"rows equal, {compared} searches equal"
+                )
             await scale(Path(folder) / "base-400.sqlite3", Path(folder), [1, 3], 10)
         return
     base = (await dataset(Path(args.cache), args.base)).path
-    await scale(base, Path(args.cache), [int(c) for c in args.copies.split(",")], args.per_kind)
+    copies = [int(c) for c in args.copies.split(",")]
+    if args.build_only:
+        for count in copies:
+            path = scale_path(Path(args.cache), args.base * count, lede_only=args.lede_only)
+            await build(base, path, count, lede_only=args.lede_only)
+        return
+    await scale(base, Path(args.cache), copies, args.per_kind, lede_only=args.lede_only)
     print(load_line(), flush=True)
 
 
@@ -242,6 +264,10 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--copies", default="1,10,100", help="comma-separated sizes in bases")
     parser.add_argument("--per-kind", type=int, default=300, help="queries per kind")
     parser.add_argument("--cache", default=str(CACHE))
+    parser.add_argument(
+        "--lede-only", action="store_true", help="bodies cut to their first paragraph"
+    )
+    parser.add_argument("--build-only", action="store_true", help="build, do not measure")
     parser.add_argument("--tiny", action="store_true", help="a few seconds, with the check")
     asyncio.run(main_async(parser.parse_args(argv)))
 
