@@ -23,6 +23,7 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Final
@@ -97,21 +98,32 @@ async def bookmark(db: Database) -> None:
             await db.bookmarks.add(USER_ID, 1 + n * step, now=NEWEST - timedelta(minutes=n))
 
 
-async def measure(path: Path, per_kind: int) -> dict[str, Latency]:
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """One kind of query at one size: wall-clock latency and the CPU each query took."""
+
+    wall: Latency
+    cpu: Latency
+    """The process's CPU time over the query (its SQLite thread's included): what the query
+    costs whatever else the machine runs, where wall time also holds waits for a core."""
+
+
+async def measure(path: Path, per_kind: int) -> dict[str, Figures]:
     """Time each kind of query on the database at `path` (after a warm-up of each kind)."""
-    results: dict[str, Latency] = {}
+    results: dict[str, Figures] = {}
     async with await open_database(path) as db:
         await bookmark(db)
         measured, warm = kinds(5), kinds(99)
         for kind, make in measured.items():
             for text in warm[kind](per_kind):
                 await db.search.articles(text, limit=PAGE, user_id=USER_ID)
-            timings = []
+            timings, cpu = [], []
             for text in make(per_kind):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 await db.search.articles(text, limit=PAGE, user_id=USER_ID)
                 timings.append(time.perf_counter() - started)
-            results[kind] = Latency.of(timings)
+                cpu.append(time.process_time() - cpu_started)
+            results[kind] = Figures(Latency.of(timings), Latency.of(cpu))
     return results
 
 
@@ -125,24 +137,27 @@ def size_of(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
-def print_table(rows: dict[int, dict[str, Latency]], sizes: dict[int, int]) -> None:
-    """Print p50/p99 by kind and size, and each size's p99 over the smallest's."""
+def print_table(rows: dict[int, dict[str, Figures]], sizes: dict[int, int]) -> None:
+    """Print wall p50/p99 and CPU p99 by kind and size, and the ratios to the smallest."""
     counts = sorted(rows)
-    print("\n" + f"{'p50 / p99 ms':16}" + "".join(f"{n:>22,}" for n in counts))
+    head = "".join(f"{n:>28,}" for n in counts)
+    print(f"\n{'wall p50 / p99, CPU p99 (ms)':30}{head}")
     for kind in rows[counts[0]]:
-        cells = "".join(f"{rows[n][kind].p50:>13.2f} / {rows[n][kind].p99:6.2f}" for n in counts)
+        row = [rows[n][kind] for n in counts]
+        cells = "".join(f"{f.wall.p50:>12.2f} /{f.wall.p99:7.2f},{f.cpu.p99:7.2f}" for f in row)
         ratios = "  ".join(
-            f"x{rows[n][kind].p99 / rows[counts[0]][kind].p99:.1f}" for n in counts[1:]
+            f"x{f.wall.p99 / row[0].wall.p99:.1f} (CPU x{f.cpu.p99 / row[0].cpu.p99:.1f})"
+            for f in row[1:]
         )
-        print(f"{kind:16}{cells}   p99 ratio to {counts[0]:,}: {ratios}")
-    print(f"{'database':16}" + "".join(f"{sizes[n] / 2**30:>19.2f} GiB" for n in counts))
+        print(f"{kind:30}{cells}   p99 over {counts[0]:,}: {ratios}")
+    print(f"{'database':30}" + "".join(f"{sizes[n] / 2**30:>24.2f} GiB" for n in counts))
 
 
 async def scale(
     base: Path, cache: Path, copies: list[int], per_kind: int, *, lede_only: bool = False
 ) -> None:
     """Build each size from `base` and measure it; print the table."""
-    rows: dict[int, dict[str, Latency]] = {}
+    rows: dict[int, dict[str, Figures]] = {}
     sizes: dict[int, int] = {}
     base_count = int(base.stem.rsplit("-", 1)[-1])
     for count in copies:
@@ -161,8 +176,8 @@ async def scale(
             f"RSS {rss:.0f} MiB (peak {peak:.0f} MiB); {load_line()}",
             flush=True,
         )
-        for kind, latency in rows[total].items():
-            print(f"  {kind:16} {latency}", flush=True)
+        for kind, figures in rows[total].items():
+            print(f"  {kind:16} {figures.wall}   CPU p99 {figures.cpu.p99:7.2f} ms", flush=True)
     print_table(rows, sizes)
 
 
