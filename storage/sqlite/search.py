@@ -22,6 +22,8 @@ from storage.sql.sources import source_ids_named
 from storage.sqlite.session import Session
 
 SNIPPET_TOKENS: Final = 24
+SOURCE_SET_MOST: Final = 20_000
+"""`source:` sources with this many articles or more are checked row by row, not as a set."""
 
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + max(0, :now - a.story_at) / :half_life))"
@@ -164,10 +166,11 @@ async def _filters(
         if not source_ids:
             return None
         parameters["source_ids"] = json.dumps(sorted(source_ids))
+        large = not per_row and await _sources_are_large(session, parameters["source_ids"])
         conditions.append(
             "(SELECT source_id FROM articles WHERE id = {id}) "
             "IN (SELECT value FROM json_each(:source_ids))"
-            if per_row
+            if per_row or large
             else "{id} IN (SELECT id FROM articles "
             "WHERE source_id IN (SELECT value FROM json_each(:source_ids)))"
         )
@@ -179,6 +182,23 @@ async def _filters(
             else "{id} IN (SELECT article_id FROM bookmarks WHERE user_id = :user_id)"
         )
     return conditions
+
+
+async def _sources_are_large(session: Session, source_ids: str) -> bool:
+    """Tell whether the sources hold `SOURCE_SET_MOST` articles or more (index-only count).
+
+    The set of a source's article ids grows with the archive (12 ms to read and sort a
+    source's 20,000 articles at 1M, linear beyond); checked row by row instead, the newest
+    articles (or matches) are read until the page is full, which costs the same at any size
+    for a source with this many articles (0.9 ms at 1M; `bench/search_scale.py`). A small
+    source keeps its set: walking the archive for its few articles would cost more.
+    """
+    row = await session.fetchone(
+        "SELECT count(*) FROM (SELECT 1 FROM articles "
+        "WHERE source_id IN (SELECT value FROM json_each(:source_ids)) LIMIT :most)",
+        {"source_ids": source_ids, "most": SOURCE_SET_MOST},
+    )
+    return row is not None and int(row[0]) >= SOURCE_SET_MOST
 
 
 async def _ranked(
@@ -195,7 +215,9 @@ async def _ranked(
     """
     # `+rowid`: filter the matches; a bare rowid would make FTS5 re-run the MATCH once per
     # filtered id (seconds for a common tag).
-    conditions = " ".join(f"AND {f.format(id='+rowid')}" for f in filters)
+    # The id is qualified by the pool's index (`{index}`, filled in below): a row-by-row
+    # filter's subquery would otherwise read its own table's rowid.
+    conditions = " ".join(f"AND {f.format(id='+{index}.rowid')}" for f in filters)
     pool = (
         "SELECT rowid AS id FROM {index} WHERE {index} MATCH :{expression} "
         f"{conditions} ORDER BY rowid DESC LIMIT :pool"
