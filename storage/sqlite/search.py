@@ -22,8 +22,9 @@ from storage.sql.sources import source_ids_named
 from storage.sqlite.session import Session
 
 SNIPPET_TOKENS: Final = 24
-SOURCE_SET_MOST: Final = 20_000
-"""`source:` sources with this many articles or more are checked row by row, not as a set."""
+SOURCE_WALK: Final = 20_000
+"""A `source:` page without text is read row by row when it lies within this many newest
+articles; otherwise from the set of the source's article ids."""
 
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + max(0, :now - a.story_at) / :half_life))"
@@ -170,9 +171,7 @@ async def _filters(
         # row, for a large source. With text the set stays: row by row, every match of a
         # rarer word would cost an article lookup (x6 slower at 1M, measured).
         large = (
-            not per_row
-            and not query.has_text
-            and await _sources_are_large(session, parameters["source_ids"])
+            not per_row and not query.has_text and await _sources_are_recent(session, parameters)
         )
         conditions.append(
             "(SELECT source_id FROM articles WHERE id = {id}) "
@@ -191,21 +190,28 @@ async def _filters(
     return conditions
 
 
-async def _sources_are_large(session: Session, source_ids: str) -> bool:
-    """Tell whether the sources hold `SOURCE_SET_MOST` articles or more (index-only count).
+async def _sources_are_recent(session: Session, parameters: dict[str, Any]) -> bool:
+    """Tell whether the page's articles are all among the newest `SOURCE_WALK` (by id).
 
     The set of a source's article ids grows with the archive (12 ms to read and sort a
-    source's 20,000 articles at 1M, linear beyond); checked row by row instead, the newest
-    articles are read until the page is full, which costs the same at any size for a
-    source with this many articles (0.9 ms at 1M; `bench/search_scale.py`). A small source
-    keeps its set: walking the archive for its few articles would cost more.
+    source's 20,000 articles at 1M, linear beyond). When the source has a page's worth of
+    articles among the newest `SOURCE_WALK`, reading the newest articles row by row finds
+    the page within about that many rows, whatever the archive's size (0.9 ms at 1M for a
+    source of 2%; `bench/search_scale.py`). A source with fewer recent articles has a small
+    share of the archive, so its set stays small. The count reads the `(source_id, guid)`
+    index only, until a page's worth of recent ids (1.1 ms at 1M for a source of 2%).
     """
     row = await session.fetchone(
         "SELECT count(*) FROM (SELECT 1 FROM articles "
-        "WHERE source_id IN (SELECT value FROM json_each(:source_ids)) LIMIT :most)",
-        {"source_ids": source_ids, "most": SOURCE_SET_MOST},
+        "WHERE source_id IN (SELECT value FROM json_each(:source_ids)) "
+        "AND id > (SELECT coalesce(max(id), 0) FROM articles) - :walk LIMIT :needed)",
+        {
+            "source_ids": parameters["source_ids"],
+            "walk": SOURCE_WALK,
+            "needed": parameters["limit"] + parameters["offset"],
+        },
     )
-    return row is not None and int(row[0]) >= SOURCE_SET_MOST
+    return row is not None and int(row[0]) >= parameters["limit"] + parameters["offset"]
 
 
 async def _ranked(

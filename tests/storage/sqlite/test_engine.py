@@ -206,7 +206,7 @@ def test_only_statements_that_read_go_to_readers(sql: str, expected: bool) -> No
     assert reads_only(sql) is expected
 
 
-async def test_a_large_source_is_filtered_row_by_row_with_the_same_results(
+async def test_a_recent_source_is_filtered_row_by_row_with_the_same_results(
     db: SQLiteDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wire = await add_source(db, "Wire")
@@ -215,16 +215,18 @@ async def test_a_large_source_is_filtered_row_by_row_with_the_same_results(
         source = wire if n % 3 else other
         await store(db, source, draft(n, f"Harbour ferry news {n}", tags=["Port"], hours=n))
     queries = ("source:wire", "source:wire ferry", "source:wire #port", "source:other harbour")
-    as_sets = [await db.search.article_ids(q, limit=5, offset=1, now=NOW) for q in queries]
-    monkeypatch.setattr(sqlite_search_module, "SOURCE_SET_MOST", 1)
-    rows = [await db.search.article_ids(q, limit=5, offset=1, now=NOW) for q in queries]
-    assert rows == as_sets
+    page = {"limit": 5, "offset": 1}
+    recent = {"source_ids": f"[{wire.id}]", **page}
+    assert await sqlite_search_module._sources_are_recent(db.session, recent)
+    row_by_row = [await db.search.article_ids(q, **page, now=NOW) for q in queries]
+    monkeypatch.setattr(sqlite_search_module, "SOURCE_WALK", 0)
+    assert not await sqlite_search_module._sources_are_recent(db.session, recent)
+    as_sets = [await db.search.article_ids(q, **page, now=NOW) for q in queries]
+    assert row_by_row == as_sets
     assert all(as_sets)
-    plans = []
-    async with db.session.transaction():  # the plan of the query the search runs
-        plans = await db.session.fetchall(
-            "EXPLAIN QUERY PLAN SELECT 1 FROM articles AS a WHERE (SELECT source_id "
-            "FROM articles WHERE id = a.id) IN (SELECT value FROM json_each('[1]')) "
-            "ORDER BY a.story_at DESC, a.id DESC LIMIT 5"
-        )
+    plans = await db.session.fetchall(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM articles AS a WHERE (SELECT source_id "
+        "FROM articles WHERE id = a.id) IN (SELECT value FROM json_each('[1]')) "
+        "ORDER BY a.story_at DESC, a.id DESC LIMIT 5"
+    )
     assert any("articles_recent" in str(tuple(row)) for row in plans)
