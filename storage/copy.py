@@ -41,6 +41,11 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
     ),
     ("article_tags", ("article_id", "key", "name"), "article_id, key"),
     (
+        "inline_results",
+        ("article_id", "language", "updated_at", "rendered_at", "result"),
+        "article_id, language",
+    ),
+    (
         "channels",
         (
             "id", "chat_id", "username", "title", "style", "paused", "discussion_chat_id",

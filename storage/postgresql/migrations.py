@@ -274,12 +274,28 @@ CREATE TABLE leases (
 CREATE INDEX leases_holder ON leases (holder);
 """
 
+_INLINE_RESULTS_V6: Final = """
+-- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
+-- as Bot API JSON text, per article and language of the asker. `updated_at` is the article
+-- version it shows (an edit makes it stale); `rendered_at` dates what else it shows (source
+-- name, related headlines), which is rendered again after a while. A cache: rows may go.
+CREATE TABLE inline_results (
+    article_id  BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    language    TEXT   NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    rendered_at BIGINT NOT NULL,
+    result      TEXT   NOT NULL,                   -- JSON object
+    PRIMARY KEY (article_id, language)
+);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
     _HEADLINE_TERMS_V3,
     _MINI_APP_V4,
     _LEASES_V5,
+    _INLINE_RESULTS_V6,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -385,6 +385,21 @@ CREATE TABLE leases (
 CREATE INDEX leases_holder ON leases (holder);
 """
 
+_INLINE_RESULTS_V16: Final = """
+-- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
+-- as Bot API JSON text, per article and language of the asker. `updated_at` is the article
+-- version it shows (an edit makes it stale); `rendered_at` dates what else it shows (source
+-- name, related headlines), which is rendered again after a while. A cache: rows may go.
+CREATE TABLE inline_results (
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    language    TEXT    NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    rendered_at INTEGER NOT NULL,
+    result      TEXT    NOT NULL,                  -- JSON object
+    PRIMARY KEY (article_id, language)
+);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -401,6 +416,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _SOURCE_SKIPPED_ENTRIES_V13,
     _MINI_APP_V14,
     _LEASES_V15,
+    _INLINE_RESULTS_V16,
 )
 """Forward migrations; the schema version is their count."""
 

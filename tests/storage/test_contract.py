@@ -19,7 +19,7 @@ from typing import Any, get_type_hints
 import pytest
 
 import storage.protocols as protocols
-from news.entities import AlertMatch, Article, Bookmark, ChannelStyle
+from news.entities import AlertMatch, Article, Bookmark, ChannelStyle, InlineRender
 from news.models import ArticleDraft
 from news.query import SearchQuery, parse_query
 from storage import Database
@@ -59,6 +59,7 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         SearchQuery: parse_query("harbour"),
         Path: Path("unused"),
         Bookmark: Bookmark(1, 1, NOW),
+        InlineRender: InlineRender(1, "en", NOW, NOW, "{}"),
     }
     if annotation in simple:
         return simple[annotation]
@@ -107,6 +108,7 @@ def test_the_contract_covers_every_repository() -> None:
         "users",
         "bookmarks",
         "shares",
+        "inline_results",
         "discussion",
         "follows",
         "alerts",
