@@ -34,12 +34,13 @@ from pathlib import Path
 
 import psutil
 
-from bench.inline_data import Dataset, dataset
+from bench.inline_data import Dataset, at_current_schema, dataset
 from bench.machine import load_line
 from bench.processes import emulator_process
 from bench.synth import PEOPLE, PLACES, TOPICS, vocabulary
 from emulator import EmulatorClient
 from storage import open_database
+from storage.sqlite.database import open_sqlite
 
 CACHE = Path(__file__).with_name(".cache")
 PAGE = 50
@@ -331,9 +332,11 @@ def e2e_texts(count: int) -> list[str]:
 async def end_to_end(data: Dataset, args: argparse.Namespace) -> dict[str, EndToEnd]:
     """newsbot (aiohttp layer) beside bare PTB bots (httpx layer) on the same emulator; the
     concurrent baseline first, as its throughput sets the offered rate (unless given)."""
-    async with await open_database(data.path) as db:  # no source may be fetched by the bot
+    async with await open_sqlite(data.path) as db:  # no source may be fetched by the bot
         for source in await db.sources.list():
             await db.sources.set_paused(source.id, True)
+        # Every run starts with no result rendered: the first round renders what it shows.
+        await db.session.execute("DELETE FROM inline_results")
     texts = e2e_texts(400)
     runs = [
         BotRun(BARE_CONCURRENT, "bare", None, "httpx"),
@@ -397,7 +400,7 @@ async def main_async(args: argparse.Namespace) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     print(load_line(), flush=True)
     for size in sizes:
-        data = await dataset(Path(args.cache), size)
+        data = await at_current_schema(await dataset(Path(args.cache), size))
         print_search(size, await search_only(data, args.per_kind))
         if not args.search_only:
             print_e2e(size, await end_to_end(data, args), args)

@@ -224,8 +224,8 @@ class InlineRender:
 
     article_id: int
     language: str
-    version: datetime
-    """The article's `updated_at` when it was rendered: an edit makes the render stale."""
+    version: ArticleVersion
+    """The article's version it shows: an edit makes the render stale."""
     rendered_at: datetime
     """What else it shows (source name, related headlines) is as of this time."""
     result: str
@@ -235,7 +235,7 @@ class InlineRender:
 class StoredRender:
     """An existing article's version and its kept inline result (None: none usable)."""
 
-    version: datetime
+    version: ArticleVersion
     result: str | None
 
 

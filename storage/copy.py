@@ -42,7 +42,7 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
     ("article_tags", ("article_id", "key", "name"), "article_id, key"),
     (
         "inline_results",
-        ("article_id", "language", "updated_at", "rendered_at", "result"),
+        ("article_id", "language", "updated_at", "content_hash", "rendered_at", "result"),
         "article_id, language",
     ),
     (

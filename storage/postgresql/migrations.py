@@ -276,13 +276,15 @@ CREATE INDEX leases_holder ON leases (holder);
 
 _INLINE_RESULTS_V6: Final = """
 -- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
--- as Bot API JSON text, per article and language of the asker. `updated_at` is the article
--- version it shows (an edit makes it stale); `rendered_at` dates what else it shows (source
--- name, related headlines), which is rendered again after a while. A cache: rows may go.
+-- as Bot API JSON text, per article and language of the asker. `updated_at` and
+-- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
+-- dates what else it shows (source name, related headlines), rendered again after a while.
+-- A cache: rows may go.
 CREATE TABLE inline_results (
     article_id  BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     language    TEXT   NOT NULL,
     updated_at  BIGINT NOT NULL,
+    content_hash TEXT   NOT NULL,
     rendered_at BIGINT NOT NULL,
     result      TEXT   NOT NULL,                   -- JSON object
     PRIMARY KEY (article_id, language)

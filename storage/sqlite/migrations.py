@@ -387,14 +387,16 @@ CREATE INDEX leases_holder ON leases (holder);
 
 _INLINE_RESULTS_V16: Final = """
 -- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
--- as Bot API JSON text, per article and language of the asker. `updated_at` is the article
--- version it shows (an edit makes it stale); `rendered_at` dates what else it shows (source
--- name, related headlines), which is rendered again after a while. A cache: rows may go.
+-- as Bot API JSON text, per article and language of the asker. `updated_at` and
+-- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
+-- dates what else it shows (source name, related headlines), rendered again after a while.
+-- A cache: rows may go.
 CREATE TABLE inline_results (
     article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     language    TEXT    NOT NULL,
     updated_at  INTEGER NOT NULL,
-    rendered_at INTEGER NOT NULL,
+    content_hash TEXT    NOT NULL,
+    rendered_at  INTEGER NOT NULL,
     result      TEXT    NOT NULL,                  -- JSON object
     PRIMARY KEY (article_id, language)
 );

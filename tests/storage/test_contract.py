@@ -19,7 +19,14 @@ from typing import Any, get_type_hints
 import pytest
 
 import storage.protocols as protocols
-from news.entities import AlertMatch, Article, Bookmark, ChannelStyle, InlineRender
+from news.entities import (
+    AlertMatch,
+    Article,
+    ArticleVersion,
+    Bookmark,
+    ChannelStyle,
+    InlineRender,
+)
 from news.models import ArticleDraft
 from news.query import SearchQuery, parse_query
 from storage import Database
@@ -59,7 +66,7 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         SearchQuery: parse_query("harbour"),
         Path: Path("unused"),
         Bookmark: Bookmark(1, 1, NOW),
-        InlineRender: InlineRender(1, "en", NOW, NOW, "{}"),
+        InlineRender: InlineRender(1, "en", ArticleVersion(NOW, "h"), NOW, "{}"),
     }
     if annotation in simple:
         return simple[annotation]
