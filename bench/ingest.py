@@ -2,11 +2,15 @@
 
     python -m bench.ingest --feeds 200 --items 500            # 100k entries
     python -m bench.ingest --feeds 200 --items 500 --vs-reader  # and `reader`, same run
+    python -m bench.ingest --feeds 200 --items 500 --postgresql --vs-reader  # all three
     python -m bench.ingest --corpus ../shared/corpus/feeds     # real feeds
 
-Prints entries/s, peak RSS and database size; with --vs-reader also reader's figures (its
-`update_feeds()` then `update_search()`, so both sides end searchable) and the ratio; the
-machine's load before and after. `--hog` runs both sides beside a busy-looping process.
+Prints entries/s, peak RSS and database size; with --postgresql also newsbot's cycle into
+a throwaway PostgreSQL cluster (tests/support/postgres.py: durability off, as a bench
+cluster; the same feeds, the same code) and the ratio PostgreSQL / SQLite; with --vs-reader
+also reader's figures (its `update_feeds()` then `update_search()`, so both sides end
+searchable) and the ratio of each newsbot engine to it; the machine's load before and
+after. `--hog` runs every side beside a busy-looping process.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.ops.settings import Settings
 from bot.services.ingest import Ingestor
 from news.fetch import Fetcher, FetchPolicy
 from storage import open_database
+from tests.support.postgres import running_cluster
 
 CACHE = Path(__file__).parent / ".cache"
 READER_VENV = CACHE / "reader-venv"
@@ -79,9 +84,9 @@ def peak_rss_mib() -> float:
 
 
 async def run_newsbot(
-    urls: list[str], db_path: Path, concurrency: int, workers: int
+    urls: list[str], db_path: Path | str, concurrency: int, workers: int
 ) -> dict[str, float]:
-    """One newsbot ingestion cycle over `urls` into a new database."""
+    """One newsbot ingestion cycle over `urls` into a new database (a file or a URL)."""
     policy = FetchPolicy(
         timeout_seconds=120,
         max_bytes=64 * 1024 * 1024,
@@ -108,11 +113,35 @@ async def run_newsbot(
             executor.shutdown()
     own = resource.getrusage(resource.RUSAGE_SELF)
     cpu = own.ru_utime + own.ru_stime
-    print(f"newsbot CPU in the main process (event loop + SQLite): {cpu:.1f}s")
+    print(f"newsbot CPU in the main process so far (event loop + storage): {cpu:.1f}s")
     if report.failed:
         failures = [o.error for o in report.outcomes if o.error][:3]
         print(f"newsbot: {report.failed} sources failed: {failures}", file=sys.stderr)
     return {"entries": float(report.entries), "stored": float(report.inserted), "seconds": seconds}
+
+
+async def run_newsbot_postgresql(urls: list[str], args: argparse.Namespace) -> float:
+    """The same cycle into a new database on a throwaway PostgreSQL cluster; print its
+    figures and return its entries/s."""
+    with running_cluster() as cluster:
+        print(f"PostgreSQL cluster started in {cluster.start_seconds:.1f}s", flush=True)
+        ours = await run_newsbot(urls, cluster.url("postgres"), args.concurrency, args.workers)
+        megabytes = await postgresql_megabytes(cluster.url("postgres"))
+    rate = ours["entries"] / ours["seconds"]
+    print(
+        f"newsbot on PostgreSQL: {int(ours['entries'])} entries ({int(ours['stored'])} "
+        f"stored) in {ours['seconds']:.2f}s = {rate:,.0f} entries/s; database {megabytes:.1f} MB"
+    )
+    return rate
+
+
+async def postgresql_megabytes(url: str) -> float:
+    """The size of a PostgreSQL database, in MB."""
+    async with await open_database(url) as db:
+        row = await db.session.fetchone(  # type: ignore[attr-defined]
+            "SELECT pg_database_size(current_database()) AS size"
+        )
+    return int(row["size"]) / 1e6
 
 
 def ensure_reader_venv() -> Path:
@@ -175,6 +204,10 @@ async def main_async(args: argparse.Namespace) -> None:
                 f"{ours['seconds']:.2f}s = {ours_rate:,.0f} entries/s; "
                 f"peak RSS {peak_rss_mib():.0f} MiB; database {db_mb:.1f} MB"
             )
+            pg_rate = None
+            if args.postgresql:
+                pg_rate = await run_newsbot_postgresql(urls, args)
+                print(f"ratio newsbot PostgreSQL/SQLite: {pg_rate / ours_rate:.2f}x")
             if args.vs_reader:
                 theirs = await asyncio.to_thread(run_reader, urls, workdir, args.concurrency)
                 rate = theirs["entries"] / theirs["total_seconds"]
@@ -185,6 +218,11 @@ async def main_async(args: argparse.Namespace) -> None:
                     f"{theirs['total_seconds']:.2f}s = {rate:,.0f} entries/s"
                 )
                 print(f"ratio newsbot/reader (end to end): {ours_rate / rate:.1f}x")
+                if pg_rate is not None:
+                    print(
+                        f"ratio newsbot PostgreSQL/reader (end to end): {pg_rate / rate:.1f}x "
+                        "(target >= 3x)"
+                    )
     print(load_line())
 
 
@@ -200,6 +238,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--cache", default=str(CACHE), help="where generated feeds are kept")
     parser.add_argument("--vs-reader", action="store_true", help="also run `reader`, same feeds")
+    parser.add_argument(
+        "--postgresql", action="store_true", help="also newsbot on a throwaway PostgreSQL"
+    )
     parser.add_argument("--hog", action="store_true", help="run beside a busy-looping process")
     args = parser.parse_args(argv)
     if args.hog:

@@ -42,7 +42,9 @@ from news.entities import (
     OutboxItem,
     OutboxState,
     PostedAs,
+    QuietHours,
     Route,
+    RouteOptions,
     SearchHit,
     Source,
     StoredRender,
@@ -207,6 +209,10 @@ class ArticleRepository(Protocol):
         """Return the articles of one story, earliest first."""
         ...
 
+    async def latest_of_source(self, source_id: int) -> Article | None:
+        """Return the source's newest article (by story time), or None when it has none."""
+        ...
+
     async def earlier_in_stories(
         self, articles: Sequence[Article], limit: int
     ) -> dict[int, builtins.list[Article]]:
@@ -289,6 +295,33 @@ class ChannelRepository(Protocol):
     ) -> Route:
         """Send the source's articles to the channel (replacing the filters of an existing
         route); `NotFoundError` if either does not exist."""
+        ...
+
+    async def set_schedule(
+        self, channel_id: int, *, timezone: str | None, quiet_hours: QuietHours | None
+    ) -> Channel:
+        """Store the channel's time zone (None: UTC) and quiet hours (None: none)."""
+        ...
+
+    async def get_route(self, route_id: int) -> Route:
+        """Return the route with this id; `NotFoundError` if there is none."""
+        ...
+
+    async def find_route(self, source_id: int, channel_id: int) -> Route | None:
+        """Return the route from a source to a channel, or None."""
+        ...
+
+    async def list_routes(self) -> builtins.list[Route]:
+        """Return every route, by id."""
+        ...
+
+    async def set_route_options(self, route_id: int, options: RouteOptions) -> Route:
+        """Replace a route's options (and forget a lost topic); `NotFoundError` if missing."""
+        ...
+
+    async def mark_topic_lost(self, route_id: int, error: str) -> bool:
+        """Record that the route's topic is closed or gone; return True only the first
+        time (until its options are set again), so that admins are told once."""
         ...
 
     async def unroute(self, source_id: int, channel_id: int) -> bool:

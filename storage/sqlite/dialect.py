@@ -58,6 +58,22 @@ class SQLiteDialect:
     async def snapshot(self, session: Session) -> None:
         del session  # BEGIN IMMEDIATE already holds every writer off until the end
 
+    async def before_copy(self, session: Session, tables: Sequence[str]) -> None:
+        del session, tables  # one writer, no per-row index work worth setting aside
+
+    async def insert_rows(
+        self,
+        session: Session,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        statement = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        await session.executemany(statement, rows)
+
     async def after_copy(self, session: Session) -> None:
         # AUTOINCREMENT keeps its sequence by itself; the external-content indexes do not.
         for index in ("articles_fts", "headlines_fts"):

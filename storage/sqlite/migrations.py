@@ -385,7 +385,41 @@ CREATE TABLE leases (
 CREATE INDEX leases_holder ON leases (holder);
 """
 
-_INLINE_RESULTS_V16: Final = """
+_ROUTE_OPTIONS_V16: Final = """
+-- Routes get a stable id (shown by `routes list`, named by `routes set ID`) and their
+-- options; channels get quiet hours. SQLite cannot add a primary key to a table, so
+-- `routes` is rebuilt (nothing references it); existing routes are numbered by age.
+CREATE TABLE routes_v16 (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: admins name it
+    source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    channel_id    INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    include_words TEXT    NOT NULL DEFAULT '[]',
+    exclude_words TEXT    NOT NULL DEFAULT '[]',
+    tags          TEXT    NOT NULL DEFAULT '[]',    -- normalised tag keys
+    created_at    INTEGER NOT NULL,
+    template      TEXT,                             -- NULL: the channel style's layout
+    link_preview  TEXT    CHECK (link_preview IN ('off', 'on', 'large')),  -- NULL: style's
+    silent        INTEGER NOT NULL DEFAULT 0 CHECK (silent IN (0, 1)),  -- no notification
+    topic_id      INTEGER,                          -- forum topic (message_thread_id)
+    topic_name    TEXT,
+    topic_error   TEXT,                             -- the topic closed or gone: why
+    UNIQUE (source_id, channel_id)
+);
+INSERT INTO routes_v16 (source_id, channel_id, include_words, exclude_words, tags, created_at)
+SELECT source_id, channel_id, include_words, exclude_words, tags, created_at FROM routes
+ORDER BY created_at, source_id, channel_id;
+DROP TABLE routes;
+ALTER TABLE routes_v16 RENAME TO routes;
+CREATE INDEX routes_channel ON routes (channel_id);
+
+-- Quiet hours: whole local hours [start, end) in the channel's IANA time zone (NULL: UTC)
+-- when its posts wait in the outbox; both NULL: none.
+ALTER TABLE channels ADD COLUMN timezone TEXT;
+ALTER TABLE channels ADD COLUMN quiet_start INTEGER CHECK (quiet_start BETWEEN 0 AND 23);
+ALTER TABLE channels ADD COLUMN quiet_end INTEGER CHECK (quiet_end BETWEEN 0 AND 23);
+"""
+
+_INLINE_RESULTS_V17: Final = """
 -- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
 -- as Bot API JSON text, per article and language of the asker. `updated_at` and
 -- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
@@ -418,7 +452,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _SOURCE_SKIPPED_ENTRIES_V13,
     _MINI_APP_V14,
     _LEASES_V15,
-    _INLINE_RESULTS_V16,
+    _ROUTE_OPTIONS_V16,
+    _INLINE_RESULTS_V17,
 )
 """Forward migrations; the schema version is their count."""
 

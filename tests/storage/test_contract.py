@@ -26,6 +26,9 @@ from news.entities import (
     Bookmark,
     ChannelStyle,
     InlineRender,
+    LinkPreview,
+    QuietHours,
+    RouteOptions,
 )
 from news.models import ArticleDraft
 from news.query import SearchQuery, parse_query
@@ -66,6 +69,8 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         SearchQuery: parse_query("harbour"),
         Path: Path("unused"),
         Bookmark: Bookmark(1, 1, NOW),
+        QuietHours: QuietHours(23, 7),
+        RouteOptions: RouteOptions(link_preview=LinkPreview.LARGE, silent=True),
         InlineRender: InlineRender(1, "en", ArticleVersion(NOW, "h"), NOW, "{}"),
     }
     if annotation in simple:
