@@ -38,6 +38,7 @@ from news.entities import (
     ChannelStyle,
     Follow,
     FollowAdded,
+    InlineRender,
     OutboxItem,
     OutboxState,
     PostedAs,
@@ -46,6 +47,7 @@ from news.entities import (
     RouteOptions,
     SearchHit,
     Source,
+    StoredRender,
     TrendingStory,
     UpsertResult,
     User,
@@ -586,6 +588,25 @@ class ShareRepository(Protocol):
         ...
 
 
+class InlineResultRepository(Protocol):
+    """Inline results rendered once per article version and language, kept beside the
+    articles (`InlineRender`): an inline page reads them with its articles' versions."""
+
+    async def page(
+        self, article_ids: Sequence[int], language: str, *, rendered_since: datetime
+    ) -> dict[int, StoredRender]:
+        """Return each existing article's version and its kept result in `language`, if
+        one of that version was rendered at or after `rendered_since` (else None);
+        articles that do not exist are left out. One query for the whole page."""
+        ...
+
+    async def store(self, renders: Sequence[InlineRender]) -> None:
+        """Keep rendered results, replacing older ones of the same article and language;
+        a render of a version that is no longer the article's (edited or deleted since) is
+        dropped."""
+        ...
+
+
 class DiscussionRepository(Protocol):
     """Comment threads under channel posts in linked discussion groups, and their comments."""
 
@@ -949,6 +970,7 @@ class Database(Protocol):
     users: UserRepository
     bookmarks: BookmarkRepository
     shares: ShareRepository
+    inline_results: InlineResultRepository
     discussion: DiscussionRepository
     follows: FollowRepository
     alerts: AlertRepository

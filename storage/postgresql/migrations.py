@@ -317,6 +317,23 @@ ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
 CREATE INDEX articles_search ON articles USING gin (search);
 """
 
+_INLINE_RESULTS_V9: Final = """
+-- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
+-- as Bot API JSON text, per article and language of the asker. `updated_at` and
+-- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
+-- dates what else it shows (source name, related headlines), rendered again after a while.
+-- A cache: rows may go.
+CREATE TABLE inline_results (
+    article_id  BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    language    TEXT   NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    content_hash TEXT   NOT NULL,
+    rendered_at BIGINT NOT NULL,
+    result      TEXT   NOT NULL,                   -- JSON object
+    PRIMARY KEY (article_id, language)
+);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
@@ -326,6 +343,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _ROUTE_OPTIONS_V6,
     _ALBUMS_V7,
     _SEARCH_BODY_HEAD_V8,
+    _INLINE_RESULTS_V9,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 
