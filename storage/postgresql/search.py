@@ -142,21 +142,22 @@ async def _ranked(
 ) -> list[tuple[int, float]]:
     """Return the best text matches passing the filters, by score (see the module doc)."""
     conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
+    # Each pool carries story_at, so the score needs no second visit of the articles.
     pool = (
-        "SELECT a.id FROM articles AS a WHERE a.search @@ {query} "
+        "SELECT a.id, a.story_at FROM articles AS a WHERE a.search @@ {query} "
         f"{conditions} ORDER BY a.id DESC LIMIT :pool"
     )
     rows = await session.fetchall(
         f"WITH anywhere AS ({pool.format(query=_QUERY.format(name='match'))}), "
         f"in_title AS ({pool.format(query=_QUERY.format(name='title_match'))}), "
         f"in_tags AS ({pool.format(query=_QUERY.format(name='tags_match'))}), "
-        "candidates AS (SELECT id FROM anywhere UNION SELECT id FROM in_title "
-        "UNION SELECT id FROM in_tags) "
-        f"SELECT c.id AS id, (1.0 + {TITLE_WEIGHT} * CAST(c.id IN (SELECT id FROM in_title) "
-        f"AS integer) + {TAGS_WEIGHT} * CAST(c.id IN (SELECT id FROM in_tags) AS integer)) "
+        "candidates AS (SELECT id, story_at FROM anywhere UNION SELECT id, story_at FROM in_title "
+        "UNION SELECT id, story_at FROM in_tags) "
+        f"SELECT a.id AS id, (1.0 + {TITLE_WEIGHT} * CAST(a.id IN (SELECT id FROM in_title) "
+        f"AS integer) + {TAGS_WEIGHT} * CAST(a.id IN (SELECT id FROM in_tags) AS integer)) "
         f"* {_RECENCY} AS score "
-        "FROM candidates AS c JOIN articles AS a ON a.id = c.id "
-        "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset",
+        "FROM candidates AS a "
+        "ORDER BY score DESC, a.id DESC LIMIT :limit OFFSET :offset",
         parameters,
     )
     return [(row["id"], float(row["score"])) for row in rows]
