@@ -142,6 +142,8 @@ class Message:
     edit_date: int | None = None
     deleted: bool = False
     history: list[MessageVersion] = field(default_factory=list)
+    reactions: dict[str, int] = field(default_factory=dict)
+    """Anonymous reaction totals (channel posts): emoji, `custom:<id>` or `paid` → count."""
 
     def remember_version(self) -> None:
         """Push the current content onto the history before an edit."""

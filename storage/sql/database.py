@@ -15,10 +15,12 @@ from storage.protocols import (
     ArticleRepository,
     BookmarkRepository,
     ChannelRepository,
+    DigestRepository,
     DiscussionRepository,
     FollowRepository,
     LeaseRepository,
     OutboxRepository,
+    ReactionRepository,
     RelatedRepository,
     SearchRepository,
     ShareRepository,
@@ -31,10 +33,12 @@ from storage.sql.alerts import SQLAlertRepository
 from storage.sql.articles import SQLArticleRepository
 from storage.sql.bookmarks import SQLBookmarkRepository
 from storage.sql.channels import SQLChannelRepository
+from storage.sql.digests import SQLDigestRepository
 from storage.sql.discussion import SQLDiscussionRepository
 from storage.sql.follows import SQLFollowRepository
 from storage.sql.leases import SQLLeaseRepository
 from storage.sql.outbox import SQLOutboxRepository
+from storage.sql.reactions import SQLReactionRepository
 from storage.sql.shares import SQLShareRepository
 from storage.sql.sources import SQLSourceRepository
 from storage.sql.trending import SQLTrendingRepository
@@ -63,6 +67,8 @@ class SQLDatabase:
         self.users: UserRepository = SQLUserRepository(session)
         self.bookmarks: BookmarkRepository = SQLBookmarkRepository(session)
         self.shares: ShareRepository = SQLShareRepository(session)
+        self.reactions: ReactionRepository = SQLReactionRepository(session)
+        self.digests: DigestRepository = SQLDigestRepository(session)
         self.discussion: DiscussionRepository = SQLDiscussionRepository(session)
         self.follows: FollowRepository = SQLFollowRepository(session)
         self.leases: LeaseRepository = SQLLeaseRepository(session)

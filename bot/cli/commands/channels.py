@@ -11,6 +11,11 @@ from telegram.error import TelegramError
 
 from bot.app.store import database
 from bot.cli.commands.base import CommandError
+from bot.cli.commands.channel_digest import (
+    apply_digest_options,
+    describe_digest,
+    digest_options,
+)
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.delivery.channel_check import (
     ChannelCheckError,
@@ -111,13 +116,24 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
         print("no channels yet: newsbot channels add @name")
         return 0
     print_table(
-        ("ID", "STATE", "STYLE", "DISCUSSION", "PENDING", "ROUTES", "CHAT ID", "CHANNEL"),
+        (
+            "ID",
+            "STATE",
+            "STYLE",
+            "DISCUSSION",
+            "DIGEST",
+            "PENDING",
+            "ROUTES",
+            "CHAT ID",
+            "CHANNEL",
+        ),
         (
             (
                 c.id,
                 "paused" if c.paused else "active",
                 c.style,
                 "on" if c.discussion_replies else "off",
+                describe_digest(c),
                 pending[c.id],
                 routes[c.id],
                 c.chat_id,
@@ -135,12 +151,24 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
-    """Change a channel's settings (discussion replies on or off)."""
+    """Change a channel's settings: discussion replies, daily digest, time zone."""
+    digest = digest_options(args)
+    if args.discussion is None and not digest.any:
+        raise CommandError(
+            "nothing to change: give --discussion on|off, --digest-hour H, --digest off, "
+            "--timezone TZ or --digest-language LANG"
+        )
     async with database(settings) as db:
         channel = await find_channel(db, args.channel)
-        channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
-    state = "on" if channel.discussion_replies else "off"
-    print(f"channel {channel.id} {channel_label(channel)}: discussion replies {state}")
+        if args.discussion is not None:
+            channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
+        channel = await apply_digest_options(db, channel, digest)
+    said = []
+    if args.discussion is not None:
+        said.append(f"discussion replies {'on' if channel.discussion_replies else 'off'}")
+    if digest.any:
+        said.append(f"daily digest {describe_digest(channel)}")
+    print(f"channel {channel.id} {channel_label(channel)}: {', '.join(said)}")
     return 0
 
 

@@ -34,8 +34,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     change.add_argument(
         "--discussion",
         choices=ON_OFF,
-        required=True,
         help="reply with related coverage under posts in the linked discussion group",
+    )
+    change.add_argument(
+        "--digest-hour",
+        type=int,
+        metavar="H",
+        help="post a daily digest of the day's top stories at this local hour (0-23)",
+    )
+    change.add_argument("--digest", choices=("off",), help="off: no daily digest")
+    change.add_argument(
+        "--timezone", metavar="TZ", help="the channel's IANA time zone (Europe/Berlin; UTC)"
+    )
+    change.add_argument(
+        "--digest-language", metavar="LANG", help="the digest heading's language (en, ru)"
     )
     change.set_defaults(handler=command("channels", "set_channel"))
 
