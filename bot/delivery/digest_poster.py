@@ -90,6 +90,11 @@ class DigestPoster:
         except TelegramError as error:
             await self._record_failure(channel, post, classify_error(error))
             return True
+        except Exception as error:  # not Telegram's answer: the outcome is unknown
+            log.exception("digest_send_crashed", extra=fields)
+            failure = SendFailure(FailureKind.UNCERTAIN, f"internal error: {error!r}")
+            await self._record_failure(channel, post, failure)
+            return True
         await self._db.digests.mark_sent(
             channel.id, post.day, message_id=message.message_id, sent_at=self._clock()
         )
