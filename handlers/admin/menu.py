@@ -23,6 +23,7 @@ ADMIN_COMMANDS: Final = (
     ("removesource", N_("Remove a source and its articles: /removesource ID")),
     ("channels", N_("Channels: state, sources, posts")),
     ("addchannel", N_("Post to a channel: /addchannel @channel")),
+    ("digest", N_("A channel's daily digest: /digest @channel 18 Europe/Berlin")),
     ("stats", N_("Counts and recent errors")),
 )
 """The admin commands in the menu, after everyone's commands."""

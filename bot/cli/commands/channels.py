@@ -11,11 +11,7 @@ from telegram.error import TelegramError
 
 from bot.app.store import database
 from bot.cli.commands.base import CommandError
-from bot.cli.commands.channel_digest import (
-    apply_digest_options,
-    describe_digest,
-    digest_options,
-)
+from bot.cli.commands.channel_digest import digest_options
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.delivery.channel_check import (
     ChannelCheckError,
@@ -24,6 +20,7 @@ from bot.delivery.channel_check import (
     unreachable,
 )
 from bot.ops.settings import Settings
+from bot.services.digest_settings import apply_digest_changes, describe_digest
 from news.entities import Channel, ChannelStyle
 from storage import Database
 from storage.errors import NotFoundError
@@ -162,7 +159,7 @@ async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
         channel = await find_channel(db, args.channel)
         if args.discussion is not None:
             channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
-        channel = await apply_digest_options(db, channel, digest)
+        channel = await apply_digest_changes(db, channel, digest)
     said = []
     if args.discussion is not None:
         said.append(f"discussion replies {'on' if channel.discussion_replies else 'off'}")

@@ -60,10 +60,10 @@ async def test_set_the_digest_hour_time_zone_and_language_then_off(capsys, datab
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        (["--digest-hour", "24"], "--digest-hour is an hour 0-23, not 24"),
+        (["--digest-hour", "24"], "The digest hour is a whole hour 0-23, not 24"),
         (["--digest-hour", "7", "--digest", "off"], "either --digest-hour H or --digest off"),
-        (["--timezone", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
-        (["--digest-language", "tlh"], "no texts in language 'tlh'"),
+        (["--timezone", "Mars/Olympus"], "Unknown time zone 'Mars/Olympus'"),
+        (["--digest-language", "tlh"], "No texts in language 'tlh': use one of en, ru"),
         ([], "nothing to change"),
     ],
 )
