@@ -208,6 +208,10 @@ class ArticleRepository(Protocol):
         """Return the articles of one story, earliest first."""
         ...
 
+    async def latest_of_source(self, source_id: int) -> Article | None:
+        """Return the source's newest article (by story time), or None when it has none."""
+        ...
+
     async def earlier_in_stories(
         self, articles: Sequence[Article], limit: int
     ) -> dict[int, builtins.list[Article]]:

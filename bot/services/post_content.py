@@ -58,6 +58,7 @@ def _content(article: Article, earlier: list[Article], names: dict[int, str]) ->
         tags=article.tags,
         image_url=article.image_url,
         related=related_links(article, earlier, names),
+        author=article.author,
     )
 
 

@@ -36,6 +36,8 @@ def post_digest(post: RenderedPost, kind: PostedAs) -> str:
     parts = [kind.value, post.text, repr(post.buttons)]
     if kind is PostedAs.TEXT:
         parts += [post.link_preview_url or "", str(post.prefer_large_media)]
+        if post.show_above:  # only when set: digests of posts sent before are unchanged
+            parts.append("above")
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -49,15 +51,24 @@ def link_preview(post: RenderedPost) -> LinkPreviewOptions:
     if post.link_preview_url is None:
         return LinkPreviewOptions(is_disabled=True)
     return LinkPreviewOptions(
-        url=post.link_preview_url, prefer_large_media=post.prefer_large_media or None
+        url=post.link_preview_url,
+        prefer_large_media=post.prefer_large_media or None,
+        show_above_text=post.show_above or None,
     )
 
 
 async def send_post(
-    bot: Bot, chat_id: int, post: RenderedPost, *, answer_timeout: float
+    bot: Bot,
+    chat_id: int,
+    post: RenderedPost,
+    *,
+    answer_timeout: float,
+    silent: bool = False,
+    thread_id: int | None = None,
 ) -> SentPost:
-    """Send a rendered post (a photo with its caption, or a text message) to a chat,
-    waiting up to `answer_timeout` seconds for Telegram's answer."""
+    """Send a rendered post (a photo with its caption, or a text message) to a chat (in a
+    forum topic when `thread_id`, without a notification when `silent`), waiting up to
+    `answer_timeout` seconds for Telegram's answer."""
     kind = posted_as(post)
     if kind is PostedAs.CAPTION:
         assert post.photo_url is not None  # render_post gives the photo style only with one
@@ -69,6 +80,8 @@ async def send_post(
             reply_markup=inline_markup(post.buttons),
             read_timeout=answer_timeout,
             write_timeout=answer_timeout,
+            message_thread_id=thread_id,
+            disable_notification=silent or None,
         )
     else:
         message = await bot.send_message(
@@ -79,6 +92,8 @@ async def send_post(
             reply_markup=inline_markup(post.buttons),
             read_timeout=answer_timeout,
             write_timeout=answer_timeout,
+            message_thread_id=thread_id,
+            disable_notification=silent or None,
         )
     return SentPost(message.message_id, kind, post_digest(post, kind))
 

@@ -9,6 +9,7 @@ from emulator.access import bot_can_read, check_can_send, resolve_chat
 from emulator.core import Emulator
 from emulator.delivery import publish_channel_post
 from emulator.errors import bad_request
+from emulator.forums import check_thread
 from emulator.markup import check_markup_for_chat, parse_reply_markup
 from emulator.media import document_from_param, photo_from_param
 from emulator.methods.base import Handler, ReplyTarget, file_param, reply_target, target_chat
@@ -38,8 +39,9 @@ def post_bot_message(
     emu: Emulator, chat: Chat, params: Params, reply: ReplyTarget, **content: Any
 ) -> Message:
     """Count the message against flood limits, store it, and run channel side effects."""
-    emu.flood.admit(chat.id, private=chat.type == "private")
     world = emu.world
+    check_thread(world, chat, reply.thread_id)
+    emu.flood.admit(chat.id, private=chat.type == "private")
     sender: dict[str, Any] = (
         {"sender_chat_id": chat.id} if chat.type == "channel" else {"from_user_id": world.bot.id}
     )
@@ -49,6 +51,7 @@ def post_bot_message(
         reply_to_message_id=reply.message_id,
         message_thread_id=reply.thread_id,
         has_protected_content=params.flag("protect_content"),
+        disable_notification=params.flag("disable_notification"),
         **sender,
         **content,
     )
@@ -67,7 +70,18 @@ async def send_message(emu: Emulator, params: Params) -> object:
     check_can_send(emu.world, chat)
     check_markup_for_chat(markup, chat.type)
     reply = reply_target(emu, chat, params)
-    message = post_bot_message(emu, chat, params, reply, text=text, reply_markup=markup)
+    preview = params.json_value(
+        "link_preview_options", error="can't parse link preview options JSON object"
+    )
+    message = post_bot_message(
+        emu,
+        chat,
+        params,
+        reply,
+        text=text,
+        reply_markup=markup,
+        link_preview_options=preview if isinstance(preview, dict) else None,
+    )
     return message_json(emu.world, message)
 
 

@@ -82,6 +82,8 @@ class PostContent:
     image_url: str | None = None
     related: tuple[RelatedLink, ...] = ()
     """Earlier related articles, newest first; the first two are shown."""
+    author: str | None = None
+    """The article's author, when the feed names one (route templates can show it)."""
 
     def __post_init__(self) -> None:
         """Refuse an invalid article id or a naive publication time."""
@@ -111,6 +113,8 @@ class RenderedPost:
     """Ask for the large version of the preview's media."""
     buttons: Keyboard
     """Rows of inline buttons: Save and Share."""
+    show_above: bool = False
+    """Show the link preview above the text (a route's `large` preview)."""
 
     @property
     def disable_link_preview(self) -> bool:
@@ -263,14 +267,14 @@ def _full_layout(content: PostContent, lede_units: int) -> _Layout:
     meta = " · ".join(part for part in (source, when) if part)
     return _Layout(
         title=_title_part(content),
-        lede=_Part(_lede(content.summary, lede_units)),
+        lede=_Part(post_lede(content.summary, lede_units)),
         meta=_Part(meta),
         tags=[_Part(tag) for tag in hashtags(content.tags)],
         related=_related_parts(content.related),
     )
 
 
-def _lede(summary: str, units: int) -> str:
+def post_lede(summary: str, units: int) -> str:
     """Return the cleaned lede cut to `units`, cleaning only the start of a long summary."""
     # Cleaning only collapses whitespace, so the cleaned start of the text is the start of
     # the cleaned text; it is enough when it reaches past the cut (the character after the

@@ -435,6 +435,14 @@ class SQLArticleRepository:
         )
         return [article_from_row(row) for row in rows]
 
+    async def latest_of_source(self, source_id: int) -> Article | None:
+        row = await self._session.fetchone(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE source_id = :source_id "
+            "ORDER BY story_at DESC, id DESC LIMIT 1",
+            {"source_id": source_id},
+        )
+        return None if row is None else article_from_row(row)
+
     async def earlier_in_stories(
         self, articles: Sequence[Article], limit: int
     ) -> dict[int, list[Article]]:

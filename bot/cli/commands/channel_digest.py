@@ -1,5 +1,6 @@
-"""`newsbot channels set … --digest-hour H --timezone TZ --digest off --digest-language L`:
-the daily digest's options read and checked before anything is stored."""
+"""`newsbot channels set … --digest-hour H | --digest off, --digest-language L`: the daily
+digest's options read and checked before anything is stored (the time zone is the channel's,
+`--timezone`, shared with its quiet hours)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from bot.services.digest_settings import (
     Unset,
     checked_hour,
     checked_language,
-    checked_timezone,
 )
 
 
@@ -27,10 +27,9 @@ def digest_options(args: argparse.Namespace) -> DigestChanges:
             hour = None
         elif args.digest_hour is not None:
             hour = checked_hour(args.digest_hour)
-        timezone = UNSET if args.timezone is None else checked_timezone(args.timezone)
         language = (
             UNSET if args.digest_language is None else checked_language(args.digest_language)
         )
     except DigestSettingError as exc:
         raise CommandError(str(exc)) from None
-    return DigestChanges(hour, timezone, language)
+    return DigestChanges(hour, UNSET, language)

@@ -22,6 +22,7 @@ from bot.delivery.channel_check import (
 from bot.ops.settings import Settings
 from bot.services.digest_settings import apply_digest_changes, describe_digest
 from news.entities import Channel, ChannelStyle
+from news.quiet import check_timezone, parse_quiet_hours
 from storage import Database
 from storage.errors import NotFoundError
 
@@ -118,6 +119,7 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
             "STATE",
             "STYLE",
             "DISCUSSION",
+            "QUIET",
             "DIGEST",
             "PENDING",
             "ROUTES",
@@ -130,6 +132,7 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
                 "paused" if c.paused else "active",
                 c.style,
                 "on" if c.discussion_replies else "off",
+                "-" if c.quiet_hours is None else f"{c.quiet_hours} {c.timezone or 'UTC'}",
                 describe_digest(c),
                 pending[c.id],
                 routes[c.id],
@@ -148,25 +151,48 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
-    """Change a channel's settings: discussion replies, daily digest, time zone."""
+    """Change a channel's settings: discussion replies, time zone, quiet hours, daily digest."""
     digest = digest_options(args)
-    if args.discussion is None and not digest.any:
+    schedule = args.timezone is not None or args.quiet_hours is not None
+    if args.discussion is None and not schedule and not digest.any:
         raise CommandError(
-            "nothing to change: give --discussion on|off, --digest-hour H, --digest off, "
-            "--timezone TZ or --digest-language LANG"
+            "nothing to change: give --discussion, --timezone, --quiet-hours, --digest-hour, "
+            "--digest off or --digest-language"
         )
+    try:
+        timezone = None if args.timezone is None else check_timezone(args.timezone)
+        quiet = args.quiet_hours
+        hours = None if quiet in (None, "none") else parse_quiet_hours(quiet)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     async with database(settings) as db:
         channel = await find_channel(db, args.channel)
         if args.discussion is not None:
             channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
+        if schedule:
+            channel = await db.channels.set_schedule(
+                channel.id,
+                timezone=timezone if timezone is not None else channel.timezone,
+                quiet_hours=channel.quiet_hours if quiet is None else hours,
+            )
         channel = await apply_digest_changes(db, channel, digest)
     said = []
     if args.discussion is not None:
         said.append(f"discussion replies {'on' if channel.discussion_replies else 'off'}")
+    if schedule:
+        said.append(describe_schedule(channel))
     if digest.any:
         said.append(f"daily digest {describe_digest(channel)}")
-    print(f"channel {channel.id} {channel_label(channel)}: {', '.join(said)}")
+    print(f"channel {channel.id} {channel_label(channel)}: {'; '.join(said)}")
     return 0
+
+
+def describe_schedule(channel: Channel) -> str:
+    """Return a channel's quiet hours in words."""
+    zone = channel.timezone or "UTC"
+    if channel.quiet_hours is None:
+        return f"no quiet hours ({zone})"
+    return f"quiet hours {channel.quiet_hours} {zone}"
 
 
 async def remove_channel(settings: Settings, args: argparse.Namespace) -> int:

@@ -40,14 +40,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--digest-hour",
         type=int,
         metavar="H",
-        help="post a daily digest of the day's top stories at this local hour (0-23)",
+        help="post a daily digest of the day's top stories at this local hour (0-23) in the "
+        "channel's time zone",
     )
     change.add_argument("--digest", choices=("off",), help="off: no daily digest")
     change.add_argument(
-        "--timezone", metavar="TZ", help="the channel's IANA time zone (Europe/Berlin; UTC)"
+        "--digest-language", metavar="LANG", help="the digest heading's language (en, ru)"
     )
     change.add_argument(
-        "--digest-language", metavar="LANG", help="the digest heading's language (en, ru)"
+        "--timezone",
+        metavar="ZONE",
+        help="the channel's IANA time zone for its quiet hours and digest, like Europe/Berlin "
+        "(default UTC)",
+    )
+    change.add_argument(
+        "--quiet-hours",
+        metavar="START-END",
+        help="local hours when posts wait in the queue, like 23-07 (they then go out "
+        "paced); none to post at any hour",
     )
     change.set_defaults(handler=command("channels", "set_channel"))
 

@@ -1,4 +1,4 @@
-"""`newsbot channels set CHANNEL --digest-hour H --timezone TZ --digest-language L`,
+"""`newsbot channels set CHANNEL --digest-hour H [--timezone TZ] --digest-language L`,
 `--digest off`, one clear line for a wrong value, and the DIGEST column of the list."""
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ async def test_set_the_digest_hour_time_zone_and_language_then_off(capsys, datab
         "ru",
     )
     assert code == 0
-    assert out.strip() == "channel 1 @harbour_all: daily digest 18:00 Europe/Berlin (ru)"
+    assert out.strip() == (
+        "channel 1 @harbour_all: no quiet hours (Europe/Berlin); "
+        "daily digest 18:00 Europe/Berlin (ru)"
+    )
     code, out, _ = await cli(capsys, "channels", "list")
     header, first, second = out.splitlines()
     column = header.split().index("DIGEST")
@@ -62,7 +65,7 @@ async def test_set_the_digest_hour_time_zone_and_language_then_off(capsys, datab
     [
         (["--digest-hour", "24"], "The digest hour is a whole hour 0-23, not 24"),
         (["--digest-hour", "7", "--digest", "off"], "either --digest-hour H or --digest off"),
-        (["--timezone", "Mars/Olympus"], "Unknown time zone 'Mars/Olympus'"),
+        (["--timezone", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
         (["--digest-language", "tlh"], "No texts in language 'tlh': use one of en, ru"),
         ([], "nothing to change"),
     ],
