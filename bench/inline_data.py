@@ -9,8 +9,10 @@ few seconds over the weeks before `NEWEST` (1M articles span ~45 days).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,7 @@ from bench.synth import PEOPLE, PLACES, TOPICS, ArticleFactory
 from news.dedupe import content_hash, simhash
 from news.models import ArticleDraft
 from storage.sqlite.database import SQLiteDatabase, open_sqlite
+from storage.sqlite.migrations import SCHEMA_VERSION
 
 NEWEST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SECONDS_APART = 4
@@ -109,6 +112,31 @@ async def dataset(cache: Path, total: int) -> Dataset:
             await db.close()
         os.replace(partial, path)
     return Dataset(path=path, articles=total)
+
+
+async def at_current_schema(data: Dataset) -> Dataset:
+    """Return the data set at this code's schema version: the cached file itself when it is
+    current, else a copy of it beside it (made once, then migrated when opened), so that the
+    cached file stays readable by the code that generated it."""
+    path = await asyncio.to_thread(_current_copy, data.path)
+    return Dataset(path=path, articles=data.articles)
+
+
+def _current_copy(path: Path) -> Path:
+    """Return `path`, or a copy of it named by schema version when its schema is older."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
+        version = source.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return path
+        copy = path.with_name(f"{path.stem}-schema{SCHEMA_VERSION}.sqlite3")
+        if copy.exists():
+            return copy
+        print(f"copying {path.name} to {copy.name} (schema {version} -> {SCHEMA_VERSION})")
+        partial = copy.with_suffix(".partial")
+        with contextlib.closing(sqlite3.connect(partial)) as target:
+            source.backup(target)
+        os.replace(partial, copy)
+        return copy
 
 
 def _prepare_cache(path: Path, partial: Path) -> bool:

@@ -144,6 +144,18 @@ class MessageView:
         return [b["callback_data"] for row in self.buttons for b in row if "callback_data" in b]
 
     @property
+    def media_group_id(self) -> str | None:
+        """Return the album the message belongs to (None outside an album)."""
+        value = self.raw.get("media_group_id")
+        return None if value is None else str(value)
+
+    @property
+    def photo_url(self) -> str | None:
+        """Return the URL the message's photo was sent by (None without one, or uploaded)."""
+        value = self.raw.get("photo_url")
+        return None if value is None else str(value)
+
+    @property
     def entity_types(self) -> list[str]:
         """Return the types of the text's (or caption's) entities in order."""
         return [entity["type"] for entity in (self.entities or self.caption_entities)]

@@ -21,6 +21,7 @@ from emulator.errors import ApiError, ControlError
 from emulator.faults import FAULT_KINDS, Fault
 from emulator.flood import FloodLimits
 from emulator.forums import ICON_COLORS, set_topic_state, topic_json
+from emulator.media import photo_source_url
 from emulator.state import (
     AdminRights,
     CallbackQueryRecord,
@@ -48,6 +49,8 @@ def message_snapshot(emu: Emulator, message: Message) -> JSON:
     snapshot["sent_by_bot"] = message.sent_by_bot
     snapshot["link_preview_options"] = message.link_preview_options
     snapshot["disable_notification"] = message.disable_notification
+    if message.photo:
+        snapshot["photo_url"] = photo_source_url(world, message.photo)
     if message.inline_message_id is not None:
         snapshot["inline_message_id"] = message.inline_message_id
     if message.reply_markup is not None and message.reply_markup.other is not None:

@@ -141,6 +141,8 @@ class Message:
     sent_by_bot: bool = False
     has_protected_content: bool = False
     inline_message_id: str | None = None
+    media_group_id: str | None = None
+    """Shared by the items of an album (sendMediaGroup)."""
     edit_date: int | None = None
     deleted: bool = False
     history: list[MessageVersion] = field(default_factory=list)

@@ -168,6 +168,8 @@ def message_json(world: World, message: Message, *, with_reply: bool = True) -> 
         data["is_topic_message"] = True
     elif message.message_thread_id is not None and _in_topic(world, message):
         data["is_topic_message"] = True
+    if message.media_group_id is not None:
+        data["media_group_id"] = message.media_group_id
     _add_reply(world, message, data, with_reply=with_reply)
     _add_content(world, message, data)
     markup = message.reply_markup.to_api() if message.reply_markup else None

@@ -101,6 +101,8 @@ class Article:
     """Unsigned 64-bit SimHash of the text."""
     story_id: int
     """Id of the earliest article of its near-duplicate cluster, or its own id."""
+    image_urls: tuple[str, ...] = ()
+    """Its http(s) images in order, at most 10: the album of a post in the `photo` style."""
 
     @property
     def story_time(self) -> datetime:
@@ -240,6 +242,18 @@ class OutboxItem:
     """How the post was sent (None until sent, or for rows sent before this was kept)."""
     posted_digest: str | None = None
     """Digest of the posted content, to skip edits that would change nothing."""
+    album: tuple[str, ...] = ()
+    """Posted as a media group: the photo URLs it sent, in order (empty otherwise)."""
+    album_message_ids: tuple[int, ...] = ()
+    """The message ids of the album's items, recorded as soon as Telegram answered it
+    (`message_id` is the first, the one with the caption)."""
+    buttons_message_id: int | None = None
+    """The follow-up message carrying an album's buttons, once sent."""
+
+    @property
+    def album_posted(self) -> bool:
+        """Tell whether the row's media group went out (its follow-up may still be due)."""
+        return bool(self.album_message_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +288,28 @@ class ArticleVersion:
 
     updated_at: datetime
     content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class InlineRender:
+    """An article's inline result (one InlineQueryResultArticle as Bot API JSON text),
+    rendered once for one language and kept beside the article."""
+
+    article_id: int
+    language: str
+    version: ArticleVersion
+    """The article's version it shows: an edit makes the render stale."""
+    rendered_at: datetime
+    """What else it shows (source name, related headlines) is as of this time."""
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRender:
+    """An existing article's version and its kept inline result (None: none usable)."""
+
+    version: ArticleVersion
+    result: str | None
 
 
 @dataclass(frozen=True, slots=True)

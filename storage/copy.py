@@ -41,11 +41,16 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
             "id", "source_id", "story_id", "story_at", "published_at", "fetched_at",
             "updated_at", "simhash", "band0", "band1", "band2", "band3", "content_hash",
             "language", "guid", "url", "image_url", "author", "tags", "related", "title",
-            "summary", "body",
+            "summary", "body", "image_urls",
         ),
         "id",
     ),
     ("article_tags", ("article_id", "key", "name"), "article_id, key"),
+    (
+        "inline_results",
+        ("article_id", "language", "updated_at", "content_hash", "rendered_at", "result"),
+        "article_id, language",
+    ),
     (
         "channels",
         (
@@ -69,7 +74,7 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         (
             "id", "article_id", "channel_id", "state", "attempts", "last_error", "message_id",
             "created_at", "available_at", "sent_at", "edit_requested_at", "posted_as",
-            "posted_digest",
+            "posted_digest", "album", "album_message_ids", "buttons_message_id",
         ),
         "id",
     ),

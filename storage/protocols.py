@@ -39,6 +39,7 @@ from news.entities import (
     DigestPost,
     Follow,
     FollowAdded,
+    InlineRender,
     OutboxItem,
     OutboxState,
     PostedAs,
@@ -47,6 +48,7 @@ from news.entities import (
     RouteOptions,
     SearchHit,
     Source,
+    StoredRender,
     TrendingStory,
     UpsertResult,
     User,
@@ -372,9 +374,19 @@ class OutboxRepository(Protocol):
         sent_at: datetime | None = None,
         posted_as: PostedAs | None = None,
         posted_digest: str | None = None,
+        buttons_message_id: int | None = None,
     ) -> OutboxItem:
         """Record that the row was posted as `message_id` (how, and a digest of what, for
-        later edits). A pending edit request is kept."""
+        later edits; for an album, the follow-up message with its buttons). A pending edit
+        request is kept."""
+        ...
+
+    async def mark_album_posted(
+        self, item_id: int, *, album: Sequence[str], message_ids: Sequence[int]
+    ) -> OutboxItem:
+        """Record that a claimed row's media group went out (its photo URLs and the ids of
+        its messages, the first becoming `message_id`); the row stays `sending` until its
+        follow-up is sent, and a claim of it later sends only the follow-up."""
         ...
 
     async def release(
@@ -456,7 +468,8 @@ class OutboxRepository(Protocol):
 
     async def find_posted(self, channel_id: int, message_id: int) -> OutboxItem | None:
         """Return the row whose post in the channel has this Telegram message id (how a
-        forwarded channel post is traced back to its article), or None."""
+        forwarded channel post is traced back to its article), or None. An album's first
+        message and its follow-up both lead to the row."""
         ...
 
     async def queued_stories(
@@ -583,6 +596,24 @@ class ShareRepository(Protocol):
     async def count_all(self) -> int:
         """Return how many shares were recorded, of any article."""
         ...
+
+
+class InlineResultRepository(Protocol):
+    """Inline results rendered once per article version and language, kept beside the
+    articles (`InlineRender`): an inline page reads them with its articles' versions."""
+
+    async def page(
+        self, article_ids: Sequence[int], language: str, *, rendered_since: datetime
+    ) -> dict[int, StoredRender]:
+        """Return each existing article's version and its kept result in `language`, if
+        one of that version was rendered at or after `rendered_since` (else None);
+        articles that do not exist are left out. One query for the whole page."""
+        ...
+
+    async def store(self, renders: Sequence[InlineRender]) -> None:
+        """Keep rendered results, replacing older ones of the same article and language;
+        a render of a version that is no longer the article's (edited or deleted since) is
+        dropped."""
 
 
 class ReactionRepository(Protocol):
@@ -1043,6 +1074,7 @@ class Database(Protocol):
     users: UserRepository
     bookmarks: BookmarkRepository
     shares: ShareRepository
+    inline_results: InlineResultRepository
     reactions: ReactionRepository
     digests: DigestRepository
     discussion: DiscussionRepository

@@ -31,6 +31,12 @@ shielded from cancellation) and nothing is left in `sending`. The database lost 
 restarted server): the worker returns its row to pending before its next step, so the row
 neither waits in `sending` for a restart nor fails as if its article were broken.
 
+Albums (a `photo` channel, an article with 2-10 images): `sendMediaGroup`, paced as its
+photos, then a follow-up message with the buttons (an album cannot carry them). The album's
+message ids are committed on the row as soon as Telegram answers, the row still `sending`;
+a row claimed with its album recorded sends only the follow-up, so an album is one unit:
+after `kill -9` at most the one request in flight repeats, as for any post.
+
 Several processes (with a `LeaseKeeper`): a worker runs only while its process holds the
 channel's lease (`publish:<channel id>`), so each channel is worked — and its chat paced —
 by one process at a time. Taking a channel over, a worker first returns the row a dead
@@ -60,7 +66,14 @@ from bot.services.leases import LeaseKeeper
 from bot.services.post_content import post_content
 from bot.transport.errors import FailureKind, SendFailure, classify_error
 from bot.transport.pacing import Pacer
-from bot.transport.send import SentPost, edit_post, post_digest, send_post
+from bot.transport.send import (
+    SentPost,
+    edit_post,
+    post_digest,
+    send_album,
+    send_follow_up,
+    send_post,
+)
 from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs, Route, RouteOptions
 from news.quiet import quiet_until
 from news.render import PostContent, PostStyle, RenderedPost, http_url
@@ -416,6 +429,7 @@ class Publisher:
             sent_at=self._clock(),
             posted_as=sent.posted_as,
             posted_digest=sent.digest,
+            buttons_message_id=sent.buttons_message_id,
         )
         self.stats.sent += 1
         log.info(
@@ -433,16 +447,89 @@ class Publisher:
         post: RenderedPost,
         options: RouteOptions,
     ) -> SentPost:
-        """Send a post; a photo Telegram refuses (400) goes once more as a text post."""
+        """Send a post; a photo or an album Telegram refuses (400: an image too big, not an
+        image, unreachable) goes once more as a text post."""
+        if item.album_posted:  # claimed again after its album went out: only the rest
+            return await self._follow_up(channel, item, post, options)
         try:
+            if post.album:
+                return await self._album(channel, item, post, options)
             return await self._send(channel.chat_id, post, options)
         except TelegramError as error:
             failure = classify_error(error)
             if post.style is not PostStyle.PHOTO or failure.kind is not FailureKind.REJECTED:
                 raise
-            log.info("photo_refused", extra=post_fields(channel, item, error=failure.description))
+            event = "album_refused" if post.album else "photo_refused"
+            log.info(event, extra=post_fields(channel, item, error=failure.description))
         text = render_routed(content, style=PostStyle.TEXT, options=options)
         return await self._send(channel.chat_id, text, options)
+
+    async def _album(
+        self, channel: Channel, item: OutboxItem, post: RenderedPost, options: RouteOptions
+    ) -> SentPost:
+        """Send an album (one request, counted as its photos), record its message ids at
+        once, then send its follow-up with the buttons.
+
+        The row stays `sending` in between, with the album recorded: claimed again (after
+        a crash, a retry), it sends only the follow-up, so an album is posted twice only
+        when its own request was in flight at a crash, like any post.
+        """
+        async with self._pacer.slot(channel.chat_id, weight=len(post.album)):
+            message_ids = await self._timed(
+                "post",
+                send_album(
+                    self._bot,
+                    channel.chat_id,
+                    post,
+                    answer_timeout=self._config.send_timeout_seconds,
+                    silent=options.silent,
+                    thread_id=options.topic_id,
+                ),
+            )
+        recorded = await self._stored(
+            self._db.outbox.mark_album_posted,
+            item.id,
+            album=post.album,
+            message_ids=message_ids,
+        )
+        return await self._follow_up(channel, recorded, post, options)
+
+    async def _follow_up(
+        self, channel: Channel, item: OutboxItem, post: RenderedPost, options: RouteOptions
+    ) -> SentPost:
+        """Send the buttons of a posted album; a follow-up Telegram refuses (or that keeps
+        failing) leaves the album without buttons rather than unrecorded."""
+        assert item.message_id is not None  # recorded with the album
+        digest = post_digest(post, PostedAs.CAPTION)
+        if post.follow_up is None:  # the article lost its images since: nothing to follow
+            return SentPost(item.message_id, PostedAs.CAPTION, digest)
+        try:
+            async with self._pacer.slot(channel.chat_id):
+                buttons = await self._timed(
+                    "post",
+                    send_follow_up(
+                        self._bot,
+                        channel.chat_id,
+                        post,
+                        reply_to=item.message_id,
+                        answer_timeout=self._config.send_timeout_seconds,
+                        silent=options.silent,
+                        thread_id=options.topic_id,
+                    ),
+                )
+        except TelegramError as error:
+            failure = classify_error(error)
+            gave_up = failure.kind in (FailureKind.TRANSIENT, FailureKind.UNCERTAIN) and (
+                item.attempts >= self._config.max_attempts
+            )
+            if failure.kind is not FailureKind.REJECTED and not gave_up:
+                raise
+            log.warning(
+                "album_follow_up_dropped",
+                extra=post_fields(channel, item, error=failure.description),
+            )
+            return SentPost(item.message_id, PostedAs.CAPTION, digest)
+        return SentPost(item.message_id, PostedAs.CAPTION, digest, buttons)
 
     async def _send(self, chat_id: int, post: RenderedPost, options: RouteOptions) -> SentPost:
         """Send one message within the pacing limits, as the route's options say."""
@@ -618,6 +705,7 @@ class Publisher:
                         post,
                         kind=kind,
                         answer_timeout=self._config.send_timeout_seconds,
+                        album=item.album_posted,
                     ),
                 )
         except TelegramError as error:

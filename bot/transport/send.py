@@ -1,11 +1,18 @@
-"""A rendered post as Bot API calls: sendMessage / sendPhoto, and the matching edits."""
+"""A rendered post as Bot API calls: sendMessage / sendPhoto / sendMediaGroup (an album and
+the follow-up with its buttons), and the matching edits."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -21,6 +28,8 @@ class SentPost:
     message_id: int
     posted_as: PostedAs
     digest: str
+    buttons_message_id: int | None = None
+    """For an album: the follow-up message with the buttons (None when it was refused)."""
 
 
 def posted_as(post: RenderedPost) -> PostedAs:
@@ -98,6 +107,65 @@ async def send_post(
     return SentPost(message.message_id, kind, post_digest(post, kind))
 
 
+async def send_album(
+    bot: Bot,
+    chat_id: int,
+    post: RenderedPost,
+    *,
+    answer_timeout: float,
+    silent: bool = False,
+    thread_id: int | None = None,
+) -> list[int]:
+    """Send a rendered album (sendMediaGroup: its photos, the caption on the first; in a
+    forum topic when `thread_id`, without a notification when `silent`) and return the
+    message ids of its items, in order."""
+    media = [
+        InputMediaPhoto(
+            url,
+            caption=post.text if index == 0 else None,
+            parse_mode=ParseMode.HTML if index == 0 else None,
+        )
+        for index, url in enumerate(post.album)
+    ]
+    messages = await bot.send_media_group(
+        chat_id,
+        media,
+        read_timeout=answer_timeout,
+        write_timeout=answer_timeout,
+        message_thread_id=thread_id,
+        disable_notification=silent or None,
+    )
+    return [message.message_id for message in messages]
+
+
+async def send_follow_up(
+    bot: Bot,
+    chat_id: int,
+    post: RenderedPost,
+    *,
+    reply_to: int,
+    answer_timeout: float,
+    silent: bool = False,
+    thread_id: int | None = None,
+) -> int:
+    """Send the message after an album that carries its buttons, as a reply to the album's
+    first item (in the album's topic; silent like it); return its message id."""
+    assert post.follow_up is not None  # render_post gives every album a follow-up
+    message = await bot.send_message(
+        chat_id,
+        post.follow_up,
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_markup=inline_markup(post.buttons),
+        reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True),
+        read_timeout=answer_timeout,
+        write_timeout=answer_timeout,
+        message_thread_id=thread_id,
+        disable_notification=silent or None,
+    )
+    return message.message_id
+
+
 async def edit_post(
     bot: Bot,
     chat_id: int,
@@ -106,10 +174,13 @@ async def edit_post(
     *,
     kind: PostedAs,
     answer_timeout: float,
+    album: bool = False,
 ) -> str:
     """Edit a sent post in place (its text, or its caption) and return the new digest.
 
-    An edit Telegram refuses as "not modified" succeeded already: the message says it.
+    An album's caption is edited on its first item, without buttons (an album has none:
+    they are on its follow-up). An edit Telegram refuses as "not modified" succeeded
+    already: the message says it.
     """
     try:
         if kind is PostedAs.CAPTION:
@@ -118,7 +189,7 @@ async def edit_post(
                 message_id,
                 caption=post.text,
                 parse_mode=ParseMode.HTML,
-                reply_markup=inline_markup(post.buttons),
+                reply_markup=None if album else inline_markup(post.buttons),
                 read_timeout=answer_timeout,
                 write_timeout=answer_timeout,
             )

@@ -23,6 +23,8 @@ ADMIN_COMMANDS: Final = (
     ("removesource", N_("Remove a source and its articles: /removesource ID")),
     ("channels", N_("Channels: state, sources, posts")),
     ("addchannel", N_("Post to a channel: /addchannel @channel")),
+    ("routes", N_("Routes: ids, sources, channels, options")),
+    ("setroute", N_("Route options: /setroute ID preview= silent= topic= template=")),
     ("digest", N_("A channel's daily digest: /digest @channel 18 Europe/Berlin")),
     ("stats", N_("Counts and recent errors")),
 )

@@ -13,7 +13,10 @@ out)::
     Also: <a href="URL1">Earlier headline</a>
     Also: <a href="URL2">Another one</a>
 
-`compact` is the linked title and the source name on the next line. Dates are UTC. Only
+In the `photo` style an article with 2-10 usable images is an album: the same layout is the
+caption of its first photo, and a follow-up message (the source's name linked to the
+article) carries the buttons, since an album cannot. `compact` is the linked title and the
+source name on the next line. Dates are UTC. Only
 http(s) URLs are linked; a title whose URL is not is shown bold without a link, a related
 headline without one is shown as plain text.
 
@@ -38,6 +41,11 @@ from news.render.html import clean_text, escape_html, http_url, truncate_words, 
 
 MAX_TEXT_UNITS = 4096
 MAX_CAPTION_UNITS = 1024
+MIN_ALBUM_PHOTOS = 2
+MAX_ALBUM_PHOTOS = 10
+"""A Telegram album (media group) holds 2-10 items."""
+READ_MORE = "Read the article"
+"""The follow-up of an album links the article with the source's name, or with this."""
 POST_LEDE_UNITS = 700
 """The lede of a channel post is cut to this many UTF-16 units even when more would fit."""
 INLINE_LEDE_UNITS = 300
@@ -51,6 +59,8 @@ UNTITLED = "Untitled"
 RELATED_PREFIX = "Also: "
 # Characters Telegram strips as "empty" around a text: a title of only these shows nothing.
 _INVISIBLE = " \u180e\u200b\u200c\u200d\u200e\u200f\u2800\u3164\ufeff\uffa0"
+INVISIBLE = _INVISIBLE
+"""What Telegram strips around a text as empty (a text of only these shows nothing)."""
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -84,6 +94,8 @@ class PostContent:
     """Earlier related articles, newest first; the first two are shown."""
     author: str | None = None
     """The article's author, when the feed names one (route templates can show it)."""
+    image_urls: tuple[str, ...] = ()
+    """Every image of the article in order: with two or more, a `photo` post is an album."""
 
     def __post_init__(self) -> None:
         """Refuse an invalid article id or a naive publication time."""
@@ -115,6 +127,12 @@ class RenderedPost:
     """Rows of inline buttons: Save and Share."""
     show_above: bool = False
     """Show the link preview above the text (a route's `large` preview)."""
+    album: tuple[str, ...] = ()
+    """For `photo` with 2-10 usable images: the album's photos, in order (the caption goes
+    on the first); empty for a single photo."""
+    follow_up: str | None = None
+    """For an album: the HTML of the message after it that carries the buttons (an album
+    cannot): the article linked with its source's name."""
 
     @property
     def disable_link_preview(self) -> bool:
@@ -127,7 +145,10 @@ def render_post(
 ) -> RenderedPost:
     """Render a channel post in a style (`text`, `photo` or `compact`); raise on other styles."""
     chosen = PostStyle(style)
+    album = album_photos(content) if chosen is PostStyle.PHOTO else ()
     photo_url = http_url(content.image_url) if chosen is PostStyle.PHOTO else None
+    if album:
+        photo_url = album[0]
     if chosen is PostStyle.PHOTO and photo_url is None:
         chosen = PostStyle.TEXT
     buttons = post_keyboard(content.article_id)
@@ -138,12 +159,40 @@ def render_post(
     layout = _full_layout(content, lede_units)
     if chosen is PostStyle.PHOTO:
         layout.fit(MAX_CAPTION_UNITS)
-        return RenderedPost(chosen, layout.html(), layout.length, photo_url, None, False, buttons)
+        follow_up = _follow_up(content) if album else None
+        return RenderedPost(
+            chosen,
+            layout.html(),
+            layout.length,
+            photo_url,
+            None,
+            False,
+            buttons,
+            album=album,
+            follow_up=follow_up,
+        )
     layout.fit(MAX_TEXT_UNITS)
     preview = layout.title_url
     return RenderedPost(
         chosen, layout.html(), layout.length, None, preview, preview is not None, buttons
     )
+
+
+def album_photos(content: PostContent) -> tuple[str, ...]:
+    """Return the http(s) images of an article for an album (2-10, in order, each once), or
+    () when fewer than two are usable."""
+    photos: list[str] = []
+    for url in content.image_urls:
+        usable = http_url(url)
+        if usable is not None and usable not in photos:
+            photos.append(usable)
+    return tuple(photos[:MAX_ALBUM_PHOTOS]) if len(photos) >= MIN_ALBUM_PHOTOS else ()
+
+
+def _follow_up(content: PostContent) -> str:
+    """Return the follow-up of an album: the article linked with its source's name."""
+    label = _source(content) or READ_MORE
+    return _Part(label, http_url(content.url)).link_html()
 
 
 def render_inline_message(content: PostContent, *, lede_units: int = INLINE_LEDE_UNITS) -> str:

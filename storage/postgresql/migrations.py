@@ -292,7 +292,49 @@ ALTER TABLE channels ADD COLUMN quiet_start SMALLINT CHECK (quiet_start BETWEEN 
 ALTER TABLE channels ADD COLUMN quiet_end SMALLINT CHECK (quiet_end BETWEEN 0 AND 23);
 """
 
-_REACTIONS_V7: Final = """
+_ALBUMS_V7: Final = """
+-- Albums: an article's images in order (JSON array of http(s) URLs, at most 10), and a row
+-- posted as a media group: the photo URLs it sent and the message ids of its items (JSON
+-- arrays; `message_id` is the first, the one with the caption), recorded as soon as
+-- Telegram answers the media group, then the follow-up message that carries the buttons.
+ALTER TABLE articles ADD COLUMN image_urls TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album_message_ids TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN buttons_message_id BIGINT;
+"""
+
+_SEARCH_BODY_HEAD_V8: Final = """
+-- The search vector takes the first 2,000 characters of a body, as the SQLite engine's
+-- full-text index does since its migration 18 (FTS_BODY_CHARS in storage/sql/ranking.py):
+-- one search contract on both engines, and less indexing per article.
+ALTER TABLE articles DROP COLUMN search;
+ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', newsbot_unaccent(title)), 'A')
+    || setweight(to_tsvector('simple', newsbot_unaccent(tags)), 'B')
+    || setweight(to_tsvector('simple', newsbot_unaccent(summary)), 'C')
+    || setweight(to_tsvector('simple', newsbot_unaccent(left(body, 2000))), 'D')
+) STORED;
+CREATE INDEX articles_search ON articles USING gin (search);
+"""
+
+_INLINE_RESULTS_V9: Final = """
+-- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
+-- as Bot API JSON text, per article and language of the asker. `updated_at` and
+-- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
+-- dates what else it shows (source name, related headlines), rendered again after a while.
+-- A cache: rows may go.
+CREATE TABLE inline_results (
+    article_id  BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    language    TEXT   NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    content_hash TEXT   NOT NULL,
+    rendered_at BIGINT NOT NULL,
+    result      TEXT   NOT NULL,                   -- JSON object
+    PRIMARY KEY (article_id, language)
+);
+"""
+
+_REACTIONS_V10: Final = """
 -- Reactions on the bot's channel posts: Telegram's latest anonymous totals per reaction
 -- (message_reaction_count), one row per (post, reaction); an update replaces the post's
 -- rows unless it is older than them. `reaction`: the emoji, `custom:<id>` or `paid`.
@@ -309,7 +351,7 @@ CREATE INDEX reactions_article ON reactions (article_id);
 CREATE INDEX reactions_recent ON reactions (changed_at);
 """
 
-_DAILY_DIGEST_V8: Final = """
+_DAILY_DIGEST_V11: Final = """
 -- A channel's daily digest: its local hour (NULL: none; the channel's time zone is
 -- migration 6's) and its heading's language (NULL: English).
 ALTER TABLE channels ADD COLUMN digest_hour SMALLINT CHECK (digest_hour BETWEEN 0 AND 23);
@@ -341,8 +383,11 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _MINI_APP_V4,
     _LEASES_V5,
     _ROUTE_OPTIONS_V6,
-    _REACTIONS_V7,
-    _DAILY_DIGEST_V8,
+    _ALBUMS_V7,
+    _SEARCH_BODY_HEAD_V8,
+    _INLINE_RESULTS_V9,
+    _REACTIONS_V10,
+    _DAILY_DIGEST_V11,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

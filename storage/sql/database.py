@@ -18,6 +18,7 @@ from storage.protocols import (
     DigestRepository,
     DiscussionRepository,
     FollowRepository,
+    InlineResultRepository,
     LeaseRepository,
     OutboxRepository,
     ReactionRepository,
@@ -36,6 +37,7 @@ from storage.sql.channels import SQLChannelRepository
 from storage.sql.digests import SQLDigestRepository
 from storage.sql.discussion import SQLDiscussionRepository
 from storage.sql.follows import SQLFollowRepository
+from storage.sql.inline_results import SQLInlineResultRepository
 from storage.sql.leases import SQLLeaseRepository
 from storage.sql.outbox import SQLOutboxRepository
 from storage.sql.reactions import SQLReactionRepository
@@ -67,6 +69,7 @@ class SQLDatabase:
         self.users: UserRepository = SQLUserRepository(session)
         self.bookmarks: BookmarkRepository = SQLBookmarkRepository(session)
         self.shares: ShareRepository = SQLShareRepository(session)
+        self.inline_results: InlineResultRepository = SQLInlineResultRepository(session)
         self.reactions: ReactionRepository = SQLReactionRepository(session)
         self.digests: DigestRepository = SQLDigestRepository(session)
         self.discussion: DiscussionRepository = SQLDiscussionRepository(session)

@@ -419,7 +419,69 @@ ALTER TABLE channels ADD COLUMN quiet_start INTEGER CHECK (quiet_start BETWEEN 0
 ALTER TABLE channels ADD COLUMN quiet_end INTEGER CHECK (quiet_end BETWEEN 0 AND 23);
 """
 
-_REACTIONS_V17: Final = """
+_ALBUMS_V17: Final = """
+-- Albums: an article's images in order (JSON array of http(s) URLs, at most 10), and a row
+-- posted as a media group: the photo URLs it sent and the message ids of its items (JSON
+-- arrays; `message_id` is the first, the one with the caption), recorded as soon as
+-- Telegram answers the media group, then the follow-up message that carries the buttons.
+ALTER TABLE articles ADD COLUMN image_urls TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN album_message_ids TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN buttons_message_id INTEGER;
+"""
+
+_FTS_BODY_HEAD_V18: Final = """
+-- The full-text index takes the first 2,000 characters of a body (FTS_BODY_CHARS in
+-- storage/sql/ranking.py), not all of it: indexing was most of the CPU an ingest spends
+-- in this process (issue 18: 35% less FTS5 work on bodies of 2-5 KB). Titles, summaries
+-- and tags stay whole; a word said only further down a long body is not found. The index
+-- reads its text through a view that cuts the body the same way, so 'rebuild', snippets,
+-- integrity checks and the delete/update triggers all see what was indexed.
+CREATE VIEW articles_fts_text AS
+    SELECT id, title, summary, substr(body, 1, 2000) AS body, tags FROM articles;
+DROP TRIGGER articles_fts_after_delete;
+DROP TRIGGER articles_fts_after_update;
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, summary, body, tags,
+    content = 'articles_fts_text',
+    content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '3'
+);
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
+CREATE TRIGGER articles_fts_after_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, tags)
+    VALUES ('delete', old.id, old.title, old.summary, substr(old.body, 1, 2000), old.tags);
+END;
+CREATE TRIGGER articles_fts_after_update AFTER UPDATE OF title, summary, body, tags
+ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, tags)
+    VALUES ('delete', old.id, old.title, old.summary, substr(old.body, 1, 2000), old.tags);
+    INSERT INTO articles_fts (rowid, title, summary, body, tags)
+    VALUES (new.id, new.title, new.summary, substr(new.body, 1, 2000), new.tags);
+END;
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+"""
+
+_INLINE_RESULTS_V19: Final = """
+-- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
+-- as Bot API JSON text, per article and language of the asker. `updated_at` and
+-- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
+-- dates what else it shows (source name, related headlines), rendered again after a while.
+-- A cache: rows may go.
+CREATE TABLE inline_results (
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    language    TEXT    NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    content_hash TEXT    NOT NULL,
+    rendered_at  INTEGER NOT NULL,
+    result      TEXT    NOT NULL,                  -- JSON object
+    PRIMARY KEY (article_id, language)
+);
+"""
+
+_REACTIONS_V20: Final = """
 -- Reactions on the bot's channel posts: Telegram's latest anonymous totals per reaction
 -- (message_reaction_count updates), one row per (post, reaction). An update replaces the
 -- post's rows; an update older than the stored one is ignored. `reaction` is the emoji,
@@ -437,7 +499,7 @@ CREATE INDEX reactions_article ON reactions (article_id);
 CREATE INDEX reactions_recent ON reactions (changed_at);
 """
 
-_DAILY_DIGEST_V18: Final = """
+_DAILY_DIGEST_V21: Final = """
 -- The local hour of a channel's daily digest (NULL: none), in the channel's time zone
 -- (migration 16), and the language of its heading (NULL: English).
 ALTER TABLE channels ADD COLUMN digest_hour INTEGER CHECK (digest_hour BETWEEN 0 AND 23);
@@ -481,8 +543,11 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _MINI_APP_V14,
     _LEASES_V15,
     _ROUTE_OPTIONS_V16,
-    _REACTIONS_V17,
-    _DAILY_DIGEST_V18,
+    _ALBUMS_V17,
+    _FTS_BODY_HEAD_V18,
+    _INLINE_RESULTS_V19,
+    _REACTIONS_V20,
+    _DAILY_DIGEST_V21,
 )
 """Forward migrations; the schema version is their count."""
 
