@@ -56,6 +56,8 @@ class BotData:
     """What post_init opened, closed by post_shutdown."""
     clock: Clock = utc_now
     """The time jobs go by (tests move an injected one)."""
+    digest_looks: int = 0
+    """How many times the digest job has looked for due digests (a test barrier)."""
     metrics: BotMetrics = field(default_factory=BotMetrics)
     webapp_port: int | None = None
     """The port the Mini App's server is bound to (None: WEBAPP_URL unset)."""

@@ -430,6 +430,15 @@ class EmulatorClient:
         body = {"user_id": user_id, "from_chat_id": from_chat_id, "message_id": message_id}
         return MessageView.from_json(await self._call("POST", "forwards", body))
 
+    async def set_reactions(
+        self, chat_id: int, message_id: int, reactions: dict[str, int]
+    ) -> dict[str, Any]:
+        """Subscribers' anonymous reaction totals on a channel post (reaction -> total, 0
+        removes one); return the MessageReactionCountUpdated sent to the bot."""
+        body = {"chat_id": chat_id, "message_id": message_id, "reactions": reactions}
+        payload: dict[str, Any] = await self._call("POST", "reactions", body)
+        return payload
+
     async def press_button(
         self,
         user_id: int,

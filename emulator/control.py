@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_
 
 from aiohttp import web
 
-from emulator import interactions, simulate, webapp
+from emulator import interactions, reactions, simulate, webapp
 from emulator.botapi import EMULATOR_KEY
 from emulator.core import Emulator
 from emulator.errors import ApiError, ControlError
@@ -435,6 +435,19 @@ class ControlRoutes:
         )
         return message_snapshot(emu, post)
 
+    async def react(self, request: web.Request) -> JSON:
+        """POST /control/reactions: subscribers' anonymous reaction totals on a channel post."""
+        data = await _body(request)
+        counts = data.get("reactions")
+        if not isinstance(counts, dict):
+            raise ControlError('"reactions" must be an object of reaction -> total')
+        return reactions.set_reactions(
+            self.emu(request),
+            _int(data.get("chat_id"), "chat_id"),
+            _int(data.get("message_id"), "message_id"),
+            counts,
+        )
+
     async def forward(self, request: web.Request) -> JSON:
         """POST /control/forwards: a user forwards to the bot."""
         data = await _body(request)
@@ -647,6 +660,10 @@ ROUTE_BODIES: dict[str, str] = {
     "/control/messages/delete": '{"chat_id", "message_id"}',
     "/control/channel-posts": '{"channel_id", "text"?, "html"?, "photo_url"?}',
     "/control/forwards": '{"user_id", "from_chat_id", "message_id"}',
+    "/control/reactions": (
+        '{"chat_id", "message_id", "reactions": {"👍": 3, "custom:ID": 1, "paid": 2}} '
+        "(the post's totals)"
+    ),
     "/control/callback-queries": (
         '{"user_id", "chat_id", "message_id" (or "inline_message_id"), "data" or "text"}'
     ),
@@ -702,6 +719,7 @@ def add_control_routes(app: web.Application) -> None:
         ("POST", "/control/messages/delete", routes.delete_message),
         ("POST", "/control/channel-posts", routes.channel_post),
         ("POST", "/control/forwards", routes.forward),
+        ("POST", "/control/reactions", routes.react),
         ("POST", "/control/callback-queries", routes.press),
         ("GET", "/control/callback-queries/{query_id}", routes.callback_answer),
         ("POST", "/control/inline-queries", routes.inline_query),

@@ -151,6 +151,8 @@ class Message:
     disable_notification: bool = False
     forum_topic_created: dict[str, Any] | None = None
     """The service message that opens a forum topic: its name and icon colour."""
+    reactions: dict[str, int] = field(default_factory=dict)
+    """Anonymous reaction totals (channel posts): emoji, `custom:<id>` or `paid` → count."""
 
     def remember_version(self) -> None:
         """Push the current content onto the history before an edit."""

@@ -17,6 +17,7 @@ from handlers.follow import follow_handlers
 from handlers.forwards import forward_handlers
 from handlers.inline import inline_handlers
 from handlers.lists import list_handlers
+from handlers.reactions import reaction_handlers
 from handlers.trending import trending_handlers
 
 HandlerGroups = dict[int, Sequence[BaseHandler[Any, Any, Any]]]
@@ -33,6 +34,7 @@ def all_handlers() -> HandlerGroups:
         inline_handlers(),
         discussion_handlers(),
         trending_handlers(),
+        reaction_handlers(),
         follow_handlers(),
         bookmark_handlers(),
         common_handlers(),  # last: it ends with the catch-all for button presses

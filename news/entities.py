@@ -9,7 +9,7 @@ Every datetime is timezone-aware UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from news.models import RelatedLink
@@ -154,9 +154,13 @@ class Channel:
     discussion_replies: bool = True
     """Whether the bot replies with related coverage under its posts in the linked group."""
     timezone: str | None = None
-    """IANA time zone of the channel's quiet hours (None: UTC)."""
+    """IANA time zone of the channel's quiet hours and daily digest (None: UTC)."""
     quiet_hours: QuietHours | None = None
     """Hours when posts wait in the queue (None: posts go at any hour)."""
+    digest_hour: int | None = None
+    """The local hour (0-23) of the channel's daily digest; None: no digest."""
+    digest_language: str | None = None
+    """The language of the digest's heading (`ru`); None: English."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,10 +392,41 @@ class Alert:
 
 @dataclass(frozen=True, slots=True)
 class TrendingStory:
-    """A story (its most engaged article) with its recent saves, shares and comments."""
+    """A story (its most engaged article) with its recent saves, shares, comments and
+    reactions."""
 
     article: Article
     saves: int
     shares: int
     comments: int
     score: float
+    reactions: int = 0
+    """Reactions on its channel posts (latest totals that changed in the window)."""
+
+
+class DigestState(StrEnum):
+    """Where a channel's daily digest is: pending → sending → sent | failed, or empty (the
+    day had no stories: nothing to post)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPost:
+    """A channel's digest for one local day: claimed once, rendered when claimed."""
+
+    channel_id: int
+    day: date
+    state: DigestState
+    html: str
+    article_ids: tuple[int, ...]
+    attempts: int
+    last_error: str | None
+    message_id: int | None
+    created_at: datetime
+    available_at: datetime | None
+    sent_at: datetime | None

@@ -56,6 +56,7 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         (
             "id", "chat_id", "username", "title", "style", "paused", "discussion_chat_id",
             "created_at", "discussion_replies", "timezone", "quiet_start", "quiet_end",
+            "digest_hour", "digest_language",
         ),
         "id",
     ),
@@ -101,6 +102,19 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         "id",
     ),
     ("alert_queue", ("article_id",), "article_id"),
+    (
+        "reactions",
+        ("channel_id", "message_id", "article_id", "reaction", "count", "changed_at"),
+        "channel_id, message_id, reaction",
+    ),
+    (
+        "digests",
+        (
+            "channel_id", "day", "state", "html", "article_ids", "attempts", "last_error",
+            "message_id", "created_at", "available_at", "sent_at",
+        ),
+        "channel_id, day",
+    ),
     (
         "alerts",
         (

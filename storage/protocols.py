@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -36,6 +36,7 @@ from news.entities import (
     Bookmark,
     Channel,
     ChannelStyle,
+    DigestPost,
     Follow,
     FollowAdded,
     InlineRender,
@@ -281,6 +282,15 @@ class ChannelRepository(Protocol):
 
     async def set_discussion_replies(self, channel_id: int, enabled: bool) -> Channel:
         """Turn related-coverage replies in the channel's discussion group on or off."""
+        ...
+
+    async def set_digest_hour(self, channel_id: int, hour: int | None) -> Channel:
+        """Set the local hour (0-23) of the channel's daily digest, or None for no digest;
+        `ValueError` for another hour."""
+        ...
+
+    async def set_digest_language(self, channel_id: int, language: str | None) -> Channel:
+        """Set the language of the channel's digest heading (`ru`; None: English)."""
         ...
 
     async def route(
@@ -604,6 +614,98 @@ class InlineResultRepository(Protocol):
         """Keep rendered results, replacing older ones of the same article and language;
         a render of a version that is no longer the article's (edited or deleted since) is
         dropped."""
+
+
+class ReactionRepository(Protocol):
+    """Reactions on the bot's channel posts: the latest totals Telegram reported."""
+
+    async def record(
+        self, chat_id: int, message_id: int, counts: Mapping[str, int], *, at: datetime
+    ) -> int | None:
+        """Replace the totals of the post `message_id` in chat `chat_id` with `counts`
+        (reaction → total; zeros dropped) as of `at`, and return the post's article id.
+
+        None, and nothing stored, when the message is not a post the bot published (its
+        outbox has no such message) or when totals of a later update are stored already
+        (Telegram groups these updates and may deliver them late)."""
+        ...
+
+    async def for_article(self, article_id: int) -> dict[str, int]:
+        """Return an article's reactions summed over all its posts, most frequent first."""
+        ...
+
+
+class DigestRepository(Protocol):
+    """Channels' daily digests: the day's top stories, claimed once per (channel, day), then
+    sent like outbox rows (claimed pending → sending, recorded sent or failed)."""
+
+    async def stories(
+        self, channel_id: int, *, since: datetime, until: datetime, limit: int = 10
+    ) -> builtins.list[TrendingStory]:
+        """Return the stories the bot posted to the channel in [since, until), best first,
+        with their engagement in that window (near-duplicate articles together as one)::
+
+            score = 3 per save + 2 per share + 1 per comment + 0.5 per reaction
+
+        (no decay: the window is the digest's day). Ties go to the earlier post. The article
+        shown for a story is the one posted to the channel. At most 50."""
+        ...
+
+    async def claim_day(
+        self,
+        channel_id: int,
+        day: date,
+        *,
+        html: str,
+        article_ids: Sequence[int],
+        now: datetime | None = None,
+    ) -> bool:
+        """Insert the channel's digest of `day` (pending; `empty` when `html` is blank) and
+        return True, or return False when that day's digest exists already (another process
+        or an earlier run claimed it). `NotFoundError` if the channel does not exist."""
+        ...
+
+    async def get(self, channel_id: int, day: date) -> DigestPost | None:
+        """Return the channel's digest of `day`, if claimed."""
+        ...
+
+    async def channels_with_work(self, *, now: datetime | None = None) -> builtins.list[int]:
+        """Return the unpaused channels with a pending digest that may be sent now."""
+        ...
+
+    async def claim_next(
+        self, channel_id: int, *, now: datetime | None = None
+    ) -> DigestPost | None:
+        """Take the channel's oldest pending digest that may be sent now (pending → sending,
+        attempts + 1), or None."""
+        ...
+
+    async def mark_sent(
+        self, channel_id: int, day: date, *, message_id: int, sent_at: datetime | None = None
+    ) -> DigestPost:
+        """Record the sent message."""
+        ...
+
+    async def release(
+        self,
+        channel_id: int,
+        day: date,
+        *,
+        retry_at: datetime | None = None,
+        error: str | None = None,
+        count_attempt: bool = False,
+    ) -> DigestPost:
+        """Return a digest to pending, not before `retry_at`; the claim's attempt is given
+        back unless `count_attempt`."""
+        ...
+
+    async def mark_failed(self, channel_id: int, day: date, *, error: str) -> DigestPost:
+        """Give a digest up for good."""
+        ...
+
+    async def reset_sending(self, channel_id: int | None = None) -> int:
+        """Return digests left in `sending` (by a crash) to pending: the channel's, or all;
+        return how many."""
         ...
 
 
@@ -825,7 +927,7 @@ class SearchRepository(Protocol):
 
 
 class TrendingRepository(Protocol):
-    """Stories by recent engagement: saves, shares and comments."""
+    """Stories by recent engagement: saves, shares, comments and reactions."""
 
     async def stories(
         self, *, limit: int = 10, now: datetime | None = None
@@ -836,7 +938,9 @@ class TrendingRepository(Protocol):
         the last 24 h::
 
             weight = 3 per save (bookmark made), 2 per share (inline result sent),
-                     1 per comment (reply in its discussion thread)
+                     1 per comment (reply in its discussion thread),
+                     0.5 per reaction on its channel posts (the latest total, dated by
+                     its last change)
             score  = sum of weight / (1 + age_of_event / 12 h)
 
         so a save made now counts 3, one made 12 h ago 1.5, one made 24 h ago 1. Ties go
@@ -971,6 +1075,8 @@ class Database(Protocol):
     bookmarks: BookmarkRepository
     shares: ShareRepository
     inline_results: InlineResultRepository
+    reactions: ReactionRepository
+    digests: DigestRepository
     discussion: DiscussionRepository
     follows: FollowRepository
     alerts: AlertRepository

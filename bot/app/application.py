@@ -155,6 +155,7 @@ async def _start_publisher(application: NewsApplication) -> None:
                 "outbox_recovered",
                 extra={"rows": returned, "cause": "in flight at the last stop"},
             )
+        await data.db.digests.reset_sending()  # a digest in flight at the last stop
     pacer = data.pacer or Pacer(pacing_limits(data.settings))
     data.notifier = build_notifier(data.settings, application.bot, data.db, pacer)
     publisher = build_publisher(
@@ -164,6 +165,7 @@ async def _start_publisher(application: NewsApplication) -> None:
         pacer,
         notifier=data.notifier,
         leases=data.leases,
+        clock=data.clock,
     )
     data.resources.push_async_callback(publisher.stop)  # if post_stop never ran
     data.publisher = publisher

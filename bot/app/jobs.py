@@ -1,4 +1,5 @@
-"""Recurring jobs on PTB's JobQueue: the ingestion cycle over due sources."""
+"""Recurring jobs on PTB's JobQueue: the ingestion cycle over due sources, the integrity
+check, and the look for channels' daily digests that are due."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.app.integrity import CHECK_INTERVAL, FIRST_CHECK, check_integrity
 from bot.app.runtime import claim_seconds, make_ingestor
 from bot.context import Context, NewsApplication
 from bot.delivery.notices import AdminNotifier
+from bot.services.digest import claim_due_digests
 from bot.services.ingest import CycleReport
 from storage import Database
 from storage.errors import NotFoundError
@@ -19,8 +21,8 @@ INGEST_TICK_SECONDS = 10.0
 
 
 def schedule_jobs(application: NewsApplication, *, first: timedelta) -> None:
-    """Run the ingestion tick every few seconds (each tick fetches only due sources) and the
-    integrity check daily."""
+    """Run the ingestion tick every few seconds (each tick fetches only due sources), the
+    look for due digests every `DIGEST_CHECK_SECONDS`, and the integrity check daily."""
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
@@ -29,6 +31,13 @@ def schedule_jobs(application: NewsApplication, *, first: timedelta) -> None:
         interval=INGEST_TICK_SECONDS,
         first=first,
         name="ingest",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    job_queue.run_repeating(
+        claim_digests,
+        interval=application.bot_data.settings.digest_check_seconds,
+        first=first,
+        name="digests",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
     job_queue.run_repeating(
@@ -72,6 +81,16 @@ async def ingest_due_sources(context: Context) -> None:
         data.alerts.wake()  # match the new articles against the follows now
     if data.notifier is not None:
         await tell_deactivated(report, data.db, data.notifier)
+
+
+async def claim_digests(context: Context) -> None:
+    """Claim the channels' daily digests that are due (once per channel and day, whichever
+    process or run gets there first) and let the publisher post them."""
+    data = context.bot_data
+    claimed = await claim_due_digests(data.db, data.clock())
+    data.digest_looks += 1
+    if claimed and data.publisher is not None:
+        data.publisher.wake()
 
 
 async def tell_deactivated(report: CycleReport, db: Database, notifier: AdminNotifier) -> int:

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from urllib.parse import urlsplit
 
+from telegram import Update
 from telegram.ext import Updater
 
 from bot.context import NewsApplication
@@ -35,6 +36,9 @@ UpdateSource = Callable[[NewsApplication, Updater, AsyncExitStack], Awaitable[di
 """Starts the updater taking updates (what it starts beside, it stops through the stack);
 returns the mode's fields for the `started` event."""
 UPDATES_LEASE = "updates"
+ALLOWED_UPDATES: list[str] = [kind for kind in Update.ALL_TYPES if kind != Update.CHAT_MEMBER]
+"""Telegram's default update types plus the reaction ones (`message_reaction`,
+`message_reaction_count`), which it sends only when asked: reactions count in /trending."""
 
 
 async def run_until_stopped(
@@ -124,7 +128,7 @@ async def _polling(
     processes on the database, only while this one holds the `updates` lease."""
     leases = application.bot_data.leases
     if leases is None or leases.exclusive:
-        await updater.start_polling(drop_pending_updates=False)
+        await updater.start_polling(drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES)
         return {"mode": "polling"}
     leader = PollingLeader(updater, leases)
     await leader.step()
@@ -149,7 +153,9 @@ class PollingLeader:
                 await self._updater.stop()
                 log.warning("polling_stopped", extra={"cause": "lease lost"})
         elif await self._leases.acquire(UPDATES_LEASE):
-            await self._updater.start_polling(drop_pending_updates=False)
+            await self._updater.start_polling(
+                drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES
+            )
             log.info("polling_started", extra={"holder": self._leases.holder})
         else:
             log.debug("polling_standby")
@@ -192,6 +198,7 @@ async def _webhook(
         webhook_url=url,
         secret_token=secret,
         drop_pending_updates=False,
+        allowed_updates=ALLOWED_UPDATES,
     )
     host = urlsplit(url).hostname
     listen = f"{settings.webhook_listen}:{settings.webhook_port}"

@@ -56,7 +56,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -80,6 +80,9 @@ from news.render import PostContent, PostStyle, RenderedPost, http_url
 from news.render.routed import render_routed
 from storage import Database
 from storage.errors import NotFoundError, StorageError
+
+if TYPE_CHECKING:
+    from bot.delivery.digest_poster import DigestPoster
 
 log = logging.getLogger(__name__)
 
@@ -165,9 +168,11 @@ class Publisher:
         notifier: AdminNotifier | None = None,
         clock: Clock = utc_now,
         leases: LeaseKeeper | None = None,
+        digests: DigestPoster | None = None,
     ) -> None:
         """Publish with `bot` from `db`'s outbox, paced by `pacer`; with `leases`, only the
-        channels whose lease this process holds."""
+        channels whose lease this process holds; with `digests`, channels' daily digests
+        too (each before the channel's next outbox row)."""
         self._bot = bot
         self._db = db
         self._pacer = pacer
@@ -175,6 +180,7 @@ class Publisher:
         self._notifier = notifier
         self._clock = clock
         self._leases = leases
+        self._digests = digests
         self.stats = PublishStats()
         self.observe_request: RequestObserver | None = None
         """Set to time each Bot API send and edit (the metrics' latency histogram)."""
@@ -231,6 +237,9 @@ class Publisher:
             self._wake.clear()
             try:
                 channel_ids = await self._db.outbox.channels_with_work(now=self._clock())
+                if self._digests is not None:
+                    more = await self._digests.channels_with_work()
+                    channel_ids = sorted({*channel_ids, *more})
             except Exception:  # a database hiccup must not end publishing
                 log.exception("publisher_poll_failed")
                 channel_ids = []
@@ -275,6 +284,8 @@ class Publisher:
                 return False
             channel = await self._db.channels.get(channel_id)
             returned = await self._db.outbox.reset_sending(channel_id)
+            if self._digests is not None:
+                await self._digests.recover(channel_id)
             now = self._clock()
             _, window = self._pacer.limits.channel_window
             sent = await self._db.outbox.recent_sends(
@@ -363,7 +374,10 @@ class Publisher:
         return True
 
     async def _step(self, channel: Channel) -> bool:
-        """Edit one changed post or post one row; return False when there was nothing."""
+        """Post a due digest, else edit one changed post or post one row; return False when
+        there was nothing."""
+        if self._digests is not None and await self._digests.step(channel):
+            return True
         now = self._clock()
         edit = await self._db.outbox.next_edit(channel.id, now=now)
         if edit is not None:

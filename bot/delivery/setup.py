@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import Bot
 
+from bot.delivery.digest_poster import DigestPoster
 from bot.delivery.notices import AdminNotifier
-from bot.delivery.publisher import Publisher, PublisherConfig
+from bot.delivery.publisher import Clock, Publisher, PublisherConfig, utc_now
 from bot.ops.settings import Settings
 from bot.services.leases import LeaseKeeper
 from bot.transport.pacing import Pacer, PacingLimits
@@ -53,8 +54,12 @@ def build_publisher(
     *,
     notifier: AdminNotifier | None = None,
     leases: LeaseKeeper | None = None,
+    clock: Clock = utc_now,
 ) -> Publisher:
-    """A publisher (not started) that tells the admins about lost channels; with `leases`,
-    it works only the channels whose lease this process holds."""
+    """A publisher (not started) that tells the admins about lost channels and posts the
+    channels' daily digests (by `clock`, the time jobs go by); with `leases`, it works only
+    the channels whose lease this process holds."""
     notifier = notifier or build_notifier(settings, bot, db, pacer)
-    return Publisher(bot, db, pacer, publisher_config(settings), notifier=notifier, leases=leases)
+    config = publisher_config(settings)
+    digests = DigestPoster(bot, db, pacer, config, clock=clock)
+    return Publisher(bot, db, pacer, config, notifier=notifier, leases=leases, digests=digests)

@@ -70,6 +70,8 @@ class SettingsModel(BaseModel):
     publish_poll_seconds: float = Field(default=1.0, gt=0, le=300)
     publish_edit_window_hours: float = Field(default=48.0, ge=0, le=24 * 365)
     """A post whose article changes within this time of posting is edited in place."""
+    digest_check_seconds: float = Field(default=60.0, gt=0, le=3600)
+    """How often each process looks for channels' daily digests that are due."""
     telegram_http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     """HTTP layer for Bot API calls: aiohttp (faster) or PTB's default httpx."""
     webhook_url: str | None = None

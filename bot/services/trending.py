@@ -1,9 +1,9 @@
 """`/trending`: the top stories of the last 24 h as one message with a Save button each.
 
-The ranking is `TrendingRepository.stories` (3 per save, 2 per share, 1 per
-comment, each divided by 1 + its age / 12 h). The message lists up to `MAX_SHOWN`
-stories, numbered, with their source and the day's counts; under it `🔖 n` buttons
-toggle the presser's bookmark of story n (the Save button's data, `s1:<id>`).
+The ranking is `TrendingRepository.stories` (3 per save, 2 per share, 1 per comment, 0.5
+per reaction on its channel posts, each divided by 1 + its age / 12 h). The message lists
+up to `MAX_SHOWN` stories, numbered, with their source and the day's counts; under it
+`🔖 n` buttons toggle the presser's bookmark of story n (the Save button's data, `s1:<id>`).
 """
 
 from __future__ import annotations
@@ -88,7 +88,8 @@ def _item(number: int, story: TrendingStory, source_name: str, texts: Texts) -> 
 
 
 def _counts(story: TrendingStory, texts: Texts) -> list[str]:
-    """Return the non-zero counts of a story, as words ("2 saves", "1 comment")."""
+    """Return the non-zero counts of a story, as words ("2 saves", "1 comment", "5
+    reactions")."""
     counts = []
     if story.saves:
         counts.append(texts.ngettext("{n} save", "{n} saves", story.saves).format(n=story.saves))
@@ -99,5 +100,11 @@ def _counts(story: TrendingStory, texts: Texts) -> list[str]:
     if story.comments:
         counts.append(
             texts.ngettext("{n} comment", "{n} comments", story.comments).format(n=story.comments)
+        )
+    if story.reactions:
+        counts.append(
+            texts.ngettext("{n} reaction", "{n} reactions", story.reactions).format(
+                n=story.reactions
+            )
         )
     return counts

@@ -12,6 +12,7 @@ from typing import Any
 from telegram.ext import BaseHandler
 
 from handlers.admin.channels import channel_handlers
+from handlers.admin.digest import digest_handlers
 from handlers.admin.routes import route_handlers
 from handlers.admin.sources import admin_source_handlers
 from handlers.admin.status import admin_status_handlers
@@ -24,6 +25,7 @@ def admin_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
     groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}
     features = (
         channel_handlers(),
+        digest_handlers(),
         route_handlers(),
         admin_source_handlers(),
         admin_status_handlers(),

@@ -25,6 +25,7 @@ ADMIN_COMMANDS: Final = (
     ("addchannel", N_("Post to a channel: /addchannel @channel")),
     ("routes", N_("Routes: ids, sources, channels, options")),
     ("setroute", N_("Route options: /setroute ID preview= silent= topic= template=")),
+    ("digest", N_("A channel's daily digest: /digest @channel 18 Europe/Berlin")),
     ("stats", N_("Counts and recent errors")),
 )
 """The admin commands in the menu, after everyone's commands."""

@@ -376,6 +376,48 @@ END
 $body$;
 """
 
+_REACTIONS_V12: Final = """
+-- Reactions on the bot's channel posts: Telegram's latest anonymous totals per reaction
+-- (message_reaction_count), one row per (post, reaction); an update replaces the post's
+-- rows unless it is older than them. `reaction`: the emoji, `custom:<id>` or `paid`.
+CREATE TABLE reactions (
+    channel_id BIGINT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    message_id BIGINT NOT NULL,
+    article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    reaction   TEXT   NOT NULL,
+    count      BIGINT NOT NULL CHECK (count > 0),
+    changed_at BIGINT NOT NULL,
+    PRIMARY KEY (channel_id, message_id, reaction)
+);
+CREATE INDEX reactions_article ON reactions (article_id);
+CREATE INDEX reactions_recent ON reactions (changed_at);
+"""
+
+_DAILY_DIGEST_V13: Final = """
+-- A channel's daily digest: its local hour (NULL: none; the channel's time zone is
+-- migration 6's) and its heading's language (NULL: English).
+ALTER TABLE channels ADD COLUMN digest_hour SMALLINT CHECK (digest_hour BETWEEN 0 AND 23);
+ALTER TABLE channels ADD COLUMN digest_language TEXT;  -- of its heading; NULL: English
+
+-- Daily digests: one row per (channel, local day), claimed by inserting it before sending.
+CREATE TABLE digests (
+    channel_id   BIGINT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    day          TEXT   NOT NULL,
+    state        TEXT   NOT NULL DEFAULT 'pending'
+                 CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'empty')),
+    html         TEXT   NOT NULL,
+    article_ids  TEXT   NOT NULL DEFAULT '[]',
+    attempts     BIGINT NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    message_id   BIGINT,
+    created_at   BIGINT NOT NULL,
+    available_at BIGINT,
+    sent_at      BIGINT,
+    PRIMARY KEY (channel_id, day)
+);
+CREATE INDEX digests_state ON digests (state, channel_id);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
@@ -388,6 +430,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _INLINE_RESULTS_V9,
     _HEADLINE_VECTOR_V10,
     _HEADLINE_TERMS_LOCK_V11,
+    _REACTIONS_V12,
+    _DAILY_DIGEST_V13,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -15,7 +15,7 @@ from storage.sql.session import Row, Session
 
 _CHANNEL_COLUMNS: Final = (
     "id, chat_id, username, title, style, paused, discussion_chat_id, created_at, "
-    "discussion_replies, timezone, quiet_start, quiet_end"
+    "discussion_replies, timezone, quiet_start, quiet_end, digest_hour, digest_language"
 )
 _ROUTE_COLUMNS: Final = (
     "id, source_id, channel_id, include_words, exclude_words, tags, created_at, template, "
@@ -41,6 +41,8 @@ def channel_from_row(row: Row) -> Channel:
             if row["quiet_start"] is None or row["quiet_end"] is None
             else QuietHours(int(row["quiet_start"]), int(row["quiet_end"]))
         ),
+        digest_hour=row["digest_hour"],
+        digest_language=row["digest_language"],
     )
 
 
@@ -176,6 +178,16 @@ class SQLChannelRepository:
                 "start": None if quiet_hours is None else quiet_hours.start,
                 "end": None if quiet_hours is None else quiet_hours.end,
             },
+        )
+
+    async def set_digest_hour(self, channel_id: int, hour: int | None) -> Channel:
+        if hour is not None and not 0 <= hour <= 23:
+            raise ValueError(f"a digest hour is 0-23, not {hour}")
+        return await self._update(channel_id, "digest_hour = :hour", {"hour": hour})
+
+    async def set_digest_language(self, channel_id: int, language: str | None) -> Channel:
+        return await self._update(
+            channel_id, "digest_language = :language", {"language": language}
         )
 
     async def route(

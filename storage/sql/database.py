@@ -15,11 +15,13 @@ from storage.protocols import (
     ArticleRepository,
     BookmarkRepository,
     ChannelRepository,
+    DigestRepository,
     DiscussionRepository,
     FollowRepository,
     InlineResultRepository,
     LeaseRepository,
     OutboxRepository,
+    ReactionRepository,
     RelatedRepository,
     SearchRepository,
     ShareRepository,
@@ -32,11 +34,13 @@ from storage.sql.alerts import SQLAlertRepository
 from storage.sql.articles import SQLArticleRepository
 from storage.sql.bookmarks import SQLBookmarkRepository
 from storage.sql.channels import SQLChannelRepository
+from storage.sql.digests import SQLDigestRepository
 from storage.sql.discussion import SQLDiscussionRepository
 from storage.sql.follows import SQLFollowRepository
 from storage.sql.inline_results import SQLInlineResultRepository
 from storage.sql.leases import SQLLeaseRepository
 from storage.sql.outbox import SQLOutboxRepository
+from storage.sql.reactions import SQLReactionRepository
 from storage.sql.shares import SQLShareRepository
 from storage.sql.sources import SQLSourceRepository
 from storage.sql.trending import SQLTrendingRepository
@@ -66,6 +70,8 @@ class SQLDatabase:
         self.bookmarks: BookmarkRepository = SQLBookmarkRepository(session)
         self.shares: ShareRepository = SQLShareRepository(session)
         self.inline_results: InlineResultRepository = SQLInlineResultRepository(session)
+        self.reactions: ReactionRepository = SQLReactionRepository(session)
+        self.digests: DigestRepository = SQLDigestRepository(session)
         self.discussion: DiscussionRepository = SQLDiscussionRepository(session)
         self.follows: FollowRepository = SQLFollowRepository(session)
         self.leases: LeaseRepository = SQLLeaseRepository(session)

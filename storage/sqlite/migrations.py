@@ -481,6 +481,51 @@ CREATE TABLE inline_results (
 );
 """
 
+_REACTIONS_V20: Final = """
+-- Reactions on the bot's channel posts: Telegram's latest anonymous totals per reaction
+-- (message_reaction_count updates), one row per (post, reaction). An update replaces the
+-- post's rows; an update older than the stored one is ignored. `reaction` is the emoji,
+-- `custom:<id>` for a custom emoji, or `paid` for paid (star) reactions.
+CREATE TABLE reactions (
+    channel_id INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    message_id INTEGER NOT NULL,                    -- the post in the channel
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    reaction   TEXT    NOT NULL,
+    count      INTEGER NOT NULL CHECK (count > 0),
+    changed_at INTEGER NOT NULL,                    -- the update's date
+    PRIMARY KEY (channel_id, message_id, reaction)
+) WITHOUT ROWID;
+CREATE INDEX reactions_article ON reactions (article_id);
+CREATE INDEX reactions_recent ON reactions (changed_at);
+"""
+
+_DAILY_DIGEST_V21: Final = """
+-- The local hour of a channel's daily digest (NULL: none), in the channel's time zone
+-- (migration 16), and the language of its heading (NULL: English).
+ALTER TABLE channels ADD COLUMN digest_hour INTEGER CHECK (digest_hour BETWEEN 0 AND 23);
+ALTER TABLE channels ADD COLUMN digest_language TEXT;  -- of its heading; NULL: English
+
+-- Daily digests: one row per (channel, local day), inserted (claimed) before anything is
+-- sent, so a day's digest is composed and posted once, whatever restarts or processes.
+-- Then sent like an outbox row: pending -> sending -> sent | failed; 'empty': nothing to post.
+CREATE TABLE digests (
+    channel_id   INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    day          TEXT    NOT NULL,                  -- the channel's local date, YYYY-MM-DD
+    state        TEXT    NOT NULL DEFAULT 'pending'
+                 CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'empty')),
+    html         TEXT    NOT NULL,                  -- the post, rendered when claimed
+    article_ids  TEXT    NOT NULL DEFAULT '[]',     -- JSON array: the stories it lists
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    message_id   INTEGER,
+    created_at   INTEGER NOT NULL,
+    available_at INTEGER,                           -- not claimable before (a retry)
+    sent_at      INTEGER,
+    PRIMARY KEY (channel_id, day)
+) WITHOUT ROWID;
+CREATE INDEX digests_state ON digests (state, channel_id);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -501,6 +546,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _ALBUMS_V17,
     _FTS_BODY_HEAD_V18,
     _INLINE_RESULTS_V19,
+    _REACTIONS_V20,
+    _DAILY_DIGEST_V21,
 )
 """Forward migrations; the schema version is their count."""
 

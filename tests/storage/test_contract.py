@@ -10,9 +10,9 @@ from __future__ import annotations
 import inspect
 import types
 import typing
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -64,6 +64,7 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         bool: True,
         float: 1.0,
         datetime: NOW,
+        date: NOW.date(),
         timedelta: timedelta(hours=1),
         ChannelStyle: ChannelStyle.TEXT,
         SearchQuery: parse_query("harbour"),
@@ -77,6 +78,8 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         return simple[annotation]
     if annotation in stored:
         return stored[annotation]
+    if origin in (dict, Mapping):
+        return {_value_for(args[0], stored): _value_for(args[1], stored)}
     if origin in (list, Iterable, Sequence, Collection, set, tuple):
         inner = args[0] if args else int
         if inner is AlertMatch:
@@ -121,6 +124,8 @@ def test_the_contract_covers_every_repository() -> None:
         "bookmarks",
         "shares",
         "inline_results",
+        "reactions",
+        "digests",
         "discussion",
         "follows",
         "alerts",

@@ -50,8 +50,10 @@ E2E_ON_BOTH_ENGINES = (
     "test_lists",
     "test_publisher",
     "test_edits",
+    "test_digest_poster",
 )
-"""End-to-end suites that also run once on PostgreSQL (inline search, bookmarks, publishing)."""
+"""End-to-end suites that also run once on PostgreSQL (inline search, bookmarks, publishing,
+daily digests)."""
 
 
 def parametrize_engines(metafunc: pytest.Metafunc) -> None:

@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 
 from bot.app.store import database
 from bot.cli.commands.base import CommandError
+from bot.cli.commands.channel_digest import digest_options
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.delivery.channel_check import (
     ChannelCheckError,
@@ -19,6 +20,7 @@ from bot.delivery.channel_check import (
     unreachable,
 )
 from bot.ops.settings import Settings
+from bot.services.digest_settings import apply_digest_changes, describe_digest
 from news.entities import Channel, ChannelStyle
 from news.quiet import check_timezone, parse_quiet_hours
 from storage import Database
@@ -112,7 +114,18 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
         print("no channels yet: newsbot channels add @name")
         return 0
     print_table(
-        ("ID", "STATE", "STYLE", "DISCUSSION", "QUIET", "PENDING", "ROUTES", "CHAT ID", "CHANNEL"),
+        (
+            "ID",
+            "STATE",
+            "STYLE",
+            "DISCUSSION",
+            "QUIET",
+            "DIGEST",
+            "PENDING",
+            "ROUTES",
+            "CHAT ID",
+            "CHANNEL",
+        ),
         (
             (
                 c.id,
@@ -120,6 +133,7 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
                 c.style,
                 "on" if c.discussion_replies else "off",
                 "-" if c.quiet_hours is None else f"{c.quiet_hours} {c.timezone or 'UTC'}",
+                describe_digest(c),
                 pending[c.id],
                 routes[c.id],
                 c.chat_id,
@@ -137,9 +151,14 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
-    """Change a channel's settings: discussion replies, time zone, quiet hours."""
-    if args.discussion is None and args.timezone is None and args.quiet_hours is None:
-        raise CommandError("nothing to change: give --discussion, --timezone or --quiet-hours")
+    """Change a channel's settings: discussion replies, time zone, quiet hours, daily digest."""
+    digest = digest_options(args)
+    schedule = args.timezone is not None or args.quiet_hours is not None
+    if args.discussion is None and not schedule and not digest.any:
+        raise CommandError(
+            "nothing to change: give --discussion, --timezone, --quiet-hours, --digest-hour, "
+            "--digest off or --digest-language"
+        )
     try:
         timezone = None if args.timezone is None else check_timezone(args.timezone)
         quiet = args.quiet_hours
@@ -150,17 +169,21 @@ async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
         channel = await find_channel(db, args.channel)
         if args.discussion is not None:
             channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
-        if timezone is not None or quiet is not None:
+        if schedule:
             channel = await db.channels.set_schedule(
                 channel.id,
                 timezone=timezone if timezone is not None else channel.timezone,
                 quiet_hours=channel.quiet_hours if quiet is None else hours,
             )
-    state = "on" if channel.discussion_replies else "off"
-    print(
-        f"channel {channel.id} {channel_label(channel)}: discussion replies {state}; "
-        f"{describe_schedule(channel)}"
-    )
+        channel = await apply_digest_changes(db, channel, digest)
+    said = []
+    if args.discussion is not None:
+        said.append(f"discussion replies {'on' if channel.discussion_replies else 'off'}")
+    if schedule:
+        said.append(describe_schedule(channel))
+    if digest.any:
+        said.append(f"daily digest {describe_digest(channel)}")
+    print(f"channel {channel.id} {channel_label(channel)}: {'; '.join(said)}")
     return 0
 
 

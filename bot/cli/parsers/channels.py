@@ -37,9 +37,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="reply with related coverage under posts in the linked discussion group",
     )
     change.add_argument(
+        "--digest-hour",
+        type=int,
+        metavar="H",
+        help="post a daily digest of the day's top stories at this local hour (0-23) in the "
+        "channel's time zone",
+    )
+    change.add_argument("--digest", choices=("off",), help="off: no daily digest")
+    change.add_argument(
+        "--digest-language", metavar="LANG", help="the digest heading's language (en, ru)"
+    )
+    change.add_argument(
         "--timezone",
         metavar="ZONE",
-        help="the channel's IANA time zone for its quiet hours, like Europe/Berlin (default UTC)",
+        help="the channel's IANA time zone for its quiet hours and digest, like Europe/Berlin "
+        "(default UTC)",
     )
     change.add_argument(
         "--quiet-hours",

@@ -93,9 +93,13 @@ class FakeUpdater:
     starts: int = 0
     stops: int = 0
 
-    async def start_polling(self, *, drop_pending_updates: bool) -> None:
+    async def start_polling(
+        self, *, drop_pending_updates: bool, allowed_updates: list[str] | None = None
+    ) -> None:
         assert not self.running
         assert drop_pending_updates is False  # updates queued meanwhile are not dropped
+        assert allowed_updates is not None  # the reaction updates are asked for explicitly
+        assert "message_reaction_count" in allowed_updates
         self.running = True
         self.starts += 1
 
