@@ -50,7 +50,10 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
     ),
     (
         "routes",
-        ("source_id", "channel_id", "include_words", "exclude_words", "tags", "created_at"),
+        (
+            "source_id", "channel_id", "include_words", "exclude_words", "tags", "created_at",
+            "full_text",
+        ),
         "source_id, channel_id",
     ),
     (
@@ -93,6 +96,15 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
             "created_at", "sent_at",
         ),
         "user_id, article_id",
+    ),
+    ("telegraph_account", ("id", "short_name", "access_token", "created_at"), "id"),
+    (
+        "telegraph_pages",
+        (
+            "article_id", "state", "path", "url", "truncated", "content_digest", "attempts",
+            "available_at", "last_error", "created_at", "done_at",
+        ),
+        "article_id",
     ),
 )  # fmt: skip
 """Every table, parents first, with its columns and a stable order to read it in."""

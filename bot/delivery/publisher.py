@@ -53,13 +53,14 @@ from typing import TypeVar
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.delivery.fulltext import FullTextPages
 from bot.delivery.notices import AdminNotifier
 from bot.services.leases import LeaseKeeper
 from bot.services.post_content import post_content
 from bot.transport.errors import FailureKind, SendFailure, classify_error
 from bot.transport.pacing import Pacer
 from bot.transport.send import SentPost, edit_post, post_digest, send_post
-from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs
+from news.entities import Article, Channel, ChannelStyle, OutboxItem, PostedAs
 from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
 from storage import Database
 from storage.errors import NotFoundError, StorageError
@@ -145,9 +146,11 @@ class Publisher:
         notifier: AdminNotifier | None = None,
         clock: Clock = utc_now,
         leases: LeaseKeeper | None = None,
+        pages: FullTextPages | None = None,
     ) -> None:
         """Publish with `bot` from `db`'s outbox, paced by `pacer`; with `leases`, only the
-        channels whose lease this process holds."""
+        channels whose lease this process holds; with `pages`, full-text routes link their
+        article's Telegraph page."""
         self._bot = bot
         self._db = db
         self._pacer = pacer
@@ -155,6 +158,7 @@ class Publisher:
         self._notifier = notifier
         self._clock = clock
         self._leases = leases
+        self._pages = pages
         self.stats = PublishStats()
         self.observe_request: RequestObserver | None = None
         """Set to time each Bot API send and edit (the metrics' latency histogram)."""
@@ -318,6 +322,7 @@ class Publisher:
         try:
             article = await self._db.articles.get(item.article_id)
             content = await post_content(self._db, article)
+            content = await self._with_full_text(channel, article, content, make=True)
             post = render_post(content, style=channel.style)
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
@@ -484,6 +489,29 @@ class Publisher:
         self._pacer.hold_all(UNAUTHORIZED_PAUSE_SECONDS)
         log.error("bot_unauthorized", extra={"reason": reason})
 
+    async def _with_full_text(
+        self, channel: Channel, article: Article, content: PostContent, *, make: bool
+    ) -> PostContent:
+        """Add the article's Telegraph page when the route wants one: made now for a post
+        (`make`), looked up (and brought up to date) for an edit. Telegraph never fails a
+        post: on any trouble the post goes without the link, to be edited in later."""
+        if self._pages is None:
+            return content
+        try:
+            if not await self._db.telegraph.full_text(article.source_id, channel.id):
+                return content
+            if make:
+                url = await self._pages.link_for_post(article, content.source_name)
+            else:
+                await self._pages.refresh(article, content.source_name)
+                url = await self._pages.link(article.id)
+        except StorageError:
+            raise
+        except Exception:
+            log.exception("full_text_link_failed", extra={"article_id": article.id})
+            return content
+        return replace(content, full_text_url=url) if url is not None else content
+
     # ---- editing -----------------------------------------------------------------------
     async def _edit(self, channel: Channel, item: OutboxItem) -> None:
         """Bring a sent post in line with its changed article."""
@@ -494,6 +522,7 @@ class Publisher:
         try:
             article = await self._db.articles.get(item.article_id)
             content = await post_content(self._db, article)
+            content = await self._with_full_text(channel, article, content, make=False)
             post = render_edit(content, channel.style, kind)
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from telegram import Bot
 
+from bot.delivery.fulltext import FullTextConfig, FullTextPages
 from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher, PublisherConfig
 from bot.ops.settings import Settings
 from bot.services.leases import LeaseKeeper
 from bot.transport.pacing import Pacer, PacingLimits
+from bot.transport.telegraph import HttpTelegraph
 from storage import Database
 
 
@@ -53,8 +55,37 @@ def build_publisher(
     *,
     notifier: AdminNotifier | None = None,
     leases: LeaseKeeper | None = None,
+    pages: FullTextPages | None = None,
 ) -> Publisher:
     """A publisher (not started) that tells the admins about lost channels; with `leases`,
-    it works only the channels whose lease this process holds."""
+    it works only the channels whose lease this process holds; with `pages`, full-text
+    routes link their articles' Telegraph pages."""
     notifier = notifier or build_notifier(settings, bot, db, pacer)
-    return Publisher(bot, db, pacer, publisher_config(settings), notifier=notifier, leases=leases)
+    return Publisher(
+        bot,
+        db,
+        pacer,
+        publisher_config(settings),
+        notifier=notifier,
+        leases=leases,
+        pages=pages,
+    )
+
+
+def full_text_config(settings: Settings) -> FullTextConfig:
+    """How Telegraph pages are made and retried, from the settings."""
+    return FullTextConfig(
+        account_name=settings.telegraph_account_name,
+        max_attempts=settings.telegraph_max_attempts,
+        retry_base_seconds=settings.telegraph_retry_base_seconds,
+        retry_max_seconds=settings.telegraph_retry_max_seconds,
+    )
+
+
+def build_full_text_pages(settings: Settings, db: Database) -> FullTextPages:
+    """The Telegraph pages of full-text routes, on Telegraph's API at its configured URL
+    (not started; close its `api` after stopping it)."""
+    api = HttpTelegraph(
+        settings.telegraph_api_base_url, timeout_seconds=settings.telegraph_timeout_seconds
+    )
+    return FullTextPages(api, db, full_text_config(settings))

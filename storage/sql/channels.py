@@ -17,7 +17,9 @@ _CHANNEL_COLUMNS: Final = (
     "id, chat_id, username, title, style, paused, discussion_chat_id, created_at, "
     "discussion_replies"
 )
-_ROUTE_COLUMNS: Final = "source_id, channel_id, include_words, exclude_words, tags, created_at"
+_ROUTE_COLUMNS: Final = (
+    "source_id, channel_id, include_words, exclude_words, tags, created_at, full_text"
+)
 
 
 def channel_from_row(row: Row) -> Channel:
@@ -44,6 +46,7 @@ def route_from_row(row: Row) -> Route:
         exclude=strings_from_json(row["exclude_words"]),
         tags=strings_from_json(row["tags"]),
         created_at=from_micros(row["created_at"]),
+        full_text=bool(row["full_text"]),
     )
 
 

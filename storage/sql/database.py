@@ -24,6 +24,7 @@ from storage.protocols import (
     ShareRepository,
     SourceRepository,
     StatusRepository,
+    TelegraphRepository,
     TrendingRepository,
     UserRepository,
 )
@@ -37,6 +38,7 @@ from storage.sql.leases import SQLLeaseRepository
 from storage.sql.outbox import SQLOutboxRepository
 from storage.sql.shares import SQLShareRepository
 from storage.sql.sources import SQLSourceRepository
+from storage.sql.telegraph import SQLTelegraphRepository
 from storage.sql.trending import SQLTrendingRepository
 from storage.sql.users import SQLUserRepository
 
@@ -68,6 +70,7 @@ class SQLDatabase:
         self.leases: LeaseRepository = SQLLeaseRepository(session)
         self.alerts: AlertRepository = SQLAlertRepository(session)
         self.trending: TrendingRepository = SQLTrendingRepository(session)
+        self.telegraph: TelegraphRepository = SQLTelegraphRepository(session)
         self.search = search
         self.related = related
         self.status = status

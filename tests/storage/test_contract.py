@@ -115,6 +115,7 @@ def test_the_contract_covers_every_repository() -> None:
         "related",
         "status",
         "leases",
+        "telegraph",
     }
     assert len(CASES) > 80
 
