@@ -169,7 +169,7 @@ class SQLTelegraphRepository:
         rows = await self._session.fetchall(
             f"SELECT {_PAGE_COLUMNS} FROM telegraph_pages WHERE state = :pending "
             "AND (available_at IS NULL OR available_at <= :now) "
-            "ORDER BY available_at, article_id LIMIT :limit",
+            "ORDER BY COALESCE(available_at, 0), article_id LIMIT :limit",
             {"pending": PageState.PENDING.value, "now": _now(now), "limit": limit},
         )
         return [page_from_row(row) for row in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.app.store import database
 from bot.cli.commands.base import CommandError
@@ -13,6 +14,7 @@ from bot.ops.settings import Settings
 from news.entities import Route
 from news.routing import fold_words
 from news.tags import normalize_tag
+from storage.errors import NotFoundError
 
 
 def check_filters(include: Sequence[str], exclude: Sequence[str], tags: Sequence[str]) -> None:
@@ -38,6 +40,12 @@ def describe_filters(route: Route) -> str:
     return "; ".join(parts) or "every article"
 
 
+def describe_route(route: Route) -> str:
+    """Return a route's filters and options in words."""
+    described = describe_filters(route)
+    return described + " · full text" if route.full_text else described
+
+
 async def add_route(settings: Settings, args: argparse.Namespace) -> int:
     """Route a source to a channel, replacing the filters of an existing route."""
     check_filters(args.include, args.exclude, args.tag)
@@ -50,10 +58,33 @@ async def add_route(settings: Settings, args: argparse.Namespace) -> int:
         route = await db.channels.route(
             source.id, channel.id, include=args.include, exclude=args.exclude, tags=args.tag
         )
+        if args.full_text:
+            await db.telegraph.set_full_text(source.id, channel.id, True)
+            route = replace(route, full_text=True)
     verb = "updated route" if existed else "routed"
     print(
         f"{verb} source {source.id} ({source.name}) to channel {channel.id} "
-        f"({channel_label(channel)}): {describe_filters(route)}"
+        f"({channel_label(channel)}): {describe_route(route)}"
+    )
+    return 0
+
+
+async def set_route(settings: Settings, args: argparse.Namespace) -> int:
+    """Change a route's options (full-text pages on or off); its filters stay."""
+    enabled = args.full_text == "on"
+    async with database(settings) as db:
+        channel = await find_channel(db, args.channel)
+        try:
+            await db.telegraph.set_full_text(args.source, channel.id, enabled)
+        except NotFoundError:
+            raise CommandError(
+                f"source {args.source} is not routed to channel {channel.id} "
+                f"({channel_label(channel)}): see newsbot routes list"
+            ) from None
+    state = "on" if enabled else "off"
+    print(
+        f"route from source {args.source} to channel {channel.id} "
+        f"({channel_label(channel)}): full text {state}"
     )
     return 0
 
@@ -80,7 +111,7 @@ async def list_routes(settings: Settings, args: argparse.Namespace) -> int:
             (
                 f"{r.source_id} {shorten(sources[r.source_id].name, 24)}",
                 f"{r.channel_id} {shorten(labels[r.channel_id], 32)}",
-                describe_filters(r),
+                describe_route(r),
             )
             for r in routes
         ),

@@ -24,7 +24,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("source", type=record_id, metavar="SOURCE_ID")
     add.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
     add_filter_options(add)
+    add.add_argument(
+        "--full-text",
+        action="store_true",
+        default=None,
+        help="publish each article's full text as a Telegraph page (Instant View) linked "
+        "from the post (kept when re-adding without it)",
+    )
     add.set_defaults(handler=command("routes", "add_route"))
+
+    change = actions.add_parser("set", help="change a route's options (its filters stay)")
+    change.add_argument("source", type=record_id, metavar="SOURCE_ID")
+    change.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
+    change.add_argument(
+        "--full-text",
+        choices=("on", "off"),
+        required=True,
+        help="publish each article's full text as a Telegraph page linked from the post",
+    )
+    change.set_defaults(handler=command("routes", "set_route"))
 
     listing = actions.add_parser("list", help="list routes with their filters")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
