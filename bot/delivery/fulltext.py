@@ -139,6 +139,8 @@ class FullTextPages:
             page = await self._db.telegraph.page(article.id)
             if page is None or page.state is not PageState.PENDING:
                 return page.url if page is not None else None
+            if not self._due(page):  # another attempt failed while this one waited
+                return None
             made = await self._attempt(article, source_name, page)
         if made is not None and page.attempts:
             # Earlier posts of this article went without the link: edit them in.
@@ -199,6 +201,8 @@ class FullTextPages:
             async with self._lock(article.id):
                 current = await self._db.telegraph.page(article.id)
                 if current is None or current.state is not PageState.PENDING:
+                    continue
+                if not self._due(current):  # a post's attempt failed meanwhile
                     continue
                 created = await self._attempt(article, source_name, current)
             if created is not None:

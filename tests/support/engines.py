@@ -50,8 +50,10 @@ E2E_ON_BOTH_ENGINES = (
     "test_lists",
     "test_publisher",
     "test_edits",
+    "test_full_text",
 )
-"""End-to-end suites that also run once on PostgreSQL (inline search, bookmarks, publishing)."""
+"""End-to-end suites that also run once on PostgreSQL (inline search, bookmarks, publishing,
+full-text pages)."""
 
 
 def parametrize_engines(metafunc: pytest.Metafunc) -> None:
