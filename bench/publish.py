@@ -4,12 +4,16 @@
     python -m bench.publish --tiny           # a few seconds, for CI
     python -m bench.publish --time-scale 0.05 --fanout 30
     python -m bench.publish --no-hog         # only the run without the CPU hog
+    python -m bench.publish --full-text 0    # no full-text routes (default: every 2nd channel)
 
 The emulator runs in its own process (`newsbot emulator`) with Telegram's flood limits
 time-scaled (every window multiplied by --time-scale); the publisher's pacing is scaled the
 same. Prints the achieved rate against the most Telegram's limits allow (the makespan of an
 ideal sender that never waits longer than the limits demand: target >= 0.95), the number of
-429 answers (target 0), and posts lost (must be 0) or repeated. It runs twice in one go:
+429 answers (target 0), and posts lost (must be 0) or repeated. Every `--full-text`-th
+channel's route publishes full text: its posts link a Telegraph page made on the emulated
+Telegraph (one page per article, shared by its channels), and every such post must carry
+its link. It runs twice in one go:
 as the machine is, then with a busy-looping process beside it (a CPU hog: the "busy machine"
 case), and prints the machine's load with each.
 """
@@ -32,9 +36,11 @@ from telegram import Bot
 
 from bench.machine import cpu_hog, load_line
 from bench.processes import emulator_process
+from bot.delivery.fulltext import FullTextPages
 from bot.delivery.publisher import Publisher, PublisherConfig
 from bot.transport.http import AiohttpRequest
 from bot.transport.pacing import Pacer, PacingLimits
+from bot.transport.telegraph import HttpTelegraph
 from emulator import DEFAULT_TOKEN, EmulatorClient, FloodLimits
 from news.dedupe import content_hash
 from news.entities import OutboxState
@@ -53,6 +59,12 @@ class Workload:
     channels: int
     fanout: int
     time_scale: float
+    full_text_every: int = 2
+    """Every n-th channel's route publishes full-text pages (0: none)."""
+
+    def full_text(self, channel: int) -> bool:
+        """Tell whether the channel's route publishes full-text pages."""
+        return self.full_text_every > 0 and channel % self.full_text_every == 0
 
     @property
     def posts(self) -> int:
@@ -134,6 +146,10 @@ async def prepare(db: Database, client: EmulatorClient, workload: Workload) -> l
     result = await db.articles.upsert_many(
         source.id, [draft(n) for n in range(workload.articles)], fetched_at=PUBLISHED
     )
+    for c, channel_id in enumerate(channel_ids):
+        await db.channels.route(source.id, channel_id)
+        if workload.full_text(c):
+            await db.telegraph.set_full_text(source.id, channel_id, True)
     pairs = [
         (article_id, channel_ids[c])
         for number, article_id in enumerate(result.inserted)
@@ -154,16 +170,23 @@ async def wait_until_done(db: Database, started: float, limit: float) -> float:
         await asyncio.sleep(0.01)
 
 
-async def count_posts(client: EmulatorClient, chats: list[int]) -> Counter[tuple[int, int]]:
-    """Count the bot's posts per (chat, article)."""
+async def count_posts(
+    client: EmulatorClient, chats: list[int]
+) -> tuple[Counter[tuple[int, int]], set[tuple[int, int]]]:
+    """Count the bot's posts per (chat, article); return them and the posts that link a
+    Telegraph page."""
     posts: Counter[tuple[int, int]] = Counter()
+    linked: set[tuple[int, int]] = set()
     for chat in chats:
         for message in await client.messages(chat, from_bot=True):
+            page = any("/telegraph/page/" in e.get("url", "") for e in message.entities)
             for data in message.callback_data:
                 match = SAVE_DATA.fullmatch(data)
                 if match:
                     posts[(chat, int(match.group(1)))] += 1
-    return posts
+                    if page:
+                        linked.add((chat, int(match.group(1))))
+    return posts, linked
 
 
 async def run(workload: Workload) -> dict[str, float]:
@@ -180,19 +203,32 @@ async def run(workload: Workload) -> dict[str, float]:
                     DEFAULT_TOKEN, base_url=f"{base_url}/bot", request=AiohttpRequest()
                 )
                 config = PublisherConfig(poll_seconds=0.05, send_timeout_seconds=30)
+                telegraph = HttpTelegraph(f"{base_url}/telegraph")
                 async with bot:
-                    publisher = Publisher(bot, db, Pacer(limits), config)
+                    pages = FullTextPages(telegraph, db)
+                    publisher = Publisher(bot, db, Pacer(limits), config, pages=pages)
+                    pages.on_link_ready = publisher.wake
                     started = time.perf_counter()
                     cpu_started = time.process_time()
                     async with publisher:
+                        pages.start()
                         publisher.wake()
                         ideal = ideal_makespan(workload, limits)
                         seconds = await wait_until_done(db, started, limit=10 * ideal + 60)
+                        await pages.stop()
                     cpu = time.process_time() - cpu_started
+                await telegraph.close()
                 counts = await db.outbox.state_counts()
+                page_states = await db.telegraph.state_counts()
             stats = await client.stats()
-            posts = await count_posts(client, chats)
+            posts, linked = await count_posts(client, chats)
     expected = workload.posts
+    full_text_posts = sum(
+        1
+        for number in range(workload.articles)
+        for c in workload.channels_of(number)
+        if workload.full_text(c)
+    )
     return {
         "posts": expected,
         "seconds": seconds,
@@ -205,6 +241,10 @@ async def run(workload: Workload) -> dict[str, float]:
         "lost": expected - len(posts),
         "repeated": sum(posts.values()) - len(posts),
         "publisher_cpu_seconds": cpu,
+        "pages": sum(page_states.values()),
+        "full_text_posts": full_text_posts,
+        "linked": len(linked),
+        "unlinked": full_text_posts - len(linked),
     }
 
 
@@ -225,6 +265,11 @@ def report(workload: Workload, figures: dict[str, float], case: str) -> None:
         f"failed rows: {figures['failed']:.0f}; "
         f"publisher CPU {figures['publisher_cpu_seconds']:.1f}s"
     )
+    print(
+        f"full text: {figures['pages']:.0f} Telegraph pages; "
+        f"{figures['linked']:.0f} of {figures['full_text_posts']:.0f} full-text posts link "
+        f"their page (unlinked: {figures['unlinked']:.0f}, must be 0)"
+    )
 
 
 def main() -> None:
@@ -236,13 +281,22 @@ def main() -> None:
     parser.add_argument("--time-scale", type=float, default=0.1)
     parser.add_argument("--tiny", action="store_true", help="60 articles to 3 channels, fast")
     parser.add_argument("--no-hog", action="store_true", help="skip the run beside a CPU hog")
+    parser.add_argument(
+        "--full-text",
+        type=int,
+        default=2,
+        metavar="N",
+        help="every N-th channel's route publishes Telegraph pages (0: none; default 2)",
+    )
     args = parser.parse_args()
     if args.tiny:
-        workload = Workload(60, 3, 2, 0.02)
+        workload = Workload(60, 3, 2, 0.02, args.full_text)
     else:
         if not 1 <= args.fanout <= args.channels:
             parser.error("--fanout must be between 1 and --channels")
-        workload = Workload(args.articles, args.channels, args.fanout, args.time_scale)
+        workload = Workload(
+            args.articles, args.channels, args.fanout, args.time_scale, args.full_text
+        )
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     scale = workload.time_scale
     print(
@@ -256,7 +310,9 @@ def main() -> None:
         with cpu_hog():
             runs.append(asyncio.run(run(workload)))
         report(workload, runs[1], "beside a CPU hog")
-    if any(figures["lost"] or figures["too_many_requests"] for figures in runs):
+    if any(
+        figures["lost"] or figures["too_many_requests"] or figures["unlinked"] for figures in runs
+    ):
         sys.exit(1)
 
 
