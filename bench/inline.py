@@ -99,12 +99,13 @@ def queries(kind: str, count: int, seed: int = 5) -> list[str]:
     return out
 
 
-async def search_only(data: Dataset, per_kind: int) -> dict[str, Latency]:
-    """Time `db.search.articles` for each kind of query, after a warm-up pass of as many other
-    queries of the kind (a running bot's database is in the page cache; these are not the
-    measured queries, so no answer is cached by the warm-up)."""
+async def search_only(location: Path | str, per_kind: int) -> dict[str, Latency]:
+    """Time `db.search.articles` on the store at `location` (an SQLite file or a PostgreSQL
+    URL) for each kind of query, after a warm-up pass of as many other queries of the kind
+    (a running bot's database is in the page cache; these are not the measured queries, so
+    no answer is cached by the warm-up)."""
     results: dict[str, Latency] = {}
-    async with await open_database(data.path) as db:
+    async with await open_database(location) as db:
         for kind in KINDS:
             batch = queries(kind, per_kind)
             for text in queries(kind, per_kind, seed=99):
@@ -398,7 +399,7 @@ async def main_async(args: argparse.Namespace) -> None:
     print(load_line(), flush=True)
     for size in sizes:
         data = await dataset(Path(args.cache), size)
-        print_search(size, await search_only(data, args.per_kind))
+        print_search(size, await search_only(data.path, args.per_kind))
         if not args.search_only:
             print_e2e(size, await end_to_end(data, args), args)
         print(load_line(), flush=True)

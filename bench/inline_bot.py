@@ -78,13 +78,13 @@ def bare_application(
     return application
 
 
-def news_application(api: str, http: str, db: Path) -> NewsApplication:
-    """The real newsbot application on the benchmark database."""
+def news_application(api: str, http: str, db: Path | None, url: str | None) -> NewsApplication:
+    """The real newsbot application on the benchmark database (a file, or a URL)."""
     settings = Settings.model_validate(
         {
             "telegram_bot_token": DEFAULT_TOKEN,
             "telegram_api_base_url": api,
-            "database_path": db,
+            **({"database_url": url} if url else {"database_path": db}),
             "ingest_workers": 0,
             "telegram_http_client": http,
             "log_level": "WARNING",
@@ -128,13 +128,16 @@ def main() -> None:
     parser.add_argument("--api", required=True, help="the emulator's Bot API base URL")
     parser.add_argument("--http", choices=("aiohttp", "httpx"), default=None)
     parser.add_argument("--db", type=Path, help="benchmark database (news mode)")
+    parser.add_argument("--database-url", help="a PostgreSQL benchmark database (news mode)")
     parser.add_argument("--profile", type=Path, help="write cProfile stats here at the end")
     parser.add_argument(
         "--sequential", action="store_true", help="bare: one update at a time (PTB's default)"
     )
     args = parser.parse_args()
     if args.mode == "news":
-        running = serve_news(news_application(args.api, args.http or "aiohttp", args.db))
+        running = serve_news(
+            news_application(args.api, args.http or "aiohttp", args.db, args.database_url)
+        )
     else:
         running = serve(
             bare_application(args.api, args.http or "httpx", concurrent=not args.sequential)

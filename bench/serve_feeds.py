@@ -2,6 +2,7 @@
 
 Usage: python -m bench.serve_feeds FOLDER — prints the base URL on its first line, then
 serves until killed. Running apart keeps the server's CPU out of the measured process.
+Files are served as XML, but `.png` files as `image/png` (the photos of bench.publish).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ async def serve(documents: dict[str, bytes]) -> None:
         body = documents.get(request.path)
         if body is None:
             raise web.HTTPNotFound()
-        return web.Response(body=body, content_type="application/xml")
+        kind = "image/png" if request.path.endswith(".png") else "application/xml"
+        return web.Response(body=body, content_type=kind)
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)

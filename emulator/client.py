@@ -96,6 +96,10 @@ class MessageView:
     reply_to_message_id: int | None
     inline_message_id: str | None
     raw: JSON = field(repr=False)
+    message_thread_id: int | None = None
+    link_preview_options: JSON | None = None
+    """What the bot asked for the link preview (None when it asked nothing)."""
+    disable_notification: bool = False
 
     @classmethod
     def from_json(cls, data: JSON) -> MessageView:
@@ -119,6 +123,9 @@ class MessageView:
             reply_to_message_id=reply["message_id"] if reply else None,
             inline_message_id=data.get("inline_message_id"),
             raw=data,
+            message_thread_id=data.get("message_thread_id"),
+            link_preview_options=data.get("link_preview_options"),
+            disable_notification=bool(data.get("disable_notification")),
         )
 
     @property
@@ -135,6 +142,18 @@ class MessageView:
     def callback_data(self) -> list[str]:
         """Return the callback data of every callback button."""
         return [b["callback_data"] for row in self.buttons for b in row if "callback_data" in b]
+
+    @property
+    def media_group_id(self) -> str | None:
+        """Return the album the message belongs to (None outside an album)."""
+        value = self.raw.get("media_group_id")
+        return None if value is None else str(value)
+
+    @property
+    def photo_url(self) -> str | None:
+        """Return the URL the message's photo was sent by (None without one, or uploaded)."""
+        value = self.raw.get("photo_url")
+        return None if value is None else str(value)
 
     @property
     def entity_types(self) -> list[str]:
@@ -284,8 +303,10 @@ class EmulatorClient:
         owner_id: int | None = None,
         bot_status: str = "member",
         bot_rights: JSON | None = None,
+        forum: bool = False,
     ) -> ChatInfo:
-        """Create a (super)group; bot_status: administrator, member, left, kicked, none."""
+        """Create a (super)group (a forum with topics when `forum`); bot_status:
+        administrator, member, left, kicked, none."""
         body = {
             "title": title,
             "supergroup": supergroup,
@@ -294,6 +315,7 @@ class EmulatorClient:
             "owner_id": owner_id,
             "bot_status": bot_status,
             "bot_rights": bot_rights,
+            "forum": forum,
         }
         return ChatInfo.from_json(await self._call("POST", "groups", body))
 
@@ -344,6 +366,21 @@ class EmulatorClient:
     async def migrate_group(self, chat_id: int) -> ChatInfo:
         """Upgrade a basic group to a supergroup; returns the new supergroup."""
         return ChatInfo.from_json(await self._call("POST", f"chats/{chat_id}/migrate"))
+
+    async def open_topic(self, chat_id: int, name: str) -> int:
+        """Open a forum topic as the chat's owner; return its message_thread_id."""
+        body = {"name": name}
+        topic = await self._call("POST", f"chats/{chat_id}/topics", body)
+        return int(topic["message_thread_id"])
+
+    async def topics(self, chat_id: int) -> list[JSON]:
+        """Return a forum's topics (closed and deleted ones flagged)."""
+        return list((await self._call("GET", f"chats/{chat_id}/topics"))["topics"])
+
+    async def set_topic_state(self, chat_id: int, thread_id: int, state: str) -> JSON:
+        """Close (`closed`), reopen (`open`) or delete (`deleted`) a forum topic."""
+        body = {"state": state}
+        return await self._call("POST", f"chats/{chat_id}/topics/{thread_id}", body)
 
     # ---- what users do -------------------------------------------------------------
     async def send_message(

@@ -20,7 +20,16 @@ from emulator.core import Emulator
 from emulator.errors import ApiError, ControlError
 from emulator.faults import FAULT_KINDS, Fault
 from emulator.flood import FloodLimits
-from emulator.state import AdminRights, CallbackQueryRecord, Chat, InlineQueryRecord, Message
+from emulator.forums import ICON_COLORS, set_topic_state, topic_json
+from emulator.media import photo_source_url
+from emulator.state import (
+    AdminRights,
+    CallbackQueryRecord,
+    Chat,
+    ForumTopic,
+    InlineQueryRecord,
+    Message,
+)
 from emulator.wire import chat_json, entities_json, message_json, user_json
 
 JSON = dict[str, Any]
@@ -38,6 +47,10 @@ def message_snapshot(emu: Emulator, message: Message) -> JSON:
     snapshot = message_json(world, message)
     snapshot["deleted"] = message.deleted
     snapshot["sent_by_bot"] = message.sent_by_bot
+    snapshot["link_preview_options"] = message.link_preview_options
+    snapshot["disable_notification"] = message.disable_notification
+    if message.photo:
+        snapshot["photo_url"] = photo_source_url(world, message.photo)
     if message.inline_message_id is not None:
         snapshot["inline_message_id"] = message.inline_message_id
     if message.reply_markup is not None and message.reply_markup.other is not None:
@@ -241,8 +254,56 @@ class ControlRoutes:
             owner_id=_optional_int(data.get("owner_id"), "owner_id"),
             bot_status=_str(data.get("bot_status"), "bot_status", "member"),
             bot_rights=_rights(data),
+            forum=bool(data.get("forum", False)),
         )
         return chat_snapshot(emu, chat)
+
+    async def topics(self, request: web.Request) -> JSON:
+        """GET /control/chats/{chat_id}/topics: a forum's topics, closed and deleted too."""
+        chat = self._chat(request)
+        return {
+            "topics": [
+                {**topic_json(topic), "closed": topic.closed, "deleted": topic.deleted}
+                for topic in chat.topics.values()
+            ]
+        }
+
+    async def open_topic(self, request: web.Request) -> JSON:
+        """POST /control/chats/{chat_id}/topics: the chat's owner opens a topic."""
+        data = await _body(request)
+        emu = self.emu(request)
+        chat = self._chat(request)
+        if not chat.is_forum:
+            raise ControlError(f"chat {chat.id} is not a forum")
+        name = _str(data.get("name"), "name")
+        opening = emu.world.add_message(chat, forum_topic_created={"name": name})
+        opening.message_thread_id = opening.message_id
+        topic = ForumTopic(opening.message_id, name, ICON_COLORS[0])
+        chat.topics[topic.message_thread_id] = topic
+        return topic_json(topic)
+
+    async def topic_state(self, request: web.Request) -> JSON:
+        """POST /control/chats/{chat_id}/topics/{thread_id}: close, reopen or delete it."""
+        data = await _body(request)
+        chat = self._chat(request)
+        thread_id = _int(request.match_info["thread_id"], "thread_id")
+        state = _str(data.get("state"), "state")
+        if state not in ("closed", "open", "deleted"):
+            raise ControlError("state must be closed, open or deleted")
+        if thread_id not in chat.topics:
+            raise ControlError(f"no topic {thread_id} in chat {chat.id}", status=404)
+        topic = set_topic_state(
+            chat, thread_id, closed=state == "closed", deleted=state == "deleted"
+        )
+        return {**topic_json(topic), "closed": topic.closed, "deleted": topic.deleted}
+
+    def _chat(self, request: web.Request) -> Chat:
+        """Return the chat a route's path names; 404 when there is none."""
+        chat_id = _int(request.match_info["chat_id"], "chat_id")
+        chat = self.emu(request).world.chats.get(chat_id)
+        if chat is None:
+            raise ControlError(f"no chat {chat_id}", status=404)
+        return chat
 
     async def create_channel(self, request: web.Request) -> JSON:
         """POST /control/channels: a channel, optionally with a linked discussion group."""
@@ -568,7 +629,12 @@ async def _raw_file(routes: ControlRoutes, request: web.Request) -> web.StreamRe
 ROUTE_BODIES: dict[str, str] = {
     "/control/users": '{"first_name", "last_name"?, "username"?, "language_code"?}',
     "/control/users/{user_id}/block": '{"blocked"?: true|false}',
-    "/control/groups": '{"title", "member_ids"?, "owner_id"?, "bot_status"?, "supergroup"?}',
+    "/control/groups": (
+        '{"title", "member_ids"?, "owner_id"?, "bot_status"?, "bot_rights"?, "supergroup"?, '
+        '"forum"?}'
+    ),
+    "/control/chats/{chat_id}/topics": '{"name"}',
+    "/control/chats/{chat_id}/topics/{thread_id}": '{"state": "closed"|"open"|"deleted"}',
     "/control/channels": (
         '{"title", "username"?, "subscriber_ids"?, "linked_group_id"?, "bot_status"?, '
         '"bot_rights"?}'
@@ -626,6 +692,9 @@ def add_control_routes(app: web.Application) -> None:
         ("POST", "/control/chats/{chat_id}/members", routes.add_member),
         ("POST", "/control/chats/{chat_id}/discussion", routes.link),
         ("POST", "/control/chats/{chat_id}/migrate", routes.migrate),
+        ("GET", "/control/chats/{chat_id}/topics", routes.topics),
+        ("POST", "/control/chats/{chat_id}/topics", routes.open_topic),
+        ("POST", "/control/chats/{chat_id}/topics/{thread_id}", routes.topic_state),
         ("GET", "/control/chats/{chat_id}/messages", routes.messages),
         ("GET", "/control/inline-messages/{inline_message_id}", routes.inline_message),
         ("POST", "/control/messages", routes.send_message),

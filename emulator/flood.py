@@ -40,17 +40,19 @@ class _SlidingWindow:
         self.seconds = seconds
         self.events: deque[float] = deque()
 
-    def wait_time(self, now: float) -> float:
-        """Return how long until one more event fits (0 when it fits now)."""
+    def wait_time(self, now: float, count: int = 1) -> float:
+        """Return how long until `count` more events fit (0 when they fit now)."""
         while self.events and self.events[0] <= now - self.seconds:
             self.events.popleft()
-        if len(self.events) < self.capacity:
+        if len(self.events) + count <= self.capacity:
             return 0.0
-        return self.events[len(self.events) - self.capacity] + self.seconds - now
+        if count > self.capacity:
+            return self.seconds  # never fits: the caller is told to wait a whole window
+        return self.events[len(self.events) + count - 1 - self.capacity] + self.seconds - now
 
-    def record(self, now: float) -> None:
-        """Count one event at `now`."""
-        self.events.append(now)
+    def record(self, now: float, count: int = 1) -> None:
+        """Count `count` events at `now`."""
+        self.events.extend([now] * count)
 
 
 class _TokenBucket:
@@ -67,15 +69,15 @@ class _TokenBucket:
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
 
-    def wait_time(self, now: float) -> float:
-        """Return how long until a token is available."""
+    def wait_time(self, now: float, count: int = 1) -> float:
+        """Return how long until `count` tokens are available."""
         self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        return 0.0 if self.tokens >= count else (count - self.tokens) / self.rate
 
-    def record(self, now: float) -> None:
-        """Spend one token."""
+    def record(self, now: float, count: int = 1) -> None:
+        """Spend `count` tokens."""
         self._refill(now)
-        self.tokens -= 1
+        self.tokens -= count
 
 
 class FloodControl:
@@ -96,17 +98,18 @@ class FloodControl:
         self._groups.clear()
         self._private.clear()
 
-    def admit(self, chat_id: int, *, private: bool) -> None:
-        """Count one message to `chat_id`, or raise 429 with the honest wait."""
+    def admit(self, chat_id: int, *, private: bool, count: int = 1) -> None:
+        """Count `count` messages to `chat_id` (an album counts each of its items), or raise
+        429 with the honest wait; all of them or none."""
         if not self.limits.enabled:
             return
         now = self._clock()
         chat_limit = self._private_bucket(chat_id, now) if private else self._group_window(chat_id)
-        wait = max(self._overall.wait_time(now), chat_limit.wait_time(now))
+        wait = max(self._overall.wait_time(now, count), chat_limit.wait_time(now, count))
         if wait > 0:
             raise too_many_requests(wait)
-        self._overall.record(now)
-        chat_limit.record(now)
+        self._overall.record(now, count)
+        chat_limit.record(now, count)
 
     def _group_window(self, chat_id: int) -> _SlidingWindow:
         """Return the per-minute window of a group or channel."""

@@ -82,9 +82,14 @@ def _store(
 
 
 def photo_from_param(
-    world: World, reference: str | None, upload: UploadedFile | None
+    world: World,
+    reference: str | None,
+    upload: UploadedFile | None,
+    *,
+    fetched: bytes | None = None,
 ) -> tuple[PhotoSize, ...]:
-    """Turn sendPhoto's `photo` (upload, URL or file_id) into its PhotoSize list."""
+    """Turn sendPhoto's `photo` (upload, URL or file_id) into its PhotoSize list; `fetched`
+    is what a URL on this machine gave (`emulator.photo_urls`)."""
     if upload is not None:
         if not upload.data:
             raise bad_request("file must be non-empty")
@@ -99,8 +104,19 @@ def photo_from_param(
     if reference in world.photo_sets:
         return world.photo_sets[reference]
     if reference.startswith(("http://", "https://")):
-        return _photo_sizes(world, URL_PHOTO_SIZE, None, reference)
+        if fetched is None:
+            return _photo_sizes(world, URL_PHOTO_SIZE, None, reference)
+        size = image_size(fetched)
+        if size is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        return _photo_sizes(world, size, fetched, reference)
     raise bad_request("wrong file identifier/HTTP URL specified")
+
+
+def photo_source_url(world: World, photo: tuple[PhotoSize, ...]) -> str | None:
+    """Return the URL a photo was sent by (None for an upload or a file_id's)."""
+    stored = world.files.get(photo[-1].file_id) if photo else None
+    return None if stored is None else stored.source_url
 
 
 def _photo_sizes(

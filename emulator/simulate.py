@@ -104,8 +104,10 @@ def create_group(
     owner_id: int | None = None,
     bot_status: str = "member",
     bot_rights: AdminRights | None = None,
+    forum: bool = False,
 ) -> Chat:
-    """Create a group or supergroup with members; the bot joins per `bot_status`."""
+    """Create a group or supergroup (a forum, with topics, when `forum`) with members; the
+    bot joins per `bot_status`."""
     world = emu.world
     bot = _bot_membership(bot_status, bot_rights)
     members = [_user(emu, user_id) for user_id in member_ids or []]
@@ -115,6 +117,7 @@ def create_group(
         owner = create_user(emu, f"{title} owner")
     chat_id = world.next_channel_id() if supergroup else world.next_group_id()
     chat = Chat(chat_id, kind, title=title, username=username if supergroup else None)
+    chat.is_forum = forum and supergroup
     chat.members[owner.id] = Membership("creator")
     for member in members:
         chat.members.setdefault(member.id, Membership("member"))

@@ -57,6 +57,8 @@ class AdminRights:
     can_post_messages: bool = True
     can_edit_messages: bool = True
     can_pin_messages: bool = False
+    can_manage_topics: bool = False
+    """Forum supergroups: create, close and reopen topics, and post in closed ones."""
 
 
 @dataclass(slots=True)
@@ -139,15 +141,33 @@ class Message:
     sent_by_bot: bool = False
     has_protected_content: bool = False
     inline_message_id: str | None = None
+    media_group_id: str | None = None
+    """Shared by the items of an album (sendMediaGroup)."""
     edit_date: int | None = None
     deleted: bool = False
     history: list[MessageVersion] = field(default_factory=list)
+    link_preview_options: dict[str, Any] | None = None
+    """As the bot sent them (Telegram shows the preview; the emulator records the ask)."""
+    disable_notification: bool = False
+    forum_topic_created: dict[str, Any] | None = None
+    """The service message that opens a forum topic: its name and icon colour."""
 
     def remember_version(self) -> None:
         """Push the current content onto the history before an edit."""
         self.history.append(
             MessageVersion(self.text, self.caption, self.reply_markup, self.edit_date)
         )
+
+
+@dataclass(slots=True)
+class ForumTopic:
+    """A topic of a forum supergroup; its id is the message id of its opening message."""
+
+    message_thread_id: int
+    name: str
+    icon_color: int
+    closed: bool = False
+    deleted: bool = False
 
 
 @dataclass(slots=True)
@@ -164,6 +184,9 @@ class Chat:
     migrated_to_chat_id: int | None = None
     messages: dict[int, Message] = field(default_factory=dict)
     next_message_id: int = 1
+    is_forum: bool = False
+    """A supergroup with topics enabled."""
+    topics: dict[int, ForumTopic] = field(default_factory=dict)
 
     def membership(self, user_id: int) -> Membership:
         """Return a user's membership (status `left` when never a member)."""

@@ -84,6 +84,8 @@ def chat_json(world: World, chat: Chat) -> JSON:
             )
     else:
         data.update(_drop_none({"title": chat.title, "username": chat.username}))
+        if chat.is_forum:
+            data["is_forum"] = True
     return data
 
 
@@ -161,12 +163,25 @@ def message_json(world: World, message: Message, *, with_reply: bool = True) -> 
         data["edit_date"] = message.edit_date
     if message.has_protected_content:
         data["has_protected_content"] = True
+    if message.forum_topic_created is not None:
+        data["forum_topic_created"] = message.forum_topic_created
+        data["is_topic_message"] = True
+    elif message.message_thread_id is not None and _in_topic(world, message):
+        data["is_topic_message"] = True
+    if message.media_group_id is not None:
+        data["media_group_id"] = message.media_group_id
     _add_reply(world, message, data, with_reply=with_reply)
     _add_content(world, message, data)
     markup = message.reply_markup.to_api() if message.reply_markup else None
     if markup is not None:
         data["reply_markup"] = markup
     return data
+
+
+def _in_topic(world: World, message: Message) -> bool:
+    """Tell whether a message was sent in a forum topic."""
+    chat = world.chats.get(message.chat_id)
+    return chat is not None and chat.is_forum and message.message_thread_id in chat.topics
 
 
 def _add_reply(world: World, message: Message, data: JSON, *, with_reply: bool) -> None:
@@ -232,6 +247,7 @@ def chat_member_json(
         rights = asdict(member.rights) if member.rights else {}
         if chat.type == "channel":
             rights.pop("can_pin_messages", None)
+            rights.pop("can_manage_topics", None)
         else:
             rights.pop("can_post_messages", None)
             rights.pop("can_edit_messages", None)

@@ -198,7 +198,6 @@ _TOKEN_BYTES = bytes(
 )
 # Frequent non-ASCII punctuation, turned into spaces before encoding.
 _UNICODE_PUNCTUATION = "’‘“”«»„–—…•·\u00a0\u2009\u202f"
-_ASCII_CAPITALISED = re.compile(rb"\b[A-Z][0-9A-Za-z]*")
 _POWERS_OF_TWO = tuple(1 << bit for bit in range(SIMHASH_BITS))
 
 
@@ -230,13 +229,15 @@ def _simhash(text: str, salt: bytes) -> int:
     if not features:
         return 0
     spread = _token_lanes if not salt else functools.partial(_salted_lanes, salt=salt)
-    # Each feature's hash is spread into 64 lanes of 32 bits (lane i holds bit i), so one
-    # big-integer multiply-add per feature sums the weighted votes of all 64 bits at once.
+    # Each feature's hash is spread into 64 lanes of 32 bits (lane i holds bit i), so adding
+    # spread hashes sums the votes of all 64 bits at once. Features share a handful of
+    # weights: the spread hashes of each weight's features are summed (in C, by `sum`), and
+    # multiplied once by the weight.
     votes = 0
     total = 0
-    for token, weight in features:
-        votes += weight * spread(token)
-        total += weight
+    for weight, tokens in features.items():
+        votes += weight * sum(map(spread, tokens))
+        total += weight * len(tokens)
     counts = memoryview(votes.to_bytes(_LANE_BYTES * SIMHASH_BITS, "little")).cast("I")
     return sum(compress(_POWERS_OF_TWO, [2 * count > total for count in counts]))
 
@@ -267,22 +268,26 @@ def _salted_lanes(token: bytes, *, salt: bytes) -> int:
     return _lanes(hashlib.blake2b(token, digest_size=8, salt=salt).digest())
 
 
-def _weighted_features(text: str) -> list[tuple[bytes, int]]:
-    """Return (token, weight) pairs; tokens are UTF-8 bytes of lower-cased words."""
+def _weighted_features(text: str) -> dict[int, list[bytes]]:
+    """Return the features grouped by weight; tokens are UTF-8 bytes of lower-cased words."""
     counts, capitalised = _count_tokens(text)
     # Repeated words, found without a Python-level loop over every word.
     repeated = compress(counts.keys(), map((1).__lt__, counts.values()))
     chosen = capitalised.union(repeated).difference(_STOP_TOKENS)
     if len(chosen) < _MIN_FEATURES:
         chosen = counts.keys() - _STOP_TOKENS
-    return [
-        (
-            token,
-            _TF_WEIGHT[min(counts[token], _TF_CAP)]
-            * (_CAPITALISED_BOOST if token in capitalised else 1),
-        )
-        for token in chosen
-    ]
+    groups: dict[int, list[bytes]] = {}
+    for token in chosen:
+        weight = _TF_WEIGHT[min(counts[token], _TF_CAP)]
+        if token in capitalised:
+            weight *= _CAPITALISED_BOOST
+        groups.setdefault(weight, []).append(token)
+    return groups
+
+
+# Capitalised ASCII words; searched in the text with a space put before it, so the leading
+# space lets the regex engine skip ahead to each word start.
+_ASCII_CAPITALISED = re.compile(rb" ([A-Z][0-9A-Za-z]*)")
 
 
 def _count_tokens(text: str) -> tuple[Counter[bytes], set[bytes]]:
@@ -292,9 +297,9 @@ def _count_tokens(text: str) -> tuple[Counter[bytes], set[bytes]]:
             if char in text:
                 text = text.replace(char, " ")
     if text.isascii():  # the fast path (often reached once curly quotes are gone)
-        words = text.encode("ascii").translate(_TOKEN_BYTES)
+        words = b" " + text.encode("ascii").translate(_TOKEN_BYTES)
         counts = Counter(words.lower().split())
-        return counts, {token.lower() for token in _ASCII_CAPITALISED.findall(words)}
+        return counts, set(map(bytes.lower, _ASCII_CAPITALISED.findall(words)))
     lowered = text.lower()
     counts = Counter(lowered.encode("utf-8").translate(_TOKEN_BYTES).split())
     if lowered == text:

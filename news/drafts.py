@@ -18,6 +18,7 @@ from news.clean import (
 from news.clean import truncate as truncate_text
 from news.dedupe import article_simhash, canonical_url, content_hash
 from news.models import ArticleDraft, ParsedEntry, RelatedLink
+from news.parse.links import gallery
 from news.render.html import http_url
 from news.tags import (
     common_categories,
@@ -130,7 +131,7 @@ def draft_batch(
 def _scrubbed(entry: ParsedEntry) -> ParsedEntry:
     """The entry with lone surrogates replaced in every text field."""
     fields = (entry.guid, entry.url, entry.title, entry.summary, entry.content, entry.author)
-    texts = [*fields, entry.image_url, entry.language, *entry.categories]
+    texts = [*fields, entry.image_url, *entry.image_urls, entry.language, *entry.categories]
     texts += [text for link in entry.related for text in (link.title, link.url, link.site)]
     if not any(text is not None and has_surrogates(text) for text in texts):
         return entry
@@ -143,6 +144,7 @@ def _scrubbed(entry: ParsedEntry) -> ParsedEntry:
         content=scrub_surrogates(entry.content),
         author=_scrub(entry.author),
         image_url=_scrub(entry.image_url),
+        image_urls=[scrub_surrogates(url) for url in entry.image_urls],
         language=_scrub(entry.language),
         categories=[scrub_surrogates(label) for label in entry.categories],
         related=[
@@ -192,6 +194,7 @@ def _draft(
         related=[_web_link(link) for link in entry.related],
         content_hash=digest,
         simhash=article_simhash(title, body),
+        image_urls=gallery(http_url(url) for url in entry.image_urls),
     )
 
 

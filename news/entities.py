@@ -23,6 +23,14 @@ class ChannelStyle(StrEnum):
     COMPACT = "compact"
 
 
+class LinkPreview(StrEnum):
+    """A route's link preview: none, the article's, or its large media above the text."""
+
+    OFF = "off"
+    ON = "on"
+    LARGE = "large"
+
+
 class OutboxState(StrEnum):
     """Where an outbox row is in its life: pending → sending → sent | failed."""
 
@@ -93,6 +101,8 @@ class Article:
     """Unsigned 64-bit SimHash of the text."""
     story_id: int
     """Id of the earliest article of its near-duplicate cluster, or its own id."""
+    image_urls: tuple[str, ...] = ()
+    """Its http(s) images in order, at most 10: the album of a post in the `photo` style."""
 
     @property
     def story_time(self) -> datetime:
@@ -143,12 +153,57 @@ class Channel:
     created_at: datetime
     discussion_replies: bool = True
     """Whether the bot replies with related coverage under its posts in the linked group."""
+    timezone: str | None = None
+    """IANA time zone of the channel's quiet hours (None: UTC)."""
+    quiet_hours: QuietHours | None = None
+    """Hours when posts wait in the queue (None: posts go at any hour)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """Whole hours `start`-`end` (0-23, local time) when a channel is not posted to;
+    `23-07` wraps past midnight; `end` is excluded."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        """Refuse hours outside 0-23 and an empty range."""
+        for hour in (self.start, self.end):
+            if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+                raise ValueError(f"quiet hours are whole hours 0-23, got {hour!r}")
+        if self.start == self.end:
+            raise ValueError("quiet hours must not start and end at the same hour")
+
+    def __str__(self) -> str:
+        """Return the `HH-HH` form."""
+        return f"{self.start:02d}-{self.end:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteOptions:
+    """How a route's posts look and go out; the defaults are the channel's own."""
+
+    template: str | None = None
+    """The post's template (`news.render.template`); None: the channel style's layout."""
+    link_preview: LinkPreview | None = None
+    """None: the style decides (a large preview for `text`, none for `compact`)."""
+    silent: bool = False
+    """Send without a notification (`disable_notification`)."""
+    topic_id: int | None = None
+    """The forum topic (`message_thread_id`) posts go to; None: the chat itself."""
+    topic_name: str | None = None
+    """The topic's name, when known."""
+    full_text: bool = False
+    """Publish each article's full text as a Telegraph page and link it from the post."""
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Articles of a source go to a channel, filtered by words and tags."""
+    """Articles of a source go to a channel, filtered by words and tags, with options."""
 
+    id: int
+    """Stable: shown in `routes list`, named by `routes set ID`."""
     source_id: int
     channel_id: int
     include: tuple[str, ...]
@@ -158,8 +213,10 @@ class Route:
     tags: tuple[str, ...]
     """When set, an article must carry at least one of these tags (normalised keys)."""
     created_at: datetime
-    full_text: bool = False
-    """Publish each article's full text as a Telegraph page and link it from the post."""
+    options: RouteOptions = RouteOptions()
+    topic_error: str | None = None
+    """Telegram's answer when the route's topic was closed or deleted (admins were told
+    once): its posts are failed with it, not sent, until the topic is set again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +240,18 @@ class OutboxItem:
     """How the post was sent (None until sent, or for rows sent before this was kept)."""
     posted_digest: str | None = None
     """Digest of the posted content, to skip edits that would change nothing."""
+    album: tuple[str, ...] = ()
+    """Posted as a media group: the photo URLs it sent, in order (empty otherwise)."""
+    album_message_ids: tuple[int, ...] = ()
+    """The message ids of the album's items, recorded as soon as Telegram answered it
+    (`message_id` is the first, the one with the caption)."""
+    buttons_message_id: int | None = None
+    """The follow-up message carrying an album's buttons, once sent."""
+
+    @property
+    def album_posted(self) -> bool:
+        """Tell whether the row's media group went out (its follow-up may still be due)."""
+        return bool(self.album_message_ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,8 @@ class ParsedEntry:
     author: str | None = None
     published_at: datetime | None = None  # always timezone-aware UTC when set
     image_url: str | None = None
+    image_urls: list[str] = field(default_factory=list)
+    """The item's full-size images in order (feed media, enclosures, the body's), at most 10."""
     categories: list[str] = field(default_factory=list)
     language: str | None = None
     related: list[RelatedLink] = field(default_factory=list)
@@ -73,3 +75,5 @@ class ArticleDraft:
     related: list[RelatedLink]
     content_hash: str
     simhash: int  # unsigned 64-bit
+    image_urls: list[str] = field(default_factory=list)
+    """http(s) images of the article in order, at most 10: a photo post's album."""

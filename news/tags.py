@@ -373,20 +373,26 @@ def derive_tags(title: str, text: str, *, limit: int = 5) -> list[str]:
         if found is not None and found.confirmed:
             found.weight += evidence.weight
             found.first = min(found.first, evidence.first)
-    common = _common_words(title, text)
+    words = _words(title, text)
     scored = [
         (c.score, c.first, c.text)
         for c in merged.values()
-        if not (c.text.lower() in common and not _is_acronym(c.text))
+        if not (_is_common_word(c.text, words) and not _is_acronym(c.text))
     ]
     chosen = sorted((s for s in scored if s[0] >= MIN_SCORE), key=lambda s: (-s[0], s[1]))
     return [name for _, _, name in chosen[:limit]]
 
 
-def _common_words(title: str, text: str) -> set[str]:
-    """Return the words written in lower case somewhere in the title or text: a capitalised
-    word that is also written so ("Block" ... "a block") is a common word, not a name."""
-    return {word for word in _TITLE_WORD.findall(f"{title}\n{text}") if word[0].islower()}
+def _words(title: str, text: str) -> set[str]:
+    """Return the distinct words of the title and text, as written (collected in C)."""
+    return set(_TITLE_WORD.findall(f"{title}\n{text}"))
+
+
+def _is_common_word(name: str, words: set[str]) -> bool:
+    """Tell whether a capitalised word is also written in lower case in the text ("Block"
+    ... "a block"): then it is a common word, not a name."""
+    lower = name.lower()
+    return lower[:1].islower() and lower in words
 
 
 def _is_title_case(title: str) -> bool:

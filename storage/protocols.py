@@ -43,7 +43,9 @@ from news.entities import (
     OutboxState,
     PageState,
     PostedAs,
+    QuietHours,
     Route,
+    RouteOptions,
     SearchHit,
     Source,
     TrendingStory,
@@ -207,6 +209,10 @@ class ArticleRepository(Protocol):
         """Return the articles of one story, earliest first."""
         ...
 
+    async def latest_of_source(self, source_id: int) -> Article | None:
+        """Return the source's newest article (by story time), or None when it has none."""
+        ...
+
     async def earlier_in_stories(
         self, articles: Sequence[Article], limit: int
     ) -> dict[int, builtins.list[Article]]:
@@ -291,6 +297,33 @@ class ChannelRepository(Protocol):
         route); `NotFoundError` if either does not exist."""
         ...
 
+    async def set_schedule(
+        self, channel_id: int, *, timezone: str | None, quiet_hours: QuietHours | None
+    ) -> Channel:
+        """Store the channel's time zone (None: UTC) and quiet hours (None: none)."""
+        ...
+
+    async def get_route(self, route_id: int) -> Route:
+        """Return the route with this id; `NotFoundError` if there is none."""
+        ...
+
+    async def find_route(self, source_id: int, channel_id: int) -> Route | None:
+        """Return the route from a source to a channel, or None."""
+        ...
+
+    async def list_routes(self) -> builtins.list[Route]:
+        """Return every route, by id."""
+        ...
+
+    async def set_route_options(self, route_id: int, options: RouteOptions) -> Route:
+        """Replace a route's options (and forget a lost topic); `NotFoundError` if missing."""
+        ...
+
+    async def mark_topic_lost(self, route_id: int, error: str) -> bool:
+        """Record that the route's topic is closed or gone; return True only the first
+        time (until its options are set again), so that admins are told once."""
+        ...
+
     async def unroute(self, source_id: int, channel_id: int) -> bool:
         """Remove a route; return whether there was one."""
         ...
@@ -331,9 +364,19 @@ class OutboxRepository(Protocol):
         sent_at: datetime | None = None,
         posted_as: PostedAs | None = None,
         posted_digest: str | None = None,
+        buttons_message_id: int | None = None,
     ) -> OutboxItem:
         """Record that the row was posted as `message_id` (how, and a digest of what, for
-        later edits). A pending edit request is kept."""
+        later edits; for an album, the follow-up message with its buttons). A pending edit
+        request is kept."""
+        ...
+
+    async def mark_album_posted(
+        self, item_id: int, *, album: Sequence[str], message_ids: Sequence[int]
+    ) -> OutboxItem:
+        """Record that a claimed row's media group went out (its photo URLs and the ids of
+        its messages, the first becoming `message_id`); the row stays `sending` until its
+        follow-up is sent, and a claim of it later sends only the follow-up."""
         ...
 
     async def release(
@@ -415,7 +458,8 @@ class OutboxRepository(Protocol):
 
     async def find_posted(self, channel_id: int, message_id: int) -> OutboxItem | None:
         """Return the row whose post in the channel has this Telegram message id (how a
-        forwarded channel post is traced back to its article), or None."""
+        forwarded channel post is traced back to its article), or None. An album's first
+        message and its follow-up both lead to the row."""
         ...
 
     async def queued_stories(

@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 from bot.ops.i18n import Texts, texts_for
 from bot.services.admin.labels import channel_label, channel_reference, shorten
 from bot.transport.pacing import Pacer
-from news.entities import Channel, Source
+from news.entities import Channel, Route, Source
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ LanguageLookup = Callable[[int], Awaitable[str | None]]
 CHANNEL_LOST: Final = "channel_lost"
 SOURCE_DEACTIVATED: Final = "source_deactivated"
 DATABASE_DAMAGED: Final = "database_damaged"
+TOPIC_LOST: Final = "topic_lost"
 
 
 def unavailable_notice(channel: Channel, reason: str, language: Texts | None = None) -> str:
@@ -54,6 +55,28 @@ def unavailable_notice(channel: Channel, reason: str, language: Texts | None = N
         chat_id=channel.chat_id,
         reason=reason,
         reference=channel_reference(channel),
+    )
+
+
+def topic_lost_notice(
+    channel: Channel, route: Route, reason: str, language: Texts | None = None
+) -> str:
+    """Return the plain-text notice sent to admins when a route's forum topic is closed or
+    deleted."""
+    _ = (language or texts_for(None)).gettext
+    topic = route.options.topic_name or str(route.options.topic_id)
+    return _(
+        "⚠️ I can no longer post to the topic “{topic}” of {channel} (route {route_id}).\n"
+        "Telegram said: {reason}\n\n"
+        "The route's posts are not sent until its topic is set again: reopen the topic, "
+        "then /setroute {route_id} topic={topic_id} here, or "
+        "`newsbot routes set {route_id} --topic ID|NAME`."
+    ).format(
+        topic=topic,
+        channel=channel_label(channel),
+        route_id=route.id,
+        reason=reason,
+        topic_id=route.options.topic_id,
     )
 
 
@@ -132,6 +155,25 @@ class AdminNotifier:
             extra={
                 "channel_id": channel.id,
                 "chat_id": channel.chat_id,
+                "admins_told": told,
+                "reason": reason,
+            },
+        )
+        return told
+
+    async def topic_lost(self, channel: Channel, route: Route, reason: str) -> int:
+        """Tell every admin that a route's forum topic is closed or gone; return how many
+        were told."""
+        told = await self.notify(
+            (TOPIC_LOST, route.id),
+            lambda language: topic_lost_notice(channel, route, reason, language),
+        )
+        log.warning(
+            "topic_lost",
+            extra={
+                "route_id": route.id,
+                "channel_id": channel.id,
+                "topic_id": route.options.topic_id,
                 "admins_told": told,
                 "reason": reason,
             },

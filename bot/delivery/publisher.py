@@ -27,7 +27,15 @@ Crash safety: a row is `sending` only while its one request is in flight, and a 
 sends one row at a time, so after `kill -9` at most one row per channel is left in
 `sending`; `reset_sending_on_start` returns it to pending and it is posted again — posted
 twice only when Telegram had already accepted it. On stop, in-flight sends finish (they run
-shielded from cancellation) and nothing is left in `sending`.
+shielded from cancellation) and nothing is left in `sending`. The database lost mid-step (a
+restarted server): the worker returns its row to pending before its next step, so the row
+neither waits in `sending` for a restart nor fails as if its article were broken.
+
+Albums (a `photo` channel, an article with 2-10 images): `sendMediaGroup`, paced as its
+photos, then a follow-up message with the buttons (an album cannot carry them). The album's
+message ids are committed on the row as soon as Telegram answers, the row still `sending`;
+a row claimed with its album recorded sends only the follow-up, so an album is one unit:
+after `kill -9` at most the one request in flight repeats, as for any post.
 
 Several processes (with a `LeaseKeeper`): a worker runs only while its process holds the
 channel's lease (`publish:<channel id>`), so each channel is worked — and its chat paced —
@@ -59,9 +67,18 @@ from bot.services.leases import LeaseKeeper
 from bot.services.post_content import post_content
 from bot.transport.errors import FailureKind, SendFailure, classify_error
 from bot.transport.pacing import Pacer
-from bot.transport.send import SentPost, edit_post, post_digest, send_post
-from news.entities import Article, Channel, ChannelStyle, OutboxItem, PostedAs
-from news.render import PostContent, PostStyle, RenderedPost, http_url, render_post
+from bot.transport.send import (
+    SentPost,
+    edit_post,
+    post_digest,
+    send_album,
+    send_follow_up,
+    send_post,
+)
+from news.entities import Article, Channel, ChannelStyle, OutboxItem, PostedAs, Route, RouteOptions
+from news.quiet import quiet_until
+from news.render import PostContent, PostStyle, RenderedPost, http_url
+from news.render.routed import render_routed
 from storage import Database
 from storage.errors import NotFoundError, StorageError
 
@@ -78,6 +95,9 @@ FAILURE_MAX_WAIT_SECONDS = 10.0
 """Longest wait of a channel's worker between steps that failed (the database away)."""
 RECORD_PATIENCE_SECONDS = 120.0
 """How long a send's outcome is retried while the database is away."""
+QUIET_RECHECK_SECONDS = 60.0
+"""A channel in its quiet hours is looked at again at least this often (its hours may
+have been changed meanwhile)."""
 CAPTION_STAND_IN = "https://telegram.invalid/photo.jpg"
 """Any http(s) URL renders the caption layout; an edit never changes the photo itself."""
 
@@ -168,6 +188,8 @@ class Publisher:
         self._supervisor: asyncio.Task[None] | None = None
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._in_flight: set[asyncio.Future[bool]] = set()
+        self._quiet_until: dict[int, datetime] = {}
+        """Channels in their quiet hours: not worked before this time."""
 
     @property
     def running(self) -> bool:
@@ -216,7 +238,10 @@ class Publisher:
             except Exception:  # a database hiccup must not end publishing
                 log.exception("publisher_poll_failed")
                 channel_ids = []
+            now = self._clock()
             for channel_id in channel_ids:
+                if self._quiet_until.get(channel_id, now) > now:
+                    continue
                 if channel_id not in self._workers and await self._take(channel_id):
                     worker = asyncio.create_task(
                         self._serve_channel(channel_id), name=f"publish-channel-{channel_id}"
@@ -277,17 +302,38 @@ class Publisher:
             await self._leases.release(lease_name(channel_id))
 
     async def _work_channel(self, channel_id: int) -> None:
-        """Post a channel's rows one at a time until none is claimable or it is paused."""
+        """Post a channel's rows one at a time until none is claimable or it is paused.
+
+        A step that failed (the database away) may have left its claimed row in `sending`;
+        nothing else sends for this channel, so the row is returned to pending before the
+        next step, or it would wait for the next take-over or start (posted again only if
+        its send had happened: the at-most-one duplicate of an unrecorded outcome).
+        """
         failures = 0
+        unsettled = False
         while True:
             if self._leases is not None and not self._leases.holds(lease_name(channel_id)):
                 log.warning("channel_lease_lost", extra={"channel_id": channel_id})
                 return
+            if unsettled:
+                try:
+                    returned = await self._db.outbox.reset_sending(channel_id)
+                except Exception:  # still away: back off and try again
+                    log.warning("outbox_reset_failed", extra={"channel_id": channel_id})
+                    failures += 1
+                    await asyncio.sleep(self._failure_wait(failures))
+                    continue
+                unsettled = False
+                if returned:
+                    log.warning(
+                        "outbox_recovered",
+                        extra={"rows": returned, "channel_id": channel_id, "cause": "step failed"},
+                    )
             try:
                 channel = await self._db.channels.get(channel_id)
             except NotFoundError:
                 return  # removed meanwhile; its rows went with it
-            if channel.paused:
+            if channel.paused or self._quiet(channel):
                 return
             await self._pacer.wait_ready(channel.chat_id, lead=self._config.prepare_ahead_seconds)
             step = asyncio.ensure_future(self._step(channel))
@@ -299,9 +345,26 @@ class Publisher:
             except Exception:  # the database failed mid-step: log, back off, carry on
                 log.exception("publish_step_failed", extra={"channel_id": channel_id})
                 failures += 1
+                unsettled = True
                 await asyncio.sleep(self._failure_wait(failures))
             else:
                 failures = 0
+
+    def _quiet(self, channel: Channel) -> bool:
+        """Tell whether the channel is in its quiet hours; if so, leave it until they end
+        (looking again at least every `QUIET_RECHECK_SECONDS`)."""
+        now = self._clock()
+        try:
+            ends = quiet_until(now, channel.quiet_hours, channel.timezone)
+        except Exception:  # an unknown zone stored by hand: post as if there were none
+            log.warning("quiet_hours_unreadable", extra={"channel_id": channel.id})
+            return False
+        if ends is None:
+            self._quiet_until.pop(channel.id, None)
+            return False
+        self._quiet_until[channel.id] = min(ends, now + timedelta(seconds=QUIET_RECHECK_SECONDS))
+        log.info("channel_quiet", extra={"channel_id": channel.id, "until": ends.isoformat()})
+        return True
 
     async def _step(self, channel: Channel) -> bool:
         """Edit one changed post or post one row; return False when there was nothing."""
@@ -321,25 +384,34 @@ class Publisher:
         """Send one claimed row and record the outcome on it."""
         try:
             article = await self._db.articles.get(item.article_id)
+            route = await self._db.channels.find_route(article.source_id, channel.id)
+            options = RouteOptions() if route is None else route.options
             content = await post_content(self._db, article)
-            content = await self._with_full_text(channel, article, content, make=True)
-            post = render_post(content, style=channel.style)
+            content = await self._with_full_text(article, content, options, make=True)
+            post = render_routed(content, style=channel.style, options=options)
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
+        except StorageError:
+            raise  # the database away, not a broken article: the worker returns the row
         except Exception as error:  # a broken article fails its row, never the loop
             log.exception("publish_render_failed", extra=post_fields(channel, item))
             await self._db.outbox.mark_failed(item.id, error=f"internal error: {error!r}")
             self.stats.failed += 1
             return
+        if route is not None and route.topic_error is not None:
+            # the route's topic is closed or gone (admins were told): not sent, not retried
+            await self._db.outbox.mark_failed(item.id, error=route.topic_error)
+            self.stats.failed += 1
+            return
         try:
-            sent = await self._deliver(channel, item, content, post)
+            sent = await self._deliver(channel, item, content, post, options)
         except TelegramError as error:
-            await self._record_failure(channel, item, classify_error(error))
+            await self._record_failure(channel, item, classify_error(error), route)
             return
         except Exception as error:  # not Telegram's answer: treat the outcome as unknown
             log.exception("publish_send_crashed", extra=post_fields(channel, item))
             failure = SendFailure(FailureKind.UNCERTAIN, f"internal error: {error!r}")
-            await self._record_failure(channel, item, failure)
+            await self._record_failure(channel, item, failure, route)
             return
         await self._stored(
             self._db.outbox.mark_sent,
@@ -348,6 +420,7 @@ class Publisher:
             sent_at=self._clock(),
             posted_as=sent.posted_as,
             posted_digest=sent.digest,
+            buttons_message_id=sent.buttons_message_id,
         )
         self.stats.sent += 1
         log.info(
@@ -358,25 +431,109 @@ class Publisher:
         )
 
     async def _deliver(
-        self, channel: Channel, item: OutboxItem, content: PostContent, post: RenderedPost
+        self,
+        channel: Channel,
+        item: OutboxItem,
+        content: PostContent,
+        post: RenderedPost,
+        options: RouteOptions,
     ) -> SentPost:
-        """Send a post; a photo Telegram refuses (400) goes once more as a text post."""
+        """Send a post; a photo or an album Telegram refuses (400: an image too big, not an
+        image, unreachable) goes once more as a text post."""
+        if item.album_posted:  # claimed again after its album went out: only the rest
+            return await self._follow_up(channel, item, post, options)
         try:
-            return await self._send(channel.chat_id, post)
+            if post.album:
+                return await self._album(channel, item, post, options)
+            return await self._send(channel.chat_id, post, options)
         except TelegramError as error:
             failure = classify_error(error)
             if post.style is not PostStyle.PHOTO or failure.kind is not FailureKind.REJECTED:
                 raise
-            log.info("photo_refused", extra=post_fields(channel, item, error=failure.description))
-        return await self._send(channel.chat_id, render_post(content, style=PostStyle.TEXT))
+            event = "album_refused" if post.album else "photo_refused"
+            log.info(event, extra=post_fields(channel, item, error=failure.description))
+        text = render_routed(content, style=PostStyle.TEXT, options=options)
+        return await self._send(channel.chat_id, text, options)
 
-    async def _send(self, chat_id: int, post: RenderedPost) -> SentPost:
-        """Send one message within the pacing limits."""
+    async def _album(
+        self, channel: Channel, item: OutboxItem, post: RenderedPost, options: RouteOptions
+    ) -> SentPost:
+        """Send an album (one request, counted as its photos), record its message ids at
+        once, then send its follow-up with the buttons.
+
+        The row stays `sending` in between, with the album recorded: claimed again (after
+        a crash, a retry), it sends only the follow-up, so an album is posted twice only
+        when its own request was in flight at a crash, like any post.
+        """
+        async with self._pacer.slot(channel.chat_id, weight=len(post.album)):
+            message_ids = await self._timed(
+                "post",
+                send_album(
+                    self._bot,
+                    channel.chat_id,
+                    post,
+                    answer_timeout=self._config.send_timeout_seconds,
+                    silent=options.silent,
+                    thread_id=options.topic_id,
+                ),
+            )
+        recorded = await self._stored(
+            self._db.outbox.mark_album_posted,
+            item.id,
+            album=post.album,
+            message_ids=message_ids,
+        )
+        return await self._follow_up(channel, recorded, post, options)
+
+    async def _follow_up(
+        self, channel: Channel, item: OutboxItem, post: RenderedPost, options: RouteOptions
+    ) -> SentPost:
+        """Send the buttons of a posted album; a follow-up Telegram refuses (or that keeps
+        failing) leaves the album without buttons rather than unrecorded."""
+        assert item.message_id is not None  # recorded with the album
+        digest = post_digest(post, PostedAs.CAPTION)
+        if post.follow_up is None:  # the article lost its images since: nothing to follow
+            return SentPost(item.message_id, PostedAs.CAPTION, digest)
+        try:
+            async with self._pacer.slot(channel.chat_id):
+                buttons = await self._timed(
+                    "post",
+                    send_follow_up(
+                        self._bot,
+                        channel.chat_id,
+                        post,
+                        reply_to=item.message_id,
+                        answer_timeout=self._config.send_timeout_seconds,
+                        silent=options.silent,
+                        thread_id=options.topic_id,
+                    ),
+                )
+        except TelegramError as error:
+            failure = classify_error(error)
+            gave_up = failure.kind in (FailureKind.TRANSIENT, FailureKind.UNCERTAIN) and (
+                item.attempts >= self._config.max_attempts
+            )
+            if failure.kind is not FailureKind.REJECTED and not gave_up:
+                raise
+            log.warning(
+                "album_follow_up_dropped",
+                extra=post_fields(channel, item, error=failure.description),
+            )
+            return SentPost(item.message_id, PostedAs.CAPTION, digest)
+        return SentPost(item.message_id, PostedAs.CAPTION, digest, buttons)
+
+    async def _send(self, chat_id: int, post: RenderedPost, options: RouteOptions) -> SentPost:
+        """Send one message within the pacing limits, as the route's options say."""
         async with self._pacer.slot(chat_id):
             return await self._timed(
                 "post",
                 send_post(
-                    self._bot, chat_id, post, answer_timeout=self._config.send_timeout_seconds
+                    self._bot,
+                    chat_id,
+                    post,
+                    answer_timeout=self._config.send_timeout_seconds,
+                    silent=options.silent,
+                    thread_id=options.topic_id,
                 ),
             )
 
@@ -412,7 +569,7 @@ class Publisher:
                 delay = min(delay * 2, RECORD_MAX_WAIT_SECONDS)
 
     async def _record_failure(
-        self, channel: Channel, item: OutboxItem, failure: SendFailure
+        self, channel: Channel, item: OutboxItem, failure: SendFailure, route: Route | None
     ) -> None:
         """Record a failed send on its row and react: wait, retry, give up or pause."""
         outbox = self._db.outbox
@@ -455,6 +612,10 @@ class Publisher:
             log.warning(
                 "post_rejected", extra=post_fields(channel, item, error=failure.description)
             )
+        elif kind is FailureKind.TOPIC_UNAVAILABLE:
+            await self._stored(outbox.mark_failed, item.id, error=failure.description)
+            self.stats.failed += 1
+            await self._topic_lost(channel, route, failure.description)
         elif kind is FailureKind.CHAT_UNAVAILABLE:
             await self._stored(outbox.release, item.id, error=failure.description)
             log.warning("post_held", extra=post_fields(channel, item, error=failure.description))
@@ -484,22 +645,34 @@ class Publisher:
         if self._notifier is not None:
             await self._notifier.channel_unavailable(channel, reason)
 
+    async def _topic_lost(self, channel: Channel, route: Route | None, reason: str) -> None:
+        """Stop a route's posts to its closed or deleted topic; tell the admins once."""
+        log.warning("topic_lost", extra={"channel_id": channel.id, "reason": reason})
+        if route is None or route.options.topic_id is None:
+            return
+        first = await self._db.channels.mark_topic_lost(route.id, reason)
+        if first and self._notifier is not None:
+            await self._notifier.topic_lost(channel, route, reason)
+
     async def _hold_everything(self, reason: str) -> None:
         """Stop sending for a while: the token is refused."""
         self._pacer.hold_all(UNAUTHORIZED_PAUSE_SECONDS)
         log.error("bot_unauthorized", extra={"reason": reason})
 
     async def _with_full_text(
-        self, channel: Channel, article: Article, content: PostContent, *, make: bool
+        self,
+        article: Article,
+        content: PostContent,
+        options: RouteOptions,
+        *,
+        make: bool,
     ) -> PostContent:
         """Add the article's Telegraph page when the route wants one: made now for a post
         (`make`), looked up (and brought up to date) for an edit. Telegraph never fails a
         post: on any trouble the post goes without the link, to be edited in later."""
-        if self._pages is None:
+        if self._pages is None or not options.full_text:
             return content
         try:
-            if not await self._db.telegraph.full_text(article.source_id, channel.id):
-                return content
             if make:
                 url = await self._pages.link_for_post(article, content.source_name)
             else:
@@ -521,9 +694,11 @@ class Publisher:
         kind = item.posted_as or PostedAs.TEXT
         try:
             article = await self._db.articles.get(item.article_id)
+            route = await self._db.channels.find_route(article.source_id, channel.id)
             content = await post_content(self._db, article)
-            content = await self._with_full_text(channel, article, content, make=False)
-            post = render_edit(content, channel.style, kind)
+            options = RouteOptions() if route is None else route.options
+            content = await self._with_full_text(article, content, options, make=False)
+            post = render_edit(content, channel.style, kind, options)
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article gives up its edit, never the loop
@@ -547,6 +722,7 @@ class Publisher:
                         post,
                         kind=kind,
                         answer_timeout=self._config.send_timeout_seconds,
+                        album=item.album_posted,
                     ),
                 )
         except TelegramError as error:
@@ -586,7 +762,7 @@ class Publisher:
                 item.id, retry_at=now + timedelta(seconds=delay), error=failure.description
             )
             log.info("edit_retry", extra={**fields, "retry_in": round(delay, 1)})
-        elif kind is FailureKind.REJECTED:
+        elif kind in (FailureKind.REJECTED, FailureKind.TOPIC_UNAVAILABLE):
             log.warning(
                 "edit_rejected", extra=post_fields(channel, item, error=failure.description)
             )
@@ -604,14 +780,23 @@ def lease_name(channel_id: int) -> str:
     return f"publish:{channel_id}"
 
 
-def render_edit(content: PostContent, style: ChannelStyle, kind: PostedAs) -> RenderedPost:
-    """Render the new version of a post sent as `kind` in a channel of `style`.
+def render_edit(
+    content: PostContent,
+    style: ChannelStyle,
+    kind: PostedAs,
+    options: RouteOptions | None = None,
+) -> RenderedPost:
+    """Render the new version of a post sent as `kind` in a channel of `style`, with its
+    route's options.
 
     A photo's caption is rendered in the photo layout whether or not the article still has
     an image (the photo stays what it was); a text message keeps a text layout.
     """
+    options = options or RouteOptions()
     if kind is PostedAs.CAPTION:
         image = http_url(content.image_url) or CAPTION_STAND_IN
-        return render_post(replace(content, image_url=image), style=PostStyle.PHOTO)
+        return render_routed(
+            replace(content, image_url=image), style=PostStyle.PHOTO, options=options
+        )
     text_style = PostStyle.TEXT if style is ChannelStyle.PHOTO else PostStyle(style.value)
-    return render_post(content, style=text_style)
+    return render_routed(content, style=text_style, options=options)

@@ -57,7 +57,9 @@ def _content(article: Article, earlier: list[Article], names: dict[int, str]) ->
         published_at=article.story_time,
         tags=article.tags,
         image_url=article.image_url,
+        image_urls=article.image_urls,
         related=related_links(article, earlier, names),
+        author=article.author,
     )
 
 

@@ -9,6 +9,8 @@ Kinds (python-telegram-bot exception → kind)::
     TimedOut / connection lost after the  UNCERTAIN    Telegram may have posted it: see
       request was written                              `bot.delivery.publisher` for the policy
     BadRequest (400) about the message    REJECTED     record on the row, never retry
+    BadRequest: the forum topic is closed TOPIC_UNAVAILABLE  fail the row, stop the route's
+      or gone                                          topic, tell admins once
     Forbidden (403), BadRequest about the CHAT_UNAVAILABLE  pause the channel, tell admins
       chat or the bot's rights, ChatMigrated
     InvalidToken (401/404)                UNAUTHORIZED stop sending for a while, log loudly
@@ -55,6 +57,14 @@ CHAT_PROBLEMS: Final = (
 )
 """Fragments of 400 descriptions that are about the chat, not about one message."""
 
+TOPIC_PROBLEMS: Final = (
+    "topic_closed",
+    "topic_deleted",
+    "topic_id_invalid",
+    "message thread not found",
+)
+"""Fragments of 400 descriptions saying that a forum topic is closed or no longer exists."""
+
 _NEVER_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Transport errors raised before any byte of the request reached the server."""
 _NOT_WHOLLY_SENT: Final = (httpx.WriteError, httpx.WriteTimeout)
@@ -68,6 +78,7 @@ class FailureKind(StrEnum):
     TRANSIENT = "transient"
     UNCERTAIN = "uncertain"
     REJECTED = "rejected"
+    TOPIC_UNAVAILABLE = "topic_unavailable"
     CHAT_UNAVAILABLE = "chat_unavailable"
     UNAUTHORIZED = "unauthorized"
 
@@ -95,6 +106,8 @@ def classify_error(error: TelegramError) -> SendFailure:
         lowered = error.message.lower()
         if any(problem in lowered for problem in CHAT_PROBLEMS):
             return SendFailure(FailureKind.CHAT_UNAVAILABLE, description)
+        if any(problem in lowered for problem in TOPIC_PROBLEMS):
+            return SendFailure(FailureKind.TOPIC_UNAVAILABLE, description)
         return SendFailure(FailureKind.REJECTED, description)
     if isinstance(error, NetworkError):
         return SendFailure(_transport_kind(error), description)

@@ -92,28 +92,30 @@ class SlidingWindow:
         self.in_flight = 0
         self._done: deque[float] = deque()
 
-    def delay(self, now: float) -> float | None:
-        """Return seconds until one more send fits (0: now), or None when the window is
-        full of sends still in flight (wait for one to finish)."""
+    def delay(self, now: float, weight: int = 1) -> float | None:
+        """Return seconds until `weight` more sends fit (0: now; an album counts each of
+        its photos), or None when the window is full of sends still in flight (wait for
+        one to finish). A weight over the capacity waits for an empty window."""
         self._expire(now)
+        weight = min(weight, self.capacity)
         used = self.in_flight + len(self._done)
-        if used < self.capacity:
+        if used + weight <= self.capacity:
             return 0.0
-        must_expire = used - self.capacity + 1
+        must_expire = used + weight - self.capacity
         if must_expire > len(self._done):
             return None
         return max(0.0, self._done[must_expire - 1] + self.seconds - now)
 
-    def reserve(self) -> None:
-        """Take a place for a send that starts now."""
-        self.in_flight += 1
+    def reserve(self, weight: int = 1) -> None:
+        """Take `weight` places for a send that starts now."""
+        self.in_flight += weight
 
-    def record(self, now: float) -> None:
-        """Turn a reserved place into a send answered at `now`."""
-        self.in_flight = max(0, self.in_flight - 1)
+    def record(self, now: float, weight: int = 1) -> None:
+        """Turn `weight` reserved places into sends answered at `now`."""
+        self.in_flight = max(0, self.in_flight - weight)
         if self._done and now < self._done[-1]:
             now = self._done[-1]  # keep the deque sorted even if a clock goes backwards
-        self._done.append(now)
+        self._done.extend([now] * weight)
 
     def adopt(self, times: list[float], now: float) -> None:
         """Take `times` (sorted) as the sends answered so far, if they are more than the
@@ -155,18 +157,18 @@ class Pacer:
         """Return how many chats have a window in memory (idle ones are forgotten)."""
         return len(self._chats)
 
-    def delay(self, chat_id: ChatKey) -> float | None:
-        """Return seconds until a message may go to `chat_id` (0: now), or None while the
-        limits are full of sends in flight."""
+    def delay(self, chat_id: ChatKey, weight: int = 1) -> float | None:
+        """Return seconds until `weight` messages may go to `chat_id` (0: now), or None
+        while the limits are full of sends in flight."""
         now = self._clock()
         held = max(self._held_until.get(chat_id, 0.0), self._all_held_until) - now
-        overall = self._overall.delay(now)
-        chat = self._window(chat_id).delay(now)
+        overall = self._overall.delay(now, weight)
+        chat = self._window(chat_id).delay(now, weight)
         if overall is None or chat is None:
             return None
         return max(held, overall, chat, 0.0)
 
-    async def wait_ready(self, chat_id: ChatKey, *, lead: float = 0.0) -> None:
+    async def wait_ready(self, chat_id: ChatKey, *, lead: float = 0.0, weight: int = 1) -> None:
         """Wait until a message may go to `chat_id` within `lead` seconds (without taking
         the place): a sender that prepares its message first (a claim, a render) asks with
         a lead, so that preparing happens while the window is still closed and the send
@@ -175,25 +177,25 @@ class Pacer:
         Every wake-up recomputes the deadline from the windows' clock, so time lost to a
         late wake-up (a busy machine) is not added to the next wait.
         """
-        while (delay := self.delay(chat_id)) is None or delay > lead:
+        while (delay := self.delay(chat_id, weight)) is None or delay > lead:
             await self._pause(None if delay is None else delay - lead)
 
     @contextlib.asynccontextmanager
-    async def slot(self, chat_id: ChatKey) -> AsyncIterator[None]:
-        """Wait for a place for one message to `chat_id`, hold it while the block sends,
-        and record the send when the block ends (however it ends)."""
-        await self.wait_ready(chat_id)
+    async def slot(self, chat_id: ChatKey, weight: int = 1) -> AsyncIterator[None]:
+        """Wait for places for `weight` messages to `chat_id` (an album's photos), hold them
+        while the block sends, and record the sends when the block ends (however it ends)."""
+        await self.wait_ready(chat_id, weight=weight)
         window = self._window(chat_id)
-        self._overall.reserve()
-        window.reserve()
+        self._overall.reserve(weight)
+        window.reserve(weight)
         token = _in_paced_send.set(True)
         try:
             yield
         finally:
             _in_paced_send.reset(token)
             now = self._clock()
-            self._overall.record(now)
-            window.record(now)
+            self._overall.record(now, weight)
+            window.record(now, weight)
             self._notify()
             self._sends_since_prune += 1
             if self._sends_since_prune >= PRUNE_EVERY:

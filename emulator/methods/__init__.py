@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from emulator.methods import bot_info, chats, edits, messages, queries, updates_api
+from emulator.methods import albums, bot_info, chats, edits, forums, messages, queries, updates_api
 from emulator.methods.base import Handler, MethodEntry
 
 
 def build_registry() -> dict[str, MethodEntry]:
     """Return every implemented method keyed by its lower-case name (names ignore case)."""
     registry: dict[str, MethodEntry] = {}
-    for module in (bot_info, chats, edits, messages, queries, updates_api):
+    for module in (albums, bot_info, chats, edits, forums, messages, queries, updates_api):
         table: dict[str, Handler] = module.METHODS
         for name, handler in table.items():
             registry[name.lower()] = MethodEntry(name, handler)

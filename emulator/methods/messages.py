@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from emulator.access import bot_can_read, check_can_send, resolve_chat
 from emulator.core import Emulator
 from emulator.delivery import publish_channel_post
 from emulator.errors import bad_request
+from emulator.forums import check_thread
 from emulator.markup import check_markup_for_chat, parse_reply_markup
 from emulator.media import document_from_param, photo_from_param
 from emulator.methods.base import Handler, ReplyTarget, file_param, reply_target, target_chat
 from emulator.params import Params
+from emulator.photo_urls import fetch_photo, is_fetchable
 from emulator.state import Chat, Message
 from emulator.text_rules import caption_text, message_text
 from emulator.wire import forward_origin_json, message_json
@@ -35,11 +37,20 @@ CHAT_ACTIONS = frozenset(
 
 
 def post_bot_message(
-    emu: Emulator, chat: Chat, params: Params, reply: ReplyTarget, **content: Any
+    emu: Emulator,
+    chat: Chat,
+    params: Params,
+    reply: ReplyTarget,
+    *,
+    admitted: bool = False,
+    **content: Any,
 ) -> Message:
-    """Count the message against flood limits, store it, and run channel side effects."""
-    emu.flood.admit(chat.id, private=chat.type == "private")
+    """Count the message against flood limits (unless `admitted` already, as an album's
+    items are together), store it, and run channel side effects."""
     world = emu.world
+    check_thread(world, chat, reply.thread_id)
+    if not admitted:
+        emu.flood.admit(chat.id, private=chat.type == "private")
     sender: dict[str, Any] = (
         {"sender_chat_id": chat.id} if chat.type == "channel" else {"from_user_id": world.bot.id}
     )
@@ -49,6 +60,7 @@ def post_bot_message(
         reply_to_message_id=reply.message_id,
         message_thread_id=reply.thread_id,
         has_protected_content=params.flag("protect_content"),
+        disable_notification=params.flag("disable_notification"),
         **sender,
         **content,
     )
@@ -67,27 +79,49 @@ async def send_message(emu: Emulator, params: Params) -> object:
     check_can_send(emu.world, chat)
     check_markup_for_chat(markup, chat.type)
     reply = reply_target(emu, chat, params)
-    message = post_bot_message(emu, chat, params, reply, text=text, reply_markup=markup)
+    preview = params.json_value(
+        "link_preview_options", error="can't parse link preview options JSON object"
+    )
+    message = post_bot_message(
+        emu,
+        chat,
+        params,
+        reply,
+        text=text,
+        reply_markup=markup,
+        link_preview_options=preview if isinstance(preview, dict) else None,
+    )
     return message_json(emu.world, message)
 
 
 async def send_photo(emu: Emulator, params: Params) -> object:
-    """sendPhoto: an uploaded photo, a URL or a file_id, with a caption up to 1024."""
-    return _send_with_caption(
-        emu, params, photo=lambda: photo_from_param(emu.world, *file_param(params, "photo"))
-    )
+    """sendPhoto: an uploaded photo, a URL (fetched when on this machine, and refused as
+    Telegram refuses it) or a file_id, with a caption up to 1024."""
+
+    async def photo() -> object:
+        """Read the photo, downloading a local URL first."""
+        reference, upload = file_param(params, "photo")
+        fetched = None
+        if upload is None and reference is not None and is_fetchable(reference):
+            fetched = await fetch_photo(reference)
+        return photo_from_param(emu.world, reference, upload, fetched=fetched)
+
+    return await _send_with_caption(emu, params, photo=photo)
 
 
 async def send_document(emu: Emulator, params: Params) -> object:
     """sendDocument: an uploaded file (kept byte for byte), a URL or a file_id."""
-    return _send_with_caption(
-        emu,
-        params,
-        document=lambda: document_from_param(emu.world, *file_param(params, "document")),
-    )
+
+    async def document() -> object:
+        """Read the document."""
+        return document_from_param(emu.world, *file_param(params, "document"))
+
+    return await _send_with_caption(emu, params, document=document)
 
 
-def _send_with_caption(emu: Emulator, params: Params, **media: Callable[[], object]) -> object:
+async def _send_with_caption(
+    emu: Emulator, params: Params, **media: Callable[[], Awaitable[object]]
+) -> object:
     """Validate caption, keyboard, chat and reply, then read the media and post it."""
     caption = caption_text(
         params.text("caption"), params.text("parse_mode"), params.raw("caption_entities")
@@ -97,7 +131,7 @@ def _send_with_caption(emu: Emulator, params: Params, **media: Callable[[], obje
     check_can_send(emu.world, chat)
     check_markup_for_chat(markup, chat.type)
     reply = reply_target(emu, chat, params)
-    read = {name: load() for name, load in media.items()}
+    read: dict[str, Any] = {name: await load() for name, load in media.items()}
     message = post_bot_message(
         emu, chat, params, reply, caption=caption, reply_markup=markup, **read
     )

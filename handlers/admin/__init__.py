@@ -12,6 +12,7 @@ from typing import Any
 from telegram.ext import BaseHandler
 
 from handlers.admin.channels import channel_handlers
+from handlers.admin.routes import route_handlers
 from handlers.admin.sources import admin_source_handlers
 from handlers.admin.status import admin_status_handlers
 
@@ -21,7 +22,13 @@ __all__ = ["admin_handlers"]
 def admin_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
     """Every admin command's handlers by group (private chats, new messages only)."""
     groups: dict[int, list[BaseHandler[Any, Any, Any]]] = {}
-    for feature in (channel_handlers(), admin_source_handlers(), admin_status_handlers()):
+    features = (
+        channel_handlers(),
+        route_handlers(),
+        admin_source_handlers(),
+        admin_status_handlers(),
+    )
+    for feature in features:
         for group, handlers in feature.items():
             groups.setdefault(group, []).extend(handlers)
     return dict(groups)

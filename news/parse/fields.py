@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from news.models import ParsedEntry
 from news.parse.dates import parse_date
-from news.parse.links import first_image_in_html, resolve_url
+from news.parse.links import first_image_in_html, gallery, images_in_html, resolve_url
 from news.parse.markup import collapse_whitespace, plain_text, text_to_html
 
 # "Name (mail@host)", "mail@host (Name)", "Name <mail@host>".
@@ -50,6 +50,7 @@ class EntryFields:
         "categories",
         "content",
         "fallback_title",
+        "gallery",
         "guid",
         "guid_is_link",
         "image",
@@ -82,6 +83,7 @@ class EntryFields:
         self.language: str | None = None
         self.image: str | None = None
         self.image_key: tuple[int, int] = (99, 0)
+        self.gallery: list[str] = []  # full-size images (media:content, enclosures), in order
         self.fallback_title: str | None = None  # dc:title, media:title: plain text
         self.media_description: str | None = None
 
@@ -98,6 +100,12 @@ class EntryFields:
             resolved = resolve_url(url, self.base)
             if resolved is not None:
                 self.image, self.image_key = resolved, key
+
+    def add_gallery_image(self, url: str) -> None:
+        """Add a full-size image of the item to its gallery (the album of a photo post)."""
+        resolved = resolve_url(url, self.base)
+        if resolved is not None and resolved not in self.gallery:
+            self.gallery.append(resolved)
 
     def add_category(self, value: str | None) -> None:
         """Add a category label, whitespace collapsed, skipping empty ones and repeats."""
@@ -134,6 +142,10 @@ class EntryFields:
                 summary, self.base
             )
         published = parse_date(self.published) or parse_date(self.updated)
+        base = self.base
+        images = gallery(
+            [*self.gallery, *images_in_html(content, base), *images_in_html(summary, base)]
+        )
         return ParsedEntry(
             guid=self.guid,
             url=url,
@@ -143,6 +155,7 @@ class EntryFields:
             author=", ".join(self.authors) if self.authors else author,
             published_at=published,
             image_url=image,
+            image_urls=images,
             categories=self.categories,
             language=self.language or language,
         )

@@ -25,7 +25,7 @@ from news.models import DocumentKind, ParsedDocument, ParsedEntry, RelatedLink
 from news.parse.dates import from_timestamp, parse_date
 from news.parse.encoding import decode_document
 from news.parse.entries import read_each
-from news.parse.links import first_image_in_html, resolve_url
+from news.parse.links import first_image_in_html, gallery, images_in_html, resolve_url
 from news.parse.markup import collapse_whitespace, plain_text, text_to_html
 
 _MAX_ERROR_CONTEXT = 60
@@ -123,6 +123,13 @@ def _json_feed_item(
         image_url=image
         or _attachment_image(item.get("attachments"), base)
         or first_image_in_html(content, base),
+        image_urls=gallery(
+            [
+                image,
+                *_attachment_images(item.get("attachments"), base),
+                *images_in_html(content, base),
+            ]
+        ),
         categories=_labels(item.get("tags")),
         language=_string(item.get("language")) or language,
     )
@@ -221,14 +228,19 @@ def _labels(value: object) -> list[str]:
 
 
 def _attachment_image(attachments: object, base: str | None) -> str | None:
+    return next(iter(_attachment_images(attachments, base)), None)
+
+
+def _attachment_images(attachments: object, base: str | None) -> list[str]:
+    found: list[str] = []
     for attachment in attachments if isinstance(attachments, list) else ():
         if isinstance(attachment, dict) and str(attachment.get("mime_type", "")).startswith(
             "image/"
         ):
-            found = resolve_url(_string(attachment.get("url")), base)
-            if found is not None:
-                return found
-    return None
+            url = resolve_url(_string(attachment.get("url")), base)
+            if url is not None:
+                found.append(url)
+    return found
 
 
 def _related(value: object) -> list[RelatedLink]:

@@ -1,10 +1,15 @@
-"""Link helpers: resolve hrefs against a base, find the first real image in an HTML fragment."""
+"""Link helpers: resolve hrefs against a base, find the real images of an HTML fragment."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator
+from typing import Final
 from urllib.parse import urljoin
+
+MAX_GALLERY_IMAGES: Final = 10
+"""An article keeps at most this many images: the most a Telegram album holds."""
 
 _ABSOLUTE_PREFIXES = ("http://", "https://")
 _IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -40,8 +45,29 @@ def looks_like_image_url(url: str) -> bool:
 
 def first_image_in_html(fragment: str, base: str | None) -> str | None:
     """The `src` of the first `<img>` in an HTML fragment that is not a 1x1 tracking pixel."""
+    return next(_html_images(fragment, base), None)
+
+
+def images_in_html(fragment: str, base: str | None) -> list[str]:
+    """The `src` of every `<img>` in an HTML fragment that is not a tracking pixel, in order."""
+    return list(_html_images(fragment, base))
+
+
+def gallery(urls: Iterable[str | None], limit: int = MAX_GALLERY_IMAGES) -> list[str]:
+    """The first `limit` distinct, non-empty URLs of `urls`, in their order."""
+    kept: list[str] = []
+    for url in urls:
+        if url and url not in kept:
+            kept.append(url)
+            if len(kept) == limit:
+                break
+    return kept
+
+
+def _html_images(fragment: str, base: str | None) -> Iterator[str]:
+    """Yield the resolved `src` of each real `<img>` of a fragment (pixels skipped)."""
     if "<img" not in fragment and "<IMG" not in fragment:
-        return None
+        return
     for tag in _IMG_RE.finditer(fragment):
         markup = tag.group(0)
         if _TINY_RE.search(markup):
@@ -54,5 +80,4 @@ def first_image_in_html(fragment: str, base: str | None) -> str | None:
             continue
         found = resolve_url(value, base)
         if found is not None:
-            return found
-    return None
+            yield found

@@ -27,10 +27,15 @@ def is_image(element: etree._Element, url: str) -> bool:
 
 
 def read_media_content(fields: EntryFields, element: etree._Element) -> None:
-    """`<media:content>`: an image candidate; its nested thumbnail/title/description too."""
+    """`<media:content>`: an image candidate; its nested thumbnail/title/description too.
+
+    Each one outside a `<media:group>` is one image of the item's gallery.
+    """
     url = element.get("url")
     if url and is_image(element, url):
         fields.offer_image(url, ImageRank.MEDIA_CONTENT, element.get("width"))
+        if not _in_group(element):
+            fields.add_gallery_image(url)
     if len(element):
         read_media_group(fields, element)
 
@@ -41,13 +46,43 @@ def read_media_thumbnail(fields: EntryFields, element: etree._Element) -> None:
 
 
 def read_media_group(fields: EntryFields, element: etree._Element) -> None:
-    """`<media:group>`: apply the media handlers to its children."""
+    """`<media:group>`: apply the media handlers to its children; the group's contents are
+    versions of one thing, so its widest image alone joins the gallery."""
+    if _is_media(element, "group"):
+        widest = _widest_image(element)
+        if widest is not None:
+            fields.add_gallery_image(widest)
     for child in element:
         tag = child.tag
         if isinstance(tag, str):
             handler = MEDIA_HANDLERS.get(tag)
             if handler is not None:
                 handler(fields, child)
+
+
+def _is_media(element: etree._Element, local: str) -> bool:
+    """True when the element is Media RSS's `<media:LOCAL>`."""
+    return any(element.tag == clark(namespace, local) for namespace in MEDIA)
+
+
+def _in_group(element: etree._Element) -> bool:
+    """True when a `<media:content>` sits in a `<media:group>`."""
+    parent = element.getparent()
+    return parent is not None and _is_media(parent, "group")
+
+
+def _widest_image(group: etree._Element) -> str | None:
+    """The URL of a group's widest image `<media:content>` (the first on a tie)."""
+    best: tuple[int, str] | None = None
+    for child in group:
+        url = child.get("url")
+        if not (_is_media(child, "content") and url and is_image(child, url)):
+            continue
+        width = child.get("width") or ""
+        pixels = int(width) if width.isdigit() else 0
+        if best is None or pixels > best[0]:
+            best = (pixels, url)
+    return None if best is None else best[1]
 
 
 def read_media_title(fields: EntryFields, element: etree._Element) -> None:
@@ -74,6 +109,7 @@ def read_enclosure(fields: EntryFields, element: etree._Element) -> None:
     url = element.get("url") or element.get("href")
     if url and is_image(element, url):
         fields.offer_image(url, ImageRank.ENCLOSURE, element.get("width"))
+        fields.add_gallery_image(url)
 
 
 def read_itunes_image(fields: EntryFields, element: etree._Element) -> None:

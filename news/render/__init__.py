@@ -21,17 +21,20 @@ from news.render.buttons import (
 from news.render.hashtags import hashtag_body, hashtags
 from news.render.html import clean_text, escape_html, http_url, truncate_words, utf16_len
 from news.render.post import (
+    MAX_ALBUM_PHOTOS,
     MAX_CAPTION_UNITS,
     MAX_TEXT_UNITS,
     PostContent,
     PostStyle,
     RenderedPost,
+    album_photos,
     format_time,
     render_inline_message,
     render_post,
 )
 
 __all__ = [
+    "MAX_ALBUM_PHOTOS",
     "MAX_CAPTION_UNITS",
     "MAX_TEXT_UNITS",
     "SAVE_LABEL",
@@ -42,6 +45,7 @@ __all__ = [
     "PostStyle",
     "RenderedPost",
     "SaveAction",
+    "album_photos",
     "clean_text",
     "decode_callback",
     "decode_share_query",

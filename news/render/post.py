@@ -17,8 +17,11 @@ out)::
 
 The last line is there only when the article's full text has a Telegraph page (a route
 with `full_text`); a `text` post then previews that page (Instant View) instead of the
-article. `compact` is the linked title and the source name on the next line (and the
-full-text line under them). Dates are UTC. Only
+article. In the `photo` style an article with 2-10 usable images is an album: the same
+layout is the caption of its first photo, and a follow-up message (the source's name
+linked to the article) carries the buttons, since an album cannot. `compact` is the linked
+title and the source name on the next line (and the full-text line under them). Dates are
+UTC. Only
 http(s) URLs are linked; a title whose URL is not is shown bold without a link, a related
 headline without one is shown as plain text.
 
@@ -43,6 +46,11 @@ from news.render.html import clean_text, escape_html, http_url, truncate_words, 
 
 MAX_TEXT_UNITS = 4096
 MAX_CAPTION_UNITS = 1024
+MIN_ALBUM_PHOTOS = 2
+MAX_ALBUM_PHOTOS = 10
+"""A Telegram album (media group) holds 2-10 items."""
+READ_MORE = "Read the article"
+"""The follow-up of an album links the article with the source's name, or with this."""
 POST_LEDE_UNITS = 700
 """The lede of a channel post is cut to this many UTF-16 units even when more would fit."""
 INLINE_LEDE_UNITS = 300
@@ -91,6 +99,10 @@ class PostContent:
     image_url: str | None = None
     related: tuple[RelatedLink, ...] = ()
     """Earlier related articles, newest first; the first two are shown."""
+    author: str | None = None
+    """The article's author, when the feed names one (route templates can show it)."""
+    image_urls: tuple[str, ...] = ()
+    """Every image of the article in order: with two or more, a `photo` post is an album."""
     full_text_url: str | None = None
     """The article's full text as a Telegraph page, linked beside the original."""
 
@@ -122,6 +134,14 @@ class RenderedPost:
     """Ask for the large version of the preview's media."""
     buttons: Keyboard
     """Rows of inline buttons: Save and Share."""
+    show_above: bool = False
+    """Show the link preview above the text (a route's `large` preview)."""
+    album: tuple[str, ...] = ()
+    """For `photo` with 2-10 usable images: the album's photos, in order (the caption goes
+    on the first); empty for a single photo."""
+    follow_up: str | None = None
+    """For an album: the HTML of the message after it that carries the buttons (an album
+    cannot): the article linked with its source's name."""
 
     @property
     def disable_link_preview(self) -> bool:
@@ -134,7 +154,10 @@ def render_post(
 ) -> RenderedPost:
     """Render a channel post in a style (`text`, `photo` or `compact`); raise on other styles."""
     chosen = PostStyle(style)
+    album = album_photos(content) if chosen is PostStyle.PHOTO else ()
     photo_url = http_url(content.image_url) if chosen is PostStyle.PHOTO else None
+    if album:
+        photo_url = album[0]
     if chosen is PostStyle.PHOTO and photo_url is None:
         chosen = PostStyle.TEXT
     buttons = post_keyboard(content.article_id)
@@ -145,12 +168,40 @@ def render_post(
     layout = _full_layout(content, lede_units)
     if chosen is PostStyle.PHOTO:
         layout.fit(MAX_CAPTION_UNITS)
-        return RenderedPost(chosen, layout.html(), layout.length, photo_url, None, False, buttons)
+        follow_up = _follow_up(content) if album else None
+        return RenderedPost(
+            chosen,
+            layout.html(),
+            layout.length,
+            photo_url,
+            None,
+            False,
+            buttons,
+            album=album,
+            follow_up=follow_up,
+        )
     layout.fit(MAX_TEXT_UNITS)
     preview = http_url(content.full_text_url) or layout.title_url
     return RenderedPost(
         chosen, layout.html(), layout.length, None, preview, preview is not None, buttons
     )
+
+
+def album_photos(content: PostContent) -> tuple[str, ...]:
+    """Return the http(s) images of an article for an album (2-10, in order, each once), or
+    () when fewer than two are usable."""
+    photos: list[str] = []
+    for url in content.image_urls:
+        usable = http_url(url)
+        if usable is not None and usable not in photos:
+            photos.append(usable)
+    return tuple(photos[:MAX_ALBUM_PHOTOS]) if len(photos) >= MIN_ALBUM_PHOTOS else ()
+
+
+def _follow_up(content: PostContent) -> str:
+    """Return the follow-up of an album: the article linked with its source's name."""
+    label = _source(content) or READ_MORE
+    return _Part(label, http_url(content.url)).link_html()
 
 
 def render_inline_message(content: PostContent, *, lede_units: int = INLINE_LEDE_UNITS) -> str:
@@ -281,7 +332,7 @@ def _full_layout(content: PostContent, lede_units: int) -> _Layout:
     meta = " · ".join(part for part in (source, when) if part)
     return _Layout(
         title=_title_part(content),
-        lede=_Part(_lede(content.summary, lede_units)),
+        lede=_Part(post_lede(content.summary, lede_units)),
         meta=_Part(meta),
         tags=[_Part(tag) for tag in hashtags(content.tags)],
         related=_related_parts(content.related),
@@ -289,7 +340,7 @@ def _full_layout(content: PostContent, lede_units: int) -> _Layout:
     )
 
 
-def _lede(summary: str, units: int) -> str:
+def post_lede(summary: str, units: int) -> str:
     """Return the cleaned lede cut to `units`, cleaning only the start of a long summary."""
     # Cleaning only collapses whitespace, so the cleaned start of the text is the start of
     # the cleaned text; it is enough when it reaches past the cut (the character after the

@@ -50,16 +50,17 @@ only share common words."""
 
 ARTICLE_COLUMNS: Final = (
     "id, source_id, guid, url, title, summary, body, image_url, author, published_at, "
-    "fetched_at, updated_at, language, tags, related, content_hash, simhash, story_id"
+    "fetched_at, updated_at, language, tags, related, content_hash, simhash, story_id, "
+    "image_urls"
 )
 
 _INSERT: Final = (
     "INSERT INTO articles (id, source_id, guid, url, title, summary, body, image_url, author, "
     "published_at, fetched_at, updated_at, story_at, language, tags, related, content_hash, "
-    "simhash, band0, band1, band2, band3, story_id) "
+    "simhash, band0, band1, band2, band3, story_id, image_urls) "
     "VALUES (:id, :source_id, :guid, :url, :title, :summary, :body, :image_url, :author, "
     ":published_at, :fetched_at, :updated_at, :story_at, :language, :tags, :related, "
-    ":content_hash, :simhash, :band0, :band1, :band2, :band3, :story_id)"
+    ":content_hash, :simhash, :band0, :band1, :band2, :band3, :story_id, :image_urls)"
 )
 
 _UPDATE: Final = (
@@ -67,7 +68,7 @@ _UPDATE: Final = (
     "image_url = :image_url, author = :author, published_at = :published_at, "
     "updated_at = :updated_at, story_at = :story_at, language = :language, tags = :tags, "
     "related = :related, content_hash = :content_hash, simhash = :simhash, band0 = :band0, "
-    "band1 = :band1, band2 = :band2, band3 = :band3 "
+    "band1 = :band1, band2 = :band2, band3 = :band3, image_urls = :image_urls "
     "WHERE id = :id"
 )
 
@@ -118,6 +119,7 @@ def article_from_row(row: Row) -> Article:
         content_hash=row["content_hash"],
         simhash=simhash_from_db(row["simhash"]),
         story_id=row["story_id"],
+        image_urls=strings_from_json(row["image_urls"]),
     )
 
 
@@ -221,6 +223,7 @@ def _prepare(source_id: int, draft: ArticleDraft, fetched_at: int) -> _Prepared:
         "band1": bands[1],
         "band2": bands[2],
         "band3": bands[3],
+        "image_urls": strings_to_json(draft.image_urls),
     }
     return _Prepared(values=values, tags=tags, simhash=draft.simhash)
 
@@ -434,6 +437,14 @@ class SQLArticleRepository:
             {"story_id": story_id},
         )
         return [article_from_row(row) for row in rows]
+
+    async def latest_of_source(self, source_id: int) -> Article | None:
+        row = await self._session.fetchone(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE source_id = :source_id "
+            "ORDER BY story_at DESC, id DESC LIMIT 1",
+            {"source_id": source_id},
+        )
+        return None if row is None else article_from_row(row)
 
     async def earlier_in_stories(
         self, articles: Sequence[Article], limit: int

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from news.entities import Channel, ChannelStyle, Route
+from news.entities import Channel, ChannelStyle, LinkPreview, QuietHours, Route, RouteOptions
 from news.tags import normalize_tag
 from storage.errors import AlreadyExistsError, ConstraintError, NotFoundError
 from storage.sql.codec import from_micros, strings_from_json, strings_to_json, to_micros
@@ -15,10 +15,11 @@ from storage.sql.session import Row, Session
 
 _CHANNEL_COLUMNS: Final = (
     "id, chat_id, username, title, style, paused, discussion_chat_id, created_at, "
-    "discussion_replies"
+    "discussion_replies, timezone, quiet_start, quiet_end"
 )
 _ROUTE_COLUMNS: Final = (
-    "source_id, channel_id, include_words, exclude_words, tags, created_at, full_text"
+    "id, source_id, channel_id, include_words, exclude_words, tags, created_at, template, "
+    "link_preview, silent, topic_id, topic_name, topic_error, full_text"
 )
 
 
@@ -34,19 +35,35 @@ def channel_from_row(row: Row) -> Channel:
         discussion_chat_id=row["discussion_chat_id"],
         created_at=from_micros(row["created_at"]),
         discussion_replies=bool(row["discussion_replies"]),
+        timezone=row["timezone"],
+        quiet_hours=(
+            None
+            if row["quiet_start"] is None or row["quiet_end"] is None
+            else QuietHours(int(row["quiet_start"]), int(row["quiet_end"]))
+        ),
     )
 
 
 def route_from_row(row: Row) -> Route:
     """Build a `Route` from a row with the route columns."""
+    preview = row["link_preview"]
     return Route(
+        id=row["id"],
         source_id=row["source_id"],
         channel_id=row["channel_id"],
         include=strings_from_json(row["include_words"]),
         exclude=strings_from_json(row["exclude_words"]),
         tags=strings_from_json(row["tags"]),
         created_at=from_micros(row["created_at"]),
-        full_text=bool(row["full_text"]),
+        options=RouteOptions(
+            template=row["template"],
+            link_preview=None if preview is None else LinkPreview(preview),
+            silent=bool(row["silent"]),
+            topic_id=row["topic_id"],
+            topic_name=row["topic_name"],
+            full_text=bool(row["full_text"]),
+        ),
+        topic_error=row["topic_error"],
     )
 
 
@@ -149,6 +166,19 @@ class SQLChannelRepository:
             channel_id, "discussion_replies = :enabled", {"enabled": int(enabled)}
         )
 
+    async def set_schedule(
+        self, channel_id: int, *, timezone: str | None, quiet_hours: QuietHours | None
+    ) -> Channel:
+        return await self._update(
+            channel_id,
+            "timezone = :timezone, quiet_start = :start, quiet_end = :end",
+            {
+                "timezone": timezone,
+                "start": None if quiet_hours is None else quiet_hours.start,
+                "end": None if quiet_hours is None else quiet_hours.end,
+            },
+        )
+
     async def route(
         self,
         source_id: int,
@@ -182,6 +212,55 @@ class SQLChannelRepository:
             ) from None
         assert row is not None  # RETURNING always yields the written row
         return route_from_row(row)
+
+    async def get_route(self, route_id: int) -> Route:
+        row = await self._session.fetchone(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE id = :id", {"id": route_id}
+        )
+        if row is None:
+            raise NotFoundError(f"no route with id {route_id}")
+        return route_from_row(row)
+
+    async def find_route(self, source_id: int, channel_id: int) -> Route | None:
+        row = await self._session.fetchone(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes "
+            "WHERE source_id = :source_id AND channel_id = :channel_id",
+            {"source_id": source_id, "channel_id": channel_id},
+        )
+        return None if row is None else route_from_row(row)
+
+    async def list_routes(self) -> builtins.list[Route]:
+        rows = await self._session.fetchall(f"SELECT {_ROUTE_COLUMNS} FROM routes ORDER BY id")
+        return [route_from_row(row) for row in rows]
+
+    async def set_route_options(self, route_id: int, options: RouteOptions) -> Route:
+        preview = options.link_preview
+        row = await self._session.fetchone(
+            "UPDATE routes SET template = :template, link_preview = :preview, "
+            "silent = :silent, topic_id = :topic_id, topic_name = :topic_name, "
+            "full_text = :full_text, "
+            f"topic_error = NULL WHERE id = :id RETURNING {_ROUTE_COLUMNS}",
+            {
+                "id": route_id,
+                "template": options.template,
+                "preview": None if preview is None else LinkPreview(preview).value,
+                "silent": int(options.silent),
+                "topic_id": options.topic_id,
+                "topic_name": options.topic_name,
+                "full_text": int(options.full_text),
+            },
+        )
+        if row is None:
+            raise NotFoundError(f"no route with id {route_id}")
+        return route_from_row(row)
+
+    async def mark_topic_lost(self, route_id: int, error: str) -> bool:
+        rows = await self._session.fetchall(
+            "UPDATE routes SET topic_error = :error "
+            "WHERE id = :id AND topic_error IS NULL RETURNING id",
+            {"id": route_id, "error": error},
+        )
+        return bool(rows)
 
     async def unroute(self, source_id: int, channel_id: int) -> bool:
         rows = await self._session.fetchall(

@@ -91,6 +91,16 @@ def strings_from_json(text: str) -> tuple[str, ...]:
     return tuple(str(value) for value in json.loads(text))
 
 
+def ints_to_json(values: Iterable[int]) -> str:
+    """Return a list of integers (message ids) as a compact JSON array."""
+    return json.dumps([int(value) for value in values], separators=(",", ":"))
+
+
+def ints_from_json(text: str) -> tuple[int, ...]:
+    """Return the integers of a JSON array column."""
+    return tuple(int(value) for value in json.loads(text))
+
+
 def related_to_json(links: Iterable[RelatedLink]) -> str:
     """Return related headlines as a compact JSON array of objects."""
     return json.dumps(

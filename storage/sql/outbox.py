@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
@@ -14,6 +14,10 @@ from storage.sql.codec import (
     day_from_number,
     from_micros,
     from_micros_or_none,
+    ints_from_json,
+    ints_to_json,
+    strings_from_json,
+    strings_to_json,
     to_micros,
     to_micros_or_none,
 )
@@ -21,7 +25,8 @@ from storage.sql.session import Row, Session
 
 _COLUMNS: Final = (
     "id, article_id, channel_id, state, attempts, last_error, message_id, created_at, "
-    "available_at, sent_at, edit_requested_at, posted_as, posted_digest"
+    "available_at, sent_at, edit_requested_at, posted_as, posted_digest, album, "
+    "album_message_ids, buttons_message_id"
 )
 
 
@@ -41,6 +46,9 @@ def outbox_item_from_row(row: Row) -> OutboxItem:
         edit_requested_at=from_micros_or_none(row["edit_requested_at"]),
         posted_as=None if row["posted_as"] is None else PostedAs(row["posted_as"]),
         posted_digest=row["posted_digest"],
+        album=strings_from_json(row["album"]),
+        album_message_ids=ints_from_json(row["album_message_ids"]),
+        buttons_message_id=row["buttons_message_id"],
     )
 
 
@@ -95,17 +103,35 @@ class SQLOutboxRepository:
         sent_at: datetime | None = None,
         posted_as: PostedAs | None = None,
         posted_digest: str | None = None,
+        buttons_message_id: int | None = None,
     ) -> OutboxItem:
         return await self._update(
             item_id,
             "state = :sent, message_id = :message_id, sent_at = :sent_at, last_error = NULL, "
-            "available_at = NULL, posted_as = :posted_as, posted_digest = :posted_digest",
+            "available_at = NULL, posted_as = :posted_as, posted_digest = :posted_digest, "
+            "buttons_message_id = :buttons_message_id",
             {
                 "sent": OutboxState.SENT.value,
                 "message_id": message_id,
                 "sent_at": to_micros(sent_at or datetime.now(UTC)),
                 "posted_as": None if posted_as is None else PostedAs(posted_as).value,
                 "posted_digest": posted_digest,
+                "buttons_message_id": buttons_message_id,
+            },
+        )
+
+    async def mark_album_posted(
+        self, item_id: int, *, album: Sequence[str], message_ids: Sequence[int]
+    ) -> OutboxItem:
+        if not message_ids:
+            raise ValueError("an album has at least one message")
+        return await self._update(
+            item_id,
+            "message_id = :message_id, album = :album, album_message_ids = :message_ids",
+            {
+                "message_id": message_ids[0],
+                "album": strings_to_json(album),
+                "message_ids": ints_to_json(message_ids),
             },
         )
 
@@ -275,7 +301,8 @@ class SQLOutboxRepository:
     async def find_posted(self, channel_id: int, message_id: int) -> OutboxItem | None:
         row = await self._session.fetchone(
             f"SELECT {_COLUMNS} FROM outbox WHERE channel_id = :channel_id "
-            "AND message_id = :message_id ORDER BY id DESC LIMIT 1",
+            "AND (message_id = :message_id OR buttons_message_id = :message_id) "
+            "ORDER BY id DESC LIMIT 1",
             {"channel_id": channel_id, "message_id": message_id},
         )
         return None if row is None else outbox_item_from_row(row)

@@ -30,6 +30,10 @@ MAX_COMPLETIONS: Final = 20
 PREFIX_INDEX_CHARS: Final = 3
 """A prefix this short is expanded by the engine itself (SQLite keeps a 3-letter index)."""
 SNIPPET_CHARS: Final = 200
+FTS_BODY_CHARS: Final = 2000
+"""Every engine's text index takes the first this-many characters of a body (titles,
+summaries and tags whole): indexing whole bodies was most of an ingest's storage CPU
+(issue 18). The migrations that cut the body (SQLite 17, PostgreSQL 7) spell the number."""
 
 
 def lede(row: Row) -> str:

@@ -74,9 +74,23 @@ class Dialect(Protocol):
         """Make the transaction just opened read one consistent snapshot (first statement)."""
         ...
 
+    async def before_copy(self, session: Session, tables: Sequence[str]) -> None:
+        """Make the empty `tables` ready for a bulk load (inside the copy's transaction)."""
+        ...
+
+    async def insert_rows(
+        self,
+        session: Session,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """Insert `rows` (values in `columns` order) into `table`, the engine's fastest way."""
+        ...
+
     async def after_copy(self, session: Session) -> None:
         """Bring derived state up to date after rows were copied in with their ids
-        (id sequences, full-text indexes)."""
+        (id sequences, full-text indexes, what `before_copy` set aside)."""
         ...
 
 

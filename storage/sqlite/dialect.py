@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from storage.sql.ranking import FTS_BODY_CHARS
 from storage.sql.session import Session, ValueKind
 
 # New rows enter the full-text indexes here, in the caller's transaction (migration 4 says
-# why this is not a trigger); updates and deletes are kept in sync by triggers.
+# why this is not a trigger); updates and deletes are kept in sync by triggers. The body is
+# cut as the index's content view `articles_fts_text` cuts it (migration 18).
 _INDEX_NEW: Final = (
     "INSERT INTO articles_fts (rowid, title, summary, body, tags) "
-    "VALUES (:id, :title, :summary, :body, :tags)"
+    f"VALUES (:id, :title, :summary, substr(:body, 1, {FTS_BODY_CHARS}), :tags)"
 )
 _INDEX_NEW_HEADLINES: Final = (
     "INSERT INTO headlines_fts (rowid, title, tags) VALUES (:id, :title, :tags)"
@@ -57,6 +59,22 @@ class SQLiteDialect:
 
     async def snapshot(self, session: Session) -> None:
         del session  # BEGIN IMMEDIATE already holds every writer off until the end
+
+    async def before_copy(self, session: Session, tables: Sequence[str]) -> None:
+        del session, tables  # one writer, no per-row index work worth setting aside
+
+    async def insert_rows(
+        self,
+        session: Session,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        statement = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        await session.executemany(statement, rows)
 
     async def after_copy(self, session: Session) -> None:
         # AUTOINCREMENT keeps its sequence by itself; the external-content indexes do not.

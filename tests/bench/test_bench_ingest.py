@@ -38,3 +38,23 @@ def test_tiny_ingestion_benchmark_stores_every_entry(tmp_path):
     )
     assert figures is not None, run.stdout
     assert figures.group(1) == figures.group(2) == "12"
+
+
+def test_tiny_ingestion_benchmark_on_postgresql_too(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.ingest", "--feeds", "3", "--items", "4", "--workers", "1",
+         "--cache", str(tmp_path), "--postgresql"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    figures = re.search(
+        r"newsbot on PostgreSQL: (\d+) entries \((\d+) stored\) in [\d.]+s = [\d,]+ entries/s",
+        run.stdout,
+    )
+    assert figures is not None, run.stdout
+    assert figures.group(1) == figures.group(2) == "12"
+    assert re.search(r"ratio newsbot PostgreSQL/SQLite: [\d.]+x", run.stdout), run.stdout

@@ -25,11 +25,22 @@ ROOT = Path(__file__).resolve().parents[2]
         # 40 per channel, 3 channels: one window then the rest at once.
         (Workload(articles=60, channels=3, fanout=2, time_scale=1.0), 61.0),
         (Workload(articles=60, channels=3, fanout=2, time_scale=0.02), 1.22),
+        # albums of 10 and their follow-ups (11 messages a post): two posts per window.
+        (Workload(3, 1, 1, 1.0, album_every=1, album_photos=10), 120.0),
+        # an album does not fit the 9 places left by 11 sends: it waits, all or nothing.
+        (Workload(2, 1, 1, 1.0, album_every=1, album_photos=10), 60.0),
     ],
 )
 def test_ideal_makespan(workload: Workload, seconds: float) -> None:
     limits = PacingLimits(time_scale=workload.time_scale)
     assert ideal_makespan(workload, limits) == pytest.approx(seconds)
+
+
+def test_albums_count_their_photos_and_a_follow_up() -> None:
+    workload = Workload(600, 30, 3, 1.0, album_every=4, album_photos=4)
+    assert (workload.posts, workload.albums, workload.messages) == (1800, 450, 3600)
+    assert workload.sends_of(0) == [4, 1]
+    assert workload.sends_of(1) == [1]
 
 
 def test_articles_are_spread_evenly_over_channels() -> None:
@@ -51,7 +62,7 @@ def test_tiny_publishing_benchmark_delivers_everything_without_429() -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "= 120 posts" in run.stdout
+    assert "= 120 posts (30 albums, 240 messages)" in run.stdout
     assert run.stdout.count("429 answers: 0 (target 0); lost: 0 (must be 0); repeated: 0") == 2
     for case in ("as the machine is", "beside a CPU hog"):  # both runs, one invocation
         assert re.search(rf"{case} \(load average [\d. ]+ on \d+ cores\)", run.stdout)

@@ -26,11 +26,13 @@ def test_an_entry_without_a_usable_web_link_keeps_no_link(link):
         url=link,
         title="Ferry returns",
         image_url=link,
+        image_urls=[link, "https://img.harbour.example/ferry.jpg", link],
         related=[RelatedLink("Also", link)],
     )
     (draft,) = build_drafts([entry])
     assert draft.url.startswith(URN_PREFIX)
     assert draft.image_url is None
+    assert draft.image_urls == ["https://img.harbour.example/ferry.jpg"]  # the album's
     assert draft.related == [RelatedLink("Also", None)]
     assert not draft.guid.startswith(link[:4])
 

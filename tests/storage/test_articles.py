@@ -387,3 +387,18 @@ async def test_a_feeds_worth_of_drafts_is_prepared_off_the_event_loop(
     assert threading.main_thread() not in threads  # the event loop's thread stayed free
     await db.articles.upsert_many(source_id, [make_draft(999)], fetched_at=NOW)
     assert threads[-1] is threading.main_thread()  # one draft: no thread hop
+
+
+async def test_latest_of_source_is_the_newest_story(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source = await db.sources.add("https://feeds.example/world.xml")
+    other = await db.sources.add("https://feeds.example/sport.xml")
+    assert await db.articles.latest_of_source(source.id) is None
+    older = make_draft(1, published_at=NOW - timedelta(hours=2))
+    newer = make_draft(2, published_at=NOW - timedelta(hours=1))
+    result = await db.articles.upsert_many(source.id, [newer, older], fetched_at=NOW)
+    await db.articles.upsert_many(other.id, [make_draft(3)], fetched_at=NOW)
+    latest = await db.articles.latest_of_source(source.id)
+    assert latest is not None
+    assert latest.id == result.inserted[0]

@@ -19,7 +19,15 @@ from typing import Any, get_type_hints
 import pytest
 
 import storage.protocols as protocols
-from news.entities import AlertMatch, Article, Bookmark, ChannelStyle
+from news.entities import (
+    AlertMatch,
+    Article,
+    Bookmark,
+    ChannelStyle,
+    LinkPreview,
+    QuietHours,
+    RouteOptions,
+)
 from news.models import ArticleDraft
 from news.query import SearchQuery, parse_query
 from storage import Database
@@ -59,6 +67,8 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         SearchQuery: parse_query("harbour"),
         Path: Path("unused"),
         Bookmark: Bookmark(1, 1, NOW),
+        QuietHours: QuietHours(23, 7),
+        RouteOptions: RouteOptions(link_preview=LinkPreview.LARGE, silent=True),
     }
     if annotation in simple:
         return simple[annotation]

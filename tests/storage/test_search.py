@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from storage import Database
+from storage.sql.ranking import FTS_BODY_CHARS
 from tests.storage.conftest import NOW, DraftFactory
 
 FILLER_TEXT = "Weather outlook remains calm with light winds along the coast."
@@ -252,6 +253,31 @@ async def test_index_follows_insert_update_and_delete(
     await db.sources.remove(source_id)
     assert await _ids(db, "puffin") == []
     assert await db.status.integrity_problems() == []  # the indexes agree with the tables
+
+
+async def test_the_index_takes_the_head_of_a_long_body(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source_id = await _add_source(db, "Coast Gazette")
+    filler = "Calm seas and light winds along the coast today. " * 60
+    head = filler[: FTS_BODY_CHARS - 20] + " lighthouse "
+    body = head + filler + " shipwreck"
+    result = await db.articles.upsert_many(
+        source_id, [make_draft(1, title="Harbour news", body=body)], fetched_at=NOW
+    )
+    assert await _ids(db, "lighthouse") == list(result.inserted)  # within the head
+    assert await _ids(db, "shipwreck") == []  # past it: not indexed
+
+    await db.articles.upsert_many(
+        source_id,
+        [make_draft(1, title="Harbour news", body=body.replace("lighthouse", "beacon"))],
+        fetched_at=NOW,
+    )
+    assert await _ids(db, "lighthouse") == []
+    assert await _ids(db, "beacon") == list(result.inserted)
+    await db.sources.remove(source_id)
+    assert await _ids(db, "beacon") == []
+    assert await db.status.integrity_problems() == []  # the cut is the same everywhere
 
 
 async def test_index_rolls_back_with_the_article(db: Database, make_draft: DraftFactory) -> None:

@@ -42,11 +42,11 @@ async def test_full_text_is_off_by_default_and_set_per_route(db: Database):
     assert await db.telegraph.full_text(source.id, one.id)
     assert not await db.telegraph.full_text(source.id, two.id)
     [route] = await db.channels.routes_for_channel(one.id)
-    assert route.full_text
+    assert route.options.full_text
     assert route.include == ("ferry",)
     # Re-routing replaces filters, not the option.
     route = await db.channels.route(source.id, one.id, include=["night boat"])
-    assert route.full_text
+    assert route.options.full_text
     await db.telegraph.set_full_text(source.id, one.id, False)
     assert not await db.telegraph.full_text(source.id, one.id)
     with pytest.raises(NotFoundError):

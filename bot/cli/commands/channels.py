@@ -20,6 +20,7 @@ from bot.delivery.channel_check import (
 )
 from bot.ops.settings import Settings
 from news.entities import Channel, ChannelStyle
+from news.quiet import check_timezone, parse_quiet_hours
 from storage import Database
 from storage.errors import NotFoundError
 
@@ -111,13 +112,14 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
         print("no channels yet: newsbot channels add @name")
         return 0
     print_table(
-        ("ID", "STATE", "STYLE", "DISCUSSION", "PENDING", "ROUTES", "CHAT ID", "CHANNEL"),
+        ("ID", "STATE", "STYLE", "DISCUSSION", "QUIET", "PENDING", "ROUTES", "CHAT ID", "CHANNEL"),
         (
             (
                 c.id,
                 "paused" if c.paused else "active",
                 c.style,
                 "on" if c.discussion_replies else "off",
+                "-" if c.quiet_hours is None else f"{c.quiet_hours} {c.timezone or 'UTC'}",
                 pending[c.id],
                 routes[c.id],
                 c.chat_id,
@@ -135,13 +137,39 @@ async def list_channels(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def set_channel(settings: Settings, args: argparse.Namespace) -> int:
-    """Change a channel's settings (discussion replies on or off)."""
+    """Change a channel's settings: discussion replies, time zone, quiet hours."""
+    if args.discussion is None and args.timezone is None and args.quiet_hours is None:
+        raise CommandError("nothing to change: give --discussion, --timezone or --quiet-hours")
+    try:
+        timezone = None if args.timezone is None else check_timezone(args.timezone)
+        quiet = args.quiet_hours
+        hours = None if quiet in (None, "none") else parse_quiet_hours(quiet)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     async with database(settings) as db:
         channel = await find_channel(db, args.channel)
-        channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
+        if args.discussion is not None:
+            channel = await db.channels.set_discussion_replies(channel.id, args.discussion == "on")
+        if timezone is not None or quiet is not None:
+            channel = await db.channels.set_schedule(
+                channel.id,
+                timezone=timezone if timezone is not None else channel.timezone,
+                quiet_hours=channel.quiet_hours if quiet is None else hours,
+            )
     state = "on" if channel.discussion_replies else "off"
-    print(f"channel {channel.id} {channel_label(channel)}: discussion replies {state}")
+    print(
+        f"channel {channel.id} {channel_label(channel)}: discussion replies {state}; "
+        f"{describe_schedule(channel)}"
+    )
     return 0
+
+
+def describe_schedule(channel: Channel) -> str:
+    """Return a channel's quiet hours in words."""
+    zone = channel.timezone or "UTC"
+    if channel.quiet_hours is None:
+        return f"no quiet hours ({zone})"
+    return f"quiet hours {channel.quiet_hours} {zone}"
 
 
 async def remove_channel(settings: Settings, args: argparse.Namespace) -> int:

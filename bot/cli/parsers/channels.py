@@ -34,8 +34,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     change.add_argument(
         "--discussion",
         choices=ON_OFF,
-        required=True,
         help="reply with related coverage under posts in the linked discussion group",
+    )
+    change.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the channel's IANA time zone for its quiet hours, like Europe/Berlin (default UTC)",
+    )
+    change.add_argument(
+        "--quiet-hours",
+        metavar="START-END",
+        help="local hours when posts wait in the queue, like 23-07 (they then go out "
+        "paced); none to post at any hour",
     )
     change.set_defaults(handler=command("channels", "set_channel"))
 

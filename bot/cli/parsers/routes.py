@@ -24,27 +24,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("source", type=record_id, metavar="SOURCE_ID")
     add.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
     add_filter_options(add)
-    add.add_argument(
-        "--full-text",
-        action="store_true",
-        default=None,
-        help="publish each article's full text as a Telegraph page (Instant View) linked "
-        "from the post (kept when re-adding without it)",
-    )
+    add_route_options(add)
     add.set_defaults(handler=command("routes", "add_route"))
 
-    change = actions.add_parser("set", help="change a route's options (its filters stay)")
-    change.add_argument("source", type=record_id, metavar="SOURCE_ID")
-    change.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
-    change.add_argument(
-        "--full-text",
-        choices=("on", "off"),
-        required=True,
-        help="publish each article's full text as a Telegraph page linked from the post",
+    change = actions.add_parser(
+        "set", help="change a route's options: template, link preview, silent, topic"
     )
+    change.add_argument("route", type=record_id, metavar="ROUTE_ID")
+    add_route_options(change)
     change.set_defaults(handler=command("routes", "set_route"))
 
-    listing = actions.add_parser("list", help="list routes with their filters")
+    preview = actions.add_parser(
+        "preview", help="show a route's post for the newest stored article of its source"
+    )
+    preview.add_argument("route", type=record_id, metavar="ROUTE_ID")
+    preview.set_defaults(handler=command("routes", "preview_route"))
+
+    listing = actions.add_parser("list", help="list routes with their ids, filters and options")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=command("routes", "list_routes"))
 
@@ -52,6 +48,40 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     remove.add_argument("source", type=record_id, metavar="SOURCE_ID")
     remove.add_argument("channel", metavar="CHANNEL", help="channel id or @username")
     remove.set_defaults(handler=command("routes", "remove_route"))
+
+
+def add_route_options(parser: argparse.ArgumentParser) -> None:
+    """Add --template, --link-preview, --silent, --topic and --full-text (unchanged when not
+    given)."""
+    parser.add_argument(
+        "--template",
+        metavar="TEMPLATE",
+        help="the post's format: Telegram HTML with {title} {link} {lede} {source} {time} "
+        "{tags} {author} {image}; \\n is a line break; '' for the channel style's layout",
+    )
+    parser.add_argument(
+        "--link-preview",
+        choices=("off", "on", "large", "default"),
+        help="the article's link preview: none, small, large media above the text, or the "
+        "style's default",
+    )
+    parser.add_argument(
+        "--silent", choices=("on", "off"), help="post without a notification (on) or with one"
+    )
+    parser.add_argument(
+        "--topic",
+        metavar="ID|NAME",
+        help="post into a forum topic: its message_thread_id, or a name to create it "
+        "(needs the bot's right to manage topics); none for the chat itself",
+    )
+    parser.add_argument(
+        "--full-text",
+        nargs="?",
+        const="on",
+        choices=("on", "off"),
+        help="publish each article's full text as a Telegraph page (Instant View) linked "
+        "from the post (on when given alone)",
+    )
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:

@@ -30,7 +30,7 @@ def source_state(path: str) -> tuple[int, int] | None:
     return None if row is None else (int(row[0]), int(row[1]))
 
 
-async def wait_for(check, what: str, *, within: float = 20.0):
+async def wait_for(check, what: str, *, within: float = 60.0):
     """Poll `check()` until it returns something truthy."""
     deadline = time.monotonic() + within
     while not (result := await check()):

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
 from bot.cli.main import main
-from news.entities import OutboxState
+from news.entities import LinkPreview, OutboxState, QuietHours, RouteOptions
 from storage import opened_database
 from tests.factories import add_source, draft, store
+
+ROUTE_OPTIONS = RouteOptions(
+    template="<b>{title}</b> {link}",
+    link_preview=LinkPreview.OFF,
+    silent=True,
+    topic_id=9,
+    topic_name="Ferries",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +49,11 @@ async def fill(path) -> dict[str, int]:
             draft(3, "Storm closes the quay"),
         )
         channel = await db.channels.add(-1001, title="Harbour", username="harbour")
-        await db.channels.route(source.id, channel.id)
+        route = await db.channels.route(source.id, channel.id)
+        await db.channels.set_route_options(route.id, ROUTE_OPTIONS)
+        await db.channels.set_schedule(
+            channel.id, timezone="Europe/Berlin", quiet_hours=QuietHours(23, 7)
+        )
         await db.outbox.add_many((article.id, channel.id) for article in articles)
         first = await db.outbox.claim_next(channel.id)
         assert first is not None
@@ -61,7 +74,12 @@ async def fill(path) -> dict[str, int]:
             truncated=False,
             content_digest="d",
         )
-        return {"source": source.id, "channel": channel.id, "last_article": articles[-1].id}
+        return {
+            "source": source.id,
+            "channel": channel.id,
+            "last_article": articles[-1].id,
+            "route": route.id,
+        }
 
 
 async def test_copy_moves_every_table_and_the_copy_works(tmp_path, postgres_url, capsys):
@@ -103,6 +121,11 @@ async def test_copy_moves_every_table_and_the_copy_works(tmp_path, postgres_url,
         assert new.id > ids["last_article"]
         other = await db.sources.add("https://other.example/rss", "Other")
         assert other.id > ids["source"]
+        route = await db.channels.get_route(ids["route"])
+        assert route.options == replace(ROUTE_OPTIONS, full_text=True)
+        channel = await db.channels.get(ids["channel"])
+        assert (channel.timezone, channel.quiet_hours) == ("Europe/Berlin", QuietHours(23, 7))
+        assert (await db.channels.route(other.id, channel.id)).id > ids["route"]
 
 
 async def test_copy_refuses_a_target_with_rows(tmp_path, postgres_url, capsys):
@@ -124,3 +147,34 @@ async def test_copy_wants_a_postgresql_url(tmp_path, capsys):
     assert code == 1
     assert "PostgreSQL URL" in output
     assert not (tmp_path / "other.sqlite3").exists()
+
+
+async def test_copy_in_batches_keeps_every_row_and_the_indexes(
+    tmp_path, postgres_url, capsys, monkeypatch
+):
+    monkeypatch.setattr("storage.copy.BATCH", 2)  # every table past its first batch
+    await fill(tmp_path / "news.sqlite3")
+    async with opened_database(tmp_path / "news.sqlite3") as db:
+        source = (await db.sources.list())[0]
+        await store(db, source, *(draft(n, f"Quay works, part {n}") for n in range(10, 15)))
+    code, output = await run(capsys, "db", "copy", "--to", postgres_url)
+    assert code == 0, output
+    per_table = dict(line.split() for line in output.strip().splitlines()[:-1])
+    assert per_table["articles"] == "8"
+    assert int(per_table["article_tags"]) >= 1
+
+    async with opened_database(postgres_url) as db:
+        hits = await db.search.articles("quay wor")  # the prefix needs the headline terms
+        assert len(hits) == 5
+        names = {
+            row["indexname"]
+            for row in await db.session.fetchall(  # type: ignore[attr-defined]
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'articles'"
+            )
+        }
+        assert {"articles_search", "articles_recent", "articles_band0"} <= names
+        trigger = await db.session.fetchone(  # type: ignore[attr-defined]
+            "SELECT CAST(tgenabled AS text) AS tgenabled FROM pg_trigger "
+            "WHERE tgname = 'articles_headline_terms'"
+        )
+        assert trigger["tgenabled"] == "O"  # enabled again after the load

@@ -29,6 +29,8 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], int]]] = {
     "routes add": [(["routes", "add", "99", "99"], 1)],
     "routes list": [(["routes", "list", "--bogus"], 2)],
     "routes remove": [(["routes", "remove", "99", "99"], 1)],
+    "routes set": [(["routes", "set", "99", "--silent", "on"], 1), (["routes", "set", "x"], 2)],
+    "routes preview": [(["routes", "preview", "99"], 1)],
     "fetch": [(["fetch", "--source", "99"], 1), (["fetch", "--source", "x"], 2)],
     "import": [(["import", "missing.txt"], 1)],
     "search": [(["search", "x", "--limit", "0"], 1), (["search", "x", "--limit", "-5"], 1)],

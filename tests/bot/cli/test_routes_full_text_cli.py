@@ -1,4 +1,4 @@
-"""`newsbot routes add ... --full-text`, `routes set SOURCE CHANNEL --full-text on|off`."""
+"""`newsbot routes add ... --full-text`, `routes set ID --full-text on|off`, `routes list`."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ async def seed(path) -> None:
 
 async def full_text(path) -> list[bool]:
     async with opened_database(path) as db:
-        return [r.full_text for r in await db.channels.routes_for_channel(1)]
+        return [r.options.full_text for r in await db.channels.routes_for_channel(1)]
 
 
 async def test_add_with_full_text_turns_it_on_and_re_adding_without_keeps_it(
@@ -44,12 +44,13 @@ async def test_add_with_full_text_turns_it_on_and_re_adding_without_keeps_it(
 ):
     await seed(database_path)
     code, out, _ = await cli(capsys, "routes", "add", "1", "@harbour_all", "--full-text")
-    assert code == 0
-    assert out.strip().endswith("every article · full text")
+    assert code == 0, out
+    assert "options: full text" in out
     assert await full_text(database_path) == [True]
     code, out, _ = await cli(capsys, "routes", "add", "1", "@harbour_all", "--include", "ferry")
     assert code == 0
-    assert out.strip().endswith("include ferry · full text")
+    assert "include ferry" in out
+    assert "full text" in out
     assert await full_text(database_path) == [True]
 
 
@@ -61,26 +62,28 @@ async def test_a_new_route_has_no_full_text(capsys, database_path):
     assert await full_text(database_path) == [False]
 
 
-async def test_set_full_text_off_and_on_keeps_the_filters(capsys, database_path):
+async def test_set_full_text_off_and_on_keeps_the_filters_and_other_options(capsys, database_path):
     await seed(database_path)
-    await cli(capsys, "routes", "add", "1", "1", "--exclude", "opinion", "--full-text")
-    code, out, _ = await cli(capsys, "routes", "set", "1", "@harbour_all", "--full-text", "off")
+    await cli(
+        capsys, "routes", "add", "1", "1", "--exclude", "opinion", "--full-text", "--silent", "on"
+    )
+    code, out, _ = await cli(capsys, "routes", "set", "1", "--full-text", "off")
     assert code == 0
-    assert out.strip() == "route from source 1 to channel 1 (@harbour_all): full text off"
+    assert out.strip() == "route 1: options silent"
     assert await full_text(database_path) == [False]
-    code, out, _ = await cli(capsys, "routes", "set", "1", "1", "--full-text", "on")
+    code, out, _ = await cli(capsys, "routes", "set", "1", "--full-text", "on")
     assert code == 0
+    assert out.strip() == "route 1: options silent, full text"
     code, out, _ = await cli(capsys, "routes", "list", "--json")
     [route] = [json.loads(line) for line in out.splitlines()]
-    assert route["full_text"] is True
+    assert route["options"]["full_text"] is True
     assert route["exclude"] == ["opinion"]
     code, out, _ = await cli(capsys, "routes", "list")
-    assert "exclude opinion · full text" in out
+    assert "silent, full text" in out
 
 
 async def test_set_on_a_missing_route_says_so(capsys, database_path):
     await seed(database_path)
-    code, _, err = await cli(capsys, "routes", "set", "1", "1", "--full-text", "on")
+    code, _, err = await cli(capsys, "routes", "set", "7", "--full-text", "on")
     assert code != 0
-    assert "source 1 is not routed to channel 1" in err
     assert len(err.strip().splitlines()) == 1

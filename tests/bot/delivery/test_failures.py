@@ -10,7 +10,7 @@ import pytest
 import bot.delivery.publisher as publisher_module
 from emulator import RunningEmulator
 from news.entities import ChannelStyle, OutboxState, PostedAs
-from news.render import render_post
+from news.render.routed import render_routed
 from tests.bot.delivery.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
 
 
@@ -219,12 +219,12 @@ async def test_article_that_cannot_be_rendered_fails_its_row_only(
     ids = await world.add_articles([draft(1), draft(2)])
     await world.queue(ids, [channel])
 
-    def render(content, *, style):
+    def render(content, *, style, options):
         if content.article_id == ids[0]:
             raise ValueError("cannot lay this out")
-        return render_post(content, style=style)
+        return render_routed(content, style=style, options=options)
 
-    monkeypatch.setattr(publisher_module, "render_post", render)
+    monkeypatch.setattr(publisher_module, "render_routed", render)
     async with make_publisher() as publisher:
         await world.wait_until_settled()
 

@@ -30,3 +30,29 @@ async def test_mark_sent_is_retried_until_the_database_answers(
     assert row.state is OutboxState.SENT
     assert row.message_id is not None
     assert len(await world.posts(channel)) == 1  # sent once, recorded after two failures
+
+
+async def test_the_database_away_after_the_claim_neither_fails_nor_strands_the_row(
+    world: NewsWorld, make_publisher, monkeypatch
+):
+    """The server lost between claiming a row (now `sending`) and reading its article: the
+    row is not failed as a broken article, nor left in `sending` while the worker goes on;
+    it goes back to pending and is posted once the database answers."""
+    channel = await world.add_channel("Harbour")
+    articles = await world.add_articles([draft(1), draft(2)])
+    await world.queue(articles, [channel])
+    real = world.db.articles.get
+    failures = iter([DatabaseError("lost the connection to PostgreSQL")])
+
+    async def flaky(*args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(world.db.articles, "get", flaky)
+    async with make_publisher():
+        await world.wait_until_settled(channel)
+    rows = await world.rows()
+    assert [row.state for row in rows] == [OutboxState.SENT, OutboxState.SENT]
+    assert len(await world.posts(channel)) == 2  # each posted once

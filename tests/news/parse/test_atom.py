@@ -29,6 +29,7 @@ def test_atom_10_entry_with_html_title_xhtml_content_and_enclosure(fixture_bytes
         author="Oona Falk",  # the feed's author: the entry names none
         published_at=datetime(2024, 5, 19, 20, 40, tzinfo=UTC),
         image_url="https://notebook.example/img/swifts.jpg",
+        image_urls=["https://notebook.example/img/swifts.jpg"],
         categories=["Birds", "river"],
         language="en",
     )

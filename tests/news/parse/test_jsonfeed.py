@@ -31,6 +31,7 @@ def test_json_feed_11(fixture_bytes):
             author="Rhea Nolan, Idris Cole",
             published_at=datetime(2024, 7, 1, 6, 45, tzinfo=UTC),
             image_url="https://tidewater.example/img/seawall.jpg",
+            image_urls=["https://tidewater.example/img/seawall.jpg"],
             categories=["Coast", "Engineering"],
             language="en",
         ),
@@ -42,6 +43,7 @@ def test_json_feed_11(fixture_bytes):
             author="Tidewater Desk",
             published_at=datetime(2024, 6, 29, 16, 0, tzinfo=UTC),  # date_modified fallback
             image_url="https://tidewater.example/img/regatta-banner.jpg",
+            image_urls=["https://tidewater.example/img/regatta-banner.jpg"],
             language="en-GB",
         ),
     ]  # the third item is a string, not an object: skipped

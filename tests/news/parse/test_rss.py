@@ -78,6 +78,11 @@ def test_rss_20_content_media_and_categories(fixture_bytes):
         published_at=datetime(2024, 6, 11, 13, 30, tzinfo=UTC),  # 09:30 EDT
         # the widest media:content image beats the thumbnail; the video is not an image
         image_url="https://img.wire.example/glacier-wide.jpg",
+        # every image media:content, in feed order, for an album
+        image_urls=[
+            "https://img.wire.example/glacier-wide.jpg",
+            "https://img.wire.example/glacier-mid.jpg",
+        ],
         categories=["Science", "Climate"],
         language="en-us",
     )
@@ -179,3 +184,38 @@ def test_unescaped_xhtml_inside_description_is_kept_as_markup():
     (entry,) = parse_document(content).entries
 
     assert entry.summary == "Lead <b>bold</b> tail"
+
+
+def test_album_images_media_enclosures_and_body_in_order_deduped_at_most_ten():
+    body = "".join(f'&lt;img src="/body/{n}.jpg"&gt;' for n in range(12))
+    content = _rss(
+        "<item><title>Gallery</title><link>https://site.example/g</link>"
+        '<media:content url="https://img.example/one.jpg" medium="image"/>'
+        '<media:thumbnail url="https://img.example/thumb.jpg"/>'
+        '<media:content url="https://img.example/clip.mp4" medium="video"/>'
+        '<enclosure url="https://img.example/two.png" type="image/png" length="1"/>'
+        '<enclosure url="https://img.example/talk.mp3" type="audio/mpeg" length="1"/>'
+        "<media:group>"
+        '<media:content url="https://img.example/three-small.jpg" medium="image" width="320"/>'
+        '<media:content url="https://img.example/three-large.jpg" medium="image" width="1600"/>'
+        "</media:group>"
+        f'<description>&lt;img src="https://img.example/one.jpg"&gt;'
+        f'&lt;img src="/pixel.gif" width="1" height="1"&gt;{body}</description>'
+        "</item>",
+        namespaces='xmlns:media="http://search.yahoo.com/mrss/"',
+    )
+
+    (entry,) = parse_document(content, url="https://site.example/feed").entries
+
+    assert entry.image_urls == [
+        "https://img.example/one.jpg",  # the media:content (repeated in the body: once)
+        "https://img.example/two.png",  # the image enclosure, not the audio one
+        "https://img.example/three-large.jpg",  # a media:group's widest version only
+        *(f"https://site.example/body/{n}.jpg" for n in range(7)),  # the body's, to ten
+    ]
+
+
+def test_no_images_gives_an_empty_album():
+    (entry,) = parse_document(_rss("<item><title>Plain</title></item>")).entries
+
+    assert entry.image_urls == []

@@ -142,3 +142,36 @@ async def test_version_3_database_keeps_old_and_indexes_new_articles_once(tmp_pa
         await db.session.execute(
             "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
         )
+
+
+async def test_version_15_routes_are_numbered_by_age_and_keep_their_filters(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v15.sqlite3"
+    with sqlite3.connect(path) as conn:
+        for script in MIGRATIONS[:15]:
+            for statement in split_statements(script):
+                conn.execute(statement)
+        conn.execute("PRAGMA user_version = 15")
+        for number in (1, 2):
+            conn.execute(
+                "INSERT INTO sources (url, name, tags, created_at) "
+                f"VALUES ('u{number}', 'n', '[]', 0)"
+            )
+        conn.execute("INSERT INTO channels (chat_id, created_at) VALUES (-1001, 0)")
+        conn.execute(  # the younger route was stored first
+            "INSERT INTO routes (source_id, channel_id, include_words, created_at) "
+            "VALUES (2, 1, '[\"ferry\"]', 20)"
+        )
+        conn.execute("INSERT INTO routes (source_id, channel_id, created_at) VALUES (1, 1, 10)")
+    conn.close()
+    async with await open_database(path) as db:
+        routes = await db.channels.list_routes()
+        assert [(r.id, r.source_id, r.include) for r in routes] == [
+            (1, 1, ()),
+            (2, 2, ("ferry",)),
+        ]
+        channel = await db.channels.get(1)
+        assert (channel.timezone, channel.quiet_hours) == (None, None)
+        new = await db.channels.route(1, 1, include=["quay"])  # the unique pair still holds
+        assert (new.id, new.include) == (1, ("quay",))

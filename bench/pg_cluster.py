@@ -1,0 +1,118 @@
+"""A PostgreSQL cluster kept under bench/.cache between runs, for benchmarks on big databases.
+
+    async with cached_cluster(CACHE / "pg15-inline-v1-1000000", fill) as url:
+        ...                             # url: postgresql://admin:…@127.0.0.1:PORT/newsbot
+
+The first run creates the cluster (`initdb` as in `tests/support/postgres.py`: unprivileged
+server user when root, durability off), creates the `newsbot` database, calls `fill(url)`
+(e.g. `newsbot db copy` of a cached SQLite dataset) and marks the folder complete; later
+runs only start it on a free port. A folder left without its mark (an interrupted fill) is
+moved aside as `….stale-<time>` and built again. The server is stopped at the end of the
+block; a server left running by a killed run is stopped before the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import pwd
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Final
+
+import asyncpg
+
+from tests.support.postgres import (
+    Cluster,
+    PostgresUnavailable,
+    _initdb,
+    find_binaries,
+    free_port,
+    server_user,
+)
+
+DATABASE: Final = "newsbot"
+READY: Final = "READY"
+# PostgreSQL's own default shared_buffers (the test clusters use 64MB); the rest as in tests.
+_BENCH_SETTINGS: Final = "shared_buffers = 128MB\n"
+
+
+def _cluster(base: Path) -> Cluster:
+    """Describe the cluster stored in `base` (its password is kept beside the data)."""
+    secret_file = base / "password"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(18))
+        secret_file.chmod(0o600)
+    return Cluster(
+        base=base,
+        port=0,
+        password=secret_file.read_text().strip(),
+        binaries=find_binaries(),
+        user=server_user(),
+    )
+
+
+def _create(base: Path) -> Cluster:
+    """Make `base` and initdb a cluster in it, owned by the server's user."""
+    base.mkdir(parents=True)
+    cluster = _cluster(base)
+    if cluster.user is not None:
+        entry = pwd.getpwnam(cluster.user)
+        os.chown(base, entry.pw_uid, entry.pw_gid)
+    _initdb(cluster)
+    with (cluster.data / "postgresql.conf").open("a") as conf:
+        conf.write(_BENCH_SETTINGS)
+    return cluster
+
+
+def _start(cluster: Cluster) -> None:
+    """Start the server on a free port (stopping one a killed run left behind)."""
+    if (cluster.data / "postmaster.pid").exists():
+        with contextlib.suppress(PostgresUnavailable):
+            cluster.pg_ctl("stop", "-m", "immediate", "-w")
+    for attempt in range(3):  # another process may take the free port before the server
+        cluster.port = free_port()
+        try:
+            cluster.pg_ctl(
+                "start", "-w", "-t", "120", "-l", str(cluster.log), "-o", f"-p {cluster.port}"
+            )
+        except PostgresUnavailable:
+            if attempt == 2:
+                raise
+        else:
+            return
+
+
+def _prepare(base: Path) -> tuple[Path, bool]:
+    """Resolve `base` (the server needs the real path, not bench/.cache's symlink), move an
+    interrupted build aside; return it and whether it must be built."""
+    base = base.resolve()
+    if base.exists() and not (base / READY).exists():
+        base.rename(base.with_name(f"{base.name}.stale-{int(time.time())}"))
+    return base, not base.exists()
+
+
+@asynccontextmanager
+async def cached_cluster(base: Path, fill: Callable[[str], Awaitable[None]]) -> AsyncIterator[str]:
+    """Start the cached cluster in `base` (building and filling it the first time); yield
+    the URL of its `newsbot` database; stop it at the end."""
+    base, fresh = await asyncio.to_thread(_prepare, base)
+    cluster = await asyncio.to_thread(_create, base) if fresh else _cluster(base)
+    await asyncio.to_thread(_start, cluster)
+    try:
+        url = cluster.url(DATABASE)
+        if fresh:
+            admin = await asyncpg.connect(cluster.url("postgres"))
+            try:
+                await admin.execute(f"CREATE DATABASE {DATABASE}")
+            finally:
+                await admin.close()
+            await fill(url)
+            (base / READY).write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
+        yield url
+    finally:
+        await asyncio.to_thread(cluster.stop)

@@ -1,0 +1,52 @@
+"""The PostgreSQL-beside-SQLite inline search benchmark at a tiny size (figures not checked):
+both engines' rows with their ratio, the PostgreSQL copy made once and then reused."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.inline import KINDS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_bench(cache: Path, *options: str) -> str:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.pg_inline", "--tiny", "--cache", str(cache), *options],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def test_tiny_benchmark_compares_both_engines_and_caches_the_postgresql_copy():
+    # Not pytest's tmp_path: the server's unprivileged user must be able to reach the cache.
+    cache = Path(tempfile.mkdtemp(prefix="newsbot-bench-pg-", dir="/tmp"))
+    cache.chmod(0o755)
+    try:
+        first = run_bench(cache, "--rss")
+        assert first.startswith("load average "), first
+        assert "copying 2,000 articles into PostgreSQL" in first
+        assert "search only, 2,000 articles" in first
+        for kind in KINDS:
+            assert re.search(rf"  {kind} +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+x +[\d.]+x", first)
+        assert re.search(r"PostgreSQL worst p99 [\d.]+ ms", first), first
+        assert re.search(
+            r"newsbot on PostgreSQL, [1-9]\d* inline answers .* peak RSS \d+ MiB", first
+        )
+        assert (cache / "pg15-inline-v1-2000" / "READY").exists()
+
+        second = run_bench(cache)
+        assert "copying" not in second  # the cached cluster is started, not filled again
+        assert re.search(r"PostgreSQL worst p99 [\d.]+ ms", second), second
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
