@@ -247,3 +247,22 @@ async def test_an_oversize_article_is_cut_to_the_limit_and_links_to_the_rest(
     assert stored.truncated
     [post] = await world.posts(channel)
     assert FULL_TEXT_LABEL in links(post)
+
+
+async def test_a_changed_article_edits_its_page_once(
+    world: NewsWorld, emulator: RunningEmulator, db, telegraph
+):
+    [article_id] = await world.add_articles([draft(1)])
+    article = await db.articles.get(article_id)
+    pages = FullTextPages(telegraph, db, PAGES_FAST)
+    url = await pages.link_for_post(article, "Harbour Times")
+    assert url is not None
+    await pages.refresh(article, "Harbour Times")  # unchanged: no call
+    [page] = emulator.emulator.telegraph.pages.values()
+    assert page.edits == 0
+    changed = replace(article, body="The night ferry was cancelled after all.")
+    await pages.refresh(changed, "Harbour Times")
+    await pages.refresh(changed, "Harbour Times")  # edited once, then up to date
+    assert page.edits == 1
+    assert "cancelled after all" in str(page.content)
+    assert await pages.link(article_id) == url
