@@ -34,12 +34,13 @@ from pathlib import Path
 
 import psutil
 
-from bench.inline_data import Dataset, dataset
+from bench.inline_data import Dataset, at_current_schema, dataset
 from bench.machine import load_line
 from bench.processes import emulator_process
 from bench.synth import PEOPLE, PLACES, TOPICS, vocabulary
 from emulator import EmulatorClient
 from storage import open_database
+from storage.sqlite.database import open_sqlite
 
 CACHE = Path(__file__).with_name(".cache")
 PAGE = 50
@@ -138,6 +139,7 @@ def cpu_seconds() -> dict[str, float]:
 class EndToEnd:
     """One bot's figures end to end."""
 
+    first_per_second: float  # answers/s of the first pass (each query once), 0 if not run
     closed: Latency
     answers_per_second: float
     cpu_ms_per_answer: dict[str, float]  # at the fixed concurrency: bot, emulator, users
@@ -146,6 +148,8 @@ class EndToEnd:
     unanswered: int
     empty: int
     peak_rss_mib: float
+    rendered: int
+    reused: int
 
 
 @asynccontextmanager
@@ -190,16 +194,21 @@ async def ask(client: EmulatorClient, user_id: int, text: str) -> tuple[float, i
 
 
 async def closed_loop(
-    client: EmulatorClient, users: list[int], texts: list[str], concurrency: int, seconds: float
+    client: EmulatorClient,
+    users: list[int],
+    texts: list[str],
+    concurrency: int,
+    seconds: float | None,
 ) -> tuple[list[float], list[int | None], float]:
-    """`concurrency` users each asking, one query after another, for `seconds`."""
+    """`concurrency` users each asking, one query after another, for `seconds` (None: until
+    every text was asked once)."""
     timings: list[float] = []
     sizes: list[int | None] = []
-    deadline = time.perf_counter() + seconds
+    deadline = time.perf_counter() + seconds if seconds is not None else float("inf")
 
     async def user_loop(worker: int) -> None:
         n = worker
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and (seconds is not None or n < len(texts)):
             elapsed, size = await ask(client, users[worker], texts[n % len(texts)])
             timings.append(elapsed)
             sizes.append(size)
@@ -249,15 +258,21 @@ NEWSBOT = "newsbot (aiohttp)"
 class Sample:
     """What one bot did in one or more rounds, before it is summarised."""
 
+    first: list[float] = field(default_factory=list)
+    first_seconds: float = 0.0
     closed: list[float] = field(default_factory=list)
     closed_seconds: float = 0.0
     offered: list[float] = field(default_factory=list)
     sizes: list[int | None] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
     peak_rss_kib: int = 0
+    rendered: int = 0  # newsbot: inline results rendered, and served already rendered
+    reused: int = 0
 
     def add(self, other: Sample) -> None:
         """Add another round's figures to these."""
+        self.first += other.first
+        self.first_seconds += other.first_seconds
         self.closed += other.closed
         self.closed_seconds += other.closed_seconds
         self.offered += other.offered
@@ -265,10 +280,13 @@ class Sample:
         for role, seconds in other.cpu.items():
             self.cpu[role] = self.cpu.get(role, 0.0) + seconds
         self.peak_rss_kib = max(self.peak_rss_kib, other.peak_rss_kib)
+        self.rendered += other.rendered
+        self.reused += other.reused
 
     def summary(self, rate: float) -> EndToEnd:
         """The figures of every round together."""
         return EndToEnd(
+            first_per_second=len(self.first) / self.first_seconds if self.first_seconds else 0.0,
             closed=Latency.of(self.closed),
             answers_per_second=len(self.closed) / self.closed_seconds,
             cpu_ms_per_answer={
@@ -280,6 +298,8 @@ class Sample:
             unanswered=sum(size is None for size in self.sizes),
             empty=sum(size == 0 for size in self.sizes),
             peak_rss_mib=self.peak_rss_kib / 1024,
+            rendered=self.rendered,
+            reused=self.reused,
         )
 
 
@@ -301,6 +321,12 @@ async def measure_bot(
         async with bot_process(
             run.mode, f"{api_root}/bot", run.db, run.http, profile, *run.options
         ) as tail:
+            first: list[float] = []
+            first_took = 0.0
+            if round_number == 0 and args.first_pass:  # every query once: nothing rendered yet
+                first, _, first_took = await closed_loop(
+                    client, users, texts, args.concurrency, None
+                )
             for text in texts[-20:]:  # warm-up
                 await ask(client, users[0], text)
             cpu_before = cpu_seconds()
@@ -312,13 +338,20 @@ async def measure_bot(
                 rate = float(max(1, round(len(timings) / took / 2)))
             offered, offered_sizes = await open_loop(client, users, texts, rate, args.seconds)
         rss = next((int(x.split("=")[1]) for x in tail if x.startswith("peak_rss_kib=")), 0)
+        counts = {
+            k: int(v) for k, _, v in (x.partition("=") for x in tail) if k.startswith("inline_")
+        }
     sample = Sample(
+        first=first,
+        first_seconds=first_took,
         closed=timings,
         closed_seconds=took,
         offered=offered,
         sizes=sizes + offered_sizes,
         cpu={role: cpu_after[role] - cpu_before[role] for role in cpu_before},
         peak_rss_kib=rss,
+        rendered=counts.get("inline_rendered", 0),
+        reused=counts.get("inline_reused", 0),
     )
     return sample, rate
 
@@ -332,9 +365,11 @@ def e2e_texts(count: int) -> list[str]:
 async def end_to_end(data: Dataset, args: argparse.Namespace) -> dict[str, EndToEnd]:
     """newsbot (aiohttp layer) beside bare PTB bots (httpx layer) on the same emulator; the
     concurrent baseline first, as its throughput sets the offered rate (unless given)."""
-    async with await open_database(data.path) as db:  # no source may be fetched by the bot
+    async with await open_sqlite(data.path) as db:  # no source may be fetched by the bot
         for source in await db.sources.list():
             await db.sources.set_paused(source.id, True)
+        # Every run starts with no result rendered: the first round renders what it shows.
+        await db.session.execute("DELETE FROM inline_results")
     texts = e2e_texts(400)
     runs = [
         BotRun(BARE_CONCURRENT, "bare", None, "httpx"),
@@ -379,11 +414,19 @@ def print_e2e(size: int, figures: dict[str, EndToEnd], args: argparse.Namespace)
     for label, row in figures.items():
         print(
             f"  {label:22} {row.answers_per_second:7.1f} answers/s   closed: {row.closed}\n"
+            f"  {'':22} first pass (each query once, nothing rendered before): "
+            f"{row.first_per_second:.1f} answers/s\n"
             f"  {'':22} offered {row.offered_rate:g}/s: {row.offered}   "
             f"unanswered {row.unanswered}, empty {row.empty}, "
             f"peak RSS {row.peak_rss_mib:.0f} MiB\n  {'':22} CPU per answer: "
             + ", ".join(f"{role} {ms:.2f} ms" for role, ms in row.cpu_ms_per_answer.items())
         )
+        if row.rendered or row.reused:
+            share = row.rendered / (row.rendered + row.reused)
+            print(
+                f"  {'':22} results rendered {row.rendered:,}, served already rendered "
+                f"{row.reused:,} ({share:.0%} rendered, all passes)"
+            )
     news = figures[NEWSBOT].answers_per_second
     for baseline, target in (
         (BARE_CONCURRENT, " (target >= 2.0x at 100k)"),
@@ -398,7 +441,7 @@ async def main_async(args: argparse.Namespace) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     print(load_line(), flush=True)
     for size in sizes:
-        data = await dataset(Path(args.cache), size)
+        data = await at_current_schema(await dataset(Path(args.cache), size))
         print_search(size, await search_only(data.path, args.per_kind))
         if not args.search_only:
             print_e2e(size, await end_to_end(data, args), args)
@@ -420,6 +463,12 @@ def run(argv: list[str] | None = None) -> None:
         help="offered queries per second (default: half the concurrent baseline's answers/s)",
     )
     parser.add_argument("--search-only", action="store_true")
+    parser.add_argument(
+        "--no-first-pass",
+        dest="first_pass",
+        action="store_false",
+        help="skip asking every query once before the first round (a bot's warm state)",
+    )
     parser.add_argument("--all-layers", action="store_true", help="also swap the HTTP layers")
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--profile", help="a folder for each bot process's cProfile stats")

@@ -119,6 +119,8 @@ async def serve_news(application: NewsApplication) -> None:
         await asyncio.sleep(0.05)
     print("ready", flush=True)
     await running
+    renders = application.bot_data.inline_renders
+    print(f"inline_rendered={renders.rendered} inline_reused={renders.reused}", flush=True)
 
 
 def main() -> None:

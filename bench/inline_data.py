@@ -9,8 +9,10 @@ few seconds over the weeks before `NEWEST` (1M articles span ~45 days).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,11 +22,15 @@ from bench.synth import PEOPLE, PLACES, TOPICS, ArticleFactory
 from news.dedupe import content_hash, simhash
 from news.models import ArticleDraft
 from storage.sqlite.database import SQLiteDatabase, open_sqlite
+from storage.sqlite.migrations import SCHEMA_VERSION
 
 NEWEST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SECONDS_APART = 4
 SOURCES = 50
 BATCH = 2_000
+REPLICATION_BASE = 100_000
+"""Larger data sets are copies of this one (`bench.scale_data`): generating 1M articles
+through the repository takes 13 minutes on an idle machine and hours on a busy one."""
 SCHEMA_TAG = "v1"
 """Bump when the generated content changes, so cached databases are rebuilt."""
 
@@ -97,7 +103,23 @@ async def populate(db: SQLiteDatabase, total: int, *, seed: int = 11, report: bo
 
 
 async def dataset(cache: Path, total: int) -> Dataset:
-    """Return the cached database of `total` articles, generating it the first time."""
+    """Return the cached database of `total` articles, generating it the first time.
+
+    A multiple of `REPLICATION_BASE` above it is built as copies of that set, each copy's
+    articles renumbered and moved back in time (`bench.scale_data`, checked there to equal
+    what ingesting the same drafts stores).
+    """
+    if total > REPLICATION_BASE and total % REPLICATION_BASE == 0:
+        from bench.scale_data import build  # it imports this module's constants
+
+        copies = total // REPLICATION_BASE
+        path = cache / f"inline-{SCHEMA_TAG}-{total}-replicated.sqlite3"
+        if not path.exists():
+            base = await dataset(cache, REPLICATION_BASE)
+            print(f"building {total:,} articles into {path}: {copies} copies of the", flush=True)
+            print(f"  {REPLICATION_BASE:,}-article set (once; cached)", flush=True)
+            await build(base.path, path, copies)
+        return Dataset(path=path, articles=total)
     path = cache / f"inline-{SCHEMA_TAG}-{total}.sqlite3"
     partial = path.with_suffix(".partial")
     if not await asyncio.to_thread(_prepare_cache, path, partial):
@@ -109,6 +131,31 @@ async def dataset(cache: Path, total: int) -> Dataset:
             await db.close()
         os.replace(partial, path)
     return Dataset(path=path, articles=total)
+
+
+async def at_current_schema(data: Dataset) -> Dataset:
+    """Return the data set at this code's schema version: the cached file itself when it is
+    current, else a copy of it beside it (made once, then migrated when opened), so that the
+    cached file stays readable by the code that generated it."""
+    path = await asyncio.to_thread(_current_copy, data.path)
+    return Dataset(path=path, articles=data.articles)
+
+
+def _current_copy(path: Path) -> Path:
+    """Return `path`, or a copy of it named by schema version when its schema is older."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
+        version = source.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return path
+        copy = path.with_name(f"{path.stem}-schema{SCHEMA_VERSION}.sqlite3")
+        if copy.exists():
+            return copy
+        print(f"copying {path.name} to {copy.name} (schema {version} -> {SCHEMA_VERSION})")
+        partial = copy.with_suffix(".partial")
+        with contextlib.closing(sqlite3.connect(partial)) as target:
+            source.backup(target)
+        os.replace(partial, copy)
+        return copy
 
 
 def _prepare_cache(path: Path, partial: Path) -> bool:

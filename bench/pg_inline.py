@@ -11,6 +11,11 @@ bench/.cache as `pg15-inline-v1-N` (the copy's time is printed when it is made).
 queries of each kind (word, prefix, #tag, two words; 50 a page), after a warm-up pass of as
 many other queries, and the ratio PostgreSQL / SQLite is printed per kind.
 
+`--replicate N` (profiling at a size not generated yet): the PostgreSQL database holds each
+article of the dataset N times, copied inside the server with new ids, guids and older
+times (the same words at the same frequencies, N times the postings); only PostgreSQL's
+figures are printed then, as nothing on SQLite holds the same rows.
+
 `--rss`: also the real newsbot application (bench.inline_bot) on the PostgreSQL database,
 answering inline queries through the emulator for `--seconds`; its peak RSS (target <= 200
 MB at 1M articles). The machine's load is printed before and after each size.
@@ -71,6 +76,42 @@ def copy_with_newsbot(sqlite: Path, url: str) -> float:
     return time.perf_counter() - started
 
 
+_REPLICATE_ARTICLES: Final = """
+INSERT INTO articles (id, source_id, story_id, story_at, published_at, fetched_at, updated_at,
+    simhash, band0, band1, band2, band3, content_hash, language, guid, url, image_url, author,
+    tags, related, title, summary, body)
+SELECT a.id + k * :top, a.source_id, a.story_id + k * :top, a.story_at - k * :span,
+    a.published_at - k * :span, a.fetched_at - k * :span, a.updated_at - k * :span,
+    a.simhash, a.band0, a.band1, a.band2, a.band3, a.content_hash, a.language,
+    a.guid || '-r' || k, a.url || '?r=' || k, a.image_url, a.author, a.tags, a.related,
+    a.title, a.summary, a.body
+FROM articles AS a, generate_series(1, CAST(:copies AS bigint)) AS k
+ORDER BY k, a.id
+"""
+_REPLICATE_TAGS: Final = """
+INSERT INTO article_tags (article_id, key, name)
+SELECT t.article_id + k * :top, t.key, t.name
+FROM article_tags AS t, generate_series(1, CAST(:copies AS bigint)) AS k
+"""
+
+
+async def replicate(url: str, times: int) -> None:
+    """Make each article `times` articles (see the module doc), in one transaction, with the
+    secondary indexes built once at the end."""
+    async with opened_database(url) as db:
+        session = db.session  # type: ignore[attr-defined]
+        async with db.transaction():
+            await session.dialect.before_copy(session, ["articles", "article_tags"])
+            row = await session.fetchone(
+                "SELECT max(id) AS top, max(story_at) - min(story_at) + 4000000 AS span "
+                "FROM articles"
+            )
+            bounds = {"copies": times - 1, "top": row["top"], "span": row["span"]}
+            await session.execute(_REPLICATE_ARTICLES, bounds)
+            await session.execute(_REPLICATE_TAGS, {"copies": times - 1, "top": row["top"]})
+            await session.dialect.after_copy(session)
+
+
 async def analyse(url: str) -> None:
     """Refresh the planner's statistics (a copied database has none yet)."""
     async with opened_database(url) as db:
@@ -93,6 +134,15 @@ def print_side_by_side(size: int, sqlite: dict[str, Latency], pg: dict[str, Late
     print(
         f"  PostgreSQL worst p99 {worst:.2f} ms (target <= {P99_TARGET_MS:g} ms at 1M: {verdict})"
     )
+
+
+def print_postgresql_only(total: int, pg: dict[str, Latency]) -> None:
+    """Print PostgreSQL's figures alone (a replicated database)."""
+    print(f"\nsearch only, PostgreSQL, {total:,} articles (replicated), 50 a page:")
+    for kind in KINDS:
+        print(f"  {kind:9} {pg[kind]}")
+    worst = max(latency.p99 for latency in pg.values())
+    print(f"  PostgreSQL worst p99 {worst:.2f} ms (target <= {P99_TARGET_MS:g} ms at 1M)")
 
 
 async def bot_rss(url: str, seconds: float, concurrency: int) -> tuple[float, int]:
@@ -131,17 +181,26 @@ async def one_size(size: int, args: argparse.Namespace) -> None:
     """Measure one size on both engines."""
     cache = Path(args.cache)
     data = await sqlite_dataset(cache, size)
-    sqlite = await search_only(data.path, args.per_kind)
+    times = args.replicate
+    sqlite = await search_only(data.path, args.per_kind) if times == 1 else None
 
     async def fill(url: str) -> None:
         print(f"copying {size:,} articles into PostgreSQL with `newsbot db copy` ...", flush=True)
         took = await asyncio.to_thread(copy_with_newsbot, data.path, url)
         print(f"  copied in {took:.1f} s ({size / took:,.0f} articles/s); {load_line()}")
+        if times > 1:
+            started = time.perf_counter()
+            await replicate(url, times)
+            print(f"  replicated x{times} in {time.perf_counter() - started:.1f} s", flush=True)
         await analyse(url)
 
-    async with cached_cluster(cache / f"pg15-inline-{SCHEMA_TAG}-{size}", fill) as url:
+    name = f"pg15-inline-{SCHEMA_TAG}-{size}" + (f"x{times}" if times > 1 else "")
+    async with cached_cluster(cache / name, fill) as url:
         pg = await search_only(url, args.per_kind)
-        print_side_by_side(size, sqlite, pg)
+        if sqlite is not None:
+            print_side_by_side(size, sqlite, pg)
+        else:
+            print_postgresql_only(size * times, pg)
         if args.rss:
             mib, answered = await bot_rss(url, args.seconds, args.concurrency)
             verdict = "met" if mib <= RSS_TARGET_MIB else "MISSED"
@@ -164,6 +223,9 @@ def run(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated")
     parser.add_argument("--per-kind", type=int, default=300, help="queries per kind")
+    parser.add_argument(
+        "--replicate", type=int, default=1, help="PostgreSQL holds each article N times"
+    )
     parser.add_argument("--rss", action="store_true", help="also the bot's peak RSS on PG")
     parser.add_argument("--seconds", type=float, default=20.0, help="of the --rss run")
     parser.add_argument("--concurrency", type=int, default=8, help="users asking in --rss")

@@ -15,7 +15,7 @@ from bot.delivery.publisher import Publisher
 from bot.metrics import BotMetrics
 from bot.ops.settings import Settings
 from bot.services.ingest import Clock, utc_now
-from bot.services.inline.cache import RenderedResults
+from bot.services.inline.renders import InlineRenders
 from bot.services.leases import LeaseKeeper
 from bot.services.seen_users import SeenUsers
 from bot.transport.pacing import Pacer
@@ -48,10 +48,10 @@ class BotData:
     leases: LeaseKeeper | None = None
     """This process's leases on shared work (polling, channels, daily jobs); set in
     post_init."""
-    rendered_results: RenderedResults = field(default_factory=RenderedResults)
+    inline_renders: InlineRenders = field(default_factory=InlineRenders)
+    """Inline results rendered and not yet stored (see bot.services.inline.renders)."""
     seen_users: SeenUsers = field(default_factory=SeenUsers)
     """Users written to the database lately (see bot.services.seen_users)."""
-    """Inline results already rendered, per article version (see bot.services.inline.cache)."""
     resources: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     """What post_init opened, closed by post_shutdown."""
     clock: Clock = utc_now

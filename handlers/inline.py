@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, ChosenInlineResultHandler, InlineQueryHand
 from bot.context import Context
 from bot.services.inline.results import inline_page
 from bot.services.shares import record_share
+from bot.transport.json_body import RawJSON
 from handlers.common import texts
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,15 @@ async def answer_inline_query(update: Update, context: Context) -> None:
             query.offset,
             query.from_user.id,
             language=texts(update),
-            rendered=context.bot_data.rendered_results,
+            renders=context.bot_data.inline_renders,
         )
-        # The results go as api_kwargs, already in JSON form (see InlinePage.api_kwargs).
-        await context.bot.answer_inline_query(query.id, [], api_kwargs=page.api_kwargs())
+        # The results go as api_kwargs, as the JSON text kept for them: PTB sends api_kwargs
+        # as they are, and the HTTP layer splices RawJSON into the body unparsed.
+        await context.bot.answer_inline_query(
+            query.id,
+            [],
+            api_kwargs={"results": RawJSON(page.results_json()), **page.options()},
+        )
 
 
 async def note_chosen_result(update: Update, context: Context) -> None:

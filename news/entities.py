@@ -289,6 +289,28 @@ class ArticleVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class InlineRender:
+    """An article's inline result (one InlineQueryResultArticle as Bot API JSON text),
+    rendered once for one language and kept beside the article."""
+
+    article_id: int
+    language: str
+    version: ArticleVersion
+    """The article's version it shows: an edit makes the render stale."""
+    rendered_at: datetime
+    """What else it shows (source name, related headlines) is as of this time."""
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRender:
+    """An existing article's version and its kept inline result (None: none usable)."""
+
+    version: ArticleVersion
+    result: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """One search result: the article, its score (higher is better) and a text snippet."""
 

@@ -47,6 +47,11 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
     ),
     ("article_tags", ("article_id", "key", "name"), "article_id, key"),
     (
+        "inline_results",
+        ("article_id", "language", "updated_at", "content_hash", "rendered_at", "result"),
+        "article_id, language",
+    ),
+    (
         "channels",
         (
             "id", "chat_id", "username", "title", "style", "paused", "discussion_chat_id",

@@ -39,6 +39,7 @@ from news.entities import (
     Follow,
     FollowAdded,
     FullTextPage,
+    InlineRender,
     OutboxItem,
     OutboxState,
     PageState,
@@ -48,6 +49,7 @@ from news.entities import (
     RouteOptions,
     SearchHit,
     Source,
+    StoredRender,
     TrendingStory,
     UpsertResult,
     User,
@@ -588,6 +590,25 @@ class ShareRepository(Protocol):
         ...
 
 
+class InlineResultRepository(Protocol):
+    """Inline results rendered once per article version and language, kept beside the
+    articles (`InlineRender`): an inline page reads them with its articles' versions."""
+
+    async def page(
+        self, article_ids: Sequence[int], language: str, *, rendered_since: datetime
+    ) -> dict[int, StoredRender]:
+        """Return each existing article's version and its kept result in `language`, if
+        one of that version was rendered at or after `rendered_since` (else None);
+        articles that do not exist are left out. One query for the whole page."""
+        ...
+
+    async def store(self, renders: Sequence[InlineRender]) -> None:
+        """Keep rendered results, replacing older ones of the same article and language;
+        a render of a version that is no longer the article's (edited or deleted since) is
+        dropped."""
+        ...
+
+
 class DiscussionRepository(Protocol):
     """Comment threads under channel posts in linked discussion groups, and their comments."""
 
@@ -1033,6 +1054,7 @@ class Database(Protocol):
     users: UserRepository
     bookmarks: BookmarkRepository
     shares: ShareRepository
+    inline_results: InlineResultRepository
     discussion: DiscussionRepository
     follows: FollowRepository
     alerts: AlertRepository

@@ -97,6 +97,8 @@ async def _post_init(application: NewsApplication) -> None:
     application.bot_data.resources = resources  # closed by post_shutdown, even after a failure
     db = await open_database(settings.database_location)
     resources.push_async_callback(db.close)
+    # Renders still waiting are written before the database closes.
+    resources.push_async_callback(application.bot_data.inline_renders.drain)
     engine = await db.status.engine()
     log.info(
         "starting",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.ops.settings import Settings
+from bot.ops.settings_model import SettingsModel
 from storage import Database, open_database
 from storage.errors import NotFoundError
 
@@ -14,7 +14,7 @@ __all__ = ["database"]
 
 
 @asynccontextmanager
-async def database(settings: Settings, *, create: bool = False) -> AsyncIterator[Database]:
+async def database(settings: SettingsModel, *, create: bool = False) -> AsyncIterator[Database]:
     """Open the configured database (migrated) and close it afterwards.
 
     Only commands that store something new pass `create=True`; the others, finding no

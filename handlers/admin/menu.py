@@ -23,6 +23,8 @@ ADMIN_COMMANDS: Final = (
     ("removesource", N_("Remove a source and its articles: /removesource ID")),
     ("channels", N_("Channels: state, sources, posts")),
     ("addchannel", N_("Post to a channel: /addchannel @channel")),
+    ("routes", N_("Routes: ids, sources, channels, options")),
+    ("setroute", N_("Route options: /setroute ID preview= silent= topic= template=")),
     ("stats", N_("Counts and recent errors")),
 )
 """The admin commands in the menu, after everyone's commands."""

@@ -68,6 +68,8 @@ ORIGINAL_LABEL = "Original"
 LINK_SEPARATOR = " · "
 # Characters Telegram strips as "empty" around a text: a title of only these shows nothing.
 _INVISIBLE = " \u180e\u200b\u200c\u200d\u200e\u200f\u2800\u3164\ufeff\uffa0"
+INVISIBLE = _INVISIBLE
+"""What Telegram strips around a text as empty (a text of only these shows nothing)."""
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

@@ -9,6 +9,7 @@ that post in the style's layout rather than failing it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from news.entities import LinkPreview, RouteOptions
@@ -21,7 +22,7 @@ from news.render.post import (
     RenderedPost,
     render_post,
 )
-from news.render.template import TemplateError, parse_template, render_template
+from news.render.template import Template, TemplateError, parse_template, render_template
 
 
 def render_routed(content: PostContent, *, style: str, options: RouteOptions) -> RenderedPost:
@@ -30,7 +31,7 @@ def render_routed(content: PostContent, *, style: str, options: RouteOptions) ->
     if options.template is not None:
         limit = MAX_CAPTION_UNITS if post.style is PostStyle.PHOTO else MAX_TEXT_UNITS
         try:
-            text, length = render_template(parse_template(options.template), content, limit=limit)
+            text, length = render_template(parsed(options.template), content, limit=limit)
         except TemplateError:
             pass  # refused when set; only an extreme article gets here: the style's layout
         else:
@@ -38,6 +39,12 @@ def render_routed(content: PostContent, *, style: str, options: RouteOptions) ->
     # A full-text page is previewed instead of the article: Telegram shows its Instant View.
     preview = http_url(content.full_text_url) or content.url
     return with_link_preview(post, options.link_preview, preview)
+
+
+@functools.lru_cache(maxsize=256)
+def parsed(template: str) -> Template:
+    """Return a route's template parsed (each is parsed once; checked when it was set)."""
+    return parse_template(template)
 
 
 def with_link_preview(post: RenderedPost, choice: LinkPreview | None, url: str) -> RenderedPost:

@@ -31,6 +31,7 @@ from typing import Final
 from news.render.hashtags import hashtags
 from news.render.html import clean_text, escape_html, http_url, truncate_words, utf16_len
 from news.render.post import (
+    INVISIBLE,
     MAX_CAPTION_UNITS,
     MAX_SOURCE_UNITS,
     MAX_TEXT_UNITS,
@@ -158,7 +159,8 @@ def field_values(content: PostContent) -> dict[str, str]:
 def render_template(template: Template, content: PostContent, *, limit: int) -> tuple[str, int]:
     """Render a template on a post's content within `limit` UTF-16 units (after entity
     parsing); return the HTML and that length. `TemplateError` when even with the lede
-    dropped and the title cut it does not fit."""
+    dropped and the title cut it does not fit, or when nothing is left to show (a template
+    of fields this article lacks: the post then keeps the channel style's layout)."""
     values = field_values(content)
     rendered = _assemble(template, values)
     length = parsed_length(rendered)
@@ -173,6 +175,8 @@ def render_template(template: Template, content: PostContent, *, limit: int) -> 
             values[name] = "" if name == "lede" else truncate_words(values[name], floor)
         rendered = _assemble(template, values)
         length = parsed_length(rendered)
+    if not html.unescape(_TAG.sub("", rendered)).strip(INVISIBLE + "\n\t"):
+        raise TemplateError("the template renders to an empty post for this article")
     if length > limit:
         raise TemplateError(
             f"the template renders to {length} characters, over Telegram's limit of {limit}"

@@ -18,6 +18,8 @@ from storage.sql.session import Session
 
 MIGRATION_LOCK: Final = 7_406_001
 """`pg_advisory_xact_lock` key held while migrating (any constant unique to newsbot)."""
+HEADLINE_TERMS_LOCK: Final = 7_406_002
+"""Held by a transaction adding new words to `headline_terms` (migration 11), until it ends."""
 
 _V1: Final = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
@@ -317,7 +319,64 @@ ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
 CREATE INDEX articles_search ON articles USING gin (search);
 """
 
-_FULL_TEXT_PAGES_V9: Final = """
+_INLINE_RESULTS_V9: Final = """
+-- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
+-- as Bot API JSON text, per article and language of the asker. `updated_at` and
+-- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
+-- dates what else it shows (source name, related headlines), rendered again after a while.
+-- A cache: rows may go.
+CREATE TABLE inline_results (
+    article_id  BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    language    TEXT   NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    content_hash TEXT   NOT NULL,
+    rendered_at BIGINT NOT NULL,
+    result      TEXT   NOT NULL,                   -- JSON object
+    PRIMARY KEY (article_id, language)
+);
+"""
+
+_HEADLINE_VECTOR_V10: Final = """
+-- Titles and tags alone (weights A and B), with a GIN index of their own: the search's title
+-- and tag pools match here. On the whole-article vector a weighted match is checked row by
+-- row on a large (TOASTed) vector, and the planner, blind to weights, walked most of the
+-- table for a word common in bodies but rare in titles (issue 12's benchmark).
+ALTER TABLE articles ADD COLUMN headline tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', newsbot_unaccent(title)), 'A')
+    || setweight(to_tsvector('simple', newsbot_unaccent(tags)), 'B')
+) STORED;
+CREATE INDEX articles_headline ON articles USING gin (headline);
+"""
+
+_HEADLINE_TERMS_LOCK_V11: Final = """
+-- Sources stored at once (the ingest cycle stores several; so do several processes)
+-- deadlocked on new headline words: each transaction's trigger inserted the other's new
+-- words in another order, and a unique insert waits for the uncommitted one it meets. Now a
+-- row whose words are all known inserts nothing; one with a new word first takes a
+-- transaction-level advisory lock, so only one uncommitted transaction at a time holds new
+-- words, and the words go in sorted order.
+CREATE OR REPLACE FUNCTION newsbot_headline_terms() RETURNS trigger LANGUAGE plpgsql AS $body$
+DECLARE
+    words text[] := tsvector_to_array(
+        to_tsvector('simple', newsbot_unaccent(NEW.title || ' ' || NEW.tags)));
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM unnest(words) AS w (word)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM headline_terms AS h WHERE h.term = w.word COLLATE "C"
+        )
+    ) THEN
+        PERFORM pg_advisory_xact_lock(7406002);
+        INSERT INTO headline_terms (term)
+        SELECT w.word FROM unnest(words) AS w (word) ORDER BY w.word COLLATE "C"
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$body$;
+"""
+
+_FULL_TEXT_PAGES_V12: Final = """
 -- Full text inside Telegram: a route may publish each article's full text as a Telegraph
 -- page (Instant View) and link it from the post.
 ALTER TABLE routes ADD COLUMN full_text SMALLINT NOT NULL DEFAULT 0 CHECK (full_text IN (0, 1));
@@ -359,7 +418,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _ROUTE_OPTIONS_V6,
     _ALBUMS_V7,
     _SEARCH_BODY_HEAD_V8,
-    _FULL_TEXT_PAGES_V9,
+    _INLINE_RESULTS_V9,
+    _HEADLINE_VECTOR_V10,
+    _HEADLINE_TERMS_LOCK_V11,
+    _FULL_TEXT_PAGES_V12,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -87,6 +87,16 @@ _DRIVER_ERRORS: Final = (
     TimeoutError,
 )
 
+SERVER_SETTINGS: Final = {
+    "application_name": APPLICATION_NAME,
+    # asyncpg prepares every statement; after five runs the server may switch a prepared
+    # statement to one generic plan, blind to its parameters. For a full-text pool that plan
+    # walks the table testing every row (100 ms where the plan for the actual words takes a
+    # few ms at 20,000 articles, issue 12's benchmark): plan each run for its own values.
+    "plan_cache_mode": "force_custom_plan",
+}
+"""Set on every pooled connection."""
+
 READ_RETRY_DELAYS: Final = (0.0, 0.25, 0.5, 1.0, 2.0, 3.75)
 """Waits before each new try of a read that lost its connection (then it fails)."""
 
@@ -441,7 +451,7 @@ async def open_pool(
             max_size=max_size,
             timeout=connect_timeout,
             init=init,
-            server_settings={"application_name": APPLICATION_NAME},
+            server_settings=SERVER_SETTINGS,
         )
     except asyncpg.InvalidCatalogNameError:
         raise DatabaseError(

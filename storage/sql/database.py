@@ -17,6 +17,7 @@ from storage.protocols import (
     ChannelRepository,
     DiscussionRepository,
     FollowRepository,
+    InlineResultRepository,
     LeaseRepository,
     OutboxRepository,
     RelatedRepository,
@@ -34,6 +35,7 @@ from storage.sql.bookmarks import SQLBookmarkRepository
 from storage.sql.channels import SQLChannelRepository
 from storage.sql.discussion import SQLDiscussionRepository
 from storage.sql.follows import SQLFollowRepository
+from storage.sql.inline_results import SQLInlineResultRepository
 from storage.sql.leases import SQLLeaseRepository
 from storage.sql.outbox import SQLOutboxRepository
 from storage.sql.shares import SQLShareRepository
@@ -65,6 +67,7 @@ class SQLDatabase:
         self.users: UserRepository = SQLUserRepository(session)
         self.bookmarks: BookmarkRepository = SQLBookmarkRepository(session)
         self.shares: ShareRepository = SQLShareRepository(session)
+        self.inline_results: InlineResultRepository = SQLInlineResultRepository(session)
         self.discussion: DiscussionRepository = SQLDiscussionRepository(session)
         self.follows: FollowRepository = SQLFollowRepository(session)
         self.leases: LeaseRepository = SQLLeaseRepository(session)

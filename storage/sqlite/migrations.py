@@ -464,7 +464,24 @@ END;
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 """
 
-_FULL_TEXT_PAGES_V19: Final = """
+_INLINE_RESULTS_V19: Final = """
+-- Inline results rendered once (bot.services.inline): an article's InlineQueryResultArticle
+-- as Bot API JSON text, per article and language of the asker. `updated_at` and
+-- `content_hash` are the article version it shows (an edit makes it stale); `rendered_at`
+-- dates what else it shows (source name, related headlines), rendered again after a while.
+-- A cache: rows may go.
+CREATE TABLE inline_results (
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    language    TEXT    NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    content_hash TEXT    NOT NULL,
+    rendered_at  INTEGER NOT NULL,
+    result      TEXT    NOT NULL,                  -- JSON object
+    PRIMARY KEY (article_id, language)
+);
+"""
+
+_FULL_TEXT_PAGES_V20: Final = """
 -- Full text inside Telegram: a route may publish each article's full text as a Telegraph
 -- page (Instant View) and link it from the post.
 ALTER TABLE routes ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0 CHECK (full_text IN (0, 1));
@@ -516,7 +533,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _ROUTE_OPTIONS_V16,
     _ALBUMS_V17,
     _FTS_BODY_HEAD_V18,
-    _FULL_TEXT_PAGES_V19,
+    _INLINE_RESULTS_V19,
+    _FULL_TEXT_PAGES_V20,
 )
 """Forward migrations; the schema version is their count."""
 

@@ -22,6 +22,9 @@ from storage.sql.sources import source_ids_named
 from storage.sqlite.session import Session
 
 SNIPPET_TOKENS: Final = 24
+SOURCE_WALK: Final = 20_000
+"""A `source:` page without text is read row by row when it lies within this many newest
+articles; otherwise from the set of the source's article ids."""
 
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + max(0, :now - a.story_at) / :half_life))"
@@ -164,10 +167,16 @@ async def _filters(
         if not source_ids:
             return None
         parameters["source_ids"] = json.dumps(sorted(source_ids))
+        # Without text the page is the source's newest articles: read newest-first, row by
+        # row, for a large source. With text the set stays: row by row, every match of a
+        # rarer word would cost an article lookup (x6 slower at 1M, measured).
+        large = (
+            not per_row and not query.has_text and await _sources_are_recent(session, parameters)
+        )
         conditions.append(
             "(SELECT source_id FROM articles WHERE id = {id}) "
             "IN (SELECT value FROM json_each(:source_ids))"
-            if per_row
+            if per_row or large
             else "{id} IN (SELECT id FROM articles "
             "WHERE source_id IN (SELECT value FROM json_each(:source_ids)))"
         )
@@ -179,6 +188,30 @@ async def _filters(
             else "{id} IN (SELECT article_id FROM bookmarks WHERE user_id = :user_id)"
         )
     return conditions
+
+
+async def _sources_are_recent(session: Session, parameters: dict[str, Any]) -> bool:
+    """Tell whether the page's articles are all among the newest `SOURCE_WALK` (by id).
+
+    The set of a source's article ids grows with the archive (12 ms to read and sort a
+    source's 20,000 articles at 1M, linear beyond). When the source has a page's worth of
+    articles among the newest `SOURCE_WALK`, reading the newest articles row by row finds
+    the page within about that many rows, whatever the archive's size (0.9 ms at 1M for a
+    source of 2%; `bench/search_scale.py`). A source with fewer recent articles has a small
+    share of the archive, so its set stays small. The count reads the `(source_id, guid)`
+    index only, until a page's worth of recent ids (1.1 ms at 1M for a source of 2%).
+    """
+    row = await session.fetchone(
+        "SELECT count(*) FROM (SELECT 1 FROM articles "
+        "WHERE source_id IN (SELECT value FROM json_each(:source_ids)) "
+        "AND id > (SELECT coalesce(max(id), 0) FROM articles) - :walk LIMIT :needed)",
+        {
+            "source_ids": parameters["source_ids"],
+            "walk": SOURCE_WALK,
+            "needed": parameters["limit"] + parameters["offset"],
+        },
+    )
+    return row is not None and int(row[0]) >= parameters["limit"] + parameters["offset"]
 
 
 async def _ranked(
@@ -195,7 +228,9 @@ async def _ranked(
     """
     # `+rowid`: filter the matches; a bare rowid would make FTS5 re-run the MATCH once per
     # filtered id (seconds for a common tag).
-    conditions = " ".join(f"AND {f.format(id='+rowid')}" for f in filters)
+    # The id is qualified by the pool's index (`{index}`, filled in below): a row-by-row
+    # filter's subquery would otherwise read its own table's rowid.
+    conditions = " ".join(f"AND {f.format(id='+{index}.rowid')}" for f in filters)
     pool = (
         "SELECT rowid AS id FROM {index} WHERE {index} MATCH :{expression} "
         f"{conditions} ORDER BY rowid DESC LIMIT :pool"

@@ -138,8 +138,10 @@ async def test_an_edited_story_is_answered_with_its_new_text(bot_app, db, desk, 
     async with reader_bot(bot_app, db) as harness:
         ann = await harness.new_user("Ann")
         before = await ann.inline("retires")
-        again = await ann.inline("retires")  # rendered once, answered from the cache
-        assert len(harness.application.bot_data.rendered_results) >= 1
+        renders = harness.application.bot_data.inline_renders
+        await renders.drain()  # the render is written after the answer
+        again = await ann.inline("retires")  # rendered once, read back from storage
+        assert (renders.rendered, renders.reused) == (1, 1)
         herald = await db.sources.get(harbour["keeper"].source_id)
         await desk.store(herald, draft("keeper", "Lighthouse keeper retires in spring"))
         after = await ann.inline("retires")

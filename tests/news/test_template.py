@@ -139,3 +139,11 @@ def test_routed_post_uses_the_template_and_the_preview_choice() -> None:
     assert render_routed(CONTENT, style="text", options=RouteOptions()) == render_post(
         CONTENT, style="text"
     )
+
+
+def test_a_template_of_missing_fields_falls_back_to_the_style() -> None:
+    content = replace(CONTENT, author=None)
+    with pytest.raises(TemplateError, match="empty post"):
+        render_template(parse_template("<i>{author}</i>"), content, limit=4096)
+    post = render_routed(content, style="text", options=RouteOptions(template="<i>{author}</i>"))
+    assert post == render_post(content, style="text")

@@ -22,8 +22,10 @@ import storage.protocols as protocols
 from news.entities import (
     AlertMatch,
     Article,
+    ArticleVersion,
     Bookmark,
     ChannelStyle,
+    InlineRender,
     LinkPreview,
     QuietHours,
     RouteOptions,
@@ -69,6 +71,7 @@ def _value_for(annotation: Any, stored: dict[Any, Any]) -> Any:
         Bookmark: Bookmark(1, 1, NOW),
         QuietHours: QuietHours(23, 7),
         RouteOptions: RouteOptions(link_preview=LinkPreview.LARGE, silent=True),
+        InlineRender: InlineRender(1, "en", ArticleVersion(NOW, "h"), NOW, "{}"),
     }
     if annotation in simple:
         return simple[annotation]
@@ -117,6 +120,7 @@ def test_the_contract_covers_every_repository() -> None:
         "users",
         "bookmarks",
         "shares",
+        "inline_results",
         "discussion",
         "follows",
         "alerts",

@@ -8,9 +8,11 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # typing only: the settings module imports pydantic
-    from bot.ops.settings import Settings
+    from bot.ops.settings_model import SettingsModel
 
-CommandHandler = Callable[["Settings", argparse.Namespace], Coroutine[Any, Any, int]]
+CommandHandler = Callable[["SettingsModel", argparse.Namespace], Coroutine[Any, Any, int]]
+"""A command: its settings (`Settings`, or the bare model for commands that only read) and
+its arguments; returns the exit code."""
 
 
 MAX_ID = 2**63 - 1

@@ -8,12 +8,12 @@ from bot.app.store import database
 from bot.cli.commands.base import CommandError
 from bot.cli.output import print_json_lines, print_table, shorten, to_jsonable
 from bot.cli.parsers.search import MAX_LIMIT
-from bot.ops.settings import Settings
+from bot.ops.settings_model import SettingsModel
 from news.entities import Channel, OutboxItem, OutboxState, SearchHit
 from news.render.buttons import decode_share_query
 
 
-async def search_command(settings: Settings, args: argparse.Namespace) -> int:
+async def search_command(settings: SettingsModel, args: argparse.Namespace) -> int:
     """Print the best matches for the query, newest first when the query is empty."""
     if not 1 <= args.limit <= MAX_LIMIT:
         raise CommandError(f"--limit must be between 1 and {MAX_LIMIT}, not {args.limit}")
@@ -52,7 +52,7 @@ def _date(article: object) -> str:
     return when.strftime("%Y-%m-%d %H:%M") if when is not None else "-"
 
 
-async def show_article(settings: Settings, args: argparse.Namespace) -> int:
+async def show_article(settings: SettingsModel, args: argparse.Namespace) -> int:
     """Print one article in full, with where it was posted and how readers engaged."""
     async with database(settings) as db:
         article = await db.articles.get(args.id)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # typing only: the settings module imports pydantic
     from bot.cli.commands.base import CommandHandler
-    from bot.ops.settings import Settings
+    from bot.ops.settings_model import SettingsModel
 
 COMMANDS_PACKAGE = "bot.cli.commands"
 
@@ -25,6 +25,8 @@ class LazyHandler:
 
     module: str
     function: str
+    reads_only: bool = False
+    """The command only reads the store: its settings load without pydantic-settings."""
 
     def load(self) -> CommandHandler:
         """Import the handler's module and return the handler."""
@@ -33,11 +35,11 @@ class LazyHandler:
         )
         return handler
 
-    async def __call__(self, settings: Settings, args: argparse.Namespace) -> int:
+    async def __call__(self, settings: SettingsModel, args: argparse.Namespace) -> int:
         """Run the handler (importing it first)."""
         return await self.load()(settings, args)
 
 
-def command(module: str, function: str) -> LazyHandler:
+def command(module: str, function: str, *, reads_only: bool = False) -> LazyHandler:
     """Name the handler of a sub-command (`handler=command("search", "search_command")`)."""
-    return LazyHandler(module, function)
+    return LazyHandler(module, function, reads_only)

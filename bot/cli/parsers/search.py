@@ -26,11 +26,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help=f"at most N results (1-{MAX_LIMIT})",
     )
     search.add_argument("--json", action="store_true", help="one JSON object per line")
-    search.set_defaults(handler=command("search", "search_command"))
+    search.set_defaults(handler=command("search", "search_command", reads_only=True))
 
     articles = commands.add_parser("articles", help="read stored articles")
     actions = articles.add_subparsers(dest="action", metavar="ACTION", required=True)
     show = actions.add_parser("show", help="show one article with every field")
     show.add_argument("id", type=record_id, metavar="ID")
     show.add_argument("--json", action="store_true", help="print it as one JSON object")
-    show.set_defaults(handler=command("search", "show_article"))
+    show.set_defaults(handler=command("search", "show_article", reads_only=True))

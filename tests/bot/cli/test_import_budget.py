@@ -42,6 +42,7 @@ HEAVY_FOR_HELP = (
     "news.fetch",
 )
 HEAVY_FOR_SEARCH = (
+    "pydantic_settings",  # commands that only read load their settings without it
     "telegram",
     "aiohttp",
     "httpx",
@@ -117,4 +118,20 @@ async def test_search_imports_only_the_store(tmp_path: Path) -> None:
     assert code == 0  # it found the article and printed it
     assert "bot.cli.commands.search" in modules
     assert "storage.sqlite" in modules
+    assert heavy(modules, HEAVY_FOR_SEARCH) == []
+
+
+async def test_articles_show_loads_settings_without_pydantic_settings(tmp_path: Path) -> None:
+    path = tmp_path / "news.sqlite3"
+    db = await open_database(path)
+    try:
+        [article] = await store(db, await add_source(db, "Harbour"), draft(1, "Budget talks"))
+    finally:
+        await db.close()
+
+    code, modules = imported_by(
+        ["articles", "show", str(article.id)], tmp_path, DATABASE_PATH=str(path)
+    )
+
+    assert code == 0
     assert heavy(modules, HEAVY_FOR_SEARCH) == []

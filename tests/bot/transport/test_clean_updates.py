@@ -50,3 +50,17 @@ def test_an_update_without_surrogates_is_passed_on_as_it_is():
     )
     assert clean_update(update) is update
     assert clean_update("not an update") == "not an update"
+
+
+def test_surrogates_in_nested_and_unknown_fields_are_found():
+    query = {"id": "q", "from": USER, "query": "ferry", "offset": ""}
+    cleaned = clean_update(update_with(inline_query=query))
+    assert isinstance(cleaned, Update)
+    assert cleaned.inline_query is not None
+    assert cleaned.inline_query.from_user.first_name == "Ann\ufffd"
+    unknown = {"id": "q", "from": {**USER, "first_name": "Ann"}, "query": "", "offset": "",
+               "future_field": ["ok", {"deep": "x\udc00"}]}  # fmt: skip
+    cleaned = clean_update(update_with(inline_query=unknown))
+    assert isinstance(cleaned, Update)
+    assert cleaned.inline_query is not None
+    assert cleaned.inline_query.api_kwargs["future_field"] == ["ok", {"deep": "x\ufffd"}]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.sqlite.search as sqlite_search_module
 from news.entities import OutboxState
 from news.query import parse_query
 from storage import open_database
@@ -20,6 +21,7 @@ from storage.sqlite.database import READERS, SQLiteDatabase, open_sqlite
 from storage.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version, split_statements
 from storage.sqlite.search import fts_match
 from storage.sqlite.session import reads_only
+from tests.factories import add_source, draft, store
 from tests.storage.conftest import NOW, DraftFactory
 from tests.storage.test_search import HOSTILE_QUERIES, QUOTED_TERMS
 
@@ -202,3 +204,29 @@ async def test_a_reader_connection_refuses_writes(tmp_path: Path) -> None:
 )
 def test_only_statements_that_read_go_to_readers(sql: str, expected: bool) -> None:
     assert reads_only(sql) is expected
+
+
+async def test_a_recent_source_is_filtered_row_by_row_with_the_same_results(
+    db: SQLiteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wire = await add_source(db, "Wire")
+    other = await add_source(db, "Other")
+    for n in range(12):
+        source = wire if n % 3 else other
+        await store(db, source, draft(n, f"Harbour ferry news {n}", tags=["Port"], hours=n))
+    queries = ("source:wire", "source:wire ferry", "source:wire #port", "source:other harbour")
+    page = {"limit": 5, "offset": 1}
+    recent = {"source_ids": f"[{wire.id}]", **page}
+    assert await sqlite_search_module._sources_are_recent(db.session, recent)
+    row_by_row = [await db.search.article_ids(q, **page, now=NOW) for q in queries]
+    monkeypatch.setattr(sqlite_search_module, "SOURCE_WALK", 0)
+    assert not await sqlite_search_module._sources_are_recent(db.session, recent)
+    as_sets = [await db.search.article_ids(q, **page, now=NOW) for q in queries]
+    assert row_by_row == as_sets
+    assert all(as_sets)
+    plans = await db.session.fetchall(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM articles AS a WHERE (SELECT source_id "
+        "FROM articles WHERE id = a.id) IN (SELECT value FROM json_each('[1]')) "
+        "ORDER BY a.story_at DESC, a.id DESC LIMIT 5"
+    )
+    assert any("articles_recent" in str(tuple(row)) for row in plans)
