@@ -5,6 +5,7 @@
     python -m bench.publish --time-scale 0.05 --fanout 30
     python -m bench.publish --no-hog         # only the run without the CPU hog
     python -m bench.publish --album-every 0  # text posts only (no albums in the mix)
+    python -m bench.publish --full-text 0    # no full-text routes (default: every 2nd channel)
 
 The emulator runs in its own process (`newsbot emulator`) with Telegram's flood limits
 time-scaled (every window multiplied by --time-scale); the publisher's pacing is scaled the
@@ -14,7 +15,10 @@ ideal sender that never waits longer than the limits demand: target >= 0.95), th
 article (default 4th) has `--album-photos` images (default 4) and goes out as an album on
 the photo-style channels (a media group counted as its photos, then its follow-up with the
 buttons); the emulator fetches the photos as Telegram fetches photo URLs (they are served
-by `bench.serve_feeds` in its own process). It runs twice in one go: as the machine is,
+by `bench.serve_feeds` in its own process). Every `--full-text`-th channel's route (default
+2nd) publishes full text: its posts link a Telegraph page made on the emulated Telegraph
+(one page per article, shared by its channels), and every such post must carry its link
+(the caption of an album's first photo). It runs twice in one go: as the machine is,
 then with a busy-looping process beside it (a CPU hog: the "busy machine" case), and prints
 the machine's load with each.
 """
@@ -38,12 +42,14 @@ from telegram import Bot
 from bench.ingest import serve as serve_folder
 from bench.machine import cpu_hog, load_line
 from bench.processes import emulator_process
+from bot.delivery.fulltext import FullTextPages
 from bot.delivery.publisher import Publisher, PublisherConfig
 from bot.transport.http import AiohttpRequest
 from bot.transport.pacing import Pacer, PacingLimits
+from bot.transport.telegraph import HttpTelegraph
 from emulator import DEFAULT_TOKEN, EmulatorClient, FloodLimits
 from news.dedupe import content_hash
-from news.entities import ChannelStyle, OutboxState
+from news.entities import ChannelStyle, OutboxState, RouteOptions
 from news.models import ArticleDraft
 from storage import Database, open_database
 from tests.support.images import png_bytes
@@ -64,6 +70,17 @@ class Workload:
     album_every: int = 0
     """Every this-many-th article (numbers 0, n, 2n...) is an album; 0: none."""
     album_photos: int = 4
+    full_text_every: int = 2
+    """Every n-th channel's route (numbers 0, n, 2n...) publishes full-text pages; 0: none."""
+
+    def full_text(self, channel: int) -> bool:
+        """Tell whether channel number `channel`'s route publishes full-text pages."""
+        return self.full_text_every > 0 and channel % self.full_text_every == 0
+
+    @property
+    def full_text_posts(self) -> int:
+        """Return the posts (an album counted once) that must link their article's page."""
+        return sum(self.full_text(c) for a in range(self.articles) for c in self.channels_of(a))
 
     @property
     def posts(self) -> int:
@@ -182,6 +199,10 @@ async def prepare(
     source = await db.sources.add("https://bench.example/feed.xml")
     drafts = [draft(n, album_images(workload, n, images_url)) for n in range(workload.articles)]
     result = await db.articles.upsert_many(source.id, drafts, fetched_at=PUBLISHED)
+    for number, channel_id in enumerate(channel_ids):
+        route = await db.channels.route(source.id, channel_id)
+        if workload.full_text(number):
+            await db.channels.set_route_options(route.id, RouteOptions(full_text=True))
     pairs = [
         (article_id, channel_ids[c])
         for number, article_id in enumerate(result.inserted)
@@ -204,21 +225,30 @@ async def wait_until_done(db: Database, started: float, limit: float) -> float:
 
 async def count_posts(
     client: EmulatorClient, chats: list[int]
-) -> tuple[Counter[tuple[int, int]], Counter[tuple[int, int]]]:
+) -> tuple[Counter[tuple[int, int]], Counter[tuple[int, int]], set[tuple[int, str, int]]]:
     """Count the bot's posts (with their buttons: text posts and albums' follow-ups) and its
-    albums per (chat, article number of the photos)."""
+    albums per (chat, article number of the photos); and return the posts that link a
+    Telegraph page (a text post by article id, an album by its photos' article number)."""
     posts: Counter[tuple[int, int]] = Counter()
     albums: dict[tuple[int, str], int] = {}
+    linked: set[tuple[int, str, int]] = set()
     for chat in chats:
         for message in await client.messages(chat, from_bot=True):
+            entities = [*message.entities, *message.caption_entities]
+            page = any("/telegraph/page/" in e.get("url", "") for e in entities)
             for data in message.callback_data:
                 match = SAVE_DATA.fullmatch(data)
                 if match:
                     posts[(chat, int(match.group(1)))] += 1
+                    if page:
+                        linked.add((chat, "post", int(match.group(1))))
             photo = PHOTO_OF.search(message.photo_url or "")
             if message.media_group_id is not None and photo is not None:
                 albums.setdefault((chat, message.media_group_id), int(photo.group(1)))
-    return posts, Counter((chat, article) for (chat, _), article in albums.items())
+                if page:
+                    linked.add((chat, "album", int(photo.group(1))))
+    counted = Counter((chat, article) for (chat, _), article in albums.items())
+    return posts, counted, linked
 
 
 def write_images(folder: Path, workload: Workload) -> None:
@@ -249,18 +279,25 @@ async def run(workload: Workload) -> dict[str, float]:
                     DEFAULT_TOKEN, base_url=f"{base_url}/bot", request=AiohttpRequest()
                 )
                 config = PublisherConfig(poll_seconds=0.05, send_timeout_seconds=30)
+                telegraph = HttpTelegraph(f"{base_url}/telegraph")
                 async with bot:
-                    publisher = Publisher(bot, db, Pacer(limits), config)
+                    pages = FullTextPages(telegraph, db)
+                    publisher = Publisher(bot, db, Pacer(limits), config, pages=pages)
+                    pages.on_link_ready = publisher.wake
                     started = time.perf_counter()
                     cpu_started = time.process_time()
                     async with publisher:
+                        pages.start()
                         publisher.wake()
                         ideal = ideal_makespan(workload, limits)
                         seconds = await wait_until_done(db, started, limit=10 * ideal + 60)
+                        await pages.stop()
                     cpu = time.process_time() - cpu_started
+                await telegraph.close()
                 counts = await db.outbox.state_counts()
+                page_states = await db.telegraph.state_counts()
             stats = await client.stats()
-            posts, albums = await count_posts(client, chats)
+            posts, albums, linked = await count_posts(client, chats)
     expected = workload.posts
     return {
         "posts": expected,
@@ -277,6 +314,10 @@ async def run(workload: Workload) -> dict[str, float]:
         "repeated": sum(posts.values()) - len(posts) + sum(albums.values()) - len(albums),
         "albums": len(albums),
         "publisher_cpu_seconds": cpu,
+        "pages": sum(page_states.values()),
+        "full_text_posts": workload.full_text_posts,
+        "linked": len(linked),
+        "unlinked": workload.full_text_posts - len(linked),
     }
 
 
@@ -301,6 +342,11 @@ def report(workload: Workload, figures: dict[str, float], case: str) -> None:
         f"failed rows: {figures['failed']:.0f}; "
         f"publisher CPU {figures['publisher_cpu_seconds']:.1f}s"
     )
+    print(
+        f"full text: {figures['pages']:.0f} Telegraph pages; "
+        f"{figures['linked']:.0f} of {figures['full_text_posts']:.0f} full-text posts link "
+        f"their page (unlinked: {figures['unlinked']:.0f}, must be 0)"
+    )
 
 
 def main() -> None:
@@ -316,10 +362,21 @@ def main() -> None:
         "--album-every", type=int, default=4, help="every N-th article is an album (0: none)"
     )
     parser.add_argument("--album-photos", type=int, default=4, help="photos of an album, 2-10")
+    parser.add_argument(
+        "--full-text",
+        type=int,
+        default=2,
+        metavar="N",
+        help="every N-th channel's route publishes Telegraph pages (0: none; default 2)",
+    )
     args = parser.parse_args()
     if not 2 <= args.album_photos <= 10:
         parser.error("--album-photos must be between 2 and 10")
-    albums = {"album_every": args.album_every, "album_photos": args.album_photos}
+    albums = {
+        "album_every": args.album_every,
+        "album_photos": args.album_photos,
+        "full_text_every": args.full_text,
+    }
     if args.tiny:
         workload = Workload(60, 3, 2, 0.02, **albums)
     else:
@@ -340,7 +397,9 @@ def main() -> None:
         with cpu_hog():
             runs.append(asyncio.run(run(workload)))
         report(workload, runs[1], "beside a CPU hog")
-    if any(figures["lost"] or figures["too_many_requests"] for figures in runs):
+    if any(
+        figures["lost"] or figures["too_many_requests"] or figures["unlinked"] for figures in runs
+    ):
         sys.exit(1)
 
 

@@ -13,6 +13,7 @@ from emulator.faults import FaultPlan
 from emulator.flood import FloodControl, FloodLimits
 from emulator.state import User, World
 from emulator.stats import Stats
+from emulator.telegraph.state import TelegraphState
 from emulator.updates import UpdateQueue
 from emulator.webhook import WebhookDelivery
 
@@ -67,6 +68,8 @@ class Emulator:
         self.stats = Stats()
         self.webhook = WebhookDelivery(self.updates, self.config.webhook_retry_seconds)
         self.closing = asyncio.Event()
+        self.telegraph = TelegraphState()
+        """The emulated Telegraph (full-text pages), served beside the Bot API."""
 
     def emit(self, kind: str, payload: dict[str, Any]) -> None:
         """Queue an update for the bot and tell watchers that something changed."""

@@ -20,6 +20,7 @@ from emulator.control import add_control_routes
 from emulator.core import DEFAULT_TOKEN, Emulator, EmulatorConfig
 from emulator.flood import FloodLimits
 from emulator.methods import build_registry
+from emulator.telegraph.http import add_telegraph_routes
 
 MAX_REQUEST_BYTES = 60 * 1024 * 1024
 SHUTDOWN_SECONDS = 1.0
@@ -33,6 +34,7 @@ def create_app(emulator: Emulator) -> web.Application:
     add_bot_api_routes(app)
     add_control_routes(app)
     add_web_app_routes(app)
+    add_telegraph_routes(app)
     return app
 
 
@@ -78,6 +80,11 @@ class RunningEmulator:
         return f"{self.base_url}/bot"
 
     @property
+    def telegraph_base_url(self) -> str:
+        """Return the value for TELEGRAPH_API_BASE_URL (the emulated Telegraph)."""
+        return f"{self.base_url}/telegraph"
+
+    @property
     def file_base_url(self) -> str:
         """Return the value for PTB's `base_file_url` (ends in /file/bot)."""
         return f"{self.base_url}/file/bot"
@@ -101,6 +108,7 @@ async def running_emulator(
         await site.start()
         bound_host, bound_port = runner.addresses[0][:2]
         base_url = f"http://{_url_host(bound_host)}:{bound_port}"
+        emulator.telegraph.base_url = base_url
         async with EmulatorClient(base_url) as client:
             try:
                 yield RunningEmulator(emulator, base_url, client)
@@ -162,6 +170,7 @@ async def _serve(
         shown = running.token if running.token == DEFAULT_TOKEN else "<your configured token>"
         announce(f"  TELEGRAM_BOT_TOKEN={shown}")
         announce(f"  WEBAPP_SCRIPT_URL={running.base_url}/js/telegram-web-app.js")
+        announce(f"  TELEGRAPH_API_BASE_URL={running.telegraph_base_url}")
         announce(
             f"  control API: {running.base_url}/control/ (GET it for the routes; "
             "how to drive it by hand: docs/emulator.md)"

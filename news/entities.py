@@ -198,6 +198,8 @@ class RouteOptions:
     """The forum topic (`message_thread_id`) posts go to; None: the chat itself."""
     topic_name: str | None = None
     """The topic's name, when known."""
+    full_text: bool = False
+    """Publish each article's full text as a Telegraph page and link it from the post."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,3 +432,34 @@ class DigestPost:
     created_at: datetime
     available_at: datetime | None
     sent_at: datetime | None
+
+
+class PageState(StrEnum):
+    """Where an article's Telegraph page is: pending → created | failed."""
+
+    PENDING = "pending"
+    CREATED = "created"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class FullTextPage:
+    """An article's full text as a Telegraph page (Instant View), or the attempt to make it."""
+
+    article_id: int
+    state: PageState
+    path: str | None
+    """Telegraph's path of the page (to edit it), once created."""
+    url: str | None
+    """The public page, once created."""
+    truncated: bool
+    """The text was cut to Telegraph's size limit (the page links to the rest)."""
+    content_digest: str | None
+    """Digest of what the page shows: an article change that keeps it needs no edit."""
+    attempts: int
+    """Failed calls so far."""
+    available_at: datetime | None
+    """A pending page is not tried again before this."""
+    last_error: str | None
+    created_at: datetime
+    done_at: datetime | None

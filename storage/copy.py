@@ -65,7 +65,7 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         (
             "id", "source_id", "channel_id", "include_words", "exclude_words", "tags",
             "created_at", "template", "link_preview", "silent", "topic_id", "topic_name",
-            "topic_error",
+            "topic_error", "full_text",
         ),
         "id",
     ),
@@ -122,6 +122,15 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
             "created_at", "sent_at",
         ),
         "user_id, article_id",
+    ),
+    ("telegraph_account", ("id", "short_name", "access_token", "created_at"), "id"),
+    (
+        "telegraph_pages",
+        (
+            "article_id", "state", "path", "url", "truncated", "content_digest", "attempts",
+            "available_at", "last_error", "created_at", "done_at",
+        ),
+        "article_id",
     ),
 )  # fmt: skip
 """Every table, parents first, with its columns and a stable order to read it in."""

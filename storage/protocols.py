@@ -39,9 +39,11 @@ from news.entities import (
     DigestPost,
     Follow,
     FollowAdded,
+    FullTextPage,
     InlineRender,
     OutboxItem,
     OutboxState,
+    PageState,
     PostedAs,
     QuietHours,
     Route,
@@ -1060,6 +1062,88 @@ class LeaseRepository(Protocol):
         ...
 
 
+class TelegraphRepository(Protocol):
+    """Full text inside Telegram: the bot's Telegraph account, which routes want full-text
+    pages, and one page (or the attempt to make it) per article."""
+
+    async def account(self) -> tuple[str, str] | None:
+        """Return the stored account as (short name, access token), or None."""
+        ...
+
+    async def save_account(
+        self, short_name: str, access_token: str, *, now: datetime | None = None
+    ) -> tuple[str, str]:
+        """Store the account unless one is stored already; return the stored one (the
+        first stored wins when two processes create one at once)."""
+        ...
+
+    async def forget_account(self, access_token: str) -> bool:
+        """Delete the stored account if it has this (refused) token; return whether it did."""
+        ...
+
+    async def set_full_text(self, source_id: int, channel_id: int, enabled: bool) -> None:
+        """Turn the route's full-text pages on or off; `NotFoundError` if there is no route."""
+        ...
+
+    async def full_text(self, source_id: int, channel_id: int) -> bool:
+        """Tell whether the route from the source to the channel wants full-text pages."""
+        ...
+
+    async def page(self, article_id: int) -> FullTextPage | None:
+        """Return the article's page (or the attempt to make it), or None."""
+        ...
+
+    async def want_page(self, article_id: int, *, now: datetime | None = None) -> FullTextPage:
+        """Record that the article needs a page (pending, due now) unless it has a row;
+        return the row. `NotFoundError` if there is no such article."""
+        ...
+
+    async def page_created(
+        self,
+        article_id: int,
+        *,
+        path: str,
+        url: str,
+        truncated: bool,
+        content_digest: str,
+        now: datetime | None = None,
+    ) -> FullTextPage:
+        """Record the page Telegraph created; `NotFoundError` if there is no row."""
+        ...
+
+    async def page_edited(self, article_id: int, *, content_digest: str) -> FullTextPage:
+        """Record what an edited page now shows."""
+        ...
+
+    async def page_failed(
+        self,
+        article_id: int,
+        *,
+        error: str,
+        retry_at: datetime | None,
+        count_attempt: bool = True,
+        now: datetime | None = None,
+    ) -> FullTextPage:
+        """Record a failed attempt on a pending page: retried from `retry_at`, or failed
+        for good when it is None. A page no longer pending is returned unchanged."""
+        ...
+
+    async def due_pages(
+        self, *, now: datetime | None = None, limit: int = 20
+    ) -> builtins.list[FullTextPage]:
+        """Return up to `limit` pending pages due by `now`, the longest waiting first."""
+        ...
+
+    async def next_due_at(self) -> datetime | None:
+        """Return when the next pending page is due (None: none pending, or one due now
+        that was never tried)."""
+        ...
+
+    async def state_counts(self) -> dict[PageState, int]:
+        """Return how many pages are in each state; every state is present."""
+        ...
+
+
 class Database(Protocol):
     """An open newsbot store: its repositories, transactions, backup and close.
 
@@ -1085,6 +1169,7 @@ class Database(Protocol):
     related: RelatedRepository
     status: StatusRepository
     leases: LeaseRepository
+    telegraph: TelegraphRepository
 
     @property
     def location(self) -> str:

@@ -18,7 +18,12 @@ from bot.app.runtime import fetch_policy, ingest_executor
 from bot.app.webapp import WebAppServer
 from bot.context import BotData, Context, NewsApplication
 from bot.delivery.alert_sender import AlertSender
-from bot.delivery.setup import build_notifier, build_publisher, pacing_limits
+from bot.delivery.setup import (
+    build_full_text_pages,
+    build_notifier,
+    build_publisher,
+    pacing_limits,
+)
 from bot.ops.settings import Settings
 from bot.ops.version import newsbot_version
 from bot.services.leases import LeaseKeeper
@@ -158,6 +163,8 @@ async def _start_publisher(application: NewsApplication) -> None:
         await data.db.digests.reset_sending()  # a digest in flight at the last stop
     pacer = data.pacer or Pacer(pacing_limits(data.settings))
     data.notifier = build_notifier(data.settings, application.bot, data.db, pacer)
+    pages = build_full_text_pages(data.settings, data.db)
+    data.resources.push_async_callback(pages.api.close)
     publisher = build_publisher(
         data.settings,
         application.bot,
@@ -166,12 +173,16 @@ async def _start_publisher(application: NewsApplication) -> None:
         notifier=data.notifier,
         leases=data.leases,
         clock=data.clock,
+        pages=pages,
     )
+    pages.on_link_ready = publisher.wake
+    data.resources.push_async_callback(pages.stop)  # after the publisher stopped
     data.resources.push_async_callback(publisher.stop)  # if post_stop never ran
     data.publisher = publisher
     publisher.observe_request = data.metrics.observe_publish_request
     data.metrics.watch_publisher(lambda: publisher.stats)
     publisher.start()
+    pages.start()
 
 
 def _start_alerts(application: NewsApplication) -> None:

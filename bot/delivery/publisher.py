@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, TypeVar
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.delivery.fulltext import FullTextPages
 from bot.delivery.notices import AdminNotifier
 from bot.services.leases import LeaseKeeper
 from bot.services.post_content import post_content
@@ -74,7 +75,7 @@ from bot.transport.send import (
     send_follow_up,
     send_post,
 )
-from news.entities import Channel, ChannelStyle, OutboxItem, PostedAs, Route, RouteOptions
+from news.entities import Article, Channel, ChannelStyle, OutboxItem, PostedAs, Route, RouteOptions
 from news.quiet import quiet_until
 from news.render import PostContent, PostStyle, RenderedPost, http_url
 from news.render.routed import render_routed
@@ -169,10 +170,12 @@ class Publisher:
         clock: Clock = utc_now,
         leases: LeaseKeeper | None = None,
         digests: DigestPoster | None = None,
+        pages: FullTextPages | None = None,
     ) -> None:
         """Publish with `bot` from `db`'s outbox, paced by `pacer`; with `leases`, only the
         channels whose lease this process holds; with `digests`, channels' daily digests
-        too (each before the channel's next outbox row)."""
+        too (each before the channel's next outbox row); with `pages`, full-text routes
+        link their article's Telegraph page."""
         self._bot = bot
         self._db = db
         self._pacer = pacer
@@ -181,6 +184,7 @@ class Publisher:
         self._clock = clock
         self._leases = leases
         self._digests = digests
+        self._pages = pages
         self.stats = PublishStats()
         self.observe_request: RequestObserver | None = None
         """Set to time each Bot API send and edit (the metrics' latency histogram)."""
@@ -397,6 +401,7 @@ class Publisher:
             route = await self._db.channels.find_route(article.source_id, channel.id)
             options = RouteOptions() if route is None else route.options
             content = await post_content(self._db, article)
+            content = await self._with_full_text(article, content, options, make=True)
             post = render_routed(content, style=channel.style, options=options)
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
@@ -668,6 +673,32 @@ class Publisher:
         self._pacer.hold_all(UNAUTHORIZED_PAUSE_SECONDS)
         log.error("bot_unauthorized", extra={"reason": reason})
 
+    async def _with_full_text(
+        self,
+        article: Article,
+        content: PostContent,
+        options: RouteOptions,
+        *,
+        make: bool,
+    ) -> PostContent:
+        """Add the article's Telegraph page when the route wants one: made now for a post
+        (`make`), looked up (and brought up to date) for an edit. Telegraph never fails a
+        post: on any trouble the post goes without the link, to be edited in later."""
+        if self._pages is None or not options.full_text:
+            return content
+        try:
+            if make:
+                url = await self._pages.link_for_post(article, content.source_name)
+            else:
+                await self._pages.refresh(article, content.source_name)
+                url = await self._pages.link(article.id)
+        except StorageError:
+            raise
+        except Exception:
+            log.exception("full_text_link_failed", extra={"article_id": article.id})
+            return content
+        return replace(content, full_text_url=url) if url is not None else content
+
     # ---- editing -----------------------------------------------------------------------
     async def _edit(self, channel: Channel, item: OutboxItem) -> None:
         """Bring a sent post in line with its changed article."""
@@ -679,9 +710,9 @@ class Publisher:
             article = await self._db.articles.get(item.article_id)
             route = await self._db.channels.find_route(article.source_id, channel.id)
             content = await post_content(self._db, article)
-            post = render_edit(
-                content, channel.style, kind, RouteOptions() if route is None else route.options
-            )
+            options = RouteOptions() if route is None else route.options
+            content = await self._with_full_text(article, content, options, make=False)
+            post = render_edit(content, channel.style, kind, options)
         except NotFoundError:
             return  # the article was removed meanwhile, and its outbox rows with it
         except Exception as error:  # a broken article gives up its edit, never the loop

@@ -1,4 +1,4 @@
-"""Change a route's options: template, link preview, silent, forum topic (checked first).
+"""Change a route's options: template, link preview, silent, forum topic, full text.
 
 Shared by `newsbot routes set|add` and the `/setroute` admin command. Every refusal is a
 `RouteOptionError` with one line saying what is wrong (English, like the CLI's; the chat
@@ -42,13 +42,18 @@ class OptionChanges:
     """on or off."""
     topic: str | None = None
     """A topic's message_thread_id, a name to create, or `none`."""
+    full_text: str | None = None
+    """on or off: the article's full text as a Telegraph page linked from the post."""
 
     @property
     def empty(self) -> bool:
         """Tell whether nothing is to change."""
         return all(
-            value is None for value in (self.template, self.link_preview, self.silent, self.topic)
-        )
+            value is None
+            for value in (
+                self.template, self.link_preview, self.silent, self.topic, self.full_text
+            )
+        )  # fmt: skip
 
     @property
     def needs_bot(self) -> bool:
@@ -76,6 +81,10 @@ async def change_route_options(
         if changes.silent.lower() not in ON_OFF:
             raise RouteOptionError(f"silent must be on or off, not {changes.silent!r}")
         options = replace(options, silent=ON_OFF[changes.silent.lower()])
+    if changes.full_text is not None:
+        if changes.full_text.lower() not in ON_OFF:
+            raise RouteOptionError(f"full text must be on or off, not {changes.full_text!r}")
+        options = replace(options, full_text=ON_OFF[changes.full_text.lower()])
     if changes.topic is not None:
         options = await _topic(options, changes.topic, channel.chat_id, bot)
     return await db.channels.set_route_options(route.id, options)
@@ -93,6 +102,8 @@ def describe_options(options: RouteOptions) -> str:
     if options.topic_id is not None:
         name = f" {options.topic_name}" if options.topic_name else ""
         parts.append(f"topic {options.topic_id}{name}")
+    if options.full_text:
+        parts.append("full text")
     return ", ".join(parts) or "default"
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import Bot
 
 from bot.delivery.digest_poster import DigestPoster
+from bot.delivery.fulltext import FullTextConfig, FullTextPages
 from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Clock, Publisher, PublisherConfig, utc_now
 from bot.ops.settings import Settings
 from bot.services.leases import LeaseKeeper
 from bot.transport.pacing import Pacer, PacingLimits
+from bot.transport.telegraph import HttpTelegraph
 from storage import Database
 
 
@@ -55,11 +57,41 @@ def build_publisher(
     notifier: AdminNotifier | None = None,
     leases: LeaseKeeper | None = None,
     clock: Clock = utc_now,
+    pages: FullTextPages | None = None,
 ) -> Publisher:
     """A publisher (not started) that tells the admins about lost channels and posts the
     channels' daily digests (by `clock`, the time jobs go by); with `leases`, it works only
-    the channels whose lease this process holds."""
+    the channels whose lease this process holds; with `pages`, full-text routes link their
+    articles' Telegraph pages."""
     notifier = notifier or build_notifier(settings, bot, db, pacer)
     config = publisher_config(settings)
     digests = DigestPoster(bot, db, pacer, config, clock=clock)
-    return Publisher(bot, db, pacer, config, notifier=notifier, leases=leases, digests=digests)
+    return Publisher(
+        bot,
+        db,
+        pacer,
+        config,
+        notifier=notifier,
+        leases=leases,
+        digests=digests,
+        pages=pages,
+    )
+
+
+def full_text_config(settings: Settings) -> FullTextConfig:
+    """How Telegraph pages are made and retried, from the settings."""
+    return FullTextConfig(
+        account_name=settings.telegraph_account_name,
+        max_attempts=settings.telegraph_max_attempts,
+        retry_base_seconds=settings.telegraph_retry_base_seconds,
+        retry_max_seconds=settings.telegraph_retry_max_seconds,
+    )
+
+
+def build_full_text_pages(settings: Settings, db: Database) -> FullTextPages:
+    """The Telegraph pages of full-text routes, on Telegraph's API at its configured URL
+    (not started; close its `api` after stopping it)."""
+    api = HttpTelegraph(
+        settings.telegraph_api_base_url, timeout_seconds=settings.telegraph_timeout_seconds
+    )
+    return FullTextPages(api, db, full_text_config(settings))

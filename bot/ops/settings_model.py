@@ -72,6 +72,18 @@ class SettingsModel(BaseModel):
     """A post whose article changes within this time of posting is edited in place."""
     digest_check_seconds: float = Field(default=60.0, gt=0, le=3600)
     """How often each process looks for channels' daily digests that are due."""
+    telegraph_api_base_url: str = "https://api.telegra.ph"
+    """Telegraph's API, where full-text routes publish their pages (Instant View)."""
+    telegraph_account_name: str = Field(default="newsbot", min_length=1, max_length=32)
+    """Short name of the Telegraph account the bot creates once (seen only by its owner)."""
+    telegraph_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    """How long a post waits for Telegraph to make its page before going without the link."""
+    telegraph_max_attempts: int = Field(default=8, ge=1, le=1000)
+    """Failed calls for one page before it is given up (the post keeps its original link)."""
+    telegraph_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    """First wait before a page is tried again; doubled each time ..."""
+    telegraph_retry_max_seconds: float = Field(default=1800.0, gt=0, le=24 * 3600)
+    """... up to this."""
     telegram_http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     """HTTP layer for Bot API calls: aiohttp (faster) or PTB's default httpx."""
     webhook_url: str | None = None
@@ -112,7 +124,7 @@ class SettingsModel(BaseModel):
                 raise ValueError("must be comma-separated integer user ids") from None
         return value
 
-    @field_validator("telegram_api_base_url")
+    @field_validator("telegram_api_base_url", "telegraph_api_base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
         """Require an http(s) URL."""

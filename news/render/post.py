@@ -13,10 +13,15 @@ out)::
     Also: <a href="URL1">Earlier headline</a>
     Also: <a href="URL2">Another one</a>
 
-In the `photo` style an article with 2-10 usable images is an album: the same layout is the
-caption of its first photo, and a follow-up message (the source's name linked to the
-article) carries the buttons, since an album cannot. `compact` is the linked title and the
-source name on the next line. Dates are UTC. Only
+    <a href="PAGE">Read in Telegram</a> · <a href="URL">Original</a>
+
+The last line is there only when the article's full text has a Telegraph page (a route
+with `full_text`); a `text` post then previews that page (Instant View) instead of the
+article. In the `photo` style an article with 2-10 usable images is an album: the same
+layout is the caption of its first photo, and a follow-up message (the source's name
+linked to the article) carries the buttons, since an album cannot. `compact` is the linked
+title and the source name on the next line (and the full-text line under them). Dates are
+UTC. Only
 http(s) URLs are linked; a title whose URL is not is shown bold without a link, a related
 headline without one is shown as plain text.
 
@@ -57,6 +62,10 @@ MAX_RELATED_TITLE_UNITS = 150
 MAX_RELATED = 2
 UNTITLED = "Untitled"
 RELATED_PREFIX = "Also: "
+FULL_TEXT_LABEL = "Read in Telegram"
+"""The link to the article's full text on its Telegraph page (Instant View)."""
+ORIGINAL_LABEL = "Original"
+LINK_SEPARATOR = " · "
 # Characters Telegram strips as "empty" around a text: a title of only these shows nothing.
 _INVISIBLE = " \u180e\u200b\u200c\u200d\u200e\u200f\u2800\u3164\ufeff\uffa0"
 INVISIBLE = _INVISIBLE
@@ -96,6 +105,8 @@ class PostContent:
     """The article's author, when the feed names one (route templates can show it)."""
     image_urls: tuple[str, ...] = ()
     """Every image of the article in order: with two or more, a `photo` post is an album."""
+    full_text_url: str | None = None
+    """The article's full text as a Telegraph page, linked beside the original."""
 
     def __post_init__(self) -> None:
         """Refuse an invalid article id or a naive publication time."""
@@ -172,7 +183,7 @@ def render_post(
             follow_up=follow_up,
         )
     layout.fit(MAX_TEXT_UNITS)
-    preview = layout.title_url
+    preview = http_url(content.full_text_url) or layout.title_url
     return RenderedPost(
         chosen, layout.html(), layout.length, None, preview, preview is not None, buttons
     )
@@ -237,6 +248,8 @@ class _Layout:
     tags: list[_Part]
     related: list[_Part]
     block_separator: str = "\n\n"
+    links: list[_Part] = field(default_factory=list)
+    """The full-text page and the original, on the last line (never cut)."""
 
     @property
     def title_url(self) -> str | None:
@@ -257,6 +270,9 @@ class _Layout:
         if self.related:
             related = (len(RELATED_PREFIX) + part.length for part in self.related)
             blocks.append(sum(related) + len(self.related) - 1)
+        if self.links:
+            separators = len(LINK_SEPARATOR) * (len(self.links) - 1)
+            blocks.append(sum(part.length for part in self.links) + separators)
         return sum(blocks) + len(self.block_separator) * (len(blocks) - 1)
 
     def fit(self, limit: int) -> None:
@@ -293,6 +309,8 @@ class _Layout:
             blocks.append("\n".join(meta_lines))
         if self.related:
             blocks.append("\n".join(RELATED_PREFIX + part.link_html() for part in self.related))
+        if self.links:
+            blocks.append(LINK_SEPARATOR.join(part.link_html() for part in self.links))
         return self.block_separator.join(blocks)
 
 
@@ -320,6 +338,7 @@ def _full_layout(content: PostContent, lede_units: int) -> _Layout:
         meta=_Part(meta),
         tags=[_Part(tag) for tag in hashtags(content.tags)],
         related=_related_parts(content.related),
+        links=_full_text_links(content),
     )
 
 
@@ -343,7 +362,20 @@ def _compact_layout(content: PostContent) -> _Layout:
         tags=[],
         related=[],
         block_separator="\n",
+        links=_full_text_links(content),
     )
+
+
+def _full_text_links(content: PostContent) -> list[_Part]:
+    """Return the full-text page and the original as links, when there is a page."""
+    page = http_url(content.full_text_url)
+    if page is None:
+        return []
+    original = http_url(content.url)
+    links = [_Part(FULL_TEXT_LABEL, page)]
+    if original is not None:
+        links.append(_Part(ORIGINAL_LABEL, original))
+    return links
 
 
 def _related_parts(related: Sequence[RelatedLink]) -> list[_Part]:

@@ -36,7 +36,9 @@ def render_routed(content: PostContent, *, style: str, options: RouteOptions) ->
             pass  # refused when set; only an extreme article gets here: the style's layout
         else:
             post = replace(post, text=text, text_length=length)
-    return with_link_preview(post, options.link_preview, content.url)
+    # A full-text page is previewed instead of the article: Telegram shows its Instant View.
+    preview = http_url(content.full_text_url) or content.url
+    return with_link_preview(post, options.link_preview, preview)
 
 
 @functools.lru_cache(maxsize=256)

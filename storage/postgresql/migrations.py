@@ -418,6 +418,39 @@ CREATE TABLE digests (
 CREATE INDEX digests_state ON digests (state, channel_id);
 """
 
+_FULL_TEXT_PAGES_V14: Final = """
+-- Full text inside Telegram: a route may publish each article's full text as a Telegraph
+-- page (Instant View) and link it from the post.
+ALTER TABLE routes ADD COLUMN full_text SMALLINT NOT NULL DEFAULT 0 CHECK (full_text IN (0, 1));
+
+-- The bot's Telegraph account, created once (one row); its token creates and edits pages.
+CREATE TABLE telegraph_account (
+    id           SMALLINT PRIMARY KEY CHECK (id = 1),
+    short_name   TEXT   NOT NULL,
+    access_token TEXT   NOT NULL,
+    created_at   BIGINT NOT NULL
+);
+
+-- One Telegraph page per article, shared by every full-text route that posts it: `pending`
+-- is retried with backoff from `available_at` (its posts went out without the link and
+-- are edited once it exists); `failed` gave up.
+CREATE TABLE telegraph_pages (
+    article_id     BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    state          TEXT   NOT NULL DEFAULT 'pending'
+                   CHECK (state IN ('pending', 'created', 'failed')),
+    path           TEXT,
+    url            TEXT,
+    truncated      SMALLINT NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),
+    content_digest TEXT,
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    available_at   BIGINT,
+    last_error     TEXT,
+    created_at     BIGINT NOT NULL,
+    done_at        BIGINT
+);
+CREATE INDEX telegraph_pages_due ON telegraph_pages (available_at) WHERE state = 'pending';
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
@@ -432,6 +465,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _HEADLINE_TERMS_LOCK_V11,
     _REACTIONS_V12,
     _DAILY_DIGEST_V13,
+    _FULL_TEXT_PAGES_V14,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -19,7 +19,7 @@ _CHANNEL_COLUMNS: Final = (
 )
 _ROUTE_COLUMNS: Final = (
     "id, source_id, channel_id, include_words, exclude_words, tags, created_at, template, "
-    "link_preview, silent, topic_id, topic_name, topic_error"
+    "link_preview, silent, topic_id, topic_name, topic_error, full_text"
 )
 
 
@@ -63,6 +63,7 @@ def route_from_row(row: Row) -> Route:
             silent=bool(row["silent"]),
             topic_id=row["topic_id"],
             topic_name=row["topic_name"],
+            full_text=bool(row["full_text"]),
         ),
         topic_error=row["topic_error"],
     )
@@ -249,6 +250,7 @@ class SQLChannelRepository:
         row = await self._session.fetchone(
             "UPDATE routes SET template = :template, link_preview = :preview, "
             "silent = :silent, topic_id = :topic_id, topic_name = :topic_name, "
+            "full_text = :full_text, "
             f"topic_error = NULL WHERE id = :id RETURNING {_ROUTE_COLUMNS}",
             {
                 "id": route_id,
@@ -257,6 +259,7 @@ class SQLChannelRepository:
                 "silent": int(options.silent),
                 "topic_id": options.topic_id,
                 "topic_name": options.topic_name,
+                "full_text": int(options.full_text),
             },
         )
         if row is None:

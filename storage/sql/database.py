@@ -27,6 +27,7 @@ from storage.protocols import (
     ShareRepository,
     SourceRepository,
     StatusRepository,
+    TelegraphRepository,
     TrendingRepository,
     UserRepository,
 )
@@ -43,6 +44,7 @@ from storage.sql.outbox import SQLOutboxRepository
 from storage.sql.reactions import SQLReactionRepository
 from storage.sql.shares import SQLShareRepository
 from storage.sql.sources import SQLSourceRepository
+from storage.sql.telegraph import SQLTelegraphRepository
 from storage.sql.trending import SQLTrendingRepository
 from storage.sql.users import SQLUserRepository
 
@@ -77,6 +79,7 @@ class SQLDatabase:
         self.leases: LeaseRepository = SQLLeaseRepository(session)
         self.alerts: AlertRepository = SQLAlertRepository(session)
         self.trending: TrendingRepository = SQLTrendingRepository(session)
+        self.telegraph: TelegraphRepository = SQLTelegraphRepository(session)
         self.search = search
         self.related = related
         self.status = status

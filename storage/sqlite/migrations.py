@@ -526,6 +526,39 @@ CREATE TABLE digests (
 CREATE INDEX digests_state ON digests (state, channel_id);
 """
 
+_FULL_TEXT_PAGES_V22: Final = """
+-- Full text inside Telegram: a route may publish each article's full text as a Telegraph
+-- page (Instant View) and link it from the post.
+ALTER TABLE routes ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0 CHECK (full_text IN (0, 1));
+
+-- The bot's Telegraph account, created once (one row); its token creates and edits pages.
+CREATE TABLE telegraph_account (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    short_name   TEXT    NOT NULL,
+    access_token TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL
+);
+
+-- One Telegraph page per article, shared by every full-text route that posts it. A page
+-- Telegraph did not create yet is `pending` (retried with backoff from `available_at`;
+-- its posts went out without the link and are edited once it exists); `failed` gave up.
+CREATE TABLE telegraph_pages (
+    article_id     INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    state          TEXT    NOT NULL DEFAULT 'pending'
+                   CHECK (state IN ('pending', 'created', 'failed')),
+    path           TEXT,                            -- Telegraph's path, for editPage
+    url            TEXT,                            -- the public page, once created
+    truncated      INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),
+    content_digest TEXT,                            -- of what the page shows (edits)
+    attempts       INTEGER NOT NULL DEFAULT 0,      -- failed calls so far
+    available_at   INTEGER,                         -- not retried before
+    last_error     TEXT,
+    created_at     INTEGER NOT NULL,
+    done_at        INTEGER                          -- created or given up
+);
+CREATE INDEX telegraph_pages_due ON telegraph_pages (available_at) WHERE state = 'pending';
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -548,6 +581,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _INLINE_RESULTS_V19,
     _REACTIONS_V20,
     _DAILY_DIGEST_V21,
+    _FULL_TEXT_PAGES_V22,
 )
 """Forward migrations; the schema version is their count."""
 

@@ -134,6 +134,7 @@ def test_the_contract_covers_every_repository() -> None:
         "related",
         "status",
         "leases",
+        "telegraph",
     }
     assert len(CASES) > 80
 

@@ -51,9 +51,10 @@ E2E_ON_BOTH_ENGINES = (
     "test_publisher",
     "test_edits",
     "test_digest_poster",
+    "test_full_text",
 )
 """End-to-end suites that also run once on PostgreSQL (inline search, bookmarks, publishing,
-daily digests)."""
+daily digests, full-text pages)."""
 
 
 def parametrize_engines(metafunc: pytest.Metafunc) -> None:

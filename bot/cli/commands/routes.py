@@ -57,6 +57,7 @@ def option_changes(args: argparse.Namespace) -> OptionChanges:
         link_preview=args.link_preview,
         silent=args.silent,
         topic=args.topic,
+        full_text=args.full_text,
     )
 
 
@@ -110,7 +111,7 @@ async def set_route(settings: Settings, args: argparse.Namespace) -> int:
     changes = option_changes(args)
     if changes.empty:
         raise CommandError(
-            "nothing to change: give --template, --link-preview, --silent or --topic"
+            "nothing to change: give --template, --link-preview, --silent, --topic or --full-text"
         )
     async with database(settings) as db, bot_if_needed(settings, changes) as bot:
         route = await apply_options(db, await db.channels.get_route(args.route), changes, bot)

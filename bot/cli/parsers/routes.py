@@ -51,7 +51,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def add_route_options(parser: argparse.ArgumentParser) -> None:
-    """Add --template, --link-preview, --silent and --topic (unchanged when not given)."""
+    """Add --template, --link-preview, --silent, --topic and --full-text (unchanged when not
+    given)."""
     parser.add_argument(
         "--template",
         metavar="TEMPLATE",
@@ -72,6 +73,14 @@ def add_route_options(parser: argparse.ArgumentParser) -> None:
         metavar="ID|NAME",
         help="post into a forum topic: its message_thread_id, or a name to create it "
         "(needs the bot's right to manage topics); none for the chat itself",
+    )
+    parser.add_argument(
+        "--full-text",
+        nargs="?",
+        const="on",
+        choices=("on", "off"),
+        help="publish each article's full text as a Telegraph page (Instant View) linked "
+        "from the post (on when given alone)",
     )
 
 

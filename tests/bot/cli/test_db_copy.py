@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -63,6 +64,16 @@ async def fill(path) -> dict[str, int]:
         await db.users.upsert(42, username="robin", first_name="Robin", language_code="en")
         await db.bookmarks.add(42, articles[0].id)
         await db.follows.add(42, "storm", "storm", max_follows=10)
+        await db.telegraph.set_full_text(source.id, channel.id, True)
+        await db.telegraph.save_account("newsbot", "telegraph-token")
+        await db.telegraph.want_page(articles[0].id)
+        await db.telegraph.page_created(
+            articles[0].id,
+            path="Lighthouse-12-07",
+            url="https://telegra.ph/Lighthouse-12-07",
+            truncated=False,
+            content_digest="d",
+        )
         return {
             "source": source.id,
             "channel": channel.id,
@@ -90,6 +101,11 @@ async def test_copy_moves_every_table_and_the_copy_works(tmp_path, postgres_url,
         assert states[OutboxState.SENT] == 1
         assert states[OutboxState.FAILED] == 1
         assert states[OutboxState.PENDING] == 1
+        assert await db.telegraph.full_text(ids["source"], ids["channel"])
+        assert await db.telegraph.account() == ("newsbot", "telegraph-token")
+        page = await db.telegraph.page(ids["last_article"] - 2)
+        assert page is not None
+        assert page.url == "https://telegra.ph/Lighthouse-12-07"
         [saved] = await db.bookmarks.list(42)
         assert (await db.articles.get(saved.article_id)).title == "Lighthouse keeper retires"
         hits = await db.search.articles("saved keeper", user_id=42)
@@ -106,7 +122,7 @@ async def test_copy_moves_every_table_and_the_copy_works(tmp_path, postgres_url,
         other = await db.sources.add("https://other.example/rss", "Other")
         assert other.id > ids["source"]
         route = await db.channels.get_route(ids["route"])
-        assert route.options == ROUTE_OPTIONS
+        assert route.options == replace(ROUTE_OPTIONS, full_text=True)
         channel = await db.channels.get(ids["channel"])
         assert (channel.timezone, channel.quiet_hours) == ("Europe/Berlin", QuietHours(23, 7))
         assert (await db.channels.route(other.id, channel.id)).id > ids["route"]
