@@ -165,7 +165,7 @@ async def run(workload: Workload, processes: int) -> dict[str, float]:
                 await watcher
             counts = await db.outbox.state_counts()
             stats = await client.stats()
-            posts, _ = await count_posts(client, chats)  # no albums in this workload
+            posts, _, _ = await count_posts(client, chats)  # no albums or pages here
     expected = workload.posts
     return {
         "posts": expected,

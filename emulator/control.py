@@ -30,6 +30,7 @@ from emulator.state import (
     InlineQueryRecord,
     Message,
 )
+from emulator.telegraph.http import CONTROL_ROUTES as TELEGRAPH_CONTROL_ROUTES
 from emulator.wire import chat_json, entities_json, message_json, user_json
 
 JSON = dict[str, Any]
@@ -673,6 +674,9 @@ ROUTE_BODIES: dict[str, str] = {
     "/control/faults": (
         '{"method", "kind"?, "times"?, "error_code"?, "description"?, "retry_after"?}'
     ),
+    "/control/telegraph/faults": (
+        '{"method", "kind"?, "times"?, "error_code"?, "description"?, "hang_seconds"?}'
+    ),
     "/control/flood": (
         '{"enabled"?, "overall_per_second"?, "group_per_minute"?, "private_burst"?, '
         '"private_per_second"?, "time_scale"?}'
@@ -681,9 +685,7 @@ ROUTE_BODIES: dict[str, str] = {
 """The JSON body each POST/PUT route reads (`?`: optional), shown by `GET /control/`."""
 
 
-def _describe_route(
-    verb: str, path: str, handler: Callable[[web.Request], Awaitable[JSON]]
-) -> JSON:
+def _describe_route(verb: str, path: str, handler: Callable[..., object]) -> JSON:
     """Describe a route by its handler's docstring (`VERB /path[?query]: what it does`)."""
     summary = (handler.__doc__ or "").strip().splitlines()[0]
     match = _ROUTE_DOC.fullmatch(summary)
@@ -735,7 +737,10 @@ def add_control_routes(app: web.Application) -> None:
         ("PUT", "/control/flood", routes.flood),
         ("GET", "/control/updates", routes.updates),
     ]
-    index = [_describe_route(verb, path, handler) for verb, path, handler in table]
+    index = [
+        _describe_route(verb, path, handler)
+        for verb, path, handler in (*table, *TELEGRAPH_CONTROL_ROUTES)
+    ]
     for route in index:
         body = ROUTE_BODIES.get(route["path"]) if route["method"] in ("POST", "PUT") else None
         if body is not None:

@@ -464,8 +464,11 @@ class Publisher:
             failure = classify_error(error)
             if post.style is not PostStyle.PHOTO or failure.kind is not FailureKind.REJECTED:
                 raise
-            event = "album_refused" if post.album else "photo_refused"
-            log.info(event, extra=post_fields(channel, item, error=failure.description))
+            fields = post_fields(channel, item, error=failure.description)
+            if post.album:
+                log.info("album_refused", extra=fields)
+            else:
+                log.info("photo_refused", extra=fields)
         text = render_routed(content, style=PostStyle.TEXT, options=options)
         return await self._send(channel.chat_id, text, options)
 

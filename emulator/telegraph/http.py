@@ -16,7 +16,8 @@ import asyncio
 import contextlib
 import html
 import json
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
 
 from aiohttp import web
 
@@ -189,11 +190,19 @@ async def control_clear_faults(request: web.Request) -> web.Response:
     return web.json_response({"faults": []})
 
 
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+CONTROL_ROUTES: Final[tuple[tuple[str, str, Handler], ...]] = (
+    ("GET", "/control/telegraph", control_state),
+    ("POST", "/control/telegraph/faults", control_add_fault),
+    ("DELETE", "/control/telegraph/faults", control_clear_faults),
+)
+"""The emulated Telegraph's control routes (listed by `GET /control/` too)."""
+
+
 def add_telegraph_routes(app: web.Application) -> None:
     """Register Telegraph's API, its pages and its control routes."""
     app.router.add_get("/telegraph/page/{path}", serve_page)
     app.router.add_route("*", "/telegraph/{method}", handle_call)
     app.router.add_route("*", "/telegraph/{method}/{path}", handle_call)
-    app.router.add_get("/control/telegraph", control_state)
-    app.router.add_post("/control/telegraph/faults", control_add_fault)
-    app.router.add_delete("/control/telegraph/faults", control_clear_faults)
+    for verb, path, handler in CONTROL_ROUTES:
+        app.router.add_route(verb, path, handler)

@@ -24,8 +24,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, tree / name)
     for package in PACKAGES | {"tests", "bench", "docs"}:
+        # Not bench/.cache: generated data sets (gigabytes, or a symlink to them) and
+        # benchmarks' live PostgreSQL sockets are no part of the source tree.
         shutil.copytree(
-            ROOT / package, tree / package, ignore=shutil.ignore_patterns("__pycache__")
+            ROOT / package,
+            tree / package,
+            symlinks=True,
+            ignore=shutil.ignore_patterns("__pycache__", ".cache"),
         )
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(

@@ -107,6 +107,7 @@ async def test_bad_options_are_refused_with_one_line_and_nothing_changes(capsys,
         "silent": False,
         "topic_id": None,
         "topic_name": None,
+        "full_text": False,
     }
     # a topic by id needs no right to create one
     code, out, _ = await cli(capsys, "routes", "set", "1", "--topic", "12")
