@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler
 
 from handlers.admin.channels import channel_handlers
 from handlers.admin.digest import digest_handlers
+from handlers.admin.quiet import quiet_handlers
 from handlers.admin.routes import route_handlers
 from handlers.admin.sources import admin_source_handlers
 from handlers.admin.status import admin_status_handlers
@@ -26,6 +27,7 @@ def admin_handlers() -> dict[int, Sequence[BaseHandler[Any, Any, Any]]]:
     features = (
         channel_handlers(),
         digest_handlers(),
+        quiet_handlers(),
         route_handlers(),
         admin_source_handlers(),
         admin_status_handlers(),

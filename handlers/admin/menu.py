@@ -24,8 +24,12 @@ ADMIN_COMMANDS: Final = (
     ("channels", N_("Channels: state, sources, posts")),
     ("addchannel", N_("Post to a channel: /addchannel @channel")),
     ("routes", N_("Routes: ids, sources, channels, options")),
-    ("setroute", N_("Route options: /setroute ID preview= silent= topic= template=")),
+    (
+        "setroute",
+        N_("Route options: /setroute ID preview= silent= topic= full_text= template="),
+    ),
     ("digest", N_("A channel's daily digest: /digest @channel 18 Europe/Berlin")),
+    ("quiet", N_("A channel's quiet hours: /quiet @channel 23-07 Europe/Berlin")),
     ("stats", N_("Counts and recent errors")),
 )
 """The admin commands in the menu, after everyone's commands."""

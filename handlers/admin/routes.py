@@ -1,4 +1,5 @@
-"""`/routes` and `/setroute ID option=value…` in an admin's private chat: route options."""
+"""`/routes` and `/setroute ID option=value…` in an admin's private chat: route options,
+changed by the code `newsbot routes set` uses (`bot.delivery.route_setup`)."""
 
 from __future__ import annotations
 
@@ -23,14 +24,20 @@ from storage.errors import NotFoundError
 
 SET_ROUTE_USAGE: Final = N_(
     "Usage: /setroute ROUTE_ID [preview=off|on|large|default] [silent=on|off] "
-    "[topic=ID|NAME|none] [template=TEXT]\n"
+    "[topic=ID|NAME|none] [full_text=on|off] [template=TEXT]\n"
     "template= takes the rest of the message: Telegram HTML with {title} {link} {lede} "
     "{source} {time} {tags} {author} {image}, \\n for a line break; template= alone "
-    "brings back the channel's own layout. /routes lists the routes with their ids."
+    "brings back the channel's own layout. full_text=on links each post to the article's "
+    "full text on a Telegraph page (Instant View). /routes lists the routes with their ids."
 )
 MAX_LISTED: Final = 40
 """Routes listed in one message (it stays far below Telegram's 4096 characters)."""
-_KEYS: Final = {"preview": "link_preview", "silent": "silent", "topic": "topic"}
+_KEYS: Final = {
+    "preview": "link_preview",
+    "silent": "silent",
+    "topic": "topic",
+    "full_text": "full_text",
+}
 
 
 class UsageError(ValueError):
@@ -61,7 +68,7 @@ def parse_set_route(text: str) -> tuple[int, OptionChanges]:
 
 
 async def set_route(update: Update, context: Context) -> None:
-    """Change a route's template, link preview, notification or forum topic."""
+    """Change a route's template, link preview, notification, forum topic or full text."""
     message = await admin_message(update, context)
     if message is None:
         return

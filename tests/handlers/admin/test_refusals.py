@@ -19,6 +19,7 @@ ADMIN_COMMANDS = (
     "/channels",
     "/stats",
     "/addchannel @harbour_news",
+    "/quiet @harbour_news 23-07",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.admin.access import NOT_AN_ADMIN
 from handlers.admin.routes import UsageError, parse_set_route
 from news.entities import LinkPreview
 from tests.handlers.admin.test_channels import admin_bot, ask, db
@@ -39,7 +40,8 @@ def test_parse_set_route() -> None:
     )
     assert changes.template == "<b>{title}</b> {link}"
     assert parse_set_route("3 template=")[1].template == ""
-    for bad in ("", "x silent=on", "3", "3 loud=on", "3 silent"):
+    assert parse_set_route("3 full_text=on")[1].full_text == "on"
+    for bad in ("", "x silent=on", "3", "3 loud=on", "3 silent", "3 full_text"):
         with pytest.raises(UsageError):
             parse_set_route(bad)
 
@@ -82,3 +84,42 @@ async def test_setroute_speaks_russian(bot_app, emulator, db):
         refused = await ask(harness, user, f"/setroute {route_id} preview=huge", nth=2)
     assert changed == f"Маршрут {route_id}: silent."
     assert refused.startswith("Не изменено: link preview must be off, on, large or default")
+
+
+async def test_admin_switches_full_text_on_and_off(bot_app, emulator, db):
+    route_id = await routed(db, emulator)
+    ann = await emulator.client.create_user("Ann")
+    async with admin_bot(bot_app, db, {ann.id}) as harness:
+        user = harness.user(ann)
+        on = await ask(harness, user, f"/setroute {route_id} full_text=on", nth=1)
+        stored = (await db.channels.get_route(route_id)).options
+        refused = await ask(harness, user, f"/setroute {route_id} full_text=maybe", nth=2)
+        after_refusal = (await db.channels.get_route(route_id)).options
+        off = await ask(harness, user, f"/setroute {route_id} full_text=off silent=on", nth=3)
+        after = (await db.channels.get_route(route_id)).options
+    assert on == f"Route {route_id}: full text."
+    assert stored.full_text is True
+    assert refused == "Not changed: full text must be on or off, not 'maybe'."
+    assert after_refusal == stored
+    assert off == f"Route {route_id}: silent."
+    assert (after.full_text, after.silent) == (False, True)
+
+
+async def test_setroute_full_text_speaks_russian(bot_app, emulator, db):
+    route_id = await routed(db, emulator)
+    ivan = await emulator.client.create_user("Иван", language_code="ru")
+    async with admin_bot(bot_app, db, {ivan.id}) as harness:
+        usage = await ask(harness, harness.user(ivan), f"/setroute {route_id} full_text", nth=1)
+    assert usage.startswith("Использование: /setroute ID_МАРШРУТА")
+    assert "full_text=on добавляет к каждому посту ссылку" in usage
+
+
+async def test_others_cannot_set_full_text(bot_app, emulator, db):
+    route_id = await routed(db, emulator)
+    ann = await emulator.client.create_user("Ann")
+    bob = await emulator.client.create_user("Bob")
+    async with admin_bot(bot_app, db, {ann.id}) as harness:
+        reply = await ask(harness, harness.user(bob), f"/setroute {route_id} full_text=on", nth=1)
+        after = await db.channels.get_route(route_id)
+    assert reply == NOT_AN_ADMIN
+    assert after.options.full_text is False
