@@ -23,6 +23,7 @@ from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery
+from storage.postgresql.pools import WINDOW, newest_matches
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
 from storage.sql.ranking import (
     MAX_COMPLETIONS,
@@ -38,6 +39,8 @@ from storage.sql.sources import source_ids_named
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + GREATEST(0, :now - a.story_at) / CAST(:half_life AS float8)))"
 _QUERY: Final = "to_tsquery('simple', newsbot_unaccent(CAST(:{name} AS text)))"
+_POOLS: Final = (("search", "match"), ("headline", "title_match"), ("headline", "tags_match"))
+"""The ranking's pools: the vector each matches and the parameter holding its tsquery."""
 _IDS: Final = "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:{name} AS jsonb))"
 
 
@@ -111,14 +114,19 @@ def _match(
 
 
 @asynccontextmanager
-async def _from_indexes(session: Session) -> AsyncIterator[None]:
-    """Run the block's full-text matches from their GIN indexes, never by reading every row:
-    the planner counts testing a row's vector as cheap, but it unpacks a large (TOASTed)
-    vector per row, so "the first match" by a sequential scan took 10-70 ms at 20,000
-    articles where the index answers at once (issue 12's benchmark)."""
+async def _from_indexes(session: Session) -> AsyncIterator[int]:
+    """Run the block's full-text matches from their GIN indexes (bitmaps), never by reading
+    rows in another order and testing each: the planner counts testing a row's vector as
+    cheap, but it unpacks a large (TOASTed) vector per row, so "the first match" by a
+    sequential scan, or the newest ids by the primary key tested one by one, took 10-100 ms
+    at 20,000-100,000 articles where the index answers at once (issue 12's benchmark).
+    Yields the newest article id (0: none), read in the same statement."""
     async with session.transaction():
-        await session.execute("SET LOCAL enable_seqscan = off")
-        yield
+        row = await session.fetchone(
+            "SELECT max(id) AS top, set_config('enable_seqscan', 'off', true), "
+            "set_config('enable_indexscan', 'off', true) FROM articles"
+        )
+        yield int(row["top"] or 0) if row is not None else 0
 
 
 async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
@@ -157,39 +165,41 @@ async def _ranked(
 ) -> list[tuple[int, float]]:
     """Return the best text matches passing the filters, by score (see the module doc)."""
     conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
-    # Each pool carries story_at, so the score needs no second visit of the articles.
     # The title and tag pools match the small headline vector (migration 10), not the whole
-    # article's. `a.id + 0`: the pools are read from their GIN index, never by walking the
-    # primary key backwards and testing each row: the planner counts that test as cheap, but
-    # it unpacks the row's large vector (20 µs a row, thousands of rows for a word in 5% of
-    # the articles), while the index gives the matching rows at once.
+    # article's; each pool is read from its GIN index through a window of the newest ids.
     pool = (
         "SELECT a.id, a.story_at FROM articles AS a WHERE a.{vector} @@ {query} "
-        f"{conditions} ORDER BY a.id + 0 DESC LIMIT :pool"
+        f"{WINDOW} {conditions} ORDER BY a.id DESC LIMIT :pool"
     )
-    anywhere = pool.format(vector="search", query=_QUERY.format(name="match"))
-    in_title = pool.format(vector="headline", query=_QUERY.format(name="title_match"))
-    in_tags = pool.format(vector="headline", query=_QUERY.format(name="tags_match"))
-    async with _from_indexes(session):
-        rows = await _ranked_rows(session, anywhere, in_title, in_tags, parameters)
-    return [(row["id"], float(row["score"])) for row in rows]
+    statements = [
+        pool.format(vector=vector, query=_QUERY.format(name=name)) for vector, name in _POOLS
+    ]
+    async with _from_indexes(session) as top:
+        pools = await newest_matches(session, statements, parameters, top, int(parameters["pool"]))
+    anywhere, in_title, in_tags = pools
+    return _scored(anywhere, in_title, in_tags, parameters)
 
 
-async def _ranked_rows(
-    session: Session, anywhere: str, in_title: str, in_tags: str, parameters: dict[str, Any]
-) -> list[Row]:
-    """Run the ranking statement over the three pools."""
-    return await session.fetchall(
-        f"WITH anywhere AS ({anywhere}), in_title AS ({in_title}), in_tags AS ({in_tags}), "
-        "candidates AS (SELECT id, story_at FROM anywhere UNION SELECT id, story_at FROM in_title "
-        "UNION SELECT id, story_at FROM in_tags) "
-        f"SELECT a.id AS id, (1.0 + {TITLE_WEIGHT} * CAST(a.id IN (SELECT id FROM in_title) "
-        f"AS integer) + {TAGS_WEIGHT} * CAST(a.id IN (SELECT id FROM in_tags) AS integer)) "
-        f"* {_RECENCY} AS score "
-        "FROM candidates AS a "
-        "ORDER BY score DESC, a.id DESC LIMIT :limit OFFSET :offset",
-        parameters,
-    )
+def _scored(
+    anywhere: list[Row], in_title: list[Row], in_tags: list[Row], parameters: dict[str, Any]
+) -> list[tuple[int, float]]:
+    """Score the union of the three pools and return the page, best first: the module
+    doc's rule, in the same floating-point steps as `_RECENCY` (no statement needed)."""
+    title_ids = {row["id"] for row in in_title}
+    tags_ids = {row["id"] for row in in_tags}
+    candidates = {row["id"]: row["story_at"] for row in (*anywhere, *in_title, *in_tags)}
+    now, half_life = int(parameters["now"]), float(parameters["half_life"])
+    scored = [
+        (
+            key,
+            (1.0 + TITLE_WEIGHT * (key in title_ids) + TAGS_WEIGHT * (key in tags_ids))
+            * (1.0 / (1.0 + max(0, now - at) / half_life)),
+        )
+        for key, at in candidates.items()
+    ]
+    scored.sort(key=lambda pair: (pair[1], pair[0]), reverse=True)
+    offset = int(parameters["offset"])
+    return scored[offset : offset + int(parameters["limit"])]
 
 
 async def _load(
