@@ -13,6 +13,7 @@ statement a round.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any, Final
@@ -22,7 +23,7 @@ from storage.sql.session import Row, Session
 WINDOW: Final = "/* id window */"
 """Where a pool statement takes its window's condition on `a.id`."""
 FIRST_WINDOW: Final = 8192
-"""Newest ids tried first: 200 matches of a word in 2.5% of the articles."""
+"""Newest ids tried first when the planner has no estimate of the matches."""
 _GROWTH_MARGIN: Final = 1.5
 _GROWTH_WHEN_NONE: Final = 32
 _WHOLE_TABLE_SHARE: Final = 4
@@ -35,7 +36,7 @@ async def newest_matches(
 ) -> list[list[Row]]:
     """Return the `size` newest rows (`id`, `story_at`) of each statement of `pools` (each
     holds `WINDOW` in its WHERE clause), through growing windows of ids up to `top`."""
-    windows = [FIRST_WINDOW] * len(pools)
+    windows = await _first_windows(session, pools, parameters, top, size)
     found: list[list[Row] | None] = [None] * len(pools)
     while pending := [index for index, rows in enumerate(found) if rows is None]:
         parts, arguments = [], dict(parameters)
@@ -54,3 +55,29 @@ async def newest_matches(
                 growth = size * _GROWTH_MARGIN / len(mine) if mine else _GROWTH_WHEN_NONE
                 windows[index] = math.ceil(windows[index] * max(2.0, growth))
     return [rows or [] for rows in found]
+
+
+async def _first_windows(
+    session: Session, pools: Sequence[str], parameters: dict[str, Any], top: int, size: int
+) -> list[int]:
+    """Return each pool's first window from the planner's estimate of its matches (its
+    statistics of the words: no row is read), wide enough for the pool and a margin."""
+    sql = " UNION ALL ".join(f"({pool.replace(WINDOW, '')})" for pool in pools)
+    row = await session.fetchone(f"EXPLAIN (FORMAT JSON) {sql}", parameters)
+    plan = json.loads(row[0]) if row is not None and isinstance(row[0], str) else None
+    children = plan[0]["Plan"].get("Plans", []) if plan else []
+    if len(children) != len(pools):
+        return [FIRST_WINDOW] * len(pools)
+    windows = []
+    for child in children:
+        estimate = _matches(child)
+        density = estimate / top if top and estimate else 0.0
+        windows.append(math.ceil(size * _GROWTH_MARGIN / density) if density > 0 else FIRST_WINDOW)
+    return windows
+
+
+def _matches(node: dict[str, Any]) -> float:
+    """Return the planner's estimated rows under a pool's Limit and Sort nodes."""
+    while node.get("Node Type") in ("Limit", "Sort", "Subquery Scan") and node.get("Plans"):
+        node = node["Plans"][0]
+    return float(node.get("Plan Rows", 0))

@@ -4,8 +4,9 @@ The query language and the ranking are the SQLite engine's (see `SearchRepositor
 candidates are the 200 newest matches anywhere, in titles and in tags; the score is
 `(1 + 10·[every term in the title] + 5·[every term in the tags]) * recency`. The whole
 article's vector (`search`: title A, tags B, summary C, body D) answers the first pool; the
-headline vector (`headline`: title A, tags B only, small and in the row) answers the title
-and tag pools, each with its GIN index.
+title's and the tags' own vectors (expression GIN indexes, migration 15) answer the title
+and tag pools with the same unweighted query. Each pool is read through a window of the
+newest ids (`storage.postgresql.pools`), and the union is scored here.
 
 User text never reaches `to_tsquery` as syntax: `news.query` has already cut it into
 letter-and-digit tokens, each token is quoted here (tokens hold no quote), words and phrases
@@ -39,8 +40,13 @@ from storage.sql.sources import source_ids_named
 _ARTICLE_FIELDS: Final = ", ".join(f"a.{name.strip()}" for name in ARTICLE_COLUMNS.split(","))
 _RECENCY: Final = "(1.0 / (1.0 + GREATEST(0, :now - a.story_at) / CAST(:half_life AS float8)))"
 _QUERY: Final = "to_tsquery('simple', newsbot_unaccent(CAST(:{name} AS text)))"
-_POOLS: Final = (("search", "match"), ("headline", "title_match"), ("headline", "tags_match"))
-"""The ranking's pools: the vector each matches and the parameter holding its tsquery."""
+_POOLS: Final = (
+    "a.search",
+    "to_tsvector('simple', newsbot_unaccent(a.title))",
+    "to_tsvector('simple', newsbot_unaccent(a.tags))",
+)
+"""The ranking's pools (anywhere, in the title, in the tags): the vector each matches, with
+a GIN index each (the last two: migration 15's expression indexes)."""
 _IDS: Final = "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:{name} AS jsonb))"
 
 
@@ -103,14 +109,10 @@ async def _filters(
 
 
 def _match(
-    query: SearchQuery, completions: Sequence[str], parameters: dict[str, Any]
+    query: SearchQuery, completions: Sequence[str], _parameters: dict[str, Any]
 ) -> str | None:
-    """Return the tsquery text; set the title (weight A) and tags (weight B) pools' ones."""
-    match = tsquery_text(query, completions=completions)
-    if match is not None:
-        parameters["title_match"] = tsquery_text(query, "A", completions)
-        parameters["tags_match"] = tsquery_text(query, "B", completions)
-    return match
+    """Return the tsquery text every pool matches (each on its own vector)."""
+    return tsquery_text(query, completions=completions)
 
 
 @asynccontextmanager
@@ -165,15 +167,13 @@ async def _ranked(
 ) -> list[tuple[int, float]]:
     """Return the best text matches passing the filters, by score (see the module doc)."""
     conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
-    # The title and tag pools match the small headline vector (migration 10), not the whole
-    # article's; each pool is read from its GIN index through a window of the newest ids.
+    # Each pool is read from its GIN index through a window of the newest ids.
     pool = (
-        "SELECT a.id, a.story_at FROM articles AS a WHERE a.{vector} @@ {query} "
+        "SELECT a.id, a.story_at FROM articles AS a WHERE {vector} @@ "
+        f"{_QUERY.format(name='match')} "
         f"{WINDOW} {conditions} ORDER BY a.id DESC LIMIT :pool"
     )
-    statements = [
-        pool.format(vector=vector, query=_QUERY.format(name=name)) for vector, name in _POOLS
-    ]
+    statements = [pool.format(vector=vector) for vector in _POOLS]
     async with _from_indexes(session) as top:
         pools = await newest_matches(session, statements, parameters, top, int(parameters["pool"]))
     anywhere, in_title, in_tags = pools
