@@ -45,6 +45,7 @@ class PostgreSQLDialect:
     generated `tsvector` that indexes new rows by itself."""
 
     name = "postgresql"
+    lateral = True
 
     def values(self, parameter: str, kind: ValueKind = "int") -> str:
         return (

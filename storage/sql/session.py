@@ -34,6 +34,8 @@ class Dialect(Protocol):
 
     name: str
     """The engine's name, for people (`sqlite`, `postgresql`)."""
+    lateral: bool
+    """Whether the engine joins LATERAL subqueries (PostgreSQL; SQLite has none)."""
 
     def values(self, parameter: str, kind: ValueKind = "int") -> str:
         """Return a subquery of one `value` column over the JSON array in `:parameter`."""

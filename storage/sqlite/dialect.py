@@ -29,6 +29,7 @@ class SQLiteDialect:
     """JSON arrays through `json_each`, ids after the AUTOINCREMENT sequence, FTS5 writes."""
 
     name = "sqlite"
+    lateral = False
 
     def values(self, parameter: str, kind: ValueKind = "int") -> str:
         del kind  # SQLite compares by value; the JSON gives each its type
