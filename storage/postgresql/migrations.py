@@ -460,6 +460,10 @@ CREATE INDEX articles_title_vector ON articles
     USING gin (to_tsvector('simple', newsbot_unaccent(title)));
 CREATE INDEX articles_tags_vector ON articles
     USING gin (to_tsvector('simple', newsbot_unaccent(tags)));
+-- Migration 10's headline vector answered those pools; nothing reads it now, and each new
+-- article paid for building it and its index. (A dropped column is not rewritten.)
+DROP INDEX articles_headline;
+ALTER TABLE articles DROP COLUMN headline;
 -- The planner's word statistics of the new expressions size the search's id windows.
 ANALYZE articles;
 """
