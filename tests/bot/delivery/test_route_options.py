@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery.publisher import Publisher
@@ -172,7 +173,9 @@ async def test_quiet_hours_hold_posts_then_they_go_paced(
     clock = Clock(datetime(2026, 12, 7, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
 
     publisher = Publisher(tg_bot, db, pacer, FAST, clock=clock)
-    async with publisher:
+    # Once (in one CI run of thousands) this test never ended; a bound turns such a hang
+    # into a failure with its traceback instead of a run that waits forever.
+    async with asyncio.timeout(90), publisher:
         await eventually(lambda: _looked(publisher, 3), what="three looks for work")
         assert await world.posts(channel) == []
         clock.now = datetime(2026, 12, 8, 5, 59, tzinfo=UTC)  # 06:59: still quiet
