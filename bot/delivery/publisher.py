@@ -101,6 +101,10 @@ RECORD_PATIENCE_SECONDS = 120.0
 QUIET_RECHECK_SECONDS = 60.0
 """A channel in its quiet hours is looked at again at least this often (its hours may
 have been changed meanwhile)."""
+STOP_GRACE_SECONDS = 15.0
+"""How long a stop lets the sends in flight finish and be recorded (longer than a send's
+HTTP timeouts); a step still unfinished then is cancelled, its row left `sending` and
+recovered at the next start, as after a crash. Without a bound a stuck step held the stop."""
 CAPTION_STAND_IN = "https://telegram.invalid/photo.jpg"
 """Any http(s) URL renders the caption layout; an edit never changes the photo itself."""
 
@@ -222,7 +226,12 @@ class Publisher:
             worker.cancel()
         await asyncio.gather(supervisor, *workers, return_exceptions=True)
         if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+            _, stuck = await asyncio.wait(set(self._in_flight), timeout=STOP_GRACE_SECONDS)
+            if stuck:
+                log.warning("publisher_stop_abandoned", extra={"steps": len(stuck)})
+                for step in stuck:
+                    step.cancel()
+                await asyncio.gather(*stuck, return_exceptions=True)
         log.info("publisher_stopped", extra=asdict(self.stats))
 
     async def __aenter__(self) -> Publisher:
