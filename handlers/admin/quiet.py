@@ -14,13 +14,12 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import Context
 from bot.ops.i18n import N_
 from bot.services.admin.labels import channel_label
-from bot.services.admin.sources import find_added_channel
-from bot.services.digest_settings import BAD_TIMEZONE
-from handlers.admin.access import admin_message, private_commands
-from handlers.admin.digest import NO_SUCH_CHANNEL
-from handlers.common import texts
-from news.entities import QuietHours
+from bot.services.digest_settings import BAD_TIMEZONE, DigestSettingError
+from handlers.admin.access import private_commands
+from handlers.admin.channel_setting import Answer, change_channel_setting
+from news.entities import Channel, QuietHours
 from news.quiet import check_timezone, parse_quiet_hours
+from storage import Database
 
 QUIET_USAGE: Final = N_(
     "Usage: /quiet @channel START-END [Area/City] — during those local hours (23-07: from "
@@ -35,14 +34,12 @@ QUIET_OFF: Final = N_("Channel {channel}: no quiet hours ({timezone}).")
 OFF: Final = "off"
 
 
-class QuietInputError(ValueError):
+class QuietInputError(DigestSettingError):
     """Hours or a time zone that cannot be read; `message` is an English msgid for `value`."""
 
     def __init__(self, message: str, value: str) -> None:
         """Keep the msgid and the refused word."""
-        super().__init__(message.format(value=value))
-        self.message = message
-        self.value = value
+        super().__init__(message, value=value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,26 +69,8 @@ def quiet_change(args: Sequence[str]) -> QuietChange | None:
         raise QuietInputError(BAD_TIMEZONE, repr(args[1])) from None
 
 
-async def set_quiet(update: Update, context: Context) -> None:
-    """Set or switch off a channel's quiet hours (and its time zone)."""
-    message = await admin_message(update, context)
-    if message is None:
-        return
-    _ = texts(update).gettext
-    args = context.args or []
-    try:
-        change = quiet_change(args[1:]) if len(args) >= 2 else None
-    except QuietInputError as exc:
-        await message.reply_text(_(exc.message).format(value=exc.value))
-        return
-    if change is None:
-        await message.reply_text(_(QUIET_USAGE))
-        return
-    db = context.bot_data.db
-    channel = await find_added_channel(db, args[0])
-    if channel is None:
-        await message.reply_text(_(NO_SUCH_CHANNEL).format(channel=args[0]))
-        return
+async def store_quiet(db: Database, channel: Channel, change: QuietChange) -> Answer:
+    """Store a channel's quiet hours (and zone); return the answer that says them."""
     channel = await db.channels.set_schedule(
         channel.id,
         timezone=change.timezone or channel.timezone,
@@ -99,10 +78,14 @@ async def set_quiet(update: Update, context: Context) -> None:
     )
     name, zone = channel_label(channel), channel.timezone or "UTC"
     if channel.quiet_hours is None:
-        await message.reply_text(_(QUIET_OFF).format(channel=name, timezone=zone))
-        return
-    await message.reply_text(
-        _(QUIET_ON).format(channel=name, hours=str(channel.quiet_hours), timezone=zone)
+        return QUIET_OFF, {"channel": name, "timezone": zone}
+    return QUIET_ON, {"channel": name, "hours": str(channel.quiet_hours), "timezone": zone}
+
+
+async def set_quiet(update: Update, context: Context) -> None:
+    """Set or switch off a channel's quiet hours (and its time zone)."""
+    await change_channel_setting(
+        update, context, usage=QUIET_USAGE, read=quiet_change, apply=store_quiet
     )
 
 
