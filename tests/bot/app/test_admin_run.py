@@ -7,12 +7,12 @@ import asyncio
 import os
 import sqlite3
 import sys
-import time
 
 from telegram import Bot, BotCommandScopeChat
 
 from emulator import RunningEmulator
 from tests.support.feedserver import FeedServer
+from tests.support.waiting import eventually
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Quay Gazette</title>
 <item><guid>qg-1</guid><link>https://quay.example/ferry</link><title>Night ferry adds a
@@ -31,12 +31,8 @@ def source_state(path: str) -> tuple[int, int] | None:
 
 
 async def wait_for(check, what: str, *, within: float = 60.0):
-    """Poll `check()` until it returns something truthy."""
-    deadline = time.monotonic() + within
-    while not (result := await check()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.2)
-    return result
+    """Poll `check()` until it returns something truthy; return that."""
+    return await eventually(check, within=within, what=what, interval=0.2)
 
 
 async def test_a_deactivated_source_is_told_to_the_admin_who_resumes_it(

@@ -22,10 +22,10 @@ from bot.ops.settings import Settings
 from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
 from news.entities import DigestState
 from storage import open_database
-from tests.bot.delivery.conftest import eventually
 from tests.bot.ops.conftest import bot_settings
 from tests.factories import draft
 from tests.support.clock import FakeWallClock
+from tests.support.waiting import eventually
 
 SCALE = 0.02
 BERLIN = "Europe/Berlin"

@@ -10,9 +10,9 @@ import httpx
 from bot.app.lifecycle import ALLOWED_UPDATES
 from emulator import RunningEmulator
 from storage import open_database
-from tests.bot.delivery.conftest import eventually
 from tests.bot.ops.conftest import bot_settings, free_port, running_app
 from tests.factories import draft
+from tests.support.waiting import eventually
 
 
 async def allowed_updates(emulator: RunningEmulator) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from tests.factories import PUBLISHED
 from tests.factories import draft as factory_draft
 from tests.support import engines
 from tests.support.reads import outbox_rows
+from tests.support.waiting import eventually
 
 TIME_SCALE = 0.02
 """Every flood window (the emulator's and the pacer's) is this fraction of Telegram's."""
@@ -78,19 +79,6 @@ async def wait_for_calls(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{method} was not called {count} times in {within}s")
         await asyncio.sleep(0.01)
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], *, within: float = 5.0, what: str = "condition"
-) -> None:
-    """Wait until `check()` holds, polling; fail after `within` seconds."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        if await check():
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {within}s")
-        await asyncio.sleep(0.02)
 
 
 @dataclass

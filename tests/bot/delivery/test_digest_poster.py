@@ -11,7 +11,8 @@ from bot.delivery.digest_poster import DigestPoster
 from bot.delivery.notices import AdminNotifier
 from bot.delivery.publisher import Publisher
 from news.entities import DigestState
-from tests.bot.delivery.conftest import FAST, NewsWorld, eventually
+from tests.bot.delivery.conftest import FAST, NewsWorld
+from tests.support.waiting import eventually
 
 DAY = date(2026, 12, 7)
 HTML = (

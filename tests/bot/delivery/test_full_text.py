@@ -22,8 +22,9 @@ from emulator.telegraph.state import MAX_CONTENT_BYTES
 from news.entities import Channel, ChannelStyle, PageState
 from news.render.post import FULL_TEXT_LABEL, ORIGINAL_LABEL
 from news.render.telegraph import CONTINUE_TEXT
-from tests.bot.delivery.conftest import FAST, NewsWorld, draft, eventually
+from tests.bot.delivery.conftest import FAST, NewsWorld, draft
 from tests.support.clock import FakeWallClock
+from tests.support.waiting import eventually
 
 PAGES_FAST = FullTextConfig(retry_base_seconds=0.05, retry_max_seconds=0.2, poll_seconds=0.05)
 

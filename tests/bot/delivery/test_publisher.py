@@ -8,14 +8,8 @@ from emulator import RunningEmulator
 from news.entities import ChannelStyle, OutboxState, PostedAs
 from news.models import RelatedLink
 from news.render import SAVE_LABEL, SHARE_LABEL
-from tests.bot.delivery.conftest import (
-    FAST,
-    NewsWorld,
-    article_id_of,
-    draft,
-    eventually,
-    wait_for_calls,
-)
+from tests.bot.delivery.conftest import FAST, NewsWorld, article_id_of, draft, wait_for_calls
+from tests.support.waiting import eventually
 
 CHANNEL_POST_LIMIT = 20  # Telegram: 20 messages per minute to one channel
 

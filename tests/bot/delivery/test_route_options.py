@@ -10,7 +10,8 @@ from bot.delivery.publisher import Publisher
 from emulator import RunningEmulator
 from news.entities import Channel, LinkPreview, OutboxState, QuietHours, RouteOptions
 from storage import Database
-from tests.bot.delivery.conftest import FAST, NewsWorld, draft, eventually, wait_for_calls
+from tests.bot.delivery.conftest import FAST, NewsWorld, draft, wait_for_calls
+from tests.support.waiting import eventually
 
 BOT_POSTS_IN_CLOSED_TOPICS = {"can_manage_topics": True}
 

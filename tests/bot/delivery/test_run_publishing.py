@@ -21,6 +21,7 @@ from news.render import SAVE_LABEL, SHARE_LABEL
 from storage import open_database
 from tests.bot.delivery.conftest import article_id_of, draft
 from tests.support.feedserver import FeedServer
+from tests.support.waiting import eventually
 
 RUN_SCALE = 0.01
 """Flood windows at 1/100: a channel takes 20 posts per 0.6 s."""
@@ -103,15 +104,16 @@ async def wait_for(
     check: Callable[[], Awaitable[bool]], *, within: float, what: str, bot: BotProcess
 ) -> None:
     """Poll `check()` until true; fail with the bot's log (or when the bot exits)."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        if await check():
-            return
+
+    async def running_and_checked() -> bool:
         if bot.process.returncode is not None:
             raise AssertionError(f"the bot exited ({bot.process.returncode}):\n{bot.log}")
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen in {within}s:\n{bot.log[-3000:]}")
-        await asyncio.sleep(0.1)
+        return await check()
+
+    def log_tail() -> str:
+        return bot.log[-3000:]
+
+    await eventually(running_and_checked, within=within, what=what, interval=0.1, context=log_tail)
 
 
 async def sends(emulator: RunningEmulator) -> int:

@@ -27,6 +27,7 @@ from tests.bot.delivery.test_run_publishing import (
     running_bot,
     stop_with,
 )
+from tests.support.waiting import eventually
 
 TAKEOVER_LIMIT = 15.0
 
@@ -62,12 +63,13 @@ async def states(url: str) -> Counter[OutboxState]:
 
 async def wait_until(check, *, within: float, what: str, bots: list[BotProcess]) -> None:
     """Poll `check()` until true; fail with the bots' logs."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            logs = "\n".join(bot.log[-2500:] for bot in bots)
-            raise AssertionError(f"{what} did not happen in {within}s:\n{logs}")
-        await asyncio.sleep(0.1)
+    await eventually(
+        check,
+        within=within,
+        what=what,
+        interval=0.1,
+        context=lambda: "\n".join(bot.log[-2500:] for bot in bots),
+    )
 
 
 def polls(bot: BotProcess) -> bool:
