@@ -20,5 +20,5 @@ async def test_fails_at_the_deadline_with_what_and_the_context():
     async def never() -> bool:
         return False
 
-    with pytest.raises(AssertionError, match="the row did not happen within 0.05s:\nlog tail"):
+    with pytest.raises(AssertionError, match=r"the row did not happen within 0\.05s:\nlog tail"):
         await eventually(never, within=0.05, what="the row", context=lambda: "log tail")
