@@ -5,12 +5,13 @@ article id, an unfinished last word is settled or completed from headline words,
 either the engine's text ranking (`EngineText.ranked`) or, with no text, the newest
 articles passing the filters (`latest`) fill the page.
 
-A query's text steps (settling, completing, ranking) run together in the engine's `text_scope`
-(PostgreSQL: one transaction with its planner settings). An engine with
-`settle_by_ranking` ranks a lone unfinished word as a finished word straight away: that
-ranking reads the same index the settle check would, so it finds something exactly when the
-word is known (no filters, no other words); only when it finds nothing is the word settled
-and completed as usual. A common word then costs one read of its postings, not two.
+A query's text steps (settling, completing, ranking) run together in the engine's
+`text_scope` (PostgreSQL: one transaction with its planner settings). An engine with
+`settle_by_ranking` ranks a last word the settle check would look up as a finished word
+straight away: every article that ranking finds holds the word, so finding one proves the
+word known, and the page is the settled query's page. Only when it finds nothing is the
+word settled and completed as usual. A common word then costs one read of its postings,
+not two (the check reads them all on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -99,9 +100,10 @@ async def _ranked_text(
     parameters: dict[str, Any],
 ) -> tuple[Ranked, str] | None:
     """Return the page's text ranking and its match expression (None: no text to match)."""
-    lone = _lone_word(query, filters, parameters) if engine.settle_by_ranking else None
-    if lone is not None:
-        match = engine.match(replace(query, words=(lone,), prefix=None), (), parameters)
+    word = _settleable(query, parameters) if engine.settle_by_ranking else None
+    if word is not None:
+        finished = replace(query, words=(*query.words, word), prefix=None)
+        match = engine.match(finished, (), parameters)
         if match is not None:
             parameters.update(match=match, pool=RANKING_POOL)
             ranked = await engine.ranked(session, filters, parameters)
@@ -117,12 +119,11 @@ async def _ranked_text(
     return await engine.ranked(session, filters, parameters), match
 
 
-def _lone_word(query: SearchQuery, filters: list[str], parameters: dict[str, Any]) -> str | None:
-    """Return the query's unfinished word when the settle check would look it up and it is
-    alone (no other words or filters), for a page inside the ranking pool; else None."""
+def _settleable(query: SearchQuery, parameters: dict[str, Any]) -> str | None:
+    """Return the query's unfinished last word when the settle check would look it up, for
+    a page inside the ranking pool; else None."""
     prefix = query.prefix
-    alone = not (query.words or query.phrases or filters)
-    if prefix is None or not alone or parameters["offset"] >= RANKING_POOL:
+    if prefix is None or parameters["offset"] >= RANKING_POOL:
         return None
     return prefix if len(prefix) > PREFIX_INDEX_CHARS and " " not in prefix else None
 

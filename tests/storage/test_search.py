@@ -444,5 +444,7 @@ async def test_a_finished_word_alone_matches_as_a_word_on_every_page(
     assert await _ids(db, "lighthouse", offset=2) == []
     assert await _ids(db, "source:coast_gazette lighthouse") == [keeper]
     assert await _ids(db, "source:coast_gazette lighthouses") == [market]
+    assert await _ids(db, "retires lighthouse") == [keeper]
+    assert await _ids(db, "market lighthouse") == []  # not `lighthouses`: a finished word
     # a word no article holds is still completed as a prefix
     assert await _ids(db, "source:coast_gazette lighthou") == [keeper]
