@@ -52,24 +52,46 @@ _BITMAPS: Final = (
 
 
 async def newest_matches(
-    session: Session, pools: Sequence[str], parameters: dict[str, Any], top: int, size: int
+    session: Session,
+    pools: Sequence[str],
+    parameters: dict[str, Any],
+    top: int,
+    size: int,
+    *,
+    hopeful: bool = False,
 ) -> list[list[Row]]:
     """Return the `size` newest rows (`id`, `story_at`) of each statement of `pools` (each
     holds `WINDOW` in its WHERE clause), through growing windows of ids up to `top`; run
-    inside a transaction with index scans off (`_from_indexes`)."""
+    inside a transaction with index scans off (`_from_indexes`).
+
+    `hopeful`: give up (every pool empty) when the first pool finds nothing in its first
+    window: the caller guessed it would match and has a cheaper way to learn otherwise."""
     densities = await _densities(session, pools, parameters, top)
     windows = [_first_window(density, size) for density in densities]
     found: list[list[Row] | None] = [None] * len(pools)
+    given_up: list[list[Row]] = [[] for _ in pools]
     ordered = [index for index, d in enumerate(densities) if _ordered_is_cheaper(d, top, size)]
     if ordered:
         await session.fetchone(_ORDERED)
         rows = await _round(session, pools, ordered, parameters, windows, top)
         await session.fetchone(_BITMAPS)
         _settle(ordered, rows, found, windows, top, size)
+        if 0 in ordered:
+            if hopeful and not _holds(rows, 0):
+                return given_up
+            hopeful = False
     while pending := [index for index, rows in enumerate(found) if rows is None]:
         rows = await _round(session, pools, pending, parameters, windows, top)
         _settle(pending, rows, found, windows, top, size)
+        if hopeful and not _holds(rows, 0):
+            return given_up
+        hopeful = False
     return [rows or [] for rows in found]
+
+
+def _holds(rows: list[Row], pool: int) -> bool:
+    """Tell whether a round's rows hold any of `pool`'s."""
+    return any(row["pool"] == pool for row in rows)
 
 
 async def _round(

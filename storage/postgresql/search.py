@@ -178,7 +178,8 @@ async def _ranked(
     )
     statements = [pool.format(vector=vector) for vector in _POOLS]
     top, size = int(parameters["top"]), int(parameters["pool"])
-    pools = await newest_matches(session, statements, parameters, top, size)
+    hopeful = bool(parameters.get("hopeful"))
+    pools = await newest_matches(session, statements, parameters, top, size, hopeful=hopeful)
     anywhere, in_title, in_tags = pools
     return _scored(anywhere, in_title, in_tags, parameters)
 

@@ -11,7 +11,9 @@ A query's text steps (settling, completing, ranking) run together in the engine'
 straight away: every article that ranking finds holds the word, so finding one proves the
 word known, and the page is the settled query's page. Only when it finds nothing is the
 word settled and completed as usual. A common word then costs one read of its postings,
-not two (the check reads them all on PostgreSQL).
+not two (the check reads them all on PostgreSQL). That ranking is `hopeful` (a parameter):
+the engine may give up early, returning nothing, when its first read finds no match (an
+unfinished word, mostly), leaving the cheap check to tell.
 """
 
 from __future__ import annotations
@@ -105,8 +107,9 @@ async def _ranked_text(
         finished = replace(query, words=(*query.words, word), prefix=None)
         match = engine.match(finished, (), parameters)
         if match is not None:
-            parameters.update(match=match, pool=RANKING_POOL)
+            parameters.update(match=match, pool=RANKING_POOL, hopeful=True)
             ranked = await engine.ranked(session, filters, parameters)
+            del parameters["hopeful"]
             if ranked:
                 return ranked, match
     settled = await engine.settle_prefix(session, query)

@@ -39,7 +39,9 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         yield database
 
 
-async def _newest(db: Database, match: str) -> tuple[list[int], list[str]]:
+async def _newest(
+    db: Database, match: str, *, hopeful: bool = False
+) -> tuple[list[int], list[str]]:
     """Return the pool's ids for `match` and the statements run."""
     session: Any = db.session  # type: ignore[attr-defined]
     parameters: dict[str, Any] = {"match": match, "pool": SIZE}
@@ -54,7 +56,9 @@ async def _newest(db: Database, match: str) -> tuple[list[int], list[str]]:
     try:
         async with _from_indexes(session, parameters):
             top = int(parameters["top"])
-            (rows,) = await pools.newest_matches(session, [POOL], parameters, top, SIZE)
+            (rows,) = await pools.newest_matches(
+                session, [POOL], parameters, top, SIZE, hopeful=hopeful
+            )
     finally:
         del session.fetchone
     return [row["id"] for row in rows], statements
@@ -87,3 +91,12 @@ async def test_a_dense_estimate_proved_wrong_falls_back_to_the_bitmap(
         "SELECT id FROM articles WHERE title LIKE 'Ferry%' ORDER BY id DESC LIMIT :n", {"n": SIZE}
     )
     assert ids == [row["id"] for row in rows]
+
+
+async def test_a_hopeful_read_gives_up_when_its_first_window_holds_nothing(
+    db: Database,
+) -> None:
+    assert len((await _newest(db, "harbour", hopeful=True))[0]) == SIZE
+    assert (await _newest(db, "ferry", hopeful=True))[0] == []  # only in the oldest ids
+    assert len((await _newest(db, "ferry"))[0]) == SIZE
+    assert (await _newest(db, "nowhere", hopeful=True))[0] == []
