@@ -100,3 +100,19 @@ async def test_a_hopeful_read_gives_up_when_its_first_window_holds_nothing(
     assert (await _newest(db, "ferry", hopeful=True))[0] == []  # only in the oldest ids
     assert len((await _newest(db, "ferry"))[0]) == SIZE
     assert (await _newest(db, "nowhere", hopeful=True))[0] == []
+
+
+def test_a_window_is_dropped_when_its_ids_outnumber_the_expected_matches() -> None:
+    assert pools._worth(1_000, 100, 100_000) == 1_000
+    assert pools._worth(1_000, 10, 100_000) == 100_000  # 16 ids a match at most
+    assert pools._worth(1_000, 0, 100_000) == 1_000  # no estimate: kept
+    assert pools._worth(30_000, 0, 100_000) == 100_000  # over a quarter of the ids
+
+
+async def test_a_search_reads_without_parallel_workers(db: Database) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    parameters: dict[str, Any] = {}
+    async with _from_indexes(session, parameters):
+        row = await session.fetchone("SHOW max_parallel_workers_per_gather")
+    assert row[0] == "0"
+    assert parameters["top"] > 0
