@@ -116,31 +116,36 @@ def _match(
 
 
 @asynccontextmanager
-async def _from_indexes(session: Session) -> AsyncIterator[int]:
+async def _from_indexes(session: Session, parameters: dict[str, Any]) -> AsyncIterator[None]:
     """Run the block's full-text matches from their GIN indexes (bitmaps), never by reading
     rows in another order and testing each: the planner counts testing a row's vector as
     cheap, but it unpacks a large (TOASTed) vector per row, so "the first match" by a
     sequential scan, or the newest ids by the primary key tested one by one, took 10-100 ms
     at 20,000-100,000 articles where the index answers at once (issue 12's benchmark).
-    Yields the newest article id (0: none), read in the same statement."""
+    Nor with parallel workers: a pool read over the whole table got a Gather of workers,
+    whose start cost 45-70 ms on a busy machine for 0-27 rows (1M articles).
+    One transaction holds a search's text steps (settle, completions, ranking); the newest
+    article id (0: none), read in its first statement, is set as `top`."""
     async with session.transaction():
         row = await session.fetchone(
             "SELECT max(id) AS top, set_config('enable_seqscan', 'off', true), "
-            "set_config('enable_indexscan', 'off', true) FROM articles"
+            "set_config('enable_indexscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true) FROM articles"
         )
-        yield int(row["top"] or 0) if row is not None else 0
+        parameters["top"] = int(row["top"] or 0) if row is not None else 0
+        yield
 
 
 async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
-    """Match a finished last word (one that is itself an indexed word) as a word."""
+    """Match a finished last word (one that is itself an indexed word) as a word (run in
+    `_from_indexes`)."""
     prefix = query.prefix
     if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
         return query
-    async with _from_indexes(session):
-        known = await session.fetchone(
-            f"SELECT 1 FROM articles AS a WHERE a.search @@ {_QUERY.format(name='term')} LIMIT 1",
-            {"term": _run([prefix], "")},
-        )
+    known = await session.fetchone(
+        f"SELECT 1 FROM articles AS a WHERE a.search @@ {_QUERY.format(name='term')} LIMIT 1",
+        {"term": _run([prefix], "")},
+    )
     if known is None:
         return query
     return replace(query, words=(*query.words, prefix), prefix=None)
@@ -165,7 +170,8 @@ async def _completions(session: Session, query: SearchQuery) -> tuple[str, ...]:
 async def _ranked(
     session: Session, filters: list[str], parameters: dict[str, Any]
 ) -> list[tuple[int, float]]:
-    """Return the best text matches passing the filters, by score (see the module doc)."""
+    """Return the best text matches passing the filters, by score (see the module doc);
+    run in `_from_indexes`."""
     conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
     # Each pool is read from its GIN index through a window of the newest ids.
     pool = (
@@ -174,8 +180,9 @@ async def _ranked(
         f"{WINDOW} {conditions} ORDER BY a.id DESC LIMIT :pool"
     )
     statements = [pool.format(vector=vector) for vector in _POOLS]
-    async with _from_indexes(session) as top:
-        pools = await newest_matches(session, statements, parameters, top, int(parameters["pool"]))
+    top, size = int(parameters["top"]), int(parameters["pool"])
+    hopeful = bool(parameters.get("hopeful"))
+    pools = await newest_matches(session, statements, parameters, top, size, hopeful=hopeful)
     anywhere, in_title, in_tags = pools
     return _scored(anywhere, in_title, in_tags, parameters)
 
@@ -271,6 +278,8 @@ _ENGINE: Final = EngineText(
     completions=_completions,
     match=_match,
     ranked=_ranked,
+    text_scope=_from_indexes,
+    settle_by_ranking=True,
 )
 
 

@@ -97,6 +97,16 @@ SERVER_SETTINGS: Final = {
 }
 """Set on every pooled connection."""
 
+
+async def keep_session(_connection: asyncpg.Connection[Any]) -> None:
+    """Release a pooled connection without asyncpg's reset query (advisory unlock, `CLOSE
+    ALL`, `UNLISTEN *`, `RESET ALL`): one more round trip after every statement run outside
+    a transaction, for state newsbot never leaves. Every setting it makes is
+    transaction-local (`set_config(…, true)`, `SET LOCAL`), its advisory locks are
+    transaction locks and it listens to nothing; asyncpg still rolls back a transaction
+    left open before calling this."""
+
+
 READ_RETRY_DELAYS: Final = (0.0, 0.25, 0.5, 1.0, 2.0, 3.75)
 """Waits before each new try of a read that lost its connection (then it fails)."""
 
@@ -451,6 +461,7 @@ async def open_pool(
             max_size=max_size,
             timeout=connect_timeout,
             init=init,
+            reset=keep_session,
             server_settings=SERVER_SETTINGS,
         )
     except asyncpg.InvalidCatalogNameError:

@@ -4,21 +4,38 @@ A page is ranked the same way on every engine: the query's filters become condit
 article id, an unfinished last word is settled or completed from headline words, and then
 either the engine's text ranking (`EngineText.ranked`) or, with no text, the newest
 articles passing the filters (`latest`) fill the page.
+
+A query's text steps (settling, completing, ranking) run together in the engine's
+`text_scope` (PostgreSQL: one transaction with its planner settings). An engine with
+`settle_by_ranking` ranks a last word the settle check would look up as a finished word
+straight away: every article that ranking finds holds the word, so finding one proves the
+word known, and the page is the settled query's page. Only when it finds nothing is the
+word settled and completed as usual. A common word then costs one read of its postings,
+not two (the check reads them all on PostgreSQL). That ranking is `hopeful` (a parameter):
+the engine may give up early, returning nothing, when its first read finds no match (an
+unfinished word, mostly), leaving the cheap check to tell.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from news.entities import SearchHit
 from news.query import SearchQuery, parse_query
 from storage.sql.codec import to_micros
-from storage.sql.ranking import HALF_LIFE_MICROS, MAX_LIMIT, RANKING_POOL
+from storage.sql.ranking import HALF_LIFE_MICROS, MAX_LIMIT, PREFIX_INDEX_CHARS, RANKING_POOL
 
 Ranked = list[tuple[int, float]]
+
+
+def unscoped(_session: Any, _parameters: dict[str, Any]) -> AbstractAsyncContextManager[object]:
+    """Run the text steps as they come (no shared context)."""
+    return contextlib.nullcontext()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,11 @@ class EngineText:
     sets the parameters the engine's `ranked` reads."""
     ranked: Callable[[Any, list[str], dict[str, Any]], Awaitable[Ranked]]
     """(session, filters, parameters) → the best text matches of the page, by score."""
+    text_scope: Callable[[Any, dict[str, Any]], AbstractAsyncContextManager[object]] = unscoped
+    """(session, parameters) → the context the text steps run in together (it may set
+    parameters the engine's steps read)."""
+    settle_by_ranking: bool = False
+    """Rank a lone unfinished word as a word first (see the module doc)."""
 
 
 async def rank_page(
@@ -63,15 +85,50 @@ async def rank_page(
     filters = await engine.filters(session, query, user_id, parameters)
     if filters is None:
         return [], None
+    found = None
+    if query.has_text:
+        async with engine.text_scope(session, parameters):
+            found = await _ranked_text(engine, session, query, filters, parameters)
+    if found is None:
+        return await latest(session, query, filters, parameters, engine.recency), None
+    return found
+
+
+async def _ranked_text(
+    engine: EngineText,
+    session: Any,
+    query: SearchQuery,
+    filters: list[str],
+    parameters: dict[str, Any],
+) -> tuple[Ranked, str] | None:
+    """Return the page's text ranking and its match expression (None: no text to match)."""
+    word = _settleable(query, parameters) if engine.settle_by_ranking else None
+    if word is not None:
+        finished = replace(query, words=(*query.words, word), prefix=None)
+        match = engine.match(finished, (), parameters)
+        if match is not None:
+            parameters.update(match=match, pool=RANKING_POOL, hopeful=True)
+            ranked = await engine.ranked(session, filters, parameters)
+            del parameters["hopeful"]
+            if ranked:
+                return ranked, match
     settled = await engine.settle_prefix(session, query)
     match = engine.match(settled, await engine.completions(session, settled), parameters)
     if match is None:
-        return await latest(session, query, filters, parameters, engine.recency), None
+        return None
     if parameters["offset"] >= RANKING_POOL:
         return [], match
-    parameters["match"] = match
-    parameters["pool"] = RANKING_POOL
+    parameters.update(match=match, pool=RANKING_POOL)
     return await engine.ranked(session, filters, parameters), match
+
+
+def _settleable(query: SearchQuery, parameters: dict[str, Any]) -> str | None:
+    """Return the query's unfinished last word when the settle check would look it up, for
+    a page inside the ranking pool; else None."""
+    prefix = query.prefix
+    if prefix is None or parameters["offset"] >= RANKING_POOL:
+        return None
+    return prefix if len(prefix) > PREFIX_INDEX_CHARS and " " not in prefix else None
 
 
 async def latest(

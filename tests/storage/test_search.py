@@ -418,3 +418,33 @@ async def test_unfinished_words_complete_from_headlines_and_else_from_bodies(
     assert await _ids(db, "dredg") == [quay]
     # typed in full, a body-only word matches as a word
     assert await _ids(db, "lighthouses") == [market]
+
+
+async def test_a_finished_word_alone_matches_as_a_word_on_every_page(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    coast = await _add_source(db, "Coast Gazette")
+    valley = await _add_source(db, "Valley Times")
+    stored = await db.articles.upsert_many(
+        coast,
+        [
+            make_draft(1, title="Lighthouse keeper retires", body="The lamp was serviced."),
+            make_draft(2, title="Market day", body="Lighthouses along the coast were lit."),
+        ],
+        fetched_at=NOW,
+    )
+    keeper, market = stored.inserted
+    await db.articles.upsert_many(
+        valley, [make_draft(3, title="Lighthouse tours", body="Open again.")], fetched_at=NOW
+    )
+    # `lighthouse` is an indexed word: matched as a word, never as a prefix of `lighthouses`
+    assert keeper in await _ids(db, "lighthouse")
+    assert len(await _ids(db, "lighthouse")) == 2
+    assert len(await _ids(db, "lighthouse", offset=1)) == 1
+    assert await _ids(db, "lighthouse", offset=2) == []
+    assert await _ids(db, "source:coast_gazette lighthouse") == [keeper]
+    assert await _ids(db, "source:coast_gazette lighthouses") == [market]
+    assert await _ids(db, "retires lighthouse") == [keeper]
+    assert await _ids(db, "market lighthouse") == []  # not `lighthouses`: a finished word
+    # a word no article holds is still completed as a prefix
+    assert await _ids(db, "source:coast_gazette lighthou") == [keeper]

@@ -361,3 +361,23 @@ async def test_a_malformed_url_is_named(url, problem):
     with pytest.raises(DatabaseError, match=problem) as caught:
         await open_pool(url)
     assert "pw" not in str(caught.value)
+
+
+async def test_a_released_connection_is_not_reset_by_a_round_trip(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    real = asyncpg.Connection.get_reset_query
+
+    def reset_query(connection: asyncpg.Connection) -> str:
+        asked.append("reset")
+        return real(connection)
+
+    monkeypatch.setattr(asyncpg.Connection, "get_reset_query", reset_query)
+    await session.fetchone("SELECT 1")
+    async with session.transaction():
+        await session.fetchone("SELECT set_config('enable_seqscan', 'off', true)")
+    assert asked == []
+    # the transaction's setting ended with it, on whichever connection comes next
+    settings = await asyncio.gather(*(session.fetchone("SHOW enable_seqscan") for _ in range(8)))
+    assert {row[0] for row in settings if row is not None} == {"on"}
