@@ -276,6 +276,8 @@ def _finish(text: str) -> str:
 
 
 def _tidy(piece: str) -> str:
+    if piece.isprintable() and "  " not in piece and piece[:1] != " " and piece[-1:] != " ":
+        return piece  # already tidy: its one whitespace is single inner spaces (most pieces)
     tidy = " ".join(piece.split())
     if not tidy.isprintable():  # rare: control or format characters are present
         tidy = " ".join(tidy.translate(_INVISIBLE).split())

@@ -165,8 +165,20 @@ def content_hash(title: str, summary: str, body: str) -> str:
 
 def _normalise_text(text: str) -> str:
     if text.isascii():  # NFKC and case folding reduce to lower() for ASCII
-        return " ".join(text.lower().split())
+        lowered = text.lower()
+        # Clean text's paragraphs are "\n\n" apart and its words single spaces apart:
+        # then one `replace` gives what splitting and joining every word gives.
+        joined = lowered.replace("\n\n", " ") if "\n\n" in lowered else lowered
+        if _is_tidy(joined):
+            return joined
+        return " ".join(lowered.split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _is_tidy(text: str) -> bool:
+    """Tell whether `" ".join(text.split()) == text`: no whitespace but single inner spaces
+    (every other whitespace character, ASCII or not, is unprintable)."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 # ---------------------------------------------------------------------------------------

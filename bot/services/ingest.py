@@ -10,6 +10,7 @@ serialised by the database's transaction lock.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import time
@@ -132,6 +133,12 @@ SOURCES_IN_FLIGHT: Final = 8
 once by default) and the parse workers busy, few enough that memory does not grow with the
 number of sources."""
 
+DOCUMENTS_IN_FLIGHT: Final = 3
+"""Of those, sources between the start of their parse and the end of their store: the
+parse workers (one or two) and the store kept busy, and at most this many parsed documents
+(a 500-item feed is a few MB of drafts) held while the store, the slower half at 100k
+articles, works through them; the others wait as fetched bytes."""
+
 
 class Ingestor:
     """Runs ingestion cycles over the sources stored in `db`."""
@@ -147,6 +154,7 @@ class Ingestor:
         edit_window: timedelta = EDIT_WINDOW,
         executor: Executor | None = None,
         max_sources_in_flight: int = SOURCES_IN_FLIGHT,
+        max_documents_in_flight: int = DOCUMENTS_IN_FLIGHT,
     ) -> None:
         self._db = db
         self._executor = executor
@@ -154,6 +162,9 @@ class Ingestor:
         # bound a cycle fetched every feed ahead of the parser and held all the bodies and
         # parsed drafts at once: peak memory grew with the cycle (issue 18: 561 MiB at 100k).
         self._in_flight = asyncio.Semaphore(max_sources_in_flight)
+        # ... and of those, the ones parsed or being parsed: with the store the slower half
+        # at 100k articles, parsed documents waited for it up to the bound above.
+        self._documents_in_flight = asyncio.Semaphore(max_documents_in_flight)
         self._edit_window = edit_window
         self._fetcher = fetcher
         self._max_failures = max_failures
@@ -234,15 +245,18 @@ class Ingestor:
                     OutcomeStatus.NOT_MODIFIED,
                     seconds=time.perf_counter() - started,
                 )
-            prepared = await self._prepare(result, source)
-            outcome = await self._store(source, prepared, started=started)
+            async with self._documents_in_flight:
+                prepared = await self._prepare(result, source)
+                result = dataclasses.replace(result, content=b"")  # parsed: let it go
+                outcome = await self._store(source, prepared, started=started)
+                del prepared
             await self._db.sources.record_success(
                 source.id,
                 fetched_at=self._clock(),
                 etag=result.etag,
                 last_modified=result.last_modified,
                 next_fetch_at=self._next_ok(source, result),
-                skipped_entries=prepared.skipped,
+                skipped_entries=outcome.skipped,
             )
         except HTTPStatusError as exc:
             return await self._record_failure(source, str(exc), exc.retry_after, started)

@@ -9,7 +9,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from bot.services.ingest import SOURCES_IN_FLIGHT, Ingestor, OutcomeStatus
+from bot.services import ingest
+from bot.services.ingest import DOCUMENTS_IN_FLIGHT, SOURCES_IN_FLIGHT, Ingestor, OutcomeStatus
 from news.fetch import Fetcher, FetchPolicy, FetchResult
 from storage import Database, open_database
 from tests.support.feedserver import FeedServer
@@ -413,3 +414,38 @@ async def test_a_cycle_holds_a_bounded_number_of_sources_whatever_its_size(db):
     assert len(report.outcomes) == 4 * SOURCES_IN_FLIGHT
     # the bound, plus sources stored but not yet reported: not all 32 at once
     assert fetcher.most_held < 2 * SOURCES_IN_FLIGHT
+
+
+async def test_a_cycle_holds_a_bounded_number_of_parsed_documents(db, monkeypatch):
+    # The store is the slower half at scale: parsed documents (a feed's drafts, a few MB)
+    # must not pile up waiting for it, whatever the number of sources in flight.
+    body = rss([("f-1", "https://gazette.example/ferry", "Night ferry suspended", FERRY)])
+    fetcher = CountingFetcher(body)
+    for n in range(4 * SOURCES_IN_FLIGHT):
+        await db.sources.add(f"https://feeds.example/{n}.xml")
+    ingestor = make_ingestor(db, fetcher)  # type: ignore[arg-type]  # a fake fetcher
+    held = {"now": 0, "most": 0}
+    parse = ingest.prepare_document
+    store = ingestor._store
+
+    def counting_parse(*args, **kwargs):
+        held["now"] += 1
+        held["most"] = max(held["most"], held["now"])
+        return parse(*args, **kwargs)
+
+    async def counting_store(*args, **kwargs):
+        try:
+            return await store(*args, **kwargs)
+        finally:
+            held["now"] -= 1
+
+    monkeypatch.setattr(ingest, "prepare_document", counting_parse)
+    monkeypatch.setattr(ingestor, "_store", counting_store)
+
+    report = await ingestor.run_cycle(await db.sources.list(), timeout_seconds=30)
+
+    assert report.failed == 0
+    assert report.inserted == 1
+    assert len(report.outcomes) == 4 * SOURCES_IN_FLIGHT
+    assert held["now"] == 0
+    assert 1 <= held["most"] <= DOCUMENTS_IN_FLIGHT < SOURCES_IN_FLIGHT
