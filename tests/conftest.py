@@ -14,8 +14,9 @@ from tests.support.properties import register_profiles
 
 register_profiles()  # hypothesis: `ci` unless HYPOTHESIS_PROFILE says otherwise
 
-# PostgreSQL fixtures (postgres_server, postgres_url): a throwaway cluster per test process.
-pytest_plugins = ("tests.support.postgres_plugin",)
+# PostgreSQL fixtures (postgres_server, postgres_url): a throwaway cluster per test process;
+# a watchdog that dumps a hung test's threads and tasks (tests/support/hang_watch.py).
+pytest_plugins = ("tests.support.postgres_plugin", "tests.support.hang_watch")
 
 BotAppFactory = Callable[..., AbstractAsyncContextManager[Harness]]
 
