@@ -318,8 +318,11 @@ async def measure_bot(
         users = [(await client.create_user(f"Reader {n}")).id for n in range(args.concurrency)]
         name = run.label.replace(" ", "-").replace(",", "").replace("(", "").replace(")", "")
         profile = Path(args.profile) / f"{name}-{round_number}.prof" if args.profile else None
+        options = run.options
+        if args.memory:
+            options += ("--memory-report", str(Path(args.memory) / f"{name}-{round_number}.json"))
         async with bot_process(
-            run.mode, f"{api_root}/bot", run.db, run.http, profile, *run.options
+            run.mode, f"{api_root}/bot", run.db, run.http, profile, *options
         ) as tail:
             first: list[float] = []
             first_took = 0.0
@@ -376,6 +379,11 @@ async def end_to_end(data: Dataset, args: argparse.Namespace) -> dict[str, EndTo
         BotRun(NEWSBOT, "news", data.path, "aiohttp"),
         BotRun(BARE_SEQUENTIAL, "bare", None, "httpx", ("--sequential",)),
     ]
+    for mib in args.compare_cache:
+        runs.append(
+            BotRun(f"newsbot, cache {mib} MiB", "news", data.path, "aiohttp",
+                   ("--sqlite-cache-mib", str(mib)))
+        )  # fmt: skip
     if args.all_layers:
         runs += [BotRun("bare PTB, concurrent (aiohttp)", "bare", None, "aiohttp"),
                  BotRun("newsbot (httpx)", "news", data.path, "httpx")]  # fmt: skip
@@ -469,9 +477,18 @@ def run(argv: list[str] | None = None) -> None:
         action="store_false",
         help="skip asking every query once before the first round (a bot's warm state)",
     )
+    parser.add_argument(
+        "--compare-cache",
+        type=lambda text: [int(mib) for mib in text.split(",")],
+        default=[],
+        help="also run newsbot with these SQLITE_CACHE_MIB (comma-separated)",
+    )
     parser.add_argument("--all-layers", action="store_true", help="also swap the HTTP layers")
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--profile", help="a folder for each bot process's cProfile stats")
+    parser.add_argument(
+        "--memory", help="a folder for each bot process's memory by kind at its RSS peak"
+    )
     parser.add_argument("--tiny", action="store_true", help="2,000 articles, 1 s; for CI")
     args = parser.parse_args(argv)
     if args.tiny:

@@ -15,8 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import resource
 import signal
+import tracemalloc
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ from telegram import (
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, InlineQueryHandler
 
+from bench.memory import in_process, resident
 from bot.app.application import build_application
 from bot.app.lifecycle import run_polling_until_stopped
 from bot.context import NewsApplication
@@ -78,7 +82,9 @@ def bare_application(
     return application
 
 
-def news_application(api: str, http: str, db: Path | None, url: str | None) -> NewsApplication:
+def news_application(
+    api: str, http: str, db: Path | None, url: str | None, cache_mib: int | None = None
+) -> NewsApplication:
     """The real newsbot application on the benchmark database (a file, or a URL)."""
     settings = Settings.model_validate(
         {
@@ -88,6 +94,7 @@ def news_application(api: str, http: str, db: Path | None, url: str | None) -> N
             "ingest_workers": 0,
             "telegram_http_client": http,
             "log_level": "WARNING",
+            "sqlite_cache_mib": cache_mib,
         }
     )
     return build_application(settings)
@@ -123,6 +130,36 @@ async def serve_news(application: NewsApplication) -> None:
     print(f"inline_rendered={renders.rendered} inline_reused={renders.reused}", flush=True)
 
 
+async def sample_memory(peak: dict[str, Any], every: float = 0.25) -> None:
+    """Until cancelled, keep in `peak` where the memory was when the process's RSS was
+    highest (`bench.memory`; with PYTHONTRACEMALLOC set, the largest Python allocations)."""
+    while True:
+        mappings = resident()
+        if mappings.get("total", 0) > peak.get("total", 0) + 1024:
+            peak.update(total=mappings.get("total", 0), mappings=mappings)
+            peak["allocators"] = in_process()
+            if tracemalloc.is_tracing():
+                peak["python traced"] = tracemalloc.get_traced_memory()[0] // 1024
+                top = tracemalloc.take_snapshot().statistics("lineno")[:25]
+                peak["python top"] = [str(stat) for stat in top]
+        await asyncio.sleep(every)
+
+
+async def with_memory_report(running: Awaitable[None], report: Path | None) -> None:
+    """Await `running`, writing where the memory was at its peak to `report` (if given)."""
+    if report is None:
+        await running
+        return
+    peak: dict[str, Any] = {}
+    sampler = asyncio.create_task(sample_memory(peak))
+    try:
+        await running
+    finally:
+        sampler.cancel()
+        await asyncio.gather(sampler, return_exceptions=True)
+        await asyncio.to_thread(report.write_text, json.dumps(peak, indent=1))
+
+
 def main() -> None:
     """Parse the arguments and serve."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,18 +169,23 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="benchmark database (news mode)")
     parser.add_argument("--database-url", help="a PostgreSQL benchmark database (news mode)")
     parser.add_argument("--profile", type=Path, help="write cProfile stats here at the end")
+    parser.add_argument("--sqlite-cache-mib", type=int, help="news: SQLITE_CACHE_MIB")
+    parser.add_argument("--memory-report", type=Path, help="write memory at the RSS peak here")
     parser.add_argument(
         "--sequential", action="store_true", help="bare: one update at a time (PTB's default)"
     )
     args = parser.parse_args()
     if args.mode == "news":
         running = serve_news(
-            news_application(args.api, args.http or "aiohttp", args.db, args.database_url)
+            news_application(
+                args.api, args.http or "aiohttp", args.db, args.database_url, args.sqlite_cache_mib
+            )
         )
     else:
         running = serve(
             bare_application(args.api, args.http or "httpx", concurrent=not args.sequential)
         )
+    running = with_memory_report(running, args.memory_report)
     if args.profile is None:
         asyncio.run(running)
     else:

@@ -34,3 +34,28 @@ def return_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+@functools.cache
+def _sqlite_status() -> Callable[..., int] | None:
+    """`sqlite3_status64` of the SQLite library the `sqlite3` module runs on, or None."""
+    name = ctypes.util.find_library("sqlite3")
+    if name is None:
+        return None
+    try:
+        status: Callable[..., int] = ctypes.CDLL(name).sqlite3_status64
+    except (OSError, AttributeError):
+        return None
+    return status
+
+
+def sqlite_memory() -> tuple[int, int] | None:
+    """Bytes SQLite has allocated in this process now and at most (page caches, statements,
+    FTS5 buffers: every connection); None when its library cannot be asked."""
+    status = _sqlite_status()
+    if status is None:
+        return None
+    now, most = ctypes.c_int64(), ctypes.c_int64()
+    if status(0, ctypes.byref(now), ctypes.byref(most), 0) != 0:  # SQLITE_STATUS_MEMORY_USED
+        return None
+    return now.value, most.value
