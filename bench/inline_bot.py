@@ -15,9 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import resource
 import signal
+import time
 import tracemalloc
 from collections.abc import Awaitable
 from pathlib import Path
@@ -32,7 +34,7 @@ from telegram import (
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, InlineQueryHandler
 
-from bench.memory import in_process, resident
+from bench.memory import in_process, resident, rss_kib
 from bot.app.application import build_application
 from bot.app.lifecycle import run_polling_until_stopped
 from bot.context import NewsApplication
@@ -130,12 +132,12 @@ async def serve_news(application: NewsApplication) -> None:
     print(f"inline_rendered={renders.rendered} inline_reused={renders.reused}", flush=True)
 
 
-async def sample_memory(peak: dict[str, Any], every: float = 0.25) -> None:
+async def sample_memory(peak: dict[str, Any], every: float = 0.5) -> None:
     """Until cancelled, keep in `peak` where the memory was when the process's RSS was
     highest (`bench.memory`; with PYTHONTRACEMALLOC set, the largest Python allocations)."""
     while True:
-        mappings = resident()
-        if mappings.get("total", 0) > peak.get("total", 0) + 1024:
+        if rss_kib() > peak.get("total", 0) + 1024:  # a new peak: where is it? (costlier)
+            mappings = resident()
             peak.update(total=mappings.get("total", 0), mappings=mappings)
             peak["allocators"] = in_process()
             if tracemalloc.is_tracing():
@@ -151,12 +153,28 @@ async def with_memory_report(running: Awaitable[None], report: Path | None) -> N
         await running
         return
     peak: dict[str, Any] = {}
+    pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    started = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        """Time each garbage collection, by generation."""
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses[info["generation"]].append(1000 * (time.perf_counter() - started[0]))
+
+    gc.callbacks.append(timed)
     sampler = asyncio.create_task(sample_memory(peak))
     try:
         await running
     finally:
+        gc.callbacks.remove(timed)
         sampler.cancel()
         await asyncio.gather(sampler, return_exceptions=True)
+        peak["gc pauses ms"] = {
+            f"generation {gen}": f"{len(ms)} x, max {max(ms, default=0):.1f}, {sum(ms):.0f} in all"
+            for gen, ms in pauses.items()
+        }
         await asyncio.to_thread(report.write_text, json.dumps(peak, indent=1))
 
 
