@@ -121,17 +121,24 @@ async def search_only(location: Path | str, per_kind: int) -> dict[str, Latency]
 
 
 def cpu_seconds() -> dict[str, float]:
-    """CPU seconds used so far by the emulator, the bot and this (the users') process."""
+    """CPU seconds used so far by the emulator, the bot and this (the users') process; and
+    the bot's split between its main thread (the event loop) and its other threads (SQLite
+    connections, `to_thread`)."""
     used = {"emulator": 0.0, "bot": 0.0, "users": sum(os.times()[:2])}
+    used |= {"bot loop": 0.0, "bot threads": 0.0}
     for child in psutil.Process().children(recursive=True):
         try:
             command = " ".join(child.cmdline())
             times = child.cpu_times()
+            threads = child.threads() if "inline_bot" in command else []
         except psutil.Error:
             continue
         role = "bot" if "inline_bot" in command else "emulator" if "emulator" in command else None
         if role is not None:
             used[role] += times.user + times.system
+        for thread in threads:
+            part = "bot loop" if thread.id == child.pid else "bot threads"
+            used[part] += thread.user_time + thread.system_time
     return used
 
 
@@ -430,7 +437,15 @@ def print_e2e(size: int, figures: dict[str, EndToEnd], args: argparse.Namespace)
             f"  {'':22} offered {row.offered_rate:g}/s: {row.offered}   "
             f"unanswered {row.unanswered}, empty {row.empty}, "
             f"peak RSS {row.peak_rss_mib:.0f} MiB\n  {'':22} CPU per answer: "
-            + ", ".join(f"{role} {ms:.2f} ms" for role, ms in row.cpu_ms_per_answer.items())
+            + ", ".join(
+                f"{role} {ms:.2f} ms"
+                for role, ms in row.cpu_ms_per_answer.items()
+                if role not in ("bot loop", "bot threads")
+            )
+            + " (bot: event loop {:.2f} ms, other threads {:.2f} ms)".format(
+                row.cpu_ms_per_answer.get("bot loop", 0.0),
+                row.cpu_ms_per_answer.get("bot threads", 0.0),
+            )
         )
         if row.rendered or row.reused:
             share = row.rendered / (row.rendered + row.reused)

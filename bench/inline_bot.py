@@ -17,8 +17,10 @@ import asyncio
 import cProfile
 import gc
 import json
+import os
 import resource
 import signal
+import threading
 import time
 import tracemalloc
 from collections.abc import Awaitable
@@ -134,8 +136,11 @@ async def serve_news(application: NewsApplication) -> None:
 
 async def sample_memory(peak: dict[str, Any], every: float = 0.5) -> None:
     """Until cancelled, keep in `peak` where the memory was when the process's RSS was
-    highest (`bench.memory`; with PYTHONTRACEMALLOC set, the largest Python allocations)."""
+    highest (`bench.memory`; with PYTHONTRACEMALLOC set, the largest Python allocations),
+    and the CPU each thread used (last seen: a thread's figure stays when it ends)."""
+    cpu: dict[str, float] = peak.setdefault("thread cpu s", {})
     while True:
+        cpu.update(thread_cpu_seconds())
         if rss_kib() > peak.get("total", 0) + 1024:  # a new peak: where is it? (costlier)
             mappings = resident()
             peak.update(total=mappings.get("total", 0), mappings=mappings)
@@ -145,6 +150,21 @@ async def sample_memory(peak: dict[str, Any], every: float = 0.5) -> None:
                 top = tracemalloc.take_snapshot().statistics("lineno")[:25]
                 peak["python top"] = [str(stat) for stat in top]
         await asyncio.sleep(every)
+
+
+def thread_cpu_seconds() -> dict[str, float]:
+    """CPU seconds each live thread of this process used (`/proc/self/task/*/stat`)."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for task in Path("/proc/self/task").glob("*"):
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(task.name), f"native {task.name}")
+        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
 
 
 async def with_memory_report(running: Awaitable[None], report: Path | None) -> None:
