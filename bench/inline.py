@@ -15,6 +15,10 @@
    p50/p99) and at an offered rate (p50/p99; by default half of what the concurrent
    baseline answered at the fixed concurrency, a load it can still serve); each bot
    process's peak RSS; the machine's load before and after.
+
+`--memory DIR`: each bot process writes where its memory was at its RSS peak, its threads'
+CPU and its GC pauses (`bench.memory`); `--compare-cache 128`: newsbot again with that
+`SQLITE_CACHE_MIB`, in the same rounds (side by side); `--profile DIR`: cProfile stats.
 """
 
 from __future__ import annotations
