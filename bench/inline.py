@@ -15,6 +15,10 @@
    p50/p99) and at an offered rate (p50/p99; by default half of what the concurrent
    baseline answered at the fixed concurrency, a load it can still serve); each bot
    process's peak RSS; the machine's load before and after.
+
+`--memory DIR`: each bot process writes where its memory was at its RSS peak, its threads'
+CPU and its GC pauses (`bench.memory`); `--compare-cache 128`: newsbot again with that
+`SQLITE_CACHE_MIB`, in the same rounds (side by side); `--profile DIR`: cProfile stats.
 """
 
 from __future__ import annotations
@@ -121,17 +125,24 @@ async def search_only(location: Path | str, per_kind: int) -> dict[str, Latency]
 
 
 def cpu_seconds() -> dict[str, float]:
-    """CPU seconds used so far by the emulator, the bot and this (the users') process."""
+    """CPU seconds used so far by the emulator, the bot and this (the users') process; and
+    the bot's split between its main thread (the event loop) and its other threads (SQLite
+    connections, `to_thread`)."""
     used = {"emulator": 0.0, "bot": 0.0, "users": sum(os.times()[:2])}
+    used |= {"bot loop": 0.0, "bot threads": 0.0}
     for child in psutil.Process().children(recursive=True):
         try:
             command = " ".join(child.cmdline())
             times = child.cpu_times()
+            threads = child.threads() if "inline_bot" in command else []
         except psutil.Error:
             continue
         role = "bot" if "inline_bot" in command else "emulator" if "emulator" in command else None
         if role is not None:
             used[role] += times.user + times.system
+        for thread in threads:
+            part = "bot loop" if thread.id == child.pid else "bot threads"
+            used[part] += thread.user_time + thread.system_time
     return used
 
 
@@ -314,12 +325,20 @@ async def measure_bot(
     """Run one bot and measure it at the fixed concurrency, then at the offered `rate` (None:
     half of the answers/s it reached at the fixed concurrency); return it and the rate."""
     texts = texts[round_number * 97 :] + texts[: round_number * 97]  # other queries each round
+    if run.mode == "news" and run.db is not None and round_number == 0:
+        # Each newsbot starts with no result rendered (whichever ran before it): its first
+        # round renders what it shows, the later ones find it kept.
+        async with await open_sqlite(run.db) as db:
+            await db.session.execute("DELETE FROM inline_results")
     async with EmulatorClient(api_root) as client:
         users = [(await client.create_user(f"Reader {n}")).id for n in range(args.concurrency)]
         name = run.label.replace(" ", "-").replace(",", "").replace("(", "").replace(")", "")
         profile = Path(args.profile) / f"{name}-{round_number}.prof" if args.profile else None
+        options = run.options
+        if args.memory:
+            options += ("--memory-report", str(Path(args.memory) / f"{name}-{round_number}.json"))
         async with bot_process(
-            run.mode, f"{api_root}/bot", run.db, run.http, profile, *run.options
+            run.mode, f"{api_root}/bot", run.db, run.http, profile, *options
         ) as tail:
             first: list[float] = []
             first_took = 0.0
@@ -368,14 +387,17 @@ async def end_to_end(data: Dataset, args: argparse.Namespace) -> dict[str, EndTo
     async with await open_sqlite(data.path) as db:  # no source may be fetched by the bot
         for source in await db.sources.list():
             await db.sources.set_paused(source.id, True)
-        # Every run starts with no result rendered: the first round renders what it shows.
-        await db.session.execute("DELETE FROM inline_results")
     texts = e2e_texts(400)
     runs = [
         BotRun(BARE_CONCURRENT, "bare", None, "httpx"),
         BotRun(NEWSBOT, "news", data.path, "aiohttp"),
         BotRun(BARE_SEQUENTIAL, "bare", None, "httpx", ("--sequential",)),
     ]
+    for mib in args.compare_cache:
+        runs.append(
+            BotRun(f"newsbot, cache {mib} MiB", "news", data.path, "aiohttp",
+                   ("--sqlite-cache-mib", str(mib)))
+        )  # fmt: skip
     if args.all_layers:
         runs += [BotRun("bare PTB, concurrent (aiohttp)", "bare", None, "aiohttp"),
                  BotRun("newsbot (httpx)", "news", data.path, "httpx")]  # fmt: skip
@@ -419,7 +441,15 @@ def print_e2e(size: int, figures: dict[str, EndToEnd], args: argparse.Namespace)
             f"  {'':22} offered {row.offered_rate:g}/s: {row.offered}   "
             f"unanswered {row.unanswered}, empty {row.empty}, "
             f"peak RSS {row.peak_rss_mib:.0f} MiB\n  {'':22} CPU per answer: "
-            + ", ".join(f"{role} {ms:.2f} ms" for role, ms in row.cpu_ms_per_answer.items())
+            + ", ".join(
+                f"{role} {ms:.2f} ms"
+                for role, ms in row.cpu_ms_per_answer.items()
+                if role not in ("bot loop", "bot threads")
+            )
+            + " (bot: event loop {:.2f} ms, other threads {:.2f} ms)".format(
+                row.cpu_ms_per_answer.get("bot loop", 0.0),
+                row.cpu_ms_per_answer.get("bot threads", 0.0),
+            )
         )
         if row.rendered or row.reused:
             share = row.rendered / (row.rendered + row.reused)
@@ -469,9 +499,18 @@ def run(argv: list[str] | None = None) -> None:
         action="store_false",
         help="skip asking every query once before the first round (a bot's warm state)",
     )
+    parser.add_argument(
+        "--compare-cache",
+        type=lambda text: [int(mib) for mib in text.split(",")],
+        default=[],
+        help="also run newsbot with these SQLITE_CACHE_MIB (comma-separated)",
+    )
     parser.add_argument("--all-layers", action="store_true", help="also swap the HTTP layers")
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--profile", help="a folder for each bot process's cProfile stats")
+    parser.add_argument(
+        "--memory", help="a folder for each bot process's memory by kind at its RSS peak"
+    )
     parser.add_argument("--tiny", action="store_true", help="2,000 articles, 1 s; for CI")
     args = parser.parse_args(argv)
     if args.tiny:

@@ -15,8 +15,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
+import json
+import os
 import resource
 import signal
+import threading
+import time
+import tracemalloc
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,7 @@ from telegram import (
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, InlineQueryHandler
 
+from bench.memory import in_process, resident, rss_kib
 from bot.app.application import build_application
 from bot.app.lifecycle import run_polling_until_stopped
 from bot.context import NewsApplication
@@ -78,7 +86,9 @@ def bare_application(
     return application
 
 
-def news_application(api: str, http: str, db: Path | None, url: str | None) -> NewsApplication:
+def news_application(
+    api: str, http: str, db: Path | None, url: str | None, cache_mib: int | None = None
+) -> NewsApplication:
     """The real newsbot application on the benchmark database (a file, or a URL)."""
     settings = Settings.model_validate(
         {
@@ -88,6 +98,7 @@ def news_application(api: str, http: str, db: Path | None, url: str | None) -> N
             "ingest_workers": 0,
             "telegram_http_client": http,
             "log_level": "WARNING",
+            "sqlite_cache_mib": cache_mib,
         }
     )
     return build_application(settings)
@@ -123,6 +134,70 @@ async def serve_news(application: NewsApplication) -> None:
     print(f"inline_rendered={renders.rendered} inline_reused={renders.reused}", flush=True)
 
 
+async def sample_memory(peak: dict[str, Any], every: float = 0.5) -> None:
+    """Until cancelled, keep in `peak` where the memory was when the process's RSS was
+    highest (`bench.memory`; with PYTHONTRACEMALLOC set, the largest Python allocations),
+    and the CPU each thread used (last seen: a thread's figure stays when it ends)."""
+    cpu: dict[str, float] = peak.setdefault("thread cpu s", {})
+    while True:
+        cpu.update(thread_cpu_seconds())
+        if rss_kib() > peak.get("total", 0) + 1024:  # a new peak: where is it? (costlier)
+            mappings = resident()
+            peak.update(total=mappings.get("total", 0), mappings=mappings)
+            peak["allocators"] = in_process()
+            if tracemalloc.is_tracing():
+                peak["python traced"] = tracemalloc.get_traced_memory()[0] // 1024
+                top = tracemalloc.take_snapshot().statistics("lineno")[:25]
+                peak["python top"] = [str(stat) for stat in top]
+        await asyncio.sleep(every)
+
+
+def thread_cpu_seconds() -> dict[str, float]:
+    """CPU seconds each live thread of this process used (`/proc/self/task/*/stat`)."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for task in Path("/proc/self/task").glob("*"):
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(task.name), f"native {task.name}")
+        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+async def with_memory_report(running: Awaitable[None], report: Path | None) -> None:
+    """Await `running`, writing where the memory was at its peak to `report` (if given)."""
+    if report is None:
+        await running
+        return
+    peak: dict[str, Any] = {}
+    pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    started = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        """Time each garbage collection, by generation."""
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses[info["generation"]].append(1000 * (time.perf_counter() - started[0]))
+
+    gc.callbacks.append(timed)
+    sampler = asyncio.create_task(sample_memory(peak))
+    try:
+        await running
+    finally:
+        gc.callbacks.remove(timed)
+        sampler.cancel()
+        await asyncio.gather(sampler, return_exceptions=True)
+        peak["gc pauses ms"] = {
+            f"generation {gen}": f"{len(ms)} x, max {max(ms, default=0):.1f}, {sum(ms):.0f} in all"
+            for gen, ms in pauses.items()
+        }
+        await asyncio.to_thread(report.write_text, json.dumps(peak, indent=1))
+
+
 def main() -> None:
     """Parse the arguments and serve."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,18 +207,23 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="benchmark database (news mode)")
     parser.add_argument("--database-url", help="a PostgreSQL benchmark database (news mode)")
     parser.add_argument("--profile", type=Path, help="write cProfile stats here at the end")
+    parser.add_argument("--sqlite-cache-mib", type=int, help="news: SQLITE_CACHE_MIB")
+    parser.add_argument("--memory-report", type=Path, help="write memory at the RSS peak here")
     parser.add_argument(
         "--sequential", action="store_true", help="bare: one update at a time (PTB's default)"
     )
     args = parser.parse_args()
     if args.mode == "news":
         running = serve_news(
-            news_application(args.api, args.http or "aiohttp", args.db, args.database_url)
+            news_application(
+                args.api, args.http or "aiohttp", args.db, args.database_url, args.sqlite_cache_mib
+            )
         )
     else:
         running = serve(
             bare_application(args.api, args.http or "httpx", concurrent=not args.sequential)
         )
+    running = with_memory_report(running, args.memory_report)
     if args.profile is None:
         asyncio.run(running)
     else:

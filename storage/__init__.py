@@ -18,7 +18,9 @@ from storage.protocols import Database
 __all__ = ["Database", "is_postgresql_url", "open_database", "opened_database", "redacted_url"]
 
 
-async def open_database(location: Path | str, *, create: bool = True) -> Database:
+async def open_database(
+    location: Path | str, *, create: bool = True, sqlite_cache_mib: int | None = None
+) -> Database:
     """Open (creating it and its folder when missing) and migrate the store at `location`.
 
     With `create=False` a missing store is not created: `NotFoundError` names where it was
@@ -26,15 +28,18 @@ async def open_database(location: Path | str, *, create: bool = True) -> Databas
     URL reaches it). A `postgresql://` URL opens PostgreSQL; a file path (or `":memory:"`,
     a private in-memory database for tests) opens SQLite. Use as
     `async with await open_database(path) as db:` or close it with `db.close()`.
+    `sqlite_cache_mib` bounds an SQLite store's page caches in all (default
+    `storage.sqlite.database.CACHE_MIB`); PostgreSQL has its own server-side cache.
     """
     # Engines load on demand: a SQLite bot never imports asyncpg, nor the reverse.
     if is_postgresql_url(location):
         from storage.postgresql.database import open_postgresql
 
         return await open_postgresql(str(location))
-    from storage.sqlite.database import open_sqlite
+    from storage.sqlite.database import CACHE_MIB, open_sqlite
 
-    return await open_sqlite(location, create=create)
+    cache_mib = CACHE_MIB if sqlite_cache_mib is None else sqlite_cache_mib
+    return await open_sqlite(location, create=create, cache_mib=cache_mib)
 
 
 def redacted_url(url: str) -> str:

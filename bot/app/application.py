@@ -95,7 +95,9 @@ async def _post_init(application: NewsApplication) -> None:
     settings = application.bot_data.settings
     resources = contextlib.AsyncExitStack()
     application.bot_data.resources = resources  # closed by post_shutdown, even after a failure
-    db = await open_database(settings.database_location)
+    db = await open_database(
+        settings.database_location, sqlite_cache_mib=settings.sqlite_cache_mib
+    )
     resources.push_async_callback(db.close)
     # Renders still waiting are written before the database closes.
     resources.push_async_callback(application.bot_data.inline_renders.drain)

@@ -39,6 +39,8 @@ class SettingsModel(BaseModel):
     database_path: Path = Path("./data/newsbot.sqlite3")
     database_url: SecretStr | None = None
     """`postgresql://user:password@host:port/database`: PostgreSQL instead of the SQLite file."""
+    sqlite_cache_mib: int | None = Field(default=None, ge=1, le=65_536)
+    """SQLite's page caches of the process in all, MiB; None: `storage`'s default (48)."""
     admin_ids: frozenset[int] = frozenset()
     """`1,2,3` in the environment (see `_split_admin_ids`)."""
     poll_interval_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)

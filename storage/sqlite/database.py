@@ -20,14 +20,19 @@ from storage.sqlite.status import SQLiteStatusRepository
 
 MEMORY: Final = ":memory:"
 BUSY_TIMEOUT_MS: Final = 5_000
-CACHE_SIZE_KIB: Final = 65_536
+CACHE_MIB: Final = 48
+"""SQLite's page caches of one process in all, MiB (`SQLITE_CACHE_MIB`): the writer's half
+and the readers' half (`cache_sizes`). Each connection keeps its own cache, allocated a page
+at a time as pages are read and never given back while open, so the total is what a busy
+process ends up holding (issue 18: 64 MiB for the writer beside 2 x 32 for the readers put
+128 MiB into a bot's resident memory once the kept inline renders were written through the
+writer; the pages missed are read from the OS's file cache, a few µs each)."""
 
+_WAL: Final = "PRAGMA journal_mode = WAL"  # readers (CLI, backup) never block the writer
 _PRAGMAS: Final = (
-    "PRAGMA journal_mode = WAL",  # readers (CLI, backup) never block the writer
     "PRAGMA synchronous = NORMAL",  # durable at checkpoints; safe with WAL
     "PRAGMA foreign_keys = ON",
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",  # wait for another process's write lock
-    f"PRAGMA cache_size = -{CACHE_SIZE_KIB}",
     # Not MEMORY on the writer: a statement's journal (the pages it changes, kept to undo it
     # alone inside a transaction) then never spills to a file. An FTS5 merge inside one
     # insert rewrites whole segments: 100 MB of journal at 45k and 90k articles, the peak
@@ -42,10 +47,22 @@ READERS: Final = 2
 _READER_PRAGMAS: Final = (
     "PRAGMA query_only = ON",  # a statement misrouted here fails instead of writing
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
-    # the readers split between them the read cache the single connection had
-    f"PRAGMA cache_size = -{CACHE_SIZE_KIB // max(READERS, 1)}",
     "PRAGMA temp_store = MEMORY",
 )
+
+
+def cache_sizes(total_mib: int, readers: int = READERS) -> tuple[int, int]:
+    """KiB of page cache for the writer and for each reader out of `total_mib` for all: the
+    writer half (ingest, kept renders), the readers the other half between them."""
+    total_kib = total_mib * 1024
+    if readers == 0:
+        return total_kib, 0
+    return total_kib // 2, total_kib // 2 // readers
+
+
+def _cache_pragma(kib: int) -> str:
+    """`PRAGMA cache_size` for `kib` KiB (negative: KiB rather than pages), 1 page at least."""
+    return f"PRAGMA cache_size = -{max(kib, 4)}"
 
 
 class SQLiteDatabase(SQLDatabase):
@@ -118,9 +135,11 @@ def _prepare_file(path: Path, *, create: bool) -> None:
     _make_folder(path.parent, "database")
 
 
-async def open_sqlite(path: Path | str, *, create: bool = True) -> SQLiteDatabase:
+async def open_sqlite(
+    path: Path | str, *, create: bool = True, cache_mib: int = CACHE_MIB
+) -> SQLiteDatabase:
     """Open (creating it and its folder when missing, unless `create` is false) and migrate
-    the database at `path`.
+    the database at `path`, its connections' page caches `cache_mib` MiB in all.
 
     `":memory:"` gives a private in-memory database, for tests. Use as
     `async with await open_database(path) as db:` or close it with `await db.close()`.
@@ -136,13 +155,14 @@ async def open_sqlite(path: Path | str, *, create: bool = True) -> SQLiteDatabas
     connection.row_factory = sqlite3.Row
     session = Session(connection)
     try:
-        for pragma in _PRAGMAS:
+        mode = await session.fetchone(_WAL)  # the mode it is in: `memory` for ":memory:"
+        readers = READERS if location != MEMORY and mode is not None and mode[0] == "wal" else 0
+        writer_kib, reader_kib = cache_sizes(cache_mib, readers)
+        for pragma in (*_PRAGMAS, _cache_pragma(writer_kib)):
             await session.fetchall(pragma)
         await migrate(session)
-        mode = await session.fetchone("PRAGMA journal_mode")
-        if location != MEMORY and mode is not None and mode[0] == "wal":
-            for _ in range(READERS):
-                session.add_readers([await _open_reader(location)])
+        for _ in range(readers):
+            session.add_readers([await _open_reader(location, reader_kib)])
     except BaseException:
         await asyncio.shield(session.close())
         raise
@@ -162,15 +182,16 @@ def _can_open(location: str) -> None:
         raise DatabaseError(f"cannot open database {location}: {why}") from None
 
 
-async def _open_reader(location: str) -> aiosqlite.Connection:
-    """Open one `query_only` reader connection on the database file at `location`."""
+async def _open_reader(location: str, cache_kib: int) -> aiosqlite.Connection:
+    """Open one `query_only` reader connection on the database file at `location`, with a
+    page cache of `cache_kib` KiB."""
     try:
         reader = await aiosqlite.connect(location, isolation_level=None)
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot open database {location}: {exc}") from exc
     try:
         reader.row_factory = sqlite3.Row
-        for pragma in _READER_PRAGMAS:
+        for pragma in (*_READER_PRAGMAS, _cache_pragma(cache_kib)):
             await reader.execute_fetchall(pragma)
     except sqlite3.Error as exc:
         await asyncio.shield(reader.close())

@@ -34,3 +34,30 @@ def return_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+@functools.cache
+def _sqlite_status() -> Callable[..., int] | None:
+    """`sqlite3_status64` of the SQLite library the `sqlite3` module runs on, or None."""
+    name = ctypes.util.find_library("sqlite3")
+    if name is None:
+        return None
+    try:
+        status: Callable[..., int] = ctypes.CDLL(name).sqlite3_status64
+    except (OSError, AttributeError):
+        return None
+    return status
+
+
+def sqlite_memory(*, reset: bool = False) -> tuple[int, int] | None:
+    """Bytes SQLite has allocated in this process now and at most (page caches, statements,
+    FTS5 buffers: every connection), the most then set back to now with `reset`; None when
+    its library cannot be asked."""
+    status = _sqlite_status()
+    if status is None:
+        return None
+    now, most = ctypes.c_int64(), ctypes.c_int64()
+    memory_used = 0  # SQLITE_STATUS_MEMORY_USED
+    if status(memory_used, ctypes.byref(now), ctypes.byref(most), int(reset)) != 0:
+        return None
+    return now.value, most.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -31,7 +32,18 @@ def test_query_sets_are_deterministic_and_of_their_kind():
 
 def test_tiny_inline_benchmark_answers_every_query(tmp_path):
     run = subprocess.run(
-        [sys.executable, "-m", "bench.inline", "--tiny", "--cache", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "bench.inline",
+            "--tiny",
+            "--cache",
+            str(tmp_path),
+            "--compare-cache",
+            "8",
+            "--memory",
+            str(tmp_path),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -43,7 +55,13 @@ def test_tiny_inline_benchmark_answers_every_query(tmp_path):
     for kind in KINDS:
         assert re.search(rf"  {kind} +p50 +[\d.]+ ms", run.stdout), run.stdout
     rows = re.findall(r"unanswered (\d+), empty (\d+), peak RSS (\d+) MiB", run.stdout)
-    assert len(rows) == 3, run.stdout  # the two bare bots and newsbot
+    assert len(rows) == 4, run.stdout  # the two bare bots, newsbot and newsbot, cache 8 MiB
+    assert "newsbot, cache 8 MiB" in run.stdout
+    assert re.search(r"\(bot: event loop [\d.]+ ms, other threads [\d.]+ ms\)", run.stdout)
+    report = json.loads((tmp_path / "newsbot-aiohttp-0.json").read_text())
+    assert report["mappings"]["total"] > 0  # where the memory was at the peak
+    assert report["allocators"]["sqlite most"] > 0
+    assert "MainThread" in report["thread cpu s"]
     assert all(unanswered == "0" for unanswered, _, _ in rows), run.stdout
     assert re.search(r"ratio newsbot / bare PTB, concurrent: [\d.]+x", run.stdout), run.stdout
     assert re.search(r"ratio newsbot / bare PTB, sequential: [\d.]+x", run.stdout), run.stdout

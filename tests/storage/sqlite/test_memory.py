@@ -1,17 +1,17 @@
-"""Memory SQLite lets go of is given back: the integrity check's page cache is not kept."""
+"""SQLite's memory: the page caches of all connections stay within one budget
+(`SQLITE_CACHE_MIB`), and the integrity check's page cache is not kept."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import asyncio
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from storage import open_database
-from storage.sqlite.database import open_sqlite
-from storage.sqlite.memory import return_free_memory
+from storage.sqlite.database import CACHE_MIB, cache_sizes, open_sqlite
+from storage.sqlite.memory import return_free_memory, sqlite_memory
 
 MIB = 1024 * 1024
 FILLER_MIB = 40
@@ -25,18 +25,71 @@ def resident_bytes() -> int:
     pytest.skip("no /proc/self/status on this system")
 
 
-async def test_the_integrity_check_does_not_keep_its_page_cache(tmp_path: Path) -> None:
-    if not return_free_memory():
-        pytest.skip("the C library has no malloc_trim")
-    path = tmp_path / "news.sqlite3"
-    await (await open_database(path)).close()
-    with sqlite3.connect(path) as raw:  # pages for the check to read, beyond the schema's
+def with_filler(path: Path) -> Path:
+    """Create the store at `path` with `FILLER_MIB` of pages beyond the schema's."""
+    with sqlite3.connect(path) as raw:
         raw.execute("CREATE TABLE filler (data BLOB)")
         raw.executemany(
             "INSERT INTO filler VALUES (randomblob(4000))", [()] * (FILLER_MIB * MIB // 4000)
         )
     raw.close()
-    db = await open_database(path)
+    return path
+
+
+def test_the_budget_is_split_half_to_the_writer_half_to_the_readers() -> None:
+    assert cache_sizes(48) == (24 * 1024, 12 * 1024)
+    assert cache_sizes(48, readers=0) == (48 * 1024, 0)
+    assert cache_sizes(8, readers=4) == (4 * 1024, 1024)
+
+
+async def test_each_connection_gets_its_share_of_the_cache(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "news.sqlite3", sqlite_cache_mib=8)
+    try:
+        (writer,) = await db.session.fetchall("PRAGMA cache_size")  # not a SELECT: the writer
+        readers = await asyncio.gather(  # two at once: one on each reader
+            db.session.fetchall("SELECT * FROM pragma_cache_size"),
+            db.session.fetchall("SELECT * FROM pragma_cache_size"),
+        )
+        assert db.session.reader_count == 2
+        assert writer[0] == -4096  # KiB (negative), not pages
+        assert [rows[0][0] for rows in readers] == [-2048, -2048]
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize("budget_mib", [8, CACHE_MIB])
+async def test_reading_everything_on_every_connection_stays_within_the_budget(
+    tmp_path: Path, budget_mib: int
+) -> None:
+    await (await open_database(tmp_path / "news.sqlite3")).close()
+    path = with_filler(tmp_path / "news.sqlite3")
+    db = await open_database(path, sqlite_cache_mib=budget_mib)
+    before = sqlite_memory()
+    if before is None:
+        pytest.skip("SQLite's memory status cannot be read here")
+    scan = "SELECT sum(length(data)) FROM filler"
+    try:
+        await asyncio.gather(db.session.fetchall(scan), db.session.fetchall(scan))  # readers
+        async with db.transaction():
+            await db.session.fetchall(scan)  # inside a transaction: on the writer
+        now = sqlite_memory()
+        assert now is not None
+        # Each of the 3 connections read all 40 MiB; the caches keep the budget's worth
+        # (128 MiB, the old 64 + 2 x 32, would have kept all 3 x 40).
+        held = now[0] - before[0]
+        assert held < (budget_mib + 2) * MIB
+        assert held > min(budget_mib, 3 * FILLER_MIB) * MIB * 3 // 4  # the caches are used
+    finally:
+        await db.close()
+
+
+async def test_the_integrity_check_does_not_keep_its_page_cache(tmp_path: Path) -> None:
+    if not return_free_memory():
+        pytest.skip("the C library has no malloc_trim")
+    path = tmp_path / "news.sqlite3"
+    await (await open_database(path)).close()
+    with_filler(path)
+    db = await open_database(path, sqlite_cache_mib=128)  # a writer's cache of 64 MiB
     try:
         return_free_memory()
         before = resident_bytes()
@@ -49,26 +102,13 @@ async def test_the_integrity_check_does_not_keep_its_page_cache(tmp_path: Path) 
         await db.close()
 
 
-def sqlite_library() -> ctypes.CDLL:
-    """The SQLite C library Python's sqlite3 uses, to read its memory counters."""
-    name = ctypes.util.find_library("sqlite3")
-    if name is None:
-        pytest.skip("no shared SQLite library")
-    lib = ctypes.CDLL(name)
-    lib.sqlite3_memory_used.restype = ctypes.c_int64
-    lib.sqlite3_memory_highwater.restype = ctypes.c_int64
-    lib.sqlite3_libversion.restype = ctypes.c_char_p
-    if lib.sqlite3_libversion().decode() != sqlite3.sqlite_version:
-        pytest.skip("Python's sqlite3 is not the shared SQLite library")
-    return lib
-
-
 async def test_a_statement_rewriting_many_pages_keeps_its_journal_out_of_memory(
     tmp_path: Path,
 ) -> None:
     # An FTS5 merge inside one insert rewrites whole segments; the statement's journal
     # (the old pages) must not be held in memory: it was the peak of a 100k ingest.
-    lib = sqlite_library()
+    if sqlite_memory() is None:
+        pytest.skip("SQLite's memory counters cannot be read here")
     path = tmp_path / "news.sqlite3"
     await (await open_database(path)).close()
     with sqlite3.connect(path) as raw:
@@ -79,10 +119,9 @@ async def test_a_statement_rewriting_many_pages_keeps_its_journal_out_of_memory(
     async with await open_sqlite(path) as db, db.transaction():
         await db.session.fetchone("SELECT sum(length(data)) FROM filler")  # pages cached
         await db.session.execute("UPDATE filler SET data = zeroblob(3000) WHERE id = 1")
-        before = lib.sqlite3_memory_used()
-        lib.sqlite3_memory_highwater(1)
+        before, _ = sqlite_memory(reset=True) or (0, 0)
 
         await db.session.execute("UPDATE filler SET data = zeroblob(3000)")  # every page
 
-        grown = lib.sqlite3_memory_highwater(0) - before
+        grown = (sqlite_memory() or (0, 0))[1] - before
     assert grown < FILLER_MIB * MIB // 4  # with the journal in memory: about 40 MiB
