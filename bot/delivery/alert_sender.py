@@ -22,7 +22,6 @@ after the request was written, or a 400 → dropped and logged. Nothing is fatal
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.ops.i18n import texts_for
+from bot.ops.waiting import wait_event
 from bot.services.alerts.matcher import match_queued
 from bot.services.alerts.message import AlertMessage, render_alert
 from bot.transport.errors import FailureKind, SendFailure, classify_error
@@ -191,8 +191,7 @@ class AlertSender:
                 await self.run_round()
             except Exception:  # a database hiccup must not end the alerts
                 log.exception("alert_round_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
+            await wait_event(self._wake, self._config.poll_seconds)
 
     async def run_round(self) -> None:
         """Match queued articles, then send every waiting user one message."""

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.ops.waiting import wait_event
 from bot.transport.telegraph import (
     TelegraphApi,
     TelegraphError,
@@ -238,8 +239,7 @@ class FullTextPages:
             except Exception:  # the database away: try again at the next look
                 log.exception("telegraph_retry_failed")
             self.looks += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._wait_seconds())
+            await wait_event(self._wake, self._wait_seconds())
 
     def _wait_seconds(self) -> float:
         """Return how long `run` waits: the poll interval, or until a hold ends."""

@@ -49,7 +49,6 @@ the channel has no more work.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -63,6 +62,7 @@ from telegram.error import TelegramError
 
 from bot.delivery.fulltext import FullTextPages
 from bot.delivery.notices import AdminNotifier
+from bot.ops.waiting import wait_event
 from bot.services.leases import LeaseKeeper
 from bot.services.post_content import post_content
 from bot.transport.errors import FailureKind, SendFailure, classify_error
@@ -267,8 +267,7 @@ class Publisher:
                     self._workers[channel_id] = worker
                     worker.add_done_callback(self._worker_done)
             self.looks += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
+            await wait_event(self._wake, self._config.poll_seconds)
 
     def _failure_wait(self, failures: int) -> float:
         """Return the wait after `failures` failed steps in a row: from `poll_seconds`,

@@ -27,6 +27,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Final
 
+from bot.ops.waiting import wait_event
+
 ChatKey = int | str
 """A chat id, or a public chat's @username."""
 
@@ -245,9 +247,7 @@ class Pacer:
         if delay is not None:
             await asyncio.sleep(delay)
             return
-        changed = self._changed
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), COMPLETION_WAIT_SECONDS)
+        await wait_event(self._changed, COMPLETION_WAIT_SECONDS)
 
     def _notify(self) -> None:
         """Wake the tasks waiting for a send to finish."""

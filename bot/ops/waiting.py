@@ -1,0 +1,23 @@
+"""`wait_event`: wait for an event or a timeout without losing a cancellation.
+
+On Python 3.11, `asyncio.wait_for(event.wait(), timeout)` swallows a cancellation that
+arrives after the event was set but before the waiting task ran again: it returns the
+result instead of raising (CPython gh-86296, fixed in 3.12 by building `wait_for` on
+`asyncio.timeout`). A loop that waits this way and is stopped by cancelling it then goes
+round again and never ends; its stop waited for ever (the full test runs that hung at a
+publisher's stop). `asyncio.timeout` counts cancellations and re-raises them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+
+async def wait_event(event: asyncio.Event, seconds: float) -> bool:
+    """Wait until `event` is set or `seconds` pass; return whether it was set."""
+    try:
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    except TimeoutError:
+        return event.is_set()
+    return True
