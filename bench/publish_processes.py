@@ -8,7 +8,8 @@ A throwaway PostgreSQL cluster (tests/support/postgres.py), the emulator in its 
 with Telegram's flood limits time-scaled, and N real bot processes (`python -m bot run`,
 DATABASE_URL, the publisher's pacing scaled the same). Once every process has registered
 its lease, the burst is queued at once (the workload of `bench.publish`); the processes
-share it out by channel leases and split the overall send budget between them. Prints the
+share it out by channel leases and share the overall send budget through the database
+(`bot.services.send_budget`). Every 429 is printed with its chat, limit and time. Prints the
 achieved rate against the most Telegram's limits allow for one bot (target >= 0.95), the
 429 answers (target 0), posts lost (must be 0) and repeated (target 0), and each process's
 peak RSS; the machine's load before and after.
@@ -167,6 +168,9 @@ async def run(workload: Workload, processes: int) -> dict[str, float]:
             stats = await client.stats()
             posts, _, _ = await count_posts(client, chats)  # no albums or pages here
     expected = workload.posts
+    for error in stats.errors:  # which chat, which limit, when (the emulator's clock)
+        if error["error_code"] == 429:
+            print(f"429: {error.get('detail', '')}")
     return {
         "posts": expected,
         "seconds": seconds,

@@ -1061,6 +1061,30 @@ class LeaseRepository(Protocol):
         """Return the unexpired leases whose name starts with `prefix`: name → holder."""
         ...
 
+    async def settle_budget(
+        self,
+        holder: str,
+        *,
+        wants: int,
+        keep: int,
+        capacity: int,
+        seconds: float,
+        cooling: float,
+    ) -> tuple[int, int]:
+        """Settle `holder`'s part of a budget of `capacity` places shared by processes (the
+        bot's overall send window); return (places held now, fair share).
+
+        In one transaction, serialised with every other holder's: places held beyond
+        `keep` are given back, still counted for `cooling` seconds (the sends made with
+        them leave the window first); the fair share is `capacity` divided max-min fairly
+        by what the live holders want (`wants`, ties broken by holder name); if the share
+        is more than what is held, free places are taken up to it. A holder's places
+        count for `seconds` unless settled again (a dead process's come back then). The
+        places held are never more than `capacity` minus everyone else's and the cooling
+        ones; a holder keeping more than its share gives the rest back at its next call.
+        """
+        ...
+
 
 class TelegraphRepository(Protocol):
     """Full text inside Telegram: the bot's Telegraph account, which routes want full-text

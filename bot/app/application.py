@@ -27,6 +27,7 @@ from bot.delivery.setup import (
 from bot.ops.settings import Settings
 from bot.ops.version import newsbot_version
 from bot.services.leases import LeaseKeeper
+from bot.services.send_budget import SendBudget
 from bot.transport.http import with_aiohttp
 from bot.transport.pacing import Pacer
 from bot.transport.ratelimiter import PacingRateLimiter
@@ -135,16 +136,18 @@ async def _start_leases(application: NewsApplication) -> None:
     """Register this process in the database and keep its leases (`bot.services.leases`).
 
     On SQLite the process is alone (the run lock): a previous run's leases are cleared.
-    With PostgreSQL, the overall send budget is split between the live processes.
+    With PostgreSQL, the overall send budget is shared through the database
+    (`bot.services.send_budget`).
     """
     data = application.bot_data
     keeper = LeaseKeeper(data.db, exclusive=not data.settings.uses_postgresql)
-    pacer = data.pacer
-    if pacer is not None:
-        keeper.on_renewed = lambda kept: pacer.share_overall(kept.processes)
     await keeper.start()
     data.resources.push_async_callback(keeper.stop)  # after the publisher stopped
     data.leases = keeper
+    if data.pacer is not None and not keeper.exclusive:
+        budget = SendBudget(data.db, data.pacer, keeper.holder)
+        await budget.start()
+        data.resources.push_async_callback(budget.stop)  # after everything that sends
     log.info("leases_started", extra={"holder": keeper.holder, "processes": keeper.processes})
 
 

@@ -468,6 +468,19 @@ ALTER TABLE articles DROP COLUMN headline;
 ANALYZE articles;
 """
 
+_SEND_BUDGET_V16: Final = """
+-- The bot's overall send window shared by the processes (`LeaseRepository.settle_budget`):
+-- a row per live process with the places it holds and wants; `cooling:…` rows hold places
+-- given back until the sends made with them leave the window; the '' row is the lock that
+-- serialises the settlements. Expiries are microseconds of the server's clock.
+CREATE TABLE send_budget (
+    holder     TEXT    PRIMARY KEY,
+    places     INTEGER NOT NULL CHECK (places >= 0),
+    wants      INTEGER NOT NULL CHECK (wants >= 0),
+    expires_at BIGINT  NOT NULL
+);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
@@ -484,6 +497,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _DAILY_DIGEST_V13,
     _FULL_TEXT_PAGES_V14,
     _TITLE_AND_TAGS_VECTORS_V15,
+    _SEND_BUDGET_V16,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -61,3 +61,82 @@ class SQLLeaseRepository:
             {"prefix": prefix, "length": len(prefix)},
         )
         return {str(row["name"]): str(row["holder"]) for row in rows}
+
+    async def settle_budget(
+        self,
+        holder: str,
+        *,
+        wants: int,
+        keep: int,
+        capacity: int,
+        seconds: float,
+        cooling: float,
+    ) -> tuple[int, int]:
+        clock = self._session.dialect.clock()
+        async with self._session.transaction():
+            # The anchor row's lock (taken by this write, held to the commit) serialises
+            # every settlement; each statement after it reads what the others committed.
+            await self._session.execute(
+                "INSERT INTO send_budget (holder, places, wants, expires_at) "
+                "VALUES ('', 0, 0, 0) ON CONFLICT (holder) DO UPDATE SET places = 0"
+            )
+            await self._session.execute(
+                f"DELETE FROM send_budget WHERE holder <> '' AND expires_at <= {clock}"
+            )
+            rows = await self._session.fetchall(
+                f"SELECT holder, places, wants, {clock} AS now FROM send_budget WHERE holder <> ''"
+            )
+            now = int(rows[0]["now"]) if rows else 0
+            held = next((int(r["places"]) for r in rows if r["holder"] == holder), 0)
+            others = [r for r in rows if r["holder"] != holder]
+            given = max(0, held - max(0, keep))
+            held -= given
+            share = fair_share(
+                capacity,
+                holder,
+                wants,
+                {str(r["holder"]): int(r["wants"]) for r in others if r["wants"] > 0},
+            )
+            taken = sum(int(r["places"]) for r in others) + held + given
+            held += max(0, min(share - held, capacity - taken))
+            if given:
+                await self._session.execute(
+                    "INSERT INTO send_budget (holder, places, wants, expires_at) "
+                    f"VALUES (:name, :places, 0, {clock} + :ttl)",
+                    {
+                        "name": f"{COOLING_PREFIX}{holder}:{now}",
+                        "places": given,
+                        "ttl": round(cooling * _MICROS),
+                    },
+                )
+            await self._session.execute(
+                "INSERT INTO send_budget (holder, places, wants, expires_at) "
+                f"VALUES (:holder, :places, :wants, {clock} + :ttl) "
+                "ON CONFLICT (holder) DO UPDATE SET places = excluded.places, "
+                "wants = excluded.wants, expires_at = excluded.expires_at",
+                {
+                    "holder": holder,
+                    "places": held,
+                    "wants": max(0, wants),
+                    "ttl": round(seconds * _MICROS),
+                },
+            )
+        return held, share
+
+
+COOLING_PREFIX = "cooling:"
+"""Rows of places given back: counted until they expire, then free."""
+
+
+def fair_share(capacity: int, holder: str, wants: int, others: dict[str, int]) -> int:
+    """Return `holder`'s max-min fair part of `capacity` when it wants `wants` and the
+    others what `others` says (the smallest wants are met first; the rest is divided
+    evenly; ties in holder order, the same in every process)."""
+    demands = sorted([(max(0, wants), holder), *((w, h) for h, w in others.items())])
+    left = capacity
+    for index, (want, name) in enumerate(demands):
+        part = min(want, left // (len(demands) - index))
+        if name == holder:
+            return part
+        left -= part
+    return 0

@@ -92,3 +92,53 @@ async def test_taking_a_channel_over_returns_its_sending_row(
     assert (await db.outbox.state_counts(two))[OutboxState.SENDING] == 1
     assert await db.outbox.recent_sends(one, since=NOW - timedelta(minutes=1)) == [NOW]
     assert await db.outbox.recent_sends(one, since=NOW + timedelta(seconds=1)) == []
+
+
+async def settle(db: Database, holder: str, wants: int, keep: int = 30) -> tuple[int, int]:
+    """Settle `holder`'s part of a 30-place budget (places count 30 s; cooling 30 s)."""
+    return await db.leases.settle_budget(
+        holder, wants=wants, keep=keep, capacity=30, seconds=30, cooling=30
+    )
+
+
+async def test_a_lone_holder_takes_the_places_it_wants(db: Database) -> None:
+    assert await settle(db, "a", 12) == (12, 12)
+    assert await settle(db, "a", 30) == (30, 30)
+
+
+async def test_two_hungry_holders_end_with_half_each_never_more_than_the_budget(
+    db: Database,
+) -> None:
+    assert await settle(db, "a", 30) == (30, 30)
+    assert await settle(db, "b", 30) == (0, 15)  # all taken: b waits for a's half
+    assert await settle(db, "a", 30) == (30, 15)  # a learns its share ...
+    assert await settle(db, "a", 30, keep=15) == (15, 15)  # ... and gives the rest back
+    # Given back, the places still count while the sends made with them leave the window.
+    assert await settle(db, "b", 30) == (0, 15)
+
+
+async def test_places_given_back_are_free_once_cooled(db: Database) -> None:
+    assert await settle(db, "a", 30) == (30, 30)
+    held = await db.leases.settle_budget(
+        "a", wants=0, keep=10, capacity=30, seconds=30, cooling=-1
+    )
+    assert held == (10, 0)
+    # a wants none: b's share is all 30, of which a still holds 10 until it gives them back
+    assert await settle(db, "b", 30) == (20, 30)
+
+
+async def test_an_idle_holder_leaves_the_budget_to_a_busy_one(db: Database) -> None:
+    assert await settle(db, "a", 2) == (2, 2)
+    assert await settle(db, "b", 30) == (28, 28)
+
+
+async def test_a_dead_holders_places_come_back_when_its_row_expires(db: Database) -> None:
+    assert await db.leases.settle_budget(
+        "a", wants=30, keep=30, capacity=30, seconds=-1, cooling=30
+    ) == (30, 30)
+    assert await settle(db, "b", 30) == (30, 30)
+
+
+async def test_racing_holders_never_hold_more_than_the_budget(db: Database) -> None:
+    results = await asyncio.gather(*(settle(db, f"p{n}", 30) for n in range(6)))
+    assert sum(held for held, _ in results) == 30
