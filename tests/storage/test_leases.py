@@ -94,6 +94,35 @@ async def test_taking_a_channel_over_returns_its_sending_row(
     assert await db.outbox.recent_sends(one, since=NOW + timedelta(seconds=1)) == []
 
 
+async def test_a_channels_recent_sends_count_each_photo_of_an_album_and_its_buttons(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source = await db.sources.add("https://feeds.example/harbour.xml")
+    result = await db.articles.upsert_many(
+        source.id, [make_draft(n) for n in (1, 2)], fetched_at=NOW
+    )
+    channel = (await db.channels.add(-101)).id
+    await db.outbox.add_many([(a, channel) for a in result.inserted])
+    album = await db.outbox.claim_next(channel, now=NOW)
+    assert album is not None
+    photos = [
+        "https://img.example/1.jpg",
+        "https://img.example/2.jpg",
+        "https://img.example/3.jpg",
+    ]
+    await db.outbox.mark_album_posted(album.id, album=photos, message_ids=[7, 8, 9])
+    later = NOW + timedelta(seconds=2)
+    await db.outbox.mark_sent(album.id, message_id=7, sent_at=later, buttons_message_id=10)
+    text = await db.outbox.claim_next(channel, now=NOW)
+    assert text is not None
+    await db.outbox.mark_sent(text.id, message_id=11, sent_at=NOW)
+    # One outbox row each, but Telegram counted 3 photos + the buttons, and 1 text post.
+    assert await db.outbox.recent_sends(channel, since=NOW - timedelta(minutes=1)) == [
+        NOW,
+        *[later] * 4,
+    ]
+
+
 async def settle(db: Database, holder: str, wants: int, keep: int = 30) -> tuple[int, int]:
     """Settle `holder`'s part of a 30-place budget (places count 30 s; cooling 30 s)."""
     return await db.leases.settle_budget(
