@@ -1067,6 +1067,7 @@ class LeaseRepository(Protocol):
         holder: str,
         *,
         wants: int,
+        weight: int,
         keep: int,
         capacity: int,
         seconds: float,
@@ -1077,8 +1078,9 @@ class LeaseRepository(Protocol):
 
         In one transaction, serialised with every other holder's: places held beyond
         `keep` are given back, still counted for `cooling` seconds (the sends made with
-        them leave the window first); the fair share is `capacity` divided max-min fairly
-        by what the live holders want (`wants`, ties broken by holder name); if the share
+        them leave the window first); the fair share is `capacity` divided among the live
+        holders in proportion to their `weight`, none above what it `wants` (weighted
+        max-min fairness, ties broken by holder name); if the share
         is more than what is held, free places are taken up to it. A holder's places
         count for `seconds` unless settled again (a dead process's come back then). The
         places held are never more than `capacity` minus everyone else's and the cooling

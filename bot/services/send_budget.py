@@ -6,9 +6,12 @@ holds of that budget; every `every` seconds a `SendBudget` settles with the data
 (`LeaseRepository.settle_budget`, one transaction): it says how many places the process
 wants (all of them while the overall window alone held a send back, else the most it used
 at once, at least one so that a reply never waits for a settlement), gives back what it
-holds beyond its fair share, and takes free places up to that share. So a process with
-work gets the budget the idle ones leave, two busy ones split it evenly, and together they
-never hold more than the budget:
+holds beyond its fair share, and takes free places up to that share. The shares are in
+proportion to the chats each process has ready to send to (its channels not held back by
+their own windows), none above what it wants: a process with work gets the budget the idle
+ones leave, two busy ones split it by their ready chats (16 and 14 channels: 16 and 14
+places, so both finish a burst together), and together they never hold more than the
+budget:
 
 - a process lowers its own window first and gives the places back at its next settlement,
   never below its sends in flight;
@@ -78,13 +81,15 @@ class SendBudget:
     async def settle(self, *, wants: int | None = None) -> None:
         """Settle once: say what this process wants, give back, take, set the window."""
         pacer = self._pacer
-        wanted = max(MIN_WANTS, pacer.take_demand()) if wants is None else wants
+        demand = pacer.take_demand()
+        wanted = max(MIN_WANTS, demand.places) if wants is None else wants
         keep = max(pacer.overall_capacity, pacer.overall_in_flight)
         started = self._clock()
         try:
             held, share = await self._db.leases.settle_budget(
                 self.holder,
                 wants=wanted,
+                weight=demand.chats,
                 keep=keep,
                 capacity=self.capacity,
                 seconds=self.lease_seconds,

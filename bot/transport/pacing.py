@@ -86,6 +86,17 @@ class PacingLimits:
         return self.private_burst, self.private_burst / self.private_per_second * self.time_scale
 
 
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """What a process wanted of the overall window over a while."""
+
+    places: int
+    """All of them when the overall window alone held a send back, else the most taken
+    at once."""
+    chats: int
+    """Chats whose own window let a send go (the overall budget aside): its share's weight."""
+
+
 class SlidingWindow:
     """At most `capacity` sends in any `seconds`: sends in flight count until recorded."""
 
@@ -164,6 +175,7 @@ class Pacer:
         self._sends_since_prune = 0
         self._overall_refused = False
         self._overall_peak = 0
+        self._ready_chats: set[ChatKey] = set()
 
     @property
     def tracked_chats(self) -> int:
@@ -177,8 +189,10 @@ class Pacer:
         held = max(self._held_until.get(chat_id, 0.0), self._all_held_until) - now
         overall = self._overall.delay(now, weight)
         chat = self._window(chat_id).delay(now, weight)
-        if (overall is None or overall > 0) and chat == 0 and held <= 0:
-            self._overall_refused = True  # only the overall budget holds this send back
+        if chat == 0 and held <= 0:
+            self._ready_chats.add(chat_id)  # only the overall budget may hold it back
+            if overall is None or overall > 0:
+                self._overall_refused = True
         if overall is None or chat is None:
             return None
         return max(held, overall, chat, 0.0)
@@ -241,14 +255,15 @@ class Pacer:
         self._overall.capacity = max(0, min(capacity, self.limits.overall_per_second))
         self._notify()
 
-    def take_demand(self) -> int:
-        """Return how much of the overall window this process wanted since the last call
-        (all of it when the overall window alone held a send back, else the most places it
-        had taken at once), and start counting again."""
-        refused, peak = self._overall_refused, self._overall_peak
+    def take_demand(self) -> Demand:
+        """Return what this process wanted of the overall window since the last call, and
+        start counting again."""
+        refused, peak, chats = self._overall_refused, self._overall_peak, self._ready_chats
         self._overall_refused = False
         self._overall_peak = self._overall.used(self._clock())
-        return self.limits.overall_per_second if refused else peak
+        self._ready_chats = set()
+        places = self.limits.overall_per_second if refused else peak
+        return Demand(places=places, chats=len(chats))
 
     def hold(self, chat_id: ChatKey, seconds: float) -> None:
         """Honour a 429 for `chat_id`: nothing goes there for `seconds`; when several chats

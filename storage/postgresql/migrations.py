@@ -470,13 +470,15 @@ ANALYZE articles;
 
 _SEND_BUDGET_V16: Final = """
 -- The bot's overall send window shared by the processes (`LeaseRepository.settle_budget`):
--- a row per live process with the places it holds and wants; `cooling:…` rows hold places
+-- a row per live process with the places it holds and wants, and its weight (the chats it
+-- has ready to send to); `cooling:…` rows hold places
 -- given back until the sends made with them leave the window; the '' row is the lock that
 -- serialises the settlements. Expiries are microseconds of the server's clock.
 CREATE TABLE send_budget (
     holder     TEXT    PRIMARY KEY,
     places     INTEGER NOT NULL CHECK (places >= 0),
     wants      INTEGER NOT NULL CHECK (wants >= 0),
+    weight     INTEGER NOT NULL CHECK (weight >= 1),
     expires_at BIGINT  NOT NULL
 );
 """

@@ -67,6 +67,7 @@ class SQLLeaseRepository:
         holder: str,
         *,
         wants: int,
+        weight: int,
         keep: int,
         capacity: int,
         seconds: float,
@@ -77,32 +78,34 @@ class SQLLeaseRepository:
             # The anchor row's lock (taken by this write, held to the commit) serialises
             # every settlement; each statement after it reads what the others committed.
             await self._session.execute(
-                "INSERT INTO send_budget (holder, places, wants, expires_at) "
-                "VALUES ('', 0, 0, 0) ON CONFLICT (holder) DO UPDATE SET places = 0"
+                "INSERT INTO send_budget (holder, places, wants, weight, expires_at) "
+                "VALUES ('', 0, 0, 1, 0) ON CONFLICT (holder) DO UPDATE SET places = 0"
             )
             await self._session.execute(
                 f"DELETE FROM send_budget WHERE holder <> '' AND expires_at <= {clock}"
             )
             rows = await self._session.fetchall(
-                f"SELECT holder, places, wants, {clock} AS now FROM send_budget WHERE holder <> ''"
+                f"SELECT holder, places, wants, weight, {clock} AS now FROM send_budget "
+                "WHERE holder <> ''"
             )
             now = int(rows[0]["now"]) if rows else 0
             held = next((int(r["places"]) for r in rows if r["holder"] == holder), 0)
             others = [r for r in rows if r["holder"] != holder]
             given = max(0, held - max(0, keep))
             held -= given
-            share = fair_share(
-                capacity,
-                holder,
-                wants,
-                {str(r["holder"]): int(r["wants"]) for r in others if r["wants"] > 0},
-            )
+            demands = {
+                str(r["holder"]): (int(r["wants"]), int(r["weight"]))
+                for r in others
+                if not str(r["holder"]).startswith(COOLING_PREFIX)
+            }
+            demands[holder] = (wants, weight)
+            share = fair_shares(capacity, demands).get(holder, 0)
             taken = sum(int(r["places"]) for r in others) + held + given
             held += max(0, min(share - held, capacity - taken))
             if given:
                 await self._session.execute(
-                    "INSERT INTO send_budget (holder, places, wants, expires_at) "
-                    f"VALUES (:name, :places, 0, {clock} + :ttl)",
+                    "INSERT INTO send_budget (holder, places, wants, weight, expires_at) "
+                    f"VALUES (:name, :places, 0, 1, {clock} + :ttl)",
                     {
                         "name": f"{COOLING_PREFIX}{holder}:{now}",
                         "places": given,
@@ -110,14 +113,16 @@ class SQLLeaseRepository:
                     },
                 )
             await self._session.execute(
-                "INSERT INTO send_budget (holder, places, wants, expires_at) "
-                f"VALUES (:holder, :places, :wants, {clock} + :ttl) "
+                "INSERT INTO send_budget (holder, places, wants, weight, expires_at) "
+                f"VALUES (:holder, :places, :wants, :weight, {clock} + :ttl) "
                 "ON CONFLICT (holder) DO UPDATE SET places = excluded.places, "
-                "wants = excluded.wants, expires_at = excluded.expires_at",
+                "wants = excluded.wants, weight = excluded.weight, "
+                "expires_at = excluded.expires_at",
                 {
                     "holder": holder,
                     "places": held,
                     "wants": max(0, wants),
+                    "weight": max(1, weight),
                     "ttl": round(seconds * _MICROS),
                 },
             )
@@ -128,15 +133,19 @@ COOLING_PREFIX = "cooling:"
 """Rows of places given back: counted until they expire, then free."""
 
 
-def fair_share(capacity: int, holder: str, wants: int, others: dict[str, int]) -> int:
-    """Return `holder`'s max-min fair part of `capacity` when it wants `wants` and the
-    others what `others` says (the smallest wants are met first; the rest is divided
-    evenly; ties in holder order, the same in every process)."""
-    demands = sorted([(max(0, wants), holder), *((w, h) for h, w in others.items())])
+def fair_shares(capacity: int, demands: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Divide `capacity` among holders by their (wants, weight): in proportion to the
+    weights, none above what it wants, what one leaves going to the others (weighted
+    max-min fairness); anyone wanting a place gets at least one while any is left. Ties
+    in holder order, so every process computes the same division."""
     left = capacity
-    for index, (want, name) in enumerate(demands):
-        part = min(want, left // (len(demands) - index))
-        if name == holder:
-            return part
+    weights = sum(max(1, weight) for _, weight in demands.values())
+    shares: dict[str, int] = {}
+    order = sorted(demands.items(), key=lambda d: (d[1][0] / max(1, d[1][1]), d[0]))
+    for name, (wants, weight) in order:
+        weight = max(1, weight)
+        part = min(max(0, wants), max(1, left * weight // weights), left)
+        shares[name] = part
         left -= part
-    return 0
+        weights -= weight
+    return shares

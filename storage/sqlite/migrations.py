@@ -567,6 +567,7 @@ CREATE TABLE send_budget (
     holder     TEXT    PRIMARY KEY,
     places     INTEGER NOT NULL CHECK (places >= 0),
     wants      INTEGER NOT NULL CHECK (wants >= 0),
+    weight     INTEGER NOT NULL CHECK (weight >= 1),
     expires_at INTEGER NOT NULL
 );
 """

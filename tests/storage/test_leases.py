@@ -123,10 +123,12 @@ async def test_a_channels_recent_sends_count_each_photo_of_an_album_and_its_butt
     ]
 
 
-async def settle(db: Database, holder: str, wants: int, keep: int = 30) -> tuple[int, int]:
+async def settle(
+    db: Database, holder: str, wants: int, keep: int = 30, weight: int = 1
+) -> tuple[int, int]:
     """Settle `holder`'s part of a 30-place budget (places count 30 s; cooling 30 s)."""
     return await db.leases.settle_budget(
-        holder, wants=wants, keep=keep, capacity=30, seconds=30, cooling=30
+        holder, wants=wants, weight=weight, keep=keep, capacity=30, seconds=30, cooling=30
     )
 
 
@@ -149,7 +151,7 @@ async def test_two_hungry_holders_end_with_half_each_never_more_than_the_budget(
 async def test_places_given_back_are_free_once_cooled(db: Database) -> None:
     assert await settle(db, "a", 30) == (30, 30)
     held = await db.leases.settle_budget(
-        "a", wants=0, keep=10, capacity=30, seconds=30, cooling=-1
+        "a", wants=0, weight=1, keep=10, capacity=30, seconds=30, cooling=-1
     )
     assert held == (10, 0)
     # a wants none: b's share is all 30, of which a still holds 10 until it gives them back
@@ -163,9 +165,15 @@ async def test_an_idle_holder_leaves_the_budget_to_a_busy_one(db: Database) -> N
 
 async def test_a_dead_holders_places_come_back_when_its_row_expires(db: Database) -> None:
     assert await db.leases.settle_budget(
-        "a", wants=30, keep=30, capacity=30, seconds=-1, cooling=30
+        "a", wants=30, weight=1, keep=30, capacity=30, seconds=-1, cooling=30
     ) == (30, 30)
     assert await settle(db, "b", 30) == (30, 30)
+
+
+async def test_busy_holders_share_in_proportion_to_their_ready_chats(db: Database) -> None:
+    assert await settle(db, "a", 30, keep=0, weight=16) == (30, 30)
+    assert await settle(db, "b", 30, keep=0, weight=14) == (0, 14)
+    assert await settle(db, "a", 30, keep=16, weight=16) == (16, 16)  # 14 given back
 
 
 async def test_racing_holders_never_hold_more_than_the_budget(db: Database) -> None:

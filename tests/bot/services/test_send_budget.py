@@ -35,13 +35,13 @@ def process(db: Database, name: str) -> tuple[Pacer, SendBudget]:
     return pacer, SendBudget(db, pacer, name)
 
 
-def held_back(pacer: Pacer) -> None:
-    """Make the pacer see a send the overall window alone holds back (it wants more)."""
-    for chat in CHANNELS:
-        if pacer.delay(chat) != 0.0:
-            return
-        pacer._overall.reserve()  # a send in flight, as `slot` takes it
-    raise AssertionError("the overall window never filled")
+def held_back(pacer: Pacer, chats: int = 40) -> None:
+    """Make the pacer see `chats` chats ready to send, taking every place its overall
+    window has: the window alone holds sends back (it wants more)."""
+    for chat in CHANNELS[:chats]:
+        while pacer.delay(chat) == 0.0:
+            pacer._overall.reserve()  # a send in flight, as `slot` takes it (the overall
+            # window only: the chat's own window stays open)
 
 
 async def test_a_busy_process_takes_what_an_idle_one_leaves(db: Database) -> None:
@@ -52,6 +52,23 @@ async def test_a_busy_process_takes_what_an_idle_one_leaves(db: Database) -> Non
     held_back(busy)
     await busy_budget.settle()
     assert (busy.overall_capacity, idle.overall_capacity) == (29, 1)  # a place for replies
+
+
+async def test_busy_processes_share_by_their_chats_ready_to_send(db: Database) -> None:
+    first, first_budget = process(db, "a")
+    second, second_budget = process(db, "b")
+    await first_budget.start()
+    await second_budget.start()
+    for _ in range(3):  # settle, lower the window, give back; the cooling places stay
+        held_back(first, chats=16)
+        held_back(second, chats=14)
+        await first_budget.settle()
+        await second_budget.settle()
+    assert (first.overall_capacity, second.overall_capacity) == (16, 1)
+    held = await db.leases.settle_budget(
+        "b", wants=30, weight=14, keep=1, capacity=30, seconds=30, cooling=30
+    )
+    assert held == (1, 14)  # b's share is 14, once a's places given back have cooled
 
 
 async def test_two_busy_processes_end_with_half_each_never_more_than_the_budget(
@@ -90,9 +107,10 @@ async def test_places_are_not_given_back_below_the_sends_in_flight(db: Database)
     await first_budget.settle()  # told its share: 15, but 30 still in flight
     await first_budget.settle()
     assert first.overall_in_flight == 30
-    assert await db.leases.settle_budget(
-        "c", wants=30, keep=0, capacity=30, seconds=30, cooling=30
-    ) == (0, 10)  # nothing free: a still holds its 30 places
+    held, _ = await db.leases.settle_budget(
+        "c", wants=30, weight=40, keep=0, capacity=30, seconds=30, cooling=30
+    )
+    assert held == 0  # nothing free: a still holds its 30 places
 
 
 class Unreachable:
@@ -131,7 +149,7 @@ async def test_a_stopped_process_gives_its_places_back(db: Database) -> None:
     await budget.stop()
     assert pacer.overall_capacity == 0
     assert await db.leases.settle_budget(
-        "b", wants=30, keep=0, capacity=30, seconds=30, cooling=30
+        "b", wants=30, weight=1, keep=0, capacity=30, seconds=30, cooling=30
     ) == (0, 30)  # given back, cooling a window long
 
 

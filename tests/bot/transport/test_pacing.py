@@ -10,6 +10,7 @@ import pytest
 from bot.transport.pacing import (
     GLOBAL_HOLD_CHATS,
     PRUNE_EVERY,
+    Demand,
     Pacer,
     PacingLimits,
     SlidingWindow,
@@ -184,12 +185,15 @@ async def test_demand_is_everything_while_the_overall_window_alone_holds_sends_b
     for n in range(3):
         async with pacer.slot(USER + n):
             pass
-    assert pacer.take_demand() == 3  # at most 3 places taken at once, nothing held back
+    # at most 3 places taken at once, nothing held back; 3 chats were ready
+    assert pacer.take_demand() == Demand(places=3, chats=3)
     assert pacer.delay(USER + 3) == pytest.approx(1.0)  # held back by the overall window
-    assert pacer.take_demand() == 30
+    assert pacer.delay(USER + 4) == pytest.approx(1.0)
+    assert pacer.take_demand() == Demand(places=30, chats=2)
     clock.advance(1.0)
-    assert pacer.take_demand() == 3  # the 3 places were still taken when counting began
-    assert pacer.take_demand() == 0  # the window is empty now
+    # the 3 places were still taken when counting began; the window is empty now
+    assert pacer.take_demand() == Demand(places=3, chats=0)
+    assert pacer.take_demand() == Demand(places=0, chats=0)
 
 
 async def test_a_send_held_back_by_its_chat_is_no_demand_for_the_overall_window() -> None:
@@ -200,7 +204,7 @@ async def test_a_send_held_back_by_its_chat_is_no_demand_for_the_overall_window(
         pass
     pacer.hold(OTHER_CHANNEL, 5.0)
     assert pacer.delay(OTHER_CHANNEL) == pytest.approx(5.0)  # its hold, not the budget
-    assert pacer.take_demand() == 1
+    assert pacer.take_demand() == Demand(places=1, chats=1)
 
 
 async def test_a_sender_with_a_lead_is_let_through_to_prepare_before_the_window_opens() -> None:
