@@ -102,6 +102,11 @@ class SendBudget:
             return
         self._settled_at = started
         self.settlements += 1
+        if min(held, share) != pacer.overall_capacity:
+            log.debug(
+                "send_budget_settled",
+                extra={"held": held, "share": share, "wants": wanted, "weight": demand.chats},
+            )
         pacer.set_overall_capacity(min(held, share))
 
     async def start(self) -> None:

@@ -470,17 +470,20 @@ ANALYZE articles;
 
 _SEND_BUDGET_V16: Final = """
 -- The bot's overall send window shared by the processes (`LeaseRepository.settle_budget`):
--- a row per live process with the places it holds and wants, and its weight (the chats it
--- has ready to send to); `cooling:…` rows hold places
--- given back until the sends made with them leave the window; the '' row is the lock that
--- serialises the settlements. Expiries are microseconds of the server's clock.
+-- a row per process with the places it holds and wants, its weight (the chats it has
+-- ready to send to), and the places it gave back, counted until the sends made with them
+-- have left the window; the '' row is the lock that serialises the settlements. Times are
+-- microseconds of the server's clock.
 CREATE TABLE send_budget (
-    holder     TEXT    PRIMARY KEY,
-    places     INTEGER NOT NULL CHECK (places >= 0),
-    wants      INTEGER NOT NULL CHECK (wants >= 0),
-    weight     INTEGER NOT NULL CHECK (weight >= 1),
-    expires_at BIGINT  NOT NULL
+    holder        TEXT    PRIMARY KEY,
+    places        INTEGER NOT NULL CHECK (places >= 0),         -- held until expires_at
+    wants         INTEGER NOT NULL CHECK (wants >= 0),
+    weight        INTEGER NOT NULL CHECK (weight >= 1),
+    cooling       INTEGER NOT NULL DEFAULT 0 CHECK (cooling >= 0),  -- given back, counted
+    cooling_until BIGINT  NOT NULL DEFAULT 0,                     -- ... until then
+    expires_at    BIGINT  NOT NULL
 );
+INSERT INTO send_budget (holder, places, wants, weight, expires_at) VALUES ('', 0, 0, 1, 0);
 """
 
 MIGRATIONS: Final[tuple[str, ...]] = (

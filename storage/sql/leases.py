@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
+from typing import Any
 
 from storage.sql.session import Session
 
@@ -77,60 +79,95 @@ class SQLLeaseRepository:
         async with self._session.transaction():
             # The anchor row's lock (taken by this write, held to the commit) serialises
             # every settlement; each statement after it reads what the others committed.
-            await self._session.execute(
-                "INSERT INTO send_budget (holder, places, wants, weight, expires_at) "
-                "VALUES ('', 0, 0, 1, 0) ON CONFLICT (holder) DO UPDATE SET places = 0"
-            )
-            await self._session.execute(
-                f"DELETE FROM send_budget WHERE holder <> '' AND expires_at <= {clock}"
-            )
-            rows = await self._session.fetchall(
-                f"SELECT holder, places, wants, weight, {clock} AS now FROM send_budget "
-                "WHERE holder <> ''"
-            )
-            now = int(rows[0]["now"]) if rows else 0
-            held = next((int(r["places"]) for r in rows if r["holder"] == holder), 0)
-            others = [r for r in rows if r["holder"] != holder]
+            await self._session.execute("UPDATE send_budget SET places = 0 WHERE holder = ''")
+            rows = [
+                _BudgetRow.of(row)
+                for row in await self._session.fetchall(
+                    "SELECT holder, places, wants, weight, cooling, cooling_until, expires_at, "
+                    f"{clock} AS now FROM send_budget"
+                )
+            ]
+            now = rows[0].now  # the '' row is always there
+            rows = [row for row in rows if row.holder]
+            own = next((row for row in rows if row.holder == holder), _BudgetRow(holder))
+            others = [row for row in rows if row.holder != holder]
+            held = own.held(now)
             given = max(0, held - max(0, keep))
             held -= given
-            demands = {
-                str(r["holder"]): (int(r["wants"]), int(r["weight"]))
-                for r in others
-                if not str(r["holder"]).startswith(COOLING_PREFIX)
-            }
+            cooled, cooled_until = own.cooling_at(now), own.cooling_until
+            if given:
+                cooled, cooled_until = cooled + given, max(cooled_until, now + _micros(cooling))
+            demands = {row.holder: (row.wants, row.weight) for row in others if row.live(now)}
             demands[holder] = (wants, weight)
             share = fair_shares(capacity, demands).get(holder, 0)
-            taken = sum(int(r["places"]) for r in others) + held + given
+            taken = sum(row.held(now) + row.cooling_at(now) for row in others) + held + cooled
             held += max(0, min(share - held, capacity - taken))
-            if given:
-                await self._session.execute(
-                    "INSERT INTO send_budget (holder, places, wants, weight, expires_at) "
-                    f"VALUES (:name, :places, 0, 1, {clock} + :ttl)",
-                    {
-                        "name": f"{COOLING_PREFIX}{holder}:{now}",
-                        "places": given,
-                        "ttl": round(cooling * _MICROS),
-                    },
-                )
             await self._session.execute(
-                "INSERT INTO send_budget (holder, places, wants, weight, expires_at) "
-                f"VALUES (:holder, :places, :wants, :weight, {clock} + :ttl) "
+                "INSERT INTO send_budget "
+                "(holder, places, wants, weight, cooling, cooling_until, expires_at) "
+                "VALUES (:holder, :places, :wants, :weight, :cooling, :until, :expires) "
                 "ON CONFLICT (holder) DO UPDATE SET places = excluded.places, "
                 "wants = excluded.wants, weight = excluded.weight, "
+                "cooling = excluded.cooling, cooling_until = excluded.cooling_until, "
                 "expires_at = excluded.expires_at",
                 {
                     "holder": holder,
                     "places": held,
                     "wants": max(0, wants),
                     "weight": max(1, weight),
-                    "ttl": round(seconds * _MICROS),
+                    "cooling": cooled,
+                    "until": cooled_until,
+                    "expires": now + _micros(seconds),
                 },
             )
+            if any(row.dead(now) for row in others):
+                await self._session.execute(
+                    "DELETE FROM send_budget WHERE holder <> '' "
+                    "AND expires_at <= :now AND cooling_until <= :now",
+                    {"now": now},
+                )
         return held, share
 
 
-COOLING_PREFIX = "cooling:"
-"""Rows of places given back: counted until they expire, then free."""
+def _micros(seconds: float) -> int:
+    """Return `seconds` in microseconds of the database's clock."""
+    return round(seconds * _MICROS)
+
+
+@dataclass(frozen=True, slots=True)
+class _BudgetRow:
+    """A process's row of `send_budget` (expiries in microseconds of the database's clock)."""
+
+    holder: str
+    places: int = 0
+    wants: int = 0
+    weight: int = 1
+    cooling: int = 0
+    cooling_until: int = 0
+    expires_at: int = 0
+    now: int = 0
+
+    @classmethod
+    def of(cls, row: Any) -> _BudgetRow:
+        """Read a row."""
+        numbers = ("places", "wants", "weight", "cooling", "cooling_until", "expires_at", "now")
+        return cls(str(row["holder"]), *(int(row[key]) for key in numbers))
+
+    def live(self, now: int) -> bool:
+        """Tell whether the process still holds its places (it settled in time)."""
+        return self.expires_at > now
+
+    def held(self, now: int) -> int:
+        """Return the places the process holds now."""
+        return self.places if self.live(now) else 0
+
+    def cooling_at(self, now: int) -> int:
+        """Return the places it gave back that still count."""
+        return self.cooling if self.cooling_until > now else 0
+
+    def dead(self, now: int) -> bool:
+        """Tell whether nothing of the row counts any more (its process is gone)."""
+        return not self.live(now) and not self.cooling_at(now)
 
 
 def fair_shares(capacity: int, demands: dict[str, tuple[int, int]]) -> dict[str, int]:

@@ -564,12 +564,15 @@ _SEND_BUDGET_V23: Final = """
 -- SQLite one process sends alone and never uses it; the table exists so that the same
 -- code (and its contract tests) runs on both engines.
 CREATE TABLE send_budget (
-    holder     TEXT    PRIMARY KEY,
-    places     INTEGER NOT NULL CHECK (places >= 0),
-    wants      INTEGER NOT NULL CHECK (wants >= 0),
-    weight     INTEGER NOT NULL CHECK (weight >= 1),
-    expires_at INTEGER NOT NULL
+    holder        TEXT    PRIMARY KEY,
+    places        INTEGER NOT NULL CHECK (places >= 0),         -- held until expires_at
+    wants         INTEGER NOT NULL CHECK (wants >= 0),
+    weight        INTEGER NOT NULL CHECK (weight >= 1),
+    cooling       INTEGER NOT NULL DEFAULT 0 CHECK (cooling >= 0),  -- given back, counted
+    cooling_until INTEGER NOT NULL DEFAULT 0,                     -- ... until then
+    expires_at    INTEGER NOT NULL
 );
+INSERT INTO send_budget (holder, places, wants, weight, expires_at) VALUES ('', 0, 0, 1, 0);
 """
 
 MIGRATIONS: Final[tuple[str, ...]] = (
