@@ -176,6 +176,8 @@ class Pacer:
         self._overall_refused = False
         self._overall_peak = 0
         self._ready_chats: set[ChatKey] = set()
+        self._demand_counted = False
+        """Whether demand is counted (from the first `take_demand`: a shared budget)."""
 
     @property
     def tracked_chats(self) -> int:
@@ -189,7 +191,7 @@ class Pacer:
         held = max(self._held_until.get(chat_id, 0.0), self._all_held_until) - now
         overall = self._overall.delay(now, weight)
         chat = self._window(chat_id).delay(now, weight)
-        if chat == 0 and held <= 0:
+        if self._demand_counted and chat == 0 and held <= 0:
             self._ready_chats.add(chat_id)  # only the overall budget may hold it back
             if overall is None or overall > 0:
                 self._overall_refused = True
@@ -217,7 +219,8 @@ class Pacer:
         window = self._window(chat_id)
         self._overall.reserve(weight)
         window.reserve(weight)
-        self._overall_peak = max(self._overall_peak, self._overall.used(self._clock()))
+        if self._demand_counted:
+            self._overall_peak = max(self._overall_peak, self._overall.used(self._clock()))
         token = _in_paced_send.set(True)
         try:
             yield
@@ -257,7 +260,9 @@ class Pacer:
 
     def take_demand(self) -> Demand:
         """Return what this process wanted of the overall window since the last call, and
-        start counting again."""
+        start counting again (counted only once this was first called: one process alone
+        on its database never pays for it)."""
+        self._demand_counted = True
         refused, peak, chats = self._overall_refused, self._overall_peak, self._ready_chats
         self._overall_refused = False
         self._overall_peak = self._overall.used(self._clock())

@@ -182,6 +182,7 @@ async def test_demand_is_everything_while_the_overall_window_alone_holds_sends_b
     clock = FakeClock()
     pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
     pacer.set_overall_capacity(3)
+    assert pacer.take_demand() == Demand(places=0, chats=0)  # counting from now on
     for n in range(3):
         async with pacer.slot(USER + n):
             pass
@@ -196,10 +197,19 @@ async def test_demand_is_everything_while_the_overall_window_alone_holds_sends_b
     assert pacer.take_demand() == Demand(places=0, chats=0)
 
 
+async def test_demand_is_not_counted_without_a_shared_budget() -> None:
+    pacer = Pacer(PacingLimits(overall_per_second=30), clock=FakeClock())
+    for n in range(20):
+        async with pacer.slot(USER + n):
+            pass
+    assert not pacer._ready_chats  # one process alone: nothing kept for a settlement
+
+
 async def test_a_send_held_back_by_its_chat_is_no_demand_for_the_overall_window() -> None:
     clock = FakeClock()
     pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
     pacer.set_overall_capacity(1)
+    pacer.take_demand()
     async with pacer.slot(CHANNEL):
         pass
     pacer.hold(OTHER_CHANNEL, 5.0)
