@@ -10,7 +10,7 @@ with Telegram's flood limits time-scaled, and N real bot processes (`python -m b
 DATABASE_URL, the publisher's pacing scaled the same). Once every process has registered
 its lease, the burst is queued at once (the workload of `bench.publish`); the processes
 share it out by channel leases and share the overall send budget through the database
-(`bot.services.send_budget`). Every 429 is printed with its chat, limit and time. Prints the
+(`bot.delivery.send_budget`). Every 429 is printed with its chat, limit and time. Prints the
 achieved rate against the most Telegram's limits allow for one bot (target >= 0.95), the
 429 answers (target 0), posts lost (must be 0) and repeated (target 0), and each process's
 peak RSS; the machine's load before and after.

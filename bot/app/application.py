@@ -18,6 +18,7 @@ from bot.app.runtime import fetch_policy, ingest_executor
 from bot.app.webapp import WebAppServer
 from bot.context import BotData, Context, NewsApplication
 from bot.delivery.alert_sender import AlertSender
+from bot.delivery.send_budget import SendBudget
 from bot.delivery.setup import (
     build_full_text_pages,
     build_notifier,
@@ -27,7 +28,6 @@ from bot.delivery.setup import (
 from bot.ops.settings import Settings
 from bot.ops.version import newsbot_version
 from bot.services.leases import LeaseKeeper
-from bot.services.send_budget import SendBudget
 from bot.transport.http import with_aiohttp
 from bot.transport.pacing import Pacer
 from bot.transport.ratelimiter import PacingRateLimiter
@@ -137,7 +137,7 @@ async def _start_leases(application: NewsApplication) -> None:
 
     On SQLite the process is alone (the run lock): a previous run's leases are cleared.
     With PostgreSQL, the overall send budget is shared through the database
-    (`bot.services.send_budget`).
+    (`bot.delivery.send_budget`).
     """
     data = application.bot_data
     keeper = LeaseKeeper(data.db, exclusive=not data.settings.uses_postgresql)

@@ -9,7 +9,7 @@ another process takes them on its next try. What is leased:
 - `updates`: the one process that polls Telegram for updates (webhook mode needs none);
 - `publish:<channel id>`: the process working that channel's outbox (and pacing that chat);
 - `process:<holder>`: one per live process (the overall send budget is shared in the
-  database's `send_budget` table: `bot.services.send_budget`);
+  database's `send_budget` table: `bot.delivery.send_budget`);
 - `once:<job>`: a job run once per interval by whichever process gets there first (not
   renewed: it expires by itself).
 

@@ -16,7 +16,7 @@ moment its answer arrives: Telegram counted it somewhere in between, so a window
 wait within a second it is the overall limit, and every chat waits.
 
 Several processes on one PostgreSQL database share the overall limit through the database
-(`bot.services.send_budget`): each process's overall window has the capacity it holds of
+(`bot.delivery.send_budget`): each process's overall window has the capacity it holds of
 the bot's budget (`set_overall_capacity`), and tells how much it wants (`take_demand`).
 """
 

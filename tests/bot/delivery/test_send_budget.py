@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import pytest
 
-from bot.services.send_budget import SendBudget, settle_every
+from bot.delivery.send_budget import SendBudget, settle_every
 from bot.transport.pacing import Pacer, PacingLimits
 from storage import Database
 from tests.support.clock import FakeClock
