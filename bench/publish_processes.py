@@ -2,13 +2,15 @@
 
     python -m bench.publish_processes                # 2 processes, 600 articles x 3 of 30
     python -m bench.publish_processes --processes 3
+    python -m bench.publish_processes --single-too   # one process first: a side-by-side ratio
     python -m bench.publish_processes --tiny         # a few seconds, for CI
 
 A throwaway PostgreSQL cluster (tests/support/postgres.py), the emulator in its own process
 with Telegram's flood limits time-scaled, and N real bot processes (`python -m bot run`,
 DATABASE_URL, the publisher's pacing scaled the same). Once every process has registered
 its lease, the burst is queued at once (the workload of `bench.publish`); the processes
-share it out by channel leases and split the overall send budget between them. Prints the
+share it out by channel leases and share the overall send budget through the database
+(`bot.delivery.send_budget`). Every 429 is printed with its chat, limit and time. Prints the
 achieved rate against the most Telegram's limits allow for one bot (target >= 0.95), the
 429 answers (target 0), posts lost (must be 0) and repeated (target 0), and each process's
 peak RSS; the machine's load before and after.
@@ -167,6 +169,9 @@ async def run(workload: Workload, processes: int) -> dict[str, float]:
             stats = await client.stats()
             posts, _, _ = await count_posts(client, chats)  # no albums or pages here
     expected = workload.posts
+    for error in stats.errors:  # which chat, which limit, when (the emulator's clock)
+        if error["error_code"] == 429:
+            print(f"429: {error.get('detail', '')}")
     return {
         "posts": expected,
         "seconds": seconds,
@@ -214,6 +219,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fanout", type=int, default=3, help="channels per article")
     parser.add_argument("--time-scale", type=float, default=0.1)
     parser.add_argument("--tiny", action="store_true", help="60 articles to 3 channels, fast")
+    parser.add_argument(
+        "--single-too",
+        action="store_true",
+        help="first the same burst with one process, for a side-by-side ratio",
+    )
     args = parser.parse_args(argv)
     if args.tiny:
         workload = Workload(60, 3, 2, 0.02)
@@ -229,10 +239,21 @@ def main(argv: list[str] | None = None) -> None:
         "processes on one PostgreSQL"
     )
     print(load_line(), flush=True)
+    single = None
+    if args.single_too and args.processes > 1:
+        single = asyncio.run(run(workload, 1))
+        report(workload, single, 1)
+        print(load_line(), flush=True)
     figures = asyncio.run(run(workload, args.processes))
     report(workload, figures, args.processes)
+    if single is not None:
+        print(
+            f"{args.processes} processes / 1 process, achieved rate: "
+            f"{figures['rate'] / single['rate']:.3f} (1.0: the processes lose nothing)"
+        )
     print(load_line())
-    if figures["lost"] or figures["too_many_requests"]:
+    runs = [f for f in (single, figures) if f is not None]
+    if any(f["lost"] or f["too_many_requests"] for f in runs):
         sys.exit(1)
 
 

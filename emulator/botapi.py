@@ -72,7 +72,7 @@ async def handle_bot_call(request: web.Request) -> web.StreamResponse:
         params = await read_params(request)
         outcome = await entry.handler(emu, params)
     except ApiError as exc:
-        emu.stats.record_error(method, exc.error_code, exc.description)
+        emu.stats.record_error(method, exc.error_code, exc.description, exc.detail)
         return web.json_response(exc.to_payload(), status=exc.error_code)
     except _DropConnection:
         return _drop(request)

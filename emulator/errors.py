@@ -22,12 +22,15 @@ class ApiError(Exception):
         *,
         retry_after: int | None = None,
         migrate_to_chat_id: int | None = None,
+        detail: str = "",
     ) -> None:
         super().__init__(description)
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
         self.migrate_to_chat_id = migrate_to_chat_id
+        self.detail = detail
+        """Why, for the emulator's own log (never sent): a 429's chat and limit."""
 
     def to_payload(self) -> dict[str, Any]:
         """Render the JSON body Telegram sends for this error."""
@@ -56,10 +59,15 @@ def forbidden(detail: str) -> ApiError:
     return ApiError(403, f"Forbidden: {detail}")
 
 
-def too_many_requests(wait_seconds: float) -> ApiError:
+def too_many_requests(wait_seconds: float, detail: str = "") -> ApiError:
     """Build a 429 error whose retry_after is the whole seconds until the limit frees."""
     retry_after = max(1, math.ceil(wait_seconds))
-    return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+    return ApiError(
+        429,
+        f"Too Many Requests: retry after {retry_after}",
+        retry_after=retry_after,
+        detail=detail,
+    )
 
 
 def not_found() -> ApiError:

@@ -105,9 +105,11 @@ class FloodControl:
             return
         now = self._clock()
         chat_limit = self._private_bucket(chat_id, now) if private else self._group_window(chat_id)
-        wait = max(self._overall.wait_time(now, count), chat_limit.wait_time(now, count))
-        if wait > 0:
-            raise too_many_requests(wait)
+        overall, chat = self._overall.wait_time(now, count), chat_limit.wait_time(now, count)
+        if overall > 0 or chat > 0:
+            wait, limit = max((overall, "overall"), (chat, "chat"))
+            detail = f"t={now:.3f} chat={chat_id} count={count} limit={limit} wait={wait:.3f}"
+            raise too_many_requests(wait, detail)
         self._overall.record(now, count)
         chat_limit.record(now, count)
 

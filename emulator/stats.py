@@ -16,6 +16,8 @@ class ErrorRecord:
     method: str
     error_code: int
     description: str
+    detail: str = ""
+    """The emulator's own note (a 429's chat, the limit that refused, the time)."""
 
 
 class Stats:
@@ -30,11 +32,13 @@ class Stats:
         """Count one call of `method`."""
         self.calls[method] += 1
 
-    def record_error(self, method: str, error_code: int, description: str) -> None:
+    def record_error(
+        self, method: str, error_code: int, description: str, detail: str = ""
+    ) -> None:
         """Remember one error answer."""
         if error_code == 429:
             self.too_many_requests += 1
-        self.errors.append(ErrorRecord(method, error_code, description))
+        self.errors.append(ErrorRecord(method, error_code, description, detail))
 
     def reset(self) -> None:
         """Start counting from zero."""

@@ -133,7 +133,8 @@ TABLES: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         "article_id",
     ),
 )  # fmt: skip
-"""Every table, parents first, with its columns and a stable order to read it in."""
+"""Every table, parents first, with its columns and a stable order to read it in. Not
+copied: `leases` and `send_budget`, the state of the processes running on the source."""
 
 
 @dataclass(frozen=True, slots=True)

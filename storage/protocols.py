@@ -416,8 +416,9 @@ class OutboxRepository(Protocol):
         ...
 
     async def recent_sends(self, channel_id: int, *, since: datetime) -> builtins.list[datetime]:
-        """Return when the channel's rows sent at or after `since` were sent, oldest first
-        (a process taking a channel over paces it from the sends of the one before)."""
+        """Return when the channel's rows sent at or after `since` were sent, oldest first,
+        once per message Telegram counted (an album: each photo, and its follow-up): a
+        process taking a channel over paces it from the sends of the one before."""
         ...
 
     async def pending_count(self, channel_id: int | None = None) -> int:
@@ -1059,6 +1060,32 @@ class LeaseRepository(Protocol):
 
     async def holders(self, prefix: str) -> dict[str, str]:
         """Return the unexpired leases whose name starts with `prefix`: name → holder."""
+        ...
+
+    async def settle_budget(
+        self,
+        holder: str,
+        *,
+        wants: int,
+        weight: int,
+        keep: int,
+        capacity: int,
+        seconds: float,
+        cooling: float,
+    ) -> tuple[int, int]:
+        """Settle `holder`'s part of a budget of `capacity` places shared by processes (the
+        bot's overall send window); return (places held now, fair share).
+
+        In one transaction, serialised with every other holder's: places held beyond
+        `keep` are given back, still counted for `cooling` seconds (the sends made with
+        them leave the window first); the fair share is `capacity` divided among the live
+        holders in proportion to their `weight`, none above what it `wants` (weighted
+        max-min fairness, ties broken by holder name); if the share
+        is more than what is held, free places are taken up to it. A holder's places
+        count for `seconds` unless settled again (a dead process's come back then). The
+        places held are never more than `capacity` minus everyone else's and the cooling
+        ones; a holder keeping more than its share gives the rest back at its next call.
+        """
         ...
 
 

@@ -18,6 +18,7 @@ from bot.app.runtime import fetch_policy, ingest_executor
 from bot.app.webapp import WebAppServer
 from bot.context import BotData, Context, NewsApplication
 from bot.delivery.alert_sender import AlertSender
+from bot.delivery.send_budget import SendBudget
 from bot.delivery.setup import (
     build_full_text_pages,
     build_notifier,
@@ -137,16 +138,18 @@ async def _start_leases(application: NewsApplication) -> None:
     """Register this process in the database and keep its leases (`bot.services.leases`).
 
     On SQLite the process is alone (the run lock): a previous run's leases are cleared.
-    With PostgreSQL, the overall send budget is split between the live processes.
+    With PostgreSQL, the overall send budget is shared through the database
+    (`bot.delivery.send_budget`).
     """
     data = application.bot_data
     keeper = LeaseKeeper(data.db, exclusive=not data.settings.uses_postgresql)
-    pacer = data.pacer
-    if pacer is not None:
-        keeper.on_renewed = lambda kept: pacer.share_overall(kept.processes)
     await keeper.start()
     data.resources.push_async_callback(keeper.stop)  # after the publisher stopped
     data.leases = keeper
+    if data.pacer is not None and not keeper.exclusive:
+        budget = SendBudget(data.db, data.pacer, keeper.holder)
+        await budget.start()
+        data.resources.push_async_callback(budget.stop)  # after everything that sends
     log.info("leases_started", extra={"holder": keeper.holder, "processes": keeper.processes})
 
 

@@ -8,7 +8,8 @@ another process takes them on its next try. What is leased:
 
 - `updates`: the one process that polls Telegram for updates (webhook mode needs none);
 - `publish:<channel id>`: the process working that channel's outbox (and pacing that chat);
-- `process:<holder>`: one per live process; their count splits the overall send budget;
+- `process:<holder>`: one per live process (the overall send budget is shared in the
+  database's `send_budget` table: `bot.delivery.send_budget`);
 - `once:<job>`: a job run once per interval by whichever process gets there first (not
   renewed: it expires by itself).
 
@@ -71,7 +72,7 @@ class LeaseKeeper:
         self.processes = 1
         """Live processes on this database at the last renewal (this one included)."""
         self.on_renewed: Callable[[LeaseKeeper], None] | None = None
-        """Told after every renewal (to split the send budget by `processes`)."""
+        """Told after every renewal."""
 
     @property
     def process_lease(self) -> str:

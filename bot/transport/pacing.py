@@ -14,6 +14,10 @@ moment its answer arrives: Telegram counted it somewhere in between, so a window
 
 `Pacer.hold` honours a 429's retry_after for that chat only; when several chats are told to
 wait within a second it is the overall limit, and every chat waits.
+
+Several processes on one PostgreSQL database share the overall limit through the database
+(`bot.delivery.send_budget`): each process's overall window has the capacity it holds of
+the bot's budget (`set_overall_capacity`), and tells how much it wants (`take_demand`).
 """
 
 from __future__ import annotations
@@ -84,6 +88,17 @@ class PacingLimits:
         return self.private_burst, self.private_burst / self.private_per_second * self.time_scale
 
 
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """What a process wanted of the overall window over a while."""
+
+    places: int
+    """All of them when the overall window alone held a send back, else the most taken
+    at once."""
+    chats: int
+    """Chats whose own window let a send go (the overall budget aside): its share's weight."""
+
+
 class SlidingWindow:
     """At most `capacity` sends in any `seconds`: sends in flight count until recorded."""
 
@@ -99,6 +114,8 @@ class SlidingWindow:
         its photos), or None when the window is full of sends still in flight (wait for
         one to finish). A weight over the capacity waits for an empty window."""
         self._expire(now)
+        if self.capacity < 1:
+            return None  # no place at all until the capacity is raised
         weight = min(weight, self.capacity)
         used = self.in_flight + len(self._done)
         if used + weight <= self.capacity:
@@ -125,6 +142,11 @@ class SlidingWindow:
         self._expire(now)
         if len(times) > len(self._done):
             self._done = deque(times)
+
+    def used(self, now: float) -> int:
+        """Return the places taken now: sends in flight and sends answered in the window."""
+        self._expire(now)
+        return self.in_flight + len(self._done)
 
     def idle(self, now: float) -> bool:
         """Tell whether the window holds nothing that still counts."""
@@ -153,6 +175,11 @@ class Pacer:
         self._recent_holds: deque[tuple[float, ChatKey]] = deque()
         self._changed = asyncio.Event()
         self._sends_since_prune = 0
+        self._overall_refused = False
+        self._overall_peak = 0
+        self._ready_chats: set[ChatKey] = set()
+        self._demand_counted = False
+        """Whether demand is counted (from the first `take_demand`: a shared budget)."""
 
     @property
     def tracked_chats(self) -> int:
@@ -166,6 +193,10 @@ class Pacer:
         held = max(self._held_until.get(chat_id, 0.0), self._all_held_until) - now
         overall = self._overall.delay(now, weight)
         chat = self._window(chat_id).delay(now, weight)
+        if self._demand_counted and chat == 0 and held <= 0:
+            self._ready_chats.add(chat_id)  # only the overall budget may hold it back
+            if overall is None or overall > 0:
+                self._overall_refused = True
         if overall is None or chat is None:
             return None
         return max(held, overall, chat, 0.0)
@@ -190,6 +221,8 @@ class Pacer:
         window = self._window(chat_id)
         self._overall.reserve(weight)
         window.reserve(weight)
+        if self._demand_counted:
+            self._overall_peak = max(self._overall_peak, self._overall.used(self._clock()))
         token = _in_paced_send.set(True)
         try:
             yield
@@ -211,10 +244,33 @@ class Pacer:
         times = sorted(now - age for age in ages if 0 <= age < window.seconds)
         window.adopt(times, now)
 
-    def share_overall(self, processes: int) -> None:
-        """Keep this process to its share of the overall limit: `processes` send at once."""
-        self._overall.capacity = max(1, self.limits.overall_per_second // max(1, processes))
+    @property
+    def overall_capacity(self) -> int:
+        """Return the sends this process may have in the overall window (its budget)."""
+        return self._overall.capacity
+
+    @property
+    def overall_in_flight(self) -> int:
+        """Return the sends in flight now (their places cannot be given away yet)."""
+        return self._overall.in_flight
+
+    def set_overall_capacity(self, capacity: int) -> None:
+        """Let this process have `capacity` sends in the overall window (0: none), the part
+        of the bot's budget it holds when several processes share it."""
+        self._overall.capacity = max(0, min(capacity, self.limits.overall_per_second))
         self._notify()
+
+    def take_demand(self) -> Demand:
+        """Return what this process wanted of the overall window since the last call, and
+        start counting again (counted only once this was first called: one process alone
+        on its database never pays for it)."""
+        self._demand_counted = True
+        refused, peak, chats = self._overall_refused, self._overall_peak, self._ready_chats
+        self._overall_refused = False
+        self._overall_peak = self._overall.used(self._clock())
+        self._ready_chats = set()
+        places = self.limits.overall_per_second if refused else peak
+        return Demand(places=places, chats=len(chats))
 
     def hold(self, chat_id: ChatKey, seconds: float) -> None:
         """Honour a 429 for `chat_id`: nothing goes there for `seconds`; when several chats

@@ -468,6 +468,24 @@ ALTER TABLE articles DROP COLUMN headline;
 ANALYZE articles;
 """
 
+_SEND_BUDGET_V16: Final = """
+-- The bot's overall send window shared by the processes (`LeaseRepository.settle_budget`):
+-- a row per process with the places it holds and wants, its weight (the chats it has
+-- ready to send to), and the places it gave back, counted until the sends made with them
+-- have left the window; the '' row is the lock that serialises the settlements. Times are
+-- microseconds of the server's clock.
+CREATE TABLE send_budget (
+    holder        TEXT    PRIMARY KEY,
+    places        INTEGER NOT NULL CHECK (places >= 0),         -- held until expires_at
+    wants         INTEGER NOT NULL CHECK (wants >= 0),
+    weight        INTEGER NOT NULL CHECK (weight >= 1),
+    cooling       INTEGER NOT NULL DEFAULT 0 CHECK (cooling >= 0),  -- given back, counted
+    cooling_until BIGINT  NOT NULL DEFAULT 0,                     -- ... until then
+    expires_at    BIGINT  NOT NULL
+);
+INSERT INTO send_budget (holder, places, wants, weight, expires_at) VALUES ('', 0, 0, 1, 0);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
@@ -484,6 +502,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _DAILY_DIGEST_V13,
     _FULL_TEXT_PAGES_V14,
     _TITLE_AND_TAGS_VECTORS_V15,
+    _SEND_BUDGET_V16,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

@@ -179,7 +179,8 @@ class SQLOutboxRepository:
 
     async def recent_sends(self, channel_id: int, *, since: datetime) -> list[datetime]:
         rows = await self._session.fetchall(
-            "SELECT sent_at FROM outbox WHERE channel_id = :channel_id AND state = :sent "
+            "SELECT sent_at, album_message_ids, buttons_message_id FROM outbox "
+            "WHERE channel_id = :channel_id AND state = :sent "
             "AND sent_at >= :since ORDER BY sent_at",
             {
                 "channel_id": channel_id,
@@ -187,7 +188,13 @@ class SQLOutboxRepository:
                 "since": to_micros(since),
             },
         )
-        return [from_micros(row["sent_at"]) for row in rows]
+        sends: list[datetime] = []
+        for row in rows:
+            # Telegram counts an album's every photo, and its follow-up with the buttons.
+            messages = len(ints_from_json(row["album_message_ids"])) or 1
+            messages += row["buttons_message_id"] is not None
+            sends.extend([from_micros(row["sent_at"])] * messages)
+        return sends
 
     async def pending_count(self, channel_id: int | None = None) -> int:
         if channel_id is None:

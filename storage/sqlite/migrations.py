@@ -559,6 +559,22 @@ CREATE TABLE telegraph_pages (
 CREATE INDEX telegraph_pages_due ON telegraph_pages (available_at) WHERE state = 'pending';
 """
 
+_SEND_BUDGET_V23: Final = """
+-- The bot's overall send window shared by processes (PostgreSQL's migration 16). On
+-- SQLite one process sends alone and never uses it; the table exists so that the same
+-- code (and its contract tests) runs on both engines.
+CREATE TABLE send_budget (
+    holder        TEXT    PRIMARY KEY,
+    places        INTEGER NOT NULL CHECK (places >= 0),         -- held until expires_at
+    wants         INTEGER NOT NULL CHECK (wants >= 0),
+    weight        INTEGER NOT NULL CHECK (weight >= 1),
+    cooling       INTEGER NOT NULL DEFAULT 0 CHECK (cooling >= 0),  -- given back, counted
+    cooling_until INTEGER NOT NULL DEFAULT 0,                     -- ... until then
+    expires_at    INTEGER NOT NULL
+);
+INSERT INTO send_budget (holder, places, wants, weight, expires_at) VALUES ('', 0, 0, 1, 0);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -582,6 +598,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _REACTIONS_V20,
     _DAILY_DIGEST_V21,
     _FULL_TEXT_PAGES_V22,
+    _SEND_BUDGET_V23,
 )
 """Forward migrations; the schema version is their count."""
 

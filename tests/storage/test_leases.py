@@ -92,3 +92,90 @@ async def test_taking_a_channel_over_returns_its_sending_row(
     assert (await db.outbox.state_counts(two))[OutboxState.SENDING] == 1
     assert await db.outbox.recent_sends(one, since=NOW - timedelta(minutes=1)) == [NOW]
     assert await db.outbox.recent_sends(one, since=NOW + timedelta(seconds=1)) == []
+
+
+async def test_a_channels_recent_sends_count_each_photo_of_an_album_and_its_buttons(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source = await db.sources.add("https://feeds.example/harbour.xml")
+    result = await db.articles.upsert_many(
+        source.id, [make_draft(n) for n in (1, 2)], fetched_at=NOW
+    )
+    channel = (await db.channels.add(-101)).id
+    await db.outbox.add_many([(a, channel) for a in result.inserted])
+    album = await db.outbox.claim_next(channel, now=NOW)
+    assert album is not None
+    photos = [
+        "https://img.example/1.jpg",
+        "https://img.example/2.jpg",
+        "https://img.example/3.jpg",
+    ]
+    await db.outbox.mark_album_posted(album.id, album=photos, message_ids=[7, 8, 9])
+    later = NOW + timedelta(seconds=2)
+    await db.outbox.mark_sent(album.id, message_id=7, sent_at=later, buttons_message_id=10)
+    text = await db.outbox.claim_next(channel, now=NOW)
+    assert text is not None
+    await db.outbox.mark_sent(text.id, message_id=11, sent_at=NOW)
+    # One outbox row each, but Telegram counted 3 photos + the buttons, and 1 text post.
+    assert await db.outbox.recent_sends(channel, since=NOW - timedelta(minutes=1)) == [
+        NOW,
+        *[later] * 4,
+    ]
+
+
+async def settle(
+    db: Database, holder: str, wants: int, keep: int = 30, weight: int = 1
+) -> tuple[int, int]:
+    """Settle `holder`'s part of a 30-place budget (places count 30 s; cooling 30 s)."""
+    return await db.leases.settle_budget(
+        holder, wants=wants, weight=weight, keep=keep, capacity=30, seconds=30, cooling=30
+    )
+
+
+async def test_a_lone_holder_takes_the_places_it_wants(db: Database) -> None:
+    assert await settle(db, "a", 12) == (12, 12)
+    assert await settle(db, "a", 30) == (30, 30)
+
+
+async def test_two_hungry_holders_end_with_half_each_never_more_than_the_budget(
+    db: Database,
+) -> None:
+    assert await settle(db, "a", 30) == (30, 30)
+    assert await settle(db, "b", 30) == (0, 15)  # all taken: b waits for a's half
+    assert await settle(db, "a", 30) == (30, 15)  # a learns its share ...
+    assert await settle(db, "a", 30, keep=15) == (15, 15)  # ... and gives the rest back
+    # Given back, the places still count while the sends made with them leave the window.
+    assert await settle(db, "b", 30) == (0, 15)
+
+
+async def test_places_given_back_are_free_once_cooled(db: Database) -> None:
+    assert await settle(db, "a", 30) == (30, 30)
+    held = await db.leases.settle_budget(
+        "a", wants=0, weight=1, keep=10, capacity=30, seconds=30, cooling=-1
+    )
+    assert held == (10, 0)
+    # a wants none: b's share is all 30, of which a still holds 10 until it gives them back
+    assert await settle(db, "b", 30) == (20, 30)
+
+
+async def test_an_idle_holder_leaves_the_budget_to_a_busy_one(db: Database) -> None:
+    assert await settle(db, "a", 2) == (2, 2)
+    assert await settle(db, "b", 30) == (28, 28)
+
+
+async def test_a_dead_holders_places_come_back_when_its_row_expires(db: Database) -> None:
+    assert await db.leases.settle_budget(
+        "a", wants=30, weight=1, keep=30, capacity=30, seconds=-1, cooling=30
+    ) == (30, 30)
+    assert await settle(db, "b", 30) == (30, 30)
+
+
+async def test_busy_holders_share_in_proportion_to_their_ready_chats(db: Database) -> None:
+    assert await settle(db, "a", 30, keep=0, weight=16) == (30, 30)
+    assert await settle(db, "b", 30, keep=0, weight=14) == (0, 14)
+    assert await settle(db, "a", 30, keep=16, weight=16) == (16, 16)  # 14 given back
+
+
+async def test_racing_holders_never_hold_more_than_the_budget(db: Database) -> None:
+    results = await asyncio.gather(*(settle(db, f"p{n}", 30) for n in range(6)))
+    assert sum(held for held, _ in results) == 30

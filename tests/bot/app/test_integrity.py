@@ -4,7 +4,9 @@ the admins (issue 15.6)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,12 +31,19 @@ async def make_database(path: Path, articles: int = 300) -> None:
 
 
 def damage(path: Path, pages: int = 3) -> None:
-    """Write a pattern over `pages` pages in the middle of the file (as a bad disk would)."""
-    size = path.stat().st_size
-    first = size // 4096 // 2
+    """Write a pattern over `pages` pages of the articles table (as a bad disk would): its
+    data, not the schema, which a damaged file may also lose but then fails at its open."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        numbers = [
+            row[0]
+            for row in connection.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'articles' ORDER BY pageno"
+            )
+        ]
+    middle = len(numbers) // 2
     with path.open("r+b") as file:
-        for page in range(first, first + pages):
-            file.seek(page * 4096 + 100)
+        for number in numbers[middle : middle + pages]:
+            file.seek((number - 1) * 4096 + 100)  # page numbers start at 1
             file.write(bytes(range(256)) * 8)
 
 

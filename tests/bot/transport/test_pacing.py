@@ -10,6 +10,7 @@ import pytest
 from bot.transport.pacing import (
     GLOBAL_HOLD_CHATS,
     PRUNE_EVERY,
+    Demand,
     Pacer,
     PacingLimits,
     SlidingWindow,
@@ -162,16 +163,58 @@ def test_a_chat_taken_over_is_paced_from_the_sends_made_before() -> None:
     assert pacer.delay(OTHER_CHANNEL) == 0.0
 
 
-async def test_the_overall_limit_is_shared_between_processes() -> None:
+async def test_the_overall_window_has_the_capacity_this_process_holds() -> None:
     clock = FakeClock()
     pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
-    pacer.share_overall(3)
+    pacer.set_overall_capacity(10)  # 10 of the bot's 30 places (another process has 20)
     for n in range(10):
         async with pacer.slot(USER + n):
             pass
-    assert pacer.delay(USER + 99) == pytest.approx(1.0)  # 10 of 30 per second: this share
-    pacer.share_overall(1)
+    assert pacer.delay(USER + 99) == pytest.approx(1.0)
+    pacer.set_overall_capacity(0)
+    assert pacer.delay(USER + 99) is None  # nothing at all until places come back
+    pacer.set_overall_capacity(99)
+    assert pacer.overall_capacity == 30  # never more than the bot's limit
     assert pacer.delay(USER + 99) == 0.0
+
+
+async def test_demand_is_everything_while_the_overall_window_alone_holds_sends_back() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
+    pacer.set_overall_capacity(3)
+    assert pacer.take_demand() == Demand(places=0, chats=0)  # counting from now on
+    for n in range(3):
+        async with pacer.slot(USER + n):
+            pass
+    # at most 3 places taken at once, nothing held back; 3 chats were ready
+    assert pacer.take_demand() == Demand(places=3, chats=3)
+    assert pacer.delay(USER + 3) == pytest.approx(1.0)  # held back by the overall window
+    assert pacer.delay(USER + 4) == pytest.approx(1.0)
+    assert pacer.take_demand() == Demand(places=30, chats=2)
+    clock.advance(1.0)
+    # the 3 places were still taken when counting began; the window is empty now
+    assert pacer.take_demand() == Demand(places=3, chats=0)
+    assert pacer.take_demand() == Demand(places=0, chats=0)
+
+
+async def test_demand_is_not_counted_without_a_shared_budget() -> None:
+    pacer = Pacer(PacingLimits(overall_per_second=30), clock=FakeClock())
+    for n in range(20):
+        async with pacer.slot(USER + n):
+            pass
+    assert not pacer._ready_chats  # one process alone: nothing kept for a settlement
+
+
+async def test_a_send_held_back_by_its_chat_is_no_demand_for_the_overall_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
+    pacer.set_overall_capacity(1)
+    pacer.take_demand()
+    async with pacer.slot(CHANNEL):
+        pass
+    pacer.hold(OTHER_CHANNEL, 5.0)
+    assert pacer.delay(OTHER_CHANNEL) == pytest.approx(5.0)  # its hold, not the budget
+    assert pacer.take_demand() == Demand(places=1, chats=1)
 
 
 async def test_a_sender_with_a_lead_is_let_through_to_prepare_before_the_window_opens() -> None:
