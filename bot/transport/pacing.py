@@ -93,10 +93,12 @@ class Demand:
     """What a process wanted of the overall window over a while."""
 
     places: int
-    """All of them when the overall window alone held a send back, else the most taken
-    at once."""
+    """All of them while chats are being sent to or the overall window held a send back
+    (the shares by weight decide), else the most taken at once."""
     chats: int
-    """Chats whose own window let a send go (the overall budget aside): its share's weight."""
+    """Chats being sent to: a send in their own window, or ready to send (its share's
+    weight; steady through a burst, where the chats ready at one instant swing with their
+    own windows)."""
 
 
 class SlidingWindow:
@@ -265,12 +267,14 @@ class Pacer:
         start counting again (counted only once this was first called: one process alone
         on its database never pays for it)."""
         self._demand_counted = True
-        refused, peak, chats = self._overall_refused, self._overall_peak, self._ready_chats
+        now = self._clock()
+        refused, peak, ready = self._overall_refused, self._overall_peak, self._ready_chats
         self._overall_refused = False
-        self._overall_peak = self._overall.used(self._clock())
+        self._overall_peak = self._overall.used(now)
         self._ready_chats = set()
-        places = self.limits.overall_per_second if refused else peak
-        return Demand(places=places, chats=len(chats))
+        busy = ready | {chat for chat, window in self._chats.items() if not window.idle(now)}
+        places = self.limits.overall_per_second if refused or busy else peak
+        return Demand(places=places, chats=len(busy))
 
     def hold(self, chat_id: ChatKey, seconds: float) -> None:
         """Honour a 429 for `chat_id`: nothing goes there for `seconds`; when several chats

@@ -178,7 +178,7 @@ async def test_the_overall_window_has_the_capacity_this_process_holds() -> None:
     assert pacer.delay(USER + 99) == 0.0
 
 
-async def test_demand_is_everything_while_the_overall_window_alone_holds_sends_back() -> None:
+async def test_demand_is_everything_while_chats_are_being_sent_to() -> None:
     clock = FakeClock()
     pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
     pacer.set_overall_capacity(3)
@@ -186,15 +186,29 @@ async def test_demand_is_everything_while_the_overall_window_alone_holds_sends_b
     for n in range(3):
         async with pacer.slot(USER + n):
             pass
-    # at most 3 places taken at once, nothing held back; 3 chats were ready
-    assert pacer.take_demand() == Demand(places=3, chats=3)
+    # 3 chats being sent to: the whole budget is asked for, the share weighed by 3 chats
+    assert pacer.take_demand() == Demand(places=30, chats=3)
     assert pacer.delay(USER + 3) == pytest.approx(1.0)  # held back by the overall window
-    assert pacer.delay(USER + 4) == pytest.approx(1.0)
-    assert pacer.take_demand() == Demand(places=30, chats=2)
-    clock.advance(1.0)
-    # the 3 places were still taken when counting began; the window is empty now
+    assert pacer.take_demand() == Demand(places=30, chats=4)  # one more waits to send
+    clock.advance(3.0)  # the private windows (3 in 3 s) hold nothing any more
+    # nobody sent to: the most taken at once since the last count (3), then nothing
     assert pacer.take_demand() == Demand(places=3, chats=0)
     assert pacer.take_demand() == Demand(places=0, chats=0)
+
+
+async def test_the_chats_weight_holds_through_their_own_windows() -> None:
+    # a channel that sent its 20 and waits for its own window is still being sent to:
+    # counting only the chats ready at one instant made two processes' shares swing with
+    # their channels' windows (two processes: 0.69 of the allowed rate against 0.94)
+    clock = FakeClock()
+    pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
+    pacer.take_demand()
+    for _ in range(20):
+        async with pacer.slot(CHANNEL):
+            pass
+    assert pacer.delay(CHANNEL) == pytest.approx(60.0)  # its own window is full
+    clock.advance(30.0)
+    assert pacer.take_demand() == Demand(places=30, chats=1)
 
 
 async def test_demand_is_not_counted_without_a_shared_budget() -> None:
@@ -205,7 +219,7 @@ async def test_demand_is_not_counted_without_a_shared_budget() -> None:
     assert not pacer._ready_chats  # one process alone: nothing kept for a settlement
 
 
-async def test_a_send_held_back_by_its_chat_is_no_demand_for_the_overall_window() -> None:
+async def test_a_chat_held_back_by_a_hold_is_no_demand_for_the_overall_window() -> None:
     clock = FakeClock()
     pacer = Pacer(PacingLimits(overall_per_second=30), clock=clock)
     pacer.set_overall_capacity(1)
@@ -214,7 +228,10 @@ async def test_a_send_held_back_by_its_chat_is_no_demand_for_the_overall_window(
         pass
     pacer.hold(OTHER_CHANNEL, 5.0)
     assert pacer.delay(OTHER_CHANNEL) == pytest.approx(5.0)  # its hold, not the budget
-    assert pacer.take_demand() == Demand(places=1, chats=1)
+    # CHANNEL is being sent to; OTHER_CHANNEL, held, neither counts nor asks for places
+    assert pacer.take_demand() == Demand(places=30, chats=1)
+    clock.advance(60.0)  # CHANNEL's window is empty again: only the peak remains
+    assert pacer.take_demand() == Demand(places=1, chats=0)
 
 
 async def test_a_sender_with_a_lead_is_let_through_to_prepare_before_the_window_opens() -> None:
