@@ -27,6 +27,7 @@ from telegram.ext import Updater
 
 from bot.context import NewsApplication
 from bot.ops.settings import Settings
+from bot.ops.waiting import cancel_and_wait
 from bot.services.leases import LeaseKeeper
 
 log = logging.getLogger(__name__)
@@ -167,10 +168,7 @@ class PollingLeader:
     async def stop(self) -> None:
         """Stop looking; give the lease up so that a standby process polls at once."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         if self._updater.running:
             await self._updater.stop()
         await self._leases.release(UPDATES_LEASE)

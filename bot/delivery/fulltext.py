@@ -22,7 +22,6 @@ one for the same article at once; the first recorded wins and the other stays un
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import random
@@ -30,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.ops.waiting import wait_event
+from bot.ops.waiting import cancel_and_wait, wait_event
 from bot.transport.telegraph import (
     TelegraphApi,
     TelegraphError,
@@ -225,10 +224,7 @@ class FullTextPages:
     async def stop(self) -> None:
         """Stop retrying (an attempt in flight is cancelled: its page stays pending)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
 
     async def run(self) -> None:
         """Call `retry_due` every `poll_seconds` (sooner when woken) until cancelled."""

@@ -27,12 +27,12 @@ On SQLite one process sends alone: its pacer keeps the whole budget and nothing 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
 from typing import Final
 
+from bot.ops.waiting import cancel_and_wait
 from bot.services.leases import LEASE_SECONDS
 from bot.transport.pacing import Pacer
 from storage import Database
@@ -120,10 +120,7 @@ class SendBudget:
     async def stop(self) -> None:
         """Stop settling and give every place back (they count for a window more)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         self._pacer.set_overall_capacity(0)
         await self.settle(wants=0)
 

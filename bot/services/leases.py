@@ -20,7 +20,6 @@ taken; at start, `exclusive=True` clears the leases a previous run left behind.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import secrets
@@ -29,6 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+from bot.ops.waiting import cancel_and_wait
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -141,10 +141,7 @@ class LeaseKeeper:
     async def stop(self) -> None:
         """Stop renewing and give every lease up, so that others take over at once."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         self._held.clear()
         try:
             await self._db.leases.release_all(self.holder)

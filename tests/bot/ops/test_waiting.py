@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.ops.waiting import wait_event
+from bot.ops.waiting import cancel_and_wait, wait_event
 
 Wait = Callable[[asyncio.Event, float], Awaitable[object]]
 
@@ -71,3 +71,44 @@ async def test_returns_whether_the_event_was_set() -> None:
     assert await wait_event(event, 0.01) is False
     event.set()
     assert await wait_event(event, 60.0) is True
+
+
+async def test_cancel_and_wait_ends_the_task_and_raises_its_error() -> None:
+    forever = asyncio.create_task(asyncio.Event().wait())
+    await cancel_and_wait(forever)
+    assert forever.cancelled()
+
+    async def fails_when_stopped() -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise RuntimeError("could not stop cleanly") from None
+
+    failing = asyncio.create_task(fails_when_stopped())
+    await asyncio.sleep(0)
+    with pytest.raises(RuntimeError, match="could not stop cleanly"):
+        await cancel_and_wait(failing)
+    await cancel_and_wait(None)  # nothing to stop
+
+
+async def test_cancel_and_wait_keeps_the_callers_own_cancellation() -> None:
+    # the caller is cancelled while the task takes its time to end: the caller ends too
+    ending = asyncio.Event()
+
+    async def slow_to_stop() -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            await ending.wait()
+            raise
+
+    slow = asyncio.create_task(slow_to_stop())
+    await asyncio.sleep(0)
+    stopping = asyncio.create_task(cancel_and_wait(slow))
+    await asyncio.sleep(0)  # the caller now waits for the slow task to end
+    stopping.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stopping
+    ending.set()
+    await asyncio.wait({slow})
+    assert slow.cancelled()
