@@ -7,7 +7,6 @@ feed by the real `Ingestor`; an `AlertSender` delivers.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from tests.handlers.test_follow import ask
 from tests.support.feedserver import FeedServer
 from tests.support.paced_bot import paced_reader_bot, scaled_emulator_config, scaled_pacer
 from tests.support.reads import alerts_of
+from tests.support.waiting import eventually
 
 FAST = AlertConfig(poll_seconds=0.05, retry_base_seconds=0.05)
 
@@ -237,11 +237,12 @@ async def test_server_error_is_retried_and_a_lost_answer_is_not(bot_app, db, des
         await publish(desk, herald, draft("strike", "Ferry strike ends"))
         sender.start()
         sender.wake()
-        for _ in range(100):
+
+        async def both_settled() -> bool:
             counts = await db.alerts.state_counts()
-            if counts[AlertState.SENT] + counts[AlertState.DROPPED] == 2:
-                break
-            await asyncio.sleep(0.05)
+            return counts[AlertState.SENT] + counts[AlertState.DROPPED] == 2
+
+        await eventually(both_settled, within=5.0, what="both alerts sent or dropped")
         await sender.stop()
 
     alerts = [*await alerts_of(db, ann.id), *await alerts_of(db, bob.id)]

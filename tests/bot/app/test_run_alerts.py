@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 
 import pytest
 
-from emulator import EmulatorConfig, FloodLimits, RunningEmulator
+from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
 from news.entities import AlertState
 from news.follows import parse_follow
 from storage import open_database
 from tests.bot.delivery.test_run_publishing import RUN_SCALE, bot_env, running_bot, stop_with
 from tests.support.feedserver import FeedServer
 from tests.support.reads import alerts_of
+from tests.support.waiting import eventually
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Dale Post</title>
 <item><guid>dp-1</guid><link>https://dale.example/mill</link>
@@ -44,13 +44,18 @@ async def test_ingested_story_is_alerted_to_its_follower_once(emulator: RunningE
             await db.follows.add(ann.id, query.text, query.key, max_follows=20)
         env = bot_env(emulator, db_path, ALLOW_PRIVATE_ADDRESSES="true")
         async with running_bot(env, tmp_path, "alerts") as bot:
-            alert = None
-            for _ in range(150):
+
+            async def the_alert() -> MessageView | None:
                 messages = await emulator.client.messages(ann.id, from_bot=True)
-                alert = next((m for m in messages if (m.text or "").startswith("🔔")), None)
-                if alert is not None:
-                    break
-                await asyncio.sleep(0.1)
+                return next((m for m in messages if (m.text or "").startswith("🔔")), None)
+
+            alert = await eventually(
+                the_alert,
+                within=15.0,
+                what="the alert",
+                interval=0.1,
+                context=lambda: bot.log[-3000:],
+            )
             # A wrong second alert would be sent before the stop completes (the sender
             # drains on SIGTERM) or left queued: both are checked below.
             code = await stop_with(bot, signal.SIGTERM)

@@ -6,7 +6,6 @@ before, not again after a restart, and once from two processes on one PostgreSQL
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -16,13 +15,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app.application import build_application
-from bot.app.lifecycle import run_until_stopped
 from bot.context import NewsApplication
 from bot.ops.settings import Settings
 from emulator import EmulatorConfig, FloodLimits, MessageView, RunningEmulator
 from news.entities import DigestState
 from storage import open_database
-from tests.bot.ops.conftest import bot_settings
+from tests.bot.ops.conftest import bot_settings, running_application
 from tests.factories import draft
 from tests.support.clock import FakeWallClock
 from tests.support.waiting import eventually
@@ -56,19 +54,8 @@ async def clocked_app(settings: Settings, clock: FakeWallClock) -> AsyncIterator
     """Run the real application with jobs on `clock` until the block ends."""
     application = build_application(settings)
     application.bot_data.clock = clock
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_until_stopped(application, stop))
-    try:
-        async with asyncio.timeout(15):
-            while not application.running:
-                if task.done():
-                    task.result()
-                    raise AssertionError("the bot stopped before it started")
-                await asyncio.sleep(0.02)
+    async with running_application(application):
         yield application
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=15)
 
 
 async def looks(*applications: NewsApplication, times: int = 3) -> None:

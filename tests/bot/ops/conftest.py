@@ -52,7 +52,13 @@ def bot_settings(emulator: RunningEmulator, folder: Path, **overrides: Any) -> S
 @asynccontextmanager
 async def running_app(settings: Settings) -> AsyncIterator[NewsApplication]:
     """Run the real application (run_until_stopped) until the block ends, then stop it."""
-    application = build_application(settings)
+    async with running_application(build_application(settings)) as application:
+        yield application
+
+
+@asynccontextmanager
+async def running_application(application: NewsApplication) -> AsyncIterator[NewsApplication]:
+    """Run an application already built (run_until_stopped) until the block ends."""
     stop = asyncio.Event()
     task = asyncio.create_task(run_until_stopped(application, stop))
     try:
