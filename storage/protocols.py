@@ -417,8 +417,8 @@ class OutboxRepository(Protocol):
 
     async def recent_sends(self, channel_id: int, *, since: datetime) -> builtins.list[datetime]:
         """Return when the channel's rows sent at or after `since` were sent, oldest first,
-        once per message Telegram counted (an album: each photo, and its follow-up): a
-        process taking a channel over paces it from the sends of the one before."""
+        once per message Telegram counted (an album: each photo, and its follow-up; the
+        daily digest): a process taking a channel over paces it from the sends before."""
         ...
 
     async def pending_count(self, channel_id: int | None = None) -> int:

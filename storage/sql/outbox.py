@@ -180,8 +180,11 @@ class SQLOutboxRepository:
     async def recent_sends(self, channel_id: int, *, since: datetime) -> list[datetime]:
         rows = await self._session.fetchall(
             "SELECT sent_at, album_message_ids, buttons_message_id FROM outbox "
-            "WHERE channel_id = :channel_id AND state = :sent "
-            "AND sent_at >= :since ORDER BY sent_at",
+            "WHERE channel_id = :channel_id AND state = :sent AND sent_at >= :since "
+            # the channel's daily digest is a message of its window too
+            "UNION ALL SELECT sent_at, '[]', NULL FROM digests "
+            "WHERE channel_id = :channel_id AND state = :sent AND sent_at >= :since "
+            "ORDER BY sent_at",
             {
                 "channel_id": channel_id,
                 "sent": OutboxState.SENT.value,

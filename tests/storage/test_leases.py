@@ -179,3 +179,26 @@ async def test_busy_holders_share_in_proportion_to_their_ready_chats(db: Databas
 async def test_racing_holders_never_hold_more_than_the_budget(db: Database) -> None:
     results = await asyncio.gather(*(settle(db, f"p{n}", 30) for n in range(6)))
     assert sum(held for held, _ in results) == 30
+
+
+async def test_a_channels_recent_sends_count_its_daily_digest(
+    db: Database, make_draft: DraftFactory
+) -> None:
+    source = await db.sources.add("https://feeds.example/harbour.xml")
+    result = await db.articles.upsert_many(source.id, [make_draft(1)], fetched_at=NOW)
+    channel = (await db.channels.add(-101)).id
+    other = (await db.channels.add(-102)).id
+    await db.outbox.add_many([(a, channel) for a in result.inserted])
+    post = await db.outbox.claim_next(channel, now=NOW)
+    assert post is not None
+    await db.outbox.mark_sent(post.id, message_id=3, sent_at=NOW)
+    later = NOW + timedelta(seconds=5)
+    for chat in (channel, other):
+        assert await db.digests.claim_day(chat, NOW.date(), html="<b>Today</b>", article_ids=[])
+        assert await db.digests.claim_next(chat, now=NOW) is not None
+        await db.digests.mark_sent(chat, NOW.date(), message_id=4, sent_at=later)
+    assert await db.outbox.recent_sends(channel, since=NOW - timedelta(minutes=1)) == [
+        NOW,
+        later,
+    ]
+    assert await db.outbox.recent_sends(channel, since=later + timedelta(seconds=1)) == []
