@@ -18,6 +18,16 @@ table's size. Testing a row costs some `ORDERED_ROW_COST` postings (its vector i
 often from TOAST), so a condition is read in order when the planner's estimate of its
 density makes that cheaper than its postings; an estimate that proves wrong (fewer matches
 in the window than the pool) sends the condition back to the bitmap rounds.
+
+A window read from the plain GIN index still decodes every posting of the condition, of any
+age, before the id range cuts it: `moscow` is 53,000 postings at 1M (10-20 ms). So each
+vector also has a *bucketed* GIN index (migration 17): the same lexemes prefixed with the
+article's id bucket (`id >> BUCKET_BITS`: `'61_moscow'`), and a window asks only its own
+buckets' lexemes (`newsbot_bucket_query`: `'61_moscow' | '60_moscow'`), so it reads only
+the postings of its buckets — a few thousand ids' worth, whatever the archive's size. The
+bucketed vector has no positions: a phrase (`<->`) is asked there as AND, and then checked
+on the plain vector row by row (`ts_match_vq`, which no index answers), only when the
+query holds one. A read over the whole table (no window) uses the plain index.
 """
 
 from __future__ import annotations
@@ -25,12 +35,15 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from storage.sql.session import Row, Session
 
-WINDOW: Final = "/* id window */"
-"""Where a pool statement takes its window's condition on `a.id`."""
+MATCH: Final = "/* match */"
+"""Where a pool statement takes its full-text condition (and its window's, on `a.id`)."""
+BUCKET_BITS: Final = 14
+"""Ids per bucket of the bucketed indexes, as a power of two (migration 17's `id >> 14`)."""
 FIRST_WINDOW: Final = 8192
 """Newest ids tried first when the planner has no estimate of the matches."""
 ORDERED_ROW_COST: Final = 16
@@ -41,11 +54,6 @@ _GROWTH_WHEN_NONE: Final = 32
 _WHOLE_TABLE_SHARE: Final = 4
 """A window wider than a quarter of the ids is dropped: reading the id range would cost
 more than the rows it saves."""
-WINDOW_IDS_PER_MATCH: Final = 16
-"""A window is also dropped when it spans more than this many ids per match the planner
-expects in the whole table: an id of the primary-key range costs about a twentieth of a
-matching row (1M articles: 256,000 ids 46 ms, against all 1,140 matches of a rare word
-read from the table in 4.7 ms)."""
 _ORDERED: Final = (
     "SELECT set_config('enable_indexscan', 'on', true), "
     "set_config('enable_bitmapscan', 'off', true)"
@@ -56,39 +64,48 @@ _BITMAPS: Final = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """One pool: its statement (`MATCH` in its WHERE clause, on articles `a`) and the
+    vector expression the query is matched on."""
+
+    statement: str
+    vector: str
+
+
 async def newest_matches(
     session: Session,
-    pools: Sequence[str],
+    pools: Sequence[Pool],
+    query: str,
     parameters: dict[str, Any],
     top: int,
     size: int,
     *,
     hopeful: bool = False,
 ) -> list[list[Row]]:
-    """Return the `size` newest rows (`id`, `story_at`) of each statement of `pools` (each
-    holds `WINDOW` in its WHERE clause), through growing windows of ids up to `top`; run
-    inside a transaction with index scans off (`_from_indexes`).
+    """Return the `size` newest rows (`id`, `story_at`) of each pool's statement, its vector
+    matching the tsquery expression `query`, through growing windows of ids up to `top`;
+    run inside a transaction with index scans off (`_from_indexes`).
 
     `hopeful`: give up (every pool empty) when the first pool finds nothing in its first
     window: the caller guessed it would match and has a cheaper way to learn otherwise."""
-    densities = await _densities(session, pools, parameters, top)
-    matches = [density * top for density in densities]
-    windows = [_worth(_first_window(d, size), d * top, top) for d in densities]
+    densities = await _densities(session, pools, query, parameters, top)
+    windows = [_worth(_first_window(d, size), top) for d in densities]
     found: list[list[Row] | None] = [None] * len(pools)
     given_up: list[list[Row]] = [[] for _ in pools]
     ordered = [index for index, d in enumerate(densities) if _ordered_is_cheaper(d, top, size)]
     if ordered:
         await session.fetchone(_ORDERED)
-        rows = await _round(session, pools, ordered, parameters, windows, top)
+        rows = await _round(session, pools, query, ordered, parameters, windows, top, plain=True)
         await session.fetchone(_BITMAPS)
-        _settle(ordered, rows, found, windows, matches, top, size)
+        _settle(ordered, rows, found, windows, top, size)
         if 0 in ordered:
             if hopeful and not _holds(rows, 0):
                 return given_up
             hopeful = False
     while pending := [index for index, rows in enumerate(found) if rows is None]:
-        rows = await _round(session, pools, pending, parameters, windows, top)
-        _settle(pending, rows, found, windows, matches, top, size)
+        rows = await _round(session, pools, query, pending, parameters, windows, top)
+        _settle(pending, rows, found, windows, top, size)
         if hopeful and not _holds(rows, 0):
             return given_up
         hopeful = False
@@ -102,21 +119,42 @@ def _holds(rows: list[Row], pool: int) -> bool:
 
 async def _round(
     session: Session,
-    pools: Sequence[str],
+    pools: Sequence[Pool],
+    query: str,
     pending: list[int],
     parameters: dict[str, Any],
     windows: list[int],
     top: int,
+    *,
+    plain: bool = False,
 ) -> list[Row]:
-    """Run the `pending` pools, each in its window, as one statement."""
+    """Run the `pending` pools, each in its window, as one statement: from the bucketed
+    index (or the plain one, if `plain`) when bounded, else from the plain index."""
     parts, arguments = [], dict(parameters)
     for index in pending:
-        bounded = windows[index] * _WHOLE_TABLE_SHARE < top
-        window = f"AND a.id > :floor{index}" if bounded else ""
-        arguments[f"floor{index}"] = top - windows[index]
-        part = f"(SELECT {index} AS pool, p.* FROM ({pools[index]}) AS p)"
-        parts.append(part.replace(WINDOW, window))
+        pool = pools[index]
+        if windows[index] * _WHOLE_TABLE_SHARE >= top:
+            match = f"{pool.vector} @@ {query}"
+        else:
+            arguments[f"floor{index}"] = top - windows[index]
+            match = f"{pool.vector} @@ {query}" if plain else _bucketed(pool, query, index)
+            arguments[f"low{index}"] = (top - windows[index] + 1) >> BUCKET_BITS
+            arguments[f"high{index}"] = top >> BUCKET_BITS
+            match += f" AND a.id > :floor{index}"
+        part = f"(SELECT {index} AS pool, p.* FROM ({pool.statement}) AS p)"
+        parts.append(part.replace(MATCH, match))
     return await session.fetchall(" UNION ALL ".join(parts), arguments)
+
+
+def _bucketed(pool: Pool, query: str, index: int) -> str:
+    """Return the pool's condition on the bucketed index over buckets `:low{index}` to
+    `:high{index}`; a phrase (the query's text holds `<`) is checked on the plain vector
+    too (the planner folds that test away for a query without one)."""
+    return (
+        f"newsbot_bucketed({pool.vector}, a.id) @@ "
+        f"newsbot_bucket_query({query}, :low{index}, :high{index}) "
+        f"AND (strpos(CAST({query} AS text), '<') = 0 OR ts_match_vq({pool.vector}, {query}))"
+    )
 
 
 def _settle(
@@ -124,7 +162,6 @@ def _settle(
     rows: list[Row],
     found: list[list[Row] | None],
     windows: list[int],
-    matches: list[float],
     top: int,
     size: int,
 ) -> None:
@@ -136,16 +173,13 @@ def _settle(
             found[index] = mine
         else:
             growth = size * _GROWTH_MARGIN / len(mine) if mine else _GROWTH_WHEN_NONE
-            grown = math.ceil(windows[index] * max(2.0, growth))
-            windows[index] = _worth(grown, matches[index], top)
+            windows[index] = _worth(math.ceil(windows[index] * max(2.0, growth)), top)
 
 
-def _worth(window: int, matches: float, top: int) -> int:
-    """Return `window`, or `top` (no window: the whole table) when reading its id range
-    would cost more than the rows it saves (`_WHOLE_TABLE_SHARE`, `WINDOW_IDS_PER_MATCH`)."""
-    if window * _WHOLE_TABLE_SHARE >= top or 0 < matches * WINDOW_IDS_PER_MATCH < window:
-        return max(window, top)
-    return window
+def _worth(window: int, top: int) -> int:
+    """Return `window`, or `top` (no window: the whole table) when it spans over a quarter
+    of the ids (`_WHOLE_TABLE_SHARE`)."""
+    return max(window, top) if window * _WHOLE_TABLE_SHARE >= top else window
 
 
 def _first_window(density: float, size: int) -> int:
@@ -162,11 +196,13 @@ def _ordered_is_cheaper(density: float, top: int, size: int) -> bool:
 
 
 async def _densities(
-    session: Session, pools: Sequence[str], parameters: dict[str, Any], top: int
+    session: Session, pools: Sequence[Pool], query: str, parameters: dict[str, Any], top: int
 ) -> list[float]:
     """Return each pool's estimated matches per id (0: unknown), from the planner's estimate
     (its statistics of the words: no row is read)."""
-    sql = " UNION ALL ".join(f"({pool.replace(WINDOW, '')})" for pool in pools)
+    sql = " UNION ALL ".join(
+        f"({pool.statement.replace(MATCH, f'{pool.vector} @@ {query}')})" for pool in pools
+    )
     row = await session.fetchone(f"EXPLAIN (FORMAT JSON) {sql}", parameters)
     plan = json.loads(row[0]) if row is not None and isinstance(row[0], str) else None
     children = plan[0]["Plan"].get("Plans", []) if plan else []

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery
-from storage.postgresql.pools import WINDOW, newest_matches
+from storage.postgresql.pools import MATCH, Pool, newest_matches
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
 from storage.sql.ranking import (
     MAX_COMPLETIONS,
@@ -46,7 +46,8 @@ _POOLS: Final = (
     "to_tsvector('simple', newsbot_unaccent(a.tags))",
 )
 """The ranking's pools (anywhere, in the title, in the tags): the vector each matches, with
-a GIN index each (the last two: migration 15's expression indexes)."""
+a GIN index each (the last two: migration 15's expression indexes) and a bucketed one
+(migration 17, `storage.postgresql.pools`)."""
 _IDS: Final = "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:{name} AS jsonb))"
 
 
@@ -173,16 +174,23 @@ async def _ranked(
     """Return the best text matches passing the filters, by score (see the module doc);
     run in `_from_indexes`."""
     conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
-    # Each pool is read from its GIN index through a window of the newest ids.
-    pool = (
-        "SELECT a.id, a.story_at FROM articles AS a WHERE {vector} @@ "
-        f"{_QUERY.format(name='match')} "
-        f"{WINDOW} {conditions} ORDER BY a.id DESC LIMIT :pool"
+    # Each pool is read from its GIN indexes through a window of the newest ids.
+    statement = (
+        f"SELECT a.id, a.story_at FROM articles AS a WHERE {MATCH} {conditions} "
+        "ORDER BY a.id DESC LIMIT :pool"
     )
-    statements = [pool.format(vector=vector) for vector in _POOLS]
+    query = _QUERY.format(name="match")
     top, size = int(parameters["top"]), int(parameters["pool"])
     hopeful = bool(parameters.get("hopeful"))
-    pools = await newest_matches(session, statements, parameters, top, size, hopeful=hopeful)
+    pools = await newest_matches(
+        session,
+        [Pool(statement, vector) for vector in _POOLS],
+        query,
+        parameters,
+        top,
+        size,
+        hopeful=hopeful,
+    )
     anywhere, in_title, in_tags = pools
     return _scored(anywhere, in_title, in_tags, parameters)
 

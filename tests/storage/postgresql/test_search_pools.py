@@ -15,11 +15,12 @@ from tests.factories import draft
 from tests.storage.conftest import NOW
 from tests.support.engines import fresh_store
 
-POOL = (
-    "SELECT a.id, a.story_at FROM articles AS a "
-    "WHERE a.search @@ to_tsquery('simple', CAST(:match AS text)) "
-    f"{pools.WINDOW} ORDER BY a.id DESC LIMIT :pool"
+POOL = pools.Pool(
+    f"SELECT a.id, a.story_at FROM articles AS a WHERE {pools.MATCH} "
+    "ORDER BY a.id DESC LIMIT :pool",
+    "a.search",
 )
+QUERY = "to_tsquery('simple', CAST(:match AS text))"
 SIZE = 5
 
 
@@ -57,7 +58,7 @@ async def _newest(
         async with _from_indexes(session, parameters):
             top = int(parameters["top"])
             (rows,) = await pools.newest_matches(
-                session, [POOL], parameters, top, SIZE, hopeful=hopeful
+                session, [POOL], QUERY, parameters, top, SIZE, hopeful=hopeful
             )
     finally:
         del session.fetchone
@@ -102,11 +103,10 @@ async def test_a_hopeful_read_gives_up_when_its_first_window_holds_nothing(
     assert (await _newest(db, "nowhere", hopeful=True))[0] == []
 
 
-def test_a_window_is_dropped_when_its_ids_outnumber_the_expected_matches() -> None:
-    assert pools._worth(1_000, 100, 100_000) == 1_000
-    assert pools._worth(1_000, 10, 100_000) == 100_000  # 16 ids a match at most
-    assert pools._worth(1_000, 0, 100_000) == 1_000  # no estimate: kept
-    assert pools._worth(30_000, 0, 100_000) == 100_000  # over a quarter of the ids
+def test_a_window_is_dropped_when_it_spans_over_a_quarter_of_the_ids() -> None:
+    assert pools._worth(1_000, 100_000) == 1_000
+    assert pools._worth(24_999, 100_000) == 24_999
+    assert pools._worth(30_000, 100_000) == 100_000
 
 
 async def test_a_search_reads_without_parallel_workers(db: Database) -> None:
