@@ -173,6 +173,7 @@ async def test_copy_in_batches_keeps_every_row_and_the_indexes(
             )
         }
         assert {"articles_search", "articles_recent", "articles_band0"} <= names
+        assert {"articles_search_buckets", "articles_title_buckets"} <= names  # migration 17
         trigger = await db.session.fetchone(  # type: ignore[attr-defined]
             "SELECT CAST(tgenabled AS text) AS tgenabled FROM pg_trigger "
             "WHERE tgname = 'articles_headline_terms'"

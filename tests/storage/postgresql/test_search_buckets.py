@@ -1,0 +1,175 @@
+"""PostgreSQL's bucketed vectors (migration 17): windows read from them give the same newest
+matches as the plain vectors, across bucket edges, and they follow every write."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage import Database
+from storage.postgresql import pools
+from storage.postgresql.search import _from_indexes
+from tests.factories import draft
+from tests.storage.conftest import NOW
+from tests.support.engines import fresh_store
+
+BUCKET = 1 << pools.BUCKET_BITS
+QUERY = "to_tsquery('simple', CAST(:match AS text))"
+SIZE = 6
+FIRSTS = (1, 2 * BUCKET + 5, 5 * BUCKET - 20)
+"""Where each batch's ids start: bucket 0; bucket 2; straddling buckets 4 and 5."""
+
+
+def _pool(vector: str) -> pools.Pool:
+    """A pool over `vector` as the search builds it."""
+    return pools.Pool(
+        f"SELECT a.id, a.story_at FROM articles AS a WHERE {pools.MATCH} "
+        "ORDER BY a.id DESC LIMIT :pool",
+        vector,
+    )
+
+
+@pytest.fixture
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """Three batches of 40 articles, ids in buckets 0, 2, 4 and 5: `harbour` in half of
+    them, `ferry` only in the first batch, `gale` in the titles of the last one."""
+    async with fresh_store("postgresql", request, tmp_path) as database:
+        session: Any = database.session  # type: ignore[attr-defined]
+        source = await database.sources.add("https://coast.example/feed", name="Coast")
+        for batch, first in enumerate(FIRSTS):
+            await session.execute(f"ALTER TABLE articles ALTER COLUMN id RESTART WITH {first}")
+            drafts = [
+                draft(
+                    (batch, n),
+                    f"{'Harbour news' if n % 2 else 'Market report'} {batch} {n}"
+                    + (" ferry" if batch == 0 else "")
+                    + (" gale warning" if batch == 2 else ""),
+                    body="Calm seas." if n % 3 else "News of the harbour.",
+                    tags=("Coast",) if n % 4 == 0 else (),
+                )
+                for n in range(40)
+            ]
+            await database.articles.upsert_many(source.id, drafts, fetched_at=NOW)
+        await session.execute("ANALYZE articles")
+        yield database
+
+
+async def _newest(
+    db: Database, match: str, vector: str = "a.search"
+) -> tuple[list[int], list[str]]:
+    """Return the pool's ids for `match` and the statements of its rounds."""
+    session: Any = db.session  # type: ignore[attr-defined]
+    parameters: dict[str, Any] = {"match": match, "pool": SIZE}
+    statements: list[str] = []
+    real = session.fetchall
+
+    async def spy(sql: str, arguments: Any = ()) -> Any:
+        statements.append(sql)
+        return await real(sql, arguments)
+
+    session.fetchall = spy
+    try:
+        async with _from_indexes(session, parameters):
+            top = int(parameters["top"])
+            (rows,) = await pools.newest_matches(
+                session, [_pool(vector)], QUERY, parameters, top, SIZE
+            )
+    finally:
+        del session.fetchall
+    return [row["id"] for row in rows], statements
+
+
+async def _expected(db: Database, match: str, vector: str = "a.search") -> list[int]:
+    """The newest matches read without any window."""
+    session: Any = db.session  # type: ignore[attr-defined]
+    rows = await session.fetchall(
+        f"SELECT a.id FROM articles AS a WHERE {vector} @@ {QUERY} ORDER BY a.id DESC LIMIT :n",
+        {"match": match, "n": SIZE},
+    )
+    return [row["id"] for row in rows]
+
+
+@pytest.mark.parametrize(
+    "match",
+    [
+        "harbour",  # in every bucket
+        "ferry",  # only in bucket 0: the windows grow across empty buckets
+        "gale",  # only in the newest batch, over the edge of buckets 4 and 5
+        "har:*",
+        "harbour & report",  # in no article (each title has one or the other)
+        "harbour <-> news",  # a phrase: asked as AND in the buckets, checked on the vector
+        "news <-> harbour",  # AND matches where the phrase does not
+        "seas & harbour",
+        "nowhere",
+    ],
+)
+@pytest.mark.parametrize("first_window", [8, 64, 4096])
+async def test_windows_read_from_the_buckets_give_the_plain_newest_matches(
+    db: Database, match: str, first_window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 10**9)  # bitmaps only
+    monkeypatch.setattr(pools, "FIRST_WINDOW", first_window)
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: first_window)
+    ids, statements = await _newest(db, match)
+    assert ids == await _expected(db, match)
+    assert any("newsbot_bucketed(a.search, a.id)" in sql for sql in statements)
+
+
+@pytest.mark.parametrize(
+    ("vector", "match"),
+    [
+        ("to_tsvector('simple', newsbot_unaccent(a.title))", "gale & warning"),
+        ("to_tsvector('simple', newsbot_unaccent(a.title))", "harbour"),
+        ("to_tsvector('simple', newsbot_unaccent(a.tags))", "coast"),
+    ],
+)
+async def test_the_title_and_tag_vectors_have_buckets_too(
+    db: Database, vector: str, match: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 10**9)
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 16)
+    ids, statements = await _newest(db, match, vector)
+    assert ids == await _expected(db, match, vector)
+    assert len(ids) == SIZE
+    assert any(f"newsbot_bucketed({vector}, a.id)" in sql for sql in statements)
+
+
+async def test_a_bucketed_query_is_each_bucket_s_query_with_phrases_as_and(
+    db: Database,
+) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    row = await session.fetchone(
+        "SELECT CAST(newsbot_bucket_query(to_tsquery('simple', :q), 4, 5) AS text) AS q, "
+        "CAST(newsbot_bucket_query(to_tsquery('simple', ''), 4, 5) AS text) AS empty, "
+        "CAST(newsbot_bucketed(to_tsvector('simple', 'Gale gale warning'), :id) AS text) AS v",
+        {"q": "'gale' <-> 'warn':*", "id": 5 * BUCKET + 1},
+    )
+    assert row["q"] == "'5_gale' & '5_warn':* | '4_gale' & '4_warn':*"
+    assert row["empty"] == ""
+    assert row["v"] == "'5_gale' '5_warning'"
+
+
+async def test_the_buckets_follow_inserts_updates_and_deletes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 10**9)
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 16)
+    session: Any = db.session  # type: ignore[attr-defined]
+    newest = await session.fetchone("SELECT max(id) AS id FROM articles")
+    await session.execute(
+        "UPDATE articles SET title = 'Squall over the bay', summary = '', body = '' "
+        "WHERE id = :id",
+        {"id": newest["id"]},
+    )
+    assert (await _newest(db, "squall"))[0] == [newest["id"]]
+    assert newest["id"] not in (await _newest(db, "gale"))[0]
+    source = (await db.sources.list())[0]
+    await db.articles.upsert_many(source.id, [draft("late", "Squall again")], fetched_at=NOW)
+    ids = (await _newest(db, "squall"))[0]
+    assert len(ids) == 2
+    assert ids[0] > newest["id"]
+    await session.execute("DELETE FROM articles WHERE id = :id", {"id": ids[0]})
+    assert (await _newest(db, "squall"))[0] == [newest["id"]]
