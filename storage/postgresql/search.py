@@ -124,14 +124,17 @@ async def _from_indexes(session: Session, parameters: dict[str, Any]) -> AsyncIt
     sequential scan, or the newest ids by the primary key tested one by one, took 10-100 ms
     at 20,000-100,000 articles where the index answers at once (issue 12's benchmark).
     Nor with parallel workers: a pool read over the whole table got a Gather of workers,
-    whose start cost 45-70 ms on a busy machine for 0-27 rows (1M articles).
+    whose start cost 45-70 ms on a busy machine for 0-27 rows (1M articles). Nor compiled
+    (JIT): a pool over a whole table of 1M rows is estimated dear enough to be compiled,
+    which took 200-630 ms for a statement that ran in 8 ms.
     One transaction holds a search's text steps (settle, completions, ranking); the newest
     article id (0: none), read in its first statement, is set as `top`."""
     async with session.transaction():
         row = await session.fetchone(
             "SELECT max(id) AS top, set_config('enable_seqscan', 'off', true), "
             "set_config('enable_indexscan', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true) FROM articles"
+            "set_config('max_parallel_workers_per_gather', '0', true), "
+            "set_config('jit', 'off', true) FROM articles"
         )
         parameters["top"] = int(row["top"] or 0) if row is not None else 0
         yield

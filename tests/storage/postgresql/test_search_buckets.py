@@ -110,7 +110,6 @@ async def _expected(db: Database, match: str, vector: str = "a.search") -> list[
 async def test_windows_read_from_the_buckets_give_the_plain_newest_matches(
     db: Database, match: str, first_window: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 10**9)  # bitmaps only
     monkeypatch.setattr(pools, "FIRST_WINDOW", first_window)
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: first_window)
     ids, statements = await _newest(db, match)
@@ -129,7 +128,6 @@ async def test_windows_read_from_the_buckets_give_the_plain_newest_matches(
 async def test_the_title_and_tag_vectors_have_buckets_too(
     db: Database, vector: str, match: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 10**9)
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 16)
     ids, statements = await _newest(db, match, vector)
     assert ids == await _expected(db, match, vector)
@@ -155,7 +153,6 @@ async def test_a_bucketed_query_is_each_bucket_s_query_with_phrases_as_and(
 async def test_the_buckets_follow_inserts_updates_and_deletes(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 10**9)
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 16)
     session: Any = db.session  # type: ignore[attr-defined]
     newest = await session.fetchone("SELECT max(id) AS id FROM articles")

@@ -1,4 +1,4 @@
-"""PostgreSQL ranking pools: the ordered read of a dense condition gives the bitmap's rows."""
+"""PostgreSQL ranking pools: windows give the whole table's newest rows; hopeful reads."""
 
 from __future__ import annotations
 
@@ -47,13 +47,13 @@ async def _newest(
     session: Any = db.session  # type: ignore[attr-defined]
     parameters: dict[str, Any] = {"match": match, "pool": SIZE}
     statements: list[str] = []
-    real = session.fetchone
+    real = session.fetchall
 
     async def spy(sql: str, arguments: Any = ()) -> Any:
         statements.append(sql)
         return await real(sql, arguments)
 
-    session.fetchone = spy
+    session.fetchall = spy
     try:
         async with _from_indexes(session, parameters):
             top = int(parameters["top"])
@@ -61,37 +61,22 @@ async def _newest(
                 session, [POOL], QUERY, parameters, top, SIZE, hopeful=hopeful
             )
     finally:
-        del session.fetchone
+        del session.fetchall
     return [row["id"] for row in rows], statements
 
 
 @pytest.mark.parametrize("match", ["harbour", "ferry", "news", "nowhere"])
-async def test_ordered_and_bitmap_reads_give_the_same_newest_rows(
+async def test_windows_and_the_whole_table_give_the_same_newest_rows(
     db: Database, match: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 10**9)  # rows too dear to test: bitmaps
-    by_bitmap, statements = await _newest(db, match)
-    assert pools._ORDERED not in statements
-    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 0)
-    by_order, statements = await _newest(db, match)
-    assert by_order == by_bitmap
-    expected = 0 if match == "nowhere" else SIZE
-    assert len(by_order) == expected
-    if match != "nowhere":  # dense enough for a bounded window once rows cost nothing
-        assert pools._ORDERED in statements
-
-
-async def test_a_dense_estimate_proved_wrong_falls_back_to_the_bitmap(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pools, "ORDERED_ROW_COST", 0)
-    ids, statements = await _newest(db, "ferry")  # 10% of the ids, all of them the oldest
-    assert pools._ORDERED in statements
-    session: Any = db.session  # type: ignore[attr-defined]
-    rows = await session.fetchall(
-        "SELECT id FROM articles WHERE title LIKE 'Ferry%' ORDER BY id DESC LIMIT :n", {"n": SIZE}
-    )
-    assert ids == [row["id"] for row in rows]
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 10**9)
+    whole, statements = await _newest(db, match)
+    assert not any("newsbot_bucketed" in sql for sql in statements)
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 20)
+    windowed, statements = await _newest(db, match)
+    assert any("newsbot_bucketed" in sql for sql in statements)
+    assert windowed == whole
+    assert len(windowed) == (0 if match == "nowhere" else SIZE)
 
 
 async def test_a_hopeful_read_gives_up_when_its_first_window_holds_nothing(
@@ -103,16 +88,12 @@ async def test_a_hopeful_read_gives_up_when_its_first_window_holds_nothing(
     assert (await _newest(db, "nowhere", hopeful=True))[0] == []
 
 
-def test_a_window_is_dropped_when_it_spans_over_a_quarter_of_the_ids() -> None:
-    assert pools._worth(1_000, 100_000) == 1_000
-    assert pools._worth(24_999, 100_000) == 24_999
-    assert pools._worth(30_000, 100_000) == 100_000
-
-
-async def test_a_search_reads_without_parallel_workers(db: Database) -> None:
+async def test_a_search_reads_without_parallel_workers_or_jit(db: Database) -> None:
     session: Any = db.session  # type: ignore[attr-defined]
     parameters: dict[str, Any] = {}
     async with _from_indexes(session, parameters):
         row = await session.fetchone("SHOW max_parallel_workers_per_gather")
+        jit = await session.fetchone("SHOW jit")
     assert row[0] == "0"
+    assert jit[0] == "off"
     assert parameters["top"] > 0
