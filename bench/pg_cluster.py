@@ -9,6 +9,10 @@ server user when root, durability off), creates the `newsbot` database, calls `f
 runs only start it on a free port. A folder left without its mark (an interrupted fill) is
 moved aside as `….stale-<time>` and built again. The server is stopped at the end of the
 block; a server left running by a killed run is stopped before the next start.
+
+A cached cluster is never migrated in place (other branches' runs use it at their own
+schema): `schema_copy` gives the copy for a schema version, `<name>-s<version>`, copied
+once from the cached cluster (stopped) and migrated by its first run.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import asyncio
 import contextlib
 import os
 import pwd
+import re
 import secrets
+import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -85,6 +91,45 @@ def _start(cluster: Cluster) -> None:
                 raise
         else:
             return
+
+
+def schema_copy(base: Path, version: int) -> tuple[Path, bool]:
+    """Return the folder of `base`'s cluster for schema `version` and whether it was copied
+    now: `<base>-s<version>` if made before, else a copy of `base` if that is complete (the
+    caller's first open migrates it), else that folder to be built from scratch."""
+    base = base.resolve()
+    target = base.with_name(f"{base.name}-s{version}")
+    if (target / READY).exists() or not (base / READY).exists():
+        return target, False
+    while _running(base):  # another run's server: its files are changing
+        print(f"waiting for the server in {base.name} to stop before copying it", flush=True)
+        time.sleep(10)
+    partial = target.with_name(f"{target.name}.partial")
+    subprocess.run(["rm", "-rf", str(partial)], check=True)
+    subprocess.run(["cp", "-a", str(base), str(partial)], check=True)  # keeps the owner
+    conf = partial / "data" / "postgresql.conf"
+    text = re.sub(
+        r"^unix_socket_directories = .*$",
+        f"unix_socket_directories = '{target}'",
+        conf.read_text(),
+        flags=re.M,
+    )
+    conf.write_text(text)
+    (partial / "data" / "postmaster.pid").unlink(missing_ok=True)
+    partial.rename(target)
+    return target, True
+
+
+def _running(base: Path) -> bool:
+    """Tell whether a live server runs in the cluster stored in `base`."""
+    try:
+        pid = int((base / "data" / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, IndexError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _prepare(base: Path) -> tuple[Path, bool]:

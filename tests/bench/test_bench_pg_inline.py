@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from bench.inline import KINDS
+from storage.postgresql.migrations import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,10 +44,20 @@ def test_tiny_benchmark_compares_both_engines_and_caches_the_postgresql_copy():
         assert re.search(
             r"newsbot on PostgreSQL, [1-9]\d* inline answers .* peak RSS \d+ MiB", first
         )
-        assert (cache / "pg15-inline-v1-2000" / "READY").exists()
+        mine = cache / f"pg15-inline-v1-2000-s{SCHEMA_VERSION}"
+        assert (mine / "READY").exists()
 
         second = run_bench(cache)
         assert "copying" not in second  # the cached cluster is started, not filled again
         assert re.search(r"PostgreSQL worst p99 [\d.]+ ms", second), second
+
+        # A cluster cached by an older schema's run is copied for this schema, not migrated.
+        (mine).rename(cache / "pg15-inline-v1-2000")
+        third = run_bench(cache)
+        assert f"copied pg15-inline-v1-2000 to {mine.name}" in third, third
+        assert f"migrated to schema {SCHEMA_VERSION}" in third
+        assert "copying" not in third
+        assert (mine / "READY").exists()
+        assert (cache / "pg15-inline-v1-2000" / "READY").exists()
     finally:
         shutil.rmtree(cache, ignore_errors=True)
