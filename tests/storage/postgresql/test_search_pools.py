@@ -97,3 +97,9 @@ async def test_a_search_reads_without_parallel_workers_or_jit(db: Database) -> N
     assert row[0] == "0"
     assert jit[0] == "off"
     assert parameters["top"] > 0
+
+
+def test_a_window_is_cut_to_its_ids_only_when_its_buckets_hold_many_more_rows() -> None:
+    assert pools._cut_to_ids(0.4, 750, 16_384)  # a dense prefix: 6,250 rows in the bucket
+    assert not pools._cut_to_ids(0.0136, 21_638, 33_000)  # 155 rows more, 21,638 ids
+    assert not pools._cut_to_ids(0.0, 8_192, 16_384)  # no estimate
