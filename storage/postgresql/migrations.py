@@ -499,17 +499,19 @@ CREATE FUNCTION newsbot_bucketed(vector tsvector, id bigint) RETURNS tsvector
         SELECT array_to_tsvector(ARRAY(SELECT (id >> 14) || '_' || lexeme FROM unnest(vector)))
     $body$;
 -- The query for buckets low..high: (q in high) | ... | (q in low), each lexeme prefixed
--- with its bucket, phrase operators made AND. A query's lexemes hold no quote (newsbot
--- quotes letter-and-digit tokens); an empty query stays empty.
+-- with its bucket (a quote inside a lexeme is doubled in the text), phrase operators made
+-- AND; an empty query stays empty.
 CREATE FUNCTION newsbot_bucket_query(query tsquery, low bigint, high bigint) RETURNS tsquery
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $body$
         SELECT CASE WHEN numnode(query) = 0 THEN query ELSE (
             SELECT CAST(string_agg('(' || regexp_replace(
                 regexp_replace(CAST(query AS text), '<[0-9-]+>', '&', 'g'),
-                '''([^'']*)''', '''' || bucket || '_\1''', 'g') || ')', ' | ') AS tsquery)
+                '''((?:[^'']|'''')*)''', '''' || bucket || '_\1''', 'g') || ')', ' | ')
+                AS tsquery)
             FROM generate_series(high, low, -1) AS bucket) END
     $body$;
+SET LOCAL maintenance_work_mem = '256MB';  -- GIN builds sort their entries in it
 CREATE INDEX articles_search_buckets ON articles USING gin (newsbot_bucketed(search, id));
 CREATE INDEX articles_title_buckets ON articles
     USING gin (newsbot_bucketed(to_tsvector('simple', newsbot_unaccent(title)), id));

@@ -142,11 +142,13 @@ async def test_a_bucketed_query_is_each_bucket_s_query_with_phrases_as_and(
     row = await session.fetchone(
         "SELECT CAST(newsbot_bucket_query(to_tsquery('simple', :q), 4, 5) AS text) AS q, "
         "CAST(newsbot_bucket_query(to_tsquery('simple', ''), 4, 5) AS text) AS empty, "
+        "CAST(newsbot_bucket_query(CAST(:quoted AS tsquery), 5, 5) AS text) AS quoted, "
         "CAST(newsbot_bucketed(to_tsvector('simple', 'Gale gale warning'), :id) AS text) AS v",
-        {"q": "'gale' <-> 'warn':*", "id": 5 * BUCKET + 1},
+        {"q": "'gale' <-> 'warn':*", "id": 5 * BUCKET + 1, "quoted": "'d''or' & 'x'"},
     )
     assert row["q"] == "'5_gale' & '5_warn':* | '4_gale' & '4_warn':*"
     assert row["empty"] == ""
+    assert row["quoted"] == "'5_d''or' & '5_x'"
     assert row["v"] == "'5_gale' '5_warning'"
 
 
