@@ -477,6 +477,14 @@ class EmulatorClient:
         data = await self._call("GET", f"inline-queries/{query_id}", query={"wait": within})
         return InlineAnswer(query_id, data["answered"], **(data["answer"] or {}))
 
+    async def inline_answer_count(self, query_id: str, *, within: float = 5.0) -> int | None:
+        """Wait up to `within` seconds for the bot's answer: its number of results (None when
+        no answer came); the results stay in the emulator (what a load generator needs)."""
+        data = await self._call(
+            "GET", f"inline-queries/{query_id}", query={"wait": within, "results": "count"}
+        )
+        return int(data["answer"]["result_count"]) if data["answered"] else None
+
     async def ask_inline(
         self, user_id: int, query: str, *, offset: str = "", within: float = 5.0
     ) -> InlineAnswer:

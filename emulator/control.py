@@ -91,9 +91,9 @@ def _callback_json(record: CallbackQueryRecord) -> JSON:
     }
 
 
-def _inline_json(record: InlineQueryRecord) -> JSON:
-    """An inline query and the bot's answer."""
-    answer = record.answer.to_json() if record.answer else None
+def _inline_json(record: InlineQueryRecord, *, results: bool = True) -> JSON:
+    """An inline query and the bot's answer (without `results`: their count instead)."""
+    answer = record.answer.to_json(results=results) if record.answer else None
     return {
         "id": record.id,
         "query": record.query,
@@ -497,13 +497,17 @@ class ControlRoutes:
         return _inline_json(record)
 
     async def inline_answer(self, request: web.Request) -> JSON:
-        """GET /control/inline-queries/{query_id}[?wait=S]: the bot's answer, if any."""
+        """GET /control/inline-queries/{query_id}[?wait=S][&results=count]: the bot's answer,
+        if any (`results=count`: the number of results instead of the results)."""
         emu = self.emu(request)
         record = emu.world.inline_queries.get(request.match_info["query_id"])
         if record is None:
             raise ControlError("no such inline query", status=404)
+        shown = request.query.get("results", "all")
+        if shown not in ("all", "count"):
+            raise ControlError("results must be all or count")
         await emu.wait_until(lambda: record.answer is not None, _wait_seconds(request))
-        return _inline_json(record)
+        return _inline_json(record, results=shown == "all")
 
     async def choose(self, request: web.Request) -> JSON:
         """POST /control/inline-queries/{query_id}/choose: pick a result."""
