@@ -80,9 +80,10 @@ def prepare_results(raw: object) -> list[PreparedResult]:
     return prepared
 
 
-def checked_results_json(raw: object) -> tuple[str, int]:
+def checked_results_json(raw: object, texts: list[str] | None = None) -> tuple[str, int]:
     """Check the `results` parameter as `prepare_results` does (same errors, same order);
-    return the results as JSON text (what `json.dumps` of the list gives) and their count.
+    return the results as JSON text and their count. `texts`: each result's JSON text as
+    sent (`Params.json_elements`); without them each is encoded again (`json.dumps`).
 
     Each result's check is skipped when its exact JSON text passed before (`VALID_RESULTS`).
     """
@@ -90,18 +91,14 @@ def checked_results_json(raw: object) -> tuple[str, int]:
         return "[]", 0
     if not isinstance(raw, list):
         raise bad_request("expected an Array of inline query results")
-    texts = [_checked_result_text(item) for item in raw]
+    if texts is None or len(texts) != len(raw):
+        texts = [json.dumps(item) for item in raw]
+    for item, text in zip(raw, texts, strict=True):
+        if text not in VALID_RESULTS:
+            prepare_result(item)
+            VALID_RESULTS.add(text)
     _check_count_and_ids([item["id"] for item in raw])
-    return "[" + ", ".join(texts) + "]", len(texts)
-
-
-def _checked_result_text(item: object) -> str:
-    """Return a result's JSON text once `prepare_result` accepted it (now or before)."""
-    text = json.dumps(item)
-    if text not in VALID_RESULTS:
-        prepare_result(item)
-        VALID_RESULTS.add(text)
-    return text
+    return "[" + ",".join(texts) + "]", len(texts)
 
 
 def _check_count_and_ids(ids: list[str]) -> None:

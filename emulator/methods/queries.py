@@ -44,8 +44,10 @@ async def answer_callback_query(emu: Emulator, params: Params) -> object:
 
 async def answer_inline_query(emu: Emulator, params: Params) -> object:
     """answerInlineQuery: checked results, once per query, within 10 seconds."""
-    raw = params.json_value("results", error="can't parse JSON encoded inline query results")
-    results_json, result_count = checked_results_json(raw)
+    raw, texts = params.json_elements(
+        "results", error="can't parse JSON encoded inline query results"
+    )
+    results_json, result_count = checked_results_json(raw, texts)
     next_offset = check_next_offset(params.text("next_offset") or "")
     button = check_results_button(
         params.json_value("button", error="can't parse InlineQueryResultsButton JSON object")

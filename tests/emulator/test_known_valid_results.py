@@ -50,13 +50,24 @@ def test_known_texts_are_kept_newest_use_last():
     assert (known.hits, known.misses) == (3, 1)
 
 
-def test_the_json_text_is_what_json_dumps_gives():
+def test_the_json_text_is_each_result_as_sent():
     results = [article("1", "<b>Ferry</b> to Åland"), article("2", "x &amp; y", x=1.0)]
-    text, count = checked_results_json(results)
-    assert text == json.dumps(results)
-    assert count == 2
-    assert checked_results_json(json.loads(text)) == (text, 2)  # the second time from memory
+    sent = [json.dumps(result, indent=1, ensure_ascii=False) for result in results]
+    text, count = checked_results_json(results, sent)
+    assert text == "[" + ",".join(sent) + "]"
+    assert (json.loads(text), count) == (results, 2)
+    assert checked_results_json(results, sent) == (text, 2)  # the second time from memory
+    encoded, _ = checked_results_json(results)  # no texts: encoded again
+    assert json.loads(encoded) == results
     assert checked_results_json(None) == ("[]", 0)
+
+
+def test_a_known_text_stands_for_its_result_only():
+    known = article("k", "<b>Known</b>")
+    checked_results_json([known], [json.dumps(known)])
+    bad = article("k", "<b>Known")
+    with pytest.raises(ApiError):  # the texts come from the decoder: never another result's
+        checked_results_json([bad], [json.dumps(bad)])
 
 
 @pytest.mark.parametrize(
