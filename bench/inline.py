@@ -196,10 +196,10 @@ async def bot_process(
 
 
 async def ask(client: EmulatorClient, user_id: int, text: str) -> tuple[float, int | None]:
-    """Send one inline query and wait for its answer: (seconds, results or None)."""
+    """Send one inline query and wait for its answer, in one request to the emulator:
+    (seconds, number of results or None)."""
     started = time.perf_counter()
-    query_id = await client.inline_query(user_id, text)
-    count = await client.inline_answer_count(query_id, within=10)
+    count = await client.ask_inline_count(user_id, text, within=10)
     return time.perf_counter() - started, count
 
 

@@ -139,6 +139,14 @@ def _wait_seconds(request: web.Request) -> float:
         raise ControlError("wait must be a number of seconds") from None
 
 
+def _with_results(request: web.Request) -> bool:
+    """Read the `results` query parameter: all (the default) or count (their number only)."""
+    shown = request.query.get("results", "all")
+    if shown not in ("all", "count"):
+        raise ControlError("results must be all or count")
+    return shown == "all"
+
+
 def _rights(data: JSON) -> AdminRights | None:
     """Read `bot_rights` (a mapping of AdminRights flags)."""
     raw = data.get("bot_rights")
@@ -485,8 +493,11 @@ class ControlRoutes:
         return _callback_json(record)
 
     async def inline_query(self, request: web.Request) -> JSON:
-        """POST /control/inline-queries: a user types `@bot query` (inline mode)."""
+        """POST /control/inline-queries[?wait=S][&results=count]: a user types `@bot query`
+        (inline mode); with `wait`, the answer too once the bot gave it (one request for a
+        load generator's query and answer)."""
         data = await _body(request)
+        with_results = _with_results(request)
         record = interactions.send_inline_query(
             self.emu(request),
             _int(data.get("user_id"), "user_id"),
@@ -494,7 +505,10 @@ class ControlRoutes:
             offset=_str(data.get("offset"), "offset"),
             chat_type=_optional_str(data.get("chat_type", "sender"), "chat_type"),
         )
-        return _inline_json(record)
+        if "wait" in request.query:
+            emu = self.emu(request)
+            await emu.wait_until(lambda: record.answer is not None, _wait_seconds(request))
+        return _inline_json(record, results=with_results)
 
     async def inline_answer(self, request: web.Request) -> JSON:
         """GET /control/inline-queries/{query_id}[?wait=S][&results=count]: the bot's answer,
@@ -503,11 +517,9 @@ class ControlRoutes:
         record = emu.world.inline_queries.get(request.match_info["query_id"])
         if record is None:
             raise ControlError("no such inline query", status=404)
-        shown = request.query.get("results", "all")
-        if shown not in ("all", "count"):
-            raise ControlError("results must be all or count")
+        with_results = _with_results(request)
         await emu.wait_until(lambda: record.answer is not None, _wait_seconds(request))
-        return _inline_json(record, results=shown == "all")
+        return _inline_json(record, results=with_results)
 
     async def choose(self, request: web.Request) -> JSON:
         """POST /control/inline-queries/{query_id}/choose: pick a result."""
@@ -672,7 +684,9 @@ ROUTE_BODIES: dict[str, str] = {
     "/control/callback-queries": (
         '{"user_id", "chat_id", "message_id" (or "inline_message_id"), "data" or "text"}'
     ),
-    "/control/inline-queries": '{"user_id", "query", "offset"?, "chat_type"?}',
+    "/control/inline-queries": (
+        '{"user_id", "query", "offset"?, "chat_type"?} (?wait=S&results=count: and the answer)'
+    ),
     "/control/inline-queries/{query_id}/choose": '{"result_id", "chat_id"?}',
     "/control/web-apps": '{"user_id", "url"?, "theme"?: "light"|"dark", "auth_date"?}',
     "/control/faults": (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from typing import Any
 
 import pytest
 
-from emulator import RunningEmulator
+from emulator import EmulatorError, RunningEmulator
 from emulator.errors import ApiError
 from emulator.inline_results import (
     VALID_RESULTS,
@@ -123,3 +124,16 @@ async def test_a_known_result_answers_again_and_a_count_is_enough(
         assert await emulator.client.inline_answer_count(query_id) == 50
     unanswered = await emulator.client.inline_query(user.id, "ferry")
     assert await emulator.client.inline_answer_count(unanswered, within=0) is None
+
+
+async def test_a_query_and_its_answer_in_one_request(api: BotApiCaller, emulator: RunningEmulator):
+    user = await emulator.client.create_user("Ann")
+    world = emulator.emulator.world
+    asking = asyncio.create_task(emulator.client.ask_inline_count(user.id, "ferry", within=5))
+    assert await emulator.emulator.wait_until(lambda: bool(world.inline_queries), 5)
+    (query_id,) = world.inline_queries
+    await api.ok("answerInlineQuery", inline_query_id=query_id, results=[article("1")])
+    assert await asking == 1
+    assert await emulator.client.ask_inline_count(user.id, "ferry", within=0) is None
+    with pytest.raises(EmulatorError, match="results must be all or count"):
+        await emulator.client._call("GET", f"inline-queries/{query_id}", query={"results": "x"})
