@@ -196,12 +196,11 @@ async def bot_process(
 
 
 async def ask(client: EmulatorClient, user_id: int, text: str) -> tuple[float, int | None]:
-    """Send one inline query and wait for its answer: (seconds, results or None)."""
+    """Send one inline query and wait for its answer, in one request to the emulator:
+    (seconds, number of results or None)."""
     started = time.perf_counter()
-    query_id = await client.inline_query(user_id, text)
-    answer = await client.inline_answer(query_id, within=10)
-    elapsed = time.perf_counter() - started
-    return elapsed, (len(answer.results) if answer.answered else None)
+    count = await client.ask_inline_count(user_id, text, within=10)
+    return time.perf_counter() - started, count
 
 
 async def closed_loop(

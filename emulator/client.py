@@ -477,6 +477,25 @@ class EmulatorClient:
         data = await self._call("GET", f"inline-queries/{query_id}", query={"wait": within})
         return InlineAnswer(query_id, data["answered"], **(data["answer"] or {}))
 
+    async def inline_answer_count(self, query_id: str, *, within: float = 5.0) -> int | None:
+        """Wait up to `within` seconds for the bot's answer: its number of results (None when
+        no answer came); the results stay in the emulator (what a load generator needs)."""
+        data = await self._call(
+            "GET", f"inline-queries/{query_id}", query={"wait": within, "results": "count"}
+        )
+        return _result_count(data)
+
+    async def ask_inline_count(
+        self, user_id: int, query: str, *, within: float = 5.0
+    ) -> int | None:
+        """A user types an inline query and waits up to `within` seconds for the answer, in
+        one request: the answer's number of results, None when no answer came."""
+        body = {"user_id": user_id, "query": query, "offset": "", "chat_type": "sender"}
+        data = await self._call(
+            "POST", "inline-queries", body, query={"wait": within, "results": "count"}
+        )
+        return _result_count(data)
+
     async def ask_inline(
         self, user_id: int, query: str, *, offset: str = "", within: float = 5.0
     ) -> InlineAnswer:
@@ -623,3 +642,8 @@ class EmulatorClient:
         """Return the update queue's counters, waiting up to `within` s for none pending."""
         data = await self._call("GET", "updates", query={"wait": within})
         return UpdatesView(int(data["pending"]), int(data["delivered"]))
+
+
+def _result_count(data: JSON) -> int | None:
+    """The number of results of an inline query's answer (`results=count`), None if none."""
+    return int(data["answer"]["result_count"]) if data["answered"] else None

@@ -91,9 +91,9 @@ def _callback_json(record: CallbackQueryRecord) -> JSON:
     }
 
 
-def _inline_json(record: InlineQueryRecord) -> JSON:
-    """An inline query and the bot's answer."""
-    answer = record.answer.to_json() if record.answer else None
+def _inline_json(record: InlineQueryRecord, *, results: bool = True) -> JSON:
+    """An inline query and the bot's answer (without `results`: their count instead)."""
+    answer = record.answer.to_json(results=results) if record.answer else None
     return {
         "id": record.id,
         "query": record.query,
@@ -137,6 +137,14 @@ def _wait_seconds(request: web.Request) -> float:
         return min(float(request.query.get("wait", "0")), MAX_WAIT_SECONDS)
     except ValueError:
         raise ControlError("wait must be a number of seconds") from None
+
+
+def _with_results(request: web.Request) -> bool:
+    """Read the `results` query parameter: all (the default) or count (their number only)."""
+    shown = request.query.get("results", "all")
+    if shown not in ("all", "count"):
+        raise ControlError("results must be all or count")
+    return shown == "all"
 
 
 def _rights(data: JSON) -> AdminRights | None:
@@ -485,8 +493,11 @@ class ControlRoutes:
         return _callback_json(record)
 
     async def inline_query(self, request: web.Request) -> JSON:
-        """POST /control/inline-queries: a user types `@bot query` (inline mode)."""
+        """POST /control/inline-queries[?wait=S][&results=count]: a user types `@bot query`
+        (inline mode); with `wait`, the answer too once the bot gave it (one request for a
+        load generator's query and answer)."""
         data = await _body(request)
+        with_results = _with_results(request)
         record = interactions.send_inline_query(
             self.emu(request),
             _int(data.get("user_id"), "user_id"),
@@ -494,16 +505,21 @@ class ControlRoutes:
             offset=_str(data.get("offset"), "offset"),
             chat_type=_optional_str(data.get("chat_type", "sender"), "chat_type"),
         )
-        return _inline_json(record)
+        if "wait" in request.query:
+            emu = self.emu(request)
+            await emu.wait_until(lambda: record.answer is not None, _wait_seconds(request))
+        return _inline_json(record, results=with_results)
 
     async def inline_answer(self, request: web.Request) -> JSON:
-        """GET /control/inline-queries/{query_id}[?wait=S]: the bot's answer, if any."""
+        """GET /control/inline-queries/{query_id}[?wait=S][&results=count]: the bot's answer,
+        if any (`results=count`: the number of results instead of the results)."""
         emu = self.emu(request)
         record = emu.world.inline_queries.get(request.match_info["query_id"])
         if record is None:
             raise ControlError("no such inline query", status=404)
+        with_results = _with_results(request)
         await emu.wait_until(lambda: record.answer is not None, _wait_seconds(request))
-        return _inline_json(record)
+        return _inline_json(record, results=with_results)
 
     async def choose(self, request: web.Request) -> JSON:
         """POST /control/inline-queries/{query_id}/choose: pick a result."""
@@ -668,7 +684,9 @@ ROUTE_BODIES: dict[str, str] = {
     "/control/callback-queries": (
         '{"user_id", "chat_id", "message_id" (or "inline_message_id"), "data" or "text"}'
     ),
-    "/control/inline-queries": '{"user_id", "query", "offset"?, "chat_type"?}',
+    "/control/inline-queries": (
+        '{"user_id", "query", "offset"?, "chat_type"?} (?wait=S&results=count: and the answer)'
+    ),
     "/control/inline-queries/{query_id}/choose": '{"result_id", "chat_id"?}',
     "/control/web-apps": '{"user_id", "url"?, "theme"?: "light"|"dark", "auth_date"?}',
     "/control/faults": (

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from emulator.entities import FormattedText, trim_formatted
 from emulator.errors import ApiError, bad_request
+from emulator.known_valid import KnownValid
 from emulator.markup import ReplyMarkup, check_markup_for_chat, parse_reply_markup
 from emulator.text_rules import MAX_TEXT_LENGTH, caption_text, parse_formatted
 
 MAX_RESULTS = 50
 MAX_RESULT_ID_BYTES = 64
 MAX_NEXT_OFFSET_BYTES = 64
+KNOWN_VALID_RESULTS = 20_000
 _START_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _REQUIRED_FIELDS = {
     "article": ("title", "input_message_content"),
@@ -59,6 +62,13 @@ def _result_error(detail: str) -> ApiError:
     return bad_request(f"can't parse inline query result: {detail}")
 
 
+VALID_RESULTS = KnownValid(KNOWN_VALID_RESULTS)
+"""The JSON texts of results `prepare_result` accepted, in this process: a result is a pure
+function of its JSON text, so a bot answering with results it sent before (its kept renders)
+is not parsed again; the checks still run on every result not seen before, and on every
+refused one."""
+
+
 def prepare_results(raw: object) -> list[PreparedResult]:
     """Check the `results` parameter (already JSON-decoded) and prepare each result."""
     if raw is None:
@@ -66,14 +76,37 @@ def prepare_results(raw: object) -> list[PreparedResult]:
     if not isinstance(raw, list):
         raise bad_request("expected an Array of inline query results")
     prepared = [prepare_result(item) for item in raw]
-    if len(prepared) > MAX_RESULTS:
-        raise bad_request("RESULTS_TOO_MUCH")
-    seen: set[str] = set()
-    for result in prepared:
-        if result.id in seen:
-            raise bad_request("RESULT_ID_DUPLICATE")
-        seen.add(result.id)
+    _check_count_and_ids([result.id for result in prepared])
     return prepared
+
+
+def checked_results_json(raw: object, texts: list[str] | None = None) -> tuple[str, int]:
+    """Check the `results` parameter as `prepare_results` does (same errors, same order);
+    return the results as JSON text and their count. `texts`: each result's JSON text as
+    sent (`Params.json_elements`); without them each is encoded again (`json.dumps`).
+
+    Each result's check is skipped when its exact JSON text passed before (`VALID_RESULTS`).
+    """
+    if raw is None:
+        return "[]", 0
+    if not isinstance(raw, list):
+        raise bad_request("expected an Array of inline query results")
+    if texts is None or len(texts) != len(raw):
+        texts = [json.dumps(item) for item in raw]
+    for item, text in zip(raw, texts, strict=True):
+        if text not in VALID_RESULTS:
+            prepare_result(item)
+            VALID_RESULTS.add(text)
+    _check_count_and_ids([item["id"] for item in raw])
+    return "[" + ",".join(texts) + "]", len(texts)
+
+
+def _check_count_and_ids(ids: list[str]) -> None:
+    """At most 50 results, with unique ids."""
+    if len(ids) > MAX_RESULTS:
+        raise bad_request("RESULTS_TOO_MUCH")
+    if len(set(ids)) != len(ids):
+        raise bad_request("RESULT_ID_DUPLICATE")
 
 
 def prepare_result(item: object) -> PreparedResult:

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.errors import bad_request
+from emulator.json_texts import Elements, decode_object, decode_with_elements
 
 _TRUE_WORDS = frozenset({"true", "yes", "1"})
 
@@ -25,9 +26,15 @@ class UploadedFile:
 class Params:
     """Typed, Telegram-lenient access to one call's parameters."""
 
-    def __init__(self, values: dict[str, Any], files: dict[str, UploadedFile]) -> None:
+    def __init__(
+        self,
+        values: dict[str, Any],
+        files: dict[str, UploadedFile],
+        elements: dict[str, Elements] | None = None,
+    ) -> None:
         self._values = values
         self._files = files
+        self._elements = elements or {}
 
     def raw(self, name: str) -> Any:
         """Return the value as sent (string from forms, any JSON type from JSON bodies)."""
@@ -86,6 +93,19 @@ class Params:
                 raise bad_request(error) from None
         return value
 
+    def json_elements(self, name: str, *, error: str) -> tuple[Any, Elements | None]:
+        """Return a JSON-typed parameter as `json_value` does, and when it is an array the
+        JSON text of each element as sent (None otherwise)."""
+        value = self._values.get(name)
+        if value is None or value == "":
+            return None, None
+        if isinstance(value, str):
+            try:
+                return decode_with_elements(value)
+            except ValueError:
+                raise bad_request(error) from None
+        return value, self._elements.get(name) if isinstance(value, list) else None
+
     def file(self, name: str) -> UploadedFile | None:
         """Return the uploaded file of a multipart field."""
         return self._files.get(name)
@@ -95,17 +115,18 @@ async def read_params(request: web.Request) -> Params:
     """Collect the parameters of a Bot API request; body values win over the query."""
     values: dict[str, Any] = dict(request.query)
     files: dict[str, UploadedFile] = {}
+    elements: dict[str, Elements] = {}
     if request.method == "POST" and request.can_read_body:
         content_type = request.content_type
         if content_type == "application/json":
             body = await request.read()
             if body.strip():
-                try:
-                    decoded = json.loads(body)
+                try:  # as json.loads(body) reads bytes, and only an object
+                    decoded, elements = decode_object(
+                        body.decode(json.detect_encoding(body), "surrogatepass")
+                    )
                 except ValueError:
                     raise bad_request("can't parse JSON object") from None
-                if not isinstance(decoded, dict):
-                    raise bad_request("can't parse JSON object")
                 values.update(decoded)
         elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             form = await request.post()
@@ -117,4 +138,4 @@ async def read_params(request: web.Request) -> Params:
                     value.file.close()
                 else:
                     values[key] = value
-    return Params(values, files)
+    return Params(values, files, elements)

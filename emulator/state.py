@@ -205,6 +205,7 @@ class InlineAnswer:
     """
 
     results_json: str
+    result_count: int
     next_offset: str
     cache_time: int
     is_personal: bool
@@ -216,10 +217,10 @@ class InlineAnswer:
         decoded: list[dict[str, Any]] = json.loads(self.results_json)
         return decoded
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the answer as JSON."""
+    def to_json(self, *, results: bool = True) -> dict[str, Any]:
+        """Return the answer as JSON; without `results`, their count instead."""
         return {
-            "results": self.results,
+            **({"results": self.results} if results else {"result_count": self.result_count}),
             "next_offset": self.next_offset,
             "cache_time": self.cache_time,
             "is_personal": self.is_personal,

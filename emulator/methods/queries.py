@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from emulator.core import Emulator
 from emulator.errors import bad_request
-from emulator.inline_results import check_next_offset, check_results_button, prepare_results
+from emulator.inline_results import (
+    check_next_offset,
+    check_results_button,
+    checked_results_json,
+)
 from emulator.methods.base import Handler
 from emulator.params import Params
 from emulator.state import InlineAnswer
@@ -42,8 +44,10 @@ async def answer_callback_query(emu: Emulator, params: Params) -> object:
 
 async def answer_inline_query(emu: Emulator, params: Params) -> object:
     """answerInlineQuery: checked results, once per query, within 10 seconds."""
-    raw = params.json_value("results", error="can't parse JSON encoded inline query results")
-    results = prepare_results(raw)
+    raw, texts = params.json_elements(
+        "results", error="can't parse JSON encoded inline query results"
+    )
+    results_json, result_count = checked_results_json(raw, texts)
     next_offset = check_next_offset(params.text("next_offset") or "")
     button = check_results_button(
         params.json_value("button", error="can't parse InlineQueryResultsButton JSON object")
@@ -58,7 +62,8 @@ async def answer_inline_query(emu: Emulator, params: Params) -> object:
         raise bad_request(QUERY_INVALID)
     cache_time = params.integer("cache_time")
     record.answer = InlineAnswer(
-        results_json=json.dumps([result.raw for result in results]),
+        results_json=results_json,
+        result_count=result_count,
         next_offset=next_offset,
         cache_time=300 if cache_time is None else cache_time,
         is_personal=params.flag("is_personal"),
