@@ -520,6 +520,25 @@ CREATE INDEX articles_tags_buckets ON articles
 ANALYZE articles;
 """
 
+_COVERING_BANDS_V18: Final = """
+-- Near-duplicate candidates are read from the band indexes alone (index-only scans): each
+-- also holds what the lookup reads (id, source, SimHash, story), so the article rows are
+-- not read for the tens of candidates a draft has at 100k articles (issue 18); headlines
+-- and summaries are read by id for the few within distance. SQLite's migration 24.
+DROP INDEX articles_band0;
+DROP INDEX articles_band1;
+DROP INDEX articles_band2;
+DROP INDEX articles_band3;
+CREATE INDEX articles_band0 ON articles (band0, story_at)
+    INCLUDE (id, source_id, simhash, story_id);
+CREATE INDEX articles_band1 ON articles (band1, story_at)
+    INCLUDE (id, source_id, simhash, story_id);
+CREATE INDEX articles_band2 ON articles (band2, story_at)
+    INCLUDE (id, source_id, simhash, story_id);
+CREATE INDEX articles_band3 ON articles (band3, story_at)
+    INCLUDE (id, source_id, simhash, story_id);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _V1,
     _SOURCE_SKIPPED_ENTRIES_V2,
@@ -538,6 +557,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _TITLE_AND_TAGS_VECTORS_V15,
     _SEND_BUDGET_V16,
     _BUCKETED_VECTORS_V17,
+    _COVERING_BANDS_V18,
 )
 """Each entry moves the schema one version forward; never edit a released one."""
 

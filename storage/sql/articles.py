@@ -89,13 +89,22 @@ def _find_existing(dialect: Dialect) -> str:
 
 
 def _find_candidates(dialect: Dialect) -> str:
-    """Return the query for other sources' articles sharing a SimHash band in the window."""
+    """Return the query for other sources' articles sharing a SimHash band in the window.
+
+    Every column it reads is in the covering band indexes (migration 24 on SQLite, 18 on
+    PostgreSQL): the article rows, bodies and all, are not read. Headlines and summaries
+    are read afterwards, by id, for the few candidates within distance."""
     return " UNION ".join(
-        f"SELECT id, story_id, simhash, story_at, title, summary FROM articles "
+        f"SELECT id, story_id, simhash, story_at FROM articles "
         f"WHERE band{band} IN ({dialect.values(f'band{band}')}) "
         f"AND story_at BETWEEN :since AND :until AND source_id != :source_id"
         for band in range(4)
     )
+
+
+def _find_subjects(dialect: Dialect) -> str:
+    """Return the query for the headlines and summaries of the given articles."""
+    return f"SELECT id, title, summary FROM articles WHERE id IN ({dialect.values('ids')})"
 
 
 def article_from_row(row: Row) -> Article:
@@ -338,9 +347,11 @@ class SQLArticleRepository:
     async def _story_ids(self, source_id: int, drafts: list[_Prepared]) -> dict[int, int]:
         """Return new article id → story id for drafts near-duplicating another source's.
 
-        One indexed query fetches every article of another source that shares a SimHash
-        band with some draft within the batch's time span widened by the window; each
-        draft then keeps the closest candidate within its own window.
+        One query, answered from the covering band indexes, fetches every article of
+        another source that shares a SimHash band with some draft within the batch's time
+        span widened by the window; a second reads the headlines and summaries of those
+        within distance of a draft; each draft then keeps the closest candidate within its
+        own window that shares its subject.
         """
         linkable = [item for item in drafts if item.simhash != 0]  # 0: no text to compare
         if not linkable:
@@ -362,9 +373,23 @@ class SQLArticleRepository:
         for row in rows:
             for band, value in enumerate(simhash_bands(simhash_from_db(row["simhash"]))):
                 by_band[band].setdefault(value, []).append(row)
+        near: dict[int, list[tuple[int, Row]]] = {}
+        for item in linkable:
+            found = _near(item, by_band, window)
+            if found:
+                near[int(item.values["id"])] = found
+        if not near:
+            return {}
+        wanted = sorted({int(row["id"]) for found in near.values() for _, row in found})
+        subjects = {
+            row["id"]: (row["title"], row["summary"])
+            for row in await self._session.fetchall(
+                _find_subjects(self._session.dialect), {"ids": json.dumps(wanted)}
+            )
+        }
         story_ids: dict[int, int] = {}
         for item in linkable:
-            best = _closest(item, by_band, window)
+            best = _closest(item, near.get(int(item.values["id"]), ()), subjects)
             if best is not None:
                 story_ids[int(item.values["id"])] = best
         return story_ids
@@ -499,25 +524,39 @@ class SQLArticleRepository:
         return {day_from_number(row["day"]): int(row["n"]) for row in rows}
 
 
-def _closest(item: _Prepared, by_band: list[dict[int, list[Row]]], window: int) -> int | None:
-    """Return the story id of the nearest candidate within distance and window, or None."""
+def _near(
+    item: _Prepared, by_band: list[dict[int, list[Row]]], window: int
+) -> list[tuple[int, Row]]:
+    """Return (distance, candidate) for the candidates within distance and window."""
     story_at = int(item.values["story_at"])
-    best: tuple[int, int] | None = None
+    found: list[tuple[int, Row]] = []
     for band in range(4):
         for row in by_band[band].get(int(item.values[f"band{band}"]), ()):
             if abs(row["story_at"] - story_at) > window:
                 continue
             distance = hamming(item.simhash, row["simhash"])
-            if distance <= NEAR_DUPLICATE_MAX_DISTANCE and _same_subject(item, row):
-                key = (distance, row["story_id"])
-                if best is None or key < best:
-                    best = key
+            if distance <= NEAR_DUPLICATE_MAX_DISTANCE:
+                found.append((distance, row))
+    return found
+
+
+def _closest(
+    item: _Prepared,
+    near: Iterable[tuple[int, Row]],
+    subjects: dict[int, tuple[str, str]],
+) -> int | None:
+    """Return the story id of the nearest candidate sharing the draft's subject, or None."""
+    best: tuple[int, int] | None = None
+    for distance, row in near:
+        subject = subjects.get(row["id"])
+        if subject is not None and _same_subject(item, *subject):
+            key = (distance, row["story_id"])
+            if best is None or key < best:
+                best = key
     return None if best is None else best[1]
 
 
-def _same_subject(item: _Prepared, row: Row) -> bool:
+def _same_subject(item: _Prepared, title: str, summary: str) -> bool:
     """Tell whether a draft and a stored article share a subject (headlines, summaries)."""
     values = item.values
-    return is_same_story(
-        subject_overlap(values["title"], values["summary"], row["title"], row["summary"])
-    )
+    return is_same_story(subject_overlap(values["title"], values["summary"], title, summary))

@@ -575,6 +575,21 @@ CREATE TABLE send_budget (
 INSERT INTO send_budget (holder, places, wants, weight, expires_at) VALUES ('', 0, 0, 1, 0);
 """
 
+_COVERING_BANDS_V24: Final = """
+-- Near-duplicate candidates are read from the band indexes alone: each also holds what the
+-- lookup reads (source, SimHash, story), so the article rows (bodies, overflow pages and
+-- all) are not read for the tens of candidates a draft has at 100k articles (issue 18);
+-- headlines and summaries are read by id for the few within distance.
+DROP INDEX articles_band0;
+DROP INDEX articles_band1;
+DROP INDEX articles_band2;
+DROP INDEX articles_band3;
+CREATE INDEX articles_band0 ON articles (band0, story_at, source_id, simhash, story_id);
+CREATE INDEX articles_band1 ON articles (band1, story_at, source_id, simhash, story_id);
+CREATE INDEX articles_band2 ON articles (band2, story_at, source_id, simhash, story_id);
+CREATE INDEX articles_band3 ON articles (band3, story_at, source_id, simhash, story_id);
+"""
+
 MIGRATIONS: Final[tuple[str, ...]] = (
     _SCHEMA_V1,
     _SOURCE_BACKFILL_V2,
@@ -599,6 +614,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     _DAILY_DIGEST_V21,
     _FULL_TEXT_PAGES_V22,
     _SEND_BUDGET_V23,
+    _COVERING_BANDS_V24,
 )
 """Forward migrations; the schema version is their count."""
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.sql.articles as articles_module
 import storage.sqlite.search as sqlite_search_module
 from news.entities import OutboxState
 from news.query import parse_query
@@ -230,3 +231,17 @@ async def test_a_recent_source_is_filtered_row_by_row_with_the_same_results(
         "ORDER BY a.story_at DESC, a.id DESC LIMIT 5"
     )
     assert any("articles_recent" in str(tuple(row)) for row in plans)
+
+
+async def test_near_duplicate_candidates_are_read_from_the_band_indexes_alone(
+    db: SQLiteDatabase,
+) -> None:
+    # The lookup runs for every stored feed; reading each candidate's row (the body, its
+    # overflow pages) was most of the store's work at 100k articles (issue 18).
+    plans = await db.session.fetchall(
+        "EXPLAIN QUERY PLAN " + articles_module._find_candidates(db.session.dialect),
+        {f"band{band}": "[1, 2]" for band in range(4)} | {"since": 0, "until": 1, "source_id": 1},
+    )
+    searches = [str(row["detail"]) for row in plans if "articles" in str(row["detail"])]
+    assert len(searches) == 4
+    assert all("USING COVERING INDEX articles_band" in detail for detail in searches)
