@@ -93,20 +93,22 @@ def _start(cluster: Cluster) -> None:
             return
 
 
-def schema_copy(base: Path, version: int) -> tuple[Path, bool]:
-    """Return the folder of `base`'s cluster for schema `version` and whether it was copied
-    now: `<base>-s<version>` if made before, else a copy of `base` if that is complete (the
-    caller's first open migrates it), else that folder to be built from scratch."""
+def schema_copy(base: Path, version: int) -> tuple[Path, Path | None]:
+    """Return the folder of `base`'s cluster for schema `version` and what it was copied
+    from now (None: not copied): `<base>-s<version>` if made before, else a copy of the
+    newest complete earlier one (`copy_source`: fewer migrations to run; the caller's first
+    open migrates it), else that folder to be built from scratch."""
     base = base.resolve()
     target = base.with_name(f"{base.name}-s{version}")
-    if (target / READY).exists() or not (base / READY).exists():
-        return target, False
-    while _running(base):  # another run's server: its files are changing
-        print(f"waiting for the server in {base.name} to stop before copying it", flush=True)
+    source = copy_source(base, version)
+    if (target / READY).exists() or source is None:
+        return target, None
+    while _running(source):  # another run's server: its files are changing
+        print(f"waiting for the server in {source.name} to stop before copying it", flush=True)
         time.sleep(10)
     partial = target.with_name(f"{target.name}.partial")
     subprocess.run(["rm", "-rf", str(partial)], check=True)
-    subprocess.run(["cp", "-a", str(base), str(partial)], check=True)  # keeps the owner
+    subprocess.run(["cp", "-a", str(source), str(partial)], check=True)  # keeps the owner
     conf = partial / "data" / "postgresql.conf"
     text = re.sub(
         r"^unix_socket_directories = .*$",
@@ -117,7 +119,20 @@ def schema_copy(base: Path, version: int) -> tuple[Path, bool]:
     conf.write_text(text)
     (partial / "data" / "postmaster.pid").unlink(missing_ok=True)
     partial.rename(target)
-    return target, True
+    return target, source
+
+
+def copy_source(base: Path, version: int) -> Path | None:
+    """Return the complete cluster to copy for schema `version`: the newest `<base>-s<V>`
+    with V < version, else `base` itself (None: neither is complete)."""
+    earlier = []
+    for folder in base.parent.glob(f"{base.name}-s*"):
+        suffix = folder.name[len(base.name) + 2 :]
+        if suffix.isdigit() and int(suffix) < version and (folder / READY).exists():
+            earlier.append((int(suffix), folder))
+    if earlier:
+        return max(earlier)[1]
+    return base if (base / READY).exists() else None
 
 
 def _running(base: Path) -> bool:

@@ -200,12 +200,12 @@ async def one_size(size: int, args: argparse.Namespace) -> None:
 
     name = f"pg15-inline-{SCHEMA_TAG}-{size}" + (f"x{times}" if times > 1 else "")
     started = time.perf_counter()
-    base, copied = await asyncio.to_thread(schema_copy, cache / name, SCHEMA_VERSION)
-    if copied:
+    base, source = await asyncio.to_thread(schema_copy, cache / name, SCHEMA_VERSION)
+    if source is not None:
         took = time.perf_counter() - started
-        print(f"copied {name} to {base.name} in {took:.0f} s, to migrate", flush=True)
+        print(f"copied {source.name} to {base.name} in {took:.0f} s, to migrate", flush=True)
     async with cached_cluster(base, fill) as url:
-        if copied:
+        if source is not None:
             started = time.perf_counter()
             async with opened_database(url):  # migrates the copy
                 pass

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from bench.inline import KINDS
+from bench.pg_cluster import READY, copy_source
 from storage.postgresql.migrations import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +62,18 @@ def test_tiny_benchmark_compares_both_engines_and_caches_the_postgresql_copy():
         assert (cache / "pg15-inline-v1-2000" / "READY").exists()
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_a_schema_copy_starts_from_the_newest_earlier_copy(tmp_path: Path) -> None:
+    base = tmp_path / "pg15-inline-v1-2000"
+    for folder in (base, tmp_path / f"{base.name}-s3", tmp_path / f"{base.name}-s5"):
+        folder.mkdir()
+        (folder / READY).write_text("")
+    (tmp_path / f"{base.name}-s6").mkdir()  # incomplete: never a source
+    (tmp_path / f"{base.name}-s9").mkdir()
+    (tmp_path / f"{base.name}-s9" / READY).write_text("")  # newer than wanted
+    assert copy_source(base, 7) == tmp_path / f"{base.name}-s5"
+    assert copy_source(base, 4) == tmp_path / f"{base.name}-s3"
+    assert copy_source(base, 2) == base
+    (base / READY).unlink()
+    assert copy_source(base, 2) is None
