@@ -25,7 +25,7 @@ import re
 import secrets
 import subprocess
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
@@ -75,8 +75,10 @@ def _create(base: Path) -> Cluster:
     return cluster
 
 
-def _start(cluster: Cluster) -> None:
-    """Start the server on a free port (stopping one a killed run left behind)."""
+def _start(cluster: Cluster, settings: Sequence[str] = ()) -> None:
+    """Start the server on a free port (stopping one a killed run left behind), with
+    `settings` ("name=value") for this start only."""
+    extra = "".join(f" -c {setting}" for setting in settings)
     if (cluster.data / "postmaster.pid").exists():
         with contextlib.suppress(PostgresUnavailable):
             cluster.pg_ctl("stop", "-m", "immediate", "-w")
@@ -84,7 +86,14 @@ def _start(cluster: Cluster) -> None:
         cluster.port = free_port()
         try:
             cluster.pg_ctl(
-                "start", "-w", "-t", "120", "-l", str(cluster.log), "-o", f"-p {cluster.port}"
+                "start",
+                "-w",
+                "-t",
+                "120",
+                "-l",
+                str(cluster.log),
+                "-o",
+                f"-p {cluster.port}{extra}",
             )
         except PostgresUnavailable:
             if attempt == 2:
@@ -157,12 +166,15 @@ def _prepare(base: Path) -> tuple[Path, bool]:
 
 
 @asynccontextmanager
-async def cached_cluster(base: Path, fill: Callable[[str], Awaitable[None]]) -> AsyncIterator[str]:
-    """Start the cached cluster in `base` (building and filling it the first time); yield
-    the URL of its `newsbot` database; stop it at the end."""
+async def cached_cluster(
+    base: Path, fill: Callable[[str], Awaitable[None]], settings: Sequence[str] = ()
+) -> AsyncIterator[str]:
+    """Start the cached cluster in `base` (building and filling it the first time; server
+    `settings` "name=value" for this start only); yield the URL of its `newsbot` database;
+    stop it at the end."""
     base, fresh = await asyncio.to_thread(_prepare, base)
     cluster = await asyncio.to_thread(_create, base) if fresh else _cluster(base)
-    await asyncio.to_thread(_start, cluster)
+    await asyncio.to_thread(_start, cluster, settings)
     try:
         url = cluster.url(DATABASE)
         if fresh:

@@ -36,6 +36,8 @@ import time
 from pathlib import Path
 from typing import Final
 
+import asyncpg
+
 from bench.inline import CACHE, KINDS, Latency, ask, bot_process, e2e_texts, search_only
 from bench.inline_data import SCHEMA_TAG, Dataset, dataset
 from bench.machine import load_line
@@ -181,6 +183,27 @@ async def bot_rss(url: str, seconds: float, concurrency: int) -> tuple[float, in
     return rss / 1024, answered
 
 
+async def prewarm(url: str, shared_buffers: str) -> None:
+    """Read the articles table and its indexes into the server's shared buffers, as a
+    server answering searches for a while holds them (`pg_prewarm`; the bench's copy)."""
+    started = time.perf_counter()
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        pages = await connection.fetchval(
+            "SELECT sum(pg_prewarm(oid)) FROM pg_class WHERE oid = 'articles'::regclass "
+            "OR oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'articles'::regclass)"
+        )
+    finally:
+        await connection.close()
+    took = time.perf_counter() - started
+    print(
+        f"  shared_buffers {shared_buffers}: articles and its indexes prewarmed, "
+        f"{int(pages) * 8 / 1024:,.0f} MiB in {took:.1f} s",
+        flush=True,
+    )
+
+
 async def one_size(size: int, args: argparse.Namespace) -> None:
     """Measure one size on both engines."""
     cache = Path(args.cache)
@@ -204,13 +227,16 @@ async def one_size(size: int, args: argparse.Namespace) -> None:
     if source is not None:
         took = time.perf_counter() - started
         print(f"copied {source.name} to {base.name} in {took:.0f} s, to migrate", flush=True)
-    async with cached_cluster(base, fill) as url:
+    settings = [f"shared_buffers={args.shared_buffers}"] if args.shared_buffers else []
+    async with cached_cluster(base, fill, settings) as url:
         if source is not None:
             started = time.perf_counter()
             async with opened_database(url):  # migrates the copy
                 pass
             took = time.perf_counter() - started
             print(f"  migrated to schema {SCHEMA_VERSION} in {took:.0f} s; {load_line()}")
+        if args.shared_buffers:
+            await prewarm(url, args.shared_buffers)
         pg = await search_only(url, args.per_kind)
         if sqlite is not None:
             print_side_by_side(size, sqlite, pg)
@@ -244,6 +270,13 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--rss", action="store_true", help="also the bot's peak RSS on PG")
     parser.add_argument("--seconds", type=float, default=20.0, help="of the --rss run")
     parser.add_argument("--concurrency", type=int, default=8, help="users asking in --rss")
+    parser.add_argument(
+        "--shared-buffers",
+        default="",
+        help="start PostgreSQL with this shared_buffers (e.g. 4GB) and prewarm the articles "
+        "table and its indexes into it first (a running server's state); default: the "
+        "cluster's own 128MB, nothing prewarmed",
+    )
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--tiny", action="store_true", help="2,000 articles; for CI")
     args = parser.parse_args(argv)
