@@ -183,7 +183,7 @@ async def bot_rss(url: str, seconds: float, concurrency: int) -> tuple[float, in
     return rss / 1024, answered
 
 
-async def prewarm(url: str, shared_buffers: str) -> None:
+async def prewarm(url: str) -> None:
     """Read the articles table and its indexes into the server's shared buffers, as a
     server answering searches for a while holds them (`pg_prewarm`; the bench's copy)."""
     started = time.perf_counter()
@@ -194,11 +194,12 @@ async def prewarm(url: str, shared_buffers: str) -> None:
             "SELECT sum(pg_prewarm(oid)) FROM pg_class WHERE oid = 'articles'::regclass "
             "OR oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'articles'::regclass)"
         )
+        shared_buffers = await connection.fetchval("SELECT current_setting('shared_buffers')")
     finally:
         await connection.close()
     took = time.perf_counter() - started
     print(
-        f"  shared_buffers {shared_buffers}: articles and its indexes prewarmed, "
+        f"  shared_buffers {shared_buffers} (the server's): articles and its indexes prewarmed, "
         f"{int(pages) * 8 / 1024:,.0f} MiB in {took:.1f} s",
         flush=True,
     )
@@ -236,7 +237,7 @@ async def one_size(size: int, args: argparse.Namespace) -> None:
             took = time.perf_counter() - started
             print(f"  migrated to schema {SCHEMA_VERSION} in {took:.0f} s; {load_line()}")
         if args.shared_buffers:
-            await prewarm(url, args.shared_buffers)
+            await prewarm(url)
         pg = await search_only(url, args.per_kind)
         if sqlite is not None:
             print_side_by_side(size, sqlite, pg)

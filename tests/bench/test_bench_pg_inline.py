@@ -48,9 +48,11 @@ def test_tiny_benchmark_compares_both_engines_and_caches_the_postgresql_copy():
         mine = cache / f"pg15-inline-v1-2000-s{SCHEMA_VERSION}"
         assert (mine / "READY").exists()
 
-        second = run_bench(cache)
+        second = run_bench(cache, "--shared-buffers", "48MB")
         assert "copying" not in second  # the cached cluster is started, not filled again
         assert re.search(r"PostgreSQL worst p99 [\d.]+ ms", second), second
+        # the server started with that setting, and the articles' pages read into it
+        assert re.search(r"shared_buffers 48MB \(the server's\): articles and its indexes", second)
 
         # A cluster cached by an older schema's run is copied for this schema, not migrated.
         (mine).rename(cache / "pg15-inline-v1-2000")
