@@ -11,25 +11,15 @@ import pytest
 
 from storage import Database
 from storage.postgresql import pools
-from storage.postgresql.search import _from_indexes
 from tests.factories import draft
 from tests.storage.conftest import NOW
+from tests.storage.postgresql.pool_reads import QUERY, newest_ids
 from tests.support.engines import fresh_store
 
 BUCKET = 1 << pools.BUCKET_BITS
-QUERY = "to_tsquery('simple', CAST(:match AS text))"
 SIZE = 6
 FIRSTS = (1, 2 * BUCKET + 5, 5 * BUCKET - 20)
 """Where each batch's ids start: bucket 0; bucket 2; straddling buckets 4 and 5."""
-
-
-def _pool(vector: str) -> pools.Pool:
-    """A pool over `vector` as the search builds it."""
-    return pools.Pool(
-        f"SELECT a.id, a.story_at FROM articles AS a WHERE {pools.MATCH} "
-        "ORDER BY a.id DESC LIMIT :pool",
-        vector,
-    )
 
 
 @pytest.fixture
@@ -55,31 +45,6 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
             await database.articles.upsert_many(source.id, drafts, fetched_at=NOW)
         await session.execute("ANALYZE articles")
         yield database
-
-
-async def _newest(
-    db: Database, match: str, vector: str = "a.search"
-) -> tuple[list[int], list[str]]:
-    """Return the pool's ids for `match` and the statements of its rounds."""
-    session: Any = db.session  # type: ignore[attr-defined]
-    parameters: dict[str, Any] = {"match": match, "pool": SIZE}
-    statements: list[str] = []
-    real = session.fetchall
-
-    async def spy(sql: str, arguments: Any = ()) -> Any:
-        statements.append(sql)
-        return await real(sql, arguments)
-
-    session.fetchall = spy
-    try:
-        async with _from_indexes(session, parameters):
-            top = int(parameters["top"])
-            (rows,) = await pools.newest_matches(
-                session, [_pool(vector)], QUERY, parameters, top, SIZE
-            )
-    finally:
-        del session.fetchall
-    return [row["id"] for row in rows], statements
 
 
 async def _expected(db: Database, match: str, vector: str = "a.search") -> list[int]:
@@ -112,7 +77,7 @@ async def test_windows_read_from_the_buckets_give_the_plain_newest_matches(
 ) -> None:
     monkeypatch.setattr(pools, "FIRST_WINDOW", first_window)
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: first_window)
-    ids, statements = await _newest(db, match)
+    ids, statements = await newest_ids(db, match, SIZE)
     assert ids == await _expected(db, match)
     assert any("newsbot_bucketed(a.search, a.id)" in sql for sql in statements)
 
@@ -129,7 +94,7 @@ async def test_the_title_and_tag_vectors_have_buckets_too(
     db: Database, vector: str, match: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 16)
-    ids, statements = await _newest(db, match, vector)
+    ids, statements = await newest_ids(db, match, SIZE, vector=vector)
     assert ids == await _expected(db, match, vector)
     assert len(ids) == SIZE
     assert any(f"newsbot_bucketed({vector}, a.id)" in sql for sql in statements)
@@ -163,12 +128,12 @@ async def test_the_buckets_follow_inserts_updates_and_deletes(
         "WHERE id = :id",
         {"id": newest["id"]},
     )
-    assert (await _newest(db, "squall"))[0] == [newest["id"]]
-    assert newest["id"] not in (await _newest(db, "gale"))[0]
+    assert (await newest_ids(db, "squall", SIZE))[0] == [newest["id"]]
+    assert newest["id"] not in (await newest_ids(db, "gale", SIZE))[0]
     source = (await db.sources.list())[0]
     await db.articles.upsert_many(source.id, [draft("late", "Squall again")], fetched_at=NOW)
-    ids = (await _newest(db, "squall"))[0]
+    ids = (await newest_ids(db, "squall", SIZE))[0]
     assert len(ids) == 2
     assert ids[0] > newest["id"]
     await session.execute("DELETE FROM articles WHERE id = :id", {"id": ids[0]})
-    assert (await _newest(db, "squall"))[0] == [newest["id"]]
+    assert (await newest_ids(db, "squall", SIZE))[0] == [newest["id"]]

@@ -13,14 +13,9 @@ from storage.postgresql import pools
 from storage.postgresql.search import _from_indexes
 from tests.factories import draft
 from tests.storage.conftest import NOW
+from tests.storage.postgresql.pool_reads import newest_ids
 from tests.support.engines import fresh_store
 
-POOL = pools.Pool(
-    f"SELECT a.id, a.story_at FROM articles AS a WHERE {pools.MATCH} "
-    "ORDER BY a.id DESC LIMIT :pool",
-    "a.search",
-)
-QUERY = "to_tsquery('simple', CAST(:match AS text))"
 SIZE = 5
 
 
@@ -40,40 +35,15 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         yield database
 
 
-async def _newest(
-    db: Database, match: str, *, hopeful: bool = False
-) -> tuple[list[int], list[str]]:
-    """Return the pool's ids for `match` and the statements run."""
-    session: Any = db.session  # type: ignore[attr-defined]
-    parameters: dict[str, Any] = {"match": match, "pool": SIZE}
-    statements: list[str] = []
-    real = session.fetchall
-
-    async def spy(sql: str, arguments: Any = ()) -> Any:
-        statements.append(sql)
-        return await real(sql, arguments)
-
-    session.fetchall = spy
-    try:
-        async with _from_indexes(session, parameters):
-            top = int(parameters["top"])
-            (rows,) = await pools.newest_matches(
-                session, [POOL], QUERY, parameters, top, SIZE, hopeful=hopeful
-            )
-    finally:
-        del session.fetchall
-    return [row["id"] for row in rows], statements
-
-
 @pytest.mark.parametrize("match", ["harbour", "ferry", "news", "nowhere"])
 async def test_windows_and_the_whole_table_give_the_same_newest_rows(
     db: Database, match: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 10**9)
-    whole, statements = await _newest(db, match)
+    whole, statements = await newest_ids(db, match, SIZE)
     assert not any("newsbot_bucketed" in sql for sql in statements)
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 20)
-    windowed, statements = await _newest(db, match)
+    windowed, statements = await newest_ids(db, match, SIZE)
     assert any("newsbot_bucketed" in sql for sql in statements)
     assert windowed == whole
     assert len(windowed) == (0 if match == "nowhere" else SIZE)
@@ -82,10 +52,10 @@ async def test_windows_and_the_whole_table_give_the_same_newest_rows(
 async def test_a_hopeful_read_gives_up_when_its_first_window_holds_nothing(
     db: Database,
 ) -> None:
-    assert len((await _newest(db, "harbour", hopeful=True))[0]) == SIZE
-    assert (await _newest(db, "ferry", hopeful=True))[0] == []  # only in the oldest ids
-    assert len((await _newest(db, "ferry"))[0]) == SIZE
-    assert (await _newest(db, "nowhere", hopeful=True))[0] == []
+    assert len((await newest_ids(db, "harbour", SIZE, hopeful=True))[0]) == SIZE
+    assert (await newest_ids(db, "ferry", SIZE, hopeful=True))[0] == []  # only in the oldest ids
+    assert len((await newest_ids(db, "ferry", SIZE))[0]) == SIZE
+    assert (await newest_ids(db, "nowhere", SIZE, hopeful=True))[0] == []
 
 
 async def test_a_search_reads_without_parallel_workers_or_jit(db: Database) -> None:
