@@ -8,11 +8,11 @@ import re
 import signal
 import sqlite3
 import sys
-import time
 
 from bot.ops.version import newsbot_version
 from emulator import RunningEmulator
 from tests.support.feedserver import FeedServer
+from tests.support.waiting import eventually
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Dale Post</title>
 <item><guid>dp-1</guid><link>https://dale.example/mill</link><title>Old mill turns into a
@@ -61,11 +61,13 @@ async def test_run_ingests_on_schedule_and_stops_on_sigterm(emulator: RunningEmu
             stderr=asyncio.subprocess.PIPE,
         )
         try:
-            deadline = time.monotonic() + 60  # a bound for loaded machines, not a speed check
-            while not await asyncio.to_thread(stored_titles, db_path):
-                assert time.monotonic() < deadline, "the bot did not ingest the source in time"
-                assert bot.returncode is None
-                await asyncio.sleep(0.2)
+
+            async def ingested() -> bool:
+                assert bot.returncode is None, "the bot exited"
+                return bool(await asyncio.to_thread(stored_titles, db_path))
+
+            # 60 s: a bound for loaded machines, not a speed check
+            await eventually(ingested, within=60, what="ingesting the source", interval=0.2)
             bot.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(bot.communicate(), timeout=15)
         finally:

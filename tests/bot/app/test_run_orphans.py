@@ -6,13 +6,13 @@ import asyncio
 import os
 import signal
 import sys
-import time
 
 import psutil
 
 from emulator import RunningEmulator
 from tests.bot.app.test_run import FEED, stored_titles
 from tests.support.feedserver import FeedServer
+from tests.support.waiting import eventually
 
 CHILDREN_GRACE_SECONDS = 5.0
 
@@ -44,11 +44,12 @@ async def test_workers_exit_when_run_is_killed(emulator: RunningEmulator, tmp_pa
         )
         children: list[psutil.Process] = []
         try:
-            deadline = time.monotonic() + 30
-            while not await asyncio.to_thread(stored_titles, db_path):
-                assert time.monotonic() < deadline, "the bot did not ingest the source in time"
-                assert bot.returncode is None
-                await asyncio.sleep(0.2)
+
+            async def ingested() -> bool:
+                assert bot.returncode is None, "the bot exited"
+                return bool(await asyncio.to_thread(stored_titles, db_path))
+
+            await eventually(ingested, within=30, what="ingesting the source", interval=0.2)
             children = psutil.Process(bot.pid).children(recursive=True)
             bot.send_signal(signal.SIGKILL)
             await bot.wait()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,13 +71,11 @@ async def wait_for_calls(
     emulator: RunningEmulator, method: str, count: int, *, within: float = 5.0
 ) -> None:
     """Wait until the emulator has received `count` calls of `method`."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        if (await emulator.client.stats()).calls.get(method, 0) >= count:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{method} was not called {count} times in {within}s")
-        await asyncio.sleep(0.01)
+
+    async def called() -> bool:
+        return (await emulator.client.stats()).calls.get(method, 0) >= count
+
+    await eventually(called, within=within, what=f"{count} calls of {method}", interval=0.01)
 
 
 @dataclass
@@ -135,14 +132,21 @@ class NewsWorld:
         self, channel: Channel | None = None, *, within: float = 20.0
     ) -> None:
         """Wait until no row (of `channel`, or at all) is pending or sending."""
-        deadline = asyncio.get_running_loop().time() + within
-        while True:
-            counts = await self.db.outbox.state_counts(None if channel is None else channel.id)
-            if counts[OutboxState.PENDING] == counts[OutboxState.SENDING] == 0:
-                return
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"outbox did not settle: {counts}")
-            await asyncio.sleep(0.05)
+        counts: dict[OutboxState, int] = {}
+
+        async def settled() -> bool:
+            counts.update(
+                await self.db.outbox.state_counts(None if channel is None else channel.id)
+            )
+            return counts[OutboxState.PENDING] == counts[OutboxState.SENDING] == 0
+
+        await eventually(
+            settled,
+            within=within,
+            what="the outbox settling",
+            interval=0.05,
+            context=lambda: f"counts {counts}",
+        )
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -12,6 +10,7 @@ from emulator import RunningEmulator
 from storage import open_database
 from tests.bot.ops.conftest import bot_settings, free_port, running_app
 from tests.support.feedserver import FeedServer
+from tests.support.waiting import eventually
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Fen Gazette</title>
 <item><guid>fg-1</guid><link>https://fen.example/dyke</link>
@@ -76,9 +75,12 @@ async def test_metrics_move_after_fetch_publish_and_inline_query(
 
 async def wait_for_sent(http: httpx.AsyncClient, within: float = 10.0):
     """Scrape until the publisher has recorded its send (the post is visible a bit earlier)."""
-    async with asyncio.timeout(within):
-        while True:
-            values = metric_values((await http.get("/metrics")).text)
-            if values[("newsbot_publish_total", frozenset({("outcome", "sent")}))] >= 1:
-                return values
-            await asyncio.sleep(0.05)
+
+    async def scraped_after_the_send():  # the metric values, once they count the send
+        values = metric_values((await http.get("/metrics")).text)
+        sent = values[("newsbot_publish_total", frozenset({("outcome", "sent")}))]
+        return values if sent >= 1 else None
+
+    return await eventually(
+        scraped_after_the_send, within=within, what="the send in /metrics", interval=0.05
+    )

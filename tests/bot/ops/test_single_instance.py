@@ -15,6 +15,7 @@ import pytest
 
 from bot.app.instance_lock import InstanceLockedError, lock_path, single_instance
 from emulator import RunningEmulator
+from tests.support.waiting import eventually
 
 
 def bot_env(emulator: RunningEmulator, database: Path) -> dict[str, str]:
@@ -41,10 +42,12 @@ async def running_bot(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.s
             sys.executable, "-m", "bot", "run", env=env, cwd=log.parent, stderr=log_file
         )
     try:
-        async with asyncio.timeout(30):
-            while "event=started" not in text_of(log):
-                assert bot.returncode is None, text_of(log)
-                await asyncio.sleep(0.1)  # polling the log for start-up, not an assertion
+
+        async def started() -> bool:
+            assert bot.returncode is None, text_of(log)
+            return "event=started" in text_of(log)
+
+        await eventually(started, within=30, what="start-up", interval=0.1)
         yield bot
     finally:
         if bot.returncode is None:

@@ -3,13 +3,13 @@ is refused with 403 and nothing is answered."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from typing import Any
 
 from bot.app.lifecycle import webhook_path
 from emulator import RunningEmulator
 from tests.bot.ops.conftest import bot_settings, free_port, running_app
+from tests.support.waiting import eventually
 
 SECRET = "Right_secret-4e1c"
 
@@ -37,21 +37,20 @@ async def point_webhook_at_bot(application, port: int, secret: str) -> None:
 async def wait_for_delivery_error(
     emulator: RunningEmulator, within: float = 5.0
 ) -> dict[str, Any]:
-    async with asyncio.timeout(within):
-        while True:
-            info = emulator.emulator.webhook.info_json()
-            if info.get("last_error_message"):
-                return info
-            await asyncio.sleep(0.05)
+    async def failed() -> dict[str, Any] | None:
+        info = emulator.emulator.webhook.info_json()
+        return info if info.get("last_error_message") else None
+
+    return await eventually(failed, within=within, what="a delivery error", interval=0.05)
 
 
 async def wait_for_refusals(emulator: RunningEmulator, count: int, within: float = 5.0) -> None:
     """Wait until the emulator's webhook delivery was refused `count` times."""
-    async with asyncio.timeout(within):
-        while True:
-            if emulator.emulator.webhook.refused_deliveries >= count:
-                return
-            await asyncio.sleep(0.02)
+
+    async def refused() -> bool:
+        return emulator.emulator.webhook.refused_deliveries >= count
+
+    await eventually(refused, within=within, what=f"{count} refused deliveries", interval=0.02)
 
 
 def test_webhook_path_is_the_url_path_escaped_for_tornado():

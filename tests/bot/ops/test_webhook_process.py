@@ -10,6 +10,7 @@ import sys
 
 from emulator import RunningEmulator
 from tests.bot.ops.conftest import free_port
+from tests.support.waiting import eventually
 
 SECRET = "Process_secret-91b0c"
 
@@ -36,10 +37,12 @@ async def test_webhook_run_stops_on_sigterm_and_logs_no_secret(
             sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path, stderr=log_file
         )
     try:
-        async with asyncio.timeout(20):
-            while "event=started" not in log_path.read_text(errors="replace"):
-                assert bot.returncode is None, log_path.read_text(errors="replace")
-                await asyncio.sleep(0.1)
+
+        async def started() -> bool:
+            assert bot.returncode is None, log_path.read_text(errors="replace")
+            return "event=started" in log_path.read_text(errors="replace")
+
+        await eventually(started, within=20, what="start-up", interval=0.1)
         registered = emulator.emulator.webhook.settings
         assert registered is not None
         assert (registered.url, registered.secret_token) == (url, SECRET)
