@@ -17,6 +17,8 @@ import html
 import math
 import re
 
+from news.text import is_tidy
+
 # Elements removed with everything inside them. ``figcaption`` is dropped because photo
 # captions and credits interrupt the prose a lede or a search snippet is cut from;
 # ``header``/``footer`` because in whole pages they hold site chrome.
@@ -276,7 +278,7 @@ def _finish(text: str) -> str:
 
 
 def _tidy(piece: str) -> str:
-    if piece.isprintable() and "  " not in piece and piece[:1] != " " and piece[-1:] != " ":
+    if is_tidy(piece):
         return piece  # already tidy: its one whitespace is single inner spaces (most pieces)
     tidy = " ".join(piece.split())
     if not tidy.isprintable():  # rare: control or format characters are present

@@ -11,6 +11,7 @@ from collections import Counter
 from itertools import compress
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from news.text import is_tidy
 from news.words import FUNCTION_WORDS
 
 # ---------------------------------------------------------------------------------------
@@ -169,16 +170,10 @@ def _normalise_text(text: str) -> str:
         # Clean text's paragraphs are "\n\n" apart and its words single spaces apart:
         # then one `replace` gives what splitting and joining every word gives.
         joined = lowered.replace("\n\n", " ") if "\n\n" in lowered else lowered
-        if _is_tidy(joined):
+        if is_tidy(joined):
             return joined
         return " ".join(lowered.split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _is_tidy(text: str) -> bool:
-    """Tell whether `" ".join(text.split()) == text`: no whitespace but single inner spaces
-    (every other whitespace character, ASCII or not, is unprintable)."""
-    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 # ---------------------------------------------------------------------------------------

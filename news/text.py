@@ -4,6 +4,8 @@ A lone surrogate (U+D800..U+DFFF) is a valid Python `str` character that no UTF-
 accepts: a JSON `"\\ud800"`, a character reference `&#xD800;` or a Telegram update can carry
 one, and it raises `UnicodeEncodeError` wherever the text is written (SQLite, hashes, the Bot
 API). Text from outside passes through `scrub_surrogates` before it is stored or echoed.
+
+`is_tidy` tells the cleaners and hashers when `" ".join(text.split())` would change nothing.
 """
 
 from __future__ import annotations
@@ -24,3 +26,9 @@ def scrub_surrogates(text: str) -> str:
     if text.isascii():
         return text
     return _SURROGATE.sub(REPLACEMENT, text)
+
+
+def is_tidy(text: str) -> bool:
+    """Tell whether `" ".join(text.split()) == text`: no whitespace but single inner spaces
+    (every other whitespace character, ASCII or not, is unprintable)."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
