@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from news.entities import OutboxState
 from storage import Database
+from storage.sql.leases import fair_shares
 from tests.storage.conftest import NOW, DraftFactory
 
 
@@ -202,3 +203,18 @@ async def test_a_channels_recent_sends_count_its_daily_digest(
         later,
     ]
     assert await db.outbox.recent_sends(channel, since=later + timedelta(seconds=1)) == []
+
+
+def test_fair_shares_divide_by_weight_cap_at_wants_and_pass_on_what_is_left() -> None:
+    # two busy processes split 30 places by the chats they send to
+    assert fair_shares(30, {"a": (30, 16), "b": (30, 14)}) == {"a": 16, "b": 14}
+    # one wants little: the other gets what it leaves
+    assert fair_shares(30, {"a": (2, 1), "b": (30, 1)}) == {"a": 2, "b": 28}
+    # anyone wanting a place gets one while any is left, however light its weight
+    assert fair_shares(30, {"a": (30, 100), "b": (5, 1)})["b"] >= 1
+    # never more than the capacity, nothing to one that wants nothing
+    shares = fair_shares(30, {"a": (30, 3), "b": (30, 2), "c": (0, 1)})
+    assert sum(shares.values()) == 30
+    assert shares["c"] == 0
+    # every process computes the same division, whatever the order it lists them in
+    assert fair_shares(7, {"b": (9, 1), "a": (9, 1)}) == fair_shares(7, {"a": (9, 1), "b": (9, 1)})
