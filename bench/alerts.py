@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.inline_data import dataset, make_draft
@@ -68,9 +69,9 @@ async def add_follows(db: Database, users: int, rng: random.Random) -> int:
     return len(keys)
 
 
-async def run(archive: int, users: int) -> None:
-    """Print the matching time per batch of new articles."""
-    data = await dataset(Path("bench/.cache"), archive)
+async def run(archive: int, users: int, cache: Path = Path("bench/.cache")) -> None:
+    """Print the matching time per batch of new articles (the archive generated in `cache`)."""
+    data = await dataset(cache, archive)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "alerts.sqlite3"
         await asyncio.to_thread(shutil.copy, data.path, path)
@@ -87,7 +88,7 @@ async def run(archive: int, users: int) -> None:
                 drafts = [make_draft(factory, rng, number + n, number + size) for n in range(size)]
                 number += size
                 result = await db.articles.upsert_many(
-                    source.id, drafts, fetched_at=drafts[-1].published_at or drafts[0].published_at
+                    source.id, drafts, fetched_at=drafts[-1].published_at or datetime.now(UTC)
                 )
                 await db.alerts.queue(result.inserted, max_age=ALERT_MAX_AGE)
                 started = time.perf_counter()

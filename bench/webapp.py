@@ -38,6 +38,7 @@ from bot.app.webapp import WebAppServer
 from bot.context import BotData
 from bot.ops.settings import Settings
 from emulator import running_emulator
+from emulator.server import RunningEmulator
 from storage import open_database
 
 CACHE = Path(__file__).with_name(".cache")
@@ -97,7 +98,7 @@ async def measure_api(base: str, init_data: str, pages: int, rounds: int) -> dic
 
 
 async def measure_browser(
-    emulator, url: str, loads: int, profile: Path
+    emulator: RunningEmulator, url: str, loads: int, profile: Path
 ) -> tuple[list[float], int]:
     """Open the app `loads` times; return ms to the list painted, and the cold load's bytes."""
     from tests.support.browser import chromium  # the test suite's Chromium driver
