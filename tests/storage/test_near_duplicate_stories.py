@@ -13,10 +13,14 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from news.dedupe import hamming
+from news.dedupe import hamming, to_signed64
 from news.related import is_same_story, subject_overlap
 from storage import Database
-from storage.sql.articles import NEAR_DUPLICATE_MAX_DISTANCE, NEAR_DUPLICATE_WINDOW
+from storage.sql.articles import (
+    NEAR_DUPLICATE_MAX_DISTANCE,
+    NEAR_DUPLICATE_WINDOW,
+    _within_distance,
+)
 from tests.factories import FETCHED, add_source, story_draft
 
 TITLES = (
@@ -97,3 +101,29 @@ async def test_stories_are_those_a_search_over_every_article_finds(db: Database)
             batch_stored.append(new)
         earlier.extend(batch_stored)  # a batch is compared with earlier batches only
     assert 10 <= joined <= 100, joined  # the data does join stories, and leaves some alone
+
+
+async def test_the_engines_distance_test_agrees_with_hamming(db: Database) -> None:
+    # The store asks the engine whether two stored (signed) SimHashes are within distance
+    # (storage.sql.articles._within_distance); it must say what `hamming` says, sign bit,
+    # extremes and every distance around the limit included.
+    rng = random.Random(64)
+    edges = [0, 1, -1, (1 << 63) - 1, -(1 << 63), 1 << 62, -(1 << 62), 0x5555_5555_5555_5555]
+    pairs = [(a, b) for a in edges for b in edges]
+    for _ in range(300):
+        first = rng.getrandbits(64)
+        second = first
+        for bit in rng.sample(range(64), rng.randint(0, 6)):
+            second ^= 1 << bit
+        pairs.append((to_signed64(first), to_signed64(second)))
+    near = _within_distance(
+        "CAST(:a AS BIGINT)", "CAST(:b AS BIGINT)", NEAR_DUPLICATE_MAX_DISTANCE
+    )
+    for first, second in pairs:
+        row = await db.session.fetchone(  # type: ignore[attr-defined]
+            f"SELECT CASE WHEN {near} THEN 1 ELSE 0 END AS near",
+            {"a": first, "b": second},
+        )
+        assert row is not None
+        expected = hamming(first, second) <= NEAR_DUPLICATE_MAX_DISTANCE
+        assert bool(row["near"]) == expected, (first, second, hamming(first, second))

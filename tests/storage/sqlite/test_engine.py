@@ -239,8 +239,8 @@ async def test_near_duplicate_candidates_are_read_from_the_band_indexes_alone(
     # The lookup runs for every stored feed; reading each candidate's row (the body, its
     # overflow pages) was most of the store's work at 100k articles (issue 18).
     plans = await db.session.fetchall(
-        "EXPLAIN QUERY PLAN " + articles_module._find_candidates(db.session.dialect),
-        {f"band{band}": "[1, 2]" for band in range(4)} | {"since": 0, "until": 1, "source_id": 1},
+        "EXPLAIN QUERY PLAN " + articles_module._find_near(db.session.dialect),
+        {"drafts": "[[1, 2, 3, 4, 5, 6, 7]]", "window": 1, "source_id": 1},
     )
     searches = [str(row["detail"]) for row in plans if "articles" in str(row["detail"])]
     assert len(searches) == 4
