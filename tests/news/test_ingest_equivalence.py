@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from bench.synth import rss_feed
 from news import clean, dedupe, tags
+from news import text as text_module
 from news.clean import html_to_text
 from news.dedupe import content_hash
 from news.parse import parse_document
@@ -161,3 +162,12 @@ def _reference_normalise_any(text: str) -> str:
     if text.isascii():
         return reference_normalise(text)
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_SPACED | st.text(st.characters(max_codepoint=0x7F)) | st.text())
+@example(text="".join(map(chr, range(0x80))))
+def test_the_ascii_printable_test_is_isprintable(text: str) -> None:
+    assert text_module._printable(text) == text.isprintable()
+    for char in map(chr, range(0x80)):
+        assert text_module._printable(char) == char.isprintable()
