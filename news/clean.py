@@ -208,7 +208,7 @@ def _plain_to_text(text: str) -> str:
 
 
 def _html_to_text(markup: str) -> str:
-    if _LT_IN_ATTRIBUTE.search(markup):
+    if "=" in markup and _LT_IN_ATTRIBUTE.search(markup):  # no attributes, nothing quoted
         markup = _TAG_WITH_QUOTES.sub(_escape_quoted_brackets, markup)
     if "<!" in markup or "<?" in markup:
         markup = _COMMENT.sub("", markup)
@@ -377,6 +377,8 @@ def _is_heading(paragraph: str) -> bool:
 
 def tidy_summary(text: str) -> str:
     """Replace a feed's trailing ``[…]``/``[...]`` truncation mark with an ellipsis."""
+    if text.rstrip()[-1:] not in ("]", ")"):  # no mark (the pattern tries every space)
+        return text
     trimmed = _TRAILING_DOTS.sub("", text)
     if trimmed != text and trimmed:
         return trimmed.rstrip(" ,;:") + _ELLIPSIS

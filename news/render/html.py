@@ -63,7 +63,9 @@ def http_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if not _HTTP_SCHEME.match(url) or _BAD_URL_CHAR.search(url) or _LONE_SURROGATE.search(url):
+    if not _HTTP_SCHEME.match(url) or _BAD_URL_CHAR.search(url):
+        return None
+    if not url.isascii() and _LONE_SURROGATE.search(url):
         return None
     try:
         parts = urlsplit(url)

@@ -171,3 +171,25 @@ def test_the_ascii_printable_test_is_isprintable(text: str) -> None:
     assert text_module._printable(text) == text.isprintable()
     for char in map(chr, range(0x80)):
         assert text_module._printable(char) == char.isprintable()
+
+
+def reference_tidy_summary(text: str) -> str:
+    """The earlier `news.clean.tidy_summary`: the pattern tried on every summary."""
+    trimmed = clean._TRAILING_DOTS.sub("", text)
+    if trimmed != text and trimmed:
+        return trimmed.rstrip(" ,;:") + clean._ELLIPSIS
+    return text
+
+
+_SUMMARY = st.lists(
+    st.sampled_from(["a", "b.", " ", "\n", "\u00a0", "\u2003", "[", "]", "(", ")", "…", "..."]),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_SUMMARY)
+@example(text="Read on [...]\n")
+@example(text="Read on (…) \u2003")
+def test_summary_marks_are_replaced_as_before(text: str) -> None:
+    assert clean.tidy_summary(text) == reference_tidy_summary(text)
