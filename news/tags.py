@@ -431,15 +431,14 @@ def _collect(
         position += 1
         phrase = match.group()
         start = match.start()
-        # Sentence-initial when only quotes, brackets and spaces follow a sentence end.
-        before = text[start - 4 if start > 4 else 0 : start].rstrip(_OPENING_MARKS)
-        initial = before[-1] in _SENTENCE_ENDS if before else start <= 4
-        if not phrase.isalpha():  # several words, hyphens, apostrophes or digits
+        if phrase.isalpha():  # one plain word: most matches, most of them skipped here
+            initial = None  # looked at only when the word counts
+        else:  # several words, hyphens, apostrophes or digits
             resolved = _resolve(phrase, demonyms, weight, position)
             if resolved is None:
                 continue
             first, words = resolved
-            initial = initial and first == 0
+            initial = _is_sentence_initial(text, start) and first == 0
             if len(words) > 1:
                 _count(" ".join(words), candidates, weight, position, initial)
                 continue
@@ -450,7 +449,15 @@ def _collect(
         if (place := DEMONYMS.get(lower)) is not None:
             _count(place, demonyms, weight, position, initial=False)
         elif len(phrase) > 1:
+            if initial is None:
+                initial = _is_sentence_initial(text, start)
             _count(phrase, candidates, weight, position, initial)
+
+
+def _is_sentence_initial(text: str, start: int) -> bool:
+    """Tell whether only quotes, brackets and spaces follow a sentence end before `start`."""
+    before = text[start - 4 if start > 4 else 0 : start].rstrip(_OPENING_MARKS)
+    return before[-1] in _SENTENCE_ENDS if before else start <= 4
 
 
 def _resolve(
