@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import posixpath
 import re
 import unicodedata
 from collections import Counter
-from itertools import compress
+from itertools import compress, repeat
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from news.text import is_tidy
@@ -235,7 +236,7 @@ def _simhash(text: str, salt: bytes) -> int:
     features = _weighted_features(text)
     if not features:
         return 0
-    spread = _token_lanes if not salt else functools.partial(_salted_lanes, salt=salt)
+    spread = _TOKEN_LANES.__getitem__ if not salt else functools.partial(_salted_lanes, salt=salt)
     # Each feature's hash is spread into 64 lanes of 32 bits (lane i holds bit i), so adding
     # spread hashes sums the votes of all 64 bits at once. Features share a handful of
     # weights: the spread hashes of each weight's features are summed (in C, by `sum`), and
@@ -264,10 +265,22 @@ def _lanes(digest: bytes) -> int:
     return sum(table[byte] for table, byte in zip(_LANE_OF_BYTE, digest, strict=True))
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _token_lanes(token: bytes) -> int:
-    """Return a token's spread feature hash (memoised: news vocabulary repeats a lot)."""
-    return _lanes(hashlib.blake2b(token, digest_size=8).digest())
+_LANE_CACHE_SIZE = 1 << 17
+
+
+class _LaneCache(dict[bytes, int]):
+    """Token → spread feature hash, memoised (news vocabulary repeats a lot) and emptied
+    when full. Read with `dict.__getitem__` from C (`map`): an `lru_cache` hit cost more
+    than the lookup it saved a text's hundred-odd features (issue 18)."""
+
+    def __missing__(self, token: bytes) -> int:
+        if len(self) >= _LANE_CACHE_SIZE:
+            self.clear()
+        lanes = self[token] = _lanes(hashlib.blake2b(token, digest_size=8).digest())
+        return lanes
+
+
+_TOKEN_LANES = _LaneCache()
 
 
 def _salted_lanes(token: bytes, *, salt: bytes) -> int:
@@ -279,7 +292,7 @@ def _weighted_features(text: str) -> dict[int, list[bytes]]:
     """Return the features grouped by weight; tokens are UTF-8 bytes of lower-cased words."""
     counts, capitalised = _count_tokens(text)
     # Repeated words, found without a Python-level loop over every word.
-    repeated = compress(counts.keys(), map((1).__lt__, counts.values()))
+    repeated = compress(counts.keys(), map(operator.lt, repeat(1), counts.values()))
     chosen = capitalised.union(repeated).difference(_STOP_TOKENS)
     if len(chosen) < _MIN_FEATURES:
         chosen = counts.keys() - _STOP_TOKENS

@@ -7,6 +7,7 @@ and on generated text (any script, punctuation, case).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import unicodedata
@@ -193,3 +194,38 @@ _SUMMARY = st.lists(
 @example(text="Read on (…) \u2003")
 def test_summary_marks_are_replaced_as_before(text: str) -> None:
     assert clean.tidy_summary(text) == reference_tidy_summary(text)
+
+
+def reference_simhash(text: str) -> int:
+    """SimHash as its docstring defines it, bit by bit (the tokenising is shared)."""
+    counts, capitalised = dedupe._count_tokens(text)
+    chosen = {t for t in counts if counts[t] > 1 or t in capitalised} - dedupe._STOP_TOKENS
+    if len(chosen) < dedupe._MIN_FEATURES:
+        chosen = set(counts) - dedupe._STOP_TOKENS
+    votes = [0] * 64
+    total = 0
+    for token in chosen:
+        weight = min(counts[token], 8) ** 2 * (3 if token in capitalised else 1)
+        digest = int.from_bytes(hashlib.blake2b(token, digest_size=8).digest(), "little")
+        for bit in range(64):
+            votes[bit] += weight * (digest >> bit & 1)
+        total += weight
+    return sum(1 << bit for bit in range(64) if 2 * votes[bit] > total)
+
+
+def test_simhash_is_the_bit_by_bit_definition() -> None:
+    texts = [f"{title}\n\n{title}\n\n{body}" for title, body in synthetic_texts(60)]
+    texts += [body for _, body in corpus_texts()][:300]
+    for text in texts:
+        assert dedupe.simhash(text) == reference_simhash(text)
+    assert len(texts) >= 180
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*"aAbBcC éЖж.,’", "the", "Putin", "gas", "gas ", "Gas "]), max_size=80
+    ).map("".join)
+)
+def test_simhash_is_the_bit_by_bit_definition_on_generated_text(text: str) -> None:
+    assert dedupe.simhash(text) == reference_simhash(text)
