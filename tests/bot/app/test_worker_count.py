@@ -1,12 +1,18 @@
-"""How many parse workers an ingest runs by default: one per core, none on one core."""
+"""Parse workers: one per core by default (none on one core), forked by a preloaded server."""
 
 from __future__ import annotations
 
+import importlib.machinery
+import sys
+import types
+
 import pytest
 
+from bench.synth import rss_feed
 from bot.app import runtime
-from bot.app.runtime import MAX_DEFAULT_WORKERS, ingest_worker_count
+from bot.app.runtime import MAX_DEFAULT_WORKERS, ingest_executor, ingest_worker_count
 from bot.ops.settings import Settings
+from news.prepare import prepare_document
 
 
 @pytest.mark.parametrize(
@@ -25,3 +31,28 @@ def test_the_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runtime.os, "cpu_count", lambda: 2)
     assert ingest_worker_count(Settings(_env_file=None, ingest_workers=1)) == 1
     assert ingest_worker_count(Settings(_env_file=None, ingest_workers=0)) == 0
+
+
+def test_the_fork_server_preloads_the_main_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    as_module = types.ModuleType("__main__")
+    as_module.__spec__ = importlib.machinery.ModuleSpec("bench.ingest", None)
+    monkeypatch.setitem(sys.modules, "__main__", as_module)
+    assert runtime.worker_preload() == ["__main__", "bench.ingest", "news.prepare"]
+    as_script = types.ModuleType("__main__")
+    as_script.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", as_script)
+    assert runtime.worker_preload() == ["__main__", "news.prepare"]
+
+
+def test_a_worker_prepares_a_feed() -> None:
+    executor = ingest_executor(Settings(_env_file=None, ingest_workers=1))
+    assert executor is not None
+    try:
+        feed = rss_feed(1, 3, base="https://news.example")
+        prepared = executor.submit(
+            prepare_document, feed, content_type=None, url="https://news.example/feed"
+        ).result(timeout=120)
+    finally:
+        executor.shutdown()
+    guids = [draft.guid for draft in prepared.drafts]
+    assert guids == ["feed1-item3", "feed1-item2", "feed1-item1"]
