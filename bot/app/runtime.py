@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -51,14 +50,14 @@ def ingest_worker_count(settings: Settings) -> int:
 def worker_preload() -> list[str]:
     """Modules the fork server imports once for all the workers it forks.
 
-    A worker imports the parent's main module (a script or `python -m` module, and all it
-    imports: the whole bot, or a benchmark) before its first task: 0.8 s of CPU each, 0.08
-    ms an entry of a 20,000-entry cycle with two workers (issue 18). Imported in the fork
-    server, it is inherited; the worker then only runs the main module's own code again.
+    A worker imports the parent's main module (and all it imports: the whole bot, or a
+    benchmark) before its first task: 0.8 s of CPU each, 0.08 ms an entry of a 20,000-entry
+    cycle with two workers (issue 18). Imported in the fork server, they are inherited:
+    `__main__` when it is a script (the `newsbot` command), and this module's imports (the
+    services, storage, fetching) for a module run with `python -m`, whose own code each
+    worker still runs (not the module itself, which would then run twice in the worker).
     """
-    spec = getattr(sys.modules["__main__"], "__spec__", None)
-    named = [spec.name] if spec is not None and spec.name != "__main__" else []
-    return ["__main__", *named, "news.prepare"]
+    return ["__main__", __name__, "news.prepare"]
 
 
 def ingest_executor(settings: Settings) -> ProcessPoolExecutor | None:

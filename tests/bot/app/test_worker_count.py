@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.machinery
-import sys
-import types
-
 import pytest
 
 from bench.synth import rss_feed
@@ -33,15 +29,8 @@ def test_the_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ingest_worker_count(Settings(_env_file=None, ingest_workers=0)) == 0
 
 
-def test_the_fork_server_preloads_the_main_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    as_module = types.ModuleType("__main__")
-    as_module.__spec__ = importlib.machinery.ModuleSpec("bench.ingest", None)
-    monkeypatch.setitem(sys.modules, "__main__", as_module)
-    assert runtime.worker_preload() == ["__main__", "bench.ingest", "news.prepare"]
-    as_script = types.ModuleType("__main__")
-    as_script.__spec__ = None
-    monkeypatch.setitem(sys.modules, "__main__", as_script)
-    assert runtime.worker_preload() == ["__main__", "news.prepare"]
+def test_the_fork_server_preloads_the_bot() -> None:
+    assert runtime.worker_preload() == ["__main__", "bot.app.runtime", "news.prepare"]
 
 
 def test_a_worker_prepares_a_feed() -> None:
