@@ -145,7 +145,7 @@ def field_values(content: PostContent) -> dict[str, str]:
     """Return every field's plain text for one post (empty when the article lacks it)."""
     title = clean_text(content.title)
     return {
-        "title": title if title.strip() else UNTITLED,
+        "title": title if title.strip(INVISIBLE) else UNTITLED,
         "link": http_url(content.url) or "",
         "lede": post_lede(content.summary, POST_LEDE_UNITS),
         "source": truncate_words(clean_text(content.source_name), MAX_SOURCE_UNITS),

@@ -109,6 +109,12 @@ def test_the_lede_then_the_title_are_cut_to_fit() -> None:
     assert html.startswith("Headline Headline")
 
 
+@pytest.mark.parametrize("title", ["", "  ", "\u200b", "\u200d\ufeff "])
+def test_a_blank_or_invisible_title_reads_untitled_as_in_the_default_layout(title: str) -> None:
+    # Telegram shows a text of only zero-width characters as empty (found by Hypothesis).
+    assert render("{title}", replace(CONTENT, title=title)) == "Untitled"
+
+
 def test_a_template_whose_own_text_is_too_long_is_refused_when_set() -> None:
     with pytest.raises(
         TemplateError,
