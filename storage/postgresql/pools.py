@@ -45,6 +45,14 @@ independent, so `trudeau & prague` in titles, 1,720 matches at 1M, was expected 
 a read of the whole table fetched all 1,720 rows (76 ms) where a window fetches ~450. At
 8 buckets every two-word search of the bench needed a second round (its title and tag
 pools, estimated right at ~0.15% of the ids, found 126-199 of their 200); at 16, one."""
+ARM_LEXEMES: Final = 16
+"""The most bucket lexemes (buckets × the query's lexemes) one index condition of a window
+asks; a wider window ORs several conditions, read as one bitmap. GIN tests each candidate
+posting against every lexeme of its condition, so one condition over B buckets of T lexemes
+costs B·T per posting: the tag pool of `kishida canberra`, 17 buckets, 2.9 ms in the index
+where arms of 4 buckets took 1.5 (1M articles, cached); a prefix's 4 completions over 62
+title buckets 2.0 ms where arms of 4 took 0.8. Each condition costs its own setup (its
+bucketed query is built once a statement), so a narrow window stays one."""
 _GROWTH_MARGIN: Final = 1.5
 _GROWTH_WHEN_NONE: Final = 32
 _ID_SHARE_OF_A_ROW: Final = 16
@@ -70,18 +78,22 @@ async def newest_matches(
     size: int,
     *,
     hopeful: bool = False,
+    lexemes: int = 1,
 ) -> list[list[Row]]:
     """Return the `size` newest rows (`id`, `story_at`) of each pool's statement, its vector
     matching the tsquery expression `query`, through growing windows of ids up to `top`;
     run inside a transaction with index scans off (`_from_indexes`).
 
     `hopeful`: give up (every pool empty) when the first pool finds nothing in its first
-    window: the caller guessed it would match and has a cheaper way to learn otherwise."""
+    window: the caller guessed it would match and has a cheaper way to learn otherwise.
+    `lexemes`: how many the query holds (how many buckets one condition asks, `arms_of`)."""
     densities = await _densities(session, pools, query, parameters, top)
     windows = [min(_first_window(d, size), _MOST_FIRST_WINDOW, top) for d in densities]
     found: list[list[Row] | None] = [None] * len(pools)
     while pending := [index for index, rows in enumerate(found) if rows is None]:
-        rows = await _round(session, pools, query, pending, parameters, windows, densities, top)
+        rows = await _round(
+            session, pools, query, pending, parameters, windows, densities, top, lexemes
+        )
         _settle(pending, rows, found, windows, top, size)
         if hopeful and not any(row["pool"] == 0 for row in rows):
             return [[] for _ in pools]
@@ -98,6 +110,7 @@ async def _round(
     windows: list[int],
     densities: list[float],
     top: int,
+    lexemes: int,
 ) -> list[Row]:
     """Run the `pending` pools, each in its window, as one statement: a window from the
     bucketed index, the whole table from the plain one."""
@@ -107,21 +120,41 @@ async def _round(
         if window >= top:
             match = f"{pool.vector} @@ {query}"
         else:
+            low = (top - window + 1) >> BUCKET_BITS
+            arms = []
+            for arm, (first, last) in enumerate(arms_of(low, top >> BUCKET_BITS, lexemes)):
+                arms.append(
+                    f"newsbot_bucketed({pool.vector}, a.id) @@ "
+                    f"newsbot_bucket_query({query}, :low{index}_{arm}, :high{index}_{arm})"
+                )
+                arguments[f"low{index}_{arm}"], arguments[f"high{index}_{arm}"] = first, last
             match = (
-                f"newsbot_bucketed({pool.vector}, a.id) @@ "
-                f"newsbot_bucket_query({query}, :low{index}, :high{index}) "
-                # a phrase, asked as AND in the buckets (folded away for a query without one)
-                f"AND (strpos(CAST({query} AS text), '<') = 0 "
+                f"({' OR '.join(arms)}) "
+                # a phrase, asked as AND in the buckets (its test is run once a statement
+                # and is true for a query without one)
+                f"AND ((SELECT strpos(CAST({query} AS text), '<') = 0) "
                 f"OR ts_match_vq({pool.vector}, {query}))"
             )
-            low = (top - window + 1) >> BUCKET_BITS
-            arguments[f"low{index}"], arguments[f"high{index}"] = low, top >> BUCKET_BITS
             if _cut_to_ids(densities[index], window, top - (low << BUCKET_BITS) + 1):
                 match += f" AND a.id > :floor{index}"
                 arguments[f"floor{index}"] = top - window
         part = f"(SELECT {index} AS pool, p.* FROM ({pool.statement}) AS p)"
         parts.append(part.replace(MATCH, match))
     return await session.fetchall(" UNION ALL ".join(parts), arguments)
+
+
+def arms_of(low: int, high: int, lexemes: int = 1) -> list[tuple[int, int]]:
+    """Return buckets `low`..`high` as the fewest runs of even sizes, newest first, each of
+    at most `ARM_LEXEMES` bucket lexemes for a query of `lexemes` (at least one bucket)."""
+    most = max(1, ARM_LEXEMES // max(1, lexemes))
+    count = -(-(high - low + 1) // most)
+    size, extra = divmod(high - low + 1, count)
+    arms, last = [], high
+    for arm in range(count):
+        first = last - size - (arm < extra) + 1
+        arms.append((first, last))
+        last = first - 1
+    return arms
 
 
 def _cut_to_ids(density: float, window: int, span: int) -> bool:

@@ -72,14 +72,42 @@ async def _expected(db: Database, match: str, vector: str = "a.search") -> list[
     ],
 )
 @pytest.mark.parametrize("first_window", [8, 64, 4096])
+@pytest.mark.parametrize("arm_lexemes", [1, 16])
 async def test_windows_read_from_the_buckets_give_the_plain_newest_matches(
-    db: Database, match: str, first_window: int, monkeypatch: pytest.MonkeyPatch
+    db: Database,
+    match: str,
+    first_window: int,
+    arm_lexemes: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(pools, "FIRST_WINDOW", first_window)
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: first_window)
+    monkeypatch.setattr(pools, "ARM_LEXEMES", arm_lexemes)
     ids, statements = await newest_ids(db, match, SIZE)
     assert ids == await _expected(db, match)
     assert any("newsbot_bucketed(a.search, a.id)" in sql for sql in statements)
+
+
+async def test_a_wide_window_asks_its_buckets_in_arms(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 2_000)
+    monkeypatch.setattr(pools, "ARM_LEXEMES", 1)
+    ids, statements = await newest_ids(db, "ferry", SIZE)  # bucket 0 only: grown to 1-5
+    assert ids == await _expected(db, "ferry")
+    assert max(sql.count("newsbot_bucket_query") for sql in statements) == 5
+
+
+def test_arms_split_buckets_evenly_by_the_query_s_lexemes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pools, "ARM_LEXEMES", 16)
+    assert pools.arms_of(46, 61) == [(46, 61)]  # one word: 16 buckets in one condition
+    assert pools.arms_of(45, 61, 2) == [(56, 61), (50, 55), (45, 49)]  # 8 a condition at most
+    assert pools.arms_of(61, 61, 40) == [(61, 61)]  # at least one bucket a condition
+    arms = pools.arms_of(0, 61, 4)
+    assert (arms[0], arms[-1], len(arms)) == ((58, 61), (0, 2), 16)
+    assert all(last + 1 == first for (_, last), (first, _) in zip(arms[1:], arms, strict=False))
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from storage.postgresql import pools
 from storage.postgresql.search import _from_indexes
 from tests.factories import draft
 from tests.storage.conftest import NOW
-from tests.storage.postgresql.pool_reads import newest_ids
+from tests.storage.postgresql.pool_reads import QUERY, newest_ids, pool_over
 from tests.support.engines import fresh_store
 
 SIZE = 5
@@ -67,6 +67,23 @@ async def test_a_search_reads_without_parallel_workers_or_jit(db: Database) -> N
     assert row[0] == "0"
     assert jit[0] == "off"
     assert parameters["top"] > 0
+
+
+async def test_the_estimates_are_for_the_query_s_own_words_with_generic_plans(
+    db: Database,
+) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    parameters: dict[str, Any] = {"pool": SIZE}
+    async with _from_indexes(session, parameters):
+        mode = await session.fetchone("SHOW plan_cache_mode")
+        densities = {}
+        for word in ("harbour", "ferry"):
+            parameters["match"] = word
+            (densities[word],) = await pools._densities(
+                session, [pool_over()], QUERY, parameters, int(parameters["top"])
+            )
+    assert mode[0] == "force_generic_plan"
+    assert densities["harbour"] > 3 * densities["ferry"] > 0  # 216 and 40 of 400 articles
 
 
 def test_a_window_is_cut_to_its_ids_only_when_its_buckets_hold_many_more_rows() -> None:
