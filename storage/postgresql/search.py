@@ -200,10 +200,18 @@ async def _ranked(
         top,
         size,
         hopeful=hopeful,
-        lexemes=str(parameters["match"]).count("'") // 2,
+        lexemes=anded_lexemes(str(parameters["match"])),
     )
     anywhere, in_title, in_tags = pools
     return _scored(anywhere, in_title, in_tags, parameters)
+
+
+def anded_lexemes(match: str) -> int:
+    """Return how many lexemes a `tsquery_text` needs together (an OR of completions
+    counts once): what splits a wide window into arms (`pools.arms_of`). Two words over 16
+    buckets ran faster in arms (10.6 -> 9.7 ms median, 1M prewarmed), a prefix's
+    completions slower (`taso`, 4 completions grown to 62 buckets: 18.2 -> 19.7 ms)."""
+    return max(1, match.count("'") // 2 - match.count("|"))
 
 
 def _scored(

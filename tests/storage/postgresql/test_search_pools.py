@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from news.query import parse_query
 from storage import Database
 from storage.postgresql import pools
-from storage.postgresql.search import _from_indexes
+from storage.postgresql.search import _from_indexes, anded_lexemes, tsquery_text
 from tests.factories import draft
 from tests.storage.conftest import NOW
 from tests.storage.postgresql.pool_reads import QUERY, newest_ids, pool_over
@@ -90,3 +91,21 @@ def test_a_window_is_cut_to_its_ids_only_when_its_buckets_hold_many_more_rows() 
     assert pools._cut_to_ids(0.4, 750, 16_384)  # a dense prefix: 6,250 rows in the bucket
     assert not pools._cut_to_ids(0.0136, 21_638, 33_000)  # 155 rows more, 21,638 ids
     assert not pools._cut_to_ids(0.0, 8_192, 16_384)  # no estimate
+
+
+@pytest.mark.parametrize(
+    ("text", "completions", "lexemes"),
+    [
+        ("moscow", (), 1),
+        ("kishida canberra", (), 2),
+        ('"kishida canberra" lon', (), 3),  # a phrase's lexemes are asked as AND
+        ("tas", ("tasa", "tasb", "tasc"), 1),  # an OR of completions counts once
+        ("kishida tas", ("tasa", "tasb"), 2),
+    ],
+)
+def test_the_lexemes_asked_together_count_an_or_of_completions_once(
+    text: str, completions: tuple[str, ...], lexemes: int
+) -> None:
+    match = tsquery_text(parse_query(text), completions=completions)
+    assert match is not None
+    assert anded_lexemes(match) == lexemes
