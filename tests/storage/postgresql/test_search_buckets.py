@@ -95,7 +95,7 @@ async def test_a_wide_window_asks_its_buckets_in_arms(
     monkeypatch.setattr(pools, "ARM_LEXEMES", 1)
     ids, statements = await newest_ids(db, "ferry", SIZE)  # bucket 0 only: grown to 1-5
     assert ids == await _expected(db, "ferry")
-    assert max(sql.count("newsbot_bucket_query") for sql in statements) == 5
+    assert max(sql.count("newsbot_bucketed(a.search, a.id) @@") for sql in statements) == 5
 
 
 def test_arms_split_buckets_evenly_by_the_query_s_lexemes(
@@ -143,6 +143,24 @@ async def test_a_bucketed_query_is_each_bucket_s_query_with_phrases_as_and(
     assert row["empty"] == ""
     assert row["quoted"] == "'5_d''or' & '5_x'"
     assert row["v"] == "'5_gale' '5_warning'"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["'gale' <-> 'warn':*", "'d''or' & 'x'", "'a' <2> 'b' | !'c'", "", "'harbour'"],
+)
+async def test_the_statements_bucket_a_query_as_the_migration_s_function_does(
+    db: Database, query: str
+) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    written = pools.bucket_query("CAST(:q AS tsquery)", "low", "high")
+    row = await session.fetchone(
+        f"SELECT CAST({written} AS text) AS written, "
+        "CAST(newsbot_bucket_query(CAST(:q AS tsquery), :low, :high) AS text) AS function",
+        {"q": query, "low": 3, "high": 5},
+    )
+    assert row["written"] == row["function"]
+    assert query == "" or "'5_" in row["written"]
 
 
 async def test_the_buckets_follow_inserts_updates_and_deletes(
