@@ -45,14 +45,15 @@ independent, so `trudeau & prague` in titles, 1,720 matches at 1M, was expected 
 a read of the whole table fetched all 1,720 rows (76 ms) where a window fetches ~450. At
 8 buckets every two-word search of the bench needed a second round (its title and tag
 pools, estimated right at ~0.15% of the ids, found 126-199 of their 200); at 16, one."""
-ARM_LEXEMES: Final = 16
-"""The most bucket lexemes (buckets × the query's lexemes) one index condition of a window
-asks; a wider window ORs several conditions, read as one bitmap. GIN tests each candidate
-posting against every lexeme of its condition, so one condition over B buckets of T lexemes
-costs B·T per posting: the tag pool of `kishida canberra`, 17 buckets, 2.9 ms in the index
-where arms of 4 buckets took 1.5 (1M articles, cached); a prefix's 4 completions over 62
-title buckets 2.0 ms where arms of 4 took 0.8. Each condition costs its own setup (its
-bucketed query is built once a statement), so a narrow window stays one."""
+ARM_LEXEMES: Final = 8
+"""The most bucket lexemes (buckets × the query's lexemes asked together) one index
+condition of a window asks; a wider window ORs several conditions, read as one bitmap. GIN
+tests each candidate posting against every lexeme of its condition, so one condition over
+B buckets of T lexemes costs B·T per posting: the tag pool of `kishida canberra`, 17
+buckets, 2.9 ms in the index where arms of 4 buckets took 1.5 (1M articles, cached). Each
+condition costs its own setup, so a narrow window stays one. At 1M, prewarmed, A/B in one
+run (mean ms): no arms vs 16, two words 10.4 / 9.2; 16 vs 8, two words 9.0 / 8.7, one
+word 7.5 / 7.2, prefix 10.1 / 10.0; 4 was no better than 8."""
 _BUCKET_QUERY: Final = (
     "(SELECT CASE WHEN numnode(q.q) = 0 THEN q.q ELSE ("
     "SELECT CAST(string_agg('(' || regexp_replace(q.t, "
