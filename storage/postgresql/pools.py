@@ -17,7 +17,10 @@ same lexemes prefixed with the article's id bucket (`id >> BUCKET_BITS`: `'61_mo
 and a window asks only its own buckets' lexemes (`newsbot_bucket_query`: `'61_moscow' |
 '60_moscow'`): it reads the postings of its buckets, a few thousand ids' worth whatever the
 archive's size. A window whose buckets hold many more matches than it is also cut to its
-ids by the primary key (`_cut_to_ids`).
+ids by the primary key (`_cut_to_ids`). A window of many bucket lexemes is read in arms of
+a few buckets, newest first, stopping at the arm that fills the pool (`ARM_LEXEMES`).
+The statements are planned once per text (the search's generic plans): a window's buckets
+and ids are parameters, and its bucketed query is written out in the statement.
 The bucketed vector has no positions: a phrase (`<->`) is asked there as AND and checked on
 the plain vector row by row (`ts_match_vq`, which no index answers), only when the query
 holds one. Only a read over the whole table (no window) uses the plain index.
@@ -46,14 +49,17 @@ a read of the whole table fetched all 1,720 rows (76 ms) where a window fetches 
 8 buckets every two-word search of the bench needed a second round (its title and tag
 pools, estimated right at ~0.15% of the ids, found 126-199 of their 200); at 16, one."""
 ARM_LEXEMES: Final = 8
-"""The most bucket lexemes (buckets × the query's lexemes asked together) one index
-condition of a window asks; a wider window ORs several conditions, read as one bitmap. GIN
-tests each candidate posting against every lexeme of its condition, so one condition over
-B buckets of T lexemes costs B·T per posting: the tag pool of `kishida canberra`, 17
-buckets, 2.9 ms in the index where arms of 4 buckets took 1.5 (1M articles, cached). Each
-condition costs its own setup, so a narrow window stays one. At 1M, prewarmed, A/B in one
-run (mean ms): no arms vs 16, two words 10.4 / 9.2; 16 vs 8, two words 9.0 / 8.7, one
-word 7.5 / 7.2, prefix 10.1 / 10.0; 4 was no better than 8."""
+"""The most bucket lexemes (buckets × the query's lexemes asked together) one read of a
+window asks; a wider window is read in arms, newest first, each its own bitmap, and the
+server stops at the arm that fills the pool (a `UNION ALL` of sorted arms under a `LIMIT`
+runs them in order). GIN tests each candidate posting against every lexeme of its
+condition, so one condition over B buckets of T lexemes costs B·T per posting: the tag pool
+of `kishida canberra`, 17 buckets, 2.9 ms in the index where arms of 4 buckets took 1.5
+(1M articles, cached). Each arm read costs its own setup, so a narrow window stays one.
+At 1M, prewarmed, A/B in one run (mean ms): no arms vs arms of 16 ORed in one bitmap, two
+words 10.4 / 9.2; 16 vs 8, two words 9.0 / 8.7, one word 7.5 / 7.2, prefix 10.1 / 10.0;
+ORed vs in order, two words 8.2 / 7.6, the others even; 4 no better than 8, 2 twice as
+slow for two words."""
 _BUCKET_QUERY: Final = (
     "(SELECT CASE WHEN numnode(q.q) = 0 THEN q.q ELSE ("
     "SELECT CAST(string_agg('(' || regexp_replace(q.t, "
@@ -101,7 +107,7 @@ async def newest_matches(
     found: list[list[Row] | None] = [None] * len(pools)
     while pending := [index for index, rows in enumerate(found) if rows is None]:
         rows = await _round(
-            session, pools, query, pending, parameters, windows, densities, top, lexemes
+            session, pools, query, pending, parameters, windows, densities, top, lexemes, size
         )
         _settle(pending, rows, found, windows, top, size)
         if hopeful and not any(row["pool"] == 0 for row in rows):
@@ -120,6 +126,7 @@ async def _round(
     densities: list[float],
     top: int,
     lexemes: int,
+    size: int,
 ) -> list[Row]:
     """Run the `pending` pools, each in its window, as one statement: a window from the
     bucketed index, the whole table from the plain one."""
@@ -127,28 +134,43 @@ async def _round(
     for index in pending:
         pool, window = pools[index], windows[index]
         if window >= top:
-            match = f"{pool.vector} @@ {query}"
+            statement = pool.statement.replace(MATCH, f"{pool.vector} @@ {query}")
         else:
             low = (top - window + 1) >> BUCKET_BITS
-            arms = []
-            for arm, (first, last) in enumerate(arms_of(low, top >> BUCKET_BITS, lexemes)):
-                arms.append(
+            arms = arms_of(low, top >> BUCKET_BITS, lexemes)
+            conditions = []
+            for arm, (first, last) in enumerate(arms):
+                conditions.append(
                     f"newsbot_bucketed({pool.vector}, a.id) @@ "
                     + bucket_query(query, f"low{index}_{arm}", f"high{index}_{arm}")
                 )
                 arguments[f"low{index}_{arm}"], arguments[f"high{index}_{arm}"] = first, last
-            match = (
-                f"({' OR '.join(arms)}) "
-                # a phrase, asked as AND in the buckets (its test is run once a statement
-                # and is true for a query without one)
+            # a phrase, asked as AND in the buckets (its test is run once a statement and
+            # is true for a query without one)
+            phrase = (
                 f"AND ((SELECT strpos(CAST({query} AS text), '<') = 0) "
                 f"OR ts_match_vq({pool.vector}, {query}))"
             )
+            floor = ""
             if _cut_to_ids(densities[index], window, top - (low << BUCKET_BITS) + 1):
-                match += f" AND a.id > :floor{index}"
+                floor = f" AND a.id > :floor{index}"
                 arguments[f"floor{index}"] = top - window
-        part = f"(SELECT {index} AS pool, p.* FROM ({pool.statement}) AS p)"
-        parts.append(part.replace(MATCH, match))
+            steps = [
+                pool.statement.replace(
+                    MATCH, f"{condition} {phrase}" + (floor if arm == len(arms) - 1 else "")
+                )
+                for arm, condition in enumerate(conditions)
+            ]
+            # newest arm first, each sorted: the server stops at the arm that fills the pool
+            statement = (
+                steps[0]
+                if len(steps) == 1
+                else "SELECT * FROM ("
+                + " UNION ALL ".join(f"({step})" for step in steps)
+                + ") AS arms LIMIT :arms_size"
+            )
+            arguments["arms_size"] = size
+        parts.append(f"(SELECT {index} AS pool, p.* FROM ({statement}) AS p)")
     return await session.fetchall(" UNION ALL ".join(parts), arguments)
 
 

@@ -3,6 +3,7 @@ matches as the plain vectors, across bucket edges, and they follow every write."
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from storage import Database
 from storage.postgresql import pools
+from storage.postgresql.search import _from_indexes
 from tests.factories import draft
 from tests.storage.conftest import NOW
 from tests.storage.postgresql.pool_reads import QUERY, newest_ids
@@ -183,3 +185,32 @@ async def test_the_buckets_follow_inserts_updates_and_deletes(
     assert ids[0] > newest["id"]
     await session.execute("DELETE FROM articles WHERE id = :id", {"id": ids[0]})
     assert (await newest_ids(db, "squall", SIZE))[0] == [newest["id"]]
+
+
+async def test_arms_are_read_newest_first_and_stop_at_the_one_that_fills_the_pool(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 5 * BUCKET)
+    monkeypatch.setattr(pools, "ARM_LEXEMES", 1)
+    session: Any = db.session  # type: ignore[attr-defined]
+    ids, statements = await newest_ids(db, "harbour", SIZE)  # 10 in bucket 5 alone
+    assert ids == await _expected(db, "harbour")
+    (statement,) = statements
+    parameters: dict[str, Any] = {"match": "harbour", "pool": SIZE}
+    async with _from_indexes(session, parameters):
+        arguments = {
+            "match": "harbour",
+            "pool": SIZE,
+            "arms_size": SIZE,
+            **{f"low0_{arm}": 5 - arm for arm in range(6)},
+            **{f"high0_{arm}": 5 - arm for arm in range(6)},
+        }
+        row = await session.fetchone(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", arguments)
+    scans = _heap_scan_loops(json.loads(row[0])[0]["Plan"])
+    assert scans == [1, 0, 0, 0, 0, 0]  # buckets 5 to 0, one arm each: only 5 is read
+
+
+def _heap_scan_loops(node: dict[str, Any]) -> list[int]:
+    """Return the `Actual Loops` of each Bitmap Heap Scan under `node`, in plan order."""
+    own = [node["Actual Loops"]] if node.get("Node Type") == "Bitmap Heap Scan" else []
+    return own + [loops for child in node.get("Plans", []) for loops in _heap_scan_loops(child)]
