@@ -7,8 +7,9 @@ pages) for a word in 5% of 100,000 articles, ten times that at 1M — most of a 
 window sized from the planner's estimate of its matches, `FIRST_WINDOW` without one), so
 only the matching rows inside the window are read from the table. A window holding fewer
 than the pool grows by the density it found, up to the whole table, so the result is
-exactly the newest matches, as without a window. The conditions still short are asked
-again together, one statement a round.
+exactly the newest matches, as without a window; a grown window reads only the buckets the
+last round did not (prefix 9.4 -> 9.1 ms mean at 1M prewarmed, A/B in one run). The
+conditions still short are asked again together, one statement a round.
 
 A window read from the plain GIN index would still decode every posting of the condition,
 of any age, before the id range cuts them: `moscow` is 53,000 postings at 1M (10-20 ms), a
@@ -31,7 +32,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from storage.sql.session import Row, Session
@@ -84,6 +85,19 @@ class Pool:
     vector: str
 
 
+@dataclass(slots=True)
+class _Reading:
+    """One pool's progress: its window (the newest ids it may read), the ids read so far
+    (all above `below`) and the matches found there, newest first."""
+
+    window: int
+    below: int
+    reached: int = 0
+    """The lowest id its last round read."""
+    rows: list[Row] = field(default_factory=list)
+    done: bool = False
+
+
 async def newest_matches(
     session: Session,
     pools: Sequence[Pool],
@@ -97,23 +111,25 @@ async def newest_matches(
 ) -> list[list[Row]]:
     """Return the `size` newest rows (`id`, `story_at`) of each pool's statement, its vector
     matching the tsquery expression `query`, through growing windows of ids up to `top`;
-    run inside a transaction with index scans off (`_from_indexes`).
+    run inside a transaction with index scans off (`_from_indexes`). A grown window reads
+    only the ids its last round did not.
 
     `hopeful`: give up (every pool empty) when the first pool finds nothing in its first
     window: the caller guessed it would match and has a cheaper way to learn otherwise.
     `lexemes`: how many the query holds (how many buckets one condition asks, `arms_of`)."""
     densities = await _densities(session, pools, query, parameters, top)
-    windows = [min(_first_window(d, size), _MOST_FIRST_WINDOW, top) for d in densities]
-    found: list[list[Row] | None] = [None] * len(pools)
-    while pending := [index for index, rows in enumerate(found) if rows is None]:
+    readings = [
+        _Reading(min(_first_window(d, size), _MOST_FIRST_WINDOW, top), top + 1) for d in densities
+    ]
+    while pending := [index for index, reading in enumerate(readings) if not reading.done]:
         rows = await _round(
-            session, pools, query, pending, parameters, windows, densities, top, lexemes, size
+            session, pools, query, pending, parameters, readings, densities, top, lexemes, size
         )
-        _settle(pending, rows, found, windows, top, size)
+        _settle(pending, rows, readings, top, size)
         if hopeful and not any(row["pool"] == 0 for row in rows):
             return [[] for _ in pools]
         hopeful = False
-    return [rows or [] for rows in found]
+    return [reading.rows for reading in readings]
 
 
 async def _round(
@@ -122,45 +138,43 @@ async def _round(
     query: str,
     pending: list[int],
     parameters: dict[str, Any],
-    windows: list[int],
+    readings: list[_Reading],
     densities: list[float],
     top: int,
     lexemes: int,
     size: int,
 ) -> list[Row]:
-    """Run the `pending` pools, each in its window, as one statement: a window from the
-    bucketed index, the whole table from the plain one."""
+    """Run the `pending` pools, each over the unread ids of its window, as one statement:
+    a window from the bucketed index, the whole table from the plain one."""
     parts, arguments = [], dict(parameters)
     for index in pending:
-        pool, window = pools[index], windows[index]
+        pool, reading = pools[index], readings[index]
+        window, below = reading.window, reading.below
         if window >= top:
             statement = pool.statement.replace(MATCH, f"{pool.vector} @@ {query}")
         else:
             low = (top - window + 1) >> BUCKET_BITS
-            arms = arms_of(low, top >> BUCKET_BITS, lexemes)
-            conditions = []
-            for arm, (first, last) in enumerate(arms):
-                conditions.append(
-                    f"newsbot_bucketed({pool.vector}, a.id) @@ "
-                    + bucket_query(query, f"low{index}_{arm}", f"high{index}_{arm}")
-                )
-                arguments[f"low{index}_{arm}"], arguments[f"high{index}_{arm}"] = first, last
+            arms = arms_of(low, (below - 1) >> BUCKET_BITS, lexemes)
             # a phrase, asked as AND in the buckets (its test is run once a statement and
             # is true for a query without one)
             phrase = (
                 f"AND ((SELECT strpos(CAST({query} AS text), '<') = 0) "
                 f"OR ts_match_vq({pool.vector}, {query}))"
             )
-            floor = ""
+            floor, reading.reached = "", low << BUCKET_BITS
             if _cut_to_ids(densities[index], window, top - (low << BUCKET_BITS) + 1):
-                floor = f" AND a.id > :floor{index}"
+                floor, reading.reached = f" AND a.id > :floor{index}", top - window + 1
                 arguments[f"floor{index}"] = top - window
-            steps = [
-                pool.statement.replace(
-                    MATCH, f"{condition} {phrase}" + (floor if arm == len(arms) - 1 else "")
+            steps = []
+            for arm, (first, last) in enumerate(arms):
+                arguments[f"low{index}_{arm}"], arguments[f"high{index}_{arm}"] = first, last
+                match = (
+                    f"newsbot_bucketed({pool.vector}, a.id) @@ "
+                    + bucket_query(query, f"low{index}_{arm}", f"high{index}_{arm}")
+                    + f" {phrase}"
+                    + (floor if arm == len(arms) - 1 else "")
                 )
-                for arm, condition in enumerate(conditions)
-            ]
+                steps.append(pool.statement.replace(MATCH, match))
             # newest arm first, each sorted: the server stops at the arm that fills the pool
             statement = (
                 steps[0]
@@ -205,22 +219,28 @@ def _cut_to_ids(density: float, window: int, span: int) -> bool:
 
 
 def _settle(
-    pending: list[int],
-    rows: list[Row],
-    found: list[list[Row] | None],
-    windows: list[int],
-    top: int,
-    size: int,
+    pending: list[int], rows: list[Row], readings: list[_Reading], top: int, size: int
 ) -> None:
-    """Keep each pool's rows when complete (or its window was the whole table); else grow
-    its window by the density it found."""
+    """Add each pool's new rows to its older ones (a read of the whole table replaces
+    them); done when complete (or its window was the whole table); else grow its window by
+    the density it found."""
     for index in pending:
+        reading = readings[index]
         mine = [row for row in rows if row["pool"] == index]
-        if len(mine) >= size or windows[index] >= top:
-            found[index] = mine
-        else:
-            growth = size * _GROWTH_MARGIN / len(mine) if mine else _GROWTH_WHEN_NONE
-            windows[index] = min(math.ceil(windows[index] * max(2.0, growth)), top)
+        if reading.window >= top:
+            reading.rows = mine
+        else:  # its first bucket may be the last round's lowest, read in part
+            mine = [row for row in mine if row["id"] < reading.below]
+            reading.rows += mine[: size - len(reading.rows)]
+        if len(reading.rows) >= size or reading.window >= top:
+            reading.done = True
+            continue
+        reading.below = reading.reached
+        found = len(reading.rows)
+        growth = size * _GROWTH_MARGIN / found if found else _GROWTH_WHEN_NONE
+        grown = math.ceil(reading.window * max(2.0, growth))
+        # past its lowest bucket at least (the last round read all of it)
+        reading.window = min(max(grown, top - reading.below + 2), top)
 
 
 def _first_window(density: float, size: int) -> int:
