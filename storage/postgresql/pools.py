@@ -52,15 +52,15 @@ pools, estimated right at ~0.15% of the ids, found 126-199 of their 200); at 16,
 ARM_LEXEMES: Final = 8
 """The most bucket lexemes (buckets × the query's lexemes asked together) one read of a
 window asks; a wider window is read in arms, newest first, each its own bitmap, and the
-server stops at the arm that fills the pool (a `UNION ALL` of sorted arms under a `LIMIT`
-runs them in order). GIN tests each candidate posting against every lexeme of its
-condition, so one condition over B buckets of T lexemes costs B·T per posting: the tag pool
-of `kishida canberra`, 17 buckets, 2.9 ms in the index where arms of 4 buckets took 1.5
-(1M articles, cached). Each arm read costs its own setup, so a narrow window stays one.
-At 1M, prewarmed, A/B in one run (mean ms): no arms vs arms of 16 ORed in one bitmap, two
-words 10.4 / 9.2; 16 vs 8, two words 9.0 / 8.7, one word 7.5 / 7.2, prefix 10.1 / 10.0;
-ORed vs in order, two words 8.2 / 7.6, the others even; 4 no better than 8, 2 twice as
-slow for two words."""
+server stops at the arm that fills the pool (PostgreSQL runs the parts of a `UNION ALL`
+one after the other, and the search transaction allows no parallel workers). GIN tests
+each candidate posting against every lexeme of its condition, so one condition over B
+buckets of T lexemes costs B·T per posting: the tag pool of `kishida canberra`, 17
+buckets, 2.9 ms in the index where arms of 4 buckets took 1.5 (1M articles, cached). Each
+arm read costs its own setup, so a narrow window stays one. At 1M, prewarmed, A/B in one
+run (mean ms): no arms vs arms of 16 ORed in one bitmap, two words 10.4 / 9.2; 16 vs 8,
+two words 9.0 / 8.7, one word 7.5 / 7.2, prefix 10.1 / 10.0; ORed vs in order, two words
+8.2 / 7.6, the others even; 4 no better than 8, 2 twice as slow for two words."""
 _BUCKET_QUERY: Final = (
     "(SELECT CASE WHEN numnode(q.q) = 0 THEN q.q ELSE ("
     "SELECT CAST(string_agg('(' || regexp_replace(q.t, "
@@ -88,12 +88,12 @@ class Pool:
 @dataclass(slots=True)
 class _Reading:
     """One pool's progress: its window (the newest ids it may read), the ids read so far
-    (all above `below`) and the matches found there, newest first."""
+    (from `below` up) and the matches found there, newest first."""
 
     window: int
     below: int
     reached: int = 0
-    """The lowest id its last round read."""
+    """The lowest id its last round read (set by `_round`)."""
     rows: list[Row] = field(default_factory=list)
     done: bool = False
 
@@ -116,7 +116,7 @@ async def newest_matches(
 
     `hopeful`: give up (every pool empty) when the first pool finds nothing in its first
     window: the caller guessed it would match and has a cheaper way to learn otherwise.
-    `lexemes`: how many the query holds (how many buckets one condition asks, `arms_of`)."""
+    `lexemes`: how many a match needs together (how many buckets an arm asks, `arms_of`)."""
     densities = await _densities(session, pools, query, parameters, top)
     readings = [
         _Reading(min(_first_window(d, size), _MOST_FIRST_WINDOW, top), top + 1) for d in densities
