@@ -28,6 +28,12 @@ process ends up holding (issue 18: 64 MiB for the writer beside 2 x 32 for the r
 128 MiB into a bot's resident memory once the kept inline renders were written through the
 writer; the pages missed are read from the OS's file cache, a few µs each)."""
 
+PAGE_SIZE: Final = 16_384
+"""Bytes per page of a NEW database file (set before its first table; a file keeps the size
+it was created with, since WAL mode cannot change it). Against 4,096: 13% less CPU to store
+an ingest's 100k articles (fewer B-tree splits and FTS5 segment pages); the caches are sized
+in KiB, so they hold the same bytes."""
+_PAGE_SIZE: Final = f"PRAGMA page_size = {PAGE_SIZE}"  # a no-op on an existing database
 _WAL: Final = "PRAGMA journal_mode = WAL"  # readers (CLI, backup) never block the writer
 _PRAGMAS: Final = (
     "PRAGMA synchronous = NORMAL",  # durable at checkpoints; safe with WAL
@@ -155,6 +161,7 @@ async def open_sqlite(
     connection.row_factory = sqlite3.Row
     session = Session(connection)
     try:
+        await session.fetchall(_PAGE_SIZE)  # before WAL: journal_mode writes the header
         mode = await session.fetchone(_WAL)  # the mode it is in: `memory` for ":memory:"
         readers = READERS if location != MEMORY and mode is not None and mode[0] == "wal" else 0
         writer_kib, reader_kib = cache_sizes(cache_mib, readers)

@@ -11,6 +11,7 @@ import pytest
 
 from storage import Database, open_database
 from storage.errors import DatabaseError, SchemaVersionError
+from storage.sqlite.database import PAGE_SIZE
 from storage.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, split_statements
 from tests import factories
 
@@ -57,6 +58,26 @@ async def test_connection_pragmas(tmp_path: Path) -> None:
         assert await _pragma(db, "foreign_keys") == 1
         assert await _pragma(db, "busy_timeout") >= 1000
         assert await _pragma(db, "synchronous") == 1  # NORMAL
+
+
+async def test_new_database_gets_the_page_size(tmp_path: Path) -> None:
+    async with await open_database(tmp_path / "news.sqlite3") as db:
+        assert await _pragma(db, "page_size") == PAGE_SIZE != 4096
+
+
+async def test_existing_database_keeps_its_page_size(tmp_path: Path) -> None:
+    path = tmp_path / "news.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA page_size = 4096")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("CREATE TABLE kept (x)")
+    connection.close()
+    async with await open_database(path) as db:
+        assert await _pragma(db, "page_size") == 4096
+        await db.sources.add("https://feeds.example/world.xml", name="World")
+    async with await open_database(path) as db:
+        assert await _pragma(db, "page_size") == 4096
+        assert [source.name for source in await db.sources.list()] == ["World"]
 
 
 async def test_newer_schema_is_refused(tmp_path: Path) -> None:
