@@ -34,6 +34,7 @@ def damage(path: Path, pages: int = 3) -> None:
     """Write a pattern over `pages` pages of the articles table (as a bad disk would): its
     data, not the schema, which a damaged file may also lose but then fails at its open."""
     with contextlib.closing(sqlite3.connect(path)) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
         numbers = [
             row[0]
             for row in connection.execute(
@@ -43,7 +44,7 @@ def damage(path: Path, pages: int = 3) -> None:
     middle = len(numbers) // 2
     with path.open("r+b") as file:
         for number in numbers[middle : middle + pages]:
-            file.seek((number - 1) * 4096 + 100)  # page numbers start at 1
+            file.seek((number - 1) * page_size + 100)  # page numbers start at 1
             file.write(bytes(range(256)) * 8)
 
 
