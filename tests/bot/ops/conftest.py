@@ -17,6 +17,7 @@ from bot.app.lifecycle import run_until_stopped
 from bot.context import NewsApplication
 from bot.ops.settings import Settings
 from emulator import EmulatorConfig, RunningEmulator
+from tests.support.waiting import eventually
 
 START_SECONDS = 10.0
 
@@ -62,12 +63,14 @@ async def running_application(application: NewsApplication) -> AsyncIterator[New
     stop = asyncio.Event()
     task = asyncio.create_task(run_until_stopped(application, stop))
     try:
-        async with asyncio.timeout(START_SECONDS):
-            while not application.running:
-                if task.done():
-                    task.result()  # raises what made the start fail
-                    raise AssertionError("the bot stopped before it started")
-                await asyncio.sleep(0.02)
+
+        async def started() -> bool:
+            if task.done():
+                task.result()  # raises what made the start fail
+                raise AssertionError("the bot stopped before it started")
+            return application.running
+
+        await eventually(started, within=START_SECONDS, what="the bot starting")
         yield application
     finally:
         stop.set()
