@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from bot.services.discussion import count_comment, start_thread
+from news.entities import OutboxState
 from storage import open_database
 from tests.factories import STORY_TIME
 from tests.factories import story_draft as draft
@@ -79,16 +80,27 @@ async def test_replies_off_still_records_the_thread(db, world):
     assert await db.discussion.thread_article(GROUP, 5) == main
 
 
-async def test_waits_for_a_post_being_sent(db, world):
+async def test_waits_for_a_post_being_sent(db, world, monkeypatch):
     channel, main, item = world
     await db.outbox.claim_next(channel.id)  # sending: the message id is not stored yet
+    looked_while_sending = asyncio.Event()
+    state_counts = db.outbox.state_counts
+
+    async def counting_looks(channel_id: int) -> dict[OutboxState, int]:
+        counts = await state_counts(channel_id)
+        if counts[OutboxState.SENDING]:
+            looked_while_sending.set()
+        return counts
+
+    monkeypatch.setattr(db.outbox, "state_counts", counting_looks)
 
     async def finish_sending() -> None:
-        await asyncio.sleep(0.2)
+        await looked_while_sending.wait()  # the first look found the post still in flight
         await db.outbox.mark_sent(item.id, message_id=40)
 
     finishing = asyncio.create_task(finish_sending())
     started = await start(db, wait_seconds=5.0)
+    assert looked_while_sending.is_set()
     await finishing
     assert started is not None
     assert started.article_id == main
