@@ -9,6 +9,7 @@ from bot.app import runtime
 from bot.app.runtime import MAX_DEFAULT_WORKERS, ingest_executor, ingest_worker_count
 from bot.ops.settings import Settings
 from news.prepare import prepare_document
+from tests.support.waiting import eventually
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,24 @@ def test_a_worker_prepares_a_feed() -> None:
         executor.shutdown()
     guids = [draft.guid for draft in prepared.drafts]
     assert guids == ["feed1-item3", "feed1-item2", "feed1-item1"]
+
+
+async def test_the_workers_start_with_the_pool_before_any_task() -> None:
+    executor = ingest_executor(Settings(_env_file=None, ingest_workers=2))
+    assert executor is not None
+    try:
+
+        async def started() -> bool:
+            return len(executor._processes) >= 1 and executor._pending_work_items == {}
+
+        await eventually(started, within=60, what="a parse worker started and idle")
+        assert runtime.start_workers(executor, 2)  # and answering
+    finally:
+        executor.shutdown()
+
+
+def test_workers_of_a_pool_shut_down_do_not_start() -> None:
+    executor = ingest_executor(Settings(_env_file=None, ingest_workers=1))
+    assert executor is not None
+    executor.shutdown()
+    assert not runtime.start_workers(executor, 1)
