@@ -33,9 +33,8 @@ import psutil
 
 from bench.machine import cpu_hog, load_line
 from bench.synth import rss_feed
-from bot.app.runtime import ingest_executor, ingest_worker_count, start_workers
+from bot.app.runtime import ingest_executor, ingest_worker_count, make_ingestor, start_workers
 from bot.ops.settings import Settings
-from bot.services.ingest import Ingestor
 from news.fetch import Fetcher, FetchPolicy
 from storage import open_database
 from tests.support.postgres import running_cluster
@@ -112,15 +111,14 @@ async def run_newsbot(
     try:
         for url in urls:
             await db.sources.add(url)
-        executor = ingest_executor(Settings(ingest_workers=workers))
+        settings = Settings(ingest_workers=workers)
+        executor = ingest_executor(settings)
         began = time.perf_counter()
         if executor is not None:
             await asyncio.to_thread(start_workers, executor, workers)
         start_seconds = time.perf_counter() - began
         async with Fetcher(policy) as fetcher:
-            ingestor = Ingestor(
-                db, fetcher, max_failures=10, default_interval_seconds=300, executor=executor
-            )
+            ingestor = make_ingestor(settings, db, fetcher, executor)
             sources = await db.sources.list()
             main_before = cpu_seconds(resource.RUSAGE_SELF)
             start = time.perf_counter()

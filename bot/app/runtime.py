@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bot.app.parent_watch import watch_parent
 from bot.ops.settings import Settings
-from bot.services.ingest import Clock, Ingestor, utc_now
+from bot.services.ingest import Clock, Ingestor, Pipeline, utc_now
 from news.fetch import Fetcher, FetchPolicy
 from storage import Database
 
@@ -129,6 +129,7 @@ def make_ingestor(
         executor=executor,
         edit_window=timedelta(hours=settings.publish_edit_window_hours),
         clock=clock,
+        pipeline=Pipeline.for_workers(ingest_worker_count(settings) if executor else 0),
     )
 
 

@@ -10,7 +10,13 @@ from email.utils import format_datetime
 import pytest
 
 from bot.services import ingest
-from bot.services.ingest import DOCUMENTS_IN_FLIGHT, SOURCES_IN_FLIGHT, Ingestor, OutcomeStatus
+from bot.services.ingest import (
+    DOCUMENTS_IN_FLIGHT,
+    SOURCES_IN_FLIGHT,
+    Ingestor,
+    OutcomeStatus,
+    Pipeline,
+)
 from news.fetch import Fetcher, FetchPolicy, FetchResult
 from storage import Database, open_database
 from tests.support.feedserver import FeedServer
@@ -68,8 +74,16 @@ async def fetcher() -> AsyncIterator[Fetcher]:
         yield client
 
 
-def make_ingestor(db: Database, fetcher: Fetcher, max_failures: int = 3) -> Ingestor:
-    return Ingestor(db, fetcher, max_failures=max_failures, default_interval_seconds=300)
+def make_ingestor(
+    db: Database, fetcher: Fetcher, max_failures: int = 3, pipeline: Pipeline | None = None
+) -> Ingestor:
+    return Ingestor(
+        db,
+        fetcher,
+        max_failures=max_failures,
+        default_interval_seconds=300,
+        pipeline=pipeline or Pipeline(),
+    )
 
 
 async def test_cycle_stores_good_sources_and_records_the_bad_one(db, server, fetcher):
@@ -416,14 +430,15 @@ async def test_a_cycle_holds_a_bounded_number_of_sources_whatever_its_size(db):
     assert fetcher.most_held < 2 * SOURCES_IN_FLIGHT
 
 
-async def test_a_cycle_holds_a_bounded_number_of_parsed_documents(db, monkeypatch):
+@pytest.mark.parametrize("pipeline", [Pipeline(), Pipeline.for_workers(2)])
+async def test_a_cycle_holds_a_bounded_number_of_parsed_documents(db, monkeypatch, pipeline):
     # The store is the slower half at scale: parsed documents (a feed's drafts, a few MB)
     # must not pile up waiting for it, whatever the number of sources in flight.
     body = rss([("f-1", "https://gazette.example/ferry", "Night ferry suspended", FERRY)])
     fetcher = CountingFetcher(body)
-    for n in range(4 * SOURCES_IN_FLIGHT):
+    for n in range(4 * pipeline.sources):
         await db.sources.add(f"https://feeds.example/{n}.xml")
-    ingestor = make_ingestor(db, fetcher)  # type: ignore[arg-type]  # a fake fetcher
+    ingestor = make_ingestor(db, fetcher, pipeline=pipeline)  # type: ignore[arg-type]
     held = {"now": 0, "most": 0}
     parse = ingest.prepare_document
     store = ingestor._store
@@ -446,6 +461,14 @@ async def test_a_cycle_holds_a_bounded_number_of_parsed_documents(db, monkeypatc
 
     assert report.failed == 0
     assert report.inserted == 1
-    assert len(report.outcomes) == 4 * SOURCES_IN_FLIGHT
+    assert len(report.outcomes) == 4 * pipeline.sources
     assert held["now"] == 0
-    assert 1 <= held["most"] <= DOCUMENTS_IN_FLIGHT < SOURCES_IN_FLIGHT
+    assert 1 <= held["most"] <= pipeline.documents < pipeline.sources
+
+
+def test_the_pipeline_keeps_each_worker_a_document_queued():
+    assert Pipeline() == Pipeline(SOURCES_IN_FLIGHT, DOCUMENTS_IN_FLIGHT)
+    assert Pipeline.for_workers(0) == Pipeline()  # parsing on the event loop: as before
+    two = Pipeline.for_workers(2)  # two parsing, two queued, one stored, one waiting
+    assert two.documents == 6
+    assert two.sources - two.documents == SOURCES_IN_FLIGHT - DOCUMENTS_IN_FLIGHT
