@@ -34,9 +34,8 @@ from unittest import mock
 
 from bench.ingest import serve, synthetic_folder
 from bench.inline import CACHE, KINDS, PAGE, Latency, queries
-from bot.app.runtime import ingest_executor, ingest_worker_count
+from bot.app.runtime import ingest_executor, ingest_worker_count, make_ingestor
 from bot.ops.settings import Settings
-from bot.services.ingest import Ingestor
 from news.fetch import Fetcher, FetchPolicy
 from storage import Database, open_database
 from storage.sqlite import database as sqlite_engine
@@ -87,12 +86,11 @@ async def ingest(db: Database, urls: list[str], workers: int) -> int:
     """Add `urls` as sources of `db` and run one ingest cycle; return the entries stored."""
     for url in urls:
         await db.sources.add(url)
-    executor = ingest_executor(Settings(ingest_workers=workers))
+    settings = Settings(ingest_workers=workers)
+    executor = ingest_executor(settings)
     try:
         async with Fetcher(policy()) as fetcher:
-            ingestor = Ingestor(
-                db, fetcher, max_failures=10, default_interval_seconds=300, executor=executor
-            )
+            ingestor = make_ingestor(settings, db, fetcher, executor)
             report = await ingestor.run_cycle(await db.sources.list(), timeout_seconds=3600)
     finally:
         if executor is not None:
