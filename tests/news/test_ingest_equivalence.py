@@ -13,6 +13,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import example, given, settings
@@ -24,6 +25,8 @@ from news import text as text_module
 from news.clean import html_to_text
 from news.dedupe import content_hash
 from news.parse import parse_document
+from news.render import html as html_module
+from news.render.html import http_url
 from news.tags import derive_tags
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feeds"
@@ -229,3 +232,84 @@ def test_simhash_is_the_bit_by_bit_definition() -> None:
 )
 def test_simhash_is_the_bit_by_bit_definition_on_generated_text(text: str) -> None:
     assert dedupe.simhash(text) == reference_simhash(text)
+
+
+def reference_http_url(url: str | None) -> str | None:
+    """The earlier `news.render.html.http_url`: every URL through `urlsplit`."""
+    if not url:
+        return None
+    url = url.strip()
+    if not html_module._HTTP_SCHEME.match(url) or html_module._BAD_URL_CHAR.search(url):
+        return None
+    if not url.isascii() and html_module._LONE_SURROGATE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if (
+        not host
+        or port == 0
+        or host.startswith(".")
+        or ".." in host
+        or html_module._BAD_HOST_CHAR.search(host)
+    ):
+        return None
+    return url
+
+
+# URLs built of the pieces that decide which path a URL takes and what it becomes: schemes
+# in any case, hosts with ports, users, dots and IDN labels, escapes, dot segments, tracking
+# and kept parameters, fragments, controls and spaces.
+_URL_PIECES = [
+    *"aZ09-._~!$&'()*+,;=:@/?#%[] \t\n\x00é",
+    "http://", "https://", "HTTPS://", "ftp://", "//", "%41", "%2f", "%zz", "/./", "/../",
+    "news.example", "News.Example.", "xn--e1a.example", "пример.рф", "a..b", ":8080", ":443",
+    ":0", ":99999", "user:pw@", "?utm_source=rss", "&ref=rss", "&id=5", "?a=", "#top", "&&",
+]  # fmt: skip
+_URL_TAIL = st.lists(st.sampled_from(_URL_PIECES), max_size=12).map("".join)
+_URL = _URL_TAIL | st.builds(
+    "{}{}".format, st.sampled_from(["http://", "https://", "HTTP://", " https://"]), _URL_TAIL
+)
+
+
+def synthetic_and_corpus_urls() -> list[str]:
+    """The links and images of the benchmark's feed and of the real corpus."""
+    documents = [parse_document(rss_feed(2, 60, base="https://news.example"), content_type=None)]
+    for path in sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []:
+        try:
+            documents.append(parse_document(path.read_bytes(), content_type=None))
+        except Exception:  # the corpus holds a broken feed or two on purpose
+            continue
+    return [
+        url
+        for document in documents
+        for entry in document.entries
+        for url in (entry.url, entry.image_url, *entry.image_urls)
+        if url
+    ]
+
+
+def test_urls_are_the_same_as_before_on_feeds() -> None:
+    urls = synthetic_and_corpus_urls()
+    for url in urls:
+        assert dedupe.canonical_url(url) == dedupe._split_canonical_url(url.strip()), url
+        assert http_url(url) == reference_http_url(url), url
+        canonical = dedupe.canonical_url(url)
+        assert http_url(canonical) == reference_http_url(canonical), canonical
+    assert sum(1 for url in urls if dedupe._PLAIN_URL.fullmatch(url)) > 100  # the fast path
+
+
+@settings(max_examples=3000, deadline=None)
+@given(url=_URL)
+@example(url="https://a.b/x/./y/../z?utm_source=rss&id=1#f")
+@example(url="HTTP://News.Example?ref=rss&x=%2f")
+@example(url="http://a.b/p#f?x=1")
+@example(url="https://a.b/?")
+def test_urls_are_the_same_as_before_on_generated_text(url: str) -> None:
+    assert dedupe.canonical_url(url) == dedupe._split_canonical_url(url.strip())
+    assert http_url(url) == reference_http_url(url)
+    canonical = dedupe.canonical_url(url)
+    assert http_url(canonical) == reference_http_url(canonical)
