@@ -332,6 +332,12 @@ def _tidy(piece: str) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """Split clean text (as :func:`html_to_text` returns it) into its paragraphs."""
+    # Most texts have no line break but the paragraphs' "\n\n": then splitting on "\n"
+    # (found with memchr) gives each paragraph and an empty string between two, in half
+    # the time of splitting on "\n\n" (issue 18).
+    parts = text.split("\n")
+    if len(parts) % 2 and all(parts[::2]) and not any(parts[1::2]):
+        return parts[::2]
     return [p for p in text.split("\n\n") if p]
 
 
@@ -474,7 +480,7 @@ def drop_boilerplate(bodies: list[str], *, min_articles: int = 3, share: float =
     keyed: dict[str, list[tuple[str, str]]] = {}
     for body in bodies:
         if body not in keyed:
-            keyed[body] = [(p, p.casefold()) for p in body.split("\n\n") if p]
+            keyed[body] = [(p, p.casefold()) for p in paragraphs(body)]
     recurring = _recurring_keys(
         [parts for parts in keyed.values() if parts], min_articles=min_articles, share=share
     )

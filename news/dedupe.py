@@ -188,6 +188,21 @@ def content_hash(title: str, summary: str, body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+def clean_content_hash(title: str, summary: str, body: str) -> str:
+    """Return :func:`content_hash` of clean texts, as `news.clean` makes them (tidy lines,
+    "\\n" apart within a paragraph, paragraphs "\\n\\n" apart), without looking for the
+    spacing they do not have: that look was half of the hash's time on a 4 KB body (issue 18).
+    """
+    normalised = "\x1f".join(_normalise_clean_text(part) for part in (title, summary, body))
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _normalise_clean_text(text: str) -> str:
+    if text.isascii():  # lower() keeps tidy lines tidy; the line breaks become the spaces
+        return " ".join(filter(None, text.lower().split("\n")))
+    return _normalise_text(text)
+
+
 def _normalise_text(text: str) -> str:
     if text.isascii():  # NFKC and case folding reduce to lower() for ASCII
         lowered = text.lower()

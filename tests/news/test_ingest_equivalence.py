@@ -24,6 +24,7 @@ from news import clean, dedupe, tags
 from news import text as text_module
 from news.clean import html_to_text
 from news.dedupe import content_hash
+from news.drafts import build_drafts
 from news.parse import parse_document
 from news.render import html as html_module
 from news.render.html import http_url
@@ -412,3 +413,40 @@ def reference_finish(text: str) -> str:
 )
 def test_paragraphs_are_finished_as_before(text: str) -> None:
     assert clean._finish(text) == reference_finish(text)
+
+
+def test_drafts_hash_their_clean_texts_as_content_hash_does() -> None:
+    drafts = [
+        draft
+        for document in [
+            parse_document(rss_feed(6, 120, base="https://news.example"), content_type=None),
+            *(
+                parse_document(path.read_bytes(), content_type=None)
+                for path in (sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else [])
+                if path.stat().st_size < 3_000_000
+            ),
+        ]
+        for draft in build_drafts(document.entries)
+    ]
+    for draft in drafts:
+        assert draft.content_hash == content_hash(draft.title, draft.summary, draft.body)
+    assert len(drafts) >= 120
+
+
+@settings(max_examples=2000, deadline=None)
+@given(markup=_MARKUP, title=_MARKUP)
+def test_clean_texts_hash_as_content_hash_does(markup: str, title: str) -> None:
+    body = html_to_text(markup)
+    heading = clean.plain_to_text(title)
+    summary = clean.lede(body, 60) if body else ""
+    assert dedupe.clean_content_hash(heading, summary, body) == content_hash(
+        heading, summary, body
+    )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "b c", "\n", "\n\n", "\n\n\n", " "]), max_size=12))
+@example(text=["a", "\n"])
+def test_paragraphs_are_split_as_before(text: list[str]) -> None:
+    joined = "".join(text)
+    assert clean.paragraphs(joined) == [p for p in joined.split("\n\n") if p]
