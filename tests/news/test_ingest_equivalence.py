@@ -99,6 +99,76 @@ def test_derived_tags_are_the_same_as_before(monkeypatch: pytest.MonkeyPatch) ->
     assert sum(1 for found in new if found) > 100  # the texts do yield tags
 
 
+def reference_collect(
+    text: str,
+    candidates: dict[str, tags._Candidate],
+    demonyms: dict[str, tags._Candidate],
+    *,
+    weight: float,
+    offset: int,
+) -> None:
+    """The earlier `news.tags._collect`: `_count` called for every counted word."""
+    position = offset
+    for match in tags._PHRASE.finditer(text):
+        position += 1
+        phrase = match.group()
+        start = match.start()
+        if phrase.isalpha():
+            initial = None
+        else:
+            resolved = tags._resolve(phrase, demonyms, weight, position)
+            if resolved is None:
+                continue
+            first, words = resolved
+            initial = tags._is_sentence_initial(text, start) and first == 0
+            if len(words) > 1:
+                tags._count(" ".join(words), candidates, weight, position, initial)
+                continue
+            phrase = words[0]
+        lower = phrase.lower()
+        if lower in tags._NOT_TAGS and not (len(phrase) > 1 and phrase.isupper()):
+            continue
+        if (place := tags.DEMONYMS.get(lower)) is not None:
+            tags._count(place, demonyms, weight, position, initial=False)
+        elif len(phrase) > 1:
+            if initial is None:
+                initial = tags._is_sentence_initial(text, start)
+            tags._count(phrase, candidates, weight, position, initial)
+
+
+def test_derived_tags_are_counted_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*synthetic_texts(), *corpus_texts()]
+    texts += [(title, f"{body} {title}. {title.upper()}") for title, body in texts[:200]]
+    new = [derive_tags(title, body) for title, body in texts]
+    monkeypatch.setattr(tags, "_collect", reference_collect)
+    assert new == [derive_tags(title, body) for title, body in texts]
+    assert sum(1 for found in new if found) > 100
+
+
+_PHRASES = st.lists(
+    st.sampled_from(
+        [
+            *" .,'’-\n", "The", "the", "Bank of England", "Vladimir Putin", "Putin", "Putin's",
+            "Turkish President Erdoğan", "Turkish", "Turkey", "US", "U.S.", "Block", "block",
+            "O'Brien", "Jean-Luc", "Turkish-backed", "North Korea", "Monday", "Minister",
+        ]
+    ),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(title=_PHRASES, body=_PHRASES)
+def test_derived_tags_are_counted_as_before_on_generated_text(title: str, body: str) -> None:
+    new = derive_tags(title, body)
+    original = tags._collect
+    try:
+        tags._collect = reference_collect  # type: ignore[assignment]
+        assert new == derive_tags(title, body)
+    finally:
+        tags._collect = original  # type: ignore[assignment]
+
+
 def reference_tidy(piece: str) -> str:
     """The earlier `news.clean._tidy`: always split and join."""
     tidy = " ".join(piece.split())
