@@ -115,6 +115,7 @@ _NAME_PART = re.compile(r"^[^\W\d_][\w'’.-]*$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; a feed repeats its labels on every item
 def looks_machine_made(text: str) -> bool:
     """Tell whether a category is a code, not a word: ``internal-open-access-from-nl``,
     ``a3f9c2d1e8``, ``12345``, ``story_88231``, ``FROM_FILE_P``.
@@ -147,6 +148,7 @@ def is_generic_category(text: str) -> bool:
     return normalize_tag(text) in GENERIC_CATEGORIES
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; a feed repeats its labels on every item
 def canonical_tag(text: str) -> str:
     """Return the form of a tag that sources agree on.
 
