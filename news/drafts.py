@@ -16,7 +16,7 @@ from news.clean import (
     tidy_summary,
 )
 from news.clean import truncate as truncate_text
-from news.dedupe import article_simhash, canonical_url, content_hash
+from news.dedupe import article_simhash, canonical_url, clean_content_hash
 from news.models import ArticleDraft, ParsedEntry, RelatedLink
 from news.parse.links import gallery
 from news.render.html import http_url
@@ -173,7 +173,7 @@ def _draft(
     if not title:
         title = truncate_text(split_sentences(lede(body, 10_000))[0], TITLE_MAX_CHARS)
     summary = _summary(feed_summary, body)
-    digest = content_hash(title, summary, body)
+    digest = clean_content_hash(title, summary, body)  # each is clean text
     url = _url(entry.url) or _url(fallback_url) or f"{URN_PREFIX}{digest[:32]}"
     guid = (entry.guid or "").strip()
     if not guid:

@@ -115,6 +115,7 @@ _NAME_PART = re.compile(r"^[^\W\d_][\w'’.-]*$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; a feed repeats its labels on every item
 def looks_machine_made(text: str) -> bool:
     """Tell whether a category is a code, not a word: ``internal-open-access-from-nl``,
     ``a3f9c2d1e8``, ``12345``, ``story_88231``, ``FROM_FILE_P``.
@@ -147,6 +148,7 @@ def is_generic_category(text: str) -> bool:
     return normalize_tag(text) in GENERIC_CATEGORIES
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; a feed repeats its labels on every item
 def canonical_tag(text: str) -> str:
     """Return the form of a tag that sources agree on.
 
@@ -429,29 +431,40 @@ def _collect(
     position = offset
     for match in _PHRASE.finditer(text):
         position += 1
-        phrase = match.group()
-        start = match.start()
+        phrase = match[0]
         if phrase.isalpha():  # one plain word: most matches, most of them skipped here
+            lower = phrase.lower()
+            if lower in _NOT_TAGS and not (len(phrase) > 1 and phrase.isupper()):
+                continue
             initial = None  # looked at only when the word counts
         else:  # several words, hyphens, apostrophes or digits
             resolved = _resolve(phrase, demonyms, weight, position)
             if resolved is None:
                 continue
             first, words = resolved
-            initial = _is_sentence_initial(text, start) and first == 0
+            initial = _is_sentence_initial(text, match.start()) and first == 0
             if len(words) > 1:
                 _count(" ".join(words), candidates, weight, position, initial)
                 continue
             phrase = words[0]
-        lower = phrase.lower()
-        if lower in _NOT_TAGS and not (len(phrase) > 1 and phrase.isupper()):
-            continue
+            lower = phrase.lower()
+            if lower in _NOT_TAGS and not (len(phrase) > 1 and phrase.isupper()):
+                continue
         if (place := DEMONYMS.get(lower)) is not None:
             _count(place, demonyms, weight, position, initial=False)
         elif len(phrase) > 1:
             if initial is None:
-                initial = _is_sentence_initial(text, start)
-            _count(phrase, candidates, weight, position, initial)
+                initial = _is_sentence_initial(text, match.start())
+            # `_count`, written out: most counted words pass here (issue 18)
+            candidate = candidates.get(lower)
+            if candidate is None:
+                candidate = candidates[lower] = _Candidate(text=phrase, first=position)
+            if initial:
+                candidate.held += weight
+                if weight == 1:
+                    candidate.initial += 1
+            else:
+                candidate.weight += weight
 
 
 def _is_sentence_initial(text: str, start: int) -> bool:

@@ -35,10 +35,10 @@ _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 def is_tidy(text: str) -> bool:
     """Tell whether `" ".join(text.split()) == text`: no whitespace but single inner spaces
     (every other whitespace character, ASCII or not, is unprintable)."""
-    return _printable(text) and "  " not in text and text[:1] != " " and text[-1:] != " "
+    return is_printable(text) and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
-def _printable(text: str) -> bool:
+def is_printable(text: str) -> bool:
     """`text.isprintable()`, four times faster for ASCII text (most of what is ingested):
     `str.isprintable` looks every character up in the Unicode tables."""
     if text.isascii():

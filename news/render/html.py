@@ -24,6 +24,10 @@ _HTTP_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 # Whitespace, controls and invisible format characters (a URL must show what it links to).
 _BAD_URL_CHAR = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _BAD_HOST_CHAR = re.compile(r"[^\w.\-%]")
+# An http(s) URL that passes every check below as it stands: an ASCII host name of
+# non-empty labels, no port, no user, printable ASCII after it. Most links are; they skip
+# `urlsplit` (issue 18: two thirds of this function's time).
+_PLAIN_HTTP_URL = re.compile(r"(?i:https?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][!-~]*)?")
 # How close to the limit a boundary must be to be used, as a share of the kept text.
 SENTENCE_MIN_SHARE = 0.6
 WORD_MIN_SHARE = 0.5
@@ -63,6 +67,8 @@ def http_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
+    if _PLAIN_HTTP_URL.fullmatch(url):
+        return url
     if not _HTTP_SCHEME.match(url) or _BAD_URL_CHAR.search(url):
         return None
     if not url.isascii() and _LONE_SURROGATE.search(url):

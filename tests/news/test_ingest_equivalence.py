@@ -13,6 +13,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import example, given, settings
@@ -23,7 +24,10 @@ from news import clean, dedupe, tags
 from news import text as text_module
 from news.clean import html_to_text
 from news.dedupe import content_hash
+from news.drafts import build_drafts
 from news.parse import parse_document
+from news.render import html as html_module
+from news.render.html import http_url
 from news.tags import derive_tags
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feeds"
@@ -93,6 +97,76 @@ def test_derived_tags_are_the_same_as_before(monkeypatch: pytest.MonkeyPatch) ->
     before = [derive_tags(title, body) for title, body in texts]
     assert new == before
     assert sum(1 for found in new if found) > 100  # the texts do yield tags
+
+
+def reference_collect(
+    text: str,
+    candidates: dict[str, tags._Candidate],
+    demonyms: dict[str, tags._Candidate],
+    *,
+    weight: float,
+    offset: int,
+) -> None:
+    """The earlier `news.tags._collect`: `_count` called for every counted word."""
+    position = offset
+    for match in tags._PHRASE.finditer(text):
+        position += 1
+        phrase = match.group()
+        start = match.start()
+        if phrase.isalpha():
+            initial = None
+        else:
+            resolved = tags._resolve(phrase, demonyms, weight, position)
+            if resolved is None:
+                continue
+            first, words = resolved
+            initial = tags._is_sentence_initial(text, start) and first == 0
+            if len(words) > 1:
+                tags._count(" ".join(words), candidates, weight, position, initial)
+                continue
+            phrase = words[0]
+        lower = phrase.lower()
+        if lower in tags._NOT_TAGS and not (len(phrase) > 1 and phrase.isupper()):
+            continue
+        if (place := tags.DEMONYMS.get(lower)) is not None:
+            tags._count(place, demonyms, weight, position, initial=False)
+        elif len(phrase) > 1:
+            if initial is None:
+                initial = tags._is_sentence_initial(text, start)
+            tags._count(phrase, candidates, weight, position, initial)
+
+
+def test_derived_tags_are_counted_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*synthetic_texts(), *corpus_texts()]
+    texts += [(title, f"{body} {title}. {title.upper()}") for title, body in texts[:200]]
+    new = [derive_tags(title, body) for title, body in texts]
+    monkeypatch.setattr(tags, "_collect", reference_collect)
+    assert new == [derive_tags(title, body) for title, body in texts]
+    assert sum(1 for found in new if found) > 100
+
+
+_PHRASES = st.lists(
+    st.sampled_from(
+        [
+            *" .,'’-\n", "The", "the", "Bank of England", "Vladimir Putin", "Putin", "Putin's",
+            "Turkish President Erdoğan", "Turkish", "Turkey", "US", "U.S.", "Block", "block",
+            "O'Brien", "Jean-Luc", "Turkish-backed", "North Korea", "Monday", "Minister",
+        ]
+    ),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(title=_PHRASES, body=_PHRASES)
+def test_derived_tags_are_counted_as_before_on_generated_text(title: str, body: str) -> None:
+    new = derive_tags(title, body)
+    original = tags._collect
+    try:
+        tags._collect = reference_collect  # type: ignore[assignment]
+        assert new == derive_tags(title, body)
+    finally:
+        tags._collect = original  # type: ignore[assignment]
 
 
 def reference_tidy(piece: str) -> str:
@@ -169,9 +243,9 @@ def _reference_normalise_any(text: str) -> str:
 @given(text=_SPACED | st.text(st.characters(max_codepoint=0x7F)) | st.text())
 @example(text="".join(map(chr, range(0x80))))
 def test_the_ascii_printable_test_is_isprintable(text: str) -> None:
-    assert text_module._printable(text) == text.isprintable()
+    assert text_module.is_printable(text) == text.isprintable()
     for char in map(chr, range(0x80)):
-        assert text_module._printable(char) == char.isprintable()
+        assert text_module.is_printable(char) == char.isprintable()
 
 
 def reference_tidy_summary(text: str) -> str:
@@ -229,3 +303,220 @@ def test_simhash_is_the_bit_by_bit_definition() -> None:
 )
 def test_simhash_is_the_bit_by_bit_definition_on_generated_text(text: str) -> None:
     assert dedupe.simhash(text) == reference_simhash(text)
+
+
+def reference_http_url(url: str | None) -> str | None:
+    """The earlier `news.render.html.http_url`: every URL through `urlsplit`."""
+    if not url:
+        return None
+    url = url.strip()
+    if not html_module._HTTP_SCHEME.match(url) or html_module._BAD_URL_CHAR.search(url):
+        return None
+    if not url.isascii() and html_module._LONE_SURROGATE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if (
+        not host
+        or port == 0
+        or host.startswith(".")
+        or ".." in host
+        or html_module._BAD_HOST_CHAR.search(host)
+    ):
+        return None
+    return url
+
+
+# URLs built of the pieces that decide which path a URL takes and what it becomes: schemes
+# in any case, hosts with ports, users, dots and IDN labels, escapes, dot segments, tracking
+# and kept parameters, fragments, controls and spaces.
+_URL_PIECES = [
+    *"aZ09-._~!$&'()*+,;=:@/?#%[] \t\n\x00é",
+    "http://", "https://", "HTTPS://", "ftp://", "//", "%41", "%2f", "%zz", "/./", "/../",
+    "news.example", "News.Example.", "xn--e1a.example", "пример.рф", "a..b", ":8080", ":443",
+    ":0", ":99999", "user:pw@", "?utm_source=rss", "&ref=rss", "&id=5", "?a=", "#top", "&&",
+]  # fmt: skip
+_URL_TAIL = st.lists(st.sampled_from(_URL_PIECES), max_size=12).map("".join)
+_URL = _URL_TAIL | st.builds(
+    "{}{}".format, st.sampled_from(["http://", "https://", "HTTP://", " https://"]), _URL_TAIL
+)
+
+
+def synthetic_and_corpus_urls() -> list[str]:
+    """The links and images of the benchmark's feed and of the real corpus."""
+    documents = [parse_document(rss_feed(2, 60, base="https://news.example"), content_type=None)]
+    for path in sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []:
+        try:
+            documents.append(parse_document(path.read_bytes(), content_type=None))
+        except Exception:  # the corpus holds a broken feed or two on purpose
+            continue
+    return [
+        url
+        for document in documents
+        for entry in document.entries
+        for url in (entry.url, entry.image_url, *entry.image_urls)
+        if url
+    ]
+
+
+def test_urls_are_the_same_as_before_on_feeds() -> None:
+    urls = synthetic_and_corpus_urls()
+    for url in urls:
+        assert dedupe.canonical_url(url) == dedupe._split_canonical_url(url.strip()), url
+        assert http_url(url) == reference_http_url(url), url
+        canonical = dedupe.canonical_url(url)
+        assert http_url(canonical) == reference_http_url(canonical), canonical
+    assert sum(1 for url in urls if dedupe._PLAIN_URL.fullmatch(url)) > 100  # the fast path
+
+
+@settings(max_examples=3000, deadline=None)
+@given(url=_URL)
+@example(url="https://a.b/x/./y/../z?utm_source=rss&id=1#f")
+@example(url="HTTP://News.Example?ref=rss&x=%2f")
+@example(url="http://a.b/p#f?x=1")
+@example(url="https://a.b/?")
+def test_urls_are_the_same_as_before_on_generated_text(url: str) -> None:
+    assert dedupe.canonical_url(url) == dedupe._split_canonical_url(url.strip())
+    assert http_url(url) == reference_http_url(url)
+    canonical = dedupe.canonical_url(url)
+    assert http_url(canonical) == reference_http_url(canonical)
+
+
+def reference_html_to_text(markup: str) -> str:
+    """The earlier `news.clean._html_to_text`: a substring search before each rare step,
+    every paragraph tidied apart."""
+    if "=" in markup and clean._LT_IN_ATTRIBUTE.search(markup):
+        markup = clean._TAG_WITH_QUOTES.sub(clean._escape_quoted_brackets, markup)
+    if "<!" in markup or "<?" in markup:
+        markup = clean._COMMENT.sub("", markup)
+    if "]]>" in markup:
+        markup = markup.replace("]]>", "")
+    if clean._UPPER_TAG_SIGN.search(markup):
+        markup = clean._TAG_NAME.sub(clean._lower_match, markup)
+    if "<script" in markup or "<style" in markup:
+        markup = clean._RAW_TEXT.sub(" ", markup)
+    markup = clean._DROPPED.sub(" ", markup)
+    if "<pre" in markup:
+        markup = clean._PRE.sub(clean._keep_pre_lines, markup)
+    markup = clean._BLOCK_TAG.sub(clean._PARAGRAPH, markup)
+    if "<t" in markup:
+        markup = clean._CELL_TAG.sub(" ", markup)
+    markup = clean._ANY_TAG.sub("", markup)
+    if "&" in markup:
+        markup = clean._decode_entities(markup, legacy=True)
+    return reference_finish(markup)
+
+
+def feed_markups() -> list[str]:
+    """The contents and summaries of the benchmark's feed and of the real corpus."""
+    documents = [parse_document(rss_feed(4, 80, base="https://news.example"), content_type=None)]
+    for path in sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []:
+        try:
+            documents.append(parse_document(path.read_bytes(), content_type=None))
+        except Exception:  # the corpus holds a broken feed or two on purpose
+            continue
+    return [
+        markup
+        for document in documents
+        for entry in document.entries
+        for markup in (entry.content, entry.summary)
+        if markup
+    ]
+
+
+def test_html_text_is_the_same_as_before_on_feeds() -> None:
+    markups = feed_markups()
+    for markup in markups:
+        assert clean._html_to_text(markup) == reference_html_to_text(markup), markup[:200]
+    assert len(markups) >= 160
+
+
+# Tag soup of the pieces each step of `_html_to_text` looks for, in both cases.
+_MARKUP = st.lists(
+    st.sampled_from(
+        [
+            *"ab <>/=\"'\n\t\r!?&;-[]", "  ", "<p>", "</P>", "<br/>", "<TD>", "</td>", "<th x=1>",
+            "<table>", "</TABLE>", "<tr>", "<tt>", "<t", "<pre>", "</pre>", "<PRE>", "<script>",
+            "</script>", "<STYLE>", "</style>", "<nav>", "</nav>", "<!--", "-->", "<![CDATA[",
+            "]]>", "<?xml ?>", "<!DOCTYPE x>", "<a title=\"x < y\">", "&amp;", "&lt;p&gt;",
+            "&#xe000;", "&#xe001;", "&nbsp;", "\u00a0", "\u200b", "\x85", "é", "\ue000",
+        ]
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(markup=_MARKUP)
+@example(markup="a</td>b")
+@example(markup="<<!-- -->td>x</td>")
+@example(markup="<TABLE><tr><td>a</td></tr></TABLE>b</td>c")
+@example(markup="<p> a </p><p>b  c</p>")
+def test_html_text_is_the_same_as_before_on_generated_markup(markup: str) -> None:
+    assert clean._html_to_text(markup) == reference_html_to_text(markup)
+
+
+def reference_finish(text: str) -> str:
+    """The earlier `news.clean._finish`: every paragraph tidied apart."""
+    paragraphs = []
+    for raw in text.split(clean._PARAGRAPH):
+        if clean._LINE in raw:
+            lines = (reference_tidy(line) for line in raw.split(clean._LINE))
+            paragraph = "\n".join(line for line in lines if line)
+        else:
+            paragraph = reference_tidy(raw)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*"ab .\n\t\x00\x7f\u00a0\u200bé", "  ", clean._PARAGRAPH, clean._LINE]),
+        max_size=30,
+    ).map("".join)
+)
+def test_paragraphs_are_finished_as_before(text: str) -> None:
+    assert clean._finish(text) == reference_finish(text)
+
+
+def test_drafts_hash_their_clean_texts_as_content_hash_does() -> None:
+    drafts = [
+        draft
+        for document in [
+            parse_document(rss_feed(6, 120, base="https://news.example"), content_type=None),
+            *(
+                parse_document(path.read_bytes(), content_type=None)
+                for path in (sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else [])
+                if path.stat().st_size < 3_000_000
+            ),
+        ]
+        for draft in build_drafts(document.entries)
+    ]
+    for draft in drafts:
+        assert draft.content_hash == content_hash(draft.title, draft.summary, draft.body)
+    assert len(drafts) >= 120
+
+
+@settings(max_examples=2000, deadline=None)
+@given(markup=_MARKUP, title=_MARKUP)
+def test_clean_texts_hash_as_content_hash_does(markup: str, title: str) -> None:
+    body = html_to_text(markup)
+    heading = clean.plain_to_text(title)
+    summary = clean.lede(body, 60) if body else ""
+    assert dedupe.clean_content_hash(heading, summary, body) == content_hash(
+        heading, summary, body
+    )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "b c", "\n", "\n\n", "\n\n\n", " "]), max_size=12))
+@example(text=["a", "\n"])
+def test_paragraphs_are_split_as_before(text: list[str]) -> None:
+    joined = "".join(text)
+    assert clean.paragraphs(joined) == [p for p in joined.split("\n\n") if p]
