@@ -107,7 +107,9 @@ async def newest_matches(
     size: int,
     *,
     hopeful: bool = False,
+    check: str | None = None,
     lexemes: int = 1,
+    densities: Sequence[float] | None = None,
 ) -> list[list[Row]]:
     """Return the `size` newest rows (`id`, `story_at`) of each pool's statement, its vector
     matching the tsquery expression `query`, through growing windows of ids up to `top`;
@@ -116,18 +118,35 @@ async def newest_matches(
 
     `hopeful`: give up (every pool empty) when the first pool finds nothing in its first
     window: the caller guessed it would match and has a cheaper way to learn otherwise.
-    `lexemes`: how many a match needs together (how many buckets an arm asks, `arms_of`)."""
-    densities = await _densities(session, pools, query, parameters, top)
+    `check`: that way, an SQL condition asked in the same statement only if the first pool
+    finds nothing there (the other pools are then not read); set as `known` on giving up.
+    `lexemes`: how many a match needs together (how many buckets an arm asks, `arms_of`).
+    `densities`: each pool's expected matches per id, if the caller knows them (else the
+    planner is asked, `_densities`)."""
+    if densities is None:
+        densities = await _densities(session, pools, query, parameters, top)
     readings = [
         _Reading(min(_first_window(d, size), _MOST_FIRST_WINDOW, top), top + 1) for d in densities
     ]
     while pending := [index for index, reading in enumerate(readings) if not reading.done]:
         rows = await _round(
-            session, pools, query, pending, parameters, readings, densities, top, lexemes, size
+            session,
+            pools,
+            query,
+            pending,
+            parameters,
+            readings,
+            densities,
+            top,
+            lexemes,
+            size,
+            check if hopeful else None,
         )
-        _settle(pending, rows, readings, top, size)
         if hopeful and not any(row["pool"] == 0 for row in rows):
+            if check is not None:
+                parameters["known"] = any(row["pool"] < 0 for row in rows)
             return [[] for _ in pools]
+        _settle(pending, rows, readings, top, size)
         hopeful = False
     return [reading.rows for reading in readings]
 
@@ -139,13 +158,16 @@ async def _round(
     pending: list[int],
     parameters: dict[str, Any],
     readings: list[_Reading],
-    densities: list[float],
+    densities: Sequence[float],
     top: int,
     lexemes: int,
     size: int,
+    check: str | None = None,
 ) -> list[Row]:
     """Run the `pending` pools, each over the unread ids of its window, as one statement:
-    a window from the bucketed index, the whole table from the plain one."""
+    a window from the bucketed index, the whole table from the plain one. With a `check`
+    (the first round of a hopeful read), the first pool's rows are held, the others read
+    only if it has any, else the check asked (a row of pool -1 if it holds)."""
     parts, arguments = [], dict(parameters)
     for index in pending:
         pool, reading = pools[index], readings[index]
@@ -184,8 +206,17 @@ async def _round(
                 + ") AS arms LIMIT :arms_size"
             )
             arguments["arms_size"] = size
-        parts.append(f"(SELECT {index} AS pool, p.* FROM ({statement}) AS p)")
-    return await session.fetchall(" UNION ALL ".join(parts), arguments)
+        parts.append(f"SELECT {index} AS pool, p.* FROM ({statement}) AS p")
+    if check is None or pending[0] != 0:
+        return await session.fetchall(" UNION ALL ".join(f"({part})" for part in parts), arguments)
+    held = "EXISTS (SELECT 1 FROM hope)"
+    return await session.fetchall(
+        f"WITH hope AS MATERIALIZED ({parts[0]}) (SELECT * FROM hope) "
+        + "".join(f"UNION ALL ({part} WHERE {held}) " for part in parts[1:])
+        + "UNION ALL (SELECT -1, CAST(0 AS bigint), CAST(0 AS bigint) "
+        + f"WHERE NOT {held} AND {check})",
+        arguments,
+    )
 
 
 def bucket_query(query: str, low: str, high: str) -> str:

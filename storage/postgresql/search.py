@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery
+from storage.postgresql.estimates import statistics
 from storage.postgresql.pools import MATCH, Pool, newest_matches
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
 from storage.sql.ranking import (
@@ -33,7 +34,7 @@ from storage.sql.ranking import (
     TITLE_WEIGHT,
     lede,
 )
-from storage.sql.search import EngineText, SQLSearchRepository
+from storage.sql.search import EngineText, Settled, SQLSearchRepository
 from storage.sql.session import Row, Session
 from storage.sql.sources import source_ids_named
 
@@ -48,6 +49,12 @@ _POOLS: Final = (
 """The ranking's pools (anywhere, in the title, in the tags): the vector each matches, with
 a GIN index each (the last two: migration 15's expression indexes) and a bucketed one
 (migration 17, `storage.postgresql.pools`)."""
+_STATISTICS: Final = {
+    _POOLS[0]: ("articles", "search"),
+    _POOLS[1]: ("articles_title_vector", "to_tsvector"),
+    _POOLS[2]: ("articles_tags_vector", "to_tsvector"),
+}
+"""Where `pg_stats` keeps each pool vector's statistics (the last two: their indexes')."""
 _PLANS: Final = "force_generic_plan"
 """How a search's statements are planned (see `_from_indexes`)."""
 _IDS: Final = "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:{name} AS jsonb))"
@@ -119,7 +126,9 @@ def _match(
 
 
 @asynccontextmanager
-async def _from_indexes(session: Session, parameters: dict[str, Any]) -> AsyncIterator[None]:
+async def _from_indexes(
+    session: Session, query: SearchQuery, parameters: dict[str, Any]
+) -> AsyncIterator[None]:
     """Run the block's full-text matches from their GIN indexes (bitmaps), never by reading
     rows in another order and testing each: the planner counts testing a row's vector as
     cheap, but it unpacks a large (TOASTed) vector per row, so "the first match" by a
@@ -134,55 +143,84 @@ async def _from_indexes(session: Session, parameters: dict[str, Any]) -> AsyncIt
     its bitmaps, sorted by id, whatever the words, and planning it anew took 0.5-0.8 ms a
     round of three pools at 1M. `EXPLAIN` (`pools._densities`) still plans for its values.
     One transaction holds a search's text steps (settle, completions, ranking); the newest
-    article id (0: none), read in its first statement, is set as `top`."""
+    article id (0: none), read in its first statement, is set as `top`. A last word that
+    may need completions has them read in that statement too (`completions`, for
+    `_settle`: a look-up of a few index pages, where a statement of its own later cost a
+    round trip)."""
+    prefix = _completable(query)
+    terms = f", ARRAY({_TERMS}) AS terms" if prefix is not None else ""
+    arguments: dict[str, Any] = {"low": prefix, "most": MAX_COMPLETIONS + 1} if terms else {}
     async with session.transaction():
         row = await session.fetchone(
             "SELECT max(id) AS top, set_config('enable_seqscan', 'off', true), "
             "set_config('enable_indexscan', 'off', true), "
             "set_config('max_parallel_workers_per_gather', '0', true), "
             "set_config('jit', 'off', true), "
-            f"set_config('plan_cache_mode', '{_PLANS}', true) FROM articles"
+            f"set_config('plan_cache_mode', '{_PLANS}', true){terms} FROM articles",
+            arguments,
         )
         parameters["top"] = int(row["top"] or 0) if row is not None else 0
+        if terms and row is not None:
+            parameters["completions"] = _chosen(row["terms"])
         yield
 
 
-async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
-    """Match a finished last word (one that is itself an indexed word) as a word (run in
-    `_from_indexes`)."""
-    prefix = query.prefix
-    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
-        return query
-    known = await session.fetchone(
-        f"SELECT 1 FROM articles AS a WHERE a.search @@ {_QUERY.format(name='term')} LIMIT 1",
-        {"term": _run([prefix], "")},
-    )
-    if known is None:
-        return query
-    return replace(query, words=(*query.words, prefix), prefix=None)
+_TERMS: Final = (
+    "SELECT term FROM headline_terms WHERE term >= newsbot_unaccent(CAST(:low AS text)) "
+    "AND term < newsbot_unaccent(CAST(:low AS text)) || chr(1114111) "
+    "ORDER BY term LIMIT :most"
+)
+"""The headline words starting with `:low`, at most `:most` of them."""
+_KNOWN: Final = (
+    f"EXISTS (SELECT 1 FROM articles AS a WHERE a.search @@ {_QUERY.format(name='term')})"
+)
+"""Whether any article holds the word `:term` (a `_run`): the settle check."""
 
 
-async def _completions(session: Session, query: SearchQuery) -> tuple[str, ...]:
-    """Return the headline words an unfinished last word completes to, or () to match it
-    as a prefix over everything (a short prefix, or too many or no completions)."""
+def _completable(query: SearchQuery) -> str | None:
+    """Return the query's last word when it is settled and completed from headline words
+    (more than `PREFIX_INDEX_CHARS` letters, one word), else None."""
     prefix = query.prefix
     if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
-        return ()
-    rows = await session.fetchall(
-        "SELECT term FROM headline_terms WHERE term >= newsbot_unaccent(CAST(:low AS text)) "
-        "AND term < newsbot_unaccent(CAST(:low AS text)) || chr(1114111) "
-        "ORDER BY term LIMIT :most",
-        {"low": prefix, "most": MAX_COMPLETIONS + 1},
-    )
-    terms = tuple(str(row["term"]) for row in rows if "'" not in str(row["term"]))
-    return terms if len(terms) <= MAX_COMPLETIONS else ()
+        return None
+    return prefix
+
+
+def _chosen(terms: Sequence[str] | None) -> tuple[str, ...]:
+    """Return the completions a prefix is matched by: () to match it as a prefix over
+    everything (too many or none)."""
+    usable = tuple(str(term) for term in terms or () if "'" not in str(term))
+    return usable if len(usable) <= MAX_COMPLETIONS else ()
+
+
+async def _settle(session: Session, query: SearchQuery, parameters: dict[str, Any]) -> Settled:
+    """Match a finished last word (one that is itself an indexed word) as a word, else
+    return the headline words it completes to (run in `_from_indexes`). The check and the
+    look-up are one statement, or none: the hopeful ranking answered the check (`known`)
+    and the scope's first statement read the completions."""
+    prefix = _completable(query)
+    if prefix is None:
+        return query, ()
+    known: bool | None = parameters.pop("known", None)
+    completions: tuple[str, ...] | None = parameters.get("completions")
+    if known is None or completions is None:
+        row = await session.fetchone(
+            f"SELECT {_KNOWN} AS known, ARRAY({_TERMS}) AS terms",
+            {"term": _run([prefix], ""), "low": prefix, "most": MAX_COMPLETIONS + 1},
+        )
+        known = bool(row is not None and row["known"])
+        completions = _chosen(row["terms"] if row is not None else ())
+    if known:
+        return replace(query, words=(*query.words, prefix), prefix=None), ()
+    return query, completions
 
 
 async def _ranked(
     session: Session, filters: list[str], parameters: dict[str, Any]
 ) -> list[tuple[int, float]]:
     """Return the best text matches passing the filters, by score (see the module doc);
-    run in `_from_indexes`."""
+    run in `_from_indexes`. A hopeful ranking (of the word `hopeful`) that gives up has
+    asked in its statement whether any article holds that word (`known`, for `_settle`)."""
     conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
     # Each pool is read from its GIN indexes through a window of the newest ids.
     statement = (
@@ -191,7 +229,10 @@ async def _ranked(
     )
     query = _QUERY.format(name="match")
     top, size = int(parameters["top"]), int(parameters["pool"])
-    hopeful = bool(parameters.get("hopeful"))
+    word = parameters.get("hopeful")
+    if word:
+        parameters["term"] = _run([str(word)], "")
+    densities = None if filters else await _densities(session, str(parameters["match"]), top)
     pools = await newest_matches(
         session,
         [Pool(statement, vector) for vector in _POOLS],
@@ -199,11 +240,30 @@ async def _ranked(
         parameters,
         top,
         size,
-        hopeful=hopeful,
+        hopeful=bool(word),
+        check=_KNOWN if word else None,
         lexemes=anded_lexemes(str(parameters["match"])),
+        densities=densities,
     )
     anywhere, in_title, in_tags = pools
     return _scored(anywhere, in_title, in_tags, parameters)
+
+
+async def _densities(session: Session, match: str, top: int) -> list[float] | None:
+    """Return each pool's expected matches per id for the tsquery text `match`, as the
+    planner would estimate them (`storage.postgresql.estimates`: no statement but, every
+    few minutes, one reading the statistics); None to ask the planner (a query with
+    filters, whose estimate is theirs too)."""
+    if not top:
+        return None
+    read = await statistics(session, "articles", _STATISTICS)
+    densities = []
+    for vector in _POOLS:
+        rows = read.matches(vector, match, top)
+        if rows is None:
+            return None
+        densities.append(min(1.0, rows / top))
+    return densities
 
 
 def anded_lexemes(match: str) -> int:
@@ -301,8 +361,7 @@ async def _matching_ids(
 _ENGINE: Final = EngineText(
     recency=_RECENCY,
     filters=_filters,
-    settle_prefix=_settle_prefix,
-    completions=_completions,
+    settle=_settle,
     match=_match,
     ranked=_ranked,
     text_scope=_from_indexes,

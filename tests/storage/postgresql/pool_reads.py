@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from news.query import SearchQuery
 from storage import Database
 from storage.postgresql import pools
 from storage.postgresql.search import _from_indexes
@@ -35,7 +36,7 @@ async def newest_ids(
 
     session.fetchall = spy
     try:
-        async with _from_indexes(session, parameters):
+        async with _from_indexes(session, SearchQuery(), parameters):
             top = int(parameters["top"])
             (rows,) = await pools.newest_matches(
                 session, [pool_over(vector)], QUERY, parameters, top, size, hopeful=hopeful

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from news.query import SearchQuery
 from storage import Database
 from storage.postgresql import pools
 from storage.postgresql.search import _from_indexes
@@ -198,7 +199,7 @@ async def test_arms_are_read_newest_first_and_stop_at_the_one_that_fills_the_poo
     assert ids == await _expected(db, "harbour")
     (statement,) = statements
     parameters: dict[str, Any] = {"match": "harbour", "pool": SIZE}
-    async with _from_indexes(session, parameters):
+    async with _from_indexes(session, SearchQuery(), parameters):
         arguments = {
             "match": "harbour",
             "pool": SIZE,

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from news.query import parse_query
+from news.query import SearchQuery, parse_query
 from storage import Database
 from storage.postgresql import pools
-from storage.postgresql.search import _from_indexes, anded_lexemes, tsquery_text
+from storage.postgresql.search import _from_indexes, _settle, anded_lexemes, tsquery_text
 from tests.factories import draft
 from tests.storage.conftest import NOW
 from tests.storage.postgresql.pool_reads import QUERY, newest_ids, pool_over
@@ -62,7 +62,7 @@ async def test_a_hopeful_read_gives_up_when_its_first_window_holds_nothing(
 async def test_a_search_reads_without_parallel_workers_or_jit(db: Database) -> None:
     session: Any = db.session  # type: ignore[attr-defined]
     parameters: dict[str, Any] = {}
-    async with _from_indexes(session, parameters):
+    async with _from_indexes(session, SearchQuery(), parameters):
         row = await session.fetchone("SHOW max_parallel_workers_per_gather")
         jit = await session.fetchone("SHOW jit")
     assert row[0] == "0"
@@ -75,7 +75,7 @@ async def test_the_estimates_are_for_the_query_s_own_words_with_generic_plans(
 ) -> None:
     session: Any = db.session  # type: ignore[attr-defined]
     parameters: dict[str, Any] = {"pool": SIZE}
-    async with _from_indexes(session, parameters):
+    async with _from_indexes(session, SearchQuery(), parameters):
         mode = await session.fetchone("SHOW plan_cache_mode")
         densities = {}
         for word in ("harbour", "ferry"):
@@ -109,3 +109,102 @@ def test_the_lexemes_asked_together_count_an_or_of_completions_once(
     match = tsquery_text(parse_query(text), completions=completions)
     assert match is not None
     assert anded_lexemes(match) == lexemes
+
+
+@pytest.mark.parametrize(("word", "known"), [("ferry", True), ("nowhere", False)])
+async def test_a_hopeful_read_that_gives_up_has_asked_its_check_in_the_same_statement(
+    db: Database, word: str, known: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 20)
+    session: Any = db.session  # type: ignore[attr-defined]
+    parameters: dict[str, Any] = {"match": word, "pool": SIZE, "term": word}
+    check = (
+        f"EXISTS (SELECT 1 FROM articles AS a WHERE a.search @@ {QUERY.replace('match', 'term')})"
+    )
+    statements = _spy(session)
+    try:
+        async with _from_indexes(session, SearchQuery(), parameters):
+            top = int(parameters["top"])
+            found = await pools.newest_matches(
+                session, [pool_over(), pool_over()], QUERY, parameters, top, SIZE,
+                hopeful=True, check=check,
+            )  # fmt: skip
+    finally:
+        del session.fetchall
+    assert found == [[], []]
+    assert parameters["known"] is known
+    assert len(statements) == 1  # the first window and the check, one statement
+
+
+async def test_a_hopeful_read_that_finds_its_word_asks_no_check(db: Database) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    parameters: dict[str, Any] = {"match": "harbour", "pool": SIZE}
+    async with _from_indexes(session, SearchQuery(), parameters):
+        top = int(parameters["top"])
+        (found,) = await pools.newest_matches(
+            session, [pool_over()], QUERY, parameters, top, SIZE, hopeful=True, check="false"
+        )
+    assert len(found) == SIZE
+    assert "known" not in parameters
+
+
+async def test_an_unfinished_word_is_settled_and_completed_without_statements_of_its_own(
+    db: Database,
+) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    await db.search.articles("market", limit=SIZE)  # the statistics, read once in a while
+    reads, rows = _spy(session), _spy(session, "fetchone")
+    try:
+        hits = await db.search.articles("harb", limit=SIZE)
+    finally:
+        del session.fetchall, session.fetchone
+    assert [hit.article.title.split()[0] for hit in hits] == ["Harbour"] * SIZE
+    asked = [" ".join(sql.split())[:20] for sql in (*rows, *reads)]
+    own = ("EXPLAIN", "SELECT EXISTS", "SELECT term")
+    assert not [sql for sql in asked if sql.startswith(own)]
+    assert asked[0].startswith("SELECT max(id)")  # with the completions
+    assert len(asked) == 4  # and the hopeful read with its check, the completions', the page
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "completions"),
+    [("harb", (), ("harbour",)), ("ferry", ("ferry",), ()), ("zzzz", (), ())],
+)
+async def test_settling_asks_the_check_and_the_completions_in_one_statement(
+    db: Database, text: str, words: tuple[str, ...], completions: tuple[str, ...]
+) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    statements = _spy(session, "fetchone")
+    try:
+        settled, found = await _settle(session, parse_query(text), {})
+    finally:
+        del session.fetchone
+    assert (settled.words, found) == (words, completions)
+    assert len(statements) == 1
+
+
+async def test_settling_asks_nothing_when_the_search_has_the_answers(db: Database) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    statements = _spy(session, "fetchone")
+    try:
+        parameters: dict[str, Any] = {"known": False, "completions": ("harbour",)}
+        assert await _settle(session, parse_query("harb"), parameters) == (
+            parse_query("harb"),
+            ("harbour",),
+        )
+    finally:
+        del session.fetchone
+    assert statements == []
+
+
+def _spy(session: Any, name: str = "fetchall") -> list[str]:
+    """Record the statements the session's `name` runs from now on (until deleted)."""
+    statements: list[str] = []
+    real = getattr(session, name)
+
+    async def spy(sql: str, arguments: Any = ()) -> Any:
+        statements.append(sql)
+        return await real(sql, arguments)
+
+    setattr(session, name, spy)
+    return statements
