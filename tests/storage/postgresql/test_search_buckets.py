@@ -114,6 +114,24 @@ def test_arms_split_buckets_evenly_by_the_query_s_lexemes(
     assert all(last + 1 == first for (_, last), (first, _) in zip(arms[1:], arms, strict=False))
 
 
+def test_a_first_window_reads_its_newest_ids_first() -> None:
+    top = 5 * BUCKET + 100  # the newest bucket holds 101 ids: the lead takes bucket 4 too
+    assert pools._led([(0, 5)], 0, top, 1) == [(4, 5), (0, 3)]
+    assert pools._led([(3, 5)], 3, top, 2) == [(4, 5), (3, 3)]
+    assert pools._led([(4, 5)], 4, top, 1) == [(4, 5)]  # no more than the lead
+    assert pools._led([(4, 5), (0, 3)], 0, top, 8) == [(4, 5), (0, 3)]  # already in arms
+
+
+@pytest.mark.parametrize("match", ["harbour", "ferry"])
+async def test_a_first_window_s_lead_gives_the_same_newest_rows(
+    db: Database, match: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 5 * BUCKET)
+    ids, statements = await newest_ids(db, match, SIZE)
+    assert ids == await _expected(db, match)
+    assert statements[0].count("newsbot_bucketed(a.search, a.id) @@") == 2  # 4-5, then 0-3
+
+
 @pytest.mark.parametrize(
     ("vector", "match"),
     [
