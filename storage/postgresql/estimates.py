@@ -12,6 +12,7 @@ same estimate without a statement. Only the window sizes depend on it, never the
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 import unicodedata
@@ -40,6 +41,17 @@ class Lexemes:
     frequencies: Mapping[str, float]
     least: float
     nulls: float = 0.0
+    ordered: tuple[str, ...] = field(init=False)
+    """The lexemes in order, for a prefix's range."""
+    uncommon: float = field(init=False)
+    """The share of rows holding none of them (as the planner counts: independent)."""
+
+    def __post_init__(self) -> None:
+        every = 0.0
+        for frequency in self.frequencies.values():
+            every += frequency - every * frequency
+        object.__setattr__(self, "ordered", tuple(sorted(self.frequencies)))
+        object.__setattr__(self, "uncommon", 1.0 - min(1.0, max(0.0, every)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +99,17 @@ def _prefix_selectivity(text: str, lexemes: Lexemes | None) -> float:
     matching common lexemes, and their share among the common ones for the rest."""
     if lexemes is None or len(lexemes.frequencies) < _FEWEST_FOR_PREFIXES:
         return DEFAULT_MATCH * 4
-    matched = every = 0.0
+    first = bisect.bisect_left(lexemes.ordered, text)
+    matched = 0.0
     count = 0
-    for lexeme, frequency in lexemes.frequencies.items():
-        if lexeme.startswith(text):
-            matched += frequency - matched * frequency
-            count += 1
-        every += frequency - every * frequency
-    matched, every = min(1.0, max(0.0, matched)), min(1.0, max(0.0, every))
-    share = matched + (1.0 - every) * count / len(lexemes.frequencies)
+    for lexeme in lexemes.ordered[first:]:
+        if not lexeme.startswith(text):
+            break
+        frequency = lexemes.frequencies[lexeme]
+        matched += frequency - matched * frequency
+        count += 1
+    matched = min(1.0, max(0.0, matched))
+    share = matched + lexemes.uncommon * count / len(lexemes.frequencies)
     return max(min(DEFAULT_MATCH, lexemes.least / 2), share)
 
 
