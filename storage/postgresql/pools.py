@@ -127,6 +127,8 @@ async def newest_matches(
     window: the caller guessed it would match and has a cheaper way to learn otherwise.
     `check`: that way, an SQL condition asked in the same statement only if the first pool
     finds nothing there (the other pools are then not read); set as `known` on giving up.
+    Without `hopeful`, a `check` is asked in the first round, and when it holds (`known`)
+    the read stops there, every pool empty: the caller reads another match instead.
     `lexemes`: how many a match needs together (how many buckets an arm asks, `arms_of`).
     `densities`: each pool's expected matches per id, if the caller knows them (else the
     planner is asked, `_densities`)."""
@@ -147,14 +149,17 @@ async def newest_matches(
             top,
             lexemes,
             size,
-            check if hopeful else None,
+            check,
+            hopeful=hopeful,
         )
-        if hopeful and not any(row["pool"] == 0 for row in rows):
-            if check is not None:
-                parameters["known"] = any(row["pool"] < 0 for row in rows)
+        known = any(row["pool"] < 0 for row in rows)
+        given_up = hopeful and not any(row["pool"] == 0 for row in rows)
+        if check is not None and (given_up or not hopeful):  # the check was asked
+            parameters["known"] = known
+        if given_up or known:
             return [[] for _ in pools]
         _settle(pending, rows, readings, top, size)
-        hopeful = False
+        hopeful, check = False, None
     return [reading.rows for reading in readings]
 
 
@@ -170,11 +175,13 @@ async def _round(
     lexemes: int,
     size: int,
     check: str | None = None,
+    *,
+    hopeful: bool = False,
 ) -> list[Row]:
     """Run the `pending` pools, each over the unread ids of its window, as one statement:
-    a window from the bucketed index, the whole table from the plain one. With a `check`
-    (the first round of a hopeful read), the first pool's rows are held, the others read
-    only if it has any, else the check asked (a row of pool -1 if it holds)."""
+    a window from the bucketed index, the whole table from the plain one. A `check` is
+    asked too (a row of pool -1 if it holds); in the first round of a `hopeful` read, the
+    first pool's rows are held, the others read only if it has any, else the check asked."""
     parts, arguments = [], dict(parameters)
     for index in pending:
         pool, reading = pools[index], readings[index]
@@ -216,14 +223,18 @@ async def _round(
             )
             arguments["arms_size"] = size
         parts.append(f"SELECT {index} AS pool, p.* FROM ({statement}) AS p")
-    if check is None or pending[0] != 0:
-        return await session.fetchall(" UNION ALL ".join(f"({part})" for part in parts), arguments)
+    asked = "(SELECT -1, CAST(0 AS bigint), CAST(0 AS bigint) WHERE {})"
+    if check is None or not hopeful or pending[0] != 0:
+        parts = [f"({part})" for part in parts]
+        if check is not None:
+            parts.append(asked.format(check))
+        return await session.fetchall(" UNION ALL ".join(parts), arguments)
     held = "EXISTS (SELECT 1 FROM hope)"
     return await session.fetchall(
         f"WITH hope AS MATERIALIZED ({parts[0]}) (SELECT * FROM hope) "
         + "".join(f"UNION ALL ({part} WHERE {held}) " for part in parts[1:])
-        + "UNION ALL (SELECT -1, CAST(0 AS bigint), CAST(0 AS bigint) "
-        + f"WHERE NOT {held} AND {check})",
+        + "UNION ALL "
+        + asked.format(f"NOT {held} AND {check}"),
         arguments,
     )
 

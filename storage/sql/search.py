@@ -14,7 +14,10 @@ word settled and completed as usual. A common word then costs one read of its po
 not two (the check reads them all on PostgreSQL). That ranking is `hopeful` (a parameter
 naming the word): the engine may give up early, returning nothing, when its first read
 finds no match (an unfinished word, mostly), leaving the cheap check to tell; it may answer
-that check on the way (PostgreSQL: in the same statement) for the engine's `settle`.
+that check on the way (PostgreSQL: in the same statement) for the engine's `settle`. The
+engine tells which words are worth ranking first (PostgreSQL: headline words); for the
+others its `settle` may leave the check to its ranking, which then ranks the settled
+query's match instead if the word is known (the match it ranked is in `match`).
 """
 
 from __future__ import annotations
@@ -61,8 +64,9 @@ class EngineText:
     text_scope: Callable[[Any, SearchQuery, dict[str, Any]], Scope] = unscoped
     """(session, query, parameters) → the context the text steps run in together (it may
     set parameters the engine's steps read)."""
-    settle_by_ranking: bool = False
-    """Rank a lone unfinished word as a word first (see the module doc)."""
+    settle_by_ranking: Callable[[str, dict[str, Any]], bool] | None = None
+    """(word, parameters) → whether to rank this unfinished last word as a word first (see
+    the module doc; None: never)."""
 
 
 async def rank_page(
@@ -105,8 +109,9 @@ async def _ranked_text(
     parameters: dict[str, Any],
 ) -> tuple[Ranked, str] | None:
     """Return the page's text ranking and its match expression (None: no text to match)."""
-    word = _settleable(query, parameters) if engine.settle_by_ranking else None
-    if word is not None:
+    rank_first = engine.settle_by_ranking
+    word = _settleable(query, parameters) if rank_first is not None else None
+    if word is not None and rank_first is not None and rank_first(word, parameters):
         finished = replace(query, words=(*query.words, word), prefix=None)
         match = engine.match(finished, (), parameters)
         if match is not None:
@@ -122,7 +127,8 @@ async def _ranked_text(
     if parameters["offset"] >= RANKING_POOL:
         return [], match
     parameters.update(match=match, pool=RANKING_POOL)
-    return await engine.ranked(session, filters, parameters), match
+    ranked = await engine.ranked(session, filters, parameters)
+    return ranked, str(parameters["match"])  # the engine may have settled the last word
 
 
 def _settleable(query: SearchQuery, parameters: dict[str, Any]) -> str | None:

@@ -163,7 +163,35 @@ async def test_an_unfinished_word_is_settled_and_completed_without_statements_of
     own = ("EXPLAIN", "SELECT EXISTS", "SELECT term")
     assert not [sql for sql in asked if sql.startswith(own)]
     assert asked[0].startswith("SELECT max(id)")  # with the completions
-    assert len(asked) == 4  # and the hopeful read with its check, the completions', the page
+    assert len(asked) == 3  # then their ranking with the check, and the page
+
+
+async def test_a_headline_word_is_ranked_as_a_word_first(db: Database) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    await db.search.articles("market", limit=SIZE)  # the statistics, read once in a while
+    reads = _spy(session)
+    try:
+        hits = await db.search.articles("harbour", limit=SIZE)
+    finally:
+        del session.fetchall
+    assert len(hits) == SIZE
+    assert reads[0].startswith("WITH hope")  # the hopeful read, its check inside
+    assert len(reads) == 2  # and the page
+
+
+async def test_a_word_of_bodies_only_is_checked_while_its_prefix_is_ranked(db: Database) -> None:
+    session: Any = db.session  # type: ignore[attr-defined]
+    await db.search.articles("market", limit=SIZE)  # the statistics, read once in a while
+    finished = await db.search.article_ids("calm ", limit=SIZE, now=NOW)  # typed in full
+    reads = _spy(session)
+    try:
+        typing = await db.search.article_ids("calm", limit=SIZE, now=NOW)
+    finally:
+        del session.fetchall
+    assert typing == finished
+    assert len(finished) == SIZE
+    assert "WHERE EXISTS" in reads[0]  # the prefix's ranking asked whether it is a word
+    assert len(reads) == 2  # it is: the word's ranking
 
 
 @pytest.mark.parametrize(
