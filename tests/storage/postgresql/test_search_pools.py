@@ -236,3 +236,33 @@ def _spy(session: Any, name: str = "fetchall") -> list[str]:
 
     setattr(session, name, spy)
     return statements
+
+
+@pytest.mark.parametrize(
+    ("match", "vector", "rounds"),
+    [
+        ("harbour", "to_tsvector('simple', newsbot_unaccent(a.tags))", 1),  # no tag at all
+        ("ferry", "to_tsvector('simple', newsbot_unaccent(a.title))", 2),  # the oldest only
+    ],
+)
+async def test_a_later_pool_that_finds_nothing_is_probed_and_ends_if_it_matches_nowhere(
+    db: Database, match: str, vector: str, rounds: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 20)
+    session: Any = db.session  # type: ignore[attr-defined]
+    parameters: dict[str, Any] = {"match": match, "pool": SIZE}
+    statements = _spy(session)
+    try:
+        async with _from_indexes(session, SearchQuery(), parameters):
+            top = int(parameters["top"])
+            found = await pools.newest_matches(
+                session, [pool_over("a.search"), pool_over(vector)], QUERY, parameters, top, SIZE
+            )
+    finally:
+        del session.fetchall
+    expected = [
+        (await newest_ids(db, match, SIZE, vector=over))[0] for over in ("a.search", vector)
+    ]
+    assert [[row["id"] for row in rows] for rows in found] == expected
+    assert len(statements) == rounds
+    assert "NOT EXISTS (SELECT 1 FROM p1)" in statements[0]
