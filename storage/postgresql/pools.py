@@ -4,8 +4,9 @@ A GIN index gives its matches in no useful order, so "the 200 newest articles wi
 word" used to fetch every matching row from the table to sort them: 5,000 rows (4,700 table
 pages) for a word in 5% of 100,000 articles, ten times that at 1M — most of a search's time
 (issue 12's benchmark). Here each condition is first tried among the newest ids only (a
-window sized from the planner's estimate of its matches, `FIRST_WINDOW` without one), so
-only the matching rows inside the window are read from the table. A window holding fewer
+window sized from the planner's estimate of its matches, computed by the caller from the
+statistics (`storage.postgresql.estimates`) or asked by `EXPLAIN`, `FIRST_WINDOW` without
+one), so only the matching rows inside the window are read from the table. A window holding fewer
 than the pool grows by the density it found, up to the whole table, so the result is
 exactly the newest matches, as without a window; a grown window reads only the buckets the
 last round did not (prefix 9.4 -> 9.1 ms mean at 1M prewarmed, A/B in one run). The
