@@ -121,7 +121,7 @@ async def newest_matches(
 ) -> list[list[Row]]:
     """Return the `size` newest rows (`id`, `story_at`) of each pool's statement, its vector
     matching the tsquery expression `query`, through growing windows of ids up to `top`;
-    run inside a transaction with index scans off (`_from_indexes`). A grown window reads
+    run on a session with index scans off (`search.TEXT_SETTINGS`). A grown window reads
     only the ids its last round did not.
 
     `hopeful`: give up (every pool empty) when the first pool finds nothing in its first

@@ -6,7 +6,8 @@ either the engine's text ranking (`EngineText.ranked`) or, with no text, the new
 articles passing the filters (`latest`) fill the page.
 
 A query's text steps (settling, completing, ranking) run together in the engine's
-`text_scope` (PostgreSQL: one transaction with its planner settings). An engine with
+`text_scope`, on the session it gives (PostgreSQL: a pool of its own, its connections set
+for full-text reads, unless the search runs inside the caller's transaction). An engine with
 `settle_by_ranking` ranks a last word the settle check would look up as a finished word
 straight away: every article that ranking finds holds the word, so finding one proves the
 word known, and the page is the settled query's page. Only when it finds nothing is the
@@ -35,7 +36,7 @@ from storage.sql.codec import to_micros
 from storage.sql.ranking import HALF_LIFE_MICROS, MAX_LIMIT, PREFIX_INDEX_CHARS, RANKING_POOL
 
 Ranked = list[tuple[int, float]]
-Scope = AbstractAsyncContextManager[object]
+Scope = AbstractAsyncContextManager[Any]
 Settled = tuple[SearchQuery, tuple[str, ...]]
 """A query with its last word settled, and that word's completions (() for none)."""
 
@@ -63,7 +64,8 @@ class EngineText:
     """(session, filters, parameters) → the best text matches of the page, by score."""
     text_scope: Callable[[Any, SearchQuery, dict[str, Any]], Scope] = unscoped
     """(session, query, parameters) → the context the text steps run in together (it may
-    set parameters the engine's steps read)."""
+    set parameters the engine's steps read), giving the session they run on (None: the
+    same)."""
     settle_by_ranking: Callable[[str, dict[str, Any]], bool] | None = None
     """(word, parameters) → whether to rank this unfinished last word as a word first (see
     the module doc; None: never)."""
@@ -94,8 +96,8 @@ async def rank_page(
         return [], None
     found = None
     if query.has_text:
-        async with engine.text_scope(session, query, parameters):
-            found = await _ranked_text(engine, session, query, filters, parameters)
+        async with engine.text_scope(session, query, parameters) as text:
+            found = await _ranked_text(engine, text or session, query, filters, parameters)
     if found is None:
         return await latest(session, query, filters, parameters, engine.recency), None
     return found

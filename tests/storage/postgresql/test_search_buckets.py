@@ -10,13 +10,11 @@ from typing import Any
 
 import pytest
 
-from news.query import SearchQuery
 from storage import Database
 from storage.postgresql import pools
-from storage.postgresql.search import _from_indexes
 from tests.factories import draft
 from tests.storage.conftest import NOW
-from tests.storage.postgresql.pool_reads import QUERY, newest_ids
+from tests.storage.postgresql.pool_reads import QUERY, newest_ids, scope
 from tests.support.engines import fresh_store
 
 BUCKET = 1 << pools.BUCKET_BITS
@@ -212,12 +210,12 @@ async def test_arms_are_read_newest_first_and_stop_at_the_one_that_fills_the_poo
 ) -> None:
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 5 * BUCKET)
     monkeypatch.setattr(pools, "ARM_LEXEMES", 1)
-    session: Any = db.session  # type: ignore[attr-defined]
+    session: Any = db.text_session  # type: ignore[attr-defined]
     ids, statements = await newest_ids(db, "harbour", SIZE)  # 10 in bucket 5 alone
     assert ids == await _expected(db, "harbour")
     (statement,) = statements
     parameters: dict[str, Any] = {"match": "harbour", "pool": SIZE}
-    async with _from_indexes(session, SearchQuery(), parameters):
+    async with scope(db, parameters):
         arguments = {
             "match": "harbour",
             "pool": SIZE,
