@@ -4,8 +4,9 @@ A GIN index gives its matches in no useful order, so "the 200 newest articles wi
 word" used to fetch every matching row from the table to sort them: 5,000 rows (4,700 table
 pages) for a word in 5% of 100,000 articles, ten times that at 1M — most of a search's time
 (issue 12's benchmark). Here each condition is first tried among the newest ids only (a
-window sized from the planner's estimate of its matches, `FIRST_WINDOW` without one), so
-only the matching rows inside the window are read from the table. A window holding fewer
+window sized from the planner's estimate of its matches, computed by the caller from the
+statistics (`storage.postgresql.estimates`) or asked by `EXPLAIN`, `FIRST_WINDOW` without
+one), so only the matching rows inside the window are read from the table. A window holding fewer
 than the pool grows by the density it found, up to the whole table, so the result is
 exactly the newest matches, as without a window; a grown window reads only the buckets the
 last round did not (prefix 9.4 -> 9.1 ms mean at 1M prewarmed, A/B in one run). The
@@ -69,6 +70,13 @@ _BUCKET_QUERY: Final = (
     "FROM (SELECT q, regexp_replace(CAST(q AS text), '<[0-9-]+>', '&', 'g') AS t "
     "FROM (SELECT {query} AS q) AS q) AS q)"
 )
+LEAD_IDS: Final = 1 << BUCKET_BITS
+"""The newest ids a first window of one arm and more buckets reads as an arm of its own
+first (`_led`). The estimate that sized the window may be far off: a 3-letter prefix no
+common lexeme starts with (`kit`: 0.46% expected, 3.7% found) read 5 buckets, 2,466 rows
+fetched and sorted for 200 (4.6 ms), where the newest 16,384 ids hold them. A/B at 1M in one
+run (mean ms, prefix / word / two words): 128 MB 6.26 -> 5.43, 5.85 -> 5.37, 8.18 -> 7.59
+(load 2.5-3.8); prewarmed 6.53 -> 6.15, 5.12 -> 4.95, 7.25 -> 7.34."""
 _GROWTH_MARGIN: Final = 1.5
 _GROWTH_WHEN_NONE: Final = 32
 _ID_SHARE_OF_A_ROW: Final = 16
@@ -107,28 +115,55 @@ async def newest_matches(
     size: int,
     *,
     hopeful: bool = False,
+    check: str | None = None,
     lexemes: int = 1,
+    densities: Sequence[float] | None = None,
 ) -> list[list[Row]]:
     """Return the `size` newest rows (`id`, `story_at`) of each pool's statement, its vector
     matching the tsquery expression `query`, through growing windows of ids up to `top`;
-    run inside a transaction with index scans off (`_from_indexes`). A grown window reads
+    run on a session with index scans off (`search.TEXT_SETTINGS`). A grown window reads
     only the ids its last round did not.
 
     `hopeful`: give up (every pool empty) when the first pool finds nothing in its first
     window: the caller guessed it would match and has a cheaper way to learn otherwise.
-    `lexemes`: how many a match needs together (how many buckets an arm asks, `arms_of`)."""
-    densities = await _densities(session, pools, query, parameters, top)
+    `check`: that way, an SQL condition asked in the same statement only if the first pool
+    finds nothing there (the other pools are then not read); set as `known` on giving up.
+    Without `hopeful`, a `check` is asked in the first round, and when it holds (`known`)
+    the read stops there, every pool empty: the caller reads another match instead.
+    `lexemes`: how many a match needs together (how many buckets an arm asks, `arms_of`).
+    `densities`: each pool's expected matches per id, if the caller knows them (else the
+    planner is asked, `_densities`)."""
+    if densities is None:
+        densities = await _densities(session, pools, query, parameters, top)
     readings = [
         _Reading(min(_first_window(d, size), _MOST_FIRST_WINDOW, top), top + 1) for d in densities
     ]
     while pending := [index for index, reading in enumerate(readings) if not reading.done]:
         rows = await _round(
-            session, pools, query, pending, parameters, readings, densities, top, lexemes, size
+            session,
+            pools,
+            query,
+            pending,
+            parameters,
+            readings,
+            densities,
+            top,
+            lexemes,
+            size,
+            check,
+            hopeful=hopeful,
         )
-        _settle(pending, rows, readings, top, size)
-        if hopeful and not any(row["pool"] == 0 for row in rows):
+        known = any(row["pool"] == -1 for row in rows)
+        given_up = hopeful and not any(row["pool"] == 0 for row in rows)
+        if check is not None and (given_up or not hopeful):  # the check was asked
+            parameters["known"] = known
+        if given_up or known:
             return [[] for _ in pools]
-        hopeful = False
+        _settle(pending, rows, readings, top, size)
+        for row in rows:  # a probe: the pool holds no match anywhere
+            if row["pool"] <= -2:
+                readings[-2 - row["pool"]].done = True
+        hopeful, check = False, None
     return [reading.rows for reading in readings]
 
 
@@ -139,13 +174,25 @@ async def _round(
     pending: list[int],
     parameters: dict[str, Any],
     readings: list[_Reading],
-    densities: list[float],
+    densities: Sequence[float],
     top: int,
     lexemes: int,
     size: int,
+    check: str | None = None,
+    *,
+    hopeful: bool = False,
 ) -> list[Row]:
     """Run the `pending` pools, each over the unread ids of its window, as one statement:
-    a window from the bucketed index, the whole table from the plain one."""
+    a window from the bucketed index, the whole table from the plain one. A `check` is
+    asked too (a row of pool -1 if it holds); in the first round of a `hopeful` read, the
+    first pool's rows are held, the others read only if it has any, else the check asked.
+    Otherwise a pool after the first whose first window finds nothing is probed in the
+    same statement (a row of pool -2 - its index if its vector matches nowhere, which
+    ends it): the tag pool of most words and prefixes finds nothing, and its window grew
+    until a round of its own read the whole plain index to find nothing there either
+    (0.3-0.4 ms and a round trip, 4 in 100 of the bench's prefixes at 1M). The probe asks
+    the plain index, only when the window was empty, for the vector alone (no filters: a
+    match there may still fail them, and the pool then grows as before)."""
     parts, arguments = [], dict(parameters)
     for index in pending:
         pool, reading = pools[index], readings[index]
@@ -155,6 +202,8 @@ async def _round(
         else:
             low = (top - window + 1) >> BUCKET_BITS
             arms = arms_of(low, (below - 1) >> BUCKET_BITS, lexemes)
+            if below > top:  # a first window: its estimate may be far off
+                arms = _led(arms, low, top, lexemes)
             # a phrase, asked as AND in the buckets (its test is run once a statement and
             # is true for a query without one)
             phrase = (
@@ -184,8 +233,43 @@ async def _round(
                 + ") AS arms LIMIT :arms_size"
             )
             arguments["arms_size"] = size
-        parts.append(f"(SELECT {index} AS pool, p.* FROM ({statement}) AS p)")
-    return await session.fetchall(" UNION ALL ".join(parts), arguments)
+        parts.append(f"SELECT {index} AS pool, p.* FROM ({statement}) AS p")
+    asked = "(SELECT {}, CAST(0 AS bigint), CAST(0 AS bigint) WHERE {})"
+    if check is None or not hopeful or pending[0] != 0:
+        probed = [
+            index
+            for index in pending
+            if index > 0 and readings[index].below > top and readings[index].window < top
+        ]
+        named = [
+            f"p{index} AS MATERIALIZED ({part})"
+            for index, part in zip(pending, parts, strict=True)
+            if index in probed
+        ]
+        steps = [
+            f"(SELECT * FROM p{index})" if index in probed else f"({part})"
+            for index, part in zip(pending, parts, strict=True)
+        ]
+        steps += [
+            asked.format(
+                -2 - index,
+                f"NOT EXISTS (SELECT 1 FROM p{index}) AND NOT EXISTS (SELECT 1 FROM articles AS a "
+                f"WHERE {pools[index].vector} @@ {query})",
+            )
+            for index in probed
+        ]
+        if check is not None:
+            steps.append(asked.format(-1, check))
+        prefix = f"WITH {', '.join(named)} " if named else ""
+        return await session.fetchall(prefix + " UNION ALL ".join(steps), arguments)
+    held = "EXISTS (SELECT 1 FROM hope)"
+    return await session.fetchall(
+        f"WITH hope AS MATERIALIZED ({parts[0]}) (SELECT * FROM hope) "
+        + "".join(f"UNION ALL ({part} WHERE {held}) " for part in parts[1:])
+        + "UNION ALL "
+        + asked.format(-1, f"NOT {held} AND {check}"),
+        arguments,
+    )
 
 
 def bucket_query(query: str, low: str, high: str) -> str:
@@ -209,6 +293,15 @@ def arms_of(low: int, high: int, lexemes: int = 1) -> list[tuple[int, int]]:
         arms.append((first, last))
         last = first - 1
     return arms
+
+
+def _led(arms: list[tuple[int, int]], low: int, top: int, lexemes: int) -> list[tuple[int, int]]:
+    """Return a first window's arms with the buckets of its newest `LEAD_IDS` ids read as
+    an arm of their own first, when it is one arm over more buckets than those."""
+    lead = (top - LEAD_IDS + 1) >> BUCKET_BITS
+    if len(arms) != 1 or lead <= low:
+        return arms
+    return [(lead, arms[0][1]), *arms_of(low, lead - 1, lexemes)]
 
 
 def _cut_to_ids(density: float, window: int, span: int) -> bool:

@@ -20,20 +20,24 @@ import json
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from functools import partial
 from typing import Any, Final
 
 from news.entities import SearchHit
 from news.query import SearchQuery
+from storage.postgresql.estimates import statistics
 from storage.postgresql.pools import MATCH, Pool, newest_matches
+from storage.postgresql.session import Session as PostgreSQLSession
 from storage.sql.articles import ARTICLE_COLUMNS, article_from_row
 from storage.sql.ranking import (
     MAX_COMPLETIONS,
     PREFIX_INDEX_CHARS,
+    RANKING_POOL,
     TAGS_WEIGHT,
     TITLE_WEIGHT,
     lede,
 )
-from storage.sql.search import EngineText, SQLSearchRepository
+from storage.sql.search import EngineText, Settled, SQLSearchRepository
 from storage.sql.session import Row, Session
 from storage.sql.sources import source_ids_named
 
@@ -48,8 +52,12 @@ _POOLS: Final = (
 """The ranking's pools (anywhere, in the title, in the tags): the vector each matches, with
 a GIN index each (the last two: migration 15's expression indexes) and a bucketed one
 (migration 17, `storage.postgresql.pools`)."""
-_PLANS: Final = "force_generic_plan"
-"""How a search's statements are planned (see `_from_indexes`)."""
+_STATISTICS: Final = {
+    _POOLS[0]: ("articles", "search"),
+    _POOLS[1]: ("articles_title_vector", "to_tsvector"),
+    _POOLS[2]: ("articles_tags_vector", "to_tsvector"),
+}
+"""Where `pg_stats` keeps each pool vector's statistics (the last two: their indexes')."""
 _IDS: Final = "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:{name} AS jsonb))"
 
 
@@ -118,71 +126,160 @@ def _match(
     return tsquery_text(query, completions=completions)
 
 
+TEXT_SETTINGS: Final = {
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "max_parallel_workers_per_gather": "0",
+    "jit": "off",
+    "plan_cache_mode": "force_generic_plan",
+}
+"""Server settings of the text session's connections (a pool of their own, `open_postgresql`).
+
+Full-text matches are read from their GIN indexes (bitmaps), never by reading rows in
+another order and testing each: the planner counts testing a row's vector as cheap, but it
+unpacks a large (TOASTed) vector per row, so "the first match" by a sequential scan, or the
+newest ids by the primary key tested one by one, took 10-100 ms at 20,000-100,000 articles
+where the index answers at once (issue 12's benchmark). Nor with parallel workers: a pool
+read over the whole table got a Gather of workers, whose start cost 45-70 ms on a busy
+machine for 0-27 rows (1M articles). Nor compiled (JIT): a pool over a whole table of 1M
+rows is estimated dear enough to be compiled, which took 200-630 ms for a statement that
+ran in 8 ms. Planned once per statement text (generic plans; the main pool plans each run
+for its own values, `SERVER_SETTINGS`): with the scans above off, a pool's only plan is
+its bitmaps, sorted by id, whatever the words, and planning it anew took 0.5-0.8 ms a round
+of three pools at 1M. `EXPLAIN` (`pools._densities`) still plans for its values.
+These were transaction-local settings of a transaction around each search's text steps
+until issue 12's third pass: its BEGIN and COMMIT were two of a word search's five
+statements. Each statement now runs on its own (each had its own snapshot in that
+transaction too, PostgreSQL's READ COMMITTED)."""
+
+
 @asynccontextmanager
-async def _from_indexes(session: Session, parameters: dict[str, Any]) -> AsyncIterator[None]:
-    """Run the block's full-text matches from their GIN indexes (bitmaps), never by reading
-    rows in another order and testing each: the planner counts testing a row's vector as
-    cheap, but it unpacks a large (TOASTed) vector per row, so "the first match" by a
-    sequential scan, or the newest ids by the primary key tested one by one, took 10-100 ms
-    at 20,000-100,000 articles where the index answers at once (issue 12's benchmark).
-    Nor with parallel workers: a pool read over the whole table got a Gather of workers,
-    whose start cost 45-70 ms on a busy machine for 0-27 rows (1M articles). Nor compiled
-    (JIT): a pool over a whole table of 1M rows is estimated dear enough to be compiled,
-    which took 200-630 ms for a statement that ran in 8 ms.
-    Planned once per statement text (generic plans; connections plan each run for its own
-    values otherwise, `SERVER_SETTINGS`): with the scans above off, a pool's only plan is
-    its bitmaps, sorted by id, whatever the words, and planning it anew took 0.5-0.8 ms a
-    round of three pools at 1M. `EXPLAIN` (`pools._densities`) still plans for its values.
-    One transaction holds a search's text steps (settle, completions, ranking); the newest
-    article id (0: none), read in its first statement, is set as `top`."""
-    async with session.transaction():
+async def _text_scope(
+    session: PostgreSQLSession,
+    query: SearchQuery,
+    parameters: dict[str, Any],
+    *,
+    text_session: PostgreSQLSession | None = None,
+) -> AsyncIterator[PostgreSQLSession]:
+    """Give the session a search's text steps run on: `text_session` (its connections have
+    `TEXT_SETTINGS`), or, inside the caller's transaction (whose rows it must see), that
+    transaction with the same settings made local in a savepoint. First read the newest
+    article id (0: none) as `top`, in one statement on `session`, whose planner reads it
+    from the primary key's end. A last word that may need completions has them read in
+    that statement too (`completions`, for `_settle`: a look-up of a few index pages, where
+    a statement of its own later cost a round trip), and whether it is itself a headline
+    word (`headline`, `_rank_first`)."""
+    prefix = _completable(query)
+    terms = f", ARRAY({_TERMS}) AS terms, {_HEADLINE} AS headline" if prefix is not None else ""
+    arguments: dict[str, Any] = {"low": prefix, "most": MAX_COMPLETIONS + 1} if terms else {}
+    if text_session is None or session.in_transaction:
+        async with session.transaction():
+            settings = "".join(
+                f", set_config('{name}', '{value}', true)" for name, value in TEXT_SETTINGS.items()
+            )
+            row = await session.fetchone(
+                f"SELECT max(id) AS top{terms}{settings} FROM articles", arguments
+            )
+            _read_first(row, parameters, bool(terms))
+            yield session
+        return
+    _read_first(
+        await session.fetchone(f"SELECT max(id) AS top{terms} FROM articles", arguments),
+        parameters,
+        bool(terms),
+    )
+    yield text_session
+
+
+def _read_first(row: Row | None, parameters: dict[str, Any], terms: bool) -> None:
+    """Set the parameters the scope's first statement read."""
+    parameters["top"] = int(row["top"] or 0) if row is not None else 0
+    if terms and row is not None:
+        parameters["completions"] = _chosen(row["terms"])
+        parameters["headline"] = bool(row["headline"])
+
+
+_TERMS: Final = (
+    "SELECT term FROM headline_terms WHERE term >= newsbot_unaccent(CAST(:low AS text)) "
+    "AND term < newsbot_unaccent(CAST(:low AS text)) || chr(1114111) "
+    "ORDER BY term LIMIT :most"
+)
+"""The headline words starting with `:low`, at most `:most` of them."""
+_HEADLINE: Final = (
+    "EXISTS (SELECT 1 FROM headline_terms WHERE term = newsbot_unaccent(CAST(:low AS text)))"
+)
+"""Whether `:low` is itself a headline word."""
+_KNOWN: Final = (
+    f"EXISTS (SELECT 1 FROM articles AS a WHERE a.search @@ {_QUERY.format(name='term')})"
+)
+"""Whether any article holds the word `:term` (a `_run`): the settle check."""
+
+
+def _completable(query: SearchQuery) -> str | None:
+    """Return the query's last word when it is settled and completed from headline words
+    (more than `PREFIX_INDEX_CHARS` letters, one word), else None."""
+    prefix = query.prefix
+    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
+        return None
+    return prefix
+
+
+def _chosen(terms: Sequence[str] | None) -> tuple[str, ...]:
+    """Return the completions a prefix is matched by: () to match it as a prefix over
+    everything (too many or none)."""
+    usable = tuple(str(term) for term in terms or () if "'" not in str(term))
+    return usable if len(usable) <= MAX_COMPLETIONS else ()
+
+
+def _rank_first(_word: str, parameters: dict[str, Any]) -> bool:
+    """Tell whether to rank an unfinished last word as a word first: a headline word (or
+    one not looked up), which most likely is one. Any other is ranked by its completions
+    straight away, asking in that ranking whether it is an indexed word after all (a word
+    of article bodies only, or none): a non-word cost a hopeful read of its own before,
+    0.6-0.7 ms at 1M."""
+    return bool(parameters.get("headline", True))
+
+
+async def _settle(session: Session, query: SearchQuery, parameters: dict[str, Any]) -> Settled:
+    """Match a finished last word (one that is itself an indexed word) as a word, else
+    return the headline words it completes to (run on the text session). The check and the
+    look-up are one statement, or none: the hopeful ranking answered the check (`known`),
+    or, for a word not ranked first (`_rank_first`), the ranking will (`unsettled`: the
+    word to check, `settled`: the match to rank instead if it holds); and the scope's
+    first statement read the completions."""
+    prefix = _completable(query)
+    if prefix is None:
+        return query, ()
+    known: bool | None = parameters.pop("known", None)
+    completions: tuple[str, ...] | None = parameters.get("completions")
+    settled = replace(query, words=(*query.words, prefix), prefix=None)
+    if (
+        known is None
+        and completions is not None
+        and not _rank_first(prefix, parameters)
+        and parameters["offset"] < RANKING_POOL
+    ):
+        parameters["unsettled"] = _run([prefix], "")
+        parameters["settled"] = tsquery_text(settled)
+        return query, completions
+    if known is None or completions is None:
         row = await session.fetchone(
-            "SELECT max(id) AS top, set_config('enable_seqscan', 'off', true), "
-            "set_config('enable_indexscan', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true), "
-            "set_config('jit', 'off', true), "
-            f"set_config('plan_cache_mode', '{_PLANS}', true) FROM articles"
+            f"SELECT {_KNOWN} AS known, ARRAY({_TERMS}) AS terms",
+            {"term": _run([prefix], ""), "low": prefix, "most": MAX_COMPLETIONS + 1},
         )
-        parameters["top"] = int(row["top"] or 0) if row is not None else 0
-        yield
-
-
-async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
-    """Match a finished last word (one that is itself an indexed word) as a word (run in
-    `_from_indexes`)."""
-    prefix = query.prefix
-    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
-        return query
-    known = await session.fetchone(
-        f"SELECT 1 FROM articles AS a WHERE a.search @@ {_QUERY.format(name='term')} LIMIT 1",
-        {"term": _run([prefix], "")},
-    )
-    if known is None:
-        return query
-    return replace(query, words=(*query.words, prefix), prefix=None)
-
-
-async def _completions(session: Session, query: SearchQuery) -> tuple[str, ...]:
-    """Return the headline words an unfinished last word completes to, or () to match it
-    as a prefix over everything (a short prefix, or too many or no completions)."""
-    prefix = query.prefix
-    if prefix is None or len(prefix) <= PREFIX_INDEX_CHARS or " " in prefix:
-        return ()
-    rows = await session.fetchall(
-        "SELECT term FROM headline_terms WHERE term >= newsbot_unaccent(CAST(:low AS text)) "
-        "AND term < newsbot_unaccent(CAST(:low AS text)) || chr(1114111) "
-        "ORDER BY term LIMIT :most",
-        {"low": prefix, "most": MAX_COMPLETIONS + 1},
-    )
-    terms = tuple(str(row["term"]) for row in rows if "'" not in str(row["term"]))
-    return terms if len(terms) <= MAX_COMPLETIONS else ()
+        known = bool(row is not None and row["known"])
+        completions = _chosen(row["terms"] if row is not None else ())
+    if known:
+        return settled, ()
+    return query, completions
 
 
 async def _ranked(
     session: Session, filters: list[str], parameters: dict[str, Any]
 ) -> list[tuple[int, float]]:
     """Return the best text matches passing the filters, by score (see the module doc);
-    run in `_from_indexes`."""
+    run on the text session. A hopeful ranking (of the word `hopeful`) that gives up has
+    asked in its statement whether any article holds that word (`known`, for `_settle`)."""
     conditions = " ".join(f"AND {f.format(id='a.id')}" for f in filters)
     # Each pool is read from its GIN indexes through a window of the newest ids.
     statement = (
@@ -191,19 +288,56 @@ async def _ranked(
     )
     query = _QUERY.format(name="match")
     top, size = int(parameters["top"]), int(parameters["pool"])
-    hopeful = bool(parameters.get("hopeful"))
+    word = parameters.get("hopeful")
+    unsettled = parameters.pop("unsettled", None)
+    if word or unsettled:
+        parameters["term"] = _run([str(word)], "") if word else unsettled
+    pool_list = [Pool(statement, vector) for vector in _POOLS]
     pools = await newest_matches(
         session,
-        [Pool(statement, vector) for vector in _POOLS],
+        pool_list,
         query,
         parameters,
         top,
         size,
-        hopeful=hopeful,
+        hopeful=bool(word),
+        check=_KNOWN if word or unsettled else None,
         lexemes=anded_lexemes(str(parameters["match"])),
+        densities=await _densities(session, filters, str(parameters["match"]), top),
     )
+    if unsettled and parameters.pop("known", False):  # a word after all: rank it as one
+        parameters["match"] = parameters.pop("settled")
+        pools = await newest_matches(
+            session,
+            pool_list,
+            query,
+            parameters,
+            top,
+            size,
+            lexemes=anded_lexemes(str(parameters["match"])),
+            densities=await _densities(session, filters, str(parameters["match"]), top),
+        )
     anywhere, in_title, in_tags = pools
     return _scored(anywhere, in_title, in_tags, parameters)
+
+
+async def _densities(
+    session: Session, filters: list[str], match: str, top: int
+) -> list[float] | None:
+    """Return each pool's expected matches per id for the tsquery text `match`, as the
+    planner would estimate them (`storage.postgresql.estimates`: no statement but, every
+    few minutes, one reading the statistics); None to ask the planner (a query with
+    filters, whose estimate is theirs too)."""
+    if filters or not top:
+        return None
+    read = await statistics(session, "articles", _STATISTICS)
+    densities = []
+    for vector in _POOLS:
+        rows = read.matches(vector, match, top)
+        if rows is None:
+            return None
+        densities.append(min(1.0, rows / top))
+    return densities
 
 
 def anded_lexemes(match: str) -> int:
@@ -301,15 +435,19 @@ async def _matching_ids(
 _ENGINE: Final = EngineText(
     recency=_RECENCY,
     filters=_filters,
-    settle_prefix=_settle_prefix,
-    completions=_completions,
+    settle=_settle,
     match=_match,
     ranked=_ranked,
-    text_scope=_from_indexes,
-    settle_by_ranking=True,
+    text_scope=_text_scope,
+    settle_by_ranking=_rank_first,
 )
 
 
-def postgresql_search(session: Session) -> SQLSearchRepository:
-    """Return the `SearchRepository` of this engine over `session`."""
-    return SQLSearchRepository(session, _ENGINE, _load, _matching_ids)
+def postgresql_search(
+    session: PostgreSQLSession, text_session: PostgreSQLSession | None = None
+) -> SQLSearchRepository:
+    """Return the `SearchRepository` of this engine over `session`, its text steps run on
+    `text_session` (a pool whose connections have `TEXT_SETTINGS`; without one, in a
+    transaction of `session` with them)."""
+    engine = replace(_ENGINE, text_scope=partial(_text_scope, text_session=text_session))
+    return SQLSearchRepository(session, engine, _load, _matching_ids)

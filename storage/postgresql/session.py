@@ -247,6 +247,11 @@ class Session:
         except _DRIVER_ERRORS as exc:
             raise translate_error(exc, self._secrets) from exc
 
+    @property
+    def in_transaction(self) -> bool:
+        """Tell whether the running code is inside a transaction of this session."""
+        return self._pinned() is not None
+
     def _pinned(self) -> _Pinned | None:
         """Return the transaction the running code is inside, if it is still open."""
         pinned = self._current.get()
@@ -446,11 +451,13 @@ async def open_pool(
     max_size: int = 10,
     connect_timeout: float = 10.0,
     init: Callable[[asyncpg.Connection[asyncpg.Record]], Coroutine[Any, Any, None]] | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> Pool:
     """Connect a pool to the server at `url` and check it; raise `DatabaseError` in one line.
 
     `connect_timeout` bounds each connection attempt (seconds); `init` sets up every new connection
-    (type codecs). The messages name the problem (unreachable server, refused credentials,
+    (type codecs); `settings` are server settings of every connection, beside (or instead of)
+    `SERVER_SETTINGS`. The messages name the problem (unreachable server, refused credentials,
     missing database, server older than PostgreSQL 13) and never the password.
     """
     target = _target(url)
@@ -462,7 +469,7 @@ async def open_pool(
             timeout=connect_timeout,
             init=init,
             reset=keep_session,
-            server_settings=SERVER_SETTINGS,
+            server_settings={**SERVER_SETTINGS, **(settings or {})},
         )
     except asyncpg.InvalidCatalogNameError:
         raise DatabaseError(

@@ -6,14 +6,19 @@ either the engine's text ranking (`EngineText.ranked`) or, with no text, the new
 articles passing the filters (`latest`) fill the page.
 
 A query's text steps (settling, completing, ranking) run together in the engine's
-`text_scope` (PostgreSQL: one transaction with its planner settings). An engine with
+`text_scope`, on the session it gives (PostgreSQL: a pool of its own, its connections set
+for full-text reads, unless the search runs inside the caller's transaction). An engine with
 `settle_by_ranking` ranks a last word the settle check would look up as a finished word
 straight away: every article that ranking finds holds the word, so finding one proves the
 word known, and the page is the settled query's page. Only when it finds nothing is the
 word settled and completed as usual. A common word then costs one read of its postings,
-not two (the check reads them all on PostgreSQL). That ranking is `hopeful` (a parameter):
-the engine may give up early, returning nothing, when its first read finds no match (an
-unfinished word, mostly), leaving the cheap check to tell.
+not two (the check reads them all on PostgreSQL). That ranking is `hopeful` (a parameter
+naming the word): the engine may give up early, returning nothing, when its first read
+finds no match (an unfinished word, mostly), leaving the cheap check to tell; it may answer
+that check on the way (PostgreSQL: in the same statement) for the engine's `settle`. The
+engine tells which words are worth ranking first (PostgreSQL: headline words); for the
+others its `settle` may leave the check to its ranking, which then ranks the settled
+query's match instead if the word is known (the match it ranked is in `match`).
 """
 
 from __future__ import annotations
@@ -31,9 +36,12 @@ from storage.sql.codec import to_micros
 from storage.sql.ranking import HALF_LIFE_MICROS, MAX_LIMIT, PREFIX_INDEX_CHARS, RANKING_POOL
 
 Ranked = list[tuple[int, float]]
+Scope = AbstractAsyncContextManager[Any]
+Settled = tuple[SearchQuery, tuple[str, ...]]
+"""A query with its last word settled, and that word's completions (() for none)."""
 
 
-def unscoped(_session: Any, _parameters: dict[str, Any]) -> AbstractAsyncContextManager[object]:
+def unscoped(_session: Any, _query: SearchQuery, _parameters: dict[str, Any]) -> Scope:
     """Run the text steps as they come (no shared context)."""
     return contextlib.nullcontext()
 
@@ -46,20 +54,21 @@ class EngineText:
     """SQL for an article `a`'s recency factor from `:now` and `:half_life`."""
     filters: Callable[[Any, SearchQuery, int | None, dict[str, Any]], Awaitable[list[str] | None]]
     """(session, query, user id, parameters) → conditions on `{id}` (None: nothing matches)."""
-    settle_prefix: Callable[[Any, SearchQuery], Awaitable[SearchQuery]]
-    """(session, query) → the query with a finished-looking last word settled."""
-    completions: Callable[[Any, SearchQuery], Awaitable[tuple[str, ...]]]
-    """(session, query) → headline words completing the unfinished last word."""
+    settle: Callable[[Any, SearchQuery, dict[str, Any]], Awaitable[Settled]]
+    """(session, query, parameters) → the query with a finished-looking last word settled,
+    and the headline words completing its last word if that stays unfinished."""
     match: Callable[[SearchQuery, Sequence[str], dict[str, Any]], str | None]
     """(query, completions, parameters) → the engine's match expression (None: no text);
     sets the parameters the engine's `ranked` reads."""
     ranked: Callable[[Any, list[str], dict[str, Any]], Awaitable[Ranked]]
     """(session, filters, parameters) → the best text matches of the page, by score."""
-    text_scope: Callable[[Any, dict[str, Any]], AbstractAsyncContextManager[object]] = unscoped
-    """(session, parameters) → the context the text steps run in together (it may set
-    parameters the engine's steps read)."""
-    settle_by_ranking: bool = False
-    """Rank a lone unfinished word as a word first (see the module doc)."""
+    text_scope: Callable[[Any, SearchQuery, dict[str, Any]], Scope] = unscoped
+    """(session, query, parameters) → the context the text steps run in together (it may
+    set parameters the engine's steps read), giving the session they run on (None: the
+    same)."""
+    settle_by_ranking: Callable[[str, dict[str, Any]], bool] | None = None
+    """(word, parameters) → whether to rank this unfinished last word as a word first (see
+    the module doc; None: never)."""
 
 
 async def rank_page(
@@ -87,8 +96,8 @@ async def rank_page(
         return [], None
     found = None
     if query.has_text:
-        async with engine.text_scope(session, parameters):
-            found = await _ranked_text(engine, session, query, filters, parameters)
+        async with engine.text_scope(session, query, parameters) as text:
+            found = await _ranked_text(engine, text or session, query, filters, parameters)
     if found is None:
         return await latest(session, query, filters, parameters, engine.recency), None
     return found
@@ -102,24 +111,26 @@ async def _ranked_text(
     parameters: dict[str, Any],
 ) -> tuple[Ranked, str] | None:
     """Return the page's text ranking and its match expression (None: no text to match)."""
-    word = _settleable(query, parameters) if engine.settle_by_ranking else None
-    if word is not None:
+    rank_first = engine.settle_by_ranking
+    word = _settleable(query, parameters) if rank_first is not None else None
+    if word is not None and rank_first is not None and rank_first(word, parameters):
         finished = replace(query, words=(*query.words, word), prefix=None)
         match = engine.match(finished, (), parameters)
         if match is not None:
-            parameters.update(match=match, pool=RANKING_POOL, hopeful=True)
+            parameters.update(match=match, pool=RANKING_POOL, hopeful=word)
             ranked = await engine.ranked(session, filters, parameters)
             del parameters["hopeful"]
             if ranked:
                 return ranked, match
-    settled = await engine.settle_prefix(session, query)
-    match = engine.match(settled, await engine.completions(session, settled), parameters)
+    settled, completions = await engine.settle(session, query, parameters)
+    match = engine.match(settled, completions, parameters)
     if match is None:
         return None
     if parameters["offset"] >= RANKING_POOL:
         return [], match
     parameters.update(match=match, pool=RANKING_POOL)
-    return await engine.ranked(session, filters, parameters), match
+    ranked = await engine.ranked(session, filters, parameters)
+    return ranked, str(parameters["match"])  # the engine may have settled the last word
 
 
 def _settleable(query: SearchQuery, parameters: dict[str, Any]) -> str | None:

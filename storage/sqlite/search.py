@@ -17,7 +17,7 @@ from storage.sql.ranking import (
     TITLE_WEIGHT,
     lede,
 )
-from storage.sql.search import EngineText, SQLSearchRepository
+from storage.sql.search import EngineText, Settled, SQLSearchRepository
 from storage.sql.sources import source_ids_named
 from storage.sqlite.session import Session
 
@@ -115,6 +115,12 @@ async def _settle_prefix(session: Session, query: SearchQuery) -> SearchQuery:
     if known is None:
         return query
     return replace(query, words=(*query.words, prefix), prefix=None)
+
+
+async def _settle(session: Session, query: SearchQuery, _parameters: dict[str, Any]) -> Settled:
+    """Return the query with its last word settled, and that word's completions."""
+    settled = await _settle_prefix(session, query)
+    return settled, await _completions(session, settled)
 
 
 async def _completions(session: Session, query: SearchQuery) -> tuple[str, ...]:
@@ -285,8 +291,7 @@ async def _matching_ids(
 _ENGINE: Final = EngineText(
     recency=_RECENCY,
     filters=_filters,
-    settle_prefix=_settle_prefix,
-    completions=_completions,
+    settle=_settle,
     match=_match,
     ranked=_ranked,
 )

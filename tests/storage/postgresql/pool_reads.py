@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Final
 
+from news.query import SearchQuery
 from storage import Database
 from storage.postgresql import pools
-from storage.postgresql.search import _from_indexes
+from storage.postgresql.search import _text_scope
 
 QUERY: Final = "to_tsquery('simple', CAST(:match AS text))"
 
@@ -24,7 +26,7 @@ async def newest_ids(
     db: Database, match: str, size: int, *, vector: str = "a.search", hopeful: bool = False
 ) -> tuple[list[int], list[str]]:
     """Return the pool's `size` newest ids for `match` and the statements its rounds ran."""
-    session: Any = db.session  # type: ignore[attr-defined]
+    session: Any = db.text_session  # type: ignore[attr-defined]
     parameters: dict[str, Any] = {"match": match, "pool": size}
     statements: list[str] = []
     real = session.fetchall
@@ -35,7 +37,7 @@ async def newest_ids(
 
     session.fetchall = spy
     try:
-        async with _from_indexes(session, parameters):
+        async with scope(db, parameters):
             top = int(parameters["top"])
             (rows,) = await pools.newest_matches(
                 session, [pool_over(vector)], QUERY, parameters, top, size, hopeful=hopeful
@@ -43,3 +45,31 @@ async def newest_ids(
     finally:
         del session.fetchall
     return [row["id"] for row in rows], statements
+
+
+def scope(db: Database, parameters: dict[str, Any]) -> AbstractAsyncContextManager[Any]:
+    """The search's scope: the newest id read into `parameters`, giving the text session
+    (`db.text_session`) the reads then run on."""
+    main: Any = db.session  # type: ignore[attr-defined]
+    return _text_scope(main, SearchQuery(), parameters, text_session=db.text_session)  # type: ignore[attr-defined]
+
+
+def spy(db: Database) -> list[str]:
+    """Record every statement the database's two sessions run from now on (`unspy`)."""
+    statements: list[str] = []
+    for session in (db.session, db.text_session):  # type: ignore[attr-defined]
+        for name in ("fetchall", "fetchone"):
+            real = getattr(session, name)
+
+            async def recorded(sql: str, arguments: Any = (), real: Any = real) -> Any:
+                statements.append(sql)
+                return await real(sql, arguments)
+
+            setattr(session, name, recorded)
+    return statements
+
+
+def unspy(db: Database) -> None:
+    """Stop recording (`spy`)."""
+    for session in (db.session, db.text_session):  # type: ignore[attr-defined]
+        del session.fetchall, session.fetchone

@@ -12,10 +12,9 @@ import pytest
 
 from storage import Database
 from storage.postgresql import pools
-from storage.postgresql.search import _from_indexes
 from tests.factories import draft
 from tests.storage.conftest import NOW
-from tests.storage.postgresql.pool_reads import QUERY, newest_ids
+from tests.storage.postgresql.pool_reads import QUERY, newest_ids, scope
 from tests.support.engines import fresh_store
 
 BUCKET = 1 << pools.BUCKET_BITS
@@ -113,6 +112,24 @@ def test_arms_split_buckets_evenly_by_the_query_s_lexemes(
     assert all(last + 1 == first for (_, last), (first, _) in zip(arms[1:], arms, strict=False))
 
 
+def test_a_first_window_reads_its_newest_ids_first() -> None:
+    top = 5 * BUCKET + 100  # the newest bucket holds 101 ids: the lead takes bucket 4 too
+    assert pools._led([(0, 5)], 0, top, 1) == [(4, 5), (0, 3)]
+    assert pools._led([(3, 5)], 3, top, 2) == [(4, 5), (3, 3)]
+    assert pools._led([(4, 5)], 4, top, 1) == [(4, 5)]  # no more than the lead
+    assert pools._led([(4, 5), (0, 3)], 0, top, 8) == [(4, 5), (0, 3)]  # already in arms
+
+
+@pytest.mark.parametrize("match", ["harbour", "ferry"])
+async def test_a_first_window_s_lead_gives_the_same_newest_rows(
+    db: Database, match: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 5 * BUCKET)
+    ids, statements = await newest_ids(db, match, SIZE)
+    assert ids == await _expected(db, match)
+    assert statements[0].count("newsbot_bucketed(a.search, a.id) @@") == 2  # 4-5, then 0-3
+
+
 @pytest.mark.parametrize(
     ("vector", "match"),
     [
@@ -193,12 +210,12 @@ async def test_arms_are_read_newest_first_and_stop_at_the_one_that_fills_the_poo
 ) -> None:
     monkeypatch.setattr(pools, "_first_window", lambda _density, _size: 5 * BUCKET)
     monkeypatch.setattr(pools, "ARM_LEXEMES", 1)
-    session: Any = db.session  # type: ignore[attr-defined]
+    session: Any = db.text_session  # type: ignore[attr-defined]
     ids, statements = await newest_ids(db, "harbour", SIZE)  # 10 in bucket 5 alone
     assert ids == await _expected(db, "harbour")
     (statement,) = statements
     parameters: dict[str, Any] = {"match": "harbour", "pool": SIZE}
-    async with _from_indexes(session, parameters):
+    async with scope(db, parameters):
         arguments = {
             "match": "harbour",
             "pool": SIZE,
