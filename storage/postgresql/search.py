@@ -293,30 +293,27 @@ async def _ranked(
     if word or unsettled:
         parameters["term"] = _run([str(word)], "") if word else unsettled
     pool_list = [Pool(statement, vector) for vector in _POOLS]
-    pools = await newest_matches(
-        session,
-        pool_list,
-        query,
-        parameters,
-        top,
-        size,
-        hopeful=bool(word),
-        check=_KNOWN if word or unsettled else None,
-        lexemes=anded_lexemes(str(parameters["match"])),
-        densities=await _densities(session, filters, str(parameters["match"]), top),
-    )
-    if unsettled and parameters.pop("known", False):  # a word after all: rank it as one
-        parameters["match"] = parameters.pop("settled")
-        pools = await newest_matches(
+
+    async def read_pools(*, hopeful: bool, check: str | None) -> list[list[Row]]:
+        """The pools of the tsquery now in `parameters["match"]`."""
+        match = str(parameters["match"])
+        return await newest_matches(
             session,
             pool_list,
             query,
             parameters,
             top,
             size,
-            lexemes=anded_lexemes(str(parameters["match"])),
-            densities=await _densities(session, filters, str(parameters["match"]), top),
+            hopeful=hopeful,
+            check=check,
+            lexemes=anded_lexemes(match),
+            densities=await _densities(session, filters, match, top),
         )
+
+    pools = await read_pools(hopeful=bool(word), check=_KNOWN if word or unsettled else None)
+    if unsettled and parameters.pop("known", False):  # a word after all: rank it as one
+        parameters["match"] = parameters.pop("settled")
+        pools = await read_pools(hopeful=False, check=None)
     anywhere, in_title, in_tags = pools
     return _scored(anywhere, in_title, in_tags, parameters)
 

@@ -25,6 +25,7 @@ from news import text as text_module
 from news.clean import html_to_text
 from news.dedupe import content_hash
 from news.drafts import build_drafts
+from news.models import ParsedDocument
 from news.parse import parse_document
 from news.render import html as html_module
 from news.render.html import http_url
@@ -346,14 +347,21 @@ _URL = _URL_TAIL | st.builds(
 )
 
 
-def synthetic_and_corpus_urls() -> list[str]:
-    """The links and images of the benchmark's feed and of the real corpus."""
-    documents = [parse_document(rss_feed(2, 60, base="https://news.example"), content_type=None)]
+def benchmark_and_corpus_documents(feeds: int, items: int) -> list[ParsedDocument]:
+    """The benchmark's feed of `feeds` x `items` and the real corpus's feeds, parsed."""
+    body = rss_feed(feeds, items, base="https://news.example")
+    documents = [parse_document(body, content_type=None)]
     for path in sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []:
         try:
             documents.append(parse_document(path.read_bytes(), content_type=None))
         except Exception:  # the corpus holds a broken feed or two on purpose
             continue
+    return documents
+
+
+def synthetic_and_corpus_urls() -> list[str]:
+    """The links and images of the benchmark's feed and of the real corpus."""
+    documents = benchmark_and_corpus_documents(2, 60)
     return [
         url
         for document in documents
@@ -413,12 +421,7 @@ def reference_html_to_text(markup: str) -> str:
 
 def feed_markups() -> list[str]:
     """The contents and summaries of the benchmark's feed and of the real corpus."""
-    documents = [parse_document(rss_feed(4, 80, base="https://news.example"), content_type=None)]
-    for path in sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []:
-        try:
-            documents.append(parse_document(path.read_bytes(), content_type=None))
-        except Exception:  # the corpus holds a broken feed or two on purpose
-            continue
+    documents = benchmark_and_corpus_documents(4, 80)
     return [
         markup
         for document in documents
