@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, contextmanager
 from typing import Any, Final
 
 from news.query import SearchQuery
@@ -28,22 +29,12 @@ async def newest_ids(
     """Return the pool's `size` newest ids for `match` and the statements its rounds ran."""
     session: Any = db.text_session  # type: ignore[attr-defined]
     parameters: dict[str, Any] = {"match": match, "pool": size}
-    statements: list[str] = []
-    real = session.fetchall
-
-    async def spy(sql: str, arguments: Any = ()) -> Any:
-        statements.append(sql)
-        return await real(sql, arguments)
-
-    session.fetchall = spy
-    try:
+    with recorded_statements(session, calls=("fetchall",)) as statements:
         async with scope(db, parameters):
             top = int(parameters["top"])
             (rows,) = await pools.newest_matches(
                 session, [pool_over(vector)], QUERY, parameters, top, size, hopeful=hopeful
             )
-    finally:
-        del session.fetchall
     return [row["id"] for row in rows], statements
 
 
@@ -54,11 +45,14 @@ def scope(db: Database, parameters: dict[str, Any]) -> AbstractAsyncContextManag
     return _text_scope(main, SearchQuery(), parameters, text_session=db.text_session)  # type: ignore[attr-defined]
 
 
-def spy(db: Database) -> list[str]:
-    """Record every statement the database's two sessions run from now on (`unspy`)."""
+@contextmanager
+def recorded_statements(
+    *sessions: Any, calls: tuple[str, ...] = ("fetchall", "fetchone")
+) -> Iterator[list[str]]:
+    """Record the statements `sessions` run through `calls` within the block, in order."""
     statements: list[str] = []
-    for session in (db.session, db.text_session):  # type: ignore[attr-defined]
-        for name in ("fetchall", "fetchone"):
+    for session in sessions:
+        for name in calls:
             real = getattr(session, name)
 
             async def recorded(sql: str, arguments: Any = (), real: Any = real) -> Any:
@@ -66,10 +60,14 @@ def spy(db: Database) -> list[str]:
                 return await real(sql, arguments)
 
             setattr(session, name, recorded)
-    return statements
+    try:
+        yield statements
+    finally:
+        for session in sessions:
+            for name in calls:
+                delattr(session, name)
 
 
-def unspy(db: Database) -> None:
-    """Stop recording (`spy`)."""
-    for session in (db.session, db.text_session):  # type: ignore[attr-defined]
-        del session.fetchall, session.fetchone
+def searches_statements(db: Database) -> AbstractContextManager[list[str]]:
+    """Record the statements a search runs on the database's two sessions."""
+    return recorded_statements(db.session, db.text_session)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from storage.postgresql.estimates import Lexemes, Statistics
 from storage.postgresql.search import _POOLS, _QUERY, _STATISTICS, tsquery_text
 from tests.factories import draft
 from tests.storage.conftest import NOW
+from tests.storage.postgresql.pool_reads import recorded_statements
 from tests.support.engines import fresh_store
 
 
@@ -71,15 +72,7 @@ async def test_the_estimates_are_the_planner_s(
 
 async def test_the_statistics_are_read_once_in_a_while(db: Database) -> None:
     session: Any = db.session  # type: ignore[attr-defined]
-    read = []
-    real = session.fetchall
-
-    async def spy(sql: str, arguments: Any = ()) -> Any:
-        read.append(sql)
-        return await real(sql, arguments)
-
-    session.fetchall = spy
-    try:
+    with recorded_statements(session) as read:
         first = await estimates.statistics(session, "articles", _STATISTICS, now=1000.0)
         again = await estimates.statistics(session, "articles", _STATISTICS, now=1100.0)
         assert again is first
@@ -87,8 +80,6 @@ async def test_the_statistics_are_read_once_in_a_while(db: Database) -> None:
         later = 1000.0 + estimates.REFRESH_SECONDS
         await estimates.statistics(session, "articles", _STATISTICS, now=later)
         assert len(read) == 2
-    finally:
-        del session.fetchall
 
 
 COMMON = Lexemes(

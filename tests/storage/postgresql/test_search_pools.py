@@ -14,7 +14,13 @@ from storage.postgresql import pools
 from storage.postgresql.search import _settle, anded_lexemes, tsquery_text
 from tests.factories import draft
 from tests.storage.conftest import NOW
-from tests.storage.postgresql.pool_reads import QUERY, newest_ids, pool_over, scope, spy, unspy
+from tests.storage.postgresql.pool_reads import (
+    QUERY,
+    newest_ids,
+    pool_over,
+    scope,
+    searches_statements,
+)
 from tests.support.engines import fresh_store
 
 SIZE = 5
@@ -152,11 +158,8 @@ async def test_an_unfinished_word_is_settled_and_completed_without_statements_of
     db: Database,
 ) -> None:
     await db.search.articles("market", limit=SIZE)  # the statistics, read once in a while
-    statements = spy(db)
-    try:
+    with searches_statements(db) as statements:
         hits = await db.search.articles("harb", limit=SIZE)
-    finally:
-        unspy(db)
     assert [hit.article.title.split()[0] for hit in hits] == ["Harbour"] * SIZE
     asked = [" ".join(sql.split())[:20] for sql in statements]
     own = ("EXPLAIN", "SELECT EXISTS", "SELECT term")
@@ -167,11 +170,8 @@ async def test_an_unfinished_word_is_settled_and_completed_without_statements_of
 
 async def test_a_headline_word_is_ranked_as_a_word_first(db: Database) -> None:
     await db.search.articles("market", limit=SIZE)  # the statistics, read once in a while
-    statements = spy(db)
-    try:
+    with searches_statements(db) as statements:
         hits = await db.search.articles("harbour", limit=SIZE)
-    finally:
-        unspy(db)
     assert len(hits) == SIZE
     assert statements[0].startswith("SELECT max(id)")  # with the completions
     assert statements[1].startswith("WITH hope")  # the hopeful read, its check inside
@@ -181,11 +181,8 @@ async def test_a_headline_word_is_ranked_as_a_word_first(db: Database) -> None:
 async def test_a_word_of_bodies_only_is_checked_while_its_prefix_is_ranked(db: Database) -> None:
     await db.search.articles("market", limit=SIZE)  # the statistics, read once in a while
     finished = await db.search.article_ids("calm ", limit=SIZE, now=NOW)  # typed in full
-    statements = spy(db)
-    try:
+    with searches_statements(db) as statements:
         typing = await db.search.article_ids("calm", limit=SIZE, now=NOW)
-    finally:
-        unspy(db)
     assert typing == finished
     assert len(finished) == SIZE
     assert "WHERE EXISTS" in statements[1]  # the prefix's ranking asked whether it is a word
